@@ -1,0 +1,53 @@
+//! The `carousel inspect` JSON line contract (DESIGN.md): one object per file,
+//! or one per lead when a CSV attachment carries several. Every key is always
+//! present; missing values are `null`, never `""`.
+
+use serde_json::{Value, json};
+
+use crate::qualify;
+use crate::understand::{Bounce, Contact, Understanding};
+
+/// The JSON objects `inspect` prints for one understood file.
+pub fn lines(file: &str, u: &Understanding) -> Vec<Value> {
+    if u.leads.len() > 1 {
+        return (0..u.leads.len()).map(|i| object(file, u, Some(i))).collect();
+    }
+    vec![object(file, u, if u.leads.is_empty() { None } else { Some(0) })]
+}
+
+fn object(file: &str, u: &Understanding, lead_index: Option<usize>) -> Value {
+    let lead = lead_index.map(|i| &u.leads[i]);
+    let contact = lead.map_or(&u.contact, |l| &l.contact);
+    let reply = u.reply.as_ref();
+    let score = qualify::score(u, lead_index);
+    let mut obj = json!({
+        "file": file,
+        "kind": u.kind.as_str(),
+        "provider": u.provider,
+        "contact": contact_json(contact),
+        "interest": lead.and_then(|l| l.interest.clone()),
+        "timeline": lead.and_then(|l| l.timeline),
+        "intent": reply.and_then(|r| r.intent),
+        "reply_text": reply.and_then(|r| r.text.clone()),
+        "referral_email": reply.and_then(|r| r.referral_email.clone()),
+        "bounce": u.bounces.first().map(bounce_json),
+        "rank": score.as_ref().map(|s| s.rank),
+        "reasons": score.as_ref().map(|s| s.reasons_json()),
+    });
+    if u.bounces.len() > 1 {
+        obj["bounces"] = Value::Array(u.bounces.iter().map(bounce_json).collect());
+    }
+    obj
+}
+
+fn contact_json(c: &Contact) -> Value {
+    json!({"email": nonempty(&c.email), "name": nonempty(&c.name), "phone": nonempty(&c.phone), "company": nonempty(&c.company)})
+}
+
+fn bounce_json(b: &Bounce) -> Value {
+    json!({"recipient": nonempty(&b.recipient), "status": nonempty(&b.status), "hard": b.hard})
+}
+
+fn nonempty(v: &Option<String>) -> Option<&str> {
+    v.as_deref().map(str::trim).filter(|s| !s.is_empty())
+}

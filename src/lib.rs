@@ -1,0 +1,7 @@
+//! carousel: a daemon that turns a company's inbound email into sales results.
+//! The modules follow the pipeline: sources (`ingest`) → `understand` →
+//! `store` → act (`qualify`, `route`, `nurture`, `outbox`) → `report`.
+
+pub mod inspect;
+pub mod qualify;
+pub mod understand;
