@@ -209,10 +209,10 @@ fn lead_facts(
     size_texts.extend(lead.contact.company.as_deref());
     company_size(&size_texts, cfg, tally);
     contact_completeness(&lead.contact, cfg, tally);
-    if let Some(provider) = u.provider.as_deref() {
-        if let Some(points) = cfg.provider_points(provider) {
-            tally.add(points, format!("provider {provider}"));
-        }
+    if let Some(provider) = u.provider.as_deref()
+        && let Some(points) = cfg.provider_points(provider)
+    {
+        tally.add(points, format!("provider {provider}"));
     }
     let rule_name = lead.source.strip_prefix("rule:");
     let partner = [u.provider.as_deref(), rule_name]
