@@ -1,0 +1,68 @@
+//! ESP notices in JSON: Amazon SES bounce notifications delivered by SNS
+//! email subscriptions (`{"notificationType":"Bounce", ...}`).
+
+use serde_json::Value;
+
+use super::{Bounce, status};
+
+/// `None` when the text is not such a notice; `Some(empty)` for a complaint
+/// or delivery notice (not a bounce); else one bounce per bounced recipient.
+pub fn from_json(text: &str) -> Option<Vec<Bounce>> {
+    let start = text
+        .find("{\"notificationType\"")
+        .or_else(|| text.find("{\"eventType\""))?;
+    let end = text.rfind('}')?;
+    let json = text.get(start..=end)?;
+    // SNS folds long lines; the JSON itself never holds a raw newline.
+    let value: Value = serde_json::from_str(json)
+        .or_else(|_| serde_json::from_str(&json.replace('\n', "")))
+        .ok()?;
+    let kind = value
+        .get("notificationType")
+        .or_else(|| value.get("eventType"))?
+        .as_str()?;
+    if !kind.eq_ignore_ascii_case("bounce") {
+        return Some(Vec::new());
+    }
+    let bounce = value.get("bounce")?;
+    let transient = bounce
+        .get("bounceType")
+        .and_then(Value::as_str)
+        .is_some_and(|t| !t.eq_ignore_ascii_case("permanent"));
+    let recipients = bounce.get("bouncedRecipients")?.as_array()?;
+    let field = |r: &Value, name: &str| {
+        r.get(name)
+            .and_then(Value::as_str)
+            .map(str::to_string)
+            .filter(|s| !s.is_empty())
+    };
+    let out = recipients
+        .iter()
+        .map(|r| {
+            let diagnostic = field(r, "diagnosticCode");
+            let status = field(r, "status")
+                .filter(|s| status::enhanced_codes(s).next().is_some())
+                .or_else(|| {
+                    diagnostic
+                        .as_deref()
+                        .and_then(status::first_failure_code)
+                        .map(str::to_string)
+                });
+            let action = field(r, "action");
+            let hard = !transient
+                && status::is_hard(
+                    status.as_deref(),
+                    action.as_deref(),
+                    diagnostic.as_deref().unwrap_or(""),
+                );
+            Bounce {
+                recipient: field(r, "emailAddress").map(|a| a.to_ascii_lowercase()),
+                status,
+                hard,
+                action,
+                diagnostic,
+            }
+        })
+        .collect::<Vec<_>>();
+    Some(out)
+}
