@@ -220,11 +220,11 @@ fn understand_message(message: &Message<'_>, raw: &[u8], ctx: &Context) -> Under
         u.auto_reply = Some(auto);
         return u;
     }
-    let link = reply::campaign_link(&envelope, &text, ctx);
+    let link = reply::campaign_link(&envelope, &reply::delivery_addresses(message), &text, ctx);
     let leads = lead::extract(message, &envelope, &text, ctx);
     if link.as_ref().is_some_and(|l| l.ours || leads.leads.is_empty()) {
         let mut u = Understanding::with_kind(Kind::Reply, envelope);
-        let reading = reply::read(&text, u.envelope.date.as_deref());
+        let reading = reply::read_formatted(&text, u.envelope.date.as_deref(), reply::text_format(message));
         u.contact = merge_contact(sender, &reading.signature_contact);
         u.reply = Some(reading);
         u.campaign_link = link;

@@ -1,29 +1,124 @@
-//! Prospect replies: attribution to what carousel sent, quote and signature
-//! stripping, and intent.
+//! Prospect replies: attribution to what carousel sent ([`campaign_link`]),
+//! quote and signature stripping ([`strip`]), signature contact details
+//! ([`signature`]) and intent ([`intent`], with the revisit date of a
+//! "not now" in [`revisit`]).
 
-use super::{CampaignLink, Context, Envelope, ReplyReading};
+pub mod attribution;
+pub mod intent;
+pub mod revisit;
+pub mod signature;
+pub mod strip;
 
-/// Ties a message to an earlier outbound email, if it answers one.
-pub fn campaign_link(envelope: &Envelope, _text: &str, ctx: &Context) -> Option<CampaignLink> {
-    let ours = |id: &str| {
-        ctx.own_message_id_domains
-            .iter()
-            .any(|d| id.to_ascii_lowercase().ends_with(&format!("@{}", d.to_ascii_lowercase())))
+use mail_parser::{HeaderValue, Message, MimeHeaders};
+
+pub use attribution::campaign_link;
+pub use strip::{StripOptions, Stripped};
+
+use super::ReplyReading;
+
+/// How the text part was encoded, when it matters for reading it back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct TextFormat {
+    /// `format=flowed` (RFC 3676): soft line breaks to undo.
+    pub flowed: bool,
+    /// `delsp=yes`: the space before a soft break is not part of the text.
+    pub delsp: bool,
+}
+
+/// The format of the message's first text part. mail-parser decodes the
+/// transfer encoding and charset but leaves `format=flowed` line breaks in
+/// place, so they are undone here.
+pub fn text_format(message: &Message<'_>) -> TextFormat {
+    let Some(part) = message.text_part(0) else {
+        return TextFormat::default();
     };
-    if let Some(id) = envelope.in_reply_to.first() {
-        return Some(CampaignLink { message_id: Some(id.clone()), how: "in-reply-to".into(), ours: ours(id) });
+    let Some(ct) = part.content_type() else {
+        return TextFormat::default();
+    };
+    if !ct
+        .c_subtype
+        .as_deref()
+        .is_some_and(|s| s.eq_ignore_ascii_case("plain"))
+    {
+        return TextFormat::default();
     }
-    if let Some(id) = envelope.references.last() {
-        return Some(CampaignLink { message_id: Some(id.clone()), how: "references".into(), ours: ours(id) });
+    let attr = |name: &str| {
+        ct.attribute(name).is_some_and(|v| {
+            v.trim()
+                .eq_ignore_ascii_case(if name == "format" { "flowed" } else { "yes" })
+        })
+    };
+    TextFormat {
+        flowed: attr("format"),
+        delsp: attr("delsp"),
     }
-    None
+}
+
+/// Every address the message was delivered to: `To`, `Cc`, `Delivered-To`,
+/// `X-Original-To`, `Envelope-To` (where VERP and plus tokens live).
+pub fn delivery_addresses(message: &Message<'_>) -> Vec<String> {
+    let mut out = Vec::new();
+    for header in message.headers() {
+        let name = header.name().to_ascii_lowercase();
+        if !matches!(
+            name.as_str(),
+            "to" | "cc" | "delivered-to" | "x-original-to" | "envelope-to" | "x-delivered-to"
+        ) {
+            continue;
+        }
+        match header.value() {
+            HeaderValue::Address(a) => {
+                out.extend(
+                    a.iter()
+                        .filter_map(|x| x.address())
+                        .map(super::normalize_email),
+                );
+            }
+            HeaderValue::Text(t) => out.push(super::normalize_email(t)),
+            HeaderValue::TextList(l) => out.extend(l.iter().map(|t| super::normalize_email(t))),
+            _ => {}
+        }
+    }
+    out.retain(|a| a.contains('@'));
+    out.dedup();
+    out
 }
 
 /// Strips quotes and signature from a reply body and reads its intent.
-pub fn read(text: &str, _date: Option<&str>) -> ReplyReading {
-    let trimmed = text.trim();
+/// `date` is the message's RFC 3339 date, the anchor for "after the summer".
+pub fn read(text: &str, date: Option<&str>) -> ReplyReading {
+    read_formatted(text, date, TextFormat::default())
+}
+
+/// [`read`] for a text part whose format is known (see [`text_format`]).
+pub fn read_formatted(text: &str, date: Option<&str>, format: TextFormat) -> ReplyReading {
+    let unflowed;
+    let text = if format.flowed {
+        unflowed = strip::unflow(text, format.delsp);
+        unflowed.as_str()
+    } else {
+        text
+    };
+    let stripped = strip::strip(text, StripOptions::DESIGN);
+    let signature_contact = stripped
+        .signature
+        .as_deref()
+        .map(signature::contact_from_signature)
+        .unwrap_or_default();
+    let reading = intent::read(&stripped.text, date);
     ReplyReading {
-        text: (!trimmed.is_empty()).then(|| trimmed.to_string()),
-        ..ReplyReading::default()
+        text: (!stripped.text.is_empty()).then(|| stripped.text.clone()),
+        signature: stripped.signature,
+        intent: reading.intent,
+        intent_phrases: reading.phrases,
+        referral_email: reading.referral_email,
+        referral_name: reading.referral_name,
+        revisit: reading.revisit,
+        signature_contact,
     }
+}
+
+/// Used by [`signature`] to skip the sign-off line of a signature block.
+fn strip_is_signoff(line: &str) -> bool {
+    strip::is_signoff_line(line)
 }
