@@ -27,7 +27,7 @@ pub use status::is_hard;
 
 /// The failed recipients when the message is a bounce; empty otherwise.
 pub fn detect(message: &Message<'_>, raw: &[u8], text: &str) -> Vec<Bounce> {
-    let parts = Parts::of(message, text);
+    let parts = Parts::of(message, raw, text);
     if parts.is_complaint_or_receipt {
         return Vec::new();
     }
@@ -58,7 +58,7 @@ struct Parts {
 }
 
 impl Parts {
-    fn of(message: &Message<'_>, best_text: &str) -> Parts {
+    fn of(message: &Message<'_>, raw: &[u8], best_text: &str) -> Parts {
         let mut parts = Parts {
             delivery_status: Vec::new(),
             human: String::new(),
@@ -138,12 +138,27 @@ impl Parts {
                 html_to_text(&html)
             } else if !attached_text.is_empty() {
                 attached_text
-            } else {
+            } else if !best_text.trim().is_empty() {
                 best_text.to_string()
+            } else {
+                // A multipart whose boundary never occurs parses to nothing:
+                // read the raw body instead.
+                raw_body(raw)
             };
         }
         parts.human = parts.human.replace("\r\n", "\n").replace('\r', "\n");
         parts
+    }
+}
+
+/// The bytes after the header block, as text, bounded.
+fn raw_body(raw: &[u8]) -> String {
+    let raw = &raw[..raw.len().min(MAX_TEXT_BYTES)];
+    let text = String::from_utf8_lossy(raw);
+    let text = text.replace("\r\n", "\n").replace('\r', "\n");
+    match text.find("\n\n") {
+        Some(i) => text[i + 2..].to_string(),
+        None => String::new(),
     }
 }
 
@@ -188,12 +203,14 @@ fn from_dsn(message: &Message<'_>, parts: &Parts) -> Option<Vec<Bounce>> {
         return None;
     }
     let failed: Vec<&dsn::RecipientFields> = records.iter().filter(|r| !r.is_success()).collect();
+    let failed_count = failed.len();
     if failed.is_empty() {
         return Some(Vec::new());
     }
     let report = text::sections(&parts.human).report;
     // Recipients for blocks whose address is missing ("Final-Recipient: <>").
     let mut spare = fallback_recipients(message, parts, report).into_iter();
+    let blocks = text::recipients(report, &own_addresses(message));
     let mut out: Vec<Bounce> = Vec::new();
     for r in failed {
         let recipient = r.recipient().or_else(|| spare.next());
@@ -203,10 +220,24 @@ fn from_dsn(message: &Message<'_>, parts: &Parts) -> Option<Vec<Bounce>> {
         {
             continue;
         }
-        let status = r
-            .stated_status()
-            .or_else(|| status::first_failure_code(report).map(str::to_string));
-        let evidence = r.diagnostic.as_deref().unwrap_or(report);
+        let status = refine_from_text(
+            r.stated_status(),
+            r.diagnostic.is_some(),
+            recipient.as_deref(),
+            &blocks,
+            report,
+        );
+        // Mailbox-full words count only from this recipient's own answer:
+        // the notice may name another recipient whose mailbox is full.
+        let evidence = match (
+            &r.diagnostic,
+            own_block(recipient.as_deref(), &blocks, report),
+        ) {
+            (Some(d), _) => d.as_str(),
+            (None, Some(block)) => block,
+            (None, None) if failed_count == 1 => report,
+            (None, None) => "",
+        };
         let hard = status::is_hard(status.as_deref(), r.action.as_deref(), evidence);
         out.push(Bounce {
             recipient,
@@ -219,24 +250,73 @@ fn from_dsn(message: &Message<'_>, parts: &Parts) -> Option<Vec<Bounce>> {
     Some(out)
 }
 
+/// A DSN block that states no code, or only a class (`Status: 5.0.0`) and
+/// no diagnostic, is completed from the notice text above it: the code next
+/// to the same recipient there (same class), else the notice's first code
+/// when the DSN stated nothing at all.
+fn refine_from_text(
+    stated: Option<String>,
+    has_diagnostic: bool,
+    recipient: Option<&str>,
+    blocks: &[text::Found],
+    report: &str,
+) -> Option<String> {
+    let generic = stated
+        .as_deref()
+        .is_none_or(|s| s.ends_with(".0.0") && !has_diagnostic);
+    if !generic {
+        return stated;
+    }
+    let class = stated.as_deref().and_then(|s| s.bytes().next());
+    let same_class = |c: &&str| class.is_none_or(|k| c.as_bytes().first() == Some(&k));
+    let block = own_block(recipient, blocks, report);
+    let from_block = block.and_then(|b| {
+        status::enhanced_codes(b)
+            .filter(|c| !c.starts_with('2'))
+            .find(same_class)
+    });
+    match (from_block, stated) {
+        (Some(code), _) => Some(code.to_string()),
+        (None, Some(s)) => Some(s),
+        (None, None) => status::first_failure_code(report).map(str::to_string),
+    }
+}
+
+/// The text from the line naming `recipient` to the line naming the next one.
+fn own_block<'a>(
+    recipient: Option<&str>,
+    blocks: &[text::Found],
+    report: &'a str,
+) -> Option<&'a str> {
+    let r = recipient?;
+    let i = blocks.iter().position(|b| b.address == r)?;
+    let end = blocks
+        .get(i + 1)
+        .map_or(report.len(), |n| n.at.max(blocks[i].at));
+    report.get(blocks[i].at..end)
+}
+
 /// Addresses a notice fails without naming them in its own words.
 fn fallback_recipients(message: &Message<'_>, parts: &Parts, report: &str) -> Vec<String> {
     let exclude = own_addresses(message);
-    let mut out: Vec<String> = text::recipients(report, &exclude)
+    let named: Vec<String> = text::recipients(report, &exclude)
         .into_iter()
         .map(|f| f.address)
         .collect();
+    if !named.is_empty() {
+        return named;
+    }
+    // The header is explicit: trust it even when it repeats an own address.
+    let header = failed_recipients_header(message);
+    if !header.is_empty() {
+        return header;
+    }
+    let mut out: Vec<String> = parts.original_to.clone();
     if out.is_empty() {
-        out.extend(failed_recipients_header(message));
+        out = text::original_to(&parts.original_text);
     }
     if out.is_empty() {
-        out.extend(parts.original_to.iter().cloned());
-    }
-    if out.is_empty() {
-        out.extend(text::original_to(&parts.original_text));
-    }
-    if out.is_empty() {
-        out.extend(text::original_to(text::sections(&parts.human).original));
+        out = text::original_to(text::sections(&parts.human).original);
     }
     out.retain(|a| !exclude.contains(a));
     out
@@ -276,7 +356,7 @@ fn from_mail_system(message: &Message<'_>, raw: &[u8]) -> bool {
     let from = message.from().and_then(|a| a.first());
     let address_says = from
         .and_then(|a| a.address())
-        .is_some_and(text::is_machine_address);
+        .is_some_and(text::is_daemon_address);
     let name_says = from
         .and_then(|a| a.name())
         .is_some_and(|n| DAEMON_NAME.is_match(n));
@@ -314,7 +394,15 @@ fn from_text(message: &Message<'_>, raw: &[u8], parts: &Parts) -> Vec<Bounce> {
     }
     let sections = text::sections(&parts.human);
     let report = sections.report;
-    let stated_failure = text::has_failure_words(report) || text::has_failure_words(subject);
+    // A mail system that says so in its subject or headers is believed in any
+    // language (Google Groups words its notice in forty).
+    let stated_failure = text::has_failure_words(report)
+        || text::has_failure_words(subject)
+        || (sender_is_system
+            && (!failed_header.is_empty()
+                || text::is_bounce_subject(subject)
+                || status::first_failure_code(report).is_some()
+                || status::first_reply_code(report).is_some()));
     if !stated_failure {
         return Vec::new();
     }

@@ -8,15 +8,16 @@ use super::{Bounce, status};
 /// `None` when the text is not such a notice; `Some(empty)` for a complaint
 /// or delivery notice (not a bounce); else one bounce per bounced recipient.
 pub fn from_json(text: &str) -> Option<Vec<Bounce>> {
-    let start = text
-        .find("{\"notificationType\"")
-        .or_else(|| text.find("{\"eventType\""))?;
+    if !text.contains("notificationType") && !text.contains("eventType") {
+        return None;
+    }
+    let start = text.find('{')?;
     let end = text.rfind('}')?;
-    let json = text.get(start..=end)?;
-    // SNS folds long lines; the JSON itself never holds a raw newline.
-    let value: Value = serde_json::from_str(json)
-        .or_else(|_| serde_json::from_str(&json.replace('\n', "")))
-        .ok()?;
+    let mut value = parse(text.get(start..=end)?)?;
+    // An SNS envelope carries the SES notice as a JSON string in "Message".
+    if let Some(inner) = value.get("Message").and_then(Value::as_str) {
+        value = parse(inner)?;
+    }
     let kind = value
         .get("notificationType")
         .or_else(|| value.get("eventType"))?
@@ -65,4 +66,12 @@ pub fn from_json(text: &str) -> Option<Vec<Bounce>> {
         })
         .collect::<Vec<_>>();
     Some(out)
+}
+
+/// Parses JSON that a mail system may have folded at line ends.
+fn parse(json: &str) -> Option<Value> {
+    serde_json::from_str(json)
+        .or_else(|_| serde_json::from_str(&json.replace("\n ", "")))
+        .or_else(|_| serde_json::from_str(&json.replace('\n', "")))
+        .ok()
 }

@@ -51,14 +51,21 @@ static HEADER_LINE: Lazy<Regex> = Lazy::new(|| {
 
 /// Local parts of machine addresses that are never the failed recipient.
 static MACHINE_LOCAL: Lazy<Regex> = Lazy::new(|| {
-    Regex::new(r"(?i)^(?:mailer-daemon|mailer_daemon|maildaemon|mail-daemon|postmaster|double-bounce|hostmaster|webmaster|abuse|no-?reply|do-?not-?reply|bounces?)$")
+    Regex::new(r"(?i)^(?:mailer-daemon|mailer_daemon|maildaemon|mail-daemon|post_?master|double-bounce|hostmaster|webmaster|abuse|no-?reply|do-?not-?reply|bounces?)$")
+        .expect("static regex")
+});
+
+/// Local parts only a mail system sends from (not `noreply`, which
+/// newsletters and notices use too).
+static DAEMON_LOCAL: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(r"(?i)^(?:mailer-daemon|mailer_daemon|maildaemon|mail-daemon|mail\.delivery\.system|post_?master|double-bounce)$")
         .expect("static regex")
 });
 
 /// Words that say a message was not delivered, in the languages bounces use.
 static FAILURE_WORDS: Lazy<Regex> = Lazy::new(|| {
     Regex::new(concat!(
-        r"(?i)(?:could ?n[o']t be delivered|couldn't be delivered|not be delivered|was not delivered|wasn't delivered|undeliver|not deliver|delivery (?:has )?failed|delivery to the following|failed permanently|permanent(?:ly)? (?:fatal )?(?:error|failure)|fatal errors?|unable to deliver|could not deliver|couldn't deliver|failed to deliver|delivery failure|did not reach|user unknown|unknown user|no such (?:user|mailbox|address)|does not exist|doesn't exist|mailbox (?:is )?(?:full|unavailable|not found)|over quota|returned to sender|rejected|refused|failed recipient|following address(?:es)? failed|not found|invalid (?:recipient|address|mailbox)|giving up|given up|delayed|deferred|retry time|temporary (?:failure|error)|has not been delivered|message bounced|failure notice|unzustellbar|nicht zugestellt|konnte nicht|n'a pas (?:pu )?être (?:remis|distribué)|non remis|no (?:se )?(?:pudo|ha podido) (?:ser )?entreg|не может быть доставлено|не доставлено)",
+        r"(?i)(?:could ?n[o']t be delivered|(?:were|was)n't able to (?:post|deliver|send)|(?:not|unable) (?:be )?able to (?:post|deliver)|may not exist|not have permission to post|delivery problems?|malformed (?:recipient )?address|incorrectly constructed|account (?:is |has been )?disabled|(?:host|domain) unknown|unknown (?:host|domain)|no valid recipients|was aborted|could not find a (?:gateway|route|host)|invalid user|error (?:has )?occurred while|attempting to deliver|couldn't be delivered|not be delivered|was not delivered|wasn't delivered|undeliver|not deliver|delivery (?:has )?failed|delivery to the following|failed permanently|permanent(?:ly)? (?:fatal )?(?:error|failure)|fatal errors?|unable to deliver|could not deliver|couldn't deliver|failed to deliver|delivery failure|did not reach|user unknown|unknown user|no such (?:user|mailbox|address)|does not exist|doesn't exist|mailbox (?:is )?(?:full|unavailable|not found)|over quota|returned to sender|rejected|refused|failed recipient|following address(?:es)? failed|not found|invalid (?:recipient|address|mailbox)|giving up|given up|delayed|deferred|retry time|temporary (?:failure|error)|has not been delivered|message bounced|failure notice|unzustellbar|nicht zugestellt|konnte nicht|n'a pas (?:pu )?être (?:remis|distribué)|non remis|no (?:se )?(?:pudo|ha podido) (?:ser )?entreg|не может быть доставлено|не доставлено)",
         r"|配信(?:でき|され)(?:ません|なかった)|送信(?:でき|され)(?:ません|なかった)|届け(?:られ)?ませんでした|宛先不明|存在しません|エラー|失敗|不達"
     ))
     .expect("static regex")
@@ -115,6 +122,14 @@ pub fn is_machine_address(address: &str) -> bool {
         .is_some_and(|local| MACHINE_LOCAL.is_match(local))
 }
 
+/// True for mailer-daemon and postmaster addresses.
+pub fn is_daemon_address(address: &str) -> bool {
+    address
+        .split('@')
+        .next()
+        .is_some_and(|local| DAEMON_LOCAL.is_match(local))
+}
+
 /// A failed recipient found in the report text, with where it first appears.
 pub struct Found {
     pub address: String,
@@ -127,6 +142,7 @@ pub struct Found {
 /// the original sender is quoted in most notices) and machine addresses.
 pub fn recipients(report: &str, exclude: &[String]) -> Vec<Found> {
     let mut found: Vec<Found> = Vec::new();
+    let mut machine: Vec<Found> = Vec::new();
     let mut offset = 0;
     for line in report.split_inclusive('\n') {
         let start = offset;
@@ -136,22 +152,38 @@ pub fn recipients(report: &str, exclude: &[String]) -> Vec<Found> {
         }
         for m in ADDRESS.find_iter(line) {
             let address = m.as_str().trim_end_matches('.').to_ascii_lowercase();
-            if looks_like_message_id(line, m.start())
-                || is_machine_address(&address)
-                || exclude.contains(&address)
+            // An address that opens its line ("<a@b>:", "a@b", qmail and
+            // Exim style) is the notice's own list of failed recipients: it
+            // counts even when it is the sender's (a test sent to oneself)
+            // or a postmaster's.
+            let listed = line[..m.start()]
+                .trim_start_matches(|c: char| {
+                    c.is_whitespace() || matches!(c, '<' | '"' | '*' | '-' | '\'')
+                })
+                .is_empty();
+            if looks_like_message_id(line, m.start()) || (!listed && exclude.contains(&address)) {
+                continue;
+            }
+            if found
+                .iter()
+                .chain(machine.iter())
+                .any(|f| f.address == address)
             {
                 continue;
             }
-            if found.iter().any(|f| f.address == address) {
-                continue;
+            let entry = Found { address, at: start };
+            if !listed && is_machine_address(&entry.address) {
+                machine.push(entry);
+            } else {
+                found.push(entry);
             }
-            found.push(Found { address, at: start });
             if found.len() >= 100 {
                 return found;
             }
         }
     }
-    found
+    // A machine address is a recipient only when nobody else is named.
+    if found.is_empty() { machine } else { found }
 }
 
 /// Message-IDs look like addresses; they follow "Message-ID" or "id".
