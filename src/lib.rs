@@ -4,4 +4,5 @@
 
 pub mod inspect;
 pub mod qualify;
+pub mod route;
 pub mod understand;
