@@ -98,6 +98,14 @@ pub struct Lead {
     pub message: Option<String>,
     /// Which extractor produced the lead ("form", "html", "adf", "csv", "rule:NAME").
     pub source: String,
+    /// Which extractor produced each field (`"phone" → "rule:roofquotes"`,
+    /// `"email" → "header"` when it came from Reply-To).
+    #[serde(default)]
+    pub provenance: std::collections::BTreeMap<String, String>,
+    /// Set when the notification names no reachable contact (`"no reachable
+    /// contact"`); the lead is kept, scoring decides what to do with it.
+    #[serde(default)]
+    pub unqualified: Option<String>,
 }
 
 /// One failed recipient of a bounce.

@@ -1,0 +1,278 @@
+//! Contact values as carousel stores them: validated lowercase emails, names in
+//! display order without honorifics, phones as written.
+
+use once_cell::sync::Lazy;
+use regex::Regex;
+
+static EMAIL: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(r"(?i)[a-z0-9][a-z0-9._%+'-]{0,63}@[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?)*\.[a-z]{2,24}\b")
+        .expect("static regex")
+});
+
+/// The first valid address in `text`, lowercased.
+pub fn find_email(text: &str) -> Option<String> {
+    EMAIL
+        .find_iter(text)
+        .map(|m| m.as_str().to_lowercase())
+        .find(|e| valid_email(e))
+}
+
+/// Every valid address in `text`, lowercased, in order.
+pub fn all_emails(text: &str) -> Vec<String> {
+    EMAIL
+        .find_iter(text)
+        .map(|m| m.as_str().to_lowercase())
+        .filter(|e| valid_email(e))
+        .collect()
+}
+
+/// Syntax check of a lowercased address.
+pub fn valid_email(e: &str) -> bool {
+    let Some((local, domain)) = e.rsplit_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && !local.starts_with('.')
+        && !local.ends_with('.')
+        && !local.contains("..")
+        && domain.contains('.')
+        && !domain.contains("..")
+        && EMAIL
+            .find(e)
+            .is_some_and(|m| m.start() == 0 && m.end() == e.len())
+}
+
+/// The address of a form value (`Jane <jane@x.io>`, `mailto:jane@x.io`).
+pub fn email_value(value: &str) -> Option<String> {
+    find_email(value)
+}
+
+/// Local parts of relay and robot senders, never a prospect.
+pub fn is_relay_address(email: &str) -> bool {
+    let local = email.split('@').next().unwrap_or("").to_ascii_lowercase();
+    let compact: String = local
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .collect();
+    [
+        "noreply",
+        "donotreply",
+        "dontreply",
+        "mailer",
+        "mailerdaemon",
+        "postmaster",
+        "wordpress",
+        "notification",
+        "notifications",
+        "notify",
+        "alerts",
+        "alert",
+        "bounce",
+        "bounces",
+        "system",
+        "robot",
+        "automated",
+        "forms",
+        "form",
+        "formsubmission",
+        "submissions",
+        "webform",
+        "webmaster",
+        "nobody",
+    ]
+    .iter()
+    .any(|p| {
+        compact == *p
+            || compact.starts_with("noreply")
+            || compact.starts_with("donotreply")
+            || compact.starts_with("bounce")
+    })
+}
+
+/// Characters that make a name CJK (kept as written, family name first).
+pub fn is_cjk(s: &str) -> bool {
+    s.chars().any(|c| {
+        matches!(c as u32,
+            0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0xAC00..=0xD7AF | 0xFF66..=0xFF9F)
+    })
+}
+
+const PREFIXES: &[&str] = &[
+    "mr",
+    "mrs",
+    "ms",
+    "miss",
+    "mx",
+    "dr",
+    "prof",
+    "sir",
+    "madam",
+    "herr",
+    "frau",
+    "hr",
+    "fr",
+    "sr",
+    "sra",
+    "srta",
+    "don",
+    "doña",
+    "dña",
+    "m",
+    "mme",
+    "mlle",
+    "monsieur",
+    "madame",
+    "mademoiselle",
+    "señor",
+    "señora",
+];
+const SUFFIXES: &[&str] = &["jr", "sr", "phd", "md", "mba", "esq", "cpa", "ii", "iii"];
+const CJK_HONORIFICS: &[&str] = &["様", "さま", "さん", "殿", "御中", "君", "くん", "氏"];
+
+/// A name in display order: honorifics dropped, "Okafor, Daniel" turned
+/// around, CJK names kept as written. `None` when nothing name-like is left.
+pub fn normalize_name(raw: &str) -> Option<String> {
+    // Drop an address written next to the name.
+    let mut s = raw.to_string();
+    if let Some(lt) = s.find('<') {
+        s.truncate(lt);
+    }
+    let s = s.replace('\u{3000}', " ").replace(['"', '“', '”'], "");
+    let mut words: Vec<String> = s
+        .split_whitespace()
+        .map(str::to_string)
+        .filter(|w| !w.contains('@'))
+        .collect();
+    // Honorifics in front ("Dr. Jane Roe") and CJK ones behind ("山田 太郎 様").
+    while words.len() > 1
+        && PREFIXES.contains(&words[0].trim_end_matches('.').to_lowercase().as_str())
+    {
+        words.remove(0);
+    }
+    if let Some(last) = words.last_mut() {
+        for h in CJK_HONORIFICS {
+            if last.as_str() == *h {
+                last.clear();
+            } else if is_cjk(last)
+                && last.chars().count() > h.chars().count() + 1
+                && last.ends_with(h)
+            {
+                let keep = last.len() - h.len();
+                last.truncate(keep);
+            }
+        }
+    }
+    words.retain(|w| !w.is_empty());
+    let mut name = words.join(" ");
+    // "Okafor, Daniel" → "Daniel Okafor"; "Jane Roe, PhD" → "Jane Roe".
+    if !is_cjk(&name)
+        && let Some((a, b)) = name.split_once(',')
+    {
+        let (a, b) = (a.trim(), b.trim());
+        let b_lower = b.trim_end_matches('.').to_lowercase();
+        if SUFFIXES.contains(&b_lower.as_str()) {
+            name = a.to_string();
+        } else if !a.is_empty()
+            && !b.is_empty()
+            && !b.contains(',')
+            && a.split_whitespace().count() <= 3
+        {
+            let b = strip_prefix_words(b);
+            name = format!("{b} {a}");
+        }
+    }
+    let name = name
+        .trim()
+        .trim_matches(|c: char| c == ',' || c == ';')
+        .trim()
+        .to_string();
+    let letters = name.chars().filter(|c| c.is_alphabetic()).count();
+    (letters >= 1 && name.chars().count() <= 100).then_some(name)
+}
+
+fn strip_prefix_words(s: &str) -> String {
+    let mut words: Vec<&str> = s.split_whitespace().collect();
+    while words.len() > 1
+        && PREFIXES.contains(&words[0].trim_end_matches('.').to_lowercase().as_str())
+    {
+        words.remove(0);
+    }
+    words.join(" ")
+}
+
+/// Joins first and last name; family name first when the form is Japanese
+/// (`family_first`) or the parts are CJK.
+pub fn join_name(first: Option<&str>, last: Option<&str>, family_first: bool) -> Option<String> {
+    let first = first.and_then(normalize_name);
+    let last = last.and_then(normalize_name);
+    match (first, last) {
+        (Some(f), Some(l)) if f == l => Some(f),
+        (Some(f), Some(l)) if family_first || is_cjk(&f) || is_cjk(&l) => Some(format!("{l} {f}")),
+        (Some(f), Some(l)) => Some(format!("{f} {l}")),
+        (Some(f), None) => Some(f),
+        (None, Some(l)) => Some(l),
+        (None, None) => None,
+    }
+}
+
+/// A phone number as written, when it holds enough digits to dial.
+pub fn normalize_phone(raw: &str) -> Option<String> {
+    let v = raw.lines().next().unwrap_or("").trim();
+    let v = v.strip_prefix("tel:").unwrap_or(v).trim();
+    let digits = v
+        .chars()
+        .filter(|c| c.is_ascii_digit() || ('０'..='９').contains(c))
+        .count();
+    (7..=20).contains(&digits).then(|| v.to_string())
+}
+
+/// A one-line value (company, title, postcode, country), trimmed.
+pub fn one_line(raw: &str) -> Option<String> {
+    let v = raw.lines().map(str::trim).find(|l| !l.is_empty())?;
+    let v = v.split_whitespace().collect::<Vec<_>>().join(" ");
+    (!v.is_empty() && v.chars().count() <= 200).then_some(v)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_in_display_order() {
+        assert_eq!(
+            normalize_name("Okafor, Daniel").as_deref(),
+            Some("Daniel Okafor")
+        );
+        assert_eq!(normalize_name("Dr. Jane Roe").as_deref(), Some("Jane Roe"));
+        assert_eq!(normalize_name("山田 太郎 様").as_deref(), Some("山田 太郎"));
+        assert_eq!(normalize_name("山田太郎様").as_deref(), Some("山田太郎"));
+        assert_eq!(
+            normalize_name("Jane Roe <jane@x.io>").as_deref(),
+            Some("Jane Roe")
+        );
+        assert_eq!(
+            join_name(Some("太郎"), Some("山田"), true).as_deref(),
+            Some("山田 太郎")
+        );
+        assert_eq!(
+            join_name(Some("Daniel"), Some("Okafor"), false).as_deref(),
+            Some("Daniel Okafor")
+        );
+        assert_eq!(
+            normalize_name("Sra. Lucía Fernández").as_deref(),
+            Some("Lucía Fernández")
+        );
+    }
+
+    #[test]
+    fn emails_are_validated_and_lowercased() {
+        assert_eq!(
+            find_email("Jane <Jane.Roe@Brightwater.IO>").as_deref(),
+            Some("jane.roe@brightwater.io")
+        );
+        assert!(!valid_email("jane@localhost"));
+        assert!(is_relay_address("no-reply@jotform.com"));
+        assert!(is_relay_address("wordpress@acme.example"));
+        assert!(!is_relay_address("jane@brightwater.io"));
+    }
+}

@@ -1,0 +1,323 @@
+//! Plain-text forms: `Label: value` lines (Contact Form 7, Gravity Forms,
+//! Jotform, Formspree, HubSpot and Facebook lead-ad notifications, marketplace
+//! alerts) and question/answer layouts (`What's your email?` on one line, the
+//! answer on the next, as Typeform sends them). Values may span lines.
+//!
+//! The reader is one pass over the lines with a small state machine, so its
+//! work is linear in the text size.
+
+use super::labels::{Field, classify};
+
+/// One `label → value` pair of a form, with what the label asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pair {
+    pub label: String,
+    pub value: String,
+    /// `None` when the dictionary does not know the label.
+    pub field: Option<Field>,
+}
+
+/// Most pairs read from one body; a real form has a few dozen.
+const MAX_PAIRS: usize = 400;
+/// Most lines a single value collects (a pasted essay is cut here).
+const MAX_VALUE_LINES: usize = 60;
+/// Longest label accepted, in characters.
+const MAX_LABEL_CHARS: usize = 60;
+
+/// How the current value collects further lines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Collect {
+    /// `Label: value` — following lines continue it until a blank line.
+    Inline,
+    /// `Label:` alone, or a known label alone — the value is on the next lines,
+    /// blank lines allowed until the next label or a footer.
+    Block,
+}
+
+/// Reads the form pairs of a text body.
+pub fn pairs(text: &str) -> Vec<Pair> {
+    let lines: Vec<&str> = text.lines().take(20_000).collect();
+    let mut out: Vec<Pair> = Vec::new();
+    let mut current: Option<(Pair, Collect, usize)> = None;
+    let mut i = 0;
+    while i < lines.len() && out.len() < MAX_PAIRS {
+        let line = clean_line(lines[i]);
+        i += 1;
+        if is_footer(&line) {
+            flush(&mut current, &mut out);
+            continue;
+        }
+        if let Some((label, value)) = split_label(&line) {
+            flush(&mut current, &mut out);
+            let field = classify(&label);
+            let collect = if value.is_empty() {
+                Collect::Block
+            } else {
+                Collect::Inline
+            };
+            current = Some((
+                Pair {
+                    label,
+                    value,
+                    field,
+                },
+                collect,
+                0,
+            ));
+            continue;
+        }
+        if let Some(field) = label_alone(&line, current.as_ref().map(|c| c.1)) {
+            // A label on its own line counts when an answer follows it.
+            let next = lines.get(i).map(|l| clean_line(l)).unwrap_or_default();
+            if !next.is_empty()
+                && split_label(&next).is_none()
+                && label_alone(&next, None).is_none()
+                && !is_footer(&next)
+            {
+                flush(&mut current, &mut out);
+                let label = line
+                    .trim_end_matches([':', '：', '?', '？'])
+                    .trim()
+                    .to_string();
+                current = Some((
+                    Pair {
+                        label,
+                        value: String::new(),
+                        field: Some(field),
+                    },
+                    Collect::Block,
+                    0,
+                ));
+                continue;
+            }
+        }
+        match current.as_mut() {
+            Some((pair, collect, taken)) => {
+                if line.is_empty() {
+                    match collect {
+                        Collect::Inline => flush(&mut current, &mut out),
+                        Collect::Block if pair.value.is_empty() => {}
+                        Collect::Block if pair.field != Some(Field::Message) => {
+                            flush(&mut current, &mut out)
+                        }
+                        Collect::Block => {
+                            if !pair.value.ends_with('\n') {
+                                pair.value.push('\n');
+                            }
+                            pair.value.push('\n');
+                        }
+                    }
+                } else if *taken < MAX_VALUE_LINES {
+                    if !pair.value.is_empty() && !pair.value.ends_with('\n') {
+                        pair.value.push('\n');
+                    }
+                    pair.value.push_str(&line);
+                    *taken += 1;
+                }
+            }
+            None => {}
+        }
+    }
+    flush(&mut current, &mut out);
+    out
+}
+
+fn flush(current: &mut Option<(Pair, Collect, usize)>, out: &mut Vec<Pair>) {
+    if let Some((mut pair, _, _)) = current.take() {
+        pair.value = tidy_value(&pair.value);
+        if !pair.label.is_empty() {
+            out.push(pair);
+        }
+    }
+}
+
+/// Trims a value, collapses runs of blank lines and drops placeholder values.
+fn tidy_value(v: &str) -> String {
+    let mut lines: Vec<&str> = Vec::new();
+    for l in v.lines().map(str::trim) {
+        if l.is_empty() && lines.last().is_none_or(|p| p.is_empty()) {
+            continue;
+        }
+        lines.push(l);
+    }
+    while lines.last().is_some_and(|l| l.is_empty()) {
+        lines.pop();
+    }
+    let joined = lines.join("\n");
+    let lower = joined.to_lowercase();
+    if [
+        "-",
+        "--",
+        "n/a",
+        "na",
+        "none",
+        "null",
+        "(none)",
+        "(empty)",
+        "not provided",
+        "—",
+        "なし",
+        "未入力",
+        "ninguno",
+        "keine",
+        "aucun",
+    ]
+    .contains(&lower.as_str())
+    {
+        return String::new();
+    }
+    joined
+}
+
+/// A line without quote markers, bullets and markdown emphasis.
+fn clean_line(raw: &str) -> String {
+    let mut s = raw.trim();
+    // Quoted forwards ("> Name: ...") and list bullets.
+    loop {
+        let t = s
+            .trim_start_matches(['>', '|', '•', '·', '▪', '■', '◆', '●', '・'])
+            .trim_start();
+        let t = t.strip_prefix("- ").unwrap_or(t).trim_start();
+        if t.len() == s.len() {
+            break;
+        }
+        s = t;
+    }
+    let s = s.replace('\u{a0}', " ").replace('\u{200b}', "");
+    let s = s.trim();
+    // `**Name:** Jane` / `*Name*: Jane` (markdown-ish notification bodies).
+    if s.starts_with('*') || s.contains("**") {
+        return s.replace('*', "").trim().to_string();
+    }
+    s.to_string()
+}
+
+/// `Label: value` → `(label, value)` when the part before the colon reads as a label.
+pub fn split_label(line: &str) -> Option<(String, String)> {
+    let (pos, sep_len) = line
+        .char_indices()
+        .take(MAX_LABEL_CHARS + 1)
+        .find(|(_, c)| *c == ':' || *c == '：')
+        .map(|(i, c)| (i, c.len_utf8()))?;
+    let label = line.get(..pos)?.trim();
+    let value = line.get(pos + sep_len..)?.trim();
+    if !looks_like_label(label) || value.starts_with("//") {
+        return None;
+    }
+    Some((
+        label.trim_end_matches(['?', '？']).trim().to_string(),
+        value.to_string(),
+    ))
+}
+
+/// Whether text could be a form label (short, has letters, not a sentence).
+fn looks_like_label(label: &str) -> bool {
+    let chars = label.chars().count();
+    if chars == 0 || chars > MAX_LABEL_CHARS || label.split_whitespace().count() > 8 {
+        return false;
+    }
+    if !label.chars().any(char::is_alphabetic) {
+        return false;
+    }
+    let lower = label.to_lowercase();
+    if lower.starts_with("http") || lower.starts_with("mailto") {
+        return false;
+    }
+    // Sentences end with punctuation inside; labels do not.
+    if label.contains(". ")
+        || label.contains("! ")
+        || label.contains('。')
+        || label.ends_with('.') && !label.ends_with("No.")
+    {
+        return false;
+    }
+    true
+}
+
+/// A line that is only a known label (`Email`, `What's your phone number?`).
+fn label_alone(line: &str, collecting: Option<Collect>) -> Option<Field> {
+    let t = line.trim();
+    if t.is_empty() || t.chars().count() > 80 {
+        return None;
+    }
+    let stripped = t.trim_end_matches([':', '：', '?', '？']).trim();
+    if let Some(field) = classify(stripped) {
+        // A one-word label, or a question: free prose rarely looks like that.
+        if stripped.split_whitespace().count() <= 5 || t.ends_with('?') || t.ends_with('？') {
+            return Some(field);
+        }
+    }
+    // Unknown questions separate answers in question/answer forms.
+    if collecting == Some(Collect::Block)
+        && (t.ends_with('?') || t.ends_with('？'))
+        && t.split_whitespace().count() <= 12
+    {
+        return Some(Field::Ignore);
+    }
+    None
+}
+
+/// Lines that end a form: signature delimiters and service footers.
+pub fn is_footer(line: &str) -> bool {
+    let l = line.trim();
+    if l == "--"
+        || l == "-- "
+        || l.starts_with("___")
+        || l.starts_with("---") && !l.contains("orward")
+        || l.starts_with("===")
+    {
+        return true;
+    }
+    let lower = l.to_lowercase();
+    [
+        "this e-mail was sent from",
+        "this email was sent from",
+        "this message was sent",
+        "this notification was sent",
+        "sent via ",
+        "sent from my",
+        "powered by",
+        "you received this",
+        "you are receiving this",
+        "to unsubscribe",
+        "unsubscribe",
+        "manage your notification",
+        "view this submission",
+        "view in jotform",
+        "reply directly to this email",
+        "このメールは",
+        "※このメール",
+        "diese e-mail wurde",
+        "este correo fue enviado",
+        "este mensaje fue enviado",
+        "cet e-mail a été envoyé",
+        "ce message a été envoyé",
+    ]
+    .iter()
+    .any(|p| lower.starts_with(p))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inline_block_and_question_values() {
+        let text = "Name: Jane Doe\nEmail: jane@brightwater.io\nMessage:\nFirst line\n\nsecond para\n\n-- \nThis e-mail was sent from a contact form";
+        let p = pairs(text);
+        assert_eq!(p.len(), 3);
+        assert_eq!(p[2].value, "First line\n\nsecond para");
+        let tf = "What's your name?\nJane Doe\n\nWhat's your email?\njane@brightwater.io\n\nHow big is your team?\n12\n";
+        let p = pairs(tf);
+        assert_eq!(p[0].value, "Jane Doe");
+        assert_eq!(p[1].field, Some(Field::Email));
+        assert_eq!(p[1].value, "jane@brightwater.io");
+    }
+
+    #[test]
+    fn urls_and_times_are_not_labels() {
+        assert!(split_label("https://acme.example/contact").is_none());
+        assert!(split_label("10:30 works for me").is_none());
+        assert!(split_label("I think so. Anyway: hello").is_none());
+    }
+}

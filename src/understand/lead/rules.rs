@@ -1,0 +1,297 @@
+//! Provider rules from config, and the built-in table of known lead providers.
+//!
+//! A rule names the senders it applies to and how to read fields the generic
+//! extractor would miss: a regex with one capture group per field, or a map
+//! from the provider's own labels to carousel's fields. What a rule reads beats
+//! what the generic extractor reads.
+
+use std::collections::BTreeMap;
+
+use regex::Regex;
+use serde::{Deserialize, Serialize};
+
+use super::labels::Field;
+
+/// A provider rule from config (`[[provider]]` in TOML).
+///
+/// ```toml
+/// [[provider]]
+/// name = "roofquotes"
+/// sender = ["@roofquotes.example", "leads@partner.example"]
+/// subject = "^New (?:roof|solar) lead"          # optional
+/// fields = { phone = 'Callback:\s*(\+?[\d ()-]+)', interest = 'Project type:\s*(.+)' }
+/// labels = { "Kundenname" = "name", "Rückruf" = "phone" }
+/// partner = false
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProviderRule {
+    /// The provider's name; recorded as the lead's `provider` and as
+    /// `rule:NAME` in the lead's `source`.
+    pub name: String,
+    /// Sender addresses (`leads@example.com`) or domains (`@formspree.io`,
+    /// `formspree.io`); a domain also matches its subdomains. Compared with
+    /// the `From`, the `Sender` and, for forwards, the original sender.
+    pub sender: Vec<String>,
+    /// Optional regex the Subject must match too (case-insensitive).
+    #[serde(default)]
+    pub subject: Option<String>,
+    /// Field → regex with exactly one capture group, run over the body text.
+    /// Fields: email, name, first_name, last_name, phone, company, title,
+    /// postcode, country, interest, message, timeline.
+    #[serde(default)]
+    pub fields: BTreeMap<String, String>,
+    /// The provider's label (as printed, case-insensitive) → field, for forms
+    /// whose labels the built-in dictionary does not know.
+    #[serde(default)]
+    pub labels: BTreeMap<String, String>,
+    /// Counts as a partner-sourced lead.
+    #[serde(default)]
+    pub partner: bool,
+}
+
+/// Checks a rule as `carousel check` reports it: senders present, regexes
+/// valid with exactly one capture group, field names known.
+pub fn validate_rule(rule: &ProviderRule) -> Result<(), String> {
+    let name = &rule.name;
+    if name.trim().is_empty() {
+        return Err("provider rule needs a `name`".into());
+    }
+    if rule.sender.iter().all(|s| s.trim().is_empty()) {
+        return Err(format!(
+            "provider {name:?}: `sender` needs at least one address or domain"
+        ));
+    }
+    if let Some(subject) = &rule.subject {
+        Regex::new(subject).map_err(|e| format!("provider {name:?} subject: bad regex: {e}"))?;
+    }
+    for (field, pattern) in &rule.fields {
+        check_field(name, field)?;
+        let re = Regex::new(pattern)
+            .map_err(|e| format!("provider {name:?} field {field:?}: bad regex: {e}"))?;
+        let groups = re.captures_len() - 1;
+        if groups != 1 {
+            return Err(format!(
+                "provider {name:?} field {field:?}: regex needs exactly one capture group, has {groups}"
+            ));
+        }
+    }
+    for (label, field) in &rule.labels {
+        if label.trim().is_empty() {
+            return Err(format!("provider {name:?}: empty label in `labels`"));
+        }
+        check_field(name, field)?;
+    }
+    Ok(())
+}
+
+fn check_field(rule: &str, field: &str) -> Result<(), String> {
+    match Field::from_key(field) {
+        Some(Field::Ignore | Field::NameAndEmail | Field::Subject) | None => Err(format!(
+            "provider {rule:?}: unknown field {field:?} (use email, name, first_name, last_name, phone, company, title, postcode, country, interest, message, timeline)"
+        )),
+        Some(_) => Ok(()),
+    }
+}
+
+/// True when `email` (lowercase) matches one of the rule's senders.
+fn sender_matches(pattern: &str, email: &str) -> bool {
+    let p = pattern.trim().to_lowercase();
+    if p.is_empty() {
+        return false;
+    }
+    if p.contains('@') && !p.starts_with('@') {
+        return p == email;
+    }
+    let domain = p.trim_start_matches('@');
+    let Some((_, host)) = email.rsplit_once('@') else {
+        return false;
+    };
+    host == domain || host.ends_with(&format!(".{domain}"))
+}
+
+/// The first rule that applies to a message from one of `senders`.
+pub fn matching_rule<'r>(
+    rules: &'r [ProviderRule],
+    senders: &[&str],
+    subject: &str,
+) -> Option<&'r ProviderRule> {
+    rules.iter().find(|r| {
+        r.sender
+            .iter()
+            .any(|p| senders.iter().any(|s| sender_matches(p, s)))
+            && r.subject.as_ref().is_none_or(|re| {
+                Regex::new(&format!("(?i){re}")).is_ok_and(|re| re.is_match(subject))
+            })
+    })
+}
+
+/// Runs a rule's field regexes over `text`: field → first capture.
+pub fn rule_fields(rule: &ProviderRule, text: &str) -> Vec<(Field, String)> {
+    let mut out = Vec::new();
+    for (field, pattern) in &rule.fields {
+        let Some(field) = Field::from_key(field) else {
+            continue;
+        };
+        // Invalid patterns are reported by `validate_rule`; here they just do nothing.
+        let Ok(re) = Regex::new(pattern) else {
+            continue;
+        };
+        if let Some(value) = re
+            .captures(text)
+            .and_then(|c| c.get(1))
+            .map(|m| m.as_str().trim().to_string())
+            && !value.is_empty()
+        {
+            out.push((field, value));
+        }
+    }
+    out
+}
+
+/// The field a rule's label map gives `label`, if any.
+pub fn rule_label(rule: &ProviderRule, label: &str) -> Option<Field> {
+    let l = label.trim().to_lowercase();
+    rule.labels
+        .iter()
+        .find(|(k, _)| k.trim().to_lowercase() == l)
+        .and_then(|(_, f)| Field::from_key(f))
+}
+
+/// Known form services and marketplaces, by sender domain.
+const KNOWN_PROVIDERS: &[(&str, &str)] = &[
+    ("formspree.io", "formspree"),
+    ("jotform.com", "jotform"),
+    ("jotform.eu", "jotform"),
+    ("typeform.com", "typeform"),
+    ("typeform.io", "typeform"),
+    ("hubspot.com", "hubspot"),
+    ("hubspotemail.net", "hubspot"),
+    ("hs-email.net", "hubspot"),
+    ("facebookmail.com", "facebook"),
+    ("facebook.com", "facebook"),
+    ("linkedin.com", "linkedin"),
+    ("wufoo.com", "wufoo"),
+    ("formstack.com", "formstack"),
+    ("cognitoforms.com", "cognito_forms"),
+    ("123formbuilder.com", "123formbuilder"),
+    ("paperform.co", "paperform"),
+    ("tally.so", "tally"),
+    ("netlify.com", "netlify"),
+    ("webflow.com", "webflow"),
+    ("wix.com", "wix"),
+    ("wixforms.com", "wix"),
+    ("squarespace.com", "squarespace"),
+    ("squarespace-mail.com", "squarespace"),
+    ("zapier.com", "zapier"),
+    ("google.com", "google"),
+    ("salesforce.com", "salesforce"),
+    ("pardot.com", "pardot"),
+    ("marketo.com", "marketo"),
+    ("mailchimp.com", "mailchimp"),
+    ("yelp.com", "yelp"),
+    ("thumbtack.com", "thumbtack"),
+    ("angi.com", "angi"),
+    ("homeadvisor.com", "homeadvisor"),
+    ("houzz.com", "houzz"),
+    ("bark.com", "bark"),
+    ("porch.com", "porch"),
+    ("networx.com", "networx"),
+    ("g2.com", "g2"),
+    ("capterra.com", "capterra"),
+    ("getapp.com", "getapp"),
+    ("autotrader.com", "autotrader"),
+    ("cars.com", "cars.com"),
+    ("cargurus.com", "cargurus"),
+    ("edmunds.com", "edmunds"),
+    ("truecar.com", "truecar"),
+    ("kbb.com", "kbb"),
+    ("zillow.com", "zillow"),
+    ("realtor.com", "realtor.com"),
+    ("trulia.com", "trulia"),
+    ("form.run", "formrun"),
+    ("formrun.jp", "formrun"),
+    ("formzu.net", "formzu"),
+    ("tayori.com", "tayori"),
+    ("suumo.jp", "suumo"),
+    ("homes.co.jp", "lifull_homes"),
+    ("athome.co.jp", "athome"),
+    ("carsensor.net", "carsensor"),
+    ("goo-net.com", "goo-net"),
+    ("immobilienscout24.de", "immobilienscout24"),
+    ("immowelt.de", "immowelt"),
+    ("mobile.de", "mobile.de"),
+    ("autoscout24.de", "autoscout24"),
+    ("autoscout24.com", "autoscout24"),
+    ("check24.de", "check24"),
+    ("myhammer.de", "myhammer"),
+    ("idealista.com", "idealista"),
+    ("fotocasa.es", "fotocasa"),
+    ("habitaclia.com", "habitaclia"),
+    ("coches.net", "coches.net"),
+    ("milanuncios.com", "milanuncios"),
+    ("seloger.com", "seloger"),
+    ("leboncoin.fr", "leboncoin"),
+    ("pap.fr", "pap"),
+    ("lacentrale.fr", "lacentrale"),
+    ("habitatpresto.com", "habitatpresto"),
+];
+
+/// The provider name of a sender domain: the table's name, else the domain.
+pub fn provider_of_domain(domain: &str) -> String {
+    let d = domain.trim().trim_start_matches('@').to_lowercase();
+    for (known, name) in KNOWN_PROVIDERS {
+        if d == *known || d.ends_with(&format!(".{known}")) {
+            return (*name).to_string();
+        }
+    }
+    d
+}
+
+/// True when the domain belongs to a known form service or marketplace.
+pub fn is_known_provider(domain: &str) -> bool {
+    let d = domain.trim().to_lowercase();
+    KNOWN_PROVIDERS
+        .iter()
+        .any(|(known, _)| d == *known || d.ends_with(&format!(".{known}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bad_rules_are_reported() {
+        let mut rule = ProviderRule {
+            name: "x".into(),
+            sender: vec!["@x.io".into()],
+            ..ProviderRule::default()
+        };
+        assert!(validate_rule(&rule).is_ok());
+        rule.fields.insert("phone".into(), "Phone: (".into());
+        assert!(validate_rule(&rule).unwrap_err().contains("bad regex"));
+        rule.fields.insert("phone".into(), r"Phone: \d+".into());
+        assert!(
+            validate_rule(&rule)
+                .unwrap_err()
+                .contains("one capture group")
+        );
+        rule.fields.insert("phone".into(), r"Phone: (\d+)".into());
+        rule.fields
+            .insert("shoe_size".into(), r"Size: (\d+)".into());
+        assert!(validate_rule(&rule).unwrap_err().contains("unknown field"));
+    }
+
+    #[test]
+    fn senders_match_domains_and_addresses() {
+        assert!(sender_matches("@formspree.io", "noreply@mail.formspree.io"));
+        assert!(sender_matches("formspree.io", "noreply@formspree.io"));
+        assert!(sender_matches("leads@x.io", "leads@x.io"));
+        assert!(!sender_matches("leads@x.io", "other@x.io"));
+        assert_eq!(provider_of_domain("mail.hubspot.com"), "hubspot");
+        assert_eq!(
+            provider_of_domain("acme-solar.example"),
+            "acme-solar.example"
+        );
+    }
+}
