@@ -27,6 +27,45 @@ pub use status::is_hard;
 
 /// The failed recipients when the message is a bounce; empty otherwise.
 pub fn detect(message: &Message<'_>, raw: &[u8], text: &str) -> Vec<Bounce> {
+    if let Some(lf) = bare_cr_to_lf(raw) {
+        // Old Mac MTAs end lines with a bare CR, which no MIME parser reads as
+        // a line end: read the message again with LF endings.
+        if let Some(reparsed) = mail_parser::MessageParser::default().parse(&lf) {
+            let text = super::body::best_text(&reparsed);
+            return detect_parsed(&reparsed, &lf, &text);
+        }
+    }
+    detect_parsed(message, raw, text)
+}
+
+/// `raw` with bare-CR line endings turned into LF, when bare CRs are what
+/// ends its lines; `None` for ordinary LF or CRLF messages.
+pub(crate) fn bare_cr_to_lf(raw: &[u8]) -> Option<Vec<u8>> {
+    let head = &raw[..raw.len().min(4096)];
+    let lf = head.iter().filter(|&&b| b == b'\n').count();
+    let bare_cr = head
+        .windows(2)
+        .filter(|w| w[0] == b'\r' && w[1] != b'\n')
+        .count();
+    if bare_cr <= lf || bare_cr < 3 {
+        return None;
+    }
+    let mut out = Vec::with_capacity(raw.len());
+    let mut bytes = raw.iter().peekable();
+    while let Some(&b) = bytes.next() {
+        if b == b'\r' {
+            out.push(b'\n');
+            if bytes.peek() == Some(&&b'\n') {
+                bytes.next();
+            }
+        } else {
+            out.push(b);
+        }
+    }
+    Some(out)
+}
+
+fn detect_parsed(message: &Message<'_>, raw: &[u8], text: &str) -> Vec<Bounce> {
     let parts = Parts::of(message, raw, text);
     if parts.is_complaint_or_receipt {
         return Vec::new();
