@@ -138,7 +138,7 @@ fn time_zone(name: &str) -> Result<TimeZone, String> {
     }
     TimeZone::get(name)
         .or_else(|_| TimeZone::posix(name))
-        .map_err(|_| format!("time_zone {name:?}: not an IANA time zone (e.g. \"Europe/Berlin\")"))
+        .map_err(|_| format!("time_zone {name:?}: not a known IANA time zone (e.g. \"Europe/Berlin\"; is tzdata installed?) nor a POSIX TZ string (e.g. \"CET-1CEST,M3.5.0,M10.5.0/3\")"))
 }
 
 /// "09:00-17:00", "9-17", "22:00-06:00", "00:00-24:00".
