@@ -224,6 +224,19 @@ fn missing_contact_or_interest_needs_information() {
             .unwrap()
             .contains("reachable")
     );
+    // The extractor's verdict counts even when a (relay) address is present.
+    let mut relayed = lead_msg(
+        contact(Some("noreply@leads.example"), None, Some("Sam"), None),
+        Some("roof repair"),
+        Some(Timeline::Immediate),
+        None,
+    );
+    relayed.leads[0].unqualified = Some("no reachable contact".to_string());
+    assert_eq!(score(&relayed, None).unwrap().rank, Rank::NeedInformation);
+    assert_eq!(
+        qualify(&relayed, None).reason.as_deref(),
+        Some("no reachable contact")
+    );
 }
 
 #[test]

@@ -92,6 +92,9 @@ pub fn qualify(u: &Understanding, lead_index: Option<usize>) -> Qualification {
             let Some(lead) = lead_at(u, lead_index) else {
                 return Qualification::no("no lead found in the message");
             };
+            if let Some(why) = lead.unqualified.as_deref().filter(|w| !w.trim().is_empty()) {
+                return Qualification::no(why);
+            }
             let reachable = lead.contact.is_reachable();
             let interest = has_text(&lead.interest);
             match (reachable, interest) {

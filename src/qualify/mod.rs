@@ -221,6 +221,8 @@ fn lead_facts(
         .find(|p| cfg.is_partner(p))
         .map(str::to_string);
     let missing = match (lead.contact.is_reachable(), interest.is_some()) {
+        // The extractor's own verdict comes first (it knows relay addresses).
+        _ if has_text(&lead.unqualified) => lead.unqualified.clone(),
         (true, true) => None,
         (false, true) => Some("no reachable contact (email or phone)".to_string()),
         (true, false) => Some("no purchase interest stated".to_string()),
