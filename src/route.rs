@@ -237,10 +237,11 @@ pub fn pick_rep(
     }
     if reps.is_empty() {
         reasons.push("no reps configured".to_string());
-        return Pick {
-            assignee: Assignee::Unassigned,
-            reasons,
+        let assignee = match team.team_inbox.as_deref().filter(|s| !s.trim().is_empty()) {
+            Some(inbox) => Assignee::TeamInbox(inbox.to_string()),
+            None => Assignee::Unassigned,
         };
+        return Pick { assignee, reasons };
     }
     let available = eligible(reps, state, now, team, &[], &mut reasons);
     let chosen = match choose(reps, state, lead, team.strategy, &available, &mut reasons) {

@@ -854,3 +854,22 @@ fn rep_and_team_config_parse_with_defaults_and_reject_typos() {
     let err = carousel::route::validate(&bad, &file.team).unwrap_err();
     assert!(err.contains("rep[1] (Kenji): working_hours"), "{err}");
 }
+
+#[test]
+fn without_reps_the_lead_goes_to_the_team_inbox_or_says_why_not() {
+    let now = at(TUESDAY_MORNING_BERLIN);
+    let state = DistributionState::default();
+    let lead = LeadFacts::default();
+    let none = pick_rep(&[], &state, &lead, now, &Team::default());
+    assert_eq!(none.assignee, Assignee::Unassigned);
+    assert_eq!(none.reasons, vec!["no reps configured".to_string()]);
+    let team = Team {
+        team_inbox: Some("sales@acme.example".into()),
+        ..Team::default()
+    };
+    let inbox = pick_rep(&[], &state, &lead, now, &team);
+    assert_eq!(
+        inbox.assignee,
+        Assignee::TeamInbox("sales@acme.example".into())
+    );
+}

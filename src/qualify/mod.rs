@@ -124,7 +124,12 @@ pub fn score_engaged(
             .unwrap_or(i32::MAX)
             .saturating_mul(cfg.engagement.per_reply)
             .min(cfg.engagement.max);
-        tally.add(earned, format!("{} earlier replies", engagement.replies));
+        let noun = if engagement.replies == 1 {
+            "reply"
+        } else {
+            "replies"
+        };
+        tally.add(earned, format!("{} earlier {noun}", engagement.replies));
     }
     let rank = decide_rank(tally.points(), &facts, cfg, &mut tally);
     Some(Score {
