@@ -17,7 +17,8 @@
 //!      (Outlook sets it on ordinary mail); or
 //!    - alone when the text is short and quotes no conversation: a person who
 //!      writes "I was away last week" answers *something* and quotes it; a
-//!      template does not. Phrases are present/future tense only.
+//!      template does not. Phrases are present/future tense only. A text
+//!      that carries a filled-in form is a lead notification, not a notice.
 //!
 //! Reports are never auto-replies: read receipts, ARF complaints and DMARC
 //! aggregate reports are `other`.
@@ -31,6 +32,9 @@ use super::{AutoReply, Envelope};
 
 /// Body text beyond this many bytes is not a short template any more.
 const STANDALONE_MAX_BYTES: usize = 2000;
+
+/// A phrase that decides alone must start within this many bytes of the text.
+const STANDALONE_PHRASE_WITHIN: usize = 400;
 
 /// `Some` when the message was written by a machine on a person's behalf.
 pub fn detect(message: &Message<'_>, envelope: &Envelope, text: &str) -> Option<AutoReply> {
@@ -64,6 +68,11 @@ fn detect_parsed(message: &Message<'_>, envelope: &Envelope, text: &str) -> Opti
 fn decide(message: &Message<'_>, envelope: &Envelope, subject: &str, text: &str) -> Option<String> {
     let subject_cue = phrases::subject_says_auto(subject);
     let body_cue = phrases::body_phrase(text);
+    // Newsletters and list mail carry List-Id / List-Unsubscribe; auto-replies
+    // never do. Such mail needs an explicit auto-reply header or subject.
+    let list_mail =
+        header(message, "List-Id").is_some() || header(message, "List-Unsubscribe").is_some();
+    let body_cue = body_cue.filter(|_| !list_mail);
     let answers_something = !envelope.in_reply_to.is_empty()
         || !envelope.references.is_empty()
         || has_reply_prefix(subject)
@@ -73,7 +82,8 @@ fn decide(message: &Message<'_>, envelope: &Envelope, subject: &str, text: &str)
     if let Some(value) = header(message, "Auto-Submitted") {
         let v = value.trim().to_ascii_lowercase();
         let kind = v.split([';', ' ', '(']).next().unwrap_or("");
-        if !kind.is_empty() && kind != "no" && (kind != "auto-generated" || answers_something) {
+        let generated = kind == "auto-generated";
+        if !kind.is_empty() && kind != "no" && (!generated || (answers_something && !list_mail)) {
             return Some(format!("Auto-Submitted: {kind}"));
         }
     }
@@ -105,10 +115,11 @@ fn decide(message: &Message<'_>, envelope: &Envelope, subject: &str, text: &str)
     {
         return Some("Precedence: auto_reply".into());
     }
+    let body_cue = body_cue.map(|(at, p)| (at, p.to_string()));
     if let Some(cue) = subject_cue {
         return Some(format!("subject: {cue}"));
     }
-    let phrase = body_cue?;
+    let (at, phrase) = body_cue?;
     let weak_header = precedence
         .as_deref()
         .is_some_and(|p| ["bulk", "junk", "list"].contains(&p))
@@ -118,8 +129,13 @@ fn decide(message: &Message<'_>, envelope: &Envelope, subject: &str, text: &str)
             "body: {phrase} (with Precedence/X-Auto-Response-Suppress)"
         ));
     }
-    let standalone =
-        text.trim().len() <= STANDALONE_MAX_BYTES && !phrases::quotes_conversation(text);
+    // Alone, the phrase must open the text: a notice *is* that sentence, while
+    // "this mailbox is not monitored" at the foot of a notification is not.
+    // A text that carries a filled-in form is a lead notification.
+    let standalone = at <= STANDALONE_PHRASE_WITHIN
+        && text.trim().len() <= STANDALONE_MAX_BYTES
+        && !phrases::quotes_conversation(text)
+        && !phrases::looks_like_form(text);
     standalone.then(|| format!("body: {phrase}"))
 }
 

@@ -50,7 +50,7 @@ static BODY: Lazy<Regex> = Lazy::new(|| {
         r"|\b(?:estoy|estaré|me encuentro) (?:actualmente )?(?:fuera de la oficina|ausente|de vacaciones|de permiso)|\bfuera de la oficina\b|\bestaré de regreso\b|\brespuesta automática\b|\bya no (?:trabaja|forma parte|está) (?:en|con|de)\b",
         r")",
         // Japanese.
-        r"|不在(?:にして|のため|です|となり|にしており|にしております)|休暇(?:中|を取得|をいただいて)|出張(?:中|のため)|自動(?:返信|応答|送信)|退職(?:いたしました|しました|致しました)|返信できません|お問い合わせを受け付けました|受け付けました",
+        r"|不在(?:にして|のため|です|となり|にしており|にしております)|休暇(?:中|を取得|をいただいて)|出張(?:中|のため)|自動(?:返信|応答|送信)|退職(?:いたしました|しました|致しました)|このメールは自動(?:返信|応答|送信)",
     ))
     .expect("static regex")
 });
@@ -65,6 +65,18 @@ static QUOTE_MARKER: Lazy<Regex> = Lazy::new(|| {
     .expect("static regex")
 });
 
+/// A line of a filled-in form: "Name: …", "【お名前】…".
+static FORM_LINE: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(r"(?m)^\s*(?:【[^】\n]{1,20}】|[\p{L}][\p{L} ]{1,30}\s*[:：])\s*\S")
+        .expect("static regex")
+});
+
+/// True when `text` carries a filled-in form (three labelled lines or more):
+/// a lead notification, whatever acknowledgement wording it opens with.
+pub fn looks_like_form(text: &str) -> bool {
+    FORM_LINE.find_iter(text).take(3).count() >= 3
+}
+
 /// True when a subject reads like a machine's answer.
 pub fn subject_says_auto(subject: &str) -> Option<String> {
     SUBJECT.find(subject).map(|m| {
@@ -74,9 +86,10 @@ pub fn subject_says_auto(subject: &str) -> Option<String> {
     })
 }
 
-/// The first out-of-office / left / no-reply / ticket phrase in `text`.
-pub fn body_phrase(text: &str) -> Option<&str> {
-    BODY.find(text).map(|m| m.as_str())
+/// The first out-of-office / left / no-reply / ticket phrase in `text`, with
+/// its byte offset.
+pub fn body_phrase(text: &str) -> Option<(usize, &str)> {
+    BODY.find(text).map(|m| (m.start(), m.as_str()))
 }
 
 /// True when `text` quotes an earlier message.
