@@ -76,12 +76,17 @@ pub fn read(text: &str, date: Option<&str>) -> IntentReading {
         Some(Intent::Interested)
     } else if scores.get(Intent::NotInterested) > 0 {
         Some(Intent::NotInterested)
+    } else if !scores.generic_questions.is_empty() {
+        Some(Intent::Question)
     } else {
         None
     };
     let Some(intent) = intent else { return reading };
     reading.intent = Some(intent);
     reading.phrases = scores.phrases(intent);
+    if reading.phrases.is_empty() && intent == Intent::Question {
+        reading.phrases = scores.generic_questions.clone();
+    }
     if intent == Intent::Referral
         && let Some((email, name)) = referral
     {
@@ -97,6 +102,10 @@ pub fn read(text: &str, date: Option<&str>) -> IntentReading {
 #[derive(Default)]
 struct Scores {
     hits: Vec<(Intent, i32, String)>,
+    /// Sentences that are questions only by their question mark: they
+    /// decide only when nothing else does ("Thursday afternoon?" after
+    /// "I'd love a demo" is interest).
+    generic_questions: Vec<String>,
 }
 
 impl Scores {
@@ -199,7 +208,7 @@ fn score_sentence(sentence: &str, scores: &mut Scores) {
     // A question that asks for nothing another rule covers is a question.
     if is_question(sentence) && !explicit_question && !other_hit {
         let phrase: String = sentence.chars().take(80).collect();
-        scores.add(Intent::Question, 2, &phrase);
+        scores.generic_questions.push(phrase);
     }
 }
 
@@ -298,7 +307,7 @@ static RULES: Lazy<Vec<Rule>> = Lazy::new(|| {
             4,
             None,
             false,
-            r"\b(?:please |pls )?(?:contact|reach out to|get in touch with|talk to|speak (?:to|with)|email|e-mail|write to|loop in|connect with|follow up with|send (?:it|this|them|that) to)\s+(?:my |our )?(?:colleague|coworker|co-worker|partner|boss|manager|head of|director|cto|ceo|cfo|team|him|her|them|\w+@)|\b(?:is|would be|are) (?:the |a )?(?:right|better|best|correct|appropriate) (?:person|contact|people)\b|\b(?:i'm|i am|we're|we are) not the (?:right|best|correct) (?:person|contact|people)\b|\b(?:handles|handling|takes care of|is responsible for|are responsible for|in charge of|looks after|decides|makes the decisions?|owns (?:this|that))\b|\bforward(?:ed|ing)? (?:this|your (?:email|message|note)) to\b|\bmy colleague\b",
+            r"\b(?:please |pls )?(?:contact|reach out to|get in touch with|talk to|speak (?:to|with)|email|e-mail|write to|loop in|connect with|follow up with|send (?:it|this|them|that) to)\s+(?:my |our )?(?:colleague|coworker|co-worker|partner|boss|manager|head of|director|cto|ceo|cfo|team|him|her|them|\w+@)|\b(?:is|would be|are) (?:the |a )?(?:right|better|best|correct|appropriate) (?:person|contact|people)\b|\b(?:i'm|i am|we're|we are) not the (?:right|best|correct) (?:person|contact|people)\b|\b(?:handles|handling|takes care of|is responsible for|are responsible for|in charge of|looks after|decides|makes the decisions?|owns (?:this|that))\b|\bforward(?:ed|ing)? (?:this|your (?:email|message|note)) to\b|\bmy colleague\b|\b(?:contact|reach out to|get in touch with|talk to|speak (?:to|with)|write to|email|e-mail|ping|call)\b[^.?!\n]{0,60}@|\bmakes? (?:the |these |those |all |such )?(?:final )?decisions?\b|\bdecision[- ]maker\b",
         ),
         rule(
             Referral,
@@ -428,7 +437,7 @@ static RULES: Lazy<Vec<Rule>> = Lazy::new(|| {
             2,
             Some(NotInterested),
             false,
-            r"\bintéressée?s?\b|\bça m'intéresse\b|\bvolontiers\b|\b(?:envoyez|envoyer)[- ]moi\b|\b(?:prendre|fixer|planifier|organiser) (?:un )?(?:rendez-vous|appel|rdv)\b|\bavec plaisir\b|\binteresad[oa]s?\b|\bme interesa\b|\bnos interesa\b|\b(?:envíe|envíen|mande|manden)(?:me|nos)?\b|\b(?:agendar|programar|concertar|coordinar) (?:una )?(?:llamada|reunión|demo|cita)\b|\bcon gusto\b|\bsuena (?:bien|interesante)\b",
+            r"\bintéressée?s?\b|\bça m'intéresse\b|\bvolontiers\b|\b(?:envoyez|envoyer)[- ]moi\b|\b(?:m'|nous )envoyer (?:une offre|un devis|la documentation|des informations|plus d'informations|une proposition)\b|\b(?:prendre|fixer|planifier|organiser) (?:un )?(?:rendez-vous|appel|rdv)\b|\bavec plaisir\b|\binteresad[oa]s?\b|\bme interesa\b|\bnos interesa\b|\b(?:envíe|envíen|mande|manden)(?:me|nos)?\b|\b(?:agendar|programar|concertar|coordinar) (?:una )?(?:llamada|reunión|demo|cita)\b|\bcon gusto\b|\bsuena (?:bien|interesante)\b",
         ),
     ]
 });

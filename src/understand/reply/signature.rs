@@ -100,11 +100,7 @@ pub fn contact_from_signature(signature: &str) -> Contact {
             contact.phone = Some(p);
             continue;
         }
-        for part in line
-            .split(['|', '•', '·'])
-            .map(str::trim)
-            .filter(|p| !p.is_empty())
-        {
+        for part in signature_parts(line) {
             if phone_in(part).is_some() || URL_OR_MAIL.is_match(part) {
                 continue;
             }
@@ -135,35 +131,45 @@ fn labelled_or_plain_phone(line: &str) -> Option<String> {
     (letters <= 24 || line.len() < 60).then_some(phone)
 }
 
+/// A signature line split into its fields: `Name | Title | Company`, and
+/// "CTO, Fischer Robotics AG" / "Head of Ops at Acme GmbH" into title and company.
+fn signature_parts(line: &str) -> Vec<&str> {
+    static TITLE_SEP: Lazy<Regex> =
+        Lazy::new(|| Regex::new(r",\s+|\s+(?:at|@|bei|chez|en)\s+|\s+[-–]\s+").unwrap());
+    let mut out = Vec::new();
+    for part in line
+        .split(['|', '•', '·'])
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+    {
+        if TITLE.is_match(part) && COMPANY.is_match(part) {
+            let pieces: Vec<&str> = TITLE_SEP
+                .split(part)
+                .map(str::trim)
+                .filter(|p| !p.is_empty())
+                .collect();
+            if pieces.len() > 1
+                && pieces
+                    .iter()
+                    .any(|p| COMPANY.is_match(p) && !TITLE.is_match(p))
+            {
+                out.extend(pieces);
+                continue;
+            }
+        }
+        out.push(part);
+    }
+    out
+}
+
 fn clean_company(part: &str) -> String {
     static CJK_COMPANY: Lazy<Regex> =
         Lazy::new(|| Regex::new(r"\S*(?:株式会社|有限会社|合同会社|\(株\)|（株）)\S*").unwrap());
     if let Some(m) = CJK_COMPANY.find(part) {
         return m.as_str().to_string();
     }
-    static AT: Lazy<Regex> =
-        Lazy::new(|| Regex::new(r"(?i)^(?:.*\s)?(?:at|@|bei|chez|en)\s+").unwrap());
-    let trimmed = part.trim().trim_end_matches([',', '.']).trim();
-    // "Head of Ops at Acme GmbH" → "Acme GmbH"
-    let company = if TITLE.is_match(trimmed) {
-        AT.replace(trimmed, "").to_string()
-    } else {
-        trimmed.to_string()
-    };
-    let company = if company.ends_with("Inc")
-        || company.ends_with("Ltd")
-        || company.ends_with("Corp")
-        || company.ends_with("Co")
-    {
-        if part.trim_end().ends_with('.') {
-            format!("{company}.")
-        } else {
-            company
-        }
-    } else {
-        company
-    };
-    company.trim().to_string()
+    // A trailing dot belongs to "Inc." / "S.L."; a trailing comma never does.
+    part.trim().trim_end_matches(',').trim().to_string()
 }
 
 #[cfg(test)]
