@@ -1,0 +1,177 @@
+//! Auto-reply recognition: recall on our own notices, precision on people.
+//!
+//! * Every `tests/fixtures/autoreplies/*.eml` must read as `auto_reply`, and
+//!   its return date must be the one in `return_dates.json` (null when the
+//!   notice states none).
+//! * No other fixture whose expectation is not `auto_reply` (replies, leads,
+//!   negatives in `other/`) may read as one.
+//! * Every human reply of the public reply corpora (crisp, github, discourse),
+//!   sent as an answer to a campaign email, must not read as an auto-reply:
+//!   those are real people writing, quoting, signing off, sometimes saying
+//!   they were away.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use carousel::understand::{Context, Kind, understand};
+use serde_json::Value;
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests")
+}
+
+fn eml_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut entries: Vec<_> = entries.flatten().map(|e| e.path()).collect();
+    entries.sort();
+    for path in entries {
+        if path.is_dir() {
+            eml_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "eml") {
+            out.push(path);
+        }
+    }
+}
+
+#[test]
+fn every_auto_reply_fixture_is_recognised_with_its_return_date() {
+    let dir = root().join("fixtures/autoreplies");
+    let dates: BTreeMap<String, Option<String>> = serde_json::from_str(
+        &std::fs::read_to_string(dir.join("return_dates.json")).expect("return_dates.json"),
+    )
+    .expect("return_dates.json maps file names to dates");
+    let mut files = Vec::new();
+    eml_files(&dir, &mut files);
+    assert!(
+        files.len() >= 20,
+        "expected at least 20 auto-reply fixtures, found {}",
+        files.len()
+    );
+    let mut failures = Vec::new();
+    let mut dated = 0;
+    for file in &files {
+        let name = file.file_name().unwrap().to_string_lossy().to_string();
+        let u = understand(&std::fs::read(file).unwrap(), &Context::default());
+        if u.kind != Kind::AutoReply {
+            failures.push(format!("{name}: kind {:?}", u.kind));
+            continue;
+        }
+        let got = u.auto_reply.as_ref().and_then(|a| a.return_date.clone());
+        let want = dates
+            .get(&name)
+            .unwrap_or_else(|| panic!("{name} missing from return_dates.json"));
+        dated += usize::from(want.is_some());
+        if &got != want {
+            failures.push(format!("{name}: return_date {got:?}, expected {want:?}"));
+        }
+        println!(
+            "{name:<40} {:<60} {:?}",
+            u.auto_reply.as_ref().map_or("", |a| a.reason.as_str()),
+            got
+        );
+    }
+    println!(
+        "{} auto-reply fixtures, {dated} with a stated return date",
+        files.len()
+    );
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn no_other_fixture_reads_as_an_auto_reply() {
+    let mut files = Vec::new();
+    eml_files(&root().join("fixtures"), &mut files);
+    let mut misread = Vec::new();
+    let mut checked = 0;
+    for file in &files {
+        let Ok(expected) = std::fs::read_to_string(file.with_extension("json")) else {
+            continue;
+        };
+        let Ok(expected) = serde_json::from_str::<Value>(&expected) else {
+            continue;
+        };
+        let first = match &expected {
+            Value::Array(items) => items.first().cloned().unwrap_or(Value::Null),
+            one => one.clone(),
+        };
+        if first["kind"] == "auto_reply" {
+            continue;
+        }
+        checked += 1;
+        let u = understand(&std::fs::read(file).unwrap(), &Context::default());
+        if u.kind == Kind::AutoReply {
+            misread.push(format!(
+                "{} ({:?})",
+                file.display(),
+                u.auto_reply.map(|a| a.reason)
+            ));
+        }
+    }
+    println!("{checked} non-auto-reply fixtures checked");
+    assert!(checked > 0);
+    assert!(
+        misread.is_empty(),
+        "read as auto-replies:\n{}",
+        misread.join("\n")
+    );
+}
+
+/// Wraps a reply body as the answer to a campaign email.
+fn as_reply(body: &str, i: usize) -> Vec<u8> {
+    format!(
+        "From: Person {i} <person{i}@customer.example>\r\nTo: Dana Reyes <dana@acme.example>\r\n\
+         Subject: Re: Solar panels for your roof - quick question\r\nDate: Mon, 01 Dec 2026 09:00:00 +0000\r\n\
+         Message-ID: <human-{i}@customer.example>\r\nIn-Reply-To: <enr-{i}.step-1@carousel.acme.example>\r\n\
+         MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n{body}"
+    )
+    .into_bytes()
+}
+
+#[test]
+fn human_replies_of_public_corpora_are_not_auto_replies() {
+    let corpora = root().join("corpora");
+    let mut bodies = Vec::new();
+    for dir in [
+        "replies-crisp/fixtures",
+        "replies-github/emails",
+        "replies-discourse/emails",
+    ] {
+        let Ok(entries) = std::fs::read_dir(corpora.join(dir)) else {
+            continue;
+        };
+        let mut paths: Vec<_> = entries.flatten().map(|e| e.path()).collect();
+        paths.sort();
+        for p in paths {
+            if p.extension().is_some_and(|e| e == "txt")
+                && let Ok(bytes) = std::fs::read(&p)
+            {
+                bodies.push((p, String::from_utf8_lossy(&bytes).into_owned()));
+            }
+        }
+    }
+    assert!(
+        bodies.len() >= 100,
+        "reply corpora missing under tests/corpora ({} bodies)",
+        bodies.len()
+    );
+    let mut misread = Vec::new();
+    for (i, (path, body)) in bodies.iter().enumerate() {
+        let u = understand(&as_reply(body, i), &Context::default());
+        if matches!(u.kind, Kind::AutoReply | Kind::Bounce) {
+            misread.push(format!(
+                "{}: {:?} {:?}",
+                path.display(),
+                u.kind,
+                u.auto_reply.map(|a| a.reason)
+            ));
+        }
+    }
+    println!(
+        "{} human replies checked, {} misread",
+        bodies.len(),
+        misread.len()
+    );
+    assert!(misread.is_empty(), "{}", misread.join("\n"));
+}
