@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use carousel::understand::reply::{StripOptions, strip::strip};
+use carousel::understand::{Context, Intent, Kind, understand};
 use serde_json::Value;
 
 fn corpora() -> PathBuf {
@@ -125,6 +126,8 @@ fn stripping_is_fast_on_every_corpus_body() {
             bodies.push((p.display().to_string(), body));
         }
     }
+    // Warm up: the first call compiles the regexes.
+    let _ = strip("x\n> y", StripOptions::DESIGN);
     for heavy in ["pathological.txt", "email_long_quote.txt"] {
         let (_, body) = bodies
             .iter()
@@ -160,5 +163,122 @@ fn stripping_is_fast_on_every_corpus_body() {
         } else {
             "release"
         }
+    );
+}
+
+fn fixture(name: &str) -> carousel::understand::Understanding {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/replies")
+        .join(format!("{name}.eml"));
+    let raw = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let ctx = Context {
+        own_message_id_domains: vec!["carousel.acme.example".into()],
+        ..Context::default()
+    };
+    understand(&raw, &ctx)
+}
+
+#[test]
+fn reply_is_tied_to_what_carousel_sent_and_says_how() {
+    let threaded = fixture("gmail_en_interested");
+    let link = threaded.campaign_link.expect("threaded reply has a link");
+    assert_eq!((link.how.as_str(), link.ours), ("in-reply-to", true));
+    assert_eq!(
+        link.message_id.as_deref(),
+        Some("c1.e1.s1@carousel.acme.example")
+    );
+
+    let plus = fixture("plus_address_no_threading");
+    assert_eq!(plus.kind, Kind::Reply);
+    let link = plus.campaign_link.expect("plus-addressed reply has a link");
+    assert_eq!((link.how.as_str(), link.ours), ("plus-address", true));
+
+    let quoted = fixture("quoted_original_unsubscribe");
+    assert_eq!(quoted.kind, Kind::Reply);
+    assert_eq!(
+        quoted.campaign_link.expect("quoted original").how,
+        "quoted-original"
+    );
+}
+
+#[test]
+fn not_now_replies_carry_a_revisit_date_from_the_message_date() {
+    // All fixtures are dated Friday 2026-11-20.
+    for (name, date) in [
+        ("outlook_en_not_now_summer", "2027-09-01"),
+        ("outlook_de_naechstes_jahr", "2027-01-01"),
+        ("message_d_origine_not_now", "2027-03-01"),
+        ("iphone_ja_not_now", "2027-02-20"),
+        ("thunderbird_en_not_now_january", "2027-01-01"),
+        ("gmail_es_not_now", "2027-02-20"),
+        ("signature_disclaimer_not_now", "2027-11-20"),
+        ("not_uninterested_next_quarter", "2027-01-01"),
+        ("outlook_de_fruehjahr", "2027-03-01"),
+    ] {
+        let reply = fixture(name).reply.expect("a reply reading");
+        assert_eq!(reply.intent, Some(Intent::NotNow), "{name}");
+        assert_eq!(
+            reply.revisit.as_deref(),
+            Some(date),
+            "{name}: phrases {:?}",
+            reply.intent_phrases
+        );
+    }
+}
+
+#[test]
+fn every_intent_is_explained_by_the_phrases_that_decided_it() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/replies");
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .flatten()
+        .filter_map(|e| {
+            e.file_name()
+                .to_str()?
+                .strip_suffix(".eml")
+                .map(str::to_string)
+        })
+        .collect();
+    names.sort();
+    assert!(names.len() >= 40, "only {} reply fixtures", names.len());
+    for name in names {
+        let reply = fixture(&name)
+            .reply
+            .unwrap_or_else(|| panic!("{name}: not read as a reply"));
+        if let Some(intent) = reply.intent {
+            assert!(
+                !reply.intent_phrases.is_empty(),
+                "{name}: {intent:?} without phrases"
+            );
+            println!("{name:<40} {intent:?} {:?}", reply.intent_phrases);
+        }
+    }
+}
+
+#[test]
+fn referral_names_the_decider_and_signature_gives_title_not_competitor() {
+    let r = fixture("original_message_referral").reply.unwrap();
+    assert_eq!(
+        r.referral_email.as_deref(),
+        Some("laura.chen@meridian-health.example")
+    );
+    assert_eq!(r.referral_name.as_deref(), Some("Laura Chen"));
+    let de = fixture("ursprungliche_nachricht_referral").reply.unwrap();
+    assert_eq!(
+        de.referral_email.as_deref(),
+        Some("anna.berg@stadtwerke-lindau.example")
+    );
+    assert_eq!(de.referral_name.as_deref(), Some("Anna Berg"));
+
+    let u = fixture("signature_block_competitor_question");
+    assert_eq!(u.contact.company.as_deref(), Some("Cascade Foods Inc."));
+    assert_eq!(
+        u.reply.unwrap().signature_contact.title.as_deref(),
+        Some("Procurement Lead")
+    );
+    let de = fixture("outlook_de_naechstes_jahr").reply.unwrap();
+    assert_eq!(
+        de.signature_contact.title.as_deref(),
+        Some("Leiter Technik")
     );
 }

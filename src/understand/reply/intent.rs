@@ -170,15 +170,18 @@ fn score_sentence(sentence: &str, scores: &mut Scores) {
     for rule in RULES.iter() {
         let mut masks = Vec::new();
         for m in rule.re.find_iter(&work) {
-            let intent = match rule.negated {
-                Some(flipped)
-                    if negated_before(&work[..m.start()]) || negated_after(&work[m.end()..]) =>
-                {
-                    flipped
+            let negator = rule
+                .negated
+                .and_then(|_| negated_before(&work[..m.start()]));
+            let (intent, phrase) = match rule.negated {
+                // Record "not interested", not just "interested".
+                Some(flipped) if negator.is_some() => {
+                    (flipped, &work[negator.unwrap_or(0)..m.end()])
                 }
-                _ => rule.intent,
+                Some(flipped) if negated_after(&work[m.end()..]) => (flipped, m.as_str()),
+                _ => (rule.intent, m.as_str()),
             };
-            scores.add(intent, rule.weight, m.as_str());
+            scores.add(intent, rule.weight, phrase);
             if intent == Intent::Question {
                 explicit_question = true;
             } else if intent != Intent::Interested || !is_soft_interest(m.as_str()) {
@@ -217,7 +220,8 @@ fn is_soft_interest(phrase: &str) -> bool {
     matches!(phrase, "interesting" | "sounds interesting" | "interessant")
 }
 
-fn negated_before(before: &str) -> bool {
+/// Where the negator before a phrase starts, if one is close enough.
+fn negated_before(before: &str) -> Option<usize> {
     static NEG: Lazy<Regex> = Lazy::new(|| {
         Regex::new(
             r"(?x)(?:\b(?:not|no|never|nor|hardly|without|no\ longer|nicht|kein|keine|keinen|keinem|keiner|nie|niemals|ne|pas|jamais|plus|nunca|tampoco|ni)\b|n't|\bn')[^.,;:!?]{0,24}$",
@@ -226,8 +230,7 @@ fn negated_before(before: &str) -> bool {
     });
     let start = super::super::body::floor_char_boundary(before, before.len().saturating_sub(48));
     let tail = &before[start..];
-    let tail = &tail[tail.char_indices().next().map_or(0, |(i, _)| i)..];
-    NEG.is_match(tail)
+    NEG.find(tail).map(|m| start + m.start())
 }
 
 fn negated_after(after: &str) -> bool {
@@ -466,7 +469,7 @@ fn find_referral(text: &str) -> Option<(Option<String>, Option<String>)> {
     }
     match best {
         Some((score, at, email)) if score > 0 || EMAIL.find_iter(text).count() == 1 => {
-            let name = name_before(&text[..at]);
+            let name = name_before(&text[..at]).or_else(|| colleague_name(text));
             Some((Some(email.to_lowercase()), name))
         }
         _ => colleague_name(text).map(|n| (None, Some(n))),
@@ -535,7 +538,7 @@ fn name_before(before: &str) -> Option<String> {
 /// "my colleague Jane Doe", "meine Kollegin Anna Berg", "担当の佐藤".
 fn colleague_name(text: &str) -> Option<String> {
     static RE: Lazy<Regex> = Lazy::new(|| {
-        Regex::new(r"(?:colleague|coworker|co-worker|kollege|kollegin|collègue|colega|compañer[oa]|manager|boss|chef|chefin)\s*,?\s+(\p{Lu}[\p{Ll}'\-]+(?:\s\p{Lu}[\p{Ll}'\-]+)?)|担当の([\p{Han}\p{Katakana}]{1,4})").unwrap()
+        Regex::new(r"(?i:colleague|coworker|co-worker|kollege|kollegin|collègue|colega|compañer[oa]|manager|boss|chef|chefin)\s*,?\s+(\p{Lu}[\p{Ll}'\-]+(?:\s\p{Lu}[\p{Ll}'\-]+)?)|担当の([\p{Han}\p{Katakana}]{1,4})").unwrap()
     });
     let c = RE.captures(text)?;
     c.get(1)
