@@ -47,11 +47,13 @@ impl Kind {
 #[serde(rename_all = "snake_case")]
 pub enum Timeline {
     Immediate,
+    #[serde(rename = "within_3_months")]
     Within3Months,
     #[serde(rename = "3_to_6_months")]
     ThreeTo6Months,
     #[serde(rename = "6_to_12_months")]
     SixTo12Months,
+    #[serde(rename = "over_12_months")]
     Over12Months,
     Researching,
 }

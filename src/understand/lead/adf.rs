@@ -84,22 +84,20 @@ pub fn parse(xml: &str, date: Option<&str>) -> Result<Vec<Lead>, AdfError> {
             Event::Text(t) => text.push_str(&t.decode().unwrap_or_default()),
             Event::CData(t) => text.push_str(&String::from_utf8_lossy(&t)),
             Event::GeneralRef(r) => {
+                let named = match &*r {
+                    b"amp" => Some("&"),
+                    b"lt" => Some("<"),
+                    b"gt" => Some(">"),
+                    b"quot" => Some("\""),
+                    b"apos" => Some("'"),
+                    _ => None,
+                };
                 let resolved = r
                     .resolve_char_ref()
                     .ok()
                     .flatten()
                     .map(String::from)
-                    .or_else(|| {
-                        Some(match &*r {
-                            b"amp" => "&",
-                            b"lt" => "<",
-                            b"gt" => ">",
-                            b"quot" => "\"",
-                            b"apos" => "'",
-                            _ => return None,
-                        })
-                        .map(str::to_string)
-                    });
+                    .or_else(|| named.map(str::to_string));
                 text.push_str(&resolved.unwrap_or_default());
             }
             Event::End(_) => {
@@ -196,10 +194,12 @@ impl Prospect {
                 "comments" => set(&mut self.comments),
                 _ => {}
             }
-        } else if within("vehicle") && !within("finance") {
-            if matches!(name, "year" | "make" | "model" | "trim") && self.vehicle.len() < 4 {
-                self.vehicle.push(value.to_string());
-            }
+        } else if within("vehicle")
+            && !within("finance")
+            && matches!(name, "year" | "make" | "model" | "trim")
+            && self.vehicle.len() < 4
+        {
+            self.vehicle.push(value.to_string());
         }
     }
 

@@ -233,6 +233,13 @@ pub fn one_line(raw: &str) -> Option<String> {
     (!v.is_empty() && v.chars().count() <= 200).then_some(v)
 }
 
+/// A short multi-line value (interest) on one line, at most 200 characters.
+pub fn joined_lines(raw: &str) -> Option<String> {
+    let v = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+    let v: String = v.chars().take(200).collect();
+    (!v.is_empty()).then_some(v)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -69,9 +69,15 @@ pub fn pairs(text: &str) -> Vec<Pair> {
         if let Some(field) = label_alone(&line, current.as_ref().map(|c| c.1)) {
             // A label on its own line counts when an answer follows it.
             let next = lines.get(i).map(|l| clean_line(l)).unwrap_or_default();
+            // The next line is the answer unless it is itself a label with an
+            // answer below it ("Email" left empty, then "Phone" / "555…").
+            let after = lines.get(i + 1).map(|l| clean_line(l)).unwrap_or_default();
+            let next_is_label = label_alone(&next, None).is_some()
+                && !after.is_empty()
+                && split_label(&after).is_none();
             if !next.is_empty()
                 && split_label(&next).is_none()
-                && label_alone(&next, None).is_none()
+                && !next_is_label
                 && !is_footer(&next)
             {
                 flush(&mut current, &mut out);
@@ -91,8 +97,8 @@ pub fn pairs(text: &str) -> Vec<Pair> {
                 continue;
             }
         }
-        match current.as_mut() {
-            Some((pair, collect, taken)) => {
+        if let Some((pair, collect, taken)) = current.as_mut() {
+            {
                 if line.is_empty() {
                     match collect {
                         Collect::Inline => flush(&mut current, &mut out),
@@ -115,7 +121,6 @@ pub fn pairs(text: &str) -> Vec<Pair> {
                     *taken += 1;
                 }
             }
-            None => {}
         }
     }
     flush(&mut current, &mut out);
@@ -185,6 +190,15 @@ fn clean_line(raw: &str) -> String {
     }
     let s = s.replace('\u{a0}', " ").replace('\u{200b}', "");
     let s = s.trim();
+    // `**What do you need?** A roof` → `What do you need?: A roof`.
+    if let Some(rest) = s.strip_prefix("**")
+        && let Some((label, value)) = rest.split_once("**")
+        && !label.trim().ends_with([':', '：'])
+        && !value.trim().is_empty()
+        && !value.trim_start().starts_with([':', '：'])
+    {
+        return format!("{}: {}", label.trim(), value.replace('*', "").trim());
+    }
     // `**Name:** Jane` / `*Name*: Jane` (markdown-ish notification bodies).
     if s.starts_with('*') || s.contains("**") {
         return s.replace('*', "").trim().to_string();
@@ -194,6 +208,23 @@ fn clean_line(raw: &str) -> String {
 
 /// `Label: value` → `(label, value)` when the part before the colon reads as a label.
 pub fn split_label(line: &str) -> Option<(String, String)> {
+    // `【お名前】山田 太郎` and `[Name] Jane`: bracketed labels without a colon.
+    for (open, close) in [('【', '】'), ('[', ']'), ('［', '］')] {
+        if let Some(rest) = line.strip_prefix(open)
+            && let Some((label, value)) = rest.split_once(close)
+            && looks_like_label(label.trim())
+            && !value.trim().is_empty()
+        {
+            return Some((
+                label.trim().trim_end_matches([':', '：']).to_string(),
+                value
+                    .trim()
+                    .trim_start_matches([':', '：'])
+                    .trim()
+                    .to_string(),
+            ));
+        }
+    }
     let (pos, sep_len) = line
         .char_indices()
         .take(MAX_LABEL_CHARS + 1)

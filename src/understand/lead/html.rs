@@ -13,6 +13,8 @@ pub fn form_text(html: &str) -> String {
     let mut out = String::with_capacity(html.len() / 2);
     let mut rest = html;
     let mut skip_until: Option<&'static str> = None;
+    // Where the current <b>/<strong> run started in `out`, if at a line start.
+    let mut bold_start: Option<usize> = None;
     while !rest.is_empty() {
         let Some(lt) = rest.find('<') else {
             push_text(&mut out, rest, skip_until.is_some());
@@ -58,6 +60,27 @@ pub fn form_text(html: &str) -> String {
             ("td" | "th", true) => out.push(CELL),
             ("dt", false) | ("dd", true) => out.push('\n'),
             ("dt", true) => out.push_str(": "),
+            ("b" | "strong", false) => {
+                let at_line_start =
+                    out.trim_end_matches(' ').ends_with(['\n', CELL]) || out.trim().is_empty();
+                bold_start = at_line_start.then_some(out.len());
+            }
+            ("b" | "strong", true) => {
+                // `<b>When do you want to start?</b> soon` reads as a label.
+                if let Some(start) = bold_start.take() {
+                    let label = out.get(start..).unwrap_or("").trim();
+                    let asks = label.ends_with('?')
+                        || label.ends_with('？')
+                        || super::labels::classify(label).is_some();
+                    if !label.is_empty()
+                        && !label.ends_with([':', '：'])
+                        && label.chars().count() <= 60
+                        && asks
+                    {
+                        out.push_str(": ");
+                    }
+                }
+            }
             _ => {}
         }
     }

@@ -225,6 +225,7 @@ pub fn classify(label: &str) -> Option<Field> {
                 "civilité",
                 "tratamiento",
                 "ip-adresse",
+                "ip adresse",
                 "furigana",
                 "kana",
                 "department",
@@ -236,6 +237,12 @@ pub fn classify(label: &str) -> Option<Field> {
         )
     {
         return Some(Field::Ignore);
+    }
+    if matches!(
+        l.as_str(),
+        "customer" | "client" | "kunde" | "cliente" | "prospect"
+    ) {
+        return Some(Field::Name);
     }
     if any_sub(
         &l,
@@ -312,6 +319,11 @@ pub fn classify(label: &str) -> Option<Field> {
             "business name",
             "employer",
             "firm",
+            "practice",
+            "practice name",
+            "store name",
+            "shop name",
+            "dealership",
             "agency",
             "firma",
             "firmenname",
@@ -328,6 +340,9 @@ pub fn classify(label: &str) -> Option<Field> {
         ],
     ) {
         return Some(Field::Company);
+    }
+    if any_sub(&l, &["時期", "いつ頃", "いつごろ", "検討状況", "検討段階"]) {
+        return Some(Field::Timeline);
     }
     if any_sub(
         &l,
@@ -531,9 +546,23 @@ pub fn classify(label: &str) -> Option<Field> {
             "échéance",
             "quand",
             "horizon",
+            "dates",
+            "event date",
+            "preferred date",
+            "desired date",
+            "start",
+            "expected start",
+            "go live",
+            "einzugstermin",
+            "termin",
+            "fecha de inicio",
+            "date de début",
         ],
     ) {
         return Some(Field::Timeline);
+    }
+    if l.ends_with(" type") || l.starts_with("type of") || l.starts_with("kind of") {
+        return Some(Field::Interest);
     }
     if any_sub(&l, &["商品", "製品", "サービス", "物件", "車両", "導入"])
         || any_word(
@@ -582,6 +611,17 @@ pub fn classify(label: &str) -> Option<Field> {
                 "interet",
                 "prestation",
                 "besoin",
+                "objekt",
+                "immobilie",
+                "inmueble",
+                "propiedad",
+                "annonce",
+                "projet",
+                "bien",
+                "would you like",
+                "want",
+                "need help",
+                "help with",
             ],
         )
     {

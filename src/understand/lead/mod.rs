@@ -531,7 +531,7 @@ pub fn build_lead(values: &FieldValues, date: Option<&str>, source: &str) -> Lea
     let message = values.get(Field::Message).map(str::to_string);
     let interest = values
         .get(Field::Interest)
-        .and_then(contact::one_line)
+        .and_then(contact::joined_lines)
         .or_else(|| message.as_deref().and_then(short_phrase))
         .or_else(|| values.get(Field::Subject).and_then(contact::one_line));
     let timeline = values

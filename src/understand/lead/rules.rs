@@ -183,6 +183,8 @@ const KNOWN_PROVIDERS: &[(&str, &str)] = &[
     ("wixforms.com", "wix"),
     ("squarespace.com", "squarespace"),
     ("squarespace-mail.com", "squarespace"),
+    ("squarespace.info", "squarespace"),
+    ("wix-forms.com", "wix"),
     ("zapier.com", "zapier"),
     ("google.com", "google"),
     ("salesforce.com", "salesforce"),

@@ -38,13 +38,14 @@ pub fn parse(text: &str, date: Option<&str>, field: bool) -> Option<Timeline> {
     if let Some(t) = numeric_window(&s, field) {
         return Some(t);
     }
+    // A season is more precise than the year it is in ("Frühjahr nächstes Jahr").
+    if let Some(t) = now.and_then(|now| season(&s, now, field)) {
+        return Some(t);
+    }
     if let Some(t) = named_period(&s, now) {
         return Some(t);
     }
     if let Some(now) = now {
-        if let Some(t) = season(&s, now, field) {
-            return Some(t);
-        }
         if let Some(t) = month_name(&s, now, field) {
             return Some(t);
         }
@@ -628,7 +629,19 @@ fn season(s: &str, now: (i32, u32, u32), field: bool) -> Option<Timeline> {
             which,
             "next" | "nächsten" | "kommenden" | "próximo" | "próxima" | "prochain"
         ) || s.contains(&format!("{name} prochain"))
-            || s.contains("来年");
+            || contains_any(
+                s,
+                &[
+                    "来年",
+                    "next year",
+                    "nächstes jahr",
+                    "nächsten jahres",
+                    "próximo año",
+                    "año que viene",
+                    "l'année prochaine",
+                    "l'an prochain",
+                ],
+            );
         let in_season = |m: u32| m.abs_diff(peak) <= 1 || peak == 1 && (m == 12 || m == 2);
         let mut year = now.0;
         if peak == 1 && now.1 >= 2 || peak != 1 && now.1 > peak + 1 || next && in_season(now.1) {
@@ -637,7 +650,11 @@ fn season(s: &str, now: (i32, u32, u32), field: bool) -> Option<Timeline> {
         if peak == 1 && now.1 == 12 && !next {
             year = now.0 + 1;
         }
-        let m = months_until(now, year, peak, 15.0);
+        let mut m = months_until(now, year, peak, 15.0);
+        if m < -1.0 {
+            // That season is over for this year: the next one is meant.
+            m += 12.0;
+        }
         return Some(if c.name("pre").is_some() {
             bucket_ending(m + 1.5)
         } else {
@@ -661,10 +678,7 @@ fn month_name(s: &str, now: (i32, u32, u32), field: bool) -> Option<Timeline> {
                 .filter(|m| (1..=12).contains(m))?
         } else {
             let name = c.name("month")?.as_str();
-            if !field && pre.is_none()
-                || name == "may" && pre.is_none()
-                || name == "mar" && pre.is_none()
-            {
+            if !field && pre.is_none() || !field && matches!(name, "may" | "mar") && pre.is_none() {
                 continue;
             }
             month_number(name)?
