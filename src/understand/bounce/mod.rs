@@ -140,9 +140,11 @@ impl Parts {
                     parts.original_to.extend(addresses_of(original.to()));
                 }
                 ("message" | "text", "delivery-status" | "global-delivery-status", _) => {
+                    let body = part.contents();
+                    let body = &body[..body.len().min(MAX_TEXT_BYTES)];
                     parts
                         .delivery_status
-                        .push(String::from_utf8_lossy(part.contents()).into_owned());
+                        .push(String::from_utf8_lossy(body).into_owned());
                 }
                 (
                     "message",
@@ -223,6 +225,9 @@ fn addresses_of(value: Option<&Address<'_>>) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// Most recipients read from one delivery-status report.
+const MAX_DSN_RECIPIENTS: usize = 500;
+
 /// DSN fields pasted into a text body ("Final-Recipient: rfc822; …").
 static DSN_FIELDS_IN_TEXT: Lazy<Regex> =
     Lazy::new(|| Regex::new(r"(?im)^\s*(?:final|original)-recipient\s*:").expect("static regex"));
@@ -241,7 +246,13 @@ fn from_dsn(message: &Message<'_>, parts: &Parts) -> Option<Vec<Bounce>> {
     if records.is_empty() {
         return None;
     }
-    let failed: Vec<&dsn::RecipientFields> = records.iter().filter(|r| !r.is_success()).collect();
+    // Bounded work: a report naming thousands of recipients is read for the
+    // first few hundred.
+    let failed: Vec<&dsn::RecipientFields> = records
+        .iter()
+        .filter(|r| !r.is_success())
+        .take(MAX_DSN_RECIPIENTS)
+        .collect();
     let failed_count = failed.len();
     if failed.is_empty() {
         return Some(Vec::new());

@@ -130,6 +130,9 @@ pub fn is_daemon_address(address: &str) -> bool {
         .is_some_and(|local| DAEMON_LOCAL.is_match(local))
 }
 
+/// Most recipients one notice is read for: bounded work on hostile input.
+pub const MAX_RECIPIENTS: usize = 100;
+
 /// A failed recipient found in the report text, with where it first appears.
 pub struct Found {
     pub address: String,
@@ -173,11 +176,13 @@ pub fn recipients(report: &str, exclude: &[String]) -> Vec<Found> {
             }
             let entry = Found { address, at: start };
             if !listed && is_machine_address(&entry.address) {
-                machine.push(entry);
+                if machine.len() < MAX_RECIPIENTS {
+                    machine.push(entry);
+                }
             } else {
                 found.push(entry);
             }
-            if found.len() >= 100 {
+            if found.len() >= MAX_RECIPIENTS {
                 return found;
             }
         }
