@@ -10,9 +10,15 @@ use crate::understand::{Bounce, Contact, Understanding};
 /// The JSON objects `inspect` prints for one understood file.
 pub fn lines(file: &str, u: &Understanding) -> Vec<Value> {
     if u.leads.len() > 1 {
-        return (0..u.leads.len()).map(|i| object(file, u, Some(i))).collect();
+        return (0..u.leads.len())
+            .map(|i| object(file, u, Some(i)))
+            .collect();
     }
-    vec![object(file, u, if u.leads.is_empty() { None } else { Some(0) })]
+    vec![object(
+        file,
+        u,
+        if u.leads.is_empty() { None } else { Some(0) },
+    )]
 }
 
 fn object(file: &str, u: &Understanding, lead_index: Option<usize>) -> Value {

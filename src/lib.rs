@@ -2,7 +2,13 @@
 //! The modules follow the pipeline: sources (`ingest`) → `understand` →
 //! `store` → act (`qualify`, `route`, `nurture`, `outbox`) → `report`.
 
+pub mod config;
+pub mod daemon;
+pub mod fault;
+pub mod ingest;
 pub mod inspect;
 pub mod qualify;
 pub mod route;
+pub mod shutdown;
+pub mod store;
 pub mod understand;

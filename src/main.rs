@@ -1,1 +1,180 @@
-fn main() {}
+//! The `carousel` command line: one verb per job (DESIGN.md, CLI contracts).
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::Context as _;
+use clap::{Parser, Subcommand};
+
+use carousel::config::Config;
+
+#[derive(Parser)]
+#[command(
+    name = "carousel",
+    version,
+    about = "Turns a company's inbound email into sales results"
+)]
+struct Cli {
+    /// Configuration file.
+    #[arg(
+        long,
+        global = true,
+        default_value = "config/carousel.toml",
+        env = "CAROUSEL_CONFIG"
+    )]
+    config: PathBuf,
+    /// Log as JSON lines instead of human-readable text.
+    #[arg(long, global = true)]
+    log_json: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the daemon: watch the mailboxes, store and understand every message.
+    Run {
+        /// Process everything pending once, then exit (for cron and tests).
+        #[arg(long)]
+        once: bool,
+    },
+    /// Validate the configuration; prints `file:line: message` and exits 1 on errors.
+    Check,
+    /// Understand .eml files without touching any store; one JSON line per file (or per lead).
+    Inspect {
+        /// Message files (`-` reads one message from stdin).
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Stored responses (leads and replies).
+    Responses {
+        #[command(subcommand)]
+        command: ListCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum ListCommand {
+    /// List them, oldest first.
+    List {
+        /// JSON lines (the default and, for now, only format).
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging(cli.log_json);
+    match dispatch(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("carousel: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Run { once } => {
+            let config = load_config(&cli.config)?;
+            let runtime = tokio::runtime::Builder::new_multi_thread()
+                .enable_all()
+                .build()?;
+            runtime.block_on(carousel::daemon::run(config, once))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Check => Ok(check(&cli.config)),
+        Command::Inspect { files } => inspect(&cli.config, &files),
+        Command::Responses {
+            command: ListCommand::List { json: _ },
+        } => {
+            let config = load_config(&cli.config)?;
+            let store = carousel::store::open_for(&config)?;
+            let mut out = std::io::stdout().lock();
+            for response in store.responses() {
+                serde_json::to_writer(&mut out, &response?)?;
+                writeln!(out)?;
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn load_config(path: &Path) -> anyhow::Result<Config> {
+    Config::load(path).map_err(|errors| {
+        let lines: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
+        anyhow::anyhow!("invalid configuration:\n{}", lines.join("\n"))
+    })
+}
+
+fn check(path: &Path) -> ExitCode {
+    match Config::load(path) {
+        Ok(config) => {
+            println!(
+                "{}: ok ({} mailbox(es))",
+                path.display(),
+                config.mailbox.len()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(errors) => {
+            for e in errors {
+                println!("{e}");
+            }
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// `inspect` uses the config's provider rules when the config exists, and
+/// works without one (zero-config understanding).
+fn inspect(config_path: &Path, files: &[PathBuf]) -> anyhow::Result<ExitCode> {
+    let ctx = match Config::load(config_path) {
+        Ok(config) => config.understand_context(),
+        Err(_) => carousel::understand::Context::default(),
+    };
+    let mut out = std::io::stdout().lock();
+    let mut failed = false;
+    for file in files {
+        let raw = if file.as_os_str() == "-" {
+            let mut buf = Vec::new();
+            std::io::Read::read_to_end(&mut std::io::stdin(), &mut buf)?;
+            buf
+        } else {
+            match std::fs::read(file).with_context(|| format!("reading {}", file.display())) {
+                Ok(raw) => raw,
+                Err(e) => {
+                    eprintln!("carousel: {e:#}");
+                    failed = true;
+                    continue;
+                }
+            }
+        };
+        let understanding = carousel::ingest::understand_safely(&raw, &ctx);
+        for line in carousel::inspect::lines(&file.display().to_string(), &understanding) {
+            serde_json::to_writer(&mut out, &line)?;
+            writeln!(out)?;
+        }
+    }
+    Ok(if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn init_logging(json: bool) {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("CAROUSEL_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    if json {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}

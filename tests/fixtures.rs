@@ -13,24 +13,37 @@ use carousel::understand::{Context, understand};
 use serde_json::Value;
 
 fn fixture_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     let mut entries: Vec<_> = entries.flatten().map(|e| e.path()).collect();
     entries.sort();
     for path in entries {
         if path.is_dir() {
             fixture_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "eml") && path.with_extension("json").exists() {
+        } else if path.extension().is_some_and(|e| e == "eml")
+            && path.with_extension("json").exists()
+        {
             out.push(path);
         }
     }
 }
 
 /// Compares `expected` against `actual`, recording one tally per leaf key.
-fn compare(prefix: &str, expected: &Value, actual: &Value, tally: &mut Vec<(String, bool, String)>) {
+fn compare(
+    prefix: &str,
+    expected: &Value,
+    actual: &Value,
+    tally: &mut Vec<(String, bool, String)>,
+) {
     match expected {
         Value::Object(map) => {
             for (key, exp) in map {
-                let path = if prefix.is_empty() { key.clone() } else { format!("{prefix}.{key}") };
+                let path = if prefix.is_empty() {
+                    key.clone()
+                } else {
+                    format!("{prefix}.{key}")
+                };
                 let act = actual.get(key).unwrap_or(&Value::Null);
                 if exp.is_object() && act.is_object() {
                     compare(&path, exp, act, tally);
@@ -40,7 +53,11 @@ fn compare(prefix: &str, expected: &Value, actual: &Value, tally: &mut Vec<(Stri
                 }
             }
         }
-        _ => tally.push((prefix.to_string(), values_match(expected, actual), format!("expected {expected}, got {actual}"))),
+        _ => tally.push((
+            prefix.to_string(),
+            values_match(expected, actual),
+            format!("expected {expected}, got {actual}"),
+        )),
     }
 }
 
@@ -61,15 +78,25 @@ fn fixtures_are_understood() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
     let mut files = Vec::new();
     fixture_files(&root, &mut files);
-    let ctx = Context { own_message_id_domains: vec!["carousel.acme.example".into()], ..Context::default() };
+    let ctx = Context {
+        own_message_id_domains: vec!["carousel.acme.example".into()],
+        ..Context::default()
+    };
     // (folder, field) -> (right, total)
     let mut score: BTreeMap<(String, String), (usize, usize)> = BTreeMap::new();
     let mut failures = Vec::new();
     for file in &files {
-        let folder = file.parent().unwrap().strip_prefix(&root).unwrap().display().to_string();
+        let folder = file
+            .parent()
+            .unwrap()
+            .strip_prefix(&root)
+            .unwrap()
+            .display()
+            .to_string();
         let raw = std::fs::read(file).unwrap();
-        let expected: Value = serde_json::from_str(&std::fs::read_to_string(file.with_extension("json")).unwrap())
-            .unwrap_or_else(|e| panic!("{}: bad expectation: {e}", file.display()));
+        let expected: Value =
+            serde_json::from_str(&std::fs::read_to_string(file.with_extension("json")).unwrap())
+                .unwrap_or_else(|e| panic!("{}: bad expectation: {e}", file.display()));
         let name = file.file_name().unwrap().to_string_lossy().to_string();
         let actual = carousel::inspect::lines(&name, &understand(&raw, &ctx));
         let expected = match expected {
@@ -78,7 +105,11 @@ fn fixtures_are_understood() {
         };
         let mut tally = Vec::new();
         if expected.len() != actual.len() {
-            tally.push(("count".into(), false, format!("expected {} objects, got {}", expected.len(), actual.len())));
+            tally.push((
+                "count".into(),
+                false,
+                format!("expected {} objects, got {}", expected.len(), actual.len()),
+            ));
         }
         for (exp, act) in expected.iter().zip(actual.iter()) {
             compare("", exp, act, &mut tally);
@@ -89,7 +120,10 @@ fn fixtures_are_understood() {
             if ok {
                 entry.0 += 1;
             } else {
-                failures.push(format!("{}: {field}: {detail}", file.strip_prefix(&root).unwrap().display()));
+                failures.push(format!(
+                    "{}: {field}: {detail}",
+                    file.strip_prefix(&root).unwrap().display()
+                ));
             }
         }
     }
@@ -100,7 +134,11 @@ fn fixtures_are_understood() {
     for ((folder, field), (right, total)) in &score {
         let pct = 100.0 * *right as f64 / *total as f64;
         println!("{folder:<14} {field:<20} {right:>4}/{total:<4} {pct:5.1} %");
-        let must = if field == "kind" || field == "contact.email" || field == "count" { 100.0 } else { 90.0 };
+        let must = if field == "kind" || field == "contact.email" || field == "count" {
+            100.0
+        } else {
+            90.0
+        };
         if pct < must {
             below.push(format!("{folder} {field}: {pct:.1} % < {must} %"));
         }

@@ -208,7 +208,10 @@ pub const MAX_TEXT_BYTES: usize = 512 * 1024;
 /// cannot be parsed becomes `Other` with a note.
 pub fn understand(raw: &[u8], ctx: &Context) -> Understanding {
     let Some(message) = MessageParser::default().parse(raw) else {
-        return Understanding::other(Envelope::default(), "unparseable message: no headers or body");
+        return Understanding::other(
+            Envelope::default(),
+            "unparseable message: no headers or body",
+        );
     };
     understand_message(&message, raw, ctx)
 }
@@ -232,9 +235,16 @@ fn understand_message(message: &Message<'_>, raw: &[u8], ctx: &Context) -> Under
     }
     let link = reply::campaign_link(&envelope, &reply::delivery_addresses(message), &text, ctx);
     let leads = lead::extract(message, &envelope, &text, ctx);
-    if link.as_ref().is_some_and(|l| l.ours || leads.leads.is_empty()) {
+    if link
+        .as_ref()
+        .is_some_and(|l| l.ours || leads.leads.is_empty())
+    {
         let mut u = Understanding::with_kind(Kind::Reply, envelope);
-        let reading = reply::read_formatted(&text, u.envelope.date.as_deref(), reply::text_format(message));
+        let reading = reply::read_formatted(
+            &text,
+            u.envelope.date.as_deref(),
+            reply::text_format(message),
+        );
         u.contact = merge_contact(sender, &reading.signature_contact);
         u.reply = Some(reading);
         u.campaign_link = link;
@@ -301,7 +311,10 @@ impl Understanding {
 
 fn sender_contact(env: &Envelope) -> Contact {
     Contact {
-        email: env.reply_to_email.clone().or_else(|| env.from_email.clone()),
+        email: env
+            .reply_to_email
+            .clone()
+            .or_else(|| env.from_email.clone()),
         name: env.from_name.clone(),
         ..Contact::default()
     }
@@ -313,21 +326,34 @@ pub fn envelope_of(message: &Message<'_>) -> Envelope {
         let Some(addr) = v.and_then(|a| a.first()) else {
             return (None, None);
         };
-        let email = addr.address().map(normalize_email).filter(|e| e.contains('@'));
-        let name = addr.name().map(|n| n.trim().to_string()).filter(|n| !n.is_empty());
+        let email = addr
+            .address()
+            .map(normalize_email)
+            .filter(|e| e.contains('@'));
+        let name = addr
+            .name()
+            .map(|n| n.trim().to_string())
+            .filter(|n| !n.is_empty());
         (email, name)
     };
     let (from_email, from_name) = first_addr(message.from());
     let (reply_to_email, reply_to_name) = first_addr(message.reply_to());
     let to = message
         .to()
-        .map(|a| a.iter().filter_map(|x| x.address().map(normalize_email)).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(|x| x.address().map(normalize_email))
+                .collect()
+        })
         .unwrap_or_default();
     Envelope {
         message_id: message.message_id().map(str::to_string),
         in_reply_to: id_list(message.in_reply_to()),
         references: id_list(message.references()),
-        subject: message.subject().map(|s| s.trim().to_string()).filter(|s| !s.is_empty()),
+        subject: message
+            .subject()
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty()),
         from_email,
         from_name,
         reply_to_email,
@@ -348,5 +374,7 @@ fn id_list(value: &HeaderValue<'_>) -> Vec<String> {
 /// Lowercases and trims an address; strips surrounding `<>` and `mailto:`.
 pub fn normalize_email(raw: &str) -> String {
     let s = raw.trim().trim_start_matches("mailto:");
-    s.trim_matches(|c| c == '<' || c == '>').trim().to_lowercase()
+    s.trim_matches(|c| c == '<' || c == '>')
+        .trim()
+        .to_lowercase()
 }

@@ -1,0 +1,479 @@
+//! Configuration: `carousel.toml` → typed [`Config`], validated before
+//! anything starts. Errors name the file and line (`file:line: message`).
+//! Secrets never live in the TOML: passwords come from an environment
+//! variable (`password_env`) or a file (`password_file`).
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::understand::lead::ProviderRule;
+
+/// The whole configuration, with paths resolved against the config file's directory.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    pub store: StoreConfig,
+    #[serde(default)]
+    pub limits: Limits,
+    #[serde(default)]
+    pub mailbox: Vec<Spanned<MailboxConfig>>,
+    pub outbox: Option<OutboxConfig>,
+    #[serde(default)]
+    pub provider: Vec<ProviderRule>,
+    /// Sales reps; the routing stage reads them.
+    #[serde(default)]
+    pub rep: Vec<toml::Table>,
+    /// Sections owned by later pipeline stages, validated by them.
+    #[serde(default)]
+    pub scoring: Option<toml::Table>,
+    #[serde(default)]
+    pub routing: Option<toml::Table>,
+    #[serde(default)]
+    pub http: Option<toml::Table>,
+    #[serde(default)]
+    pub sequence: Vec<toml::Table>,
+    /// Directory all relative paths are resolved against (not from TOML).
+    #[serde(skip)]
+    pub base_dir: PathBuf,
+    #[serde(skip)]
+    pub file: PathBuf,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StoreConfig {
+    pub path: PathBuf,
+    /// sled page cache in MiB (sled's default is 1 GiB; carousel keeps it small).
+    #[serde(default = "default_cache_mb")]
+    pub cache_mb: u64,
+}
+
+fn default_cache_mb() -> u64 {
+    64
+}
+
+/// Bounds on hostile input.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Limits {
+    /// Larger messages are recorded (headers only) and left flagged on the server.
+    pub max_message_bytes: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_message_bytes: 25 * 1024 * 1024,
+        }
+    }
+}
+
+/// One watched mailbox: a local Maildir or an IMAP folder.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MailboxConfig {
+    pub name: String,
+    pub maildir: Option<PathBuf>,
+    pub imap: Option<ImapConfig>,
+    /// Seconds between Maildir scans (IMAP uses IDLE, or this when IDLE is missing).
+    #[serde(default = "default_poll_ms")]
+    pub poll_ms: u64,
+}
+
+fn default_poll_ms() -> u64 {
+    500
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TlsMode {
+    /// TLS from the first byte (IMAPS 993, SMTPS 465).
+    Implicit,
+    Starttls,
+    /// Plain text: only for localhost unless `allow_insecure` is set.
+    None,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ImapConfig {
+    pub host: String,
+    pub port: Spanned<i64>,
+    pub tls: TlsMode,
+    pub user: String,
+    pub password_env: Option<String>,
+    pub password_file: Option<PathBuf>,
+    /// Rejected: present only so the error can point at it.
+    pub password: Option<Spanned<String>>,
+    #[serde(default = "default_folder")]
+    pub folder: String,
+    /// After storing: `seen` (default) sets \Seen; a folder name moves the message there.
+    #[serde(default)]
+    pub move_to: Option<String>,
+    #[serde(default = "default_batch")]
+    pub batch: u32,
+    /// Re-issue IDLE this often (servers drop idle clients after ~30 min).
+    #[serde(default = "default_idle_secs")]
+    pub idle_secs: u64,
+    /// Timeout for every IMAP command.
+    #[serde(default = "default_timeout_secs")]
+    pub timeout_secs: u64,
+    /// Allow plain text to a host that is not localhost.
+    #[serde(default)]
+    pub allow_insecure: bool,
+    /// Extra CA certificate (PEM) to trust, e.g. a private server's self-signed cert.
+    pub ca_file: Option<PathBuf>,
+}
+
+fn default_folder() -> String {
+    "INBOX".into()
+}
+fn default_batch() -> u32 {
+    200
+}
+fn default_idle_secs() -> u64 {
+    20 * 60
+}
+fn default_timeout_secs() -> u64 {
+    30
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OutboxConfig {
+    /// Embedded default: lettre's file transport writes `.eml` files here.
+    pub dir: Option<PathBuf>,
+    pub smtp: Option<SmtpConfig>,
+    pub from: String,
+    /// Domain of carousel's deterministic Message-IDs.
+    #[serde(default = "default_message_id_domain")]
+    pub message_id_domain: String,
+}
+
+fn default_message_id_domain() -> String {
+    "carousel.local".into()
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SmtpConfig {
+    pub host: String,
+    pub port: Spanned<i64>,
+    pub tls: TlsMode,
+    pub user: Option<String>,
+    pub password_env: Option<String>,
+    pub password_file: Option<PathBuf>,
+    pub password: Option<Spanned<String>>,
+    #[serde(default)]
+    pub allow_insecure: bool,
+    pub ca_file: Option<PathBuf>,
+}
+
+/// A configuration problem, located in the file.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{file}:{line}: {message}")]
+pub struct ConfigError {
+    pub file: String,
+    pub line: usize,
+    pub message: String,
+}
+
+impl Config {
+    /// Reads, parses and validates a config file.
+    pub fn load(path: &Path) -> Result<Config, Vec<ConfigError>> {
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            vec![ConfigError {
+                file: path.display().to_string(),
+                line: 0,
+                message: format!("cannot read: {e}"),
+            }]
+        })?;
+        Self::parse(path, &text)
+    }
+
+    /// Parses and validates config text; `path` names the file in errors and
+    /// anchors relative paths.
+    pub fn parse(path: &Path, text: &str) -> Result<Config, Vec<ConfigError>> {
+        let locate = |span: Option<std::ops::Range<usize>>, message: String| ConfigError {
+            file: path.display().to_string(),
+            line: span.map_or(0, |s| line_of(text, s.start)),
+            message,
+        };
+        let mut config: Config =
+            toml::from_str(text).map_err(|e| vec![locate(e.span(), e.message().to_string())])?;
+        config.file = path.to_path_buf();
+        config.base_dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        let errors: Vec<ConfigError> = config
+            .problems()
+            .into_iter()
+            .map(|(span, msg)| locate(span, msg))
+            .collect();
+        if errors.is_empty() {
+            Ok(config)
+        } else {
+            Err(errors)
+        }
+    }
+
+    /// Semantic checks that serde cannot express, with the span they concern.
+    fn problems(&self) -> Vec<(Option<std::ops::Range<usize>>, String)> {
+        let mut out = Vec::new();
+        if self.mailbox.is_empty() {
+            out.push((
+                None,
+                "no [[mailbox]] configured: add one with `maildir = \"...\"` or `imap = {...}`"
+                    .into(),
+            ));
+        }
+        let mut names = std::collections::HashSet::new();
+        for mailbox in &self.mailbox {
+            let span = Some(mailbox.span());
+            let m = mailbox.get_ref();
+            if !names.insert(m.name.clone()) {
+                out.push((
+                    span.clone(),
+                    format!("mailbox name {:?} is used twice", m.name),
+                ));
+            }
+            match (&m.maildir, &m.imap) {
+                (None, None) => out.push((
+                    span,
+                    format!(
+                        "mailbox {:?} has no source: set `maildir` or `imap`",
+                        m.name
+                    ),
+                )),
+                (Some(_), Some(_)) => out.push((
+                    span,
+                    format!(
+                        "mailbox {:?} sets both `maildir` and `imap`: pick one",
+                        m.name
+                    ),
+                )),
+                (None, Some(imap)) => {
+                    let c = Connection {
+                        host: &imap.host,
+                        port: &imap.port,
+                        tls: imap.tls,
+                        allow_insecure: imap.allow_insecure,
+                        password: imap.password.as_ref(),
+                        password_env: imap.password_env.as_ref(),
+                        password_file: imap.password_file.as_ref(),
+                        needs_password: true,
+                    };
+                    out.extend(c.problems(&format!("mailbox {:?}", m.name)));
+                }
+                (Some(_), None) => {}
+            }
+        }
+        if let Some(smtp) = self.outbox.as_ref().and_then(|o| o.smtp.as_ref()) {
+            let c = Connection {
+                host: &smtp.host,
+                port: &smtp.port,
+                tls: smtp.tls,
+                allow_insecure: smtp.allow_insecure,
+                password: smtp.password.as_ref(),
+                password_env: smtp.password_env.as_ref(),
+                password_file: smtp.password_file.as_ref(),
+                needs_password: smtp.user.is_some(),
+            };
+            out.extend(c.problems("outbox smtp"));
+        }
+        if let Some(outbox) = &self.outbox
+            && outbox.dir.is_none()
+            && outbox.smtp.is_none()
+        {
+            out.push((None, "[outbox] needs `dir` (file outbox) or `smtp`".into()));
+        }
+        for rule in &self.provider {
+            for (field, pattern) in &rule.fields {
+                if let Err(e) = regex::Regex::new(pattern) {
+                    out.push((
+                        None,
+                        format!("provider {:?} field {field:?}: bad regex: {e}", rule.name),
+                    ));
+                }
+            }
+        }
+        out
+    }
+
+    /// A path from the config, resolved against the config file's directory.
+    pub fn resolve(&self, p: &Path) -> PathBuf {
+        if p.is_absolute() {
+            p.to_path_buf()
+        } else {
+            self.base_dir.join(p)
+        }
+    }
+
+    pub fn store_path(&self) -> PathBuf {
+        self.resolve(&self.store.path)
+    }
+
+    /// What understanding needs from config.
+    pub fn understand_context(&self) -> crate::understand::Context {
+        crate::understand::Context {
+            own_message_id_domains: self
+                .outbox
+                .iter()
+                .map(|o| o.message_id_domain.clone())
+                .collect(),
+            provider_rules: self.provider.clone(),
+        }
+    }
+}
+
+/// The common shape of an IMAP or SMTP connection, for validation.
+struct Connection<'a> {
+    host: &'a str,
+    port: &'a Spanned<i64>,
+    tls: TlsMode,
+    allow_insecure: bool,
+    password: Option<&'a Spanned<String>>,
+    password_env: Option<&'a String>,
+    password_file: Option<&'a PathBuf>,
+    needs_password: bool,
+}
+
+impl Connection<'_> {
+    fn problems(&self, what: &str) -> Vec<(Option<std::ops::Range<usize>>, String)> {
+        let mut out = Vec::new();
+        let port = *self.port.get_ref();
+        if !(1..=65535).contains(&port) {
+            out.push((
+                Some(self.port.span()),
+                format!("{what}: port {port} is not between 1 and 65535"),
+            ));
+        }
+        if let Some(p) = self.password {
+            out.push((
+                Some(p.span()),
+                format!("{what}: passwords are never written in the config; use `password_env` or `password_file`"),
+            ));
+        }
+        if self.needs_password
+            && self.password_env.is_none()
+            && self.password_file.is_none()
+            && self.password.is_none()
+        {
+            out.push((
+                Some(self.port.span()),
+                format!("{what}: set `password_env` or `password_file`"),
+            ));
+        }
+        if self.tls == TlsMode::None && !is_local(self.host) && !self.allow_insecure {
+            out.push((
+                Some(self.port.span()),
+                format!("{what}: tls = \"none\" to {} would send the password in clear; use TLS or set allow_insecure = true", self.host),
+            ));
+        }
+        out
+    }
+}
+
+/// Loopback hosts may be reached without TLS.
+pub fn is_local(host: &str) -> bool {
+    matches!(host, "localhost" | "127.0.0.1" | "::1") || host.starts_with("127.")
+}
+
+/// Reads a secret from the named environment variable or file. The value is
+/// never logged; errors name only where it was looked for.
+pub fn read_secret(env: Option<&String>, file: Option<&PathBuf>) -> anyhow::Result<String> {
+    use anyhow::Context as _;
+    if let Some(var) = env {
+        return std::env::var(var)
+            .with_context(|| format!("environment variable {var} is not set"));
+    }
+    if let Some(path) = file {
+        let s = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read password file {}", path.display()))?;
+        return Ok(s.trim_end_matches(['\r', '\n']).to_string());
+    }
+    anyhow::bail!("no password_env or password_file configured")
+}
+
+fn line_of(text: &str, offset: usize) -> usize {
+    text.as_bytes()[..offset.min(text.len())]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn errors(text: &str) -> Vec<String> {
+        match Config::parse(Path::new("c.toml"), text) {
+            Ok(_) => Vec::new(),
+            Err(e) => e.iter().map(|e| e.to_string()).collect(),
+        }
+    }
+
+    const STORE: &str = "[store]\npath = \"s\"\n";
+
+    #[test]
+    fn unknown_key_is_reported_with_its_line() {
+        let e = errors(&format!(
+            "{STORE}[[mailbox]]\nname = \"a\"\nmaildir = \"m\"\ncolour = 3\n"
+        ));
+        assert_eq!(e.len(), 1);
+        assert!(
+            e[0].starts_with("c.toml:6: unknown field `colour`"),
+            "{e:?}"
+        );
+    }
+
+    #[test]
+    fn mailbox_without_source_is_reported() {
+        let e = errors(&format!("{STORE}[[mailbox]]\nname = \"a\"\n"));
+        assert!(
+            e[0].starts_with("c.toml:3:") && e[0].contains("no source"),
+            "{e:?}"
+        );
+    }
+
+    #[test]
+    fn bad_port_and_inline_password_are_reported() {
+        let text = format!(
+            "{STORE}[[mailbox]]\nname = \"a\"\nimap = {{ host = \"127.0.0.1\", port = 70000, tls = \"none\", user = \"u\",\n  password = \"hunter2\" }}\n"
+        );
+        let e = errors(&text);
+        assert!(
+            e.iter()
+                .any(|m| m.starts_with("c.toml:5:") && m.contains("port 70000")),
+            "{e:?}"
+        );
+        assert!(
+            e.iter()
+                .any(|m| m.starts_with("c.toml:6:") && m.contains("password_env")),
+            "{e:?}"
+        );
+        assert!(
+            e.iter().all(|m| !m.contains("hunter2")),
+            "secret leaked: {e:?}"
+        );
+    }
+
+    #[test]
+    fn plain_text_to_a_remote_host_needs_the_override() {
+        let text = format!(
+            "{STORE}[[mailbox]]\nname = \"a\"\nimap = {{ host = \"imap.example.com\", port = 143, tls = \"none\", user = \"u\", password_env = \"P\" }}\n"
+        );
+        assert!(errors(&text).iter().any(|m| m.contains("allow_insecure")));
+        let ok = text.replace("password_env", "allow_insecure = true, password_env");
+        assert!(errors(&ok).is_empty());
+    }
+
+    #[test]
+    fn the_shipped_config_is_valid() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("config/carousel.toml");
+        if let Err(e) = Config::load(&path) {
+            panic!("{e:?}");
+        }
+    }
+}

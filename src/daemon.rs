@@ -1,0 +1,119 @@
+//! The daemon: one task per mailbox under a shared [`Shutdown`]. SIGTERM or
+//! SIGINT asks every task to finish the batch in hand; the store is flushed
+//! before the process exits 0. `--once` runs each source a single time.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context as _;
+
+use crate::config::{Config, MailboxConfig};
+use crate::ingest::Intake;
+use crate::ingest::imap::ImapSource;
+use crate::ingest::maildir::MaildirSource;
+use crate::shutdown::{self, Shutdown};
+
+/// A configured source, ready to run.
+enum Source {
+    Maildir(MaildirSource),
+    Imap(ImapSource),
+}
+
+impl Source {
+    fn from_config(config: &Config, m: &MailboxConfig) -> anyhow::Result<Source> {
+        let poll = Duration::from_millis(m.poll_ms.max(10));
+        if let Some(dir) = &m.maildir {
+            return Ok(Source::Maildir(MaildirSource::new(
+                &m.name,
+                config.resolve(dir),
+                poll,
+            )?));
+        }
+        let mut imap = m.imap.clone().context("mailbox has no source")?;
+        imap.ca_file = imap.ca_file.map(|p| config.resolve(&p));
+        imap.password_file = imap.password_file.map(|p| config.resolve(&p));
+        Ok(Source::Imap(ImapSource {
+            name: m.name.clone(),
+            config: imap,
+            poll,
+        }))
+    }
+
+    async fn run(self, intake: Intake, shutdown: Shutdown) -> anyhow::Result<()> {
+        match self {
+            Source::Maildir(s) => s.run(intake, shutdown).await,
+            Source::Imap(s) => s.run(intake, shutdown).await,
+        }
+    }
+
+    async fn once(self, intake: &Intake) -> anyhow::Result<usize> {
+        match self {
+            Source::Maildir(mut s) => Ok(s.drain(intake).await?.stored),
+            Source::Imap(s) => Ok(s.sync_once(intake).await?.stored),
+        }
+    }
+}
+
+/// Opens the store and builds the intake every source shares.
+pub fn intake_for(config: &Config) -> anyhow::Result<Intake> {
+    let store = crate::store::open_for(config)?;
+    Ok(Intake {
+        store,
+        ctx: Arc::new(config.understand_context()),
+        limits: config.limits.clone(),
+    })
+}
+
+/// `carousel run`: until a signal, or a single pass with `once`.
+pub async fn run(config: Config, once: bool) -> anyhow::Result<()> {
+    let intake = intake_for(&config)?;
+    let sources: Vec<Source> = config
+        .mailbox
+        .iter()
+        .map(|m| {
+            Source::from_config(&config, m.get_ref())
+                .with_context(|| format!("mailbox {}", m.get_ref().name))
+        })
+        .collect::<anyhow::Result<_>>()?;
+    if once {
+        let mut stored = 0;
+        for source in sources {
+            stored += source.once(&intake).await?;
+        }
+        intake.store.flush().await?;
+        tracing::info!(
+            stored,
+            responses = intake.store.counter("responses")?,
+            "run --once finished"
+        );
+        return Ok(());
+    }
+    let (trigger, shutdown) = shutdown::channel();
+    let mut tasks = tokio::task::JoinSet::new();
+    for source in sources {
+        tasks.spawn(source.run(intake.clone(), shutdown.clone()));
+    }
+    tracing::info!(mailboxes = config.mailbox.len(), store = %config.store_path().display(), "carousel running");
+    wait_for_signal().await;
+    tracing::info!("shutting down: finishing the messages in hand");
+    trigger.fire();
+    while let Some(result) = tasks.join_next().await {
+        match result {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => tracing::error!("source stopped with an error: {e:#}"),
+            Err(e) => tracing::error!("source task failed: {e}"),
+        }
+    }
+    intake.store.flush().await?;
+    tracing::info!("store flushed; bye");
+    Ok(())
+}
+
+async fn wait_for_signal() {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut term = signal(SignalKind::terminate()).expect("install SIGTERM handler");
+    tokio::select! {
+        _ = term.recv() => {}
+        _ = tokio::signal::ctrl_c() => {}
+    }
+}

@@ -1,0 +1,510 @@
+//! IMAP source: one task per mailbox. Login, select, fetch UIDs above the
+//! acknowledged cursor in batches, store, flush, and only then set `\Seen`
+//! (or move to a folder). IDLE wakes it up; a server without IDLE is polled.
+//! Every command has a timeout; a broken connection is re-made with
+//! exponential backoff and jitter. A new UIDVALIDITY re-reads the folder and
+//! relies on the store's content-hash and Message-ID dedupe.
+
+use std::fmt::Debug;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{Context as _, anyhow, bail};
+use futures::TryStreamExt;
+use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncWrite, AsyncWriteExt, BufReader};
+use tokio::net::TcpStream;
+
+use super::{Intake, headers_of};
+use crate::config::{ImapConfig, TlsMode, read_secret};
+use crate::shutdown::Shutdown;
+use async_imap::types::UnsolicitedResponse;
+
+use crate::store::Ingested;
+use crate::store::model::{ImapCursor, Origin};
+
+/// Any byte stream an IMAP session can run over (plain TCP or TLS).
+pub trait Io: AsyncRead + AsyncWrite + Unpin + Send + Debug {}
+impl<T: AsyncRead + AsyncWrite + Unpin + Send + Debug> Io for T {}
+
+type Session = async_imap::Session<Box<dyn Io>>;
+
+/// A watched IMAP folder.
+pub struct ImapSource {
+    pub name: String,
+    pub config: ImapConfig,
+    /// How often to poll when the server has no IDLE.
+    pub poll: Duration,
+}
+
+/// What one sync pass did.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct SyncReport {
+    pub stored: usize,
+    pub duplicates: usize,
+    pub oversized: usize,
+}
+
+impl ImapSource {
+    fn timeout(&self) -> Duration {
+        Duration::from_secs(self.config.timeout_secs.max(1))
+    }
+
+    /// Runs until shutdown: connect, sync, IDLE (or poll), reconnecting on errors.
+    pub async fn run(self, intake: Intake, mut shutdown: Shutdown) -> anyhow::Result<()> {
+        let mut failures = 0u32;
+        loop {
+            match self
+                .session_loop(&intake, &mut shutdown, &mut failures)
+                .await
+            {
+                Ok(()) => return Ok(()),
+                Err(e) => {
+                    failures += 1;
+                    let wait = backoff(failures);
+                    tracing::warn!(mailbox = %self.name, attempt = failures, "IMAP connection failed, retrying in {wait:?}: {e:#}");
+                    if shutdown.sleep(wait).await {
+                        return Ok(());
+                    }
+                }
+            }
+        }
+    }
+
+    /// Connects and syncs once (for `run --once`).
+    pub async fn sync_once(&self, intake: &Intake) -> anyhow::Result<SyncReport> {
+        let mut session = self.connect().await?;
+        let report = self.sync(&mut session, intake).await;
+        let _ = tokio::time::timeout(self.timeout(), session.logout()).await;
+        report
+    }
+
+    async fn session_loop(
+        &self,
+        intake: &Intake,
+        shutdown: &mut Shutdown,
+        failures: &mut u32,
+    ) -> anyhow::Result<()> {
+        let mut session = self.connect().await?;
+        let caps = with_timeout(self.timeout(), "CAPABILITY", session.capabilities()).await?;
+        let has_idle = caps.has_str("IDLE");
+        if !has_idle {
+            tracing::info!(mailbox = %self.name, "server has no IDLE; polling every {:?}", self.poll);
+        }
+        loop {
+            let report = self.sync(&mut session, intake).await?;
+            if drain_unsolicited(&mut session) {
+                // New mail arrived while syncing: sync again before idling.
+                continue;
+            }
+            *failures = 0;
+            if report.stored + report.duplicates + report.oversized > 0 {
+                tracing::info!(mailbox = %self.name, stored = report.stored, duplicates = report.duplicates, oversized = report.oversized, "sync");
+            }
+            if shutdown.is_set() {
+                let _ = tokio::time::timeout(self.timeout(), session.logout()).await;
+                return Ok(());
+            }
+            if has_idle {
+                let (s, stop) = self.idle(session, shutdown).await?;
+                session = s;
+                if stop {
+                    let _ = tokio::time::timeout(self.timeout(), session.logout()).await;
+                    return Ok(());
+                }
+            } else if shutdown.sleep(self.poll).await {
+                let _ = tokio::time::timeout(self.timeout(), session.logout()).await;
+                return Ok(());
+            }
+        }
+    }
+
+    /// Waits in IDLE until the server reports something, the re-issue timer
+    /// fires, or shutdown. Returns the session and whether to stop.
+    async fn idle(
+        &self,
+        session: Session,
+        shutdown: &mut Shutdown,
+    ) -> anyhow::Result<(Session, bool)> {
+        // Mail that lands while IDLE starts is reported before the server's
+        // "+ idling" and goes to the unsolicited channel, not to the wait:
+        // watch that channel too, or such mail waits for the re-issue timer.
+        let unsolicited = session.unsolicited_responses.clone();
+        let mut handle = session.idle();
+        with_timeout(self.timeout(), "IDLE", handle.init()).await?;
+        let wait = Duration::from_secs(self.config.idle_secs.max(1));
+        let stop = {
+            let (idle_wait, _interrupt) = handle.wait_with_timeout(wait);
+            tokio::select! {
+                _ = mailbox_changed(&unsolicited) => false,
+                r = idle_wait => {
+                    match r.context("IDLE")? {
+                        async_imap::extensions::idle::IdleResponse::ManualInterrupt => {
+                            // The stream ended: the server closed the connection.
+                            bail!("server closed the connection during IDLE");
+                        }
+                        _ => false,
+                    }
+                }
+                _ = shutdown.wait() => true,
+            }
+        };
+        let session = with_timeout(self.timeout(), "DONE", handle.done()).await?;
+        Ok((session, stop))
+    }
+
+    async fn connect(&self) -> anyhow::Result<Session> {
+        let c = &self.config;
+        let port = u16::try_from(*c.port.get_ref()).context("port out of range")?;
+        let addr = format!("{}:{}", c.host, port);
+        let tcp = with_timeout(self.timeout(), "connect", async {
+            TcpStream::connect(&addr)
+                .await
+                .with_context(|| format!("connecting to {addr}"))
+        })
+        .await?;
+        tcp.set_nodelay(true).ok();
+        let stream: Box<dyn Io> = match c.tls {
+            TlsMode::None => Box::new(tcp),
+            TlsMode::Implicit => Box::new(self.tls(tcp).await?),
+            TlsMode::Starttls => {
+                let tcp = with_timeout(self.timeout(), "STARTTLS", starttls(tcp)).await?;
+                Box::new(self.tls(tcp).await?)
+            }
+        };
+        let mut client = async_imap::Client::new(stream);
+        if c.tls != TlsMode::Starttls {
+            // The greeting; after STARTTLS there is none.
+            with_timeout(self.timeout(), "greeting", async {
+                client
+                    .read_response()
+                    .await
+                    .context("reading greeting")?
+                    .ok_or_else(|| anyhow!("no greeting"))
+            })
+            .await?;
+        }
+        let password = read_secret(c.password_env.as_ref(), c.password_file.as_ref())
+            .with_context(|| format!("mailbox {}: password", self.name))?;
+        let mut session = with_timeout(self.timeout(), "LOGIN", async {
+            client
+                .login(&c.user, &password)
+                .await
+                .map_err(|(e, _)| anyhow!("login as {} refused: {e}", c.user))
+        })
+        .await?;
+        let _ = with_timeout(self.timeout(), "SELECT", session.select(&c.folder)).await?;
+        Ok(session)
+    }
+
+    async fn tls(
+        &self,
+        tcp: TcpStream,
+    ) -> anyhow::Result<tokio_rustls::client::TlsStream<TcpStream>> {
+        let connector = tls_connector(self.config.ca_file.as_deref())?;
+        let name = rustls_pki_types::ServerName::try_from(self.config.host.clone())
+            .with_context(|| format!("bad TLS server name {}", self.config.host))?;
+        with_timeout(self.timeout(), "TLS handshake", async {
+            connector.connect(name, tcp).await.context("TLS handshake")
+        })
+        .await
+    }
+
+    /// Stores every message above the cursor, batch by batch: fetch, store,
+    /// flush, acknowledge, advance the cursor.
+    async fn sync(&self, session: &mut Session, intake: &Intake) -> anyhow::Result<SyncReport> {
+        let t = self.timeout();
+        let mailbox = with_timeout(t, "SELECT", session.select(&self.config.folder)).await?;
+        let validity = mailbox.uid_validity.unwrap_or(0);
+        let mut cursor = match intake.store.imap_cursor(&self.name)? {
+            Some(c) if c.uid_validity == validity => c,
+            Some(old) => {
+                tracing::warn!(mailbox = %self.name, old = old.uid_validity, new = validity, "UIDVALIDITY changed: re-reading the folder (duplicates are skipped)");
+                ImapCursor {
+                    uid_validity: validity,
+                    acked_uid: 0,
+                }
+            }
+            None => ImapCursor {
+                uid_validity: validity,
+                acked_uid: 0,
+            },
+        };
+        let mut report = SyncReport::default();
+        if mailbox.exists == 0 {
+            return Ok(report);
+        }
+        let from = cursor.acked_uid + 1;
+        let listing: Vec<(u32, u32)> = with_timeout(t, "UID FETCH sizes", async {
+            let stream = session
+                .uid_fetch(format!("{from}:*"), "(UID RFC822.SIZE)")
+                .await?;
+            let fetched: Vec<_> = stream.try_collect().await?;
+            Ok::<_, async_imap::error::Error>(
+                fetched
+                    .iter()
+                    .filter_map(|f| Some((f.uid?, f.size.unwrap_or(0))))
+                    .filter(|(uid, _)| *uid >= from)
+                    .collect(),
+            )
+        })
+        .await?;
+        let mut listing = listing;
+        listing.sort_unstable();
+        for chunk in listing.chunks(self.config.batch.max(1) as usize) {
+            let (small, large): (Vec<_>, Vec<_>) = chunk
+                .iter()
+                .partition(|(_, size)| u64::from(*size) <= intake.limits.max_message_bytes);
+            let mut ack = Vec::new();
+            let mut flag = Vec::new();
+            if !small.is_empty() {
+                let set = uid_set(small.iter().map(|(u, _)| *u));
+                let bodies = self.fetch_bodies(session, &set, "BODY.PEEK[]").await?;
+                for (uid, body) in bodies {
+                    let origin = Origin {
+                        mailbox: self.name.clone(),
+                        reference: format!("{validity}:{uid}"),
+                    };
+                    match intake.accept(origin, &body)? {
+                        Ingested::New { .. } => report.stored += 1,
+                        Ingested::Duplicate { .. } => report.duplicates += 1,
+                    }
+                    ack.push(uid);
+                }
+            }
+            if !large.is_empty() {
+                let set = uid_set(large.iter().map(|(u, _)| *u));
+                let heads = self
+                    .fetch_bodies(session, &set, "BODY.PEEK[HEADER]")
+                    .await?;
+                for (uid, head) in heads {
+                    let size = large
+                        .iter()
+                        .find(|(u, _)| *u == uid)
+                        .map_or(0, |(_, s)| u64::from(*s));
+                    let origin = Origin {
+                        mailbox: self.name.clone(),
+                        reference: format!("{validity}:{uid}"),
+                    };
+                    intake.accept_oversized(origin, headers_of(&head), size)?;
+                    report.oversized += 1;
+                    flag.push(uid);
+                }
+            }
+            intake
+                .store
+                .flush()
+                .await
+                .with_context(|| format!("mailbox {}: flushing store", self.name))?;
+            crate::fault::point("imap-after-flush");
+            self.acknowledge(session, &ack, &flag).await?;
+            if let Some(max) = ack.iter().chain(&flag).max() {
+                cursor.acked_uid = cursor.acked_uid.max(*max);
+                intake.store.set_imap_cursor(&self.name, cursor)?;
+            }
+        }
+        Ok(report)
+    }
+
+    async fn fetch_bodies(
+        &self,
+        session: &mut Session,
+        set: &str,
+        item: &str,
+    ) -> anyhow::Result<Vec<(u32, Vec<u8>)>> {
+        with_timeout(self.timeout() * 4, "UID FETCH bodies", async {
+            let stream = session.uid_fetch(set, format!("(UID {item})")).await?;
+            let fetched: Vec<_> = stream.try_collect().await?;
+            Ok::<_, async_imap::error::Error>(
+                fetched
+                    .iter()
+                    .filter_map(|f| Some((f.uid?, f.body().unwrap_or_default().to_vec())))
+                    .collect(),
+            )
+        })
+        .await
+    }
+
+    /// Marks stored messages seen (or moves them); oversized ones are flagged and left unseen.
+    async fn acknowledge(
+        &self,
+        session: &mut Session,
+        stored: &[u32],
+        oversized: &[u32],
+    ) -> anyhow::Result<()> {
+        let t = self.timeout();
+        if !stored.is_empty() {
+            let set = uid_set(stored.iter().copied());
+            match &self.config.move_to {
+                Some(folder) => {
+                    // CREATE fails harmlessly when the folder exists.
+                    let _ = with_timeout(t, "CREATE", session.create(folder)).await;
+                    with_timeout(t, "UID MOVE", session.uid_mv(&set, folder)).await?;
+                }
+                None => {
+                    with_timeout(t, "UID STORE", async {
+                        session
+                            .uid_store(&set, "+FLAGS.SILENT (\\Seen)")
+                            .await?
+                            .try_collect::<Vec<_>>()
+                            .await
+                    })
+                    .await?;
+                }
+            }
+        }
+        if !oversized.is_empty() {
+            let set = uid_set(oversized.iter().copied());
+            with_timeout(t, "UID STORE", async {
+                session
+                    .uid_store(&set, "+FLAGS.SILENT (\\Flagged)")
+                    .await?
+                    .try_collect::<Vec<_>>()
+                    .await
+            })
+            .await?;
+        }
+        Ok(())
+    }
+}
+
+/// Upgrades a plain IMAP connection with STARTTLS (async-imap has no helper).
+async fn starttls(tcp: TcpStream) -> anyhow::Result<TcpStream> {
+    let mut reader = BufReader::new(tcp);
+    let mut line = String::new();
+    reader.read_line(&mut line).await?;
+    if !line.starts_with("* OK") {
+        bail!("unexpected greeting: {}", line.trim_end());
+    }
+    reader.get_mut().write_all(b"s0 STARTTLS\r\n").await?;
+    loop {
+        line.clear();
+        if reader.read_line(&mut line).await? == 0 {
+            bail!("connection closed during STARTTLS");
+        }
+        if line.starts_with("s0 OK") {
+            return Ok(reader.into_inner());
+        }
+        if line.starts_with("s0 ") {
+            bail!("STARTTLS refused: {}", line.trim_end());
+        }
+    }
+}
+
+/// A rustls connector trusting the system roots, plus `ca_file` when given.
+pub fn tls_connector(
+    ca_file: Option<&std::path::Path>,
+) -> anyhow::Result<tokio_rustls::TlsConnector> {
+    let mut roots = tokio_rustls::rustls::RootCertStore::empty();
+    for cert in rustls_native_certs::load_native_certs().certs {
+        let _ = roots.add(cert);
+    }
+    if let Some(path) = ca_file {
+        let pem =
+            std::fs::read(path).with_context(|| format!("reading CA file {}", path.display()))?;
+        for cert in rustls_pemfile::certs(&mut pem.as_slice()) {
+            roots
+                .add(cert.context("bad certificate in CA file")?)
+                .context("adding CA certificate")?;
+        }
+    }
+    let provider = Arc::new(tokio_rustls::rustls::crypto::ring::default_provider());
+    let config = tokio_rustls::rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .context("TLS versions")?
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    Ok(tokio_rustls::TlsConnector::from(Arc::new(config)))
+}
+
+/// Unsolicited responses pile up in a bounded channel; unread, they stall
+/// the session. Returns whether any said the mailbox grew.
+fn drain_unsolicited(session: &mut Session) -> bool {
+    let mut changed = false;
+    while let Ok(response) = session.unsolicited_responses.try_recv() {
+        changed |= grows(&response);
+    }
+    changed
+}
+
+/// Resolves when an unsolicited response says new mail arrived.
+async fn mailbox_changed(rx: &async_channel::Receiver<UnsolicitedResponse>) {
+    while let Ok(response) = rx.recv().await {
+        if grows(&response) {
+            return;
+        }
+    }
+    // Channel closed: the session is gone; let the IDLE wait report it.
+    std::future::pending::<()>().await
+}
+
+fn grows(response: &UnsolicitedResponse) -> bool {
+    matches!(
+        response,
+        UnsolicitedResponse::Exists(_) | UnsolicitedResponse::Recent(_)
+    )
+}
+
+async fn with_timeout<T, E, F>(t: Duration, what: &str, f: F) -> anyhow::Result<T>
+where
+    F: std::future::Future<Output = Result<T, E>>,
+    E: Into<anyhow::Error>,
+{
+    match tokio::time::timeout(t, f).await {
+        Ok(r) => r.map_err(Into::into).with_context(|| what.to_string()),
+        Err(_) => Err(anyhow!("{what}: no answer within {t:?}")),
+    }
+}
+
+/// `1:3,7,9:10` from sorted or unsorted UIDs.
+pub fn uid_set(uids: impl Iterator<Item = u32>) -> String {
+    let mut uids: Vec<u32> = uids.collect();
+    uids.sort_unstable();
+    uids.dedup();
+    let mut out = String::new();
+    let mut i = 0;
+    while i < uids.len() {
+        let start = uids[i];
+        let mut end = start;
+        while i + 1 < uids.len() && uids[i + 1] == end + 1 {
+            i += 1;
+            end = uids[i];
+        }
+        if !out.is_empty() {
+            out.push(',');
+        }
+        if start == end {
+            out.push_str(&start.to_string());
+        } else {
+            out.push_str(&format!("{start}:{end}"));
+        }
+        i += 1;
+    }
+    out
+}
+
+/// 1 s, 2 s, 4 s … capped at 60 s, each with up to 50 % random jitter.
+pub fn backoff(attempt: u32) -> Duration {
+    let base = 1000u64
+        .saturating_mul(1 << attempt.saturating_sub(1).min(6))
+        .min(60_000);
+    let jitter = rand::random_range(0..=base / 2);
+    Duration::from_millis(base + jitter)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uid_sets_are_compact_ranges() {
+        assert_eq!(uid_set([3, 1, 2, 7, 9, 10].into_iter()), "1:3,7,9:10");
+        assert_eq!(uid_set([5].into_iter()), "5");
+    }
+
+    #[test]
+    fn backoff_grows_and_is_capped() {
+        assert!(backoff(1) >= Duration::from_secs(1) && backoff(1) <= Duration::from_millis(1500));
+        assert!(backoff(20) <= Duration::from_secs(90));
+        assert!(backoff(20) >= Duration::from_secs(60));
+    }
+}

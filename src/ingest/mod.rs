@@ -1,0 +1,93 @@
+//! Ingest: the sources (Maildir, IMAP) and the one door every message passes
+//! through, [`Intake::accept`]: size limit → understand (panic-proof) → store
+//! in one transaction. The caller flushes the store before acknowledging.
+
+pub mod imap;
+pub mod maildir;
+
+use std::sync::Arc;
+
+use crate::config::Limits;
+use crate::store::model::Origin;
+use crate::store::{Ingested, Store, StoreError};
+use crate::understand::{Context, Envelope, Understanding, understand};
+
+/// Everything a source needs to hand a message over.
+#[derive(Clone)]
+pub struct Intake {
+    pub store: Store,
+    pub ctx: Arc<Context>,
+    pub limits: Limits,
+}
+
+impl Intake {
+    /// Understands and stores one complete message. Not durable until the store is flushed.
+    pub fn accept(&self, origin: Origin, raw: &[u8]) -> Result<Ingested, StoreError> {
+        if raw.len() as u64 > self.limits.max_message_bytes {
+            return self.accept_oversized(origin, headers_of(raw), raw.len() as u64);
+        }
+        let understanding = understand_safely(raw, &self.ctx);
+        let result = self
+            .store
+            .ingest(origin, raw, true, raw.len() as u64, understanding)?;
+        metrics_for(&result);
+        Ok(result)
+    }
+
+    /// Records a message over the size limit by its headers only, with the reason.
+    pub fn accept_oversized(
+        &self,
+        origin: Origin,
+        headers: &[u8],
+        size: u64,
+    ) -> Result<Ingested, StoreError> {
+        let reason = format!(
+            "over the size limit: {size} bytes > {} bytes; headers kept, body not read",
+            self.limits.max_message_bytes
+        );
+        tracing::warn!(mailbox = %origin.mailbox, reference = %origin.reference, size, "{reason}");
+        let envelope = mail_parser::MessageParser::default()
+            .parse_headers(headers)
+            .map(|m| crate::understand::envelope_of(&m))
+            .unwrap_or_default();
+        let understanding = Understanding::other(envelope, &reason);
+        self.store
+            .ingest(origin, headers, false, size, understanding)
+    }
+}
+
+fn metrics_for(result: &Ingested) {
+    if let Ingested::New { kind, .. } = result {
+        tracing::debug!(kind = kind.as_str(), "stored");
+    }
+}
+
+/// Understanding that cannot take the process down: a panic in a parser
+/// becomes an `other` message with the reason, and the raw bytes are kept.
+pub fn understand_safely(raw: &[u8], ctx: &Context) -> Understanding {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| understand(raw, ctx))) {
+        Ok(u) => u,
+        Err(_) => {
+            tracing::error!("understanding panicked; message stored as other");
+            Understanding::other(
+                Envelope::default(),
+                "understanding failed (internal error); raw message kept",
+            )
+        }
+    }
+}
+
+/// The header block of a raw message (up to the first empty line, at most 256 KiB).
+pub fn headers_of(raw: &[u8]) -> &[u8] {
+    let cap = raw.len().min(256 * 1024);
+    let head = &raw[..cap];
+    let end = find(head, b"\r\n\r\n")
+        .map(|i| i + 4)
+        .or_else(|| find(head, b"\n\n").map(|i| i + 2))
+        .unwrap_or(cap);
+    &raw[..end]
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}

@@ -1,0 +1,449 @@
+//! The store: sled trees behind a small typed API. Every value is a version
+//! byte plus JSON. One inbound message is stored by a single multi-tree
+//! transaction (raw bytes, message record, responses, contacts, interactions,
+//! counters), so a crash leaves either all of it or none; [`Store::flush`]
+//! must complete before the message is acknowledged at its source.
+//!
+//! Counters are kept in their own tree because sled's `len()` scans.
+
+pub mod model;
+
+use std::path::Path;
+
+use anyhow::Context as _;
+use serde::{Serialize, de::DeserializeOwned};
+use sled::Transactional;
+use sled::transaction::{ConflictableTransactionError, TransactionError, TransactionalTree};
+
+use crate::understand::{Kind, Understanding};
+use model::*;
+
+/// Version byte written before every encoded value.
+const CODEC_VERSION: u8 = 1;
+
+/// Names of the trees, in the order [`Store::ingest`] locks them.
+const TREES: [&str; 7] = [
+    "raw",
+    "messages",
+    "message_ids",
+    "responses",
+    "contacts",
+    "interactions",
+    "counters",
+];
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("store is in use by another process (is the daemon running?): {0}")]
+    Locked(String),
+    #[error("sled: {0}")]
+    Sled(#[from] sled::Error),
+    #[error("corrupt record in {tree}: {detail}")]
+    Codec { tree: &'static str, detail: String },
+}
+
+/// The result of offering a message to the store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Ingested {
+    /// Newly stored, with the responses made from it.
+    New {
+        key: MessageKey,
+        kind: Kind,
+        responses: Vec<u64>,
+    },
+    /// Already stored earlier (same bytes, or same Message-ID in the mailbox).
+    Duplicate { key: MessageKey },
+}
+
+/// A handle to the open store. Cheap to clone.
+#[derive(Clone)]
+pub struct Store {
+    db: sled::Db,
+    raw: sled::Tree,
+    messages: sled::Tree,
+    message_ids: sled::Tree,
+    responses: sled::Tree,
+    contacts: sled::Tree,
+    interactions: sled::Tree,
+    counters: sled::Tree,
+    cursors: sled::Tree,
+}
+
+impl Store {
+    /// Opens (or creates) the store at `path` with a page cache of `cache_mb` MiB.
+    pub fn open(path: &Path, cache_mb: u64) -> Result<Store, StoreError> {
+        let db = sled::Config::new()
+            .path(path)
+            .cache_capacity(cache_mb * 1024 * 1024)
+            .flush_every_ms(Some(1000))
+            .open()
+            .map_err(|e| match e {
+                sled::Error::Io(io)
+                    if io.kind() == std::io::ErrorKind::WouldBlock
+                        || io.to_string().contains("lock") =>
+                {
+                    StoreError::Locked(format!("{}: {io}", path.display()))
+                }
+                other => StoreError::Sled(other),
+            })?;
+        let tree = |name: &str| db.open_tree(name);
+        Ok(Store {
+            raw: tree(TREES[0])?,
+            messages: tree(TREES[1])?,
+            message_ids: tree(TREES[2])?,
+            responses: tree(TREES[3])?,
+            contacts: tree(TREES[4])?,
+            interactions: tree(TREES[5])?,
+            counters: tree(TREES[6])?,
+            cursors: tree("cursors")?,
+            db,
+        })
+    }
+
+    /// Waits until everything written so far is durable on disk.
+    pub async fn flush(&self) -> Result<(), StoreError> {
+        self.db.flush_async().await?;
+        Ok(())
+    }
+
+    /// Blocking flush for synchronous callers.
+    pub fn flush_sync(&self) -> Result<(), StoreError> {
+        self.db.flush()?;
+        Ok(())
+    }
+
+    /// Stores one message and everything understood from it, exactly once.
+    /// `raw` may be only the headers when the message was over the size limit
+    /// (`complete = false`). Not durable until [`Store::flush`].
+    pub fn ingest(
+        &self,
+        origin: Origin,
+        raw: &[u8],
+        complete: bool,
+        size: u64,
+        understanding: Understanding,
+    ) -> Result<Ingested, StoreError> {
+        let key = MessageKey::of(raw);
+        let id_key = understanding
+            .envelope
+            .message_id
+            .as_ref()
+            .map(|id| message_id_key(&origin.mailbox, id));
+        // Ids are drawn outside the transaction (which may retry); gaps are harmless.
+        let wanted = response_count(&understanding);
+        let ids: Vec<u64> = (0..wanted)
+            .map(|_| self.db.generate_id())
+            .collect::<Result<_, _>>()?;
+        let now = now_rfc3339();
+        let trees = (
+            &self.raw,
+            &self.messages,
+            &self.message_ids,
+            &self.responses,
+            &self.contacts,
+            &self.interactions,
+            &self.counters,
+        );
+        let result = trees.transaction(
+            |(raw_t, messages_t, ids_t, responses_t, contacts_t, interactions_t, counters_t)| {
+                if messages_t.get(key.0.as_bytes())?.is_some() {
+                    return Ok(Ingested::Duplicate { key: key.clone() });
+                }
+                if let Some(id_key) = &id_key
+                    && let Some(existing) = ids_t.get(id_key)?
+                {
+                    return Ok(Ingested::Duplicate {
+                        key: MessageKey(String::from_utf8_lossy(&existing).into_owned()),
+                    });
+                }
+                let mut raw_value = Vec::with_capacity(raw.len() + 1);
+                raw_value.push(CODEC_VERSION);
+                raw_value.extend_from_slice(raw);
+                raw_t.insert(key.0.as_bytes(), raw_value)?;
+                if let Some(id_key) = &id_key {
+                    ids_t.insert(id_key.as_slice(), key.0.as_bytes())?;
+                }
+                let mut response_ids = Vec::new();
+                for (index, id) in ids.iter().enumerate() {
+                    let record = ResponseRecord::from_understanding(
+                        &understanding,
+                        index,
+                        *id,
+                        &key,
+                        &origin.mailbox,
+                        &now,
+                    );
+                    responses_t.insert(&id.to_be_bytes(), encode(&record))?;
+                    response_ids.push(*id);
+                    if let Some(email) = &record.contact.email {
+                        upsert_contact(contacts_t, email, &now, |c| {
+                            c.contact = crate::understand::merge_contact(
+                                record.contact.clone(),
+                                &c.contact,
+                            );
+                            c.responses += 1;
+                        })?;
+                    }
+                }
+                note_noise(contacts_t, &understanding, &now)?;
+                if let Some(email) = interaction_contact(&understanding) {
+                    let interaction = Interaction {
+                        at: now.clone(),
+                        contact: email.clone(),
+                        direction: Direction::Inbound,
+                        kind: understanding.kind.as_str().to_string(),
+                        message: Some(key.clone()),
+                        subject: understanding.envelope.subject.clone(),
+                        summary: understanding.note.clone(),
+                    };
+                    interactions_t
+                        .insert(interaction_key(&email, &now, &key), encode(&interaction))?;
+                }
+                let record = MessageRecord {
+                    key: key.clone(),
+                    origin: origin.clone(),
+                    stored_at: now.clone(),
+                    size,
+                    raw_complete: complete,
+                    kind: understanding.kind,
+                    understanding: understanding.clone(),
+                    responses: response_ids.clone(),
+                };
+                messages_t.insert(key.0.as_bytes(), encode(&record))?;
+                bump(counters_t, "messages")?;
+                bump(counters_t, &format!("kind.{}", understanding.kind.as_str()))?;
+                for _ in &response_ids {
+                    bump(counters_t, "responses")?;
+                }
+                Ok(Ingested::New {
+                    key: key.clone(),
+                    kind: understanding.kind,
+                    responses: response_ids,
+                })
+            },
+        );
+        result.map_err(|e: TransactionError<StoreError>| match e {
+            TransactionError::Abort(e) => e,
+            TransactionError::Storage(e) => StoreError::Sled(e),
+        })
+    }
+
+    /// True when a message with these exact bytes is already stored.
+    pub fn has_message(&self, raw: &[u8]) -> Result<bool, StoreError> {
+        Ok(self
+            .messages
+            .contains_key(MessageKey::of(raw).0.as_bytes())?)
+    }
+
+    /// A kept counter (`messages`, `responses`, `kind.lead`, ...).
+    pub fn counter(&self, name: &str) -> Result<u64, StoreError> {
+        Ok(self.counters.get(name)?.map(|v| u64_of(&v)).unwrap_or(0))
+    }
+
+    /// All responses in id order.
+    pub fn responses(&self) -> impl Iterator<Item = Result<ResponseRecord, StoreError>> + '_ {
+        self.responses
+            .iter()
+            .values()
+            .map(|v| decode("responses", &v?))
+    }
+
+    pub fn messages(&self) -> impl Iterator<Item = Result<MessageRecord, StoreError>> + '_ {
+        self.messages
+            .iter()
+            .values()
+            .map(|v| decode("messages", &v?))
+    }
+
+    pub fn raw(&self, key: &MessageKey) -> Result<Option<Vec<u8>>, StoreError> {
+        Ok(self.raw.get(key.0.as_bytes())?.map(|v| v[1..].to_vec()))
+    }
+
+    pub fn contact(&self, email: &str) -> Result<Option<ContactRecord>, StoreError> {
+        self.contacts
+            .get(email.as_bytes())?
+            .map(|v| decode("contacts", &v))
+            .transpose()
+    }
+
+    /// Every interaction of one contact, oldest first.
+    pub fn interactions(&self, email: &str) -> Result<Vec<Interaction>, StoreError> {
+        let mut prefix = email.as_bytes().to_vec();
+        prefix.push(0);
+        self.interactions
+            .scan_prefix(prefix)
+            .values()
+            .map(|v| decode("interactions", &v?))
+            .collect()
+    }
+
+    pub fn imap_cursor(&self, mailbox: &str) -> Result<Option<ImapCursor>, StoreError> {
+        self.cursors
+            .get(mailbox.as_bytes())?
+            .map(|v| decode("cursors", &v))
+            .transpose()
+    }
+
+    /// Records how far a mailbox is acknowledged. Written after the ack; losing
+    /// it only makes the next run re-read messages that dedupe then skips.
+    pub fn set_imap_cursor(&self, mailbox: &str, cursor: ImapCursor) -> Result<(), StoreError> {
+        self.cursors.insert(mailbox.as_bytes(), encode(&cursor))?;
+        Ok(())
+    }
+
+    /// The underlying database, for stages that keep their own trees.
+    pub fn db(&self) -> &sled::Db {
+        &self.db
+    }
+}
+
+/// How many responses a message makes: one per lead, one for a reply, none
+/// for bounces, auto-replies and other mail.
+pub fn response_count(u: &Understanding) -> usize {
+    match u.kind {
+        Kind::Lead => u.leads.len(),
+        Kind::Reply => 1,
+        _ => 0,
+    }
+}
+
+/// Updates a contact record inside a transaction, creating it when new.
+fn upsert_contact(
+    contacts: &TransactionalTree,
+    email: &str,
+    now: &str,
+    change: impl FnOnce(&mut ContactRecord),
+) -> Result<(), ConflictableTransactionError<StoreError>> {
+    let mut record = match contacts.get(email.as_bytes())? {
+        Some(v) => decode("contacts", &v).map_err(ConflictableTransactionError::Abort)?,
+        None => ContactRecord {
+            contact: crate::understand::Contact {
+                email: Some(email.to_string()),
+                ..Default::default()
+            },
+            first_seen: now.to_string(),
+            ..Default::default()
+        },
+    };
+    record.last_seen = now.to_string();
+    change(&mut record);
+    contacts.insert(email.as_bytes(), encode(&record))?;
+    Ok(())
+}
+
+/// Bounces and auto-replies update the contact instead of making a response.
+fn note_noise(
+    contacts: &TransactionalTree,
+    u: &Understanding,
+    now: &str,
+) -> Result<(), ConflictableTransactionError<StoreError>> {
+    match u.kind {
+        Kind::Bounce => {
+            for bounce in &u.bounces {
+                if let Some(email) = &bounce.recipient {
+                    let email = crate::understand::normalize_email(email);
+                    upsert_contact(contacts, &email, now, |c| {
+                        if bounce.hard {
+                            c.hard_bounced = true;
+                        } else {
+                            c.soft_bounces += 1;
+                        }
+                    })?;
+                }
+            }
+        }
+        Kind::AutoReply => {
+            if let Some(email) = &u.contact.email {
+                let back = u.auto_reply.as_ref().and_then(|a| a.return_date.clone());
+                upsert_contact(contacts, email, now, |c| {
+                    c.auto_replies += 1;
+                    if back.is_some() {
+                        c.away_until = back;
+                    }
+                })?;
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// Whose timeline an inbound message belongs on.
+fn interaction_contact(u: &Understanding) -> Option<String> {
+    match u.kind {
+        Kind::Bounce => u
+            .bounces
+            .first()
+            .and_then(|b| b.recipient.as_deref())
+            .map(crate::understand::normalize_email),
+        Kind::Lead => u.leads.first().and_then(|l| l.contact.email.clone()),
+        _ => u.contact.email.clone(),
+    }
+}
+
+fn interaction_key(email: &str, at: &str, key: &MessageKey) -> Vec<u8> {
+    let mut k = email.as_bytes().to_vec();
+    k.push(0);
+    k.extend_from_slice(at.as_bytes());
+    k.push(0);
+    k.extend_from_slice(key.0.as_bytes());
+    k
+}
+
+fn message_id_key(mailbox: &str, message_id: &str) -> Vec<u8> {
+    let mut k = mailbox.as_bytes().to_vec();
+    k.push(0);
+    k.extend_from_slice(message_id.trim().as_bytes());
+    k
+}
+
+fn bump(
+    counters: &TransactionalTree,
+    name: &str,
+) -> Result<(), ConflictableTransactionError<StoreError>> {
+    let n = counters.get(name)?.map(|v| u64_of(&v)).unwrap_or(0);
+    counters.insert(name, &(n + 1).to_be_bytes())?;
+    Ok(())
+}
+
+fn u64_of(v: &[u8]) -> u64 {
+    v.try_into().map(u64::from_be_bytes).unwrap_or(0)
+}
+
+/// Version byte + JSON.
+pub fn encode<T: Serialize>(value: &T) -> Vec<u8> {
+    let mut out = vec![CODEC_VERSION];
+    serde_json::to_writer(&mut out, value).expect("records serialise to JSON");
+    out
+}
+
+/// Reads a value written by [`encode`].
+pub fn decode<T: DeserializeOwned>(tree: &'static str, bytes: &[u8]) -> Result<T, StoreError> {
+    match bytes.split_first() {
+        Some((&CODEC_VERSION, body)) => {
+            serde_json::from_slice(body).map_err(|e| StoreError::Codec {
+                tree,
+                detail: e.to_string(),
+            })
+        }
+        Some((v, _)) => Err(StoreError::Codec {
+            tree,
+            detail: format!("unknown record version {v}"),
+        }),
+        None => Err(StoreError::Codec {
+            tree,
+            detail: "empty record".into(),
+        }),
+    }
+}
+
+pub fn now_rfc3339() -> String {
+    jiff::Timestamp::now().to_string()
+}
+
+/// Opens the store named by a config, with context for the operator.
+pub fn open_for(config: &crate::config::Config) -> anyhow::Result<Store> {
+    let path = config.store_path();
+    Store::open(&path, config.store.cache_mb)
+        .with_context(|| format!("opening store {}", path.display()))
+}

@@ -1,0 +1,137 @@
+//! Records kept in the store. Each is serialised as a version byte followed by
+//! JSON ([`super::codec`]), so a later release can read what an earlier one wrote.
+
+use serde::{Deserialize, Serialize};
+
+use crate::understand::{CampaignLink, Contact, Intent, Kind, Timeline, Understanding};
+
+/// Identifies a stored message: SHA-256 of its raw bytes, hex.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct MessageKey(pub String);
+
+impl MessageKey {
+    pub fn of(raw: &[u8]) -> MessageKey {
+        use sha2::{Digest, Sha256};
+        MessageKey(hex::encode(Sha256::digest(raw)))
+    }
+}
+
+impl std::fmt::Display for MessageKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Where a message came from: which mailbox and its identity there.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Origin {
+    pub mailbox: String,
+    /// IMAP `UIDVALIDITY:UID` or the Maildir file name.
+    pub reference: String,
+}
+
+/// One stored inbound message and what it was understood to be.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MessageRecord {
+    pub key: MessageKey,
+    pub origin: Origin,
+    /// When carousel stored it (RFC 3339).
+    pub stored_at: String,
+    pub size: u64,
+    /// False when only the headers were kept (over the size limit).
+    pub raw_complete: bool,
+    pub kind: Kind,
+    pub understanding: Understanding,
+    /// Responses made from it (none for bounces, auto-replies, other).
+    pub responses: Vec<u64>,
+}
+
+/// A response: a lead found in a provider email, or a prospect's reply.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResponseRecord {
+    pub id: u64,
+    pub message: MessageKey,
+    pub mailbox: String,
+    pub kind: Kind,
+    pub received_at: String,
+    pub provider: Option<String>,
+    pub contact: Contact,
+    pub interest: Option<String>,
+    pub timeline: Option<Timeline>,
+    pub intent: Option<Intent>,
+    pub reply_text: Option<String>,
+    pub campaign_link: Option<CampaignLink>,
+    pub subject: Option<String>,
+}
+
+impl ResponseRecord {
+    /// The `index`-th response of an understood message (a lead, or the reply).
+    pub fn from_understanding(
+        u: &Understanding,
+        index: usize,
+        id: u64,
+        message: &MessageKey,
+        mailbox: &str,
+        now: &str,
+    ) -> ResponseRecord {
+        let lead = u.leads.get(index);
+        let reply = u.reply.as_ref();
+        ResponseRecord {
+            id,
+            message: message.clone(),
+            mailbox: mailbox.to_string(),
+            kind: u.kind,
+            received_at: now.to_string(),
+            provider: u.provider.clone(),
+            contact: lead.map_or_else(|| u.contact.clone(), |l| l.contact.clone()),
+            interest: lead.and_then(|l| l.interest.clone()),
+            timeline: lead.and_then(|l| l.timeline),
+            intent: reply.and_then(|r| r.intent),
+            reply_text: reply.and_then(|r| r.text.clone()),
+            campaign_link: u.campaign_link.clone(),
+            subject: u.envelope.subject.clone(),
+        }
+    }
+}
+
+/// A person carousel knows, keyed by normalised email.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContactRecord {
+    pub contact: Contact,
+    pub first_seen: String,
+    pub last_seen: String,
+    pub responses: u32,
+    pub auto_replies: u32,
+    /// The date an out-of-office said they are back.
+    pub away_until: Option<String>,
+    pub soft_bounces: u32,
+    pub hard_bounced: bool,
+}
+
+/// One inbound or outbound email, or an event, on a contact's timeline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Interaction {
+    pub at: String,
+    pub contact: String,
+    pub direction: Direction,
+    pub kind: String,
+    pub message: Option<MessageKey>,
+    pub subject: Option<String>,
+    pub summary: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Direction {
+    Inbound,
+    Outbound,
+    Event,
+}
+
+/// How far an IMAP mailbox has been read and acknowledged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImapCursor {
+    pub uid_validity: u32,
+    /// Every UID ≤ this is stored and acknowledged.
+    pub acked_uid: u32,
+}
