@@ -22,18 +22,15 @@ pub struct Config {
     pub outbox: Option<OutboxConfig>,
     #[serde(default)]
     pub provider: Vec<ProviderRule>,
-    /// Sales reps; the routing stage reads them.
+    /// Sales reps, in routing order.
     #[serde(default)]
-    pub rep: Vec<toml::Table>,
-    /// Sections owned by later pipeline stages, validated by them.
+    pub rep: Vec<crate::route::Rep>,
+    /// How leads reach reps (push/pull, strategy, SLA).
     #[serde(default)]
-    pub scoring: Option<toml::Table>,
+    pub team: crate::route::Team,
+    /// Points and thresholds of the lead score.
     #[serde(default)]
-    pub routing: Option<toml::Table>,
-    #[serde(default)]
-    pub http: Option<toml::Table>,
-    #[serde(default)]
-    pub sequence: Vec<toml::Table>,
+    pub scoring: crate::qualify::ScoringConfig,
     /// Directory all relative paths are resolved against (not from TOML).
     #[serde(skip)]
     pub base_dir: PathBuf,
@@ -288,16 +285,22 @@ impl Config {
             out.push((None, "[outbox] needs `dir` (file outbox) or `smtp`".into()));
         }
         for rule in &self.provider {
-            for (field, pattern) in &rule.fields {
-                if let Err(e) = regex::Regex::new(pattern) {
-                    out.push((
-                        None,
-                        format!("provider {:?} field {field:?}: bad regex: {e}", rule.name),
-                    ));
-                }
+            if let Err(e) = crate::understand::lead::validate_rule(rule) {
+                out.push((None, format!("provider {:?}: {e}", rule.name)));
             }
         }
+        if let Err(e) = crate::route::validate(&self.rep, &self.team) {
+            out.push((None, format!("[[rep]]/[team]: {e}")));
+        }
+        if let Err(e) = self.scoring.validate() {
+            out.push((None, format!("[scoring]: {e}")));
+        }
         out
+    }
+
+    /// Scoring settings with the partner provider rules folded in.
+    pub fn scoring(&self) -> crate::qualify::ScoringConfig {
+        self.scoring.clone().with_partner_rules(&self.provider)
     }
 
     /// A path from the config, resolved against the config file's directory.

@@ -54,6 +54,13 @@ impl Source {
     }
 }
 
+/// What every stage after ingest (act, nurture, outbox, http) is given.
+#[derive(Clone)]
+pub struct StageContext {
+    pub config: Arc<Config>,
+    pub intake: Intake,
+}
+
 /// Opens the store and builds the intake every source shares.
 pub fn intake_for(config: &Config) -> anyhow::Result<Intake> {
     let store = crate::store::open_for(config)?;
@@ -61,11 +68,14 @@ pub fn intake_for(config: &Config) -> anyhow::Result<Intake> {
         store,
         ctx: Arc::new(config.understand_context()),
         limits: config.limits.clone(),
+        wake: Arc::new(crate::ingest::Wakeups::default()),
     })
 }
 
 /// `carousel run`: until a signal, or a single pass with `once`.
 pub async fn run(config: Config, once: bool) -> anyhow::Result<()> {
+    // Installed first, so a SIGTERM during start-up is a graceful stop too.
+    let signals = if once { None } else { Some(Signals::install()?) };
     let intake = intake_for(&config)?;
     let sources: Vec<Source> = config
         .mailbox
@@ -75,11 +85,18 @@ pub async fn run(config: Config, once: bool) -> anyhow::Result<()> {
                 .with_context(|| format!("mailbox {}", m.get_ref().name))
         })
         .collect::<anyhow::Result<_>>()?;
+    let stage = StageContext {
+        config: Arc::new(config.clone()),
+        intake: intake.clone(),
+    };
     if once {
         let mut stored = 0;
         for source in sources {
             stored += source.once(&intake).await?;
         }
+        intake.store.flush().await?;
+        // Stages after ingest, one pass each, in pipeline order (add yours here).
+        let _ = &stage;
         intake.store.flush().await?;
         tracing::info!(
             stored,
@@ -93,8 +110,12 @@ pub async fn run(config: Config, once: bool) -> anyhow::Result<()> {
     for source in sources {
         tasks.spawn(source.run(intake.clone(), shutdown.clone()));
     }
+    // Stages after ingest, each a task until shutdown (add yours here).
+    let _ = &stage;
     tracing::info!(mailboxes = config.mailbox.len(), store = %config.store_path().display(), "carousel running");
-    wait_for_signal().await;
+    if let Some(signals) = signals {
+        signals.wait().await;
+    }
     tracing::info!("shutting down: finishing the messages in hand");
     trigger.fire();
     while let Some(result) = tasks.join_next().await {
@@ -109,11 +130,25 @@ pub async fn run(config: Config, once: bool) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn wait_for_signal() {
-    use tokio::signal::unix::{SignalKind, signal};
-    let mut term = signal(SignalKind::terminate()).expect("install SIGTERM handler");
-    tokio::select! {
-        _ = term.recv() => {}
-        _ = tokio::signal::ctrl_c() => {}
+/// SIGTERM and SIGINT, listened to from the moment they are installed.
+struct Signals {
+    term: tokio::signal::unix::Signal,
+    int: tokio::signal::unix::Signal,
+}
+
+impl Signals {
+    fn install() -> anyhow::Result<Signals> {
+        use tokio::signal::unix::{SignalKind, signal};
+        Ok(Signals {
+            term: signal(SignalKind::terminate()).context("installing SIGTERM handler")?,
+            int: signal(SignalKind::interrupt()).context("installing SIGINT handler")?,
+        })
+    }
+
+    async fn wait(mut self) {
+        tokio::select! {
+            _ = self.term.recv() => {}
+            _ = self.int.recv() => {}
+        }
     }
 }

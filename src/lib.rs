@@ -7,6 +7,7 @@ pub mod daemon;
 pub mod fault;
 pub mod ingest;
 pub mod inspect;
+pub mod outbox;
 pub mod qualify;
 pub mod route;
 pub mod shutdown;

@@ -52,6 +52,11 @@ enum Command {
         #[command(subcommand)]
         command: ListCommand,
     },
+    /// Every stored inbound message with its kind (bounces, auto-replies and other mail included).
+    Messages {
+        #[command(subcommand)]
+        command: ListCommand,
+    },
 }
 
 #[derive(Subcommand)]
@@ -91,16 +96,27 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Responses {
             command: ListCommand::List { json: _ },
         } => {
-            let config = load_config(&cli.config)?;
-            let store = carousel::store::open_for(&config)?;
-            let mut out = std::io::stdout().lock();
-            for response in store.responses() {
-                serde_json::to_writer(&mut out, &response?)?;
-                writeln!(out)?;
-            }
-            Ok(ExitCode::SUCCESS)
+            let store = carousel::store::open_for(&load_config(&cli.config)?)?;
+            print_json_lines(store.responses())
+        }
+        Command::Messages {
+            command: ListCommand::List { json: _ },
+        } => {
+            let store = carousel::store::open_for(&load_config(&cli.config)?)?;
+            print_json_lines(store.messages().map(|m| m.map(|m| m.summary())))
         }
     }
+}
+
+fn print_json_lines<T: serde::Serialize>(
+    items: impl Iterator<Item = Result<T, carousel::store::StoreError>>,
+) -> anyhow::Result<ExitCode> {
+    let mut out = std::io::stdout().lock();
+    for item in items {
+        serde_json::to_writer(&mut out, &item?)?;
+        writeln!(out)?;
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn load_config(path: &Path) -> anyhow::Result<Config> {

@@ -140,6 +140,7 @@ fn a_thousand_messages_to_two_mailboxes_survive_five_sigkills_exactly_once() {
         || users.iter().all(|u| unseen(u) == (TOTAL / 2, 0)),
     );
     let elapsed = started.elapsed();
+    let _ = std::fs::copy(&log, std::env::temp_dir().join("carousel-soak.log"));
     assert!(terminate(daemon), "daemon did not exit 0 on SIGTERM");
     let responses = stored_responses(&config);
     let emails: HashSet<String> = responses

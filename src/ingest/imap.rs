@@ -295,6 +295,7 @@ impl ImapSource {
                 .flush()
                 .await
                 .with_context(|| format!("mailbox {}: flushing store", self.name))?;
+            intake.wake.responses.notify_one();
             crate::fault::point("imap-after-flush");
             self.acknowledge(session, &ack, &flag).await?;
             if let Some(max) = ack.iter().chain(&flag).max() {

@@ -97,6 +97,7 @@ impl MaildirSource {
             .flush()
             .await
             .with_context(|| format!("mailbox {}: flushing store", self.name))?;
+        intake.wake.responses.notify_one();
         crate::fault::point("maildir-after-flush");
         for (path, flag) in moves {
             let target = cur_path(&self.root, &path, flag);

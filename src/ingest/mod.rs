@@ -18,6 +18,16 @@ pub struct Intake {
     pub store: Store,
     pub ctx: Arc<Context>,
     pub limits: Limits,
+    pub wake: Arc<Wakeups>,
+}
+
+/// Nudges between stages: a source that flushed new responses wakes the act
+/// stage; a stage that queued mail wakes the sender. Each stage also scans its
+/// tree on start and on a timer, so a lost nudge only delays, never loses.
+#[derive(Default)]
+pub struct Wakeups {
+    pub responses: tokio::sync::Notify,
+    pub outbox: tokio::sync::Notify,
 }
 
 impl Intake {

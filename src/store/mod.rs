@@ -66,6 +66,7 @@ pub struct Store {
     contacts: sled::Tree,
     interactions: sled::Tree,
     counters: sled::Tree,
+    pending: sled::Tree,
     cursors: sled::Tree,
 }
 
@@ -95,6 +96,7 @@ impl Store {
             contacts: tree(TREES[4])?,
             interactions: tree(TREES[5])?,
             counters: tree(TREES[6])?,
+            pending: tree("pending")?,
             cursors: tree("cursors")?,
             db,
         })
@@ -124,11 +126,14 @@ impl Store {
         understanding: Understanding,
     ) -> Result<Ingested, StoreError> {
         let key = MessageKey::of(raw);
+        // Same Message-ID *and* same body in the same mailbox: a re-delivery
+        // (other trace headers). A different body under a reused Message-ID
+        // is a different message and is kept.
         let id_key = understanding
             .envelope
             .message_id
             .as_ref()
-            .map(|id| message_id_key(&origin.mailbox, id));
+            .map(|id| message_id_key(&origin.mailbox, id, body_of(raw)));
         // Ids are drawn outside the transaction (which may retry); gaps are harmless.
         let wanted = response_count(&understanding);
         let ids: Vec<u64> = (0..wanted)
@@ -143,9 +148,10 @@ impl Store {
             &self.contacts,
             &self.interactions,
             &self.counters,
+            &self.pending,
         );
         let result = trees.transaction(
-            |(raw_t, messages_t, ids_t, responses_t, contacts_t, interactions_t, counters_t)| {
+            |(raw_t, messages_t, ids_t, responses_t, contacts_t, interactions_t, counters_t, pending_t)| {
                 if messages_t.get(key.0.as_bytes())?.is_some() {
                     return Ok(Ingested::Duplicate { key: key.clone() });
                 }
@@ -174,6 +180,8 @@ impl Store {
                         &now,
                     );
                     responses_t.insert(&id.to_be_bytes(), encode(&record))?;
+                // The act stage (qualify, route) picks it up from here.
+                pending_t.insert(&id.to_be_bytes(), &[])?;
                     response_ids.push(*id);
                     if let Some(email) = &record.contact.email {
                         upsert_contact(contacts_t, email, &now, |c| {
@@ -233,6 +241,49 @@ impl Store {
         Ok(self
             .messages
             .contains_key(MessageKey::of(raw).0.as_bytes())?)
+    }
+
+    /// Responses stored but not yet acted on (qualified and routed), oldest first.
+    pub fn pending_responses(&self) -> Result<Vec<u64>, StoreError> {
+        self.pending
+            .iter()
+            .keys()
+            .map(|k| Ok(u64_of(&k?)))
+            .collect()
+    }
+
+    /// Marks a response acted on. Call after the action's own records are written.
+    pub fn clear_pending(&self, id: u64) -> Result<(), StoreError> {
+        self.pending.remove(id.to_be_bytes())?;
+        Ok(())
+    }
+
+    pub fn response(&self, id: u64) -> Result<Option<ResponseRecord>, StoreError> {
+        self.responses
+            .get(id.to_be_bytes())?
+            .map(|v| decode("responses", &v))
+            .transpose()
+    }
+
+    pub fn message(&self, key: &MessageKey) -> Result<Option<MessageRecord>, StoreError> {
+        self.messages
+            .get(key.0.as_bytes())?
+            .map(|v| decode("messages", &v))
+            .transpose()
+    }
+
+    /// A tree owned by a later stage (`leads`, `outbox`, `schedule`, ...).
+    pub fn tree(&self, name: &str) -> Result<sled::Tree, StoreError> {
+        Ok(self.db.open_tree(name)?)
+    }
+
+    /// Adds `by` to a kept counter outside an ingest transaction.
+    pub fn add_to_counter(&self, name: &str, by: u64) -> Result<u64, StoreError> {
+        let new = self.counters.update_and_fetch(name, |old| {
+            let n = old.map(u64_of).unwrap_or(0);
+            Some((n + by).to_be_bytes().to_vec())
+        })?;
+        Ok(new.map(|v| u64_of(&v)).unwrap_or(0))
     }
 
     /// A kept counter (`messages`, `responses`, `kind.lead`, ...).
@@ -390,11 +441,18 @@ fn interaction_key(email: &str, at: &str, key: &MessageKey) -> Vec<u8> {
     k
 }
 
-fn message_id_key(mailbox: &str, message_id: &str) -> Vec<u8> {
+fn message_id_key(mailbox: &str, message_id: &str, body: &[u8]) -> Vec<u8> {
     let mut k = mailbox.as_bytes().to_vec();
     k.push(0);
     k.extend_from_slice(message_id.trim().as_bytes());
+    k.push(0);
+    k.extend_from_slice(MessageKey::of(body).0.as_bytes());
     k
+}
+
+/// The bytes after the header block.
+fn body_of(raw: &[u8]) -> &[u8] {
+    &raw[crate::ingest::headers_of(raw).len()..]
 }
 
 fn bump(

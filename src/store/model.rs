@@ -46,6 +46,24 @@ pub struct MessageRecord {
     pub responses: Vec<u64>,
 }
 
+impl MessageRecord {
+    /// What `carousel messages list` shows: everything but the full understanding.
+    pub fn summary(&self) -> serde_json::Value {
+        serde_json::json!({
+            "key": self.key,
+            "mailbox": self.origin.mailbox,
+            "reference": self.origin.reference,
+            "stored_at": self.stored_at,
+            "size": self.size,
+            "raw_complete": self.raw_complete,
+            "kind": self.kind,
+            "subject": self.understanding.envelope.subject,
+            "note": self.understanding.note,
+            "responses": self.responses,
+        })
+    }
+}
+
 /// A response: a lead found in a provider email, or a prospect's reply.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ResponseRecord {

@@ -52,6 +52,7 @@ pub fn mail_servers(imap: u16, smtp: u16) -> &'static MailServers {
 /// Sends messages over one SMTP session. `messages` are (from, to, raw bytes).
 pub fn smtp_send(port: u16, messages: &[(String, String, Vec<u8>)]) {
     let stream = TcpStream::connect(("127.0.0.1", port)).expect("connect SMTP");
+    stream.set_nodelay(true).unwrap();
     stream
         .set_read_timeout(Some(Duration::from_secs(30)))
         .unwrap();
@@ -111,6 +112,7 @@ pub struct Imap {
 impl Imap {
     pub fn login(port: u16, user: &str) -> Imap {
         let stream = TcpStream::connect(("127.0.0.1", port)).expect("connect IMAP");
+        stream.set_nodelay(true).unwrap();
         stream
             .set_read_timeout(Some(Duration::from_secs(30)))
             .unwrap();

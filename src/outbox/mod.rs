@@ -1,0 +1,120 @@
+//! The outbox: every email carousel sends (sales notifications, nurture
+//! steps, self-service replies, partner forwards) is first written here,
+//! keyed by its deterministic Message-ID, so enqueueing is idempotent: a
+//! stage that re-runs after a crash enqueues the same id and nothing new.
+//! The sender (SMTP via lettre, or `.eml` files) drains it.
+
+use serde::{Deserialize, Serialize};
+
+use crate::store::{Store, StoreError, decode, encode};
+
+/// Tree holding [`OutboundRecord`]s by Message-ID.
+pub const TREE: &str = "outbox";
+
+/// Why an email is sent; replies that thread back to it are tied to this.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Purpose {
+    /// A lead handed to a rep (or a team inbox) for follow-up.
+    SalesNotification { lead: String, rep: Option<String> },
+    /// "Claimed by …" or escalation notes to reps.
+    TeamNote { lead: String },
+    /// A step of a nurture sequence.
+    Nurture { enrollment: String, step: u32, campaign: Option<String> },
+    /// An automatic answer to the prospect (web self-service).
+    SelfService { lead: String },
+    /// A lead forwarded to a partner.
+    PartnerForward { lead: String, partner: String },
+}
+
+/// An email to send. Contact data in any field is untrusted: the sender
+/// builds headers with lettre's typed builders, never by string pasting.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutboundEmail {
+    /// Deterministic, without angle brackets: `n.lead42@carousel.acme.example`.
+    pub message_id: String,
+    pub to: Vec<String>,
+    /// Defaults to `[outbox] from`.
+    pub from: Option<String>,
+    pub reply_to: Option<String>,
+    pub subject: String,
+    pub text: String,
+    pub html: Option<String>,
+    /// Extra headers (`List-Unsubscribe`, ...), values already validated.
+    pub headers: Vec<(String, String)>,
+    pub in_reply_to: Option<String>,
+    pub purpose: Purpose,
+}
+
+/// Where an email is in its life.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum Delivery {
+    Queued { since: String },
+    /// Handed to SMTP; a crash here is resolved on restart without resending blindly.
+    Sending { since: String, attempts: u32 },
+    Retrying { next: String, attempts: u32, last_error: String },
+    Sent { at: String, reply: String },
+    /// Suppressed (unsubscribed, hard-bounced) at send time.
+    Suppressed { at: String, reason: String },
+    Failed { at: String, reason: String },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutboundRecord {
+    pub email: OutboundEmail,
+    pub delivery: Delivery,
+    pub enqueued_at: String,
+}
+
+/// Builds a deterministic Message-ID from stable parts (`["n", "lead42"]`).
+/// Parts are reduced to `[A-Za-z0-9-]` so contact data can never leak in.
+pub fn message_id(domain: &str, parts: &[&str]) -> String {
+    let local: Vec<String> = parts
+        .iter()
+        .map(|p| {
+            p.chars()
+                .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+                .collect()
+        })
+        .collect();
+    format!("{}@{}", local.join("."), domain)
+}
+
+/// Queues an email unless one with the same Message-ID exists. Returns
+/// whether it was new. Not durable until the store is flushed.
+pub fn enqueue(store: &Store, email: OutboundEmail) -> Result<bool, StoreError> {
+    let tree = store.tree(TREE)?;
+    let record = OutboundRecord {
+        email,
+        delivery: Delivery::Queued {
+            since: crate::store::now_rfc3339(),
+        },
+        enqueued_at: crate::store::now_rfc3339(),
+    };
+    let key = record.email.message_id.clone();
+    let swapped = tree.compare_and_swap(key.as_bytes(), None as Option<&[u8]>, Some(encode(&record)))?;
+    Ok(swapped.is_ok())
+}
+
+/// Every outbox record, by Message-ID.
+pub fn records(store: &Store) -> Result<Vec<OutboundRecord>, StoreError> {
+    let tree = store.tree(TREE)?;
+    tree.iter()
+        .values()
+        .map(|v| decode("outbox", &v?))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn message_ids_keep_only_safe_characters() {
+        assert_eq!(
+            message_id("carousel.acme.example", &["n", "lead 42\r\nBcc: x@y"]),
+            "n.lead42Bccxy@carousel.acme.example"
+        );
+    }
+}
