@@ -75,7 +75,11 @@ pub fn intake_for(config: &Config) -> anyhow::Result<Intake> {
 /// `carousel run`: until a signal, or a single pass with `once`.
 pub async fn run(config: Config, once: bool) -> anyhow::Result<()> {
     // Installed first, so a SIGTERM during start-up is a graceful stop too.
-    let signals = if once { None } else { Some(Signals::install()?) };
+    let signals = if once {
+        None
+    } else {
+        Some(Signals::install()?)
+    };
     let intake = intake_for(&config)?;
     let sources: Vec<Source> = config
         .mailbox

@@ -7,6 +7,7 @@ pub mod daemon;
 pub mod fault;
 pub mod ingest;
 pub mod inspect;
+pub mod nurture;
 pub mod outbox;
 pub mod qualify;
 pub mod route;

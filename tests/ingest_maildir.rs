@@ -9,7 +9,9 @@ use std::time::Duration;
 use common::*;
 
 fn maildir_config(dir: &Path, max_bytes: Option<u64>) -> std::path::PathBuf {
-    let limits = max_bytes.map(|b| format!("[limits]\nmax_message_bytes = {b}\n\n")).unwrap_or_default();
+    let limits = max_bytes
+        .map(|b| format!("[limits]\nmax_message_bytes = {b}\n\n"))
+        .unwrap_or_default();
     let text = format!(
         "[store]\npath = \"store\"\n\n{limits}[[mailbox]]\nname = \"leads\"\nmaildir = \"inbox\"\npoll_ms = 50\n"
     );
@@ -29,8 +31,11 @@ fn deliver(dir: &Path, name: &str, raw: &[u8]) {
 }
 
 fn files_in(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> =
-        std::fs::read_dir(dir).unwrap().flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect();
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
     names.sort();
     names
 }
@@ -38,7 +43,9 @@ fn files_in(dir: &Path) -> Vec<String> {
 fn messages(config: &Path) -> Vec<serde_json::Value> {
     let (ok, out, err) = carousel_run(&["messages", "list", "--json"], config);
     assert!(ok, "{err}");
-    out.lines().map(|l| serde_json::from_str(l).unwrap()).collect()
+    out.lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
 }
 
 #[test]
@@ -47,7 +54,11 @@ fn run_once_twice_on_a_maildir_leaves_one_response_per_message() {
     let config = maildir_config(dir.path(), None);
     const N: usize = 25;
     for n in 0..N {
-        deliver(dir.path(), &format!("{n}.test"), &lead_email(n, "leads@acme.example"));
+        deliver(
+            dir.path(),
+            &format!("{n}.test"),
+            &lead_email(n, "leads@acme.example"),
+        );
     }
     for _ in 0..2 {
         let (ok, _, err) = carousel_run(&["run", "--once"], &config);
@@ -60,7 +71,11 @@ fn run_once_twice_on_a_maildir_leaves_one_response_per_message() {
     assert_eq!(stored_responses(&config).len(), N);
 
     // The same bytes delivered again (a re-sent copy) are recognised, not stored twice.
-    deliver(dir.path(), "again.test", &lead_email(3, "leads@acme.example"));
+    deliver(
+        dir.path(),
+        "again.test",
+        &lead_email(3, "leads@acme.example"),
+    );
     let (ok, _, err) = carousel_run(&["run", "--once"], &config);
     assert!(ok, "{err}");
     assert_eq!(stored_responses(&config).len(), N);
@@ -72,7 +87,11 @@ fn crash_after_flush_before_move_stores_once() {
     let dir = tempfile::tempdir().unwrap();
     let config = maildir_config(dir.path(), None);
     for n in 0..3 {
-        deliver(dir.path(), &format!("{n}.test"), &lead_email(n, "leads@acme.example"));
+        deliver(
+            dir.path(),
+            &format!("{n}.test"),
+            &lead_email(n, "leads@acme.example"),
+        );
     }
     let out = carousel()
         .arg("--config")
@@ -82,7 +101,11 @@ fn crash_after_flush_before_move_stores_once() {
         .output()
         .unwrap();
     assert!(!out.status.success());
-    assert_eq!(files_in(&dir.path().join("inbox/new")).len(), 3, "not acknowledged before the crash");
+    assert_eq!(
+        files_in(&dir.path().join("inbox/new")).len(),
+        3,
+        "not acknowledged before the crash"
+    );
     let (ok, _, err) = carousel_run(&["run", "--once"], &config);
     assert!(ok, "{err}");
     assert_eq!(files_in(&dir.path().join("inbox/cur")).len(), 3);
@@ -99,8 +122,11 @@ fn hostile_files_are_kept_and_the_daemon_keeps_running() {
     let lead = lead_email(7, "leads@acme.example");
     // Cut after the Message-ID: same id as the full lead, but a different message.
     let truncated = &lead[..lead.len() * 2 / 3];
-    let mut bad_header = b"From: \xff\xfe Bad <bad@x.example>\r\nSubject: \xc3\x28 broken\r\n".to_vec();
-    bad_header.extend_from_slice(b"Content-Type: multipart/mixed; boundary=\"zz\"\r\n\r\n--zz\r\nbody without end");
+    let mut bad_header =
+        b"From: \xff\xfe Bad <bad@x.example>\r\nSubject: \xc3\x28 broken\r\n".to_vec();
+    bad_header.extend_from_slice(
+        b"Content-Type: multipart/mixed; boundary=\"zz\"\r\n\r\n--zz\r\nbody without end",
+    );
     // 30 MB of base64 attachment: over the default 25 MiB limit.
     let mut huge = b"From: big@x.example\r\nSubject: huge\r\nContent-Type: multipart/mixed; boundary=\"b\"\r\n\r\n--b\r\nContent-Type: application/octet-stream\r\nContent-Transfer-Encoding: base64\r\n\r\n".to_vec();
     let line = b"QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVphYmNkZWZnaGlqa2xtbm9wcXJzdHV2d3h5ejAxMjM0\r\n";
@@ -117,17 +143,36 @@ fn hostile_files_are_kept_and_the_daemon_keeps_running() {
     wait_until(Duration::from_secs(60), "all five files handled", || {
         files_in(&dir.path().join("inbox/new")).is_empty()
     });
-    assert!(terminate(daemon), "daemon must survive hostile files and exit 0 on SIGTERM");
+    assert!(
+        terminate(daemon),
+        "daemon must survive hostile files and exit 0 on SIGTERM"
+    );
 
     let cur = files_in(&dir.path().join("inbox/cur"));
     assert_eq!(cur.len(), 5, "{cur:?}");
-    assert!(cur.contains(&"4-huge.test:2,F".to_string()), "oversized stays unseen and flagged: {cur:?}");
+    assert!(
+        cur.contains(&"4-huge.test:2,F".to_string()),
+        "oversized stays unseen and flagged: {cur:?}"
+    );
     let stored = messages(&config);
     assert_eq!(stored.len(), 5, "{stored:#?}");
-    let huge_record = stored.iter().find(|m| m["reference"] == "4-huge.test").unwrap();
+    let huge_record = stored
+        .iter()
+        .find(|m| m["reference"] == "4-huge.test")
+        .unwrap();
     assert_eq!(huge_record["raw_complete"], false);
     assert!(huge_record["note"].as_str().unwrap().contains("size limit"));
-    assert!(stored.iter().filter(|m| m["reference"] != "4-huge.test").all(|m| m["raw_complete"] == true));
+    assert!(
+        stored
+            .iter()
+            .filter(|m| m["reference"] != "4-huge.test")
+            .all(|m| m["raw_complete"] == true)
+    );
     let responses = stored_responses(&config);
-    assert!(responses.iter().any(|r| r["contact"]["email"] == "prospect7@buyer.example"), "{responses:?}");
+    assert!(
+        responses
+            .iter()
+            .any(|r| r["contact"]["email"] == "prospect7@buyer.example"),
+        "{responses:?}"
+    );
 }

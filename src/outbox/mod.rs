@@ -20,7 +20,11 @@ pub enum Purpose {
     /// "Claimed by …" or escalation notes to reps.
     TeamNote { lead: String },
     /// A step of a nurture sequence.
-    Nurture { enrollment: String, step: u32, campaign: Option<String> },
+    Nurture {
+        enrollment: String,
+        step: u32,
+        campaign: Option<String>,
+    },
     /// An automatic answer to the prospect (web self-service).
     SelfService { lead: String },
     /// A lead forwarded to a partner.
@@ -50,14 +54,32 @@ pub struct OutboundEmail {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "state", rename_all = "snake_case")]
 pub enum Delivery {
-    Queued { since: String },
+    Queued {
+        since: String,
+    },
     /// Handed to SMTP; a crash here is resolved on restart without resending blindly.
-    Sending { since: String, attempts: u32 },
-    Retrying { next: String, attempts: u32, last_error: String },
-    Sent { at: String, reply: String },
+    Sending {
+        since: String,
+        attempts: u32,
+    },
+    Retrying {
+        next: String,
+        attempts: u32,
+        last_error: String,
+    },
+    Sent {
+        at: String,
+        reply: String,
+    },
     /// Suppressed (unsubscribed, hard-bounced) at send time.
-    Suppressed { at: String, reason: String },
-    Failed { at: String, reason: String },
+    Suppressed {
+        at: String,
+        reason: String,
+    },
+    Failed {
+        at: String,
+        reason: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -93,7 +115,8 @@ pub fn enqueue(store: &Store, email: OutboundEmail) -> Result<bool, StoreError> 
         enqueued_at: crate::store::now_rfc3339(),
     };
     let key = record.email.message_id.clone();
-    let swapped = tree.compare_and_swap(key.as_bytes(), None as Option<&[u8]>, Some(encode(&record)))?;
+    let swapped =
+        tree.compare_and_swap(key.as_bytes(), None as Option<&[u8]>, Some(encode(&record)))?;
     Ok(swapped.is_ok())
 }
 

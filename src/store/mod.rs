@@ -151,7 +151,16 @@ impl Store {
             &self.pending,
         );
         let result = trees.transaction(
-            |(raw_t, messages_t, ids_t, responses_t, contacts_t, interactions_t, counters_t, pending_t)| {
+            |(
+                raw_t,
+                messages_t,
+                ids_t,
+                responses_t,
+                contacts_t,
+                interactions_t,
+                counters_t,
+                pending_t,
+            )| {
                 if messages_t.get(key.0.as_bytes())?.is_some() {
                     return Ok(Ingested::Duplicate { key: key.clone() });
                 }
@@ -180,8 +189,8 @@ impl Store {
                         &now,
                     );
                     responses_t.insert(&id.to_be_bytes(), encode(&record))?;
-                // The act stage (qualify, route) picks it up from here.
-                pending_t.insert(&id.to_be_bytes(), &[])?;
+                    // The act stage (qualify, route) picks it up from here.
+                    pending_t.insert(&id.to_be_bytes(), &[])?;
                     response_ids.push(*id);
                     if let Some(email) = &record.contact.email {
                         upsert_contact(contacts_t, email, &now, |c| {
