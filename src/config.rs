@@ -31,6 +31,9 @@ pub struct Config {
     /// Points and thresholds of the lead score.
     #[serde(default)]
     pub scoring: crate::qualify::ScoringConfig,
+    /// Whose `Authentication-Results` header to believe.
+    #[serde(default)]
+    pub auth: crate::understand::auth::AuthConfig,
     /// Directory all relative paths are resolved against (not from TOML).
     #[serde(skip)]
     pub base_dir: PathBuf,
@@ -57,12 +60,25 @@ fn default_cache_mb() -> u64 {
 pub struct Limits {
     /// Larger messages are recorded (headers only) and left flagged on the server.
     pub max_message_bytes: u64,
+    /// Attachments understanding looks at per message.
+    pub max_attachments: usize,
+    /// CSV rows read per message (over all its attachments).
+    pub max_csv_rows: usize,
+    /// Automatic emails (acknowledgements, nurture steps) per address per UTC day.
+    pub max_auto_emails_per_day: u32,
+    /// Inbound messages per sender per hour; more are kept but held (not acted on).
+    /// 0 turns the limit off.
+    pub max_inbound_per_sender_per_hour: u32,
 }
 
 impl Default for Limits {
     fn default() -> Self {
         Limits {
             max_message_bytes: 25 * 1024 * 1024,
+            max_attachments: crate::understand::Limits::default().max_attachments,
+            max_csv_rows: crate::understand::Limits::default().max_csv_rows,
+            max_auto_emails_per_day: 3,
+            max_inbound_per_sender_per_hour: 100,
         }
     }
 }
@@ -325,6 +341,11 @@ impl Config {
                 .map(|o| o.message_id_domain.clone())
                 .collect(),
             provider_rules: self.provider.clone(),
+            auth: self.auth.clone(),
+            limits: crate::understand::Limits {
+                max_attachments: self.limits.max_attachments,
+                max_csv_rows: self.limits.max_csv_rows,
+            },
         }
     }
 }

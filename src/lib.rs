@@ -2,6 +2,7 @@
 //! The modules follow the pipeline: sources (`ingest`) → `understand` →
 //! `store` → act (`qualify`, `route`, `nurture`, `outbox`) → `report`.
 
+pub mod abuse;
 pub mod config;
 pub mod daemon;
 pub mod fault;

@@ -57,6 +57,7 @@ fn understanding(kind: Kind) -> Understanding {
         bounces: Vec::new(),
         campaign_link: None,
         note: None,
+        auth: None,
     }
 }
 

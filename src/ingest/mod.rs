@@ -36,7 +36,16 @@ impl Intake {
         if raw.len() as u64 > self.limits.max_message_bytes {
             return self.accept_oversized(origin, headers_of(raw), raw.len() as u64);
         }
-        let understanding = understand_safely(raw, &self.ctx);
+        let mut understanding = understand_safely(raw, &self.ctx);
+        if let Some(note) = crate::abuse::flood_check(
+            &self.store,
+            raw,
+            &understanding,
+            self.limits.max_inbound_per_sender_per_hour,
+            jiff::Timestamp::now(),
+        )? {
+            understanding = Understanding::other(understanding.envelope, &note);
+        }
         let result = self
             .store
             .ingest(origin, raw, true, raw.len() as u64, understanding)?;

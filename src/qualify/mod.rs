@@ -173,6 +173,9 @@ impl Tally {
 
 /// The facts rank rules look at, beside the points.
 struct RankFacts {
+    /// Why the sender cannot be believed (a provider rule required an
+    /// aligned DKIM/SPF/DMARC pass and it failed); caps the rank.
+    unauthenticated: Option<String>,
     partner: Option<String>,
     /// What key fact is missing, if any ("no purchase interest stated").
     missing: Option<String>,
@@ -237,7 +240,13 @@ fn lead_facts(
         .timeline
         .filter(|t| cfg.nurture_timelines.contains(t))
         .map(|t| format!("timeline {} is too early for sales", timeline_name(t)));
+    let unauthenticated = u
+        .auth
+        .as_ref()
+        .filter(|a| a.failed())
+        .map(|a| a.detail.clone());
     Some(RankFacts {
+        unauthenticated,
         partner,
         missing,
         nurture,
@@ -279,14 +288,20 @@ fn reply_facts(u: &Understanding, cfg: &ScoringConfig, tally: &mut Tally) -> Opt
         missing = Some("no reachable contact (email or phone)".to_string());
     }
     Some(RankFacts {
+        unauthenticated: None,
         partner: None,
         missing,
         nurture,
     })
 }
 
-/// The rank rules, in order: partner, missing facts, too early, thresholds.
+/// The rank rules, in order: failed sender authentication, partner, missing
+/// facts, too early, thresholds.
 fn decide_rank(points: i32, facts: &RankFacts, cfg: &ScoringConfig, tally: &mut Tally) -> Rank {
+    if let Some(detail) = &facts.unauthenticated {
+        tally.rule(format!("sender failed authentication: {detail}"));
+        return Rank::NeedInformation;
+    }
     if let Some(partner) = &facts.partner {
         tally.rule(format!("partner-sourced lead ({partner})"));
         return Rank::Partner;

@@ -5,6 +5,7 @@
 //!
 //! Classification order (DESIGN.md): bounce → auto-reply → reply → lead → other.
 
+pub mod auth;
 pub mod autoreply;
 pub mod body;
 pub mod bounce;
@@ -190,6 +191,10 @@ pub struct Understanding {
     pub campaign_link: Option<CampaignLink>,
     /// Why the message is `other` or not a lead ("test submission", "parse error: ...").
     pub note: Option<String>,
+    /// Sender authenticity, when a provider rule requires it or a trusted
+    /// `Authentication-Results` header exists ([`auth`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auth: Option<auth::SenderAuth>,
 }
 
 /// Settings understanding needs; pure data so `inspect` can build it from config.
@@ -199,6 +204,28 @@ pub struct Context {
     pub own_message_id_domains: Vec<String>,
     /// Provider rules from config, tried before the generic extractor.
     pub provider_rules: Vec<lead::ProviderRule>,
+    /// Whose `Authentication-Results` to believe.
+    pub auth: auth::AuthConfig,
+    /// Bounds on work per message.
+    pub limits: Limits,
+}
+
+/// Bounds on how much of one message understanding reads (`[limits]`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Attachments looked at per message (CSV, ADF, forwarded messages).
+    pub max_attachments: usize,
+    /// CSV rows read per message, over all its attachments.
+    pub max_csv_rows: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_attachments: 50,
+            max_csv_rows: lead::csv::MAX_ROWS,
+        }
+    }
 }
 
 /// Largest body text understanding looks at; bounded memory per message.
@@ -252,6 +279,18 @@ fn understand_message(message: &Message<'_>, raw: &[u8], ctx: &Context) -> Under
     }
     if !leads.leads.is_empty() {
         let mut u = Understanding::with_kind(Kind::Lead, envelope);
+        let sender = message
+            .sender()
+            .and_then(|a| a.first())
+            .and_then(|a| a.address())
+            .map(normalize_email);
+        u.auth = auth::check(
+            raw,
+            u.envelope.from_email.as_deref(),
+            sender.as_deref(),
+            &ctx.provider_rules,
+            &ctx.auth,
+        );
         u.provider = leads.provider;
         u.contact = u_first_contact(&leads.leads);
         u.leads = leads.leads;
@@ -298,6 +337,7 @@ impl Understanding {
             bounces: Vec::new(),
             campaign_link: None,
             note: None,
+            auth: None,
         }
     }
 

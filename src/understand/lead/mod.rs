@@ -88,7 +88,7 @@ fn extract_at_depth(
     let sender_provider = from_domain.as_deref().map(rules::provider_of_domain);
 
     // Structured leads: ADF and CSV, attached or inline.
-    match structured(message, text, date) {
+    match structured(message, text, date, &ctx.limits) {
         Structured::None => {}
         Structured::Broken(note) => return LeadExtraction::noted(note),
         Structured::Leads(leads, truncated, source) => {
@@ -105,7 +105,7 @@ fn extract_at_depth(
                 finish_contact(lead, envelope, None, ctx, false);
             }
             let note = truncated
-                .then(|| format!("{source}: only the first {} rows were read", csv::MAX_ROWS));
+                .then(|| format!("{source}: only the first {} rows were read", ctx.limits.max_csv_rows));
             if leads.is_empty() {
                 return LeadExtraction::noted(format!(
                     "{source}: no lead with a reachable contact"
@@ -121,7 +121,10 @@ fn extract_at_depth(
 
     // A lead forwarded as an attached message: read the original.
     if depth == 0
-        && let Some(inner) = message.attachments().find_map(|p| p.message())
+        && let Some(inner) = message
+            .attachments()
+            .take(ctx.limits.max_attachments)
+            .find_map(|p| p.message())
     {
         let inner_env = super::envelope_of(inner);
         let inner_text = body::best_text(inner);
@@ -318,7 +321,12 @@ enum Structured {
 }
 
 /// ADF documents (inline or attached) and CSV attachments.
-fn structured(message: &Message<'_>, text: &str, date: Option<&str>) -> Structured {
+fn structured(
+    message: &Message<'_>,
+    text: &str,
+    date: Option<&str>,
+    limits: &super::Limits,
+) -> Structured {
     let mut leads = Vec::new();
     let mut truncated = false;
     let mut source = "adf";
@@ -326,7 +334,7 @@ fn structured(message: &Message<'_>, text: &str, date: Option<&str>) -> Structur
     if let Some(doc) = adf::find_document(text) {
         docs.push(doc.to_string());
     }
-    for part in message.attachments() {
+    for part in message.attachments().take(limits.max_attachments) {
         let name = part.attachment_name().unwrap_or("").to_ascii_lowercase();
         let ctype = part
             .content_type()
@@ -336,7 +344,7 @@ fn structured(message: &Message<'_>, text: &str, date: Option<&str>) -> Structur
         let is_csv = name.ends_with(".csv") || ctype == "text/csv" || ctype == "application/csv";
         let is_xml = name.ends_with(".xml") || name.ends_with(".adf") || ctype.ends_with("/xml");
         if is_csv && csv::looks_like_leads(bytes) {
-            let parsed = csv::parse(bytes, date, csv::MAX_ROWS.saturating_sub(leads.len()));
+            let parsed = csv::parse(bytes, date, limits.max_csv_rows.saturating_sub(leads.len()));
             truncated |= parsed.truncated;
             leads.extend(parsed.leads);
             source = "csv";

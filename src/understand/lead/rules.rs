@@ -48,6 +48,11 @@ pub struct ProviderRule {
     /// Counts as a partner-sourced lead.
     #[serde(default)]
     pub partner: bool,
+    /// Require an aligned DKIM/SPF/DMARC pass (read from the trusted
+    /// `Authentication-Results`, see `[auth]`) for mail claiming these senders;
+    /// a lead that fails is flagged and never ranked hot.
+    #[serde(default)]
+    pub require_auth: bool,
 }
 
 /// Checks a rule as `carousel check` reports it: senders present, regexes
@@ -95,7 +100,7 @@ fn check_field(rule: &str, field: &str) -> Result<(), String> {
 }
 
 /// True when `email` (lowercase) matches one of the rule's senders.
-fn sender_matches(pattern: &str, email: &str) -> bool {
+pub fn sender_matches(pattern: &str, email: &str) -> bool {
     let p = pattern.trim().to_lowercase();
     if p.is_empty() {
         return false;
