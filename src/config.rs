@@ -31,6 +31,12 @@ pub struct Config {
     /// Points and thresholds of the lead score.
     #[serde(default)]
     pub scoring: crate::qualify::ScoringConfig,
+    /// Nurture settings shared by every sequence (`[nurture]`).
+    #[serde(default)]
+    pub nurture: crate::nurture::sequence::NurtureConfig,
+    /// Nurture sequences (`[[sequence]]` with `[[sequence.step]]`).
+    #[serde(default)]
+    pub sequence: Vec<Spanned<crate::nurture::sequence::SequenceConfig>>,
     /// Whose `Authentication-Results` header to believe.
     #[serde(default)]
     pub auth: crate::understand::auth::AuthConfig,
@@ -163,6 +169,11 @@ pub struct OutboxConfig {
     /// Domain of carousel's deterministic Message-IDs.
     #[serde(default = "default_message_id_domain")]
     pub message_id_domain: String,
+    /// Sending behaviour (`[outbox.delivery]`): pool, batches, retries, rate limits.
+    #[serde(default)]
+    pub delivery: crate::outbox::sender::DeliveryConfig,
+    /// Sent-copy archive that resolves a crash between SMTP accept and record (`[outbox.archive]`).
+    pub archive: Option<crate::outbox::archive::ArchiveConfig>,
 }
 
 fn default_message_id_domain() -> String {
@@ -308,6 +319,7 @@ impl Config {
         if let Err(e) = crate::route::validate(&self.rep, &self.team) {
             out.push((None, format!("[[rep]]/[team]: {e}")));
         }
+        out.extend(crate::nurture::config_problems(self));
         if let Err(e) = self.scoring.validate() {
             out.push((None, format!("[scoring]: {e}")));
         }

@@ -2,7 +2,15 @@
 //! list, and stopping sequences the moment a prospect acts.
 //!
 //! This file holds the API the other stages call (enroll, stop, suppress);
-//! the scheduler and templates live beside it.
+//! the scheduler and templates live beside it: [`sequence`] (config and
+//! send windows), [`templates`] (minijinja files marketers edit),
+//! [`scheduler`] (due steps in the `schedule` tree), [`unsubscribe`]
+//! (signed one-click links and the mailto mailbox).
+
+pub mod scheduler;
+pub mod sequence;
+pub mod templates;
+pub mod unsubscribe;
 
 use serde::{Deserialize, Serialize};
 
@@ -54,9 +62,18 @@ pub struct Enrollment {
     pub lead: Option<String>,
     pub state: EnrollmentState,
     pub enrolled_at: String,
+    /// When the last step was queued.
+    #[serde(default)]
+    pub last_sent_at: Option<String>,
+    /// The newest out-of-office reply already acted on (so it pauses once).
+    #[serde(default)]
+    pub handled_auto_reply: Option<String>,
+    /// Why the last attempt at a step did not go out (render error, ...).
+    #[serde(default)]
+    pub last_error: Option<String>,
 }
 
-fn enrollment_key(contact: &str, sequence: &str) -> Vec<u8> {
+pub fn enrollment_key(contact: &str, sequence: &str) -> Vec<u8> {
     let mut k = contact.as_bytes().to_vec();
     k.push(0);
     k.extend_from_slice(sequence.as_bytes());
@@ -80,12 +97,19 @@ pub fn enroll(store: &Store, request: &EnrollRequest) -> Result<bool, StoreError
             due: request.start_at.clone().unwrap_or_else(|| now.clone()),
         },
         enrolled_at: now,
+        last_sent_at: None,
+        handled_auto_reply: None,
+        last_error: None,
     };
     let tree = store.tree(ENROLLMENTS)?;
     let key = enrollment_key(&request.contact, &sequence);
-    Ok(tree
-        .compare_and_swap(key, None as Option<&[u8]>, Some(encode(&enrollment)))?
-        .is_ok())
+    let new = tree
+        .compare_and_swap(&key, None as Option<&[u8]>, Some(encode(&enrollment)))?
+        .is_ok();
+    if new {
+        scheduler::schedule(store, &key, &enrollment.state)?;
+    }
+    Ok(new)
 }
 
 /// Stops every active or paused enrollment of a contact. Returns how many stopped.
@@ -140,4 +164,34 @@ pub fn is_suppressed(store: &Store, email: &str) -> Result<bool, StoreError> {
         return Ok(true);
     }
     Ok(store.contact(email)?.is_some_and(|c| c.hard_bounced))
+}
+
+/// `[nurture]` and `[[sequence]]` problems for [`crate::config::Config`]
+/// validation (located in the config file).
+pub fn config_problems(
+    config: &crate::config::Config,
+) -> Vec<(Option<std::ops::Range<usize>>, String)> {
+    let dir = config.resolve(&config.nurture.templates);
+    let exists = |name: &str| dir.join(format!("{name}.html")).is_file();
+    let mut out = sequence::problems(&config.nurture, &config.sequence, &exists);
+    if let Some(mailbox) = &config.nurture.unsubscribe_mailbox
+        && !config.mailbox.iter().any(|m| &m.get_ref().name == mailbox)
+    {
+        out.push((
+            None,
+            format!("[nurture] unsubscribe_mailbox {mailbox:?} is not a [[mailbox]] name"),
+        ));
+    }
+    out
+}
+
+/// Every template problem (`carousel check`): compile errors, front matter,
+/// unknown variables. Empty when there are no sequences and no templates dir.
+pub fn check_templates(config: &crate::config::Config) -> Vec<templates::TemplateProblem> {
+    let dir = config.resolve(&config.nurture.templates);
+    if config.sequence.is_empty() && !dir.is_dir() {
+        return Vec::new();
+    }
+    let (t, _) = templates::Templates::load(&dir, config.nurture.template_fuel);
+    t.check()
 }

@@ -2,14 +2,24 @@
 //! steps, self-service replies, partner forwards) is first written here,
 //! keyed by its deterministic Message-ID, so enqueueing is idempotent: a
 //! stage that re-runs after a crash enqueues the same id and nothing new.
-//! The sender (SMTP via lettre, or `.eml` files) drains it.
+//! The sender (SMTP via lettre, or `.eml` files) drains it: [`sender`]
+//! (exactly-once delivery, retries, suppression at send time), [`limits`]
+//! (per-domain rate limits), [`archive`] (resolving a crash between the
+//! SMTP `250` and its record).
+
+pub mod archive;
+pub mod limits;
+pub mod sender;
 
 use serde::{Deserialize, Serialize};
+use sled::Transactional as _;
 
 use crate::store::{Store, StoreError, decode, encode};
 
 /// Tree holding [`OutboundRecord`]s by Message-ID.
 pub const TREE: &str = "outbox";
+/// Message-IDs not yet in a final state (sent, suppressed, failed): what the sender scans.
+pub const PENDING: &str = "outbox_pending";
 
 /// Why an email is sent; replies that thread back to it are tied to this.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -115,9 +125,73 @@ pub fn enqueue(store: &Store, email: OutboundEmail) -> Result<bool, StoreError> 
         enqueued_at: crate::store::now_rfc3339(),
     };
     let key = record.email.message_id.clone();
-    let swapped =
-        tree.compare_and_swap(key.as_bytes(), None as Option<&[u8]>, Some(encode(&record)))?;
-    Ok(swapped.is_ok())
+    let value = encode(&record);
+    let pending = store.tree(PENDING)?;
+    // Record and index together: a crash never leaves a queued email unindexed.
+    (&tree, &pending)
+        .transaction(|(t, p)| {
+            if t.get(key.as_bytes())?.is_some() {
+                return Ok(false);
+            }
+            t.insert(key.as_bytes(), value.as_slice())?;
+            p.insert(key.as_bytes(), &[])?;
+            Ok(true)
+        })
+        .map_err(|e: sled::transaction::TransactionError<()>| match e {
+            sled::transaction::TransactionError::Storage(e) => StoreError::Sled(e),
+            sled::transaction::TransactionError::Abort(()) => {
+                StoreError::Sled(sled::Error::Unsupported("enqueue aborted".into()))
+            }
+        })
+}
+
+/// One outbox record by Message-ID.
+pub fn record(store: &Store, message_id: &str) -> Result<Option<OutboundRecord>, StoreError> {
+    store
+        .tree(TREE)?
+        .get(message_id.as_bytes())?
+        .map(|v| decode("outbox", &v))
+        .transpose()
+}
+
+impl Delivery {
+    /// Sent, suppressed and failed records are done: the sender leaves them alone.
+    pub fn is_final(&self) -> bool {
+        matches!(
+            self,
+            Delivery::Sent { .. } | Delivery::Suppressed { .. } | Delivery::Failed { .. }
+        )
+    }
+
+    /// Short state name (`queued`, `sending`, ...).
+    pub fn name(&self) -> &'static str {
+        match self {
+            Delivery::Queued { .. } => "queued",
+            Delivery::Sending { .. } => "sending",
+            Delivery::Retrying { .. } => "retrying",
+            Delivery::Sent { .. } => "sent",
+            Delivery::Suppressed { .. } => "suppressed",
+            Delivery::Failed { .. } => "failed",
+        }
+    }
+}
+
+/// Records a new delivery state (and drops final records from the pending
+/// index). Not durable until the store is flushed.
+pub fn set_delivery(
+    store: &Store,
+    record: &OutboundRecord,
+    delivery: Delivery,
+) -> Result<(), StoreError> {
+    let mut record = record.clone();
+    let id = record.email.message_id.clone();
+    let done = delivery.is_final();
+    record.delivery = delivery;
+    store.tree(TREE)?.insert(id.as_bytes(), encode(&record))?;
+    if done {
+        store.tree(PENDING)?.remove(id.as_bytes())?;
+    }
+    Ok(())
 }
 
 /// Every outbox record, by Message-ID.

@@ -1,0 +1,610 @@
+//! The nurture scheduler: due steps live in the `schedule` tree keyed by
+//! due time (milliseconds, big-endian) + enrollment key, so "what is due"
+//! is one ordered range scan and survives restarts. Each pass takes the due
+//! entries in order, checks the stop conditions against the store (reply,
+//! unsubscribe, hard bounce, out-of-office), waits for the send window,
+//! renders the step and enqueues it in the outbox under a deterministic
+//! Message-ID, then schedules the next step.
+//!
+//! Crash safety: the email is enqueued (idempotent by Message-ID) before the
+//! enrollment advances; a crash in between re-enqueues the same id, which is
+//! a no-op. Entries whose enrollment moved on are stale and dropped.
+//! Catch-up: steps are paced by `max_per_minute` (a token bucket), so a
+//! long downtime never turns into a burst.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use jiff::{Timestamp, tz::TimeZone};
+
+use super::sequence::{CatchUp, SequenceConfig, parse_delay, time_zone};
+use super::templates::Templates;
+use super::{ENROLLMENTS, Enrollment, EnrollmentState, StopReason};
+use crate::config::Config;
+use crate::outbox::{OutboundEmail, Purpose};
+use crate::store::{Store, StoreError, decode, encode};
+
+/// Due steps: `due_ms (u64 BE) ++ enrollment key` → empty.
+pub const SCHEDULE: &str = "schedule";
+
+fn due_of(state: &EnrollmentState) -> Option<&str> {
+    match state {
+        EnrollmentState::Active { due, .. } => Some(due),
+        EnrollmentState::Paused { until, .. } => Some(until),
+        EnrollmentState::Stopped { .. } => None,
+    }
+}
+
+fn millis(rfc3339: &str) -> Option<u64> {
+    let t: Timestamp = rfc3339.parse().ok()?;
+    u64::try_from(t.as_millisecond()).ok()
+}
+
+fn schedule_key(due_ms: u64, enrollment_key: &[u8]) -> Vec<u8> {
+    let mut k = due_ms.to_be_bytes().to_vec();
+    k.extend_from_slice(enrollment_key);
+    k
+}
+
+/// Adds the schedule entry for an enrollment's state (none when stopped).
+/// Idempotent; an older entry for the same enrollment becomes stale.
+pub fn schedule(
+    store: &Store,
+    enrollment_key: &[u8],
+    state: &EnrollmentState,
+) -> Result<(), StoreError> {
+    if let Some(ms) = due_of(state).and_then(millis) {
+        store
+            .tree(SCHEDULE)?
+            .insert(schedule_key(ms, enrollment_key), &[])?;
+    }
+    Ok(())
+}
+
+/// What one pass did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct PassReport {
+    pub queued: usize,
+    pub stopped: usize,
+    pub paused: usize,
+    pub deferred: usize,
+    pub skipped: usize,
+    pub errors: usize,
+    pub unsubscribed: usize,
+}
+
+/// A token bucket: `rate` per second, at most `capacity` at once.
+struct Pace {
+    tokens: f64,
+    rate: f64,
+    capacity: f64,
+    last: std::time::Instant,
+}
+
+impl Pace {
+    fn new(per_minute: u32) -> Pace {
+        let rate = f64::from(per_minute.max(1)) / 60.0;
+        // A few seconds' worth at most: smooth, never a burst.
+        let capacity = (rate * 5.0).max(1.0);
+        Pace {
+            tokens: capacity,
+            rate,
+            capacity,
+            last: std::time::Instant::now(),
+        }
+    }
+
+    fn take(&mut self) -> bool {
+        let now = std::time::Instant::now();
+        self.tokens = (self.tokens + now.duration_since(self.last).as_secs_f64() * self.rate)
+            .min(self.capacity);
+        self.last = now;
+        if self.tokens >= 1.0 {
+            self.tokens -= 1.0;
+            true
+        } else {
+            false
+        }
+    }
+}
+
+/// The scheduler, holding compiled templates and the unsubscribe secret.
+pub struct Scheduler {
+    store: Store,
+    config: Arc<Config>,
+    templates: Templates,
+    secret: Vec<u8>,
+    tz: TimeZone,
+    pace: Pace,
+}
+
+enum Decision {
+    Stop(StopReason),
+    Pause {
+        until: Timestamp,
+        auto_reply_at: Option<String>,
+    },
+    Defer(Timestamp),
+    Skip,
+    Send,
+}
+
+impl Scheduler {
+    /// Loads templates and the secret; re-creates schedule entries for every
+    /// live enrollment (cheap insurance against a lost index entry).
+    pub fn new(config: Arc<Config>, store: Store) -> anyhow::Result<Scheduler> {
+        let nurture = &config.nurture;
+        let (templates, problems) =
+            Templates::load(&config.resolve(&nurture.templates), nurture.template_fuel);
+        for p in problems {
+            tracing::error!("template: {p}");
+        }
+        let secret = super::unsubscribe::secret(nurture, &store)?;
+        for item in store.tree(ENROLLMENTS)?.iter() {
+            let (key, value) = item?;
+            let e: Enrollment = decode("enrollments", &value)?;
+            schedule(&store, &key, &e.state)?;
+        }
+        Ok(Scheduler {
+            tz: time_zone(&nurture.time_zone),
+            pace: Pace::new(nurture.max_per_minute),
+            store,
+            templates,
+            secret,
+            config,
+        })
+    }
+
+    pub fn templates(&self) -> &Templates {
+        &self.templates
+    }
+
+    pub fn secret(&self) -> &[u8] {
+        &self.secret
+    }
+
+    /// Handles everything due at `now` (within the pace). Synchronous: sled is.
+    pub fn pass(&mut self, now: Timestamp) -> anyhow::Result<PassReport> {
+        let mut report = PassReport::default();
+        self.templates.refresh();
+        if let Some(mailbox) = &self.config.nurture.unsubscribe_mailbox {
+            report.unsubscribed =
+                super::unsubscribe::process_mailbox(&self.store, mailbox, &self.secret)?;
+        }
+        let tree = self.store.tree(SCHEDULE)?;
+        let now_ms = u64::try_from(now.as_millisecond()).unwrap_or(0);
+        let end = (now_ms + 1).to_be_bytes();
+        let due: Vec<sled::IVec> = tree
+            .range(..&end[..])
+            .keys()
+            .take(10_000)
+            .collect::<Result<_, _>>()?;
+        for key in due {
+            if key.len() < 8 {
+                tree.remove(&key)?;
+                continue;
+            }
+            let due_ms = u64::from_be_bytes(key[..8].try_into().unwrap_or_default());
+            let enrollment_key = &key[8..];
+            match self.step(enrollment_key, due_ms, now, &mut report) {
+                Ok(true) => {
+                    tree.remove(&key)?;
+                }
+                Ok(false) => break, // out of pace: the rest waits for the next pass
+                Err(e) => {
+                    report.errors += 1;
+                    tracing::error!("nurture step: {e:#}");
+                    tree.remove(&key)?;
+                }
+            }
+        }
+        Ok(report)
+    }
+
+    /// Handles one due entry. `Ok(false)`: not handled for lack of pace (keep the entry).
+    fn step(
+        &mut self,
+        key: &[u8],
+        due_ms: u64,
+        now: Timestamp,
+        report: &mut PassReport,
+    ) -> anyhow::Result<bool> {
+        let enrollments = self.store.tree(ENROLLMENTS)?;
+        let Some(value) = enrollments.get(key)? else {
+            return Ok(true);
+        };
+        let mut e: Enrollment = decode("enrollments", &value)?;
+        if due_of(&e.state).and_then(millis) != Some(due_ms) {
+            return Ok(true); // stale: the enrollment moved on
+        }
+        let next_step = match e.state {
+            EnrollmentState::Active { next_step, .. }
+            | EnrollmentState::Paused { next_step, .. } => next_step,
+            EnrollmentState::Stopped { .. } => return Ok(true),
+        };
+        let Some(sequence) = self.sequence(&e.sequence).cloned() else {
+            e.last_error = Some(format!("sequence {:?} is not configured", e.sequence));
+            self.set_state(&e, key, self.stopped(StopReason::Manual))?;
+            report.errors += 1;
+            return Ok(true);
+        };
+        let Some(step) = sequence.step.get(next_step as usize).cloned() else {
+            self.set_state(&e, key, self.stopped(StopReason::Completed))?;
+            return Ok(true);
+        };
+        let due: Timestamp = Timestamp::from_millisecond(due_ms as i64).unwrap_or(now);
+        match self.decide(&e, &sequence, due, now)? {
+            Decision::Stop(reason) => {
+                super::stop_for_contact(&self.store, &e.contact, reason)?;
+                report.stopped += 1;
+            }
+            Decision::Pause {
+                until,
+                auto_reply_at,
+            } => {
+                if auto_reply_at.is_some() {
+                    e.handled_auto_reply = auto_reply_at;
+                }
+                let state = EnrollmentState::Paused {
+                    next_step,
+                    until: until.to_string(),
+                };
+                self.set_state(&e, key, state)?;
+                report.paused += 1;
+            }
+            Decision::Defer(at) => {
+                let state = EnrollmentState::Active {
+                    next_step,
+                    due: at.to_string(),
+                };
+                self.set_state(&e, key, state)?;
+                report.deferred += 1;
+            }
+            Decision::Skip => {
+                let state = self.after(&sequence, next_step, now);
+                self.set_state(&e, key, state)?;
+                report.skipped += 1;
+            }
+            Decision::Send => {
+                if !self.pace.take() {
+                    return Ok(false);
+                }
+                let email = match self.compose(&e, &sequence, next_step, &step.template) {
+                    Ok(email) => email,
+                    Err(problem) => {
+                        // A broken template for this contact: retry in an hour.
+                        e.last_error = Some(problem.clone());
+                        tracing::error!(contact = %e.contact, "nurture step not rendered: {problem}");
+                        let state = EnrollmentState::Active {
+                            next_step,
+                            due: (now + Duration::from_secs(3600)).to_string(),
+                        };
+                        self.set_state(&e, key, state)?;
+                        report.errors += 1;
+                        return Ok(true);
+                    }
+                };
+                crate::outbox::enqueue(&self.store, email)?;
+                e.last_sent_at = Some(now.to_string());
+                e.last_error = None;
+                let state = self.after(&sequence, next_step, now);
+                self.set_state(&e, key, state)?;
+                report.queued += 1;
+            }
+        }
+        Ok(true)
+    }
+
+    fn stopped(&self, reason: StopReason) -> EnrollmentState {
+        EnrollmentState::Stopped {
+            reason,
+            at: crate::store::now_rfc3339(),
+        }
+    }
+
+    /// The state after `step` went out (or was skipped) at `now`.
+    fn after(&self, sequence: &SequenceConfig, step: u32, now: Timestamp) -> EnrollmentState {
+        match sequence.step.get(step as usize + 1) {
+            Some(next) => {
+                let delay = parse_delay(&next.delay).unwrap_or(0);
+                EnrollmentState::Active {
+                    next_step: step + 1,
+                    due: (now + Duration::from_secs(delay)).to_string(),
+                }
+            }
+            None => self.stopped(StopReason::Completed),
+        }
+    }
+
+    fn set_state(
+        &self,
+        e: &Enrollment,
+        key: &[u8],
+        state: EnrollmentState,
+    ) -> Result<(), StoreError> {
+        let mut e = e.clone();
+        e.state = state;
+        self.store.tree(ENROLLMENTS)?.insert(key, encode(&e))?;
+        schedule(&self.store, key, &e.state)
+    }
+
+    fn sequence(&self, name: &str) -> Option<&SequenceConfig> {
+        let wanted = if name == "default" {
+            self.config.nurture.default_sequence.as_deref().or(self
+                .config
+                .sequence
+                .first()
+                .map(|s| s.get_ref().name.as_str()))?
+        } else {
+            name
+        };
+        self.config
+            .sequence
+            .iter()
+            .map(|s| s.get_ref())
+            .find(|s| s.name == wanted)
+    }
+
+    /// Stop conditions, out-of-office, catch-up and the send window, in that order.
+    fn decide(
+        &self,
+        e: &Enrollment,
+        sequence: &SequenceConfig,
+        due: Timestamp,
+        now: Timestamp,
+    ) -> anyhow::Result<Decision> {
+        let stops = |r: StopReason| sequence.stop_on.contains(&r);
+        if super::is_suppressed(&self.store, &e.contact)? {
+            let hard = self
+                .store
+                .contact(&e.contact)?
+                .is_some_and(|c| c.hard_bounced);
+            return Ok(Decision::Stop(if hard {
+                StopReason::HardBounce
+            } else {
+                StopReason::Unsubscribe
+            }));
+        }
+        let enrolled: Timestamp = e.enrolled_at.parse().unwrap_or(now);
+        let mut newest_auto_reply: Option<(Timestamp, String)> = None;
+        for i in self.store.interactions(&e.contact)? {
+            if i.direction != crate::store::model::Direction::Inbound {
+                continue;
+            }
+            let Ok(at) = i.at.parse::<Timestamp>() else {
+                continue;
+            };
+            if at <= enrolled {
+                continue;
+            }
+            match i.kind.as_str() {
+                "reply" => {
+                    let intent = i
+                        .message
+                        .as_ref()
+                        .and_then(|k| self.store.message(k).ok().flatten())
+                        .and_then(|m| m.understanding.reply.and_then(|r| r.intent));
+                    if intent == Some(crate::understand::Intent::Unsubscribe) {
+                        super::suppress(&self.store, &e.contact, StopReason::Unsubscribe)?;
+                        return Ok(Decision::Stop(StopReason::Unsubscribe));
+                    }
+                    if stops(StopReason::Reply) {
+                        return Ok(Decision::Stop(StopReason::Reply));
+                    }
+                }
+                "auto_reply" if newest_auto_reply.as_ref().is_none_or(|(t, _)| at > *t) => {
+                    newest_auto_reply = Some((at, i.at.clone()));
+                }
+                _ => {}
+            }
+        }
+        if sequence.pause_on_out_of_office {
+            let handled: Option<Timestamp> =
+                e.handled_auto_reply.as_deref().and_then(|a| a.parse().ok());
+            if let Some((at, raw)) = newest_auto_reply
+                && handled.is_none_or(|h| at > h)
+            {
+                let back = self
+                    .store
+                    .contact(&e.contact)?
+                    .and_then(|c| c.away_until)
+                    .and_then(|d| d.get(..10)?.parse::<jiff::civil::Date>().ok())
+                    .and_then(|d| d.to_zoned(self.tz.clone()).ok())
+                    .map(|z| z.timestamp());
+                let until = match back {
+                    Some(b) if b > now => b,
+                    _ => {
+                        let pause =
+                            parse_delay(&self.config.nurture.out_of_office_pause).unwrap_or(0);
+                        now + Duration::from_secs(pause)
+                    }
+                };
+                return Ok(Decision::Pause {
+                    until,
+                    auto_reply_at: Some(raw),
+                });
+            }
+        }
+        if self.config.nurture.catch_up == CatchUp::SkipStale {
+            let stale = parse_delay(&self.config.nurture.stale_after).unwrap_or(u64::MAX / 2);
+            if now.duration_since(due).as_secs() > stale as i64 {
+                return Ok(Decision::Skip);
+            }
+        }
+        let step_window = &sequence.step[match e.state {
+            EnrollmentState::Active { next_step, .. }
+            | EnrollmentState::Paused { next_step, .. } => next_step as usize,
+            EnrollmentState::Stopped { .. } => 0,
+        }]
+        .window;
+        let open = step_window.next_open(now, &self.tz);
+        if open.duration_since(now).as_secs() >= 1 {
+            return Ok(Decision::Defer(open));
+        }
+        Ok(Decision::Send)
+    }
+
+    /// The template context for one contact.
+    pub fn context(
+        &self,
+        contact: &str,
+        sequence: &str,
+        step: u32,
+        lead: Option<&str>,
+    ) -> serde_json::Value {
+        let record = self.store.contact(contact).ok().flatten();
+        let c = record.map(|r| r.contact).unwrap_or_default();
+        let name = c.name.clone().unwrap_or_default();
+        let first_name = name.split_whitespace().next().unwrap_or("").to_string();
+        let lead_value = lead
+            .and_then(|l| {
+                self.store
+                    .tree("leads")
+                    .ok()?
+                    .get(l.as_bytes())
+                    .ok()
+                    .flatten()
+            })
+            .and_then(|v| decode::<serde_json::Value>("leads", &v).ok())
+            .unwrap_or(serde_json::Value::Null);
+        let rep = self
+            .config
+            .rep
+            .first()
+            .map(|r| serde_json::json!({"name": r.name, "email": r.email}));
+        let from = self.from();
+        let company_name = from
+            .split('<')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .trim_matches('"')
+            .to_string();
+        let campaign = self.sequence(sequence).and_then(|s| s.campaign.clone());
+        serde_json::json!({
+            "contact": {
+                "email": contact,
+                "name": c.name,
+                "first_name": if first_name.is_empty() { None } else { Some(first_name) },
+                "company": c.company,
+                "phone": c.phone,
+                "country": c.country,
+            },
+            "lead": lead_value,
+            "rep": rep,
+            "campaign": campaign,
+            "company": {"name": company_name, "time_zone": self.config.nurture.time_zone},
+            "sequence": sequence,
+            "step": step + 1,
+            "unsubscribe_url": super::unsubscribe::url(&self.config.nurture, &self.secret, contact),
+            "unsubscribe_mailto": self.config.nurture.unsubscribe_mailto,
+        })
+    }
+
+    fn from(&self) -> String {
+        self.config
+            .nurture
+            .from
+            .clone()
+            .or_else(|| self.config.outbox.as_ref().map(|o| o.from.clone()))
+            .unwrap_or_else(|| "carousel <carousel@localhost>".into())
+    }
+
+    /// Renders one step into an outbox email.
+    fn compose(
+        &self,
+        e: &Enrollment,
+        sequence: &SequenceConfig,
+        step: u32,
+        template: &str,
+    ) -> Result<OutboundEmail, String> {
+        let mut ctx = self.context(&e.contact, &e.sequence, step, e.lead.as_deref());
+        let rendered = self.templates.render(template, &ctx)?;
+        if let Some(obj) = ctx.as_object_mut() {
+            obj.insert("subject".into(), rendered.subject.clone().into());
+        }
+        let domain = self
+            .config
+            .outbox
+            .as_ref()
+            .map(|o| o.message_id_domain.clone())
+            .unwrap_or_else(|| "carousel.local".into());
+        let enrolled_digits: String = e.enrolled_at.chars().filter(char::is_ascii_digit).collect();
+        let step_no = (step + 1).to_string();
+        Ok(OutboundEmail {
+            message_id: crate::outbox::message_id(
+                &domain,
+                &["n", &e.id, &enrolled_digits, &step_no],
+            ),
+            to: vec![e.contact.clone()],
+            from: Some(self.from()),
+            reply_to: None,
+            subject: rendered.subject,
+            text: rendered.text,
+            html: Some(rendered.html),
+            headers: super::unsubscribe::headers(&self.config.nurture, &self.secret, &e.contact),
+            in_reply_to: None,
+            purpose: Purpose::Nurture {
+                enrollment: e.id.clone(),
+                step: step + 1,
+                campaign: sequence.campaign.clone(),
+            },
+        })
+    }
+
+    /// Runs passes until shutdown. Wakes the outbox after queueing.
+    pub async fn run(
+        mut self,
+        wake: Arc<crate::ingest::Wakeups>,
+        mut shutdown: crate::shutdown::Shutdown,
+    ) -> anyhow::Result<()> {
+        let tick = Duration::from_millis(self.config.nurture.tick_ms.max(50));
+        loop {
+            let store = self.store.clone();
+            let (back, result) = tokio::task::spawn_blocking(move || {
+                let r = self.pass(Timestamp::now());
+                (self, r)
+            })
+            .await?;
+            self = back;
+            match result {
+                Ok(r) if r.queued > 0 => {
+                    store.flush().await?;
+                    wake.outbox.notify_one();
+                }
+                Ok(_) => {}
+                Err(e) => tracing::error!("nurture pass: {e:#}"),
+            }
+            if shutdown.sleep(tick).await {
+                return Ok(());
+            }
+        }
+    }
+}
+
+/// Enrollments per sequence, step and state, for `carousel sequences status`.
+pub fn status(store: &Store) -> Result<Vec<(String, String, usize)>, StoreError> {
+    let mut counts = std::collections::BTreeMap::<(String, String), usize>::new();
+    for v in store.tree(ENROLLMENTS)?.iter().values() {
+        let e: Enrollment = decode("enrollments", &v?)?;
+        let state = match &e.state {
+            EnrollmentState::Active { next_step, .. } => {
+                format!("active, next step {}", next_step + 1)
+            }
+            EnrollmentState::Paused { next_step, .. } => {
+                format!("paused, next step {}", next_step + 1)
+            }
+            EnrollmentState::Stopped { reason, .. } => {
+                format!(
+                    "stopped ({})",
+                    serde_json::to_value(reason)
+                        .ok()
+                        .and_then(|v| v.as_str().map(String::from))
+                        .unwrap_or_default()
+                )
+            }
+        };
+        *counts.entry((e.sequence, state)).or_default() += 1;
+    }
+    Ok(counts.into_iter().map(|((s, st), n)| (s, st, n)).collect())
+}

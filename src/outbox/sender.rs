@@ -1,0 +1,740 @@
+//! The sender drains the outbox exactly once.
+//!
+//! For each batch of due emails: record `Sending` and flush; hand each to
+//! the transport; record `Sent` with the server's reply (or `Retrying` /
+//! `Failed`) and flush. A record found in `Sending` when a pass starts is
+//! the crash window (the process died between handing it over and
+//! recording the reply); [`super::archive`] explains how it is resolved
+//! without sending twice.
+//!
+//! Transports: lettre's pooled async SMTP (STARTTLS, implicit TLS, or plain
+//! for localhost; AUTH from `password_env` / `password_file`), or, the
+//! embedded default, `.eml` files in `[outbox] dir` named by Message-ID
+//! (writing the same id twice replaces one file, so it is idempotent by
+//! construction).
+//!
+//! At send time: suppressed addresses are skipped (`Suppressed`) for
+//! prospect mail (nurture, self-service); a nurture step to a contact whose
+//! out-of-office says they are away waits until they are back; per-domain
+//! rate limits apply; 4xx and connection errors retry with exponential
+//! backoff until `give_up_after`, then `Failed` is recorded; 5xx fails at once.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use anyhow::Context as _;
+use futures::StreamExt as _;
+use jiff::Timestamp;
+use lettre::message::header::{HeaderName, HeaderValue};
+use lettre::message::{Mailbox, MultiPart, SinglePart};
+use lettre::transport::smtp::PoolConfig;
+use lettre::transport::smtp::authentication::Credentials;
+use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
+use lettre::{Address, AsyncSmtpTransport, AsyncTransport as _, Tokio1Executor};
+use serde::Deserialize;
+
+use super::archive::ArchiveConfig;
+use super::limits::DomainLimits;
+use super::{Delivery, OutboundEmail, OutboundRecord, PENDING, Purpose, TREE};
+use crate::config::{Config, TlsMode};
+use crate::store::{Store, decode};
+
+/// `[outbox.delivery]`: how hard and how fast to send.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DeliveryConfig {
+    /// SMTP connections in the pool = emails in flight at once.
+    pub concurrency: u32,
+    /// Emails marked `Sending` (and flushed) together.
+    pub batch: usize,
+    /// First retry after this many seconds, doubling up to `retry_max_secs`.
+    pub retry_base_secs: u64,
+    pub retry_max_secs: u64,
+    /// After this long since enqueueing, a failing email is given up (`Failed`).
+    pub give_up_after: String,
+    /// Per recipient domain, unless overridden in `domain_limits`.
+    pub per_domain_per_minute: Option<u32>,
+    /// `{ "gmail.com" = 60 }`: emails per minute for that domain.
+    pub domain_limits: BTreeMap<String, u32>,
+    /// Seconds for each SMTP command.
+    pub timeout_secs: u64,
+    /// Without `[outbox.archive]`, a record found `Sending` after a crash is
+    /// `fail` (never sent twice; default) or `resend` (at least once).
+    pub on_uncertain: OnUncertain,
+    /// Milliseconds between passes when idle.
+    pub tick_ms: u64,
+}
+
+impl Default for DeliveryConfig {
+    fn default() -> Self {
+        DeliveryConfig {
+            concurrency: 4,
+            batch: 64,
+            retry_base_secs: 60,
+            retry_max_secs: 3600,
+            give_up_after: "2d".into(),
+            per_domain_per_minute: None,
+            domain_limits: BTreeMap::new(),
+            timeout_secs: 30,
+            on_uncertain: OnUncertain::Fail,
+            tick_ms: 500,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OnUncertain {
+    Fail,
+    Resend,
+}
+
+/// Parses `Name <addr>` or `addr` into a mailbox.
+pub fn parse_mailbox(text: &str) -> Result<Mailbox, String> {
+    text.trim()
+        .parse::<Mailbox>()
+        .map_err(|e| format!("{text:?} is not an email address: {e}"))
+}
+
+enum Transport {
+    Smtp(AsyncSmtpTransport<Tokio1Executor>),
+    Dir(PathBuf),
+}
+
+/// What one pass did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct SendReport {
+    pub sent: usize,
+    pub retrying: usize,
+    pub failed: usize,
+    pub suppressed: usize,
+    pub recovered: usize,
+    pub waiting: usize,
+}
+
+/// The outbox sender. Build it inside the tokio runtime (lettre needs it).
+pub struct Sender {
+    store: Store,
+    base: PathBuf,
+    transport: Transport,
+    delivery: DeliveryConfig,
+    archive: Option<ArchiveConfig>,
+    default_from: Mailbox,
+    limits: DomainLimits,
+    give_up_after: Duration,
+}
+
+enum Outcome {
+    Sent(String),
+    Transient(String),
+    Permanent(String),
+}
+
+impl Sender {
+    pub fn new(config: &Config, store: Store) -> anyhow::Result<Sender> {
+        let outbox = config.outbox.as_ref().context("no [outbox] configured")?;
+        let delivery = outbox.delivery.clone();
+        let transport = match (&outbox.smtp, &outbox.dir) {
+            (Some(smtp), _) => {
+                let port = u16::try_from(*smtp.port.get_ref()).context("smtp port")?;
+                let tls = || -> anyhow::Result<TlsParameters> {
+                    let mut b = TlsParameters::builder(smtp.host.clone());
+                    if let Some(ca) = &smtp.ca_file {
+                        let pem = std::fs::read(config.resolve(ca))
+                            .with_context(|| format!("reading {}", ca.display()))?;
+                        b = b.add_root_certificate(Certificate::from_pem(&pem)?);
+                    }
+                    Ok(b.build_rustls()?)
+                };
+                let mut builder =
+                    AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(smtp.host.clone())
+                        .port(port)
+                        .timeout(Some(Duration::from_secs(delivery.timeout_secs.max(1))))
+                        .pool_config(PoolConfig::new().max_size(delivery.concurrency.max(1)));
+                builder = match smtp.tls {
+                    TlsMode::None => builder.tls(Tls::None),
+                    TlsMode::Starttls => builder.tls(Tls::Required(tls()?)),
+                    TlsMode::Implicit => builder.tls(Tls::Wrapper(tls()?)),
+                };
+                if let Some(user) = &smtp.user {
+                    let password = crate::config::read_secret(
+                        smtp.password_env.as_ref(),
+                        smtp.password_file
+                            .as_ref()
+                            .map(|p| config.resolve(p))
+                            .as_ref(),
+                    )
+                    .context("outbox smtp password")?;
+                    builder = builder.credentials(Credentials::new(user.clone(), password));
+                }
+                Transport::Smtp(builder.build())
+            }
+            (None, Some(dir)) => {
+                let dir = config.resolve(dir);
+                std::fs::create_dir_all(&dir)
+                    .with_context(|| format!("creating outbox dir {}", dir.display()))?;
+                Transport::Dir(dir)
+            }
+            (None, None) => anyhow::bail!("[outbox] needs `dir` or `smtp`"),
+        };
+        let give_up_after = Duration::from_secs(
+            crate::nurture::sequence::parse_delay(&delivery.give_up_after)
+                .map_err(|e| anyhow::anyhow!("[outbox.delivery] give_up_after: {e}"))?,
+        );
+        let sender = Sender {
+            default_from: parse_mailbox(&outbox.from)
+                .map_err(|e| anyhow::anyhow!("[outbox] from: {e}"))?,
+            limits: DomainLimits::new(
+                delivery.per_domain_per_minute,
+                delivery.domain_limits.clone(),
+            ),
+            archive: outbox.archive.clone(),
+            base: config.base_dir.clone(),
+            give_up_after,
+            delivery,
+            transport,
+            store,
+        };
+        sender.reindex()?;
+        Ok(sender)
+    }
+
+    /// Puts every unfinished record into the pending index (records written
+    /// before the index existed, or by a tool that bypassed `enqueue`).
+    fn reindex(&self) -> anyhow::Result<()> {
+        let pending = self.store.tree(PENDING)?;
+        if !pending.is_empty() {
+            return Ok(());
+        }
+        for item in self.store.tree(TREE)?.iter() {
+            let (key, value) = item?;
+            let r: OutboundRecord = decode("outbox", &value)?;
+            if !r.delivery.is_final() {
+                pending.insert(key, &[])?;
+            }
+        }
+        Ok(())
+    }
+
+    /// One pass: resolve crash-window records, then send due emails in
+    /// batches until none is due (or limits say wait).
+    pub async fn pass(&mut self) -> anyhow::Result<SendReport> {
+        let mut report = SendReport::default();
+        let now = Timestamp::now();
+        let mut uncertain = Vec::new();
+        let mut due = Vec::new();
+        let outbox = self.store.tree(TREE)?;
+        let pending = self.store.tree(PENDING)?;
+        for key in pending.iter().keys() {
+            let key = key?;
+            let Some(value) = outbox.get(&key)? else {
+                pending.remove(&key)?;
+                continue;
+            };
+            let record: OutboundRecord = decode("outbox", &value)?;
+            match &record.delivery {
+                Delivery::Sending { .. } => uncertain.push(record),
+                Delivery::Queued { .. } => due.push(record),
+                Delivery::Retrying { next, .. } => {
+                    if next.parse::<Timestamp>().map_or(true, |n| n <= now) {
+                        due.push(record);
+                    } else {
+                        report.waiting += 1;
+                    }
+                }
+                _ => {
+                    pending.remove(&key)?;
+                }
+            }
+        }
+        due.extend(self.resolve(uncertain, &mut report).await?);
+        self.store.flush().await?;
+        // Oldest first.
+        due.sort_by(|a, b| a.enqueued_at.cmp(&b.enqueued_at));
+        let mut batch = Vec::new();
+        for record in due {
+            if let Some(state) = self.hold(&record)? {
+                match state {
+                    Delivery::Suppressed { .. } => report.suppressed += 1,
+                    _ => report.waiting += 1,
+                }
+                super::set_delivery(&self.store, &record, state)?;
+                continue;
+            }
+            if !record.email.to.iter().all(|to| self.limits.try_take(to)) {
+                report.waiting += 1;
+                continue;
+            }
+            batch.push(record);
+            if batch.len() >= self.delivery.batch.max(1) {
+                self.send_batch(std::mem::take(&mut batch), &mut report)
+                    .await?;
+            }
+        }
+        if !batch.is_empty() {
+            self.send_batch(batch, &mut report).await?;
+        }
+        self.store.flush().await?;
+        Ok(report)
+    }
+
+    /// Decides records found `Sending` at the start of a pass. Returns those to send again.
+    async fn resolve(
+        &self,
+        uncertain: Vec<OutboundRecord>,
+        report: &mut SendReport,
+    ) -> anyhow::Result<Vec<OutboundRecord>> {
+        if uncertain.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut resend = Vec::new();
+        match (&self.transport, &self.archive) {
+            (Transport::Dir(dir), _) => {
+                for r in uncertain {
+                    if dir.join(eml_name(&r.email.message_id)).exists() {
+                        super::set_delivery(&self.store, &r, sent_now("file written (recovered)"))?;
+                        report.recovered += 1;
+                    } else {
+                        resend.push(r);
+                    }
+                }
+            }
+            (Transport::Smtp(_), Some(archive)) => {
+                let ids: Vec<String> = uncertain
+                    .iter()
+                    .map(|r| r.email.message_id.clone())
+                    .collect();
+                let found = super::archive::present(archive, &self.base, &ids).await?;
+                let grace = Duration::from_secs(archive.grace_secs);
+                for r in uncertain {
+                    if found.contains(&r.email.message_id) {
+                        tracing::info!(id = %r.email.message_id, "found in the archive: it was sent before the crash");
+                        super::set_delivery(
+                            &self.store,
+                            &r,
+                            sent_now("250 accepted before a restart (copy found in archive)"),
+                        )?;
+                        report.recovered += 1;
+                        continue;
+                    }
+                    let since = match &r.delivery {
+                        Delivery::Sending { since, .. } => since.parse::<Timestamp>().ok(),
+                        _ => None,
+                    };
+                    let age = since.map_or(Duration::MAX, |s| {
+                        Duration::try_from(Timestamp::now().duration_since(s)).unwrap_or_default()
+                    });
+                    if age >= grace {
+                        tracing::info!(id = %r.email.message_id, "not in the archive after the grace period: sending again");
+                        resend.push(r);
+                    } else {
+                        report.waiting += 1;
+                    }
+                }
+            }
+            (Transport::Smtp(_), None) => {
+                for r in uncertain {
+                    if self.delivery.on_uncertain == OnUncertain::Resend {
+                        resend.push(r);
+                    } else {
+                        let reason = "uncertain: interrupted between SMTP and its record; not resent (configure [outbox.archive] to decide)";
+                        super::set_delivery(
+                            &self.store,
+                            &r,
+                            Delivery::Failed {
+                                at: crate::store::now_rfc3339(),
+                                reason: reason.into(),
+                            },
+                        )?;
+                        report.failed += 1;
+                    }
+                }
+            }
+        }
+        Ok(resend)
+    }
+
+    /// A state to record instead of sending now: suppressed, or waiting for
+    /// a contact who is away. `None` = send.
+    fn hold(&self, record: &OutboundRecord) -> anyhow::Result<Option<Delivery>> {
+        let prospect_mail = matches!(
+            record.email.purpose,
+            Purpose::Nurture { .. } | Purpose::SelfService { .. }
+        );
+        if !prospect_mail {
+            return Ok(None);
+        }
+        for to in &record.email.to {
+            if crate::nurture::is_suppressed(&self.store, to)? {
+                return Ok(Some(Delivery::Suppressed {
+                    at: crate::store::now_rfc3339(),
+                    reason: "address on the suppression list".into(),
+                }));
+            }
+        }
+        if matches!(record.email.purpose, Purpose::Nurture { .. })
+            && let Some(to) = record.email.to.first()
+            && let Some(back) = self
+                .store
+                .contact(to)?
+                .and_then(|c| c.away_until)
+                .and_then(|d| d.get(..10)?.parse::<jiff::civil::Date>().ok())
+                .and_then(|d| d.to_zoned(jiff::tz::TimeZone::UTC).ok())
+                .map(|z| z.timestamp())
+            && back > Timestamp::now()
+        {
+            let attempts = match record.delivery {
+                Delivery::Retrying { attempts, .. } => attempts,
+                _ => 0,
+            };
+            return Ok(Some(Delivery::Retrying {
+                next: back.to_string(),
+                attempts,
+                last_error: "recipient is away (out-of-office)".into(),
+            }));
+        }
+        Ok(None)
+    }
+
+    async fn send_batch(
+        &mut self,
+        batch: Vec<OutboundRecord>,
+        report: &mut SendReport,
+    ) -> anyhow::Result<()> {
+        // 1. Durably mark the whole batch Sending before any byte goes out.
+        let mut ready = Vec::with_capacity(batch.len());
+        for record in batch {
+            let attempts = match record.delivery {
+                Delivery::Retrying { attempts, .. } | Delivery::Sending { attempts, .. } => {
+                    attempts
+                }
+                _ => 0,
+            } + 1;
+            let sending = Delivery::Sending {
+                since: crate::store::now_rfc3339(),
+                attempts,
+            };
+            super::set_delivery(&self.store, &record, sending.clone())?;
+            let mut r = record;
+            r.delivery = sending;
+            ready.push(r);
+        }
+        self.store.flush().await?;
+        // 2. Hand them over, `concurrency` at a time.
+        let this = &*self;
+        let results: Vec<(OutboundRecord, Outcome)> = futures::stream::iter(ready)
+            .map(|r| async move {
+                let outcome = this.send_one(&r.email).await;
+                (r, outcome)
+            })
+            .buffer_unordered(self.delivery.concurrency.max(1) as usize)
+            .collect()
+            .await;
+        // 3. Record what the server said.
+        for (record, outcome) in results {
+            let attempts = match record.delivery {
+                Delivery::Sending { attempts, .. } => attempts,
+                _ => 1,
+            };
+            let state = match outcome {
+                Outcome::Sent(reply) => {
+                    report.sent += 1;
+                    sent_now(&reply)
+                }
+                Outcome::Permanent(e) => {
+                    report.failed += 1;
+                    tracing::warn!(id = %record.email.message_id, "permanent failure: {e}");
+                    Delivery::Failed {
+                        at: crate::store::now_rfc3339(),
+                        reason: e,
+                    }
+                }
+                Outcome::Transient(e) => self.retry_or_give_up(&record, attempts, e, report),
+            };
+            super::set_delivery(&self.store, &record, state)?;
+        }
+        self.store.flush().await?;
+        Ok(())
+    }
+
+    fn retry_or_give_up(
+        &self,
+        record: &OutboundRecord,
+        attempts: u32,
+        error: String,
+        report: &mut SendReport,
+    ) -> Delivery {
+        let enqueued: Timestamp = record
+            .enqueued_at
+            .parse()
+            .unwrap_or_else(|_| Timestamp::now());
+        let age = Duration::try_from(Timestamp::now().duration_since(enqueued)).unwrap_or_default();
+        if age >= self.give_up_after {
+            report.failed += 1;
+            tracing::warn!(id = %record.email.message_id, "giving up after {attempts} attempts: {error}");
+            return Delivery::Failed {
+                at: crate::store::now_rfc3339(),
+                reason: format!(
+                    "gave up after {attempts} attempts over {}: {error}",
+                    self.delivery.give_up_after
+                ),
+            };
+        }
+        let backoff = self
+            .delivery
+            .retry_base_secs
+            .saturating_mul(1u64 << attempts.saturating_sub(1).min(20))
+            .min(
+                self.delivery
+                    .retry_max_secs
+                    .max(self.delivery.retry_base_secs),
+            );
+        report.retrying += 1;
+        Delivery::Retrying {
+            next: (Timestamp::now() + Duration::from_secs(backoff)).to_string(),
+            attempts,
+            last_error: error,
+        }
+    }
+
+    async fn send_one(&self, email: &OutboundEmail) -> Outcome {
+        let archive = match (&self.transport, &self.archive) {
+            (Transport::Smtp(_), Some(a)) => Some(a.address.as_str()),
+            _ => None,
+        };
+        let (envelope, bytes) = match build(email, &self.default_from, archive) {
+            Ok(m) => m,
+            Err(e) => return Outcome::Permanent(format!("cannot build the message: {e}")),
+        };
+        match &self.transport {
+            Transport::Smtp(smtp) => {
+                let mut result = smtp.send_raw(&envelope, &bytes).await;
+                // A pooled connection closed by the server while idle fails once: retry once.
+                if let Err(e) = &result
+                    && e.status().is_none()
+                {
+                    result = smtp.send_raw(&envelope, &bytes).await;
+                }
+                match result {
+                    Ok(response) => {
+                        crate::fault::point("outbox-after-smtp-accept");
+                        let text: Vec<&str> = response.message().collect();
+                        Outcome::Sent(format!("{} {}", response.code(), text.join(" ")))
+                    }
+                    Err(e) if e.is_permanent() => Outcome::Permanent(e.to_string()),
+                    Err(e) => Outcome::Transient(e.to_string()),
+                }
+            }
+            Transport::Dir(dir) => {
+                let path = dir.join(eml_name(&email.message_id));
+                let tmp = dir.join(format!(".{}.tmp", eml_name(&email.message_id)));
+                let write = tokio::fs::write(&tmp, &bytes).await;
+                match write.and(tokio::fs::rename(&tmp, &path).await) {
+                    Ok(()) => {
+                        crate::fault::point("outbox-after-smtp-accept");
+                        Outcome::Sent(format!("written {}", path.display()))
+                    }
+                    Err(e) => Outcome::Transient(format!("writing {}: {e}", path.display())),
+                }
+            }
+        }
+    }
+
+    /// Runs passes until shutdown; woken early by `wake.outbox`.
+    pub async fn run(
+        mut self,
+        wake: Arc<crate::ingest::Wakeups>,
+        mut shutdown: crate::shutdown::Shutdown,
+    ) -> anyhow::Result<()> {
+        let tick = Duration::from_millis(self.delivery.tick_ms.max(20));
+        let mut failures = 0u32;
+        loop {
+            match self.pass().await {
+                Ok(r) => {
+                    failures = 0;
+                    if r.sent + r.failed + r.suppressed + r.recovered > 0 {
+                        tracing::info!(
+                            sent = r.sent,
+                            failed = r.failed,
+                            suppressed = r.suppressed,
+                            recovered = r.recovered,
+                            retrying = r.retrying,
+                            "outbox pass"
+                        );
+                    }
+                }
+                Err(e) => {
+                    failures += 1;
+                    tracing::error!("outbox pass: {e:#}");
+                }
+            }
+            let pause = if failures > 0 {
+                crate::ingest::imap::backoff(failures)
+            } else {
+                tick
+            };
+            tokio::select! {
+                stop = shutdown.sleep(pause) => if stop { return Ok(()) },
+                _ = wake.outbox.notified() => {}
+            }
+            if shutdown.is_set() {
+                return Ok(());
+            }
+        }
+    }
+}
+
+fn sent_now(reply: &str) -> Delivery {
+    Delivery::Sent {
+        at: crate::store::now_rfc3339(),
+        reply: reply.to_string(),
+    }
+}
+
+/// File name for an `.eml`: the Message-ID with only safe characters.
+fn eml_name(message_id: &str) -> String {
+    let safe: String = message_id
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '@' | '_') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    format!("{safe}.eml")
+}
+
+fn header_safe(name: &str, value: &str) -> bool {
+    !name.is_empty()
+        && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        && !value.chars().any(|c| c.is_control())
+}
+
+/// Builds the wire message with lettre's typed builders. Contact data never
+/// reaches a raw header: subject and names are single lines, extra headers
+/// must be printable, addresses must parse.
+pub fn build(
+    email: &OutboundEmail,
+    default_from: &Mailbox,
+    archive: Option<&str>,
+) -> anyhow::Result<(lettre::address::Envelope, Vec<u8>)> {
+    use crate::nurture::templates::one_line;
+    let from = match &email.from {
+        Some(f) => parse_mailbox(&one_line(f)).map_err(anyhow::Error::msg)?,
+        None => default_from.clone(),
+    };
+    let mut builder = lettre::Message::builder()
+        .from(from.clone())
+        .message_id(Some(format!("<{}>", email.message_id)))
+        .date(SystemTime::now())
+        .subject(one_line(&email.subject));
+    let mut recipients = Vec::new();
+    for to in &email.to {
+        let address: Address = to
+            .trim()
+            .parse()
+            .with_context(|| format!("bad recipient {to:?}"))?;
+        recipients.push(address.clone());
+        builder = builder.to(Mailbox::new(None, address));
+    }
+    anyhow::ensure!(!recipients.is_empty(), "no recipient");
+    if let Some(r) = &email.reply_to
+        && let Ok(m) = parse_mailbox(&one_line(r))
+    {
+        builder = builder.reply_to(m);
+    }
+    if let Some(id) = &email.in_reply_to {
+        let id: String = id
+            .chars()
+            .filter(|c| !c.is_control() && !matches!(c, '<' | '>' | ' '))
+            .collect();
+        builder = builder
+            .in_reply_to(format!("<{id}>"))
+            .references(format!("<{id}>"));
+    }
+    let mut message = match &email.html {
+        Some(html) => builder.multipart(MultiPart::alternative_plain_html(
+            email.text.clone(),
+            html.clone(),
+        ))?,
+        None => builder.singlepart(SinglePart::plain(email.text.clone()))?,
+    };
+    for (name, value) in &email.headers {
+        anyhow::ensure!(header_safe(name, value), "unsafe header {name:?}");
+        let name = HeaderName::new_from_ascii(name.clone())
+            .map_err(|e| anyhow::anyhow!("header name: {e}"))?;
+        message
+            .headers_mut()
+            .insert_raw(HeaderValue::new(name, value.clone()));
+    }
+    if let Some(a) = archive {
+        recipients.push(
+            a.parse()
+                .with_context(|| format!("bad archive address {a:?}"))?,
+        );
+    }
+    let envelope = lettre::address::Envelope::new(Some(from.email), recipients)?;
+    Ok((envelope, message.formatted()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn email(subject: &str, headers: Vec<(String, String)>) -> OutboundEmail {
+        OutboundEmail {
+            message_id: "n.e1.1@carousel.test".into(),
+            to: vec!["ann@example.test".into()],
+            from: None,
+            reply_to: Some("Eve\r\nBcc: x@evil.test <eve@example.test>".into()),
+            subject: subject.into(),
+            text: "hello".into(),
+            html: Some("<p>hello</p>".into()),
+            headers,
+            in_reply_to: None,
+            purpose: Purpose::TeamNote { lead: "1".into() },
+        }
+    }
+
+    #[test]
+    fn contact_data_cannot_inject_headers() {
+        let from = parse_mailbox("Acme <hello@acme.test>").unwrap();
+        let (envelope, bytes) =
+            build(&email("Hi\r\nBcc: victim@evil.test", vec![]), &from, None).unwrap();
+        let text = String::from_utf8(bytes).unwrap();
+        let head = text.split("\r\n\r\n").next().unwrap();
+        assert!(
+            !head
+                .lines()
+                .any(|l| l.to_ascii_lowercase().starts_with("bcc:")),
+            "{head}"
+        );
+        assert!(
+            head.contains("Message-ID: <n.e1.1@carousel.test>"),
+            "{head}"
+        );
+        assert!(head.contains("\r\nDate: "), "{head}");
+        assert_eq!(envelope.to().len(), 1);
+        assert!(
+            build(
+                &email("x", vec![("X-Evil".into(), "a\r\nBcc: y@z".into())]),
+                &from,
+                None
+            )
+            .is_err()
+        );
+    }
+
+    #[test]
+    fn archive_is_an_envelope_recipient_not_a_header() {
+        let from = parse_mailbox("hello@acme.test").unwrap();
+        let (envelope, bytes) =
+            build(&email("x", vec![]), &from, Some("archive@acme.test")).unwrap();
+        assert_eq!(envelope.to().len(), 2);
+        assert!(!String::from_utf8(bytes).unwrap().contains("archive@"));
+    }
+}
