@@ -40,6 +40,12 @@ pub struct Config {
     /// Whose `Authentication-Results` header to believe.
     #[serde(default)]
     pub auth: crate::understand::auth::AuthConfig,
+    /// What the act stage does with each rank (call center, partners, self-service, claims).
+    #[serde(default)]
+    pub act: crate::act::ActConfig,
+    /// Sales stages and their default win probabilities (`[[sales.stages]]`).
+    #[serde(default)]
+    pub sales: crate::qualify::conversion::SalesStages,
     /// Directory all relative paths are resolved against (not from TOML).
     #[serde(skip)]
     pub base_dir: PathBuf,
@@ -322,6 +328,9 @@ impl Config {
         out.extend(crate::nurture::config_problems(self));
         if let Err(e) = self.scoring.validate() {
             out.push((None, format!("[scoring]: {e}")));
+        }
+        if let Err(e) = self.sales.validate() {
+            out.push((None, format!("[sales]: {e}")));
         }
         out
     }

@@ -101,6 +101,8 @@ pub async fn run(config: Config, once: bool) -> anyhow::Result<()> {
         intake.store.flush().await?;
         // Stages after ingest, one pass each, in pipeline order (add yours here).
         let _ = &stage;
+        let acted = crate::act::once(&stage).await?;
+        tracing::info!(responses = acted.responses, escalations = acted.escalations, "act pass done");
         intake.store.flush().await?;
         tracing::info!(
             stored,
@@ -116,6 +118,7 @@ pub async fn run(config: Config, once: bool) -> anyhow::Result<()> {
     }
     // Stages after ingest, each a task until shutdown (add yours here).
     let _ = &stage;
+    tasks.spawn(crate::act::run(stage.clone(), shutdown.clone()));
     tracing::info!(mailboxes = config.mailbox.len(), store = %config.store_path().display(), "carousel running");
     if let Some(signals) = signals {
         signals.wait().await;

@@ -3,6 +3,7 @@
 //! `store` → act (`qualify`, `route`, `nurture`, `outbox`) → `report`.
 
 pub mod abuse;
+pub mod act;
 pub mod config;
 pub mod daemon;
 pub mod fault;

@@ -52,10 +52,63 @@ enum Command {
         #[command(subcommand)]
         command: ListCommand,
     },
+    /// Leads made by the act stage (JSON lines).
+    Leads {
+        #[command(subcommand)]
+        command: ListCommand,
+    },
+    /// Opportunities: converted leads (JSON lines).
+    Opportunities {
+        #[command(subcommand)]
+        command: ListCommand,
+    },
+    /// One lead: show, convert, reassign, close.
+    Lead {
+        #[command(subcommand)]
+        command: LeadCommand,
+    },
     /// Every stored inbound message with its kind (bounces, auto-replies and other mail included).
     Messages {
         #[command(subcommand)]
         command: ListCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum LeadCommand {
+    /// The lead as JSON: contact, score reasons, notifications, speed-to-lead, opportunity.
+    Show { id: String },
+    /// Converts an open lead into an opportunity (only opportunities enter the forecast).
+    Convert {
+        id: String,
+        /// Expected revenue, e.g. 12500 or 12500.50.
+        #[arg(long)]
+        revenue: String,
+        #[arg(long, default_value = "USD")]
+        currency: String,
+        /// Sales stage (default: the first open stage of [[sales.stages]]).
+        #[arg(long)]
+        stage: Option<String>,
+        /// Expected close date, YYYY-MM-DD.
+        #[arg(long)]
+        close: String,
+        /// The converting rep (default: the owner).
+        #[arg(long)]
+        rep: Option<String>,
+    },
+    /// Gives the lead to another rep, who is notified.
+    Reassign {
+        id: String,
+        #[arg(long)]
+        rep: String,
+    },
+    /// Closes the lead without an opportunity.
+    Close {
+        id: String,
+        #[arg(long, conflicts_with = "lost", required_unless_present = "lost")]
+        won: bool,
+        #[arg(long)]
+        lost: bool,
     },
 }
 
@@ -105,7 +158,51 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             let store = carousel::store::open_for(&load_config(&cli.config)?)?;
             print_json_lines(store.messages().map(|m| m.map(|m| m.summary())))
         }
+        Command::Leads {
+            command: ListCommand::List { json: _ },
+        } => {
+            let store = carousel::store::open_for(&load_config(&cli.config)?)?;
+            carousel::act::list_leads(&store, &mut std::io::stdout().lock())?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Opportunities {
+            command: ListCommand::List { json: _ },
+        } => {
+            let store = carousel::store::open_for(&load_config(&cli.config)?)?;
+            print_json_lines(carousel::act::leads::opportunities(&store)?.into_iter().map(Ok))
+        }
+        Command::Lead {
+            command: LeadCommand::Show { id },
+        } => {
+            let store = carousel::store::open_for(&load_config(&cli.config)?)?;
+            carousel::act::show_lead(&store, &id, &mut std::io::stdout().lock())?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Lead { command } => lead_change(&cli.config, command),
     }
+}
+
+/// `lead convert|reassign|close`: writes, so the store must not be held by a running daemon.
+fn lead_change(config: &Path, command: LeadCommand) -> anyhow::Result<ExitCode> {
+    use carousel::act::manage::Change;
+    let change = match command {
+        LeadCommand::Show { .. } => unreachable!("show is a read verb"),
+        LeadCommand::Convert { id, revenue, currency, stage, close, rep } => {
+            Change::Convert { id, revenue, currency, stage, close, rep }
+        }
+        LeadCommand::Reassign { id, rep } => Change::Reassign { id, rep },
+        LeadCommand::Close { id, won, lost: _ } => Change::Close {
+            id,
+            outcome: if won {
+                carousel::qualify::conversion::Outcome::Won
+            } else {
+                carousel::qualify::conversion::Outcome::Lost
+            },
+        },
+    };
+    let value = carousel::act::manage::apply(load_config(config)?, change)?;
+    println!("{value}");
+    Ok(ExitCode::SUCCESS)
 }
 
 fn print_json_lines<T: serde::Serialize>(

@@ -60,6 +60,8 @@ impl ImapSource {
                 Ok(()) => return Ok(()),
                 Err(e) => {
                     failures += 1;
+                    crate::metrics::set_source(&self.name, false, None);
+                    crate::metrics::imap_reconnect();
                     let wait = backoff(failures);
                     tracing::warn!(mailbox = %self.name, attempt = failures, "IMAP connection failed, retrying in {wait:?}: {e:#}");
                     if shutdown.sleep(wait).await {
@@ -85,6 +87,7 @@ impl ImapSource {
         failures: &mut u32,
     ) -> anyhow::Result<()> {
         let mut session = self.connect().await?;
+        crate::metrics::set_source(&self.name, true, None);
         let caps = with_timeout(self.timeout(), "CAPABILITY", session.capabilities()).await?;
         let has_idle = caps.has_str("IDLE");
         if !has_idle {

@@ -136,7 +136,9 @@ impl MaildirSource {
     pub async fn run(mut self, intake: Intake, mut shutdown: Shutdown) -> anyhow::Result<()> {
         tracing::info!(mailbox = %self.name, dir = %self.root.display(), "watching Maildir");
         loop {
-            match self.drain(&intake).await {
+            let result = self.drain(&intake).await;
+            crate::metrics::set_source(&self.name, result.is_ok(), None);
+            match result {
                 Ok(r) if r.stored + r.duplicates + r.oversized > 0 => {
                     tracing::info!(mailbox = %self.name, stored = r.stored, duplicates = r.duplicates, oversized = r.oversized, "scan");
                 }

@@ -2,7 +2,9 @@
 //! through, [`Intake::accept`]: size limit → understand (panic-proof) → store
 //! in one transaction. The caller flushes the store before acknowledging.
 
+pub mod http;
 pub mod imap;
+pub mod import;
 pub mod maildir;
 
 use std::sync::Arc;
@@ -78,6 +80,7 @@ impl Intake {
 fn metrics_for(result: &Ingested) {
     if let Ingested::New { kind, .. } = result {
         tracing::debug!(kind = kind.as_str(), "stored");
+        crate::metrics::ingested(kind.as_str());
     }
 }
 
@@ -88,6 +91,7 @@ pub fn understand_safely(raw: &[u8], ctx: &Context) -> Understanding {
         Ok(u) => u,
         Err(_) => {
             tracing::error!("understanding panicked; message stored as other");
+            crate::metrics::understanding_error();
             Understanding::other(
                 Envelope::default(),
                 "understanding failed (internal error); raw message kept",

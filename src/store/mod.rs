@@ -337,6 +337,55 @@ impl Store {
             .collect()
     }
 
+    /// Adds an event or an outbound email to a contact's timeline (inbound
+    /// mail is recorded by [`Store::ingest`]). `tag` (a Message-ID, a lead id
+    /// and step) makes the key unique, so writing the same interaction again,
+    /// as a replay after a crash does, changes nothing.
+    pub fn record_interaction(&self, interaction: &Interaction, tag: &str) -> Result<(), StoreError> {
+        let mut k = interaction.contact.as_bytes().to_vec();
+        k.push(0);
+        k.extend_from_slice(interaction.at.as_bytes());
+        k.push(0);
+        k.extend_from_slice(tag.as_bytes());
+        self.interactions.insert(k, encode(interaction))?;
+        Ok(())
+    }
+
+    /// Takes a response that turned out to be internal (a rep answering a
+    /// sales notification to claim the lead) out of the `responses` tree and
+    /// counter, into `internal_responses` (counter `internal`). Nothing is
+    /// deleted: the record moves and the raw message stays. Idempotent;
+    /// returns whether it moved.
+    pub fn mark_internal(&self, id: u64) -> Result<bool, StoreError> {
+        let internal = self.db.open_tree("internal_responses")?;
+        let key = id.to_be_bytes();
+        let result = (&self.responses, &self.counters, &internal).transaction(
+            |(responses, counters, internal)| {
+                let Some(value) = responses.remove(&key)? else {
+                    return Ok(false);
+                };
+                internal.insert(&key, value)?;
+                let n = counters.get("responses")?.map(|v| u64_of(&v)).unwrap_or(0);
+                counters.insert("responses", &n.saturating_sub(1).to_be_bytes())?;
+                bump(counters, "internal")?;
+                Ok(true)
+            },
+        );
+        result.map_err(|e: TransactionError<StoreError>| match e {
+            TransactionError::Abort(e) => e,
+            TransactionError::Storage(e) => StoreError::Sled(e),
+        })
+    }
+
+    /// A response moved aside by [`Store::mark_internal`].
+    pub fn internal_response(&self, id: u64) -> Result<Option<ResponseRecord>, StoreError> {
+        self.db
+            .open_tree("internal_responses")?
+            .get(id.to_be_bytes())?
+            .map(|v| decode("internal_responses", &v))
+            .transpose()
+    }
+
     pub fn imap_cursor(&self, mailbox: &str) -> Result<Option<ImapCursor>, StoreError> {
         self.cursors
             .get(mailbox.as_bytes())?
@@ -349,6 +398,40 @@ impl Store {
     pub fn set_imap_cursor(&self, mailbox: &str, cursor: ImapCursor) -> Result<(), StoreError> {
         self.cursors.insert(mailbox.as_bytes(), encode(&cursor))?;
         Ok(())
+    }
+
+    /// Fills a response's missing contact fields (and interest) from a
+    /// duplicate of it (batch import merges), and its contact record alike.
+    /// Only adds: a value already known is never replaced.
+    pub fn enrich_response(
+        &self,
+        id: u64,
+        extra: &crate::understand::Contact,
+        interest: Option<&str>,
+    ) -> Result<bool, StoreError> {
+        let key = id.to_be_bytes();
+        let result = (&self.responses, &self.contacts).transaction(|(responses, contacts)| {
+            let Some(v) = responses.get(key)? else {
+                return Ok(false);
+            };
+            let mut record: ResponseRecord =
+                decode("responses", &v).map_err(ConflictableTransactionError::Abort)?;
+            record.contact = crate::understand::merge_contact(record.contact.clone(), extra);
+            if record.interest.is_none() {
+                record.interest = interest.map(str::to_string);
+            }
+            responses.insert(&key, encode(&record))?;
+            if let Some(email) = &record.contact.email {
+                upsert_contact(contacts, email, &now_rfc3339(), |c| {
+                    c.contact = crate::understand::merge_contact(c.contact.clone(), extra);
+                })?;
+            }
+            Ok(true)
+        });
+        result.map_err(|e: TransactionError<StoreError>| match e {
+            TransactionError::Abort(e) => e,
+            TransactionError::Storage(e) => StoreError::Sled(e),
+        })
     }
 
     /// The underlying database, for stages that keep their own trees.

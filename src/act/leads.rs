@@ -1,0 +1,280 @@
+//! Lead and opportunity records as the act stage keeps them in sled:
+//! `leads` (by lead id), `opportunities` (by lead id), `reps_state` (the
+//! round-robin cursor and open-lead counts) and `sla_watch` (ids of leads
+//! whose SLA clock runs). A lead id is `r<response id>`, so acting on the same
+//! response twice finds the same record.
+
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+use sled::Transactional;
+use sled::transaction::TransactionError;
+
+use crate::qualify::Reason;
+use crate::qualify::conversion::{Lead, LeadStatus, Opportunity};
+use crate::route::DistributionState;
+use crate::store::model::MessageKey;
+use crate::store::{Store, StoreError, decode, encode};
+
+pub const LEADS: &str = "leads";
+pub const OPPORTUNITIES: &str = "opportunities";
+pub const REPS_STATE: &str = "reps_state";
+/// Lead ids (value empty) whose SLA clock runs: unclaimed and untouched.
+pub const SLA_WATCH: &str = "sla_watch";
+const STATE_KEY: &str = "distribution";
+
+/// The lead id of a response.
+pub fn lead_id(response: u64) -> String {
+    format!("r{response}")
+}
+
+/// What the act stage did with a lead, by rank.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Action {
+    /// Hot, push mode: a rep was picked and notified.
+    SalesRep { rep: String },
+    /// Hot, pull mode: the team inbox was notified; the first rep to reply claims it.
+    TeamInbox { inbox: String },
+    /// Hot but no rep and no team inbox configured: kept, logged, not mailed.
+    Unassigned,
+    /// High potential / need information: queued for the call center.
+    CallCenter,
+    /// Low potential: the web self-service reply.
+    SelfService,
+    /// Forwarded to a partner.
+    Partner { to: String },
+    /// Enrolled in a nurture sequence.
+    Nurture,
+    /// A prospect's reply to a lead someone owns: the owner was told.
+    OwnerNotified { rep: String },
+}
+
+/// One notification about a lead (initial, escalation, reassignment).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Notice {
+    pub message_id: String,
+    pub to: String,
+    /// The rep told, when it is a rep (not the team inbox or an address).
+    pub rep: Option<String>,
+    pub at: String,
+    /// "routed", "escalation 1", "reassigned", ...
+    pub why: String,
+    /// Set once the email is in the outbox (durably, with the next flush).
+    #[serde(default)]
+    pub enqueued: bool,
+}
+
+/// Speed-to-lead: when each step happened (RFC 3339). `None` = not yet.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SpeedToLead {
+    /// Date of the topmost `Received:` header: the mail server took it.
+    pub received_by_server: Option<String>,
+    /// carousel stored the message.
+    pub ingested: Option<String>,
+    /// The act stage decided the action.
+    pub routed: Option<String>,
+    /// The first notification was put in the outbox.
+    pub notification_enqueued: Option<String>,
+    /// SMTP accepted the first notification (read back from the outbox record).
+    pub notification_accepted: Option<String>,
+    /// The first rep action: a claim reply, a conversion, a close, a reassignment.
+    pub first_rep_action: Option<String>,
+}
+
+/// A lead as the act stage keeps it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LeadRecord {
+    pub id: String,
+    pub response: u64,
+    pub message: MessageKey,
+    pub lead: Lead,
+    pub reasons: Vec<Reason>,
+    pub action: Action,
+    /// The rep currently responsible (push pick, escalation, claim).
+    pub assigned: Option<String>,
+    /// Why distribution chose as it did.
+    pub routing: Vec<String>,
+    pub notices: Vec<Notice>,
+    pub speed: SpeedToLead,
+    /// Escalation has run out of people (or never applies): the SLA clock is off.
+    #[serde(default)]
+    pub sla_stopped: bool,
+    pub created_at: String,
+}
+
+impl LeadRecord {
+    pub fn is_open(&self) -> bool {
+        self.lead.status == LeadStatus::Open
+    }
+
+    /// The JSON `leads list` prints.
+    pub fn to_json(&self) -> serde_json::Value {
+        let mut v = serde_json::to_value(self).unwrap_or_default();
+        if let Some(map) = v.as_object_mut() {
+            map.insert(
+                "owner".into(),
+                serde_json::json!(self.lead.ownership.owner()),
+            );
+            map.insert("rank".into(), serde_json::json!(self.lead.rank));
+        }
+        v
+    }
+}
+
+/// The lead with this id.
+pub fn get(store: &Store, id: &str) -> Result<Option<LeadRecord>, StoreError> {
+    store
+        .tree(LEADS)?
+        .get(id.as_bytes())?
+        .map(|v| decode("leads", &v))
+        .transpose()
+}
+
+/// Every lead, in id order (by response id as text).
+pub fn all(store: &Store) -> Result<Vec<LeadRecord>, StoreError> {
+    let mut out: Vec<LeadRecord> = store
+        .tree(LEADS)?
+        .iter()
+        .values()
+        .map(|v| decode("leads", &v?))
+        .collect::<Result<_, _>>()?;
+    out.sort_by_key(|l| l.response);
+    Ok(out)
+}
+
+/// The open lead of a contact, newest first.
+pub fn open_lead_of(store: &Store, email: &str) -> Result<Option<LeadRecord>, StoreError> {
+    let email = email.to_lowercase();
+    Ok(all(store)?.into_iter().rev().find(|l| {
+        l.is_open()
+            && l.lead
+                .contact
+                .email
+                .as_deref()
+                .is_some_and(|e| e.eq_ignore_ascii_case(&email))
+    }))
+}
+
+/// The distribution state (round-robin cursor, open leads per rep).
+pub fn distribution(store: &Store) -> Result<DistributionState, StoreError> {
+    store
+        .tree(REPS_STATE)?
+        .get(STATE_KEY)?
+        .map(|v| decode("reps_state", &v))
+        .transpose()
+        .map(Option::unwrap_or_default)
+}
+
+/// Writes a lead and the distribution state together (one transaction), and
+/// starts or stops its SLA clock. Not durable until the store is flushed.
+pub fn save(
+    store: &Store,
+    lead: &LeadRecord,
+    state: Option<&DistributionState>,
+) -> Result<(), StoreError> {
+    let leads = store.tree(LEADS)?;
+    let reps = store.tree(REPS_STATE)?;
+    let watch = store.tree(SLA_WATCH)?;
+    let watched = lead.is_open()
+        && lead.lead.ownership.owner().is_none()
+        && lead.speed.first_rep_action.is_none()
+        && !lead.sla_stopped
+        && !lead.notices.is_empty();
+    let result = (&leads, &reps, &watch).transaction(|(leads, reps, watch)| {
+        leads.insert(lead.id.as_bytes(), encode(lead))?;
+        if let Some(state) = state {
+            reps.insert(STATE_KEY, encode(state))?;
+        }
+        if watched {
+            watch.insert(lead.id.as_bytes(), &[])?;
+        } else {
+            watch.remove(lead.id.as_bytes())?;
+        }
+        Ok::<_, sled::transaction::ConflictableTransactionError<StoreError>>(())
+    });
+    result.map_err(|e: TransactionError<StoreError>| match e {
+        TransactionError::Abort(e) => e,
+        TransactionError::Storage(e) => StoreError::Sled(e),
+    })
+}
+
+/// Ids of leads whose SLA clock runs.
+pub fn watched(store: &Store) -> Result<Vec<String>, StoreError> {
+    store
+        .tree(SLA_WATCH)?
+        .iter()
+        .keys()
+        .map(|k| Ok(String::from_utf8_lossy(&k?).into_owned()))
+        .collect()
+}
+
+pub fn save_opportunity(store: &Store, opportunity: &Opportunity) -> Result<(), StoreError> {
+    store
+        .tree(OPPORTUNITIES)?
+        .insert(opportunity.lead.0.as_bytes(), encode(opportunity))?;
+    Ok(())
+}
+
+pub fn opportunities(store: &Store) -> Result<Vec<Opportunity>, StoreError> {
+    store
+        .tree(OPPORTUNITIES)?
+        .iter()
+        .values()
+        .map(|v| decode("opportunities", &v?))
+        .collect()
+}
+
+/// The date of the topmost `Received:` header (RFC 3339), if readable:
+/// when the receiving mail server accepted the message.
+pub fn received_by_server(raw: &[u8]) -> Option<String> {
+    let headers = crate::ingest::headers_of(raw);
+    let text = String::from_utf8_lossy(headers);
+    let mut received: Option<String> = None;
+    for line in text.split('\n') {
+        let line = line.trim_end_matches('\r');
+        if let Some(value) = &mut received {
+            if line.starts_with([' ', '\t']) {
+                value.push(' ');
+                value.push_str(line.trim());
+                continue;
+            }
+            break;
+        }
+        if line
+            .get(..9)
+            .is_some_and(|h| h.eq_ignore_ascii_case("received:"))
+        {
+            received = Some(line.get(9..).unwrap_or("").trim().to_string());
+        }
+    }
+    let value = received?;
+    let date = value.rsplit_once(';')?.1.trim();
+    // Drop a trailing comment such as "(UTC)".
+    let date = match date.find('(') {
+        Some(i) => date[..i].trim(),
+        None => date,
+    };
+    let zoned = jiff::fmt::rfc2822::parse(date).ok()?;
+    Some(zoned.timestamp().to_string())
+}
+
+/// Parses RFC 3339 text written by carousel; `now` when unreadable.
+pub fn timestamp(text: &str) -> Timestamp {
+    text.parse().unwrap_or_else(|_| Timestamp::now())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn received_date_comes_from_the_topmost_header() {
+        let raw = b"Received: from a by mx (Postfix) with ESMTP id 1;\r\n\tWed, 25 Nov 2026 10:00:01 +0000 (UTC)\r\nReceived: from b; Wed, 25 Nov 2026 09:00:00 +0000\r\nSubject: x\r\n\r\nbody";
+        assert_eq!(
+            received_by_server(raw).as_deref(),
+            Some("2026-11-25T10:00:01Z")
+        );
+        assert_eq!(received_by_server(b"Subject: x\r\n\r\n"), None);
+        assert_eq!(received_by_server(b"Received: garbage\r\n\r\n"), None);
+    }
+}

@@ -1,0 +1,270 @@
+//! What reps and managers do to a lead from the CLI: convert it into an
+//! opportunity, reassign it, close it. Each change is saved with the
+//! distribution state (open-lead counts), stops the SLA clock, counts as the
+//! first rep action, and is an event on the contact's timeline.
+
+use anyhow::{Context as _, bail};
+use jiff::Timestamp;
+
+use super::Act;
+use super::leads::{self, LeadRecord, Notice};
+use super::notify::Original;
+use crate::nurture::{self, StopReason};
+use crate::qualify::conversion::{Opportunity, OpportunityDraft, Outcome, Ownership};
+
+fn load(act: &Act, id: &str) -> anyhow::Result<LeadRecord> {
+    leads::get(&act.store, id)?.with_context(|| format!("no lead {id} (see `carousel leads list`)"))
+}
+
+fn rep_named<'a>(act: &'a Act, name: &str) -> anyhow::Result<&'a crate::route::Rep> {
+    act.config
+        .rep
+        .iter()
+        .find(|r| r.name.eq_ignore_ascii_case(name.trim()))
+        .with_context(|| format!("no [[rep]] named {name:?} in the configuration"))
+}
+
+/// Converts an open lead into an opportunity owned by `rep` (default: its
+/// owner, else the rep it is assigned to).
+pub fn convert(
+    act: &Act,
+    id: &str,
+    rep: Option<&str>,
+    draft: OpportunityDraft,
+) -> anyhow::Result<(LeadRecord, Opportunity)> {
+    let mut record = load(act, id)?;
+    let rep = match rep {
+        Some(name) => rep_named(act, name)?.name.clone(),
+        None => record
+            .lead
+            .ownership
+            .owner()
+            .map(str::to_string)
+            .or_else(|| record.assigned.clone())
+            .context("the lead has no owner: pass --rep NAME")?,
+    };
+    let now = Timestamp::now();
+    let (lead, opportunity) = record.lead.convert(&rep, now, draft, &act.config.sales)?;
+    let mut dist = leads::distribution(&act.store)?;
+    if let Some(previous) = &record.assigned {
+        dist.release(previous);
+    }
+    record.lead = lead;
+    record.assigned = Some(rep.clone());
+    record
+        .speed
+        .first_rep_action
+        .get_or_insert_with(|| now.to_string());
+    leads::save(&act.store, &record, Some(&dist))?;
+    leads::save_opportunity(&act.store, &opportunity)?;
+    if let Some(email) = &record.lead.contact.email {
+        nurture::stop_for_contact(&act.store, email, StopReason::Converted)?;
+    }
+    act.event(
+        &record,
+        "converted",
+        &now.to_string(),
+        format!(
+            "converted by {rep}: {} {} at stage {} ({}%), close {}",
+            opportunity.revenue.minor_units as f64 / 100.0,
+            opportunity.revenue.currency,
+            opportunity.stage,
+            opportunity.win_probability,
+            opportunity.expected_close
+        ),
+        "converted",
+    )?;
+    act.store.flush_sync()?;
+    Ok((record, opportunity))
+}
+
+/// Gives an open lead to another rep, who owns it from now and is notified.
+pub fn reassign(act: &Act, id: &str, rep: &str) -> anyhow::Result<LeadRecord> {
+    let mut record = load(act, id)?;
+    if !record.is_open() {
+        bail!("lead {id} is not open ({:?})", record.lead.status);
+    }
+    let rep = rep_named(act, rep)?.clone();
+    let now = Timestamp::now();
+    let mut dist = leads::distribution(&act.store)?;
+    if let Some(previous) = &record.assigned {
+        dist.release(previous);
+    }
+    dist.assign(&rep.name);
+    let previous = record.lead.ownership.owner().map(str::to_string);
+    record.lead.ownership = Ownership::Owned {
+        rep: rep.name.clone(),
+        since: now,
+    };
+    record.assigned = Some(rep.name.clone());
+    record
+        .speed
+        .first_rep_action
+        .get_or_insert_with(|| now.to_string());
+    let k = record.notices.len();
+    record.notices.push(Notice {
+        message_id: act.mailer.id(&["n", &record.id, &format!("a{k}")]),
+        to: rep.email.clone(),
+        rep: Some(rep.name.clone()),
+        at: now.to_string(),
+        why: "reassigned".into(),
+        enqueued: false,
+    });
+    leads::save(&act.store, &record, Some(&dist))?;
+    let original = act
+        .store
+        .raw(&record.message)?
+        .map(|raw| Original::of(&raw))
+        .unwrap_or_default();
+    act.deliver(&mut record, &original, false)?;
+    act.event(
+        &record,
+        "reassigned",
+        &now.to_string(),
+        format!(
+            "reassigned from {} to {}",
+            previous.as_deref().unwrap_or("nobody"),
+            rep.name
+        ),
+        &format!("reassign{k}"),
+    )?;
+    act.store.flush_sync()?;
+    Ok(record)
+}
+
+/// Closes an open lead as won or lost, without an opportunity.
+pub fn close(act: &Act, id: &str, outcome: Outcome) -> anyhow::Result<LeadRecord> {
+    let mut record = load(act, id)?;
+    let now = Timestamp::now();
+    record.lead = record.lead.close(outcome)?;
+    let mut dist = leads::distribution(&act.store)?;
+    if let Some(previous) = &record.assigned {
+        dist.release(previous);
+    }
+    record
+        .speed
+        .first_rep_action
+        .get_or_insert_with(|| now.to_string());
+    leads::save(&act.store, &record, Some(&dist))?;
+    act.event(
+        &record,
+        "closed",
+        &now.to_string(),
+        format!("closed as {outcome:?}").to_lowercase(),
+        "closed",
+    )?;
+    act.store.flush_sync()?;
+    Ok(record)
+}
+
+/// Fills `notification_accepted` from the outbox (the sender records when
+/// SMTP accepted the first notification). For display; not saved.
+pub fn with_delivery(store: &crate::store::Store, mut record: LeadRecord) -> LeadRecord {
+    if record.speed.notification_accepted.is_none()
+        && let Some(first) = record.notices.first()
+        && let Ok(tree) = store.tree(crate::outbox::TREE)
+        && let Ok(Some(value)) = tree.get(first.message_id.as_bytes())
+        && let Ok(outbound) =
+            crate::store::decode::<crate::outbox::OutboundRecord>("outbox", &value)
+        && let crate::outbox::Delivery::Sent { at, .. } = outbound.delivery
+    {
+        record.speed.notification_accepted = Some(at);
+    }
+    record
+}
+
+/// `--revenue 12500` or `12500.50` → minor units (cents).
+pub fn parse_money(
+    text: &str,
+    currency: &str,
+) -> anyhow::Result<crate::qualify::conversion::Money> {
+    let text = text.trim().replace(['_', ','], "");
+    let (whole, cents) = match text.split_once('.') {
+        Some((w, c)) if c.len() <= 2 && c.chars().all(|ch| ch.is_ascii_digit()) => {
+            (w.to_string(), format!("{c:0<2}"))
+        }
+        Some(_) => bail!("revenue {text:?}: at most two decimals"),
+        None => (text.clone(), "00".to_string()),
+    };
+    let whole: u64 = whole
+        .parse()
+        .with_context(|| format!("revenue {text:?} is not an amount"))?;
+    let cents: u64 = cents.parse().unwrap_or(0);
+    let minor_units = whole
+        .checked_mul(100)
+        .and_then(|w| w.checked_add(cents))
+        .context("revenue too large")?;
+    Ok(crate::qualify::conversion::Money {
+        minor_units,
+        currency: currency.trim().to_uppercase(),
+    })
+}
+
+/// The CLI's write verbs on a store the CLI opened itself.
+pub enum Change {
+    Convert {
+        id: String,
+        revenue: String,
+        currency: String,
+        stage: Option<String>,
+        close: String,
+        rep: Option<String>,
+    },
+    Reassign {
+        id: String,
+        rep: String,
+    },
+    Close {
+        id: String,
+        outcome: Outcome,
+    },
+}
+
+/// Runs a CLI change and returns the JSON to print.
+pub fn apply(config: crate::config::Config, change: Change) -> anyhow::Result<serde_json::Value> {
+    let store = crate::store::open_for(&config)?;
+    let act = Act::with(
+        std::sync::Arc::new(config),
+        store,
+        std::sync::Arc::new(crate::ingest::Wakeups::default()),
+    );
+    Ok(match change {
+        Change::Convert {
+            id,
+            revenue,
+            currency,
+            stage,
+            close,
+            rep,
+        } => {
+            let draft = OpportunityDraft {
+                revenue: parse_money(&revenue, &currency)?,
+                expected_close: close
+                    .trim()
+                    .parse()
+                    .with_context(|| format!("--close {close:?}: expected YYYY-MM-DD"))?,
+                stage,
+            };
+            let (lead, opportunity) = convert(&act, &id, rep.as_deref(), draft)?;
+            serde_json::json!({"lead": lead.to_json(), "opportunity": opportunity})
+        }
+        Change::Reassign { id, rep } => reassign(&act, &id, &rep)?.to_json(),
+        Change::Close { id, outcome } => close(&act, &id, outcome)?.to_json(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn revenue_is_read_in_minor_units() {
+        assert_eq!(parse_money("12500", "usd").unwrap().minor_units, 1_250_000);
+        assert_eq!(
+            parse_money("12,500.5", "EUR").unwrap().minor_units,
+            1_250_050
+        );
+        assert!(parse_money("12.345", "EUR").is_err());
+        assert!(parse_money("abc", "EUR").is_err());
+    }
+}

@@ -1,0 +1,360 @@
+//! `POST /leads`: lead intake by HTTP for providers that post instead of
+//! email. Authenticated by a per-provider bearer token (`[[intake_token]]`);
+//! the body (form-encoded, JSON or ADF/XML) becomes a raw message that goes
+//! through understanding and the same store transaction as mail, and is
+//! flushed before `202 Accepted`.
+//!
+//! Errors: 401 without a known token, 413 over `[http] max_body_bytes`,
+//! 400 naming what is wrong with the body, 415 for other content types,
+//! 422 when the body was stored but holds no lead.
+
+use std::collections::BTreeMap;
+
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+
+use crate::config::Config;
+use crate::http::AppState;
+use crate::store::Ingested;
+use crate::store::model::Origin;
+
+/// Reads every `[[intake_token]]` secret: token → provider.
+pub fn load_tokens(config: &Config) -> anyhow::Result<BTreeMap<String, String>> {
+    let mut tokens = BTreeMap::new();
+    for t in &config.intake_token {
+        let file = t.token_file.as_ref().map(|p| config.resolve(p));
+        let token = crate::config::read_secret(t.token_env.as_ref(), file.as_ref())
+            .map_err(|e| anyhow::anyhow!("intake token of provider {:?}: {e:#}", t.provider))?;
+        let token = token.trim().to_string();
+        if token.len() < 16 {
+            anyhow::bail!(
+                "intake token of provider {:?} is shorter than 16 characters",
+                t.provider
+            );
+        }
+        tokens.insert(token, t.provider.clone());
+    }
+    Ok(tokens)
+}
+
+fn problem(code: StatusCode, message: impl Into<String>) -> Response {
+    (code, axum::Json(json!({"error": message.into()}))).into_response()
+}
+
+/// The provider whose token the request carries. Compared in constant time
+/// per candidate so response timing does not reveal a token's prefix.
+fn provider_of<'a>(headers: &HeaderMap, tokens: &'a BTreeMap<String, String>) -> Option<&'a str> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let presented = value
+        .strip_prefix("Bearer ")
+        .or_else(|| value.strip_prefix("bearer "))?
+        .trim();
+    let mut found = None;
+    for (token, provider) in tokens {
+        let same = token.len() == presented.len()
+            && token
+                .bytes()
+                .zip(presented.bytes())
+                .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+                == 0;
+        if same {
+            found = Some(provider.as_str());
+        }
+    }
+    found
+}
+
+pub async fn post_lead(State(state): State<AppState>, request: Request) -> Response {
+    let headers = request.headers().clone();
+    let Some(provider) = provider_of(&headers, &state.tokens).map(str::to_string) else {
+        return problem(
+            StatusCode::UNAUTHORIZED,
+            "missing or unknown bearer token (Authorization: Bearer <provider token>)",
+        );
+    };
+    let limit = state
+        .stage
+        .config
+        .http
+        .clone()
+        .unwrap_or_default()
+        .max_body_bytes;
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limit as u64) {
+        return problem(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!("body over the limit of {limit} bytes"),
+        );
+    }
+    let body = match axum::body::to_bytes(request.into_body(), limit).await {
+        Ok(b) => b,
+        Err(_) => {
+            return problem(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                format!("body over the limit of {limit} bytes (or cut short)"),
+            );
+        }
+    };
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let text = match parse_body(&content_type, &body) {
+        Ok(t) => t,
+        Err((code, msg)) => return problem(code, msg),
+    };
+    let raw = synthesize(&provider, &text);
+    let intake = state.stage.intake.clone();
+    let provider_name = provider.clone();
+    let stored = tokio::task::spawn_blocking(move || {
+        let mut u = crate::ingest::understand_safely(&raw, &intake.ctx);
+        u.provider = Some(provider_name.clone());
+        let origin = Origin {
+            mailbox: format!("http:{provider_name}"),
+            reference: crate::store::now_rfc3339(),
+        };
+        let result = intake.store.ingest(origin, &raw, true, raw.len() as u64, u);
+        if let Ok(Ingested::New { kind, .. }) = &result {
+            crate::metrics::ingested(kind.as_str());
+        }
+        result
+    })
+    .await;
+    let result = match stored {
+        Ok(Ok(r)) => r,
+        Ok(Err(e)) => {
+            tracing::error!("http intake: store failed: {e}");
+            return problem(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "store unavailable; retry later",
+            );
+        }
+        Err(e) => {
+            tracing::error!("http intake: task failed: {e}");
+            return problem(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal error; retry later",
+            );
+        }
+    };
+    if let Err(e) = state.stage.intake.store.flush().await {
+        tracing::error!("http intake: flush failed: {e}");
+        return problem(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "store not flushed; retry later",
+        );
+    }
+    state.stage.intake.wake.responses.notify_one();
+    match result {
+        Ingested::Duplicate { key } => (
+            StatusCode::ACCEPTED,
+            axum::Json(json!({"stored": true, "duplicate": true, "message": key})),
+        )
+            .into_response(),
+        Ingested::New {
+            key,
+            kind,
+            responses,
+        } => {
+            metrics::counter!(crate::metrics::HTTP_LEADS, "provider" => provider.clone())
+                .increment(1);
+            if kind == crate::understand::Kind::Lead {
+                (
+                    StatusCode::ACCEPTED,
+                    axum::Json(json!({"stored": true, "message": key, "kind": kind, "responses": responses})),
+                )
+                    .into_response()
+            } else {
+                (
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    axum::Json(json!({"stored": true, "message": key, "kind": kind,
+                        "error": "stored, but no lead found: send at least an email or phone and an interest"})),
+                )
+                    .into_response()
+            }
+        }
+    }
+}
+
+/// The body as `Label: value` lines (form, JSON) or the XML itself (ADF).
+fn parse_body(content_type: &str, body: &[u8]) -> Result<String, (StatusCode, String)> {
+    let bad = |m: String| (StatusCode::BAD_REQUEST, m);
+    let media = content_type.split(';').next().unwrap_or("").trim();
+    match media {
+        "application/json" => {
+            let value: serde_json::Value = serde_json::from_slice(body)
+                .map_err(|e| bad(format!("malformed JSON: {e}")))?;
+            let object = value
+                .get("lead")
+                .filter(|l| l.is_object())
+                .unwrap_or(&value)
+                .as_object()
+                .ok_or_else(|| bad("JSON body must be an object of lead fields".into()))?;
+            let mut pairs = Vec::new();
+            flatten("", object, &mut pairs, 0);
+            Ok(lines(&pairs))
+        }
+        "application/x-www-form-urlencoded" => {
+            let text = std::str::from_utf8(body)
+                .map_err(|_| bad("form body is not UTF-8".into()))?;
+            let pairs: Vec<(String, String)> = text
+                .split('&')
+                .filter(|p| !p.is_empty())
+                .map(|p| {
+                    let (k, v) = p.split_once('=').unwrap_or((p, ""));
+                    (percent_decode(k), percent_decode(v))
+                })
+                .collect();
+            Ok(lines(&pairs))
+        }
+        "application/xml" | "text/xml" | "application/adf+xml" => {
+            let text = std::str::from_utf8(body)
+                .map_err(|_| bad("XML body is not UTF-8".into()))?;
+            if !text.contains("<adf") {
+                return Err(bad("XML body is not ADF (no <adf> element)".into()));
+            }
+            Ok(text.to_string())
+        }
+        "" => Err((
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "Content-Type missing: use application/json, application/x-www-form-urlencoded or application/xml (ADF)".into(),
+        )),
+        other => Err((
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            format!("Content-Type {other} not accepted: use application/json, application/x-www-form-urlencoded or application/xml (ADF)"),
+        )),
+    }
+}
+
+/// Nested objects become `inner` labels (`{"contact": {"email": ..}}` → `email`).
+fn flatten(
+    prefix: &str,
+    object: &serde_json::Map<String, serde_json::Value>,
+    out: &mut Vec<(String, String)>,
+    depth: usize,
+) {
+    for (k, v) in object {
+        let label = if prefix.is_empty() || depth > 0 {
+            k.clone()
+        } else {
+            format!("{prefix} {k}")
+        };
+        match v {
+            serde_json::Value::Object(inner) if depth < 3 => flatten(&label, inner, out, depth + 1),
+            serde_json::Value::String(s) => out.push((label, s.clone())),
+            serde_json::Value::Number(n) => out.push((label, n.to_string())),
+            serde_json::Value::Bool(b) => out.push((label, b.to_string())),
+            serde_json::Value::Array(items) => {
+                let joined: Vec<String> = items
+                    .iter()
+                    .filter_map(|i| match i {
+                        serde_json::Value::String(s) => Some(s.clone()),
+                        serde_json::Value::Number(n) => Some(n.to_string()),
+                        _ => None,
+                    })
+                    .collect();
+                out.push((label, joined.join(", ")));
+            }
+            _ => {}
+        }
+    }
+}
+
+/// One `Label: value` line per field; line breaks inside values become
+/// spaces so a value can never start a line of its own.
+fn lines(pairs: &[(String, String)]) -> String {
+    let clean = |s: &str| {
+        s.chars()
+            .map(|c| if c.is_control() { ' ' } else { c })
+            .collect::<String>()
+            .trim()
+            .to_string()
+    };
+    let mut text = String::new();
+    for (k, v) in pairs {
+        let (k, v) = (clean(k), clean(v));
+        if !k.is_empty() && !v.is_empty() {
+            text.push_str(&format!("{k}: {v}\n"));
+        }
+    }
+    text
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < bytes.len() => {
+                match u8::from_str_radix(
+                    std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("zz"),
+                    16,
+                ) {
+                    Ok(b) => {
+                        out.push(b);
+                        i += 2;
+                    }
+                    Err(_) => out.push(b'%'),
+                }
+            }
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// A raw message carrying the posted lead. Headers are fixed text plus the
+/// provider name reduced to safe characters; the data goes only in the body.
+pub fn synthesize(provider: &str, body: &str) -> Vec<u8> {
+    let safe: String = provider
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, ' ' | '.' | '-' | '_'))
+        .take(64)
+        .collect();
+    let date = jiff::Timestamp::now()
+        .to_zoned(jiff::tz::TimeZone::UTC)
+        .strftime("%a, %d %b %Y %H:%M:%S +0000")
+        .to_string();
+    let mut raw = format!(
+        "From: \"{safe} (HTTP intake)\" <intake@carousel.invalid>\r\nTo: leads@carousel.invalid\r\nSubject: New lead from {safe}\r\nDate: {date}\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\nX-Carousel-Intake: http\r\n\r\n"
+    )
+    .into_bytes();
+    for line in body.lines() {
+        raw.extend_from_slice(line.as_bytes());
+        raw.extend_from_slice(b"\r\n");
+    }
+    raw
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn form_values_cannot_forge_lines() {
+        let text = parse_body(
+            "application/x-www-form-urlencoded",
+            b"email=a%40b.com&message=hi%0D%0AEmail%3A+evil%40x.com",
+        )
+        .unwrap();
+        assert_eq!(text, "email: a@b.com\nmessage: hi  Email: evil@x.com\n");
+        assert_eq!(percent_decode("%"), "%");
+        assert_eq!(percent_decode("%4"), "%4");
+    }
+
+    #[test]
+    fn malformed_json_names_the_problem() {
+        let (code, msg) = parse_body("application/json", b"{\"email\": ").unwrap_err();
+        assert_eq!(code, StatusCode::BAD_REQUEST);
+        assert!(msg.starts_with("malformed JSON: "), "{msg}");
+    }
+}

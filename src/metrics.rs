@@ -1,0 +1,165 @@
+//! Prometheus metrics: one process-wide recorder (installed by the daemon),
+//! the names every stage uses, and the status map `/health` reads.
+//!
+//! Every stage counts `carousel_*_total` and times `carousel_*_seconds` the
+//! same way, so one dashboard fits all. Calls before [`install`] are no-ops.
+
+use std::collections::BTreeMap;
+use std::sync::{Mutex, OnceLock};
+
+use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
+
+/// Messages stored, labelled `kind` (lead, reply, auto_reply, bounce, other).
+pub const INGESTED: &str = "carousel_messages_ingested_total";
+/// Messages whose understanding failed (parser panic or unparseable).
+pub const UNDERSTANDING_ERRORS: &str = "carousel_understanding_errors_total";
+/// Time from a response being stored to its routing decision.
+pub const ROUTING_SECONDS: &str = "carousel_routing_seconds";
+/// Emails queued or retrying in the outbox.
+pub const OUTBOX_DEPTH: &str = "carousel_outbox_depth";
+/// Age of the oldest email still waiting in the outbox.
+pub const OUTBOX_OLDEST_SECONDS: &str = "carousel_outbox_oldest_seconds";
+/// IMAP sessions re-opened after an error.
+pub const IMAP_RECONNECTS: &str = "carousel_imap_reconnects_total";
+/// SMTP sends that failed (temporary or permanent).
+pub const SMTP_FAILURES: &str = "carousel_smtp_failures_total";
+/// Leads accepted by `POST /leads`, labelled `provider`.
+pub const HTTP_LEADS: &str = "carousel_http_leads_total";
+/// Rows stored by `carousel import`.
+pub const IMPORTED_ROWS: &str = "carousel_imported_rows_total";
+
+static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
+
+/// Installs the global recorder once; later calls return the same handle.
+pub fn install() -> Option<&'static PrometheusHandle> {
+    if let Some(h) = HANDLE.get() {
+        return Some(h);
+    }
+    let builder = PrometheusBuilder::new()
+        .set_buckets_for_metric(
+            Matcher::Full(ROUTING_SECONDS.into()),
+            &[0.001, 0.01, 0.05, 0.1, 0.5, 1.0, 5.0, 30.0, 60.0, 300.0],
+        )
+        .ok()?;
+    match builder.install_recorder() {
+        Ok(handle) => {
+            let _ = HANDLE.set(handle);
+            describe();
+            HANDLE.get()
+        }
+        // Another recorder is installed (a test harness, say): no exporter.
+        Err(e) => {
+            tracing::warn!("metrics recorder not installed: {e}");
+            None
+        }
+    }
+}
+
+fn describe() {
+    metrics::describe_counter!(INGESTED, "Messages stored, by kind");
+    metrics::describe_counter!(UNDERSTANDING_ERRORS, "Messages whose understanding failed");
+    metrics::describe_histogram!(
+        ROUTING_SECONDS,
+        "Seconds from storing a response to routing it"
+    );
+    metrics::describe_gauge!(OUTBOX_DEPTH, "Emails waiting in the outbox");
+    metrics::describe_gauge!(OUTBOX_OLDEST_SECONDS, "Age of the oldest waiting email");
+    metrics::describe_counter!(IMAP_RECONNECTS, "IMAP reconnects after an error");
+    metrics::describe_counter!(SMTP_FAILURES, "Failed SMTP sends");
+    // Zero-valued series exist from the start, so a dashboard sees them.
+    metrics::counter!(UNDERSTANDING_ERRORS).increment(0);
+    metrics::counter!(IMAP_RECONNECTS).increment(0);
+    metrics::counter!(SMTP_FAILURES).increment(0);
+}
+
+/// The Prometheus text exposition, after upkeep (histogram maintenance).
+pub fn render() -> Option<String> {
+    let handle = HANDLE.get()?;
+    handle.run_upkeep();
+    Some(handle.render())
+}
+
+/// One stored message of `kind`.
+pub fn ingested(kind: &str) {
+    metrics::counter!(INGESTED, "kind" => kind.to_string()).increment(1);
+}
+
+pub fn understanding_error() {
+    metrics::counter!(UNDERSTANDING_ERRORS).increment(1);
+}
+
+/// Seconds from a response's arrival to its routing decision.
+pub fn routing_latency(seconds: f64) {
+    metrics::histogram!(ROUTING_SECONDS).record(seconds);
+}
+
+pub fn imap_reconnect() {
+    metrics::counter!(IMAP_RECONNECTS).increment(1);
+}
+
+pub fn smtp_failure() {
+    metrics::counter!(SMTP_FAILURES).increment(1);
+}
+
+/// Outbox depth and oldest age, measured from the store (called at scrape time).
+pub fn observe_outbox(store: &crate::store::Store) {
+    if let Ok(age) = outbox_state(store) {
+        metrics::gauge!(OUTBOX_DEPTH).set(age.0 as f64);
+        metrics::gauge!(OUTBOX_OLDEST_SECONDS).set(age.1.unwrap_or(0.0));
+    }
+}
+
+/// (emails waiting, age in seconds of the oldest) — queued, sending or retrying.
+pub fn outbox_state(
+    store: &crate::store::Store,
+) -> Result<(usize, Option<f64>), crate::store::StoreError> {
+    use crate::outbox::Delivery;
+    let now = jiff::Timestamp::now();
+    let mut depth = 0;
+    let mut oldest: Option<f64> = None;
+    for record in crate::outbox::records(store)? {
+        if matches!(
+            record.delivery,
+            Delivery::Queued { .. } | Delivery::Sending { .. } | Delivery::Retrying { .. }
+        ) {
+            depth += 1;
+            if let Ok(t) = record.enqueued_at.parse::<jiff::Timestamp>() {
+                let age = (now - t).total(jiff::Unit::Second).unwrap_or(0.0).max(0.0);
+                oldest = Some(oldest.map_or(age, |o: f64| o.max(age)));
+            }
+        }
+    }
+    Ok((depth, oldest))
+}
+
+/// A source's connection state, for readiness.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct SourceStatus {
+    pub connected: bool,
+    pub since: String,
+    pub detail: Option<String>,
+}
+
+static SOURCES: Mutex<BTreeMap<String, SourceStatus>> = Mutex::new(BTreeMap::new());
+
+/// Sources report here when they connect or lose their connection.
+pub fn set_source(name: &str, connected: bool, detail: Option<&str>) {
+    if let Ok(mut map) = SOURCES.lock() {
+        let changed = map.get(name).is_none_or(|s| s.connected != connected);
+        if changed || detail.is_some() {
+            map.insert(
+                name.to_string(),
+                SourceStatus {
+                    connected,
+                    since: crate::store::now_rfc3339(),
+                    detail: detail.map(str::to_string),
+                },
+            );
+        }
+    }
+}
+
+/// Every source's last reported status.
+pub fn sources() -> BTreeMap<String, SourceStatus> {
+    SOURCES.lock().map(|m| m.clone()).unwrap_or_default()
+}

@@ -1,0 +1,543 @@
+//! The act stage end to end: hot leads reach the right rep (through real
+//! Postfix → Dovecot, read back over IMAP), low-urgency leads are nurtured,
+//! partner leads forwarded; pull claims, SLA escalation, round robin with a
+//! rep on leave, capacity, and a crash in the middle of routing.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use carousel::act::leads::{self, Action, LeadRecord};
+use carousel::outbox::{OutboundRecord, Purpose};
+use common::*;
+
+const IMAP: u16 = 11243;
+const SMTP: u16 = 11225;
+const DOMAIN: &str = "carousel.acme.example";
+
+/// A web-form lead; `timeline` decides the rank ("immediately" → hot,
+/// "next year" → need_nurturing).
+fn form_lead(n: usize, from: &str, to: &str, prospect: &str, timeline: &str) -> Vec<u8> {
+    format!(
+        "From: Web form <{from}>\r\nTo: {to}\r\nReply-To: {prospect}\r\n\
+Subject: New submission from Contact form\r\nMessage-ID: <form-{n}-{prospect}>\r\n\
+Date: Wed, 25 Nov 2026 10:00:00 +0000\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n\
+Name: Prospect Number{n}\r\nEmail: {prospect}\r\nPhone: +1 555 010 {n:04}\r\nCompany: Buyer {n} Ltd\r\n\
+Interest: Rooftop solar installation\r\nTimeline: {timeline}\r\nMessage: Please send a quote for our office roof.\r\n"
+    )
+    .into_bytes()
+}
+
+/// A rep's reply to a notification.
+fn rep_reply(n: usize, rep: &str, notification: &str) -> Vec<u8> {
+    format!(
+        "From: Rep <{rep}>\r\nTo: claims@example.test\r\nSubject: Re: Hot lead\r\n\
+Message-ID: <claim-{n}-{rep}>\r\nIn-Reply-To: <{notification}>\r\nReferences: <{notification}>\r\n\
+Date: Wed, 25 Nov 2026 10:01:00 +0000\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n\
+Mine, calling them now.\r\n"
+    )
+    .into_bytes()
+}
+
+/// A rep who works around the clock, optionally on leave or with a limit.
+fn rep(name: &str, email: &str, on_leave: bool, max_open: Option<u32>) -> String {
+    let mut s = format!(
+        "[[rep]]\nname = \"{name}\"\nemail = \"{email}\"\nworking_hours = \"00:00-24:00\"\nworking_days = [\"mon-sun\"]\n"
+    );
+    if on_leave {
+        s.push_str("days_off = [\"2000-01-01..2099-12-31\"]\n");
+    }
+    if let Some(max) = max_open {
+        s.push_str(&format!("max_open_leads = {max}\n"));
+    }
+    s.push('\n');
+    s
+}
+
+/// A Maildir-fed config; `extra` adds reps, [team], [act] ...
+fn maildir_config(dir: &Path, extra: &str) -> PathBuf {
+    for sub in ["new", "cur", "tmp"] {
+        std::fs::create_dir_all(dir.join("inbox").join(sub)).unwrap();
+    }
+    let text = format!(
+        "[store]\npath = \"store\"\n\n[[mailbox]]\nname = \"leads\"\nmaildir = \"inbox\"\n\n\
+[outbox]\ndir = \"outbox\"\nfrom = \"Acme <hello@acme.example>\"\nmessage_id_domain = \"{DOMAIN}\"\n\n{extra}"
+    );
+    let path = dir.join("carousel.toml");
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+fn drop_in(dir: &Path, name: &str, raw: &[u8]) {
+    let tmp = dir.join("inbox/tmp").join(name);
+    std::fs::write(&tmp, raw).unwrap();
+    std::fs::rename(&tmp, dir.join("inbox/new").join(name)).unwrap();
+}
+
+fn run_once(config: &Path, fault: Option<&str>) -> bool {
+    let mut cmd = carousel();
+    cmd.arg("--config").arg(config).args(["run", "--once"]);
+    if let Some(f) = fault {
+        cmd.env("CAROUSEL_FAULT", f);
+    }
+    let out = cmd.output().unwrap();
+    if fault.is_none() {
+        assert!(
+            out.status.success(),
+            "run --once failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    out.status.success()
+}
+
+/// What the store holds once no process runs on it.
+struct Snapshot {
+    leads: Vec<LeadRecord>,
+    outbox: Vec<OutboundRecord>,
+    responses: u64,
+    enrollments: Vec<carousel::nurture::Enrollment>,
+}
+
+fn snapshot(dir: &Path, enrolled: &[&str]) -> Snapshot {
+    let store = carousel::store::Store::open(&dir.join("store"), 16).unwrap();
+    Snapshot {
+        leads: leads::all(&store).unwrap(),
+        outbox: carousel::outbox::records(&store).unwrap(),
+        responses: store.counter("responses").unwrap(),
+        enrollments: enrolled
+            .iter()
+            .flat_map(|c| carousel::nurture::enrollments_of(&store, c).unwrap())
+            .collect(),
+    }
+}
+
+fn sales_notifications(s: &Snapshot) -> Vec<&OutboundRecord> {
+    s.outbox
+        .iter()
+        .filter(|r| matches!(r.email.purpose, Purpose::SalesNotification { .. }))
+        .collect()
+}
+
+fn assigned_counts(s: &Snapshot) -> BTreeMap<String, usize> {
+    let mut counts = BTreeMap::new();
+    for lead in &s.leads {
+        *counts
+            .entry(lead.assigned.clone().unwrap_or_default())
+            .or_insert(0) += 1;
+    }
+    counts
+}
+
+/// Headers of every message in a user's INBOX, over IMAP.
+fn inbox_headers(user: &str) -> Vec<String> {
+    let mut imap = Imap::login(IMAP, user);
+    let count = imap.select("INBOX");
+    let headers = if count == 0 {
+        Vec::new()
+    } else {
+        imap.command("FETCH 1:* (BODY.PEEK[HEADER])")
+    };
+    imap.logout();
+    headers
+}
+
+#[test]
+fn hot_lead_reaches_the_right_rep_partner_lead_is_forwarded_and_slow_lead_is_nurtured() {
+    servers();
+    let dir = tempfile::tempdir().unwrap();
+    let leads_box = "leads-act@example.test";
+    let dana = "dana-act@example.test";
+    let partner = "partner-act@example.test";
+    let config = imap_config(dir.path(), IMAP, &[("leads", leads_box)]);
+    let mut text = std::fs::read_to_string(&config).unwrap();
+    text = text.replace(
+        "[outbox]\ndir = \"outbox\"\n",
+        &format!("[outbox]\nsmtp = {{ host = \"127.0.0.1\", port = {SMTP}, tls = \"none\" }}\n"),
+    );
+    text.push_str(&rep("Dana", dana, false, None));
+    text.push_str(&rep("Lee", "lee-act@example.test", true, None));
+    text.push_str(&format!(
+        "[scoring]\npartner_providers = [\"roofpartner.example\"]\n\n\
+[act]\nclaim_address = \"claims-act@example.test\"\n\
+[act.partners]\n\"roofpartner.example\" = \"{partner}\"\n"
+    ));
+    std::fs::write(&config, text).unwrap();
+    let daemon = spawn_daemon(&config, &dir.path().join("daemon.log"), None);
+    smtp_send(
+        SMTP,
+        &[
+            (
+                "form@solar-site.example".into(),
+                leads_box.into(),
+                form_lead(
+                    1,
+                    "form@solar-site.example",
+                    leads_box,
+                    "sam@buyer.example",
+                    "immediately",
+                ),
+            ),
+            (
+                "form@solar-site.example".into(),
+                leads_box.into(),
+                form_lead(
+                    2,
+                    "form@solar-site.example",
+                    leads_box,
+                    "slow@buyer.example",
+                    "next year",
+                ),
+            ),
+            (
+                "leads@roofpartner.example".into(),
+                leads_box.into(),
+                form_lead(
+                    3,
+                    "leads@roofpartner.example",
+                    leads_box,
+                    "pat@buyer.example",
+                    "immediately",
+                ),
+            ),
+        ],
+    );
+    wait_until(
+        Duration::from_secs(60),
+        "the notification in Dana's inbox",
+        || !inbox_headers(dana).is_empty(),
+    );
+    wait_until(
+        Duration::from_secs(60),
+        "the forward in the partner's inbox",
+        || !inbox_headers(partner).is_empty(),
+    );
+    let headers = inbox_headers(dana).join("\n");
+    assert!(
+        headers.contains("Reply-To: sam@buyer.example"),
+        "Reply-To is not the prospect:\n{headers}"
+    );
+    assert!(headers.contains("Hot lead"), "{headers}");
+    assert!(headers.contains(&format!("Message-ID: <n.r")), "{headers}");
+    assert!(terminate(daemon), "daemon did not exit 0 on SIGTERM");
+
+    let s = snapshot(dir.path(), &["slow@buyer.example"]);
+    assert_eq!(s.leads.len(), 3, "{:?}", s.leads);
+    let by_email = |e: &str| {
+        s.leads
+            .iter()
+            .find(|l| l.lead.contact.email.as_deref() == Some(e))
+            .unwrap_or_else(|| panic!("no lead for {e}"))
+    };
+    let hot = by_email("sam@buyer.example");
+    assert_eq!(hot.action, Action::SalesRep { rep: "Dana".into() });
+    assert!(hot.speed.received_by_server.is_some(), "{:?}", hot.speed);
+    assert!(hot.speed.notification_enqueued.is_some(), "{:?}", hot.speed);
+    let slow = by_email("slow@buyer.example");
+    assert_eq!(slow.action, Action::Nurture);
+    assert_eq!(s.enrollments.len(), 1, "{:?}", s.enrollments);
+    let forwarded = by_email("pat@buyer.example");
+    assert_eq!(forwarded.action, Action::Partner { to: partner.into() });
+    // Only the hot lead made sales mail; the slow lead made none at all.
+    let sales = sales_notifications(&s);
+    assert_eq!(sales.len(), 1, "{sales:?}");
+    assert_eq!(sales[0].email.to, vec![dana.to_string()]);
+    assert!(
+        !s.outbox
+            .iter()
+            .any(|r| r.email.to.iter().any(|t| t == "slow@buyer.example")
+                || r.email.text.contains("slow@buyer.example")),
+        "the nurtured lead produced mail from the act stage"
+    );
+}
+
+#[test]
+fn pull_claim_first_reply_wins_and_the_second_rep_is_told_who_owns_the_lead() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut extra = rep("Dana", "dana@example.test", false, None);
+    extra.push_str(&rep("Lee", "lee@example.test", false, None));
+    extra.push_str(
+        "[team]\nmode = \"pull\"\nteam_inbox = \"team@example.test\"\nsla_seconds = 3600\n\n\
+[act]\nclaim_address = \"claims@example.test\"\n",
+    );
+    let config = maildir_config(dir.path(), &extra);
+    drop_in(
+        dir.path(),
+        "1.lead",
+        &form_lead(
+            1,
+            "form@site.example",
+            "leads@example.test",
+            "sam@buyer.example",
+            "immediately",
+        ),
+    );
+    run_once(&config, None);
+    let s = snapshot(dir.path(), &[]);
+    assert_eq!(s.leads.len(), 1);
+    let lead = &s.leads[0];
+    assert_eq!(
+        lead.action,
+        Action::TeamInbox {
+            inbox: "team@example.test".into()
+        }
+    );
+    assert_eq!(lead.lead.ownership.owner(), None);
+    let notification = lead.notices[0].message_id.clone();
+    let sales = sales_notifications(&s);
+    assert_eq!(sales.len(), 1);
+    assert_eq!(sales[0].email.to, vec!["team@example.test".to_string()]);
+    assert_eq!(
+        sales[0].email.reply_to.as_deref(),
+        Some("claims@example.test")
+    );
+    drop(s);
+
+    drop_in(
+        dir.path(),
+        "2.claim",
+        &rep_reply(1, "dana@example.test", &notification),
+    );
+    drop_in(
+        dir.path(),
+        "3.claim",
+        &rep_reply(2, "lee@example.test", &notification),
+    );
+    run_once(&config, None);
+    let s = snapshot(dir.path(), &[]);
+    let lead = &s.leads[0];
+    assert_eq!(lead.lead.ownership.owner(), Some("Dana"));
+    assert!(lead.speed.first_rep_action.is_some());
+    let notes: Vec<_> = s
+        .outbox
+        .iter()
+        .filter(|r| matches!(r.email.purpose, Purpose::TeamNote { .. }))
+        .collect();
+    assert_eq!(notes.len(), 1, "{notes:?}");
+    assert_eq!(notes[0].email.to, vec!["lee@example.test".to_string()]);
+    assert!(
+        notes[0].email.text.contains("already claimed by Dana"),
+        "{}",
+        notes[0].email.text
+    );
+    assert_eq!(
+        notes[0].email.in_reply_to.as_deref(),
+        Some(notification.as_str())
+    );
+    // The reps' replies are internal: only the lead counts as a response.
+    assert_eq!(s.responses, 1);
+    let (ok, out, err) = carousel_run(&["responses", "list", "--json"], &config);
+    assert!(ok, "{err}");
+    assert_eq!(out.lines().count(), 1, "{out}");
+}
+
+#[test]
+fn unclaimed_lead_is_escalated_to_the_next_rep_after_the_sla() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut extra = rep("Dana", "dana@example.test", false, None);
+    extra.push_str(&rep("Lee", "lee@example.test", false, None));
+    extra.push_str("[team]\nsla_seconds = 1\n");
+    let config = maildir_config(dir.path(), &extra);
+    drop_in(
+        dir.path(),
+        "1.lead",
+        &form_lead(
+            1,
+            "form@site.example",
+            "leads@example.test",
+            "sam@buyer.example",
+            "immediately",
+        ),
+    );
+    run_once(&config, None);
+    let first = snapshot(dir.path(), &[]);
+    assert_eq!(first.leads[0].assigned.as_deref(), Some("Dana"));
+    assert_eq!(sales_notifications(&first).len(), 1);
+    drop(first);
+    // Let the one-second SLA run out; nobody touches the lead.
+    std::thread::sleep(Duration::from_millis(1500));
+    run_once(&config, None);
+    let s = snapshot(dir.path(), &[]);
+    let lead = &s.leads[0];
+    assert_eq!(lead.notices.len(), 2, "{:?}", lead.notices);
+    assert_eq!(lead.assigned.as_deref(), Some("Lee"));
+    assert_eq!(lead.notices[1].why, "escalation 1");
+    let escalation = s
+        .outbox
+        .iter()
+        .find(|r| r.email.message_id == lead.notices[1].message_id)
+        .expect("escalation in the outbox");
+    assert_eq!(escalation.email.to, vec!["lee@example.test".to_string()]);
+    assert!(escalation.email.subject.starts_with("[escalation 1]"));
+    // The history stays: the first notification is still on the lead.
+    assert_eq!(lead.notices[0].rep.as_deref(), Some("Dana"));
+}
+
+fn thirty_leads(dir: &Path) {
+    for n in 0..30 {
+        drop_in(
+            dir,
+            &format!("{n:02}.lead"),
+            &form_lead(
+                n,
+                "form@site.example",
+                "leads@example.test",
+                &format!("p{n}@buyer.example"),
+                "immediately",
+            ),
+        );
+    }
+}
+
+#[test]
+fn round_robin_over_three_reps_with_one_on_leave_gives_15_15_0() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut extra = rep("Ann", "ann@example.test", false, None);
+    extra.push_str(&rep("Bob", "bob@example.test", true, None));
+    extra.push_str(&rep("Cat", "cat@example.test", false, None));
+    let config = maildir_config(dir.path(), &extra);
+    thirty_leads(dir.path());
+    run_once(&config, None);
+    let s = snapshot(dir.path(), &[]);
+    assert_eq!(s.leads.len(), 30);
+    let counts = assigned_counts(&s);
+    assert_eq!(counts.get("Ann"), Some(&15), "{counts:?}");
+    assert_eq!(counts.get("Cat"), Some(&15), "{counts:?}");
+    assert_eq!(counts.get("Bob"), None, "{counts:?}");
+    assert_eq!(sales_notifications(&s).len(), 30);
+}
+
+#[test]
+fn capacity_limit_is_respected_through_the_act_stage() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut extra = rep("Ann", "ann@example.test", false, Some(5));
+    extra.push_str(&rep("Cat", "cat@example.test", false, None));
+    let config = maildir_config(dir.path(), &extra);
+    thirty_leads(dir.path());
+    run_once(&config, None);
+    let s = snapshot(dir.path(), &[]);
+    let counts = assigned_counts(&s);
+    assert_eq!(counts.get("Ann"), Some(&5), "{counts:?}");
+    assert_eq!(counts.get("Cat"), Some(&25), "{counts:?}");
+}
+
+#[test]
+fn restart_in_the_middle_of_routing_notifies_no_lead_twice_and_loses_none() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut extra = rep("Ann", "ann@example.test", false, None);
+    extra.push_str(&rep("Cat", "cat@example.test", false, None));
+    let config = maildir_config(dir.path(), &extra);
+    for n in 0..6 {
+        drop_in(
+            dir.path(),
+            &format!("{n}.lead"),
+            &form_lead(
+                n,
+                "form@site.example",
+                "leads@example.test",
+                &format!("p{n}@buyer.example"),
+                "immediately",
+            ),
+        );
+    }
+    // Dies after the first lead's notification is queued and flushed, before
+    // the response is marked done.
+    assert!(!run_once(&config, Some("act-after-enqueue")));
+    let crashed = snapshot(dir.path(), &[]);
+    assert_eq!(crashed.leads.len(), 1, "one lead routed before the crash");
+    assert_eq!(sales_notifications(&crashed).len(), 1);
+    drop(crashed);
+    run_once(&config, None);
+    let s = snapshot(dir.path(), &[]);
+    assert_eq!(s.leads.len(), 6);
+    let sales = sales_notifications(&s);
+    assert_eq!(sales.len(), 6, "one notification per lead");
+    for lead in &s.leads {
+        assert_eq!(lead.notices.len(), 1, "{:?}", lead.notices);
+        let mine = sales
+            .iter()
+            .filter(|r| matches!(&r.email.purpose, Purpose::SalesNotification { lead: l, .. } if *l == lead.id))
+            .count();
+        assert_eq!(mine, 1, "lead {} notified {mine} times", lead.id);
+    }
+    // The replayed lead was not picked again: the rotation stays 3/3.
+    let counts = assigned_counts(&s);
+    assert_eq!(counts.get("Ann"), Some(&3), "{counts:?}");
+    assert_eq!(counts.get("Cat"), Some(&3), "{counts:?}");
+}
+
+#[test]
+fn lead_verbs_convert_reassign_and_close() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut extra = rep("Ann", "ann@example.test", false, None);
+    extra.push_str(&rep("Cat", "cat@example.test", false, None));
+    let config = maildir_config(dir.path(), &extra);
+    for n in 0..2 {
+        drop_in(
+            dir.path(),
+            &format!("{n}.lead"),
+            &form_lead(
+                n,
+                "form@site.example",
+                "leads@example.test",
+                &format!("v{n}@buyer.example"),
+                "immediately",
+            ),
+        );
+    }
+    run_once(&config, None);
+    let (ok, out, err) = carousel_run(&["leads", "list", "--json"], &config);
+    assert!(ok, "{err}");
+    let ids: Vec<String> = out
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["id"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(ids.len(), 2);
+    let (ok, out, err) = carousel_run(&["lead", "reassign", &ids[0], "--rep", "Cat"], &config);
+    assert!(ok, "{err}");
+    assert!(out.contains("\"owner\":\"Cat\""), "{out}");
+    let (ok, _, err) = carousel_run(
+        &[
+            "lead",
+            "convert",
+            &ids[0],
+            "--revenue",
+            "12500",
+            "--stage",
+            "proposal",
+            "--close",
+            "2027-03-31",
+        ],
+        &config,
+    );
+    assert!(ok, "{err}");
+    let (ok, out, err) = carousel_run(&["opportunities", "list", "--json"], &config);
+    assert!(ok, "{err}");
+    let opp: serde_json::Value = serde_json::from_str(out.lines().next().unwrap()).unwrap();
+    assert_eq!(opp["owner"], "Cat");
+    assert_eq!(opp["win_probability"], 50);
+    assert_eq!(opp["revenue"]["minor_units"], 1_250_000);
+    let (ok, _, err) = carousel_run(&["lead", "close", &ids[1], "--lost"], &config);
+    assert!(ok, "{err}");
+    let (ok, out, err) = carousel_run(&["lead", "show", &ids[1]], &config);
+    assert!(ok, "{err}");
+    assert!(out.contains("\"lost\""), "{out}");
+    // A converted lead cannot be closed again.
+    let (ok, _, _) = carousel_run(&["lead", "close", &ids[0], "--won"], &config);
+    assert!(!ok);
+    let s = snapshot(dir.path(), &[]);
+    let reassigned = s.leads.iter().find(|l| l.id == ids[0]).unwrap();
+    assert_eq!(reassigned.notices.last().unwrap().to, "cat@example.test");
+    assert!(reassigned.speed.first_rep_action.is_some());
+}
+
+fn servers() -> &'static MailServers {
+    mail_servers(IMAP, SMTP)
+}
