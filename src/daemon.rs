@@ -103,6 +103,9 @@ pub async fn run(config: Config, once: bool) -> anyhow::Result<()> {
         let _ = &stage;
         let acted = crate::act::once(&stage).await?;
         tracing::info!(responses = acted.responses, escalations = acted.escalations, "act pass done");
+        let nurtured = crate::nurture::scheduler::once(&stage).await?;
+        let sent = crate::outbox::sender::once(&stage).await?;
+        tracing::info!(queued = nurtured.queued, sent = sent.sent, failed = sent.failed, "nurture + outbox pass done");
         intake.store.flush().await?;
         tracing::info!(
             stored,
@@ -119,6 +122,8 @@ pub async fn run(config: Config, once: bool) -> anyhow::Result<()> {
     // Stages after ingest, each a task until shutdown (add yours here).
     let _ = &stage;
     tasks.spawn(crate::act::run(stage.clone(), shutdown.clone()));
+    tasks.spawn(crate::nurture::scheduler::task(stage.clone(), shutdown.clone()));
+    tasks.spawn(crate::outbox::sender::task(stage.clone(), shutdown.clone()));
     tracing::info!(mailboxes = config.mailbox.len(), store = %config.store_path().display(), "carousel running");
     if let Some(signals) = signals {
         signals.wait().await;

@@ -72,6 +72,24 @@ enum Command {
         #[command(subcommand)]
         command: ListCommand,
     },
+    /// Renders a nurture template for one contact: subject, HTML and text.
+    Preview {
+        /// Template name (`solar-1-welcome` for templates/solar-1-welcome.html).
+        template: String,
+        #[arg(long)]
+        contact: String,
+    },
+    /// Nurture sequences: `sequences status` shows enrollments per step.
+    Sequences {
+        #[command(subcommand)]
+        command: SequencesCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum SequencesCommand {
+    /// Enrollments per sequence, step and state.
+    Status,
 }
 
 #[derive(Subcommand)]
@@ -145,6 +163,17 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Check => Ok(check(&cli.config)),
+        Command::Preview { template, contact } => {
+            let config = load_config(&cli.config)?;
+            print!("{}", carousel::nurture::preview(&config, &template, &contact)?);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Sequences {
+            command: SequencesCommand::Status,
+        } => {
+            print!("{}", carousel::nurture::status_text(&load_config(&cli.config)?)?);
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Inspect { files } => inspect(&cli.config, &files),
         Command::Responses {
             command: ListCommand::List { json: _ },
@@ -226,6 +255,13 @@ fn load_config(path: &Path) -> anyhow::Result<Config> {
 fn check(path: &Path) -> ExitCode {
     match Config::load(path) {
         Ok(config) => {
+            let template_problems = carousel::nurture::check_templates(&config);
+            for p in &template_problems {
+                println!("{p}");
+            }
+            if !template_problems.is_empty() {
+                return ExitCode::FAILURE;
+            }
             println!(
                 "{}: ok ({} mailbox(es))",
                 path.display(),

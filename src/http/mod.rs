@@ -93,7 +93,7 @@ pub fn router(stage: StageContext) -> anyhow::Result<Router> {
         .merge(api)
         .with_state(state);
     // ── MERGE POINT: one-click unsubscribe (RFC 8058, nurture) ──
-    // let app = app.merge(crate::nurture::unsubscribe_router(stage.clone()));
+    let app = app.merge(crate::nurture::unsubscribe_router(stage.clone()));
     // ── end merge point ──
     Ok(app)
 }

@@ -195,3 +195,71 @@ pub fn check_templates(config: &crate::config::Config) -> Vec<templates::Templat
     let (t, _) = templates::Templates::load(&dir, config.nurture.template_fuel);
     t.check()
 }
+
+/// The one-click unsubscribe routes (`GET`/`POST /u/{token}`) for the
+/// daemon's HTTP listener. Without a usable secret (e.g. `secret_env`
+/// names an unset variable) the error is logged and no route is added.
+pub fn unsubscribe_router(stage: crate::daemon::StageContext) -> axum::Router {
+    let store = stage.intake.store.clone();
+    match unsubscribe::secret(&stage.config.nurture, &store) {
+        Ok(secret) => unsubscribe::unsubscribe_router(store, secret),
+        Err(e) => {
+            tracing::error!("unsubscribe links disabled: {e:#}");
+            axum::Router::new()
+        }
+    }
+}
+
+/// `carousel preview TEMPLATE --contact EMAIL`: subject, preheader, HTML and
+/// text as the contact would receive them (from the store's contact record).
+pub fn preview(
+    config: &crate::config::Config,
+    template: &str,
+    contact: &str,
+) -> anyhow::Result<String> {
+    let store = crate::store::open_for(config)?;
+    let scheduler = scheduler::Scheduler::new(std::sync::Arc::new(config.clone()), store)?;
+    let email = crate::understand::normalize_email(contact);
+    let sequence = config
+        .sequence
+        .iter()
+        .map(|s| s.get_ref())
+        .find(|s| s.step.iter().any(|st| st.template == template));
+    let step = sequence
+        .and_then(|s| s.step.iter().position(|st| st.template == template))
+        .unwrap_or(0) as u32;
+    let name = sequence.map_or("preview", |s| s.name.as_str());
+    let ctx = scheduler.context(&email, name, step, None);
+    let r = scheduler
+        .templates()
+        .render(template, &ctx)
+        .map_err(anyhow::Error::msg)?;
+    let headers = unsubscribe::headers(&config.nurture, scheduler.secret(), &email);
+    let mut out = format!("To: {email}\nSubject: {}\n", r.subject);
+    if let Some(p) = &r.preheader {
+        out.push_str(&format!("Preheader: {p}\n"));
+    }
+    for (k, v) in headers {
+        out.push_str(&format!("{k}: {v}\n"));
+    }
+    out.push_str(&format!(
+        "\n--- text ---\n{}\n--- html ---\n{}\n",
+        r.text.trim_end(),
+        r.html.trim_end()
+    ));
+    Ok(out)
+}
+
+/// `carousel sequences status`: enrollments per sequence, step and state.
+pub fn status_text(config: &crate::config::Config) -> anyhow::Result<String> {
+    let store = crate::store::open_for(config)?;
+    let rows = scheduler::status(&store)?;
+    let mut out = format!("{:<24} {:<32} {:>8}\n", "SEQUENCE", "STATE", "CONTACTS");
+    for (sequence, state, n) in &rows {
+        out.push_str(&format!("{sequence:<24} {state:<32} {n:>8}\n"));
+    }
+    if rows.is_empty() {
+        out.push_str("(no enrollments)\n");
+    }
+    Ok(out)
+}

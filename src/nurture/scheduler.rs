@@ -518,11 +518,8 @@ impl Scheduler {
         step: u32,
         template: &str,
     ) -> Result<OutboundEmail, String> {
-        let mut ctx = self.context(&e.contact, &e.sequence, step, e.lead.as_deref());
+        let ctx = self.context(&e.contact, &e.sequence, step, e.lead.as_deref());
         let rendered = self.templates.render(template, &ctx)?;
-        if let Some(obj) = ctx.as_object_mut() {
-            obj.insert("subject".into(), rendered.subject.clone().into());
-        }
         let domain = self
             .config
             .outbox
@@ -607,4 +604,21 @@ pub fn status(store: &Store) -> Result<Vec<(String, String, usize)>, StoreError>
         *counts.entry((e.sequence, state)).or_default() += 1;
     }
     Ok(counts.into_iter().map(|((s, st), n)| (s, st, n)).collect())
+}
+
+/// `run --once`: one scheduler pass over everything due now.
+pub async fn once(stage: &crate::daemon::StageContext) -> anyhow::Result<PassReport> {
+    let mut scheduler = Scheduler::new(stage.config.clone(), stage.intake.store.clone())?;
+    let report = tokio::task::spawn_blocking(move || scheduler.pass(Timestamp::now())).await??;
+    stage.intake.store.flush().await?;
+    Ok(report)
+}
+
+/// The daemon task: passes every `tick_ms` until shutdown.
+pub async fn task(
+    stage: crate::daemon::StageContext,
+    shutdown: crate::shutdown::Shutdown,
+) -> anyhow::Result<()> {
+    let scheduler = Scheduler::new(stage.config.clone(), stage.intake.store.clone())?;
+    scheduler.run(stage.intake.wake.clone(), shutdown).await
 }

@@ -159,20 +159,33 @@ impl Templates {
             return Err(format!("no email template {name:?}"));
         }
         let err = |what: &str, e: minijinja::Error| format!("{name} {what}: {e:#}");
-        let html = c
-            .env
-            .get_template(&format!("{name}.html"))
-            .and_then(|t| t.render(context))
-            .map_err(|e| err("html", e))?;
         let subject = c
             .env
             .get_template(&format!("{name}#subject"))
             .and_then(|t| t.render(context))
+            .map(|s| one_line(&s))
             .map_err(|e| err("subject", e))?;
         let preheader = match c.env.get_template(&format!("{name}#preheader")) {
-            Ok(t) => Some(t.render(context).map_err(|e| err("preheader", e))?),
+            Ok(t) => Some(one_line(
+                &t.render(context).map_err(|e| err("preheader", e))?,
+            )),
             Err(_) => None,
-        };
+        }
+        .filter(|p| !p.is_empty());
+        // The body sees its own subject and preheader (layouts use them).
+        let mut full = context.clone();
+        if let Some(obj) = full.as_object_mut() {
+            obj.insert("subject".into(), subject.clone().into());
+            obj.insert("preheader".into(), preheader.clone().into());
+        }
+        let context = &full;
+        let html = c
+            .env
+            .get_template(&format!("{name}.html"))
+            .and_then(|t| t.render(context))
+            .map_err(|e| err("html", e))?
+            .trim_start()
+            .to_string();
         let text = if c.texts.contains(name) {
             c.env
                 .get_template(&format!("{name}.txt"))
@@ -182,8 +195,8 @@ impl Templates {
             html_to_text(&html)
         };
         Ok(Rendered {
-            subject: one_line(&subject),
-            preheader: preheader.map(|p| one_line(&p)).filter(|p| !p.is_empty()),
+            subject,
+            preheader,
             html,
             text,
         })
@@ -453,9 +466,34 @@ pub fn one_line(text: &str) -> String {
     cleaned.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// A plain-text alternative from HTML.
+/// A plain-text alternative from HTML: layout tables flattened, hidden
+/// preheader dropped, trailing spaces and runs of blank lines removed.
 pub fn html_to_text(html: &str) -> String {
-    html2text::from_read(html.as_bytes(), 78).unwrap_or_else(|_| html.to_string())
+    static HIDDEN: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r#"(?is)<div[^>]*display:\s*none[^>]*>.*?</div>"#).expect("valid regex")
+    });
+    let visible = HIDDEN.replace_all(html, "");
+    let text = html2text::config::plain_no_decorate()
+        .raw_mode(true)
+        .no_table_borders()
+        .link_footnotes(true)
+        .string_from_read(visible.as_bytes(), 78)
+        .unwrap_or_else(|_| visible.to_string());
+    let mut out = String::with_capacity(text.len());
+    let mut blank = 0;
+    for line in text.lines().map(str::trim_end) {
+        if line.is_empty() {
+            blank += 1;
+            if blank > 1 || out.is_empty() {
+                continue;
+            }
+        } else {
+            blank = 0;
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
 }
 
 #[cfg(test)]
@@ -541,7 +579,7 @@ mod tests {
         let r = t.render("a", &serde_json::json!({})).unwrap();
         assert_eq!(
             (r.subject.as_str(), r.html.as_str()),
-            ("one", "\n\n\nfirst")
+            ("one", "first")
         );
         std::fs::write(d.path().join("a.html"), "---\nsubject: three\n---\nthird").unwrap();
         t.refresh();

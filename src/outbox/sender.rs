@@ -112,6 +112,8 @@ pub struct SendReport {
     pub suppressed: usize,
     pub recovered: usize,
     pub waiting: usize,
+    /// Crash-window records not yet decided (waiting for the archive grace period).
+    pub unresolved: usize,
 }
 
 /// The outbox sender. Build it inside the tokio runtime (lettre needs it).
@@ -330,7 +332,7 @@ impl Sender {
                         tracing::info!(id = %r.email.message_id, "not in the archive after the grace period: sending again");
                         resend.push(r);
                     } else {
-                        report.waiting += 1;
+                        report.unresolved += 1;
                     }
                 }
             }
@@ -737,4 +739,42 @@ mod tests {
         assert_eq!(envelope.to().len(), 2);
         assert!(!String::from_utf8(bytes).unwrap().contains("archive@"));
     }
+}
+
+/// `run --once`: sends everything due now. Crash-window records waiting for
+/// the archive grace period are waited for (bounded by the grace period).
+pub async fn once(stage: &crate::daemon::StageContext) -> anyhow::Result<SendReport> {
+    if stage.config.outbox.is_none() {
+        return Ok(SendReport::default());
+    }
+    let mut sender = Sender::new(&stage.config, stage.intake.store.clone())?;
+    let grace = sender.archive.as_ref().map_or(0, |a| a.grace_secs);
+    let deadline = std::time::Instant::now() + Duration::from_secs(grace + 5);
+    let mut total = SendReport::default();
+    loop {
+        let r = sender.pass().await?;
+        total.sent += r.sent;
+        total.failed += r.failed;
+        total.suppressed += r.suppressed;
+        total.recovered += r.recovered;
+        total.retrying += r.retrying;
+        total.waiting = r.waiting;
+        total.unresolved = r.unresolved;
+        if r.unresolved == 0 || std::time::Instant::now() > deadline {
+            return Ok(total);
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+}
+
+/// The daemon task: sends until shutdown.
+pub async fn task(
+    stage: crate::daemon::StageContext,
+    shutdown: crate::shutdown::Shutdown,
+) -> anyhow::Result<()> {
+    if stage.config.outbox.is_none() {
+        return Ok(());
+    }
+    let sender = Sender::new(&stage.config, stage.intake.store.clone())?;
+    sender.run(stage.intake.wake.clone(), shutdown).await
 }
