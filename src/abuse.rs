@@ -75,6 +75,23 @@ pub fn is_robot_address(email: &str) -> bool {
         || base.starts_with("no-reply")
 }
 
+/// Contact text made safe for any header (display name, subject): control
+/// characters (CR, LF, NUL, tabs, ...) become spaces, runs of spaces one, at
+/// most 200 characters. Use it on every contact field before it reaches a
+/// mail builder: lettre 0.11 panics when a display name holds CR/LF.
+pub fn single_line(text: &str) -> String {
+    let flat: String = text
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    flat.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .chars()
+        .take(200)
+        .collect()
+}
+
 /// The UTC day of a timestamp, `YYYY-MM-DD`.
 pub fn day_of(now: Timestamp) -> String {
     now.strftime("%Y-%m-%d").to_string()

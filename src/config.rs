@@ -419,6 +419,18 @@ impl Connection<'_> {
     }
 }
 
+/// Refuses plain text to a host that is not loopback unless `allow_insecure`
+/// is set: the check every IMAP/SMTP connection makes at runtime, so a config
+/// that skipped validation still never sends a password in clear.
+pub fn require_tls(host: &str, tls: TlsMode, allow_insecure: bool) -> anyhow::Result<()> {
+    if tls == TlsMode::None && !is_local(host) && !allow_insecure {
+        anyhow::bail!(
+            "refusing plain text to {host}: set tls = \"implicit\" or \"starttls\", or allow_insecure = true"
+        );
+    }
+    Ok(())
+}
+
 /// Loopback hosts may be reached without TLS.
 pub fn is_local(host: &str) -> bool {
     matches!(host, "localhost" | "127.0.0.1" | "::1") || host.starts_with("127.")

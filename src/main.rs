@@ -317,7 +317,11 @@ fn inspect(config_path: &Path, files: &[PathBuf]) -> anyhow::Result<ExitCode> {
 
 fn init_logging(json: bool) {
     let filter = tracing_subscriber::EnvFilter::try_from_env("CAROUSEL_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"))
+        // The IMAP and SMTP clients trace their wire traffic, LOGIN and AUTH
+        // lines included: never below info, whatever CAROUSEL_LOG asks.
+        .add_directive("async_imap=info".parse().expect("static directive"))
+        .add_directive("lettre=info".parse().expect("static directive"));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr);

@@ -157,6 +157,7 @@ impl ImapSource {
 
     async fn connect(&self) -> anyhow::Result<Session> {
         let c = &self.config;
+        crate::config::require_tls(&c.host, c.tls, c.allow_insecure)?;
         let port = u16::try_from(*c.port.get_ref()).context("port out of range")?;
         let addr = format!("{}:{}", c.host, port);
         let tcp = with_timeout(self.timeout(), "connect", async {
