@@ -153,7 +153,33 @@ fn any_sub(hay: &str, needles: &[&str]) -> bool {
 }
 
 /// What a label asks for; `None` for labels the dictionary does not know.
+///
+/// Memoised per thread: the same few dozen labels ("Name", "E-Mail", ...)
+/// recur in every form, and the dictionary walk is the hottest part of lead
+/// extraction. The cache is bounded (cleared when full), so hostile mail with
+/// endless distinct labels costs memory only up to the bound.
 pub fn classify(label: &str) -> Option<Field> {
+    use std::cell::RefCell;
+    use std::collections::HashMap;
+    const MAX_CACHED: usize = 4096;
+    thread_local! {
+        static CACHE: RefCell<HashMap<String, Option<Field>>> = RefCell::new(HashMap::new());
+    }
+    if let Some(hit) = CACHE.with(|c| c.borrow().get(label).copied()) {
+        return hit;
+    }
+    let field = classify_uncached(label);
+    CACHE.with(|c| {
+        let mut cache = c.borrow_mut();
+        if cache.len() >= MAX_CACHED {
+            cache.clear();
+        }
+        cache.insert(label.to_string(), field);
+    });
+    field
+}
+
+fn classify_uncached(label: &str) -> Option<Field> {
     let l = normalize(label);
     if l.is_empty() || l.chars().count() > 60 {
         return None;

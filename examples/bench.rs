@@ -1,0 +1,350 @@
+//! `scripts/bench.sh` runs this: carousel's figures against baselines
+//! measured in the same run on the same machine (issue 9). Starts a private
+//! Dovecot + Postfix (tests/mailtest.sh), prints a table and writes
+//! `bench/results.json`.
+//!
+//! Scenarios: ingest (bare FETCH floor, Python imaplib+email peer, carousel),
+//! understand (messages/s per kind), memory and growth (RSS at 100k stored
+//! responses; per-message ingest time with 1k vs 100k messages in the mailbox).
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+const IMAP: u16 = 13143;
+const SMTP: u16 = 13025;
+const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+
+fn main() -> anyhow::Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let quick = args.iter().any(|a| a == "--quick");
+    let ingest_n = if quick { 2_000 } else { 10_000 };
+    let growth_n = if quick { 10_000 } else { 100_000 };
+    let work = PathBuf::from(ROOT).join("target/bench");
+    let _ = std::fs::remove_dir_all(&work);
+    std::fs::create_dir_all(&work)?;
+    let base = work.join("mail");
+    start_servers(&base)?;
+    let mut results = serde_json::Map::new();
+    results.insert("machine".into(), machine());
+
+    let corpus = corpus(ingest_n);
+    println!("corpus: {} messages, {:.1} MiB", corpus.len(), total_mib(&corpus));
+    results.insert("understand".into(), understand_bench(&corpus));
+    results.insert("ingest".into(), ingest_bench(&base, &work, &corpus)?);
+    results.insert("growth".into(), growth_bench(&base, &work, growth_n)?);
+
+    let out = PathBuf::from(ROOT).join("bench/results.json");
+    std::fs::write(&out, serde_json::to_string_pretty(&Value::Object(results))?)?;
+    println!("\nwritten: {}", out.display());
+    let _ = Command::new(format!("{ROOT}/tests/mailtest.sh")).arg("stop").arg(&base).env("STOP_SIGNAL", "KILL").status();
+    Ok(())
+}
+
+fn machine() -> Value {
+    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0);
+    let dovecot = cmd_out("dovecot", &["--version"]);
+    let postfix = cmd_out("postconf", &["-d", "-h", "mail_version"]);
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|s| s.lines().find(|l| l.starts_with("model name")).map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string()));
+    println!("machine: {cores} cores ({}), Dovecot {dovecot}, Postfix {postfix}", cpu.clone().unwrap_or_default());
+    json!({"cores": cores, "cpu": cpu, "dovecot": dovecot, "postfix": postfix})
+}
+
+fn cmd_out(cmd: &str, args: &[&str]) -> String {
+    Command::new(cmd)
+        .args(args)
+        .env("PATH", format!("{}:/usr/sbin:/sbin", std::env::var("PATH").unwrap_or_default()))
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+        .unwrap_or_default()
+}
+
+fn start_servers(base: &Path) -> anyhow::Result<()> {
+    let status = Command::new(format!("{ROOT}/tests/mailtest.sh"))
+        .arg("start")
+        .arg(base)
+        .env("IMAP_PORT", IMAP.to_string())
+        .env("IMAPS_PORT", "0")
+        .env("SMTP_PORT", SMTP.to_string())
+        .env("WATCH_PID", std::process::id().to_string())
+        .stdout(std::fs::File::create(base.with_extension("log"))?)
+        .stderr(std::fs::File::create(base.with_extension("err"))?)
+        .status()?;
+    anyhow::ensure!(status.success(), "mailtest.sh start failed: see {}", base.with_extension("err").display());
+    Ok(())
+}
+
+/// Fixture messages cycled to `n`, each with a unique Message-ID, tagged by kind folder.
+fn corpus(n: usize) -> Vec<(String, Vec<u8>)> {
+    let mut files = Vec::new();
+    for folder in ["leads", "replies", "bounces", "autoreplies", "other"] {
+        let dir = PathBuf::from(ROOT).join("tests/fixtures").join(folder);
+        let mut names: Vec<_> = std::fs::read_dir(&dir).into_iter().flatten().flatten().map(|e| e.path()).collect();
+        names.sort();
+        for p in names.into_iter().filter(|p| p.extension().is_some_and(|e| e == "eml")) {
+            files.push((folder.to_string(), std::fs::read(p).unwrap()));
+        }
+    }
+    (0..n)
+        .map(|i| {
+            let (kind, raw) = &files[i % files.len()];
+            (kind.clone(), with_message_id(raw, &format!("<bench-{i}@bench.example>")))
+        })
+        .collect()
+}
+
+/// Replaces the Message-ID header (or adds one) so every copy is a distinct message.
+fn with_message_id(raw: &[u8], id: &str) -> Vec<u8> {
+    let crlf = raw.windows(4).position(|w| w == b"\r\n\r\n");
+    let lf = raw.windows(2).position(|w| w == b"\n\n");
+    let head_end = match (crlf, lf) {
+        (Some(a), Some(b)) => a.min(b),
+        (a, b) => a.or(b).unwrap_or(raw.len()),
+    };
+    let (head, body) = raw.split_at(head_end);
+    let mut out = format!("Message-ID: {id}\r\n").into_bytes();
+    let mut skip = false;
+    for line in head.split_inclusive(|&b| b == b'\n') {
+        let lower = line.to_ascii_lowercase();
+        if lower.starts_with(b"message-id:") {
+            skip = true;
+            continue;
+        }
+        if skip && (line.starts_with(b" ") || line.starts_with(b"\t")) {
+            continue;
+        }
+        skip = false;
+        out.extend_from_slice(line);
+    }
+    out.extend_from_slice(body);
+    out
+}
+
+fn total_mib(c: &[(String, Vec<u8>)]) -> f64 {
+    c.iter().map(|(_, r)| r.len()).sum::<usize>() as f64 / 1048576.0
+}
+
+fn understand_bench(corpus: &[(String, Vec<u8>)]) -> Value {
+    let ctx = carousel::understand::Context::default();
+    let mut per_kind: std::collections::BTreeMap<String, (usize, Duration)> = Default::default();
+    let start = Instant::now();
+    for (kind, raw) in corpus {
+        let t = Instant::now();
+        std::hint::black_box(carousel::understand::understand(raw, &ctx));
+        let e = per_kind.entry(kind.clone()).or_default();
+        e.0 += 1;
+        e.1 += t.elapsed();
+    }
+    let all = start.elapsed();
+    println!("\nunderstand (one thread)");
+    let mut kinds = serde_json::Map::new();
+    for (kind, (n, d)) in &per_kind {
+        let rate = *n as f64 / d.as_secs_f64();
+        println!("  {kind:<12} {n:>6} msgs  {rate:>10.0} msg/s");
+        kinds.insert(kind.clone(), json!({"messages": n, "per_second": rate.round()}));
+    }
+    let rate = corpus.len() as f64 / all.as_secs_f64();
+    println!("  {:<12} {:>6} msgs  {rate:>10.0} msg/s", "all", corpus.len());
+    json!({"messages": corpus.len(), "per_second": rate.round(), "by_kind": kinds})
+}
+
+/// Writes messages straight into a Dovecot user's Maildir (pre-delivery).
+fn predeliver(base: &Path, user: &str, msgs: impl Iterator<Item = Vec<u8>>, start: usize) -> anyhow::Result<usize> {
+    let dir = base.join("mail/example.test").join(user).join("Maildir");
+    for sub in ["new", "cur", "tmp"] {
+        std::fs::create_dir_all(dir.join(sub))?;
+    }
+    let mut n = 0;
+    for (i, raw) in msgs.enumerate() {
+        let path = dir.join("new").join(format!("{}.bench{}.host", 1_700_000_000 + start + i, start + i));
+        std::fs::write(&path, raw)?;
+        n += 1;
+    }
+    // Dovecot's mail processes run as nobody when we are root.
+    let _ = Command::new("chown").args(["-R", "65534:65534"]).arg(base.join("mail/example.test").join(user)).status();
+    Ok(n)
+}
+
+fn ingest_bench(base: &Path, work: &Path, corpus: &[(String, Vec<u8>)]) -> anyhow::Result<Value> {
+    let user = "bench-ingest";
+    predeliver(base, user, corpus.iter().map(|(_, r)| r.clone()), 0)?;
+    let login = format!("{user}@example.test");
+    // Warm-up: Dovecot indexes the new mail on first access.
+    bare_fetch(&login)?;
+    let floor = (0..3).map(|_| bare_fetch(&login).map(|(d, _)| d)).collect::<anyhow::Result<Vec<_>>>()?.into_iter().min().unwrap();
+    let (_, bytes) = bare_fetch(&login)?;
+    let peer = python_peer(&login);
+    let carousel_time = carousel_once(work, "ingest", &login)?;
+    let n = corpus.len() as f64;
+    println!("\ningest of {} messages ({:.1} MiB over IMAP)", corpus.len(), bytes as f64 / 1048576.0);
+    println!("  bare FETCH 1:* BODY.PEEK[] (floor)   {:>8.2} s  {:>8.0} msg/s", floor.as_secs_f64(), n / floor.as_secs_f64());
+    if let Some(p) = peer {
+        println!("  Python imaplib + email (peer)        {:>8.2} s  {:>8.0} msg/s", p, n / p);
+    } else {
+        println!("  Python imaplib + email (peer)        unavailable");
+    }
+    println!(
+        "  carousel run --once (fetch, understand, store, flush, \\Seen)  {:>8.2} s  {:>8.0} msg/s  = {:.2} × floor{}",
+        carousel_time.as_secs_f64(),
+        n / carousel_time.as_secs_f64(),
+        carousel_time.as_secs_f64() / floor.as_secs_f64(),
+        peer.map(|p| format!(", {:.1} × faster than the peer", p / carousel_time.as_secs_f64())).unwrap_or_default()
+    );
+    Ok(json!({
+        "messages": corpus.len(),
+        "imap_bytes": bytes,
+        "bare_fetch_seconds": floor.as_secs_f64(),
+        "python_peer_seconds": peer,
+        "carousel_seconds": carousel_time.as_secs_f64(),
+        "ratio_to_floor": carousel_time.as_secs_f64() / floor.as_secs_f64(),
+        "speedup_over_peer": peer.map(|p| p / carousel_time.as_secs_f64()),
+    }))
+}
+
+/// A bare IMAP client: LOGIN, SELECT, `FETCH 1:* BODY.PEEK[]`, literals read and dropped.
+fn bare_fetch(user: &str) -> anyhow::Result<(Duration, usize)> {
+    let start = Instant::now();
+    let stream = TcpStream::connect(("127.0.0.1", IMAP))?;
+    stream.set_nodelay(true)?;
+    let mut r = BufReader::with_capacity(1 << 16, stream.try_clone()?);
+    let mut w = stream;
+    let mut line = Vec::new();
+    r.read_until(b'\n', &mut line)?;
+    let mut bytes = 0usize;
+    for (tag, cmd) in [("a1", format!("LOGIN {user} secret")), ("a2", "SELECT INBOX".into()), ("a3", "FETCH 1:* BODY.PEEK[]".into())] {
+        write!(w, "{tag} {cmd}\r\n")?;
+        loop {
+            line.clear();
+            anyhow::ensure!(r.read_until(b'\n', &mut line)? > 0, "connection closed");
+            if let Some(n) = literal(&line) {
+                let mut buf = vec![0; n];
+                r.read_exact(&mut buf)?;
+                bytes += n;
+                continue;
+            }
+            if line.starts_with(tag.as_bytes()) {
+                anyhow::ensure!(line[tag.len()..].starts_with(b" OK"), "{}", String::from_utf8_lossy(&line));
+                break;
+            }
+        }
+    }
+    Ok((start.elapsed(), bytes))
+}
+
+fn literal(line: &[u8]) -> Option<usize> {
+    let t = line.strip_suffix(b"\r\n").unwrap_or(line);
+    let t = t.strip_suffix(b"}")?;
+    let open = t.iter().rposition(|&b| b == b'{')?;
+    std::str::from_utf8(&t[open + 1..]).ok()?.parse().ok()
+}
+
+fn python_peer(user: &str) -> Option<f64> {
+    let out = Command::new("python3")
+        .arg(format!("{ROOT}/bench/imap_peer.py"))
+        .args(["127.0.0.1", &IMAP.to_string(), user, "secret"])
+        .output()
+        .ok()?;
+    let v: Value = serde_json::from_slice(&out.stdout).ok()?;
+    v["seconds"].as_f64()
+}
+
+/// Runs the release binary's `run --once` on a fresh store against one IMAP user.
+fn carousel_once(work: &Path, name: &str, user: &str) -> anyhow::Result<Duration> {
+    let dir = work.join(name);
+    std::fs::create_dir_all(&dir)?;
+    let config = dir.join("carousel.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[store]\npath = \"store\"\n\n[[mailbox]]\nname = \"{name}\"\nimap = {{ host = \"127.0.0.1\", port = {IMAP}, tls = \"none\", user = \"{user}\", password_env = \"BENCH_PASSWORD\", batch = 500 }}\n"
+        ),
+    )?;
+    let start = Instant::now();
+    let status = Command::new(format!("{ROOT}/target/release/carousel"))
+        .arg("--config")
+        .arg(&config)
+        .args(["run", "--once"])
+        .env("BENCH_PASSWORD", "secret")
+        .env("CAROUSEL_LOG", "warn")
+        .status()?;
+    anyhow::ensure!(status.success(), "carousel run --once failed");
+    Ok(start.elapsed())
+}
+
+fn lead(i: usize) -> Vec<u8> {
+    format!(
+        "From: Forms <forms@leadsite.example>\r\nTo: leads@acme.example\r\nSubject: New lead #{i}\r\nMessage-ID: <growth-{i}@leadsite.example>\r\nDate: Wed, 25 Nov 2026 10:00:00 +0000\r\n\r\nName: Person {i}\r\nEmail: person{i}@buyer.example\r\nPhone: +1 555 {i:07}\r\nCompany: Company {i}\r\nInterest: Heat pump\r\nTimeline: within 3 months\r\n"
+    )
+    .into_bytes()
+}
+
+/// Per-message ingest time with 1k vs N messages already in the mailbox, and
+/// the daemon's RSS holding N stored responses.
+fn growth_bench(base: &Path, work: &Path, big: usize) -> anyhow::Result<Value> {
+    let user = "bench-growth";
+    let login = format!("{user}@example.test");
+    let batch = 500;
+    predeliver(base, user, (0..1000).map(lead), 0)?;
+    bare_fetch(&login)?;
+    carousel_once(work, "growth", &login)?;
+    predeliver(base, user, (1000..1000 + batch).map(lead), 1000)?;
+    bare_fetch(&login)?;
+    let small = carousel_once(work, "growth", &login)?;
+    let filled = 1000 + batch;
+    predeliver(base, user, (filled..big).map(lead), filled)?;
+    bare_fetch(&login)?;
+    let fill_time = carousel_once(work, "growth", &login)?;
+    predeliver(base, user, (big..big + batch).map(lead), big)?;
+    bare_fetch(&login)?;
+    let large = carousel_once(work, "growth", &login)?;
+    let per_small = small.as_secs_f64() / batch as f64 * 1e3;
+    let per_large = large.as_secs_f64() / batch as f64 * 1e3;
+    let rss = daemon_rss(work, "growth", &login)?;
+    println!("\ngrowth");
+    println!("  {batch} new messages with 1k in the mailbox:   {per_small:.3} ms/msg");
+    println!("  {batch} new messages with {}k in the mailbox: {per_large:.3} ms/msg  = {:.2} × ({} filled in {:.1} s)", big / 1000, per_large / per_small, big - filled, fill_time.as_secs_f64());
+    println!("  daemon RSS holding {} stored responses: {:.1} MiB", big + batch, rss as f64 / 1024.0);
+    Ok(json!({
+        "batch": batch,
+        "ms_per_message_at_1k": per_small,
+        "ms_per_message_at_large": per_large,
+        "large_mailbox": big,
+        "ratio": per_large / per_small,
+        "stored_responses": big + batch,
+        "daemon_rss_kib": rss,
+    }))
+}
+
+/// Starts the daemon on a store, lets it settle (sync + IDLE), lists the
+/// responses through it, and reads its peak RSS (VmHWM) from /proc.
+fn daemon_rss(work: &Path, name: &str, user: &str) -> anyhow::Result<u64> {
+    let config = work.join(name).join("carousel.toml");
+    let _ = user;
+    let mut child = Command::new(format!("{ROOT}/target/release/carousel"))
+        .arg("--config")
+        .arg(&config)
+        .arg("run")
+        .env("BENCH_PASSWORD", "secret")
+        .env("CAROUSEL_LOG", "warn")
+        .spawn()?;
+    std::thread::sleep(Duration::from_secs(3));
+    let status = std::fs::read_to_string(format!("/proc/{}/status", child.id()))?;
+    let kib = |key: &str| {
+        status
+            .lines()
+            .find(|l| l.starts_with(key))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|n| n.parse::<u64>().ok())
+            .unwrap_or(0)
+    };
+    let rss = kib("VmHWM:").max(kib("VmRSS:"));
+    let _ = Command::new("kill").arg("-TERM").arg(child.id().to_string()).status();
+    child.wait()?;
+    Ok(rss)
+}
