@@ -31,21 +31,29 @@ pub struct Config {
     /// Points and thresholds of the lead score.
     #[serde(default)]
     pub scoring: crate::qualify::ScoringConfig,
+    /// Whose `Authentication-Results` header to believe.
+    #[serde(default)]
+    pub auth: crate::understand::auth::AuthConfig,
     /// Nurture settings shared by every sequence (`[nurture]`).
     #[serde(default)]
     pub nurture: crate::nurture::sequence::NurtureConfig,
     /// Nurture sequences (`[[sequence]]` with `[[sequence.step]]`).
     #[serde(default)]
     pub sequence: Vec<Spanned<crate::nurture::sequence::SequenceConfig>>,
-    /// Whose `Authentication-Results` header to believe.
-    #[serde(default)]
-    pub auth: crate::understand::auth::AuthConfig,
     /// What the act stage does with each rank (call center, partners, self-service, claims).
     #[serde(default)]
     pub act: crate::act::ActConfig,
     /// Sales stages and their default win probabilities (`[[sales.stages]]`).
     #[serde(default)]
     pub sales: crate::qualify::conversion::SalesStages,
+    /// The HTTP listener (health, metrics, `POST /leads`, the CLI's read API).
+    pub http: Option<crate::http::HttpConfig>,
+    /// `[[intake_token]]`: per-provider bearer tokens for `POST /leads`.
+    #[serde(default)]
+    pub intake_token: Vec<crate::http::IntakeToken>,
+    /// `[costs]`: price paid per lead, by provider name (for ROI in reports).
+    #[serde(default)]
+    pub costs: std::collections::BTreeMap<String, f64>,
     /// Directory all relative paths are resolved against (not from TOML).
     #[serde(skip)]
     pub base_dir: PathBuf,

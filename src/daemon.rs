@@ -124,6 +124,10 @@ pub async fn run(config: Config, once: bool) -> anyhow::Result<()> {
     tasks.spawn(crate::act::run(stage.clone(), shutdown.clone()));
     tasks.spawn(crate::nurture::scheduler::task(stage.clone(), shutdown.clone()));
     tasks.spawn(crate::outbox::sender::task(stage.clone(), shutdown.clone()));
+    if stage.config.http.is_some() {
+        crate::metrics::install();
+        tasks.spawn(crate::http::serve(stage.clone(), shutdown.clone()));
+    }
     tracing::info!(mailboxes = config.mailbox.len(), store = %config.store_path().display(), "carousel running");
     if let Some(signals) = signals {
         signals.wait().await;

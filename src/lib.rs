@@ -4,14 +4,18 @@
 
 pub mod abuse;
 pub mod act;
+pub mod backup;
 pub mod config;
 pub mod daemon;
 pub mod fault;
+pub mod http;
 pub mod ingest;
 pub mod inspect;
+pub mod metrics;
 pub mod nurture;
 pub mod outbox;
 pub mod qualify;
+pub mod report;
 pub mod route;
 pub mod shutdown;
 pub mod store;

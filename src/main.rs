@@ -8,6 +8,7 @@ use anyhow::Context as _;
 use clap::{Parser, Subcommand};
 
 use carousel::config::Config;
+use carousel::http::read::ReadRequest;
 
 #[derive(Parser)]
 #[command(
@@ -71,6 +72,41 @@ enum Command {
     Messages {
         #[command(subcommand)]
         command: ListCommand,
+    },
+    /// Response rates, provider ROI, speed to lead, funnel, forecast, nurture steps.
+    Report {
+        /// One JSON object instead of tables.
+        #[arg(long)]
+        json: bool,
+        /// Only what arrived or was sent since this date (YYYY-MM-DD or RFC 3339).
+        #[arg(long)]
+        since: Option<String>,
+        /// Only this campaign's rows (campaign and nurture tables).
+        #[arg(long)]
+        campaign: Option<String>,
+        /// Also write a self-contained HTML page with charts to this file.
+        #[arg(long)]
+        html: Option<PathBuf>,
+    },
+    /// One contact's timeline: every inbound and outbound email and event, oldest first.
+    Interactions {
+        #[arg(long)]
+        contact: String,
+        /// JSON lines instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Imports leads from a CSV file (headers in EN/DE/FR/ES/JA are recognised).
+    Import {
+        file: PathBuf,
+    },
+    /// Writes a consistent snapshot of the store to FILE (asks the daemon when it runs).
+    Backup {
+        file: PathBuf,
+    },
+    /// Restores a backup into the configured store directory, which must be empty or absent.
+    Restore {
+        file: PathBuf,
     },
     /// Renders a nurture template for one contact: subject, HTML and text.
     Preview {
@@ -177,40 +213,68 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Inspect { files } => inspect(&cli.config, &files),
         Command::Responses {
             command: ListCommand::List { json: _ },
-        } => {
-            let store = carousel::store::open_for(&load_config(&cli.config)?)?;
-            print_json_lines(store.responses())
-        }
+        } => read(&cli.config, ReadRequest::new("responses")),
         Command::Messages {
             command: ListCommand::List { json: _ },
-        } => {
-            let store = carousel::store::open_for(&load_config(&cli.config)?)?;
-            print_json_lines(store.messages().map(|m| m.map(|m| m.summary())))
-        }
+        } => read(&cli.config, ReadRequest::new("messages")),
         Command::Leads {
             command: ListCommand::List { json: _ },
-        } => {
-            let store = carousel::store::open_for(&load_config(&cli.config)?)?;
-            carousel::act::list_leads(&store, &mut std::io::stdout().lock())?;
-            Ok(ExitCode::SUCCESS)
-        }
+        } => read(&cli.config, ReadRequest::new("leads")),
         Command::Opportunities {
             command: ListCommand::List { json: _ },
-        } => {
-            let store = carousel::store::open_for(&load_config(&cli.config)?)?;
-            print_json_lines(carousel::act::leads::opportunities(&store)?.into_iter().map(Ok))
-        }
+        } => read(&cli.config, ReadRequest::new("opportunities")),
         Command::Lead {
             command: LeadCommand::Show { id },
+        } => read(&cli.config, ReadRequest::new("lead").arg("id", Some(id))),
+        Command::Lead { command } => lead_change(&cli.config, command),
+        Command::Report {
+            json,
+            since,
+            campaign,
+            html,
         } => {
+            // The HTML file is written by whoever runs the report (CLI or
+            // daemon), so give it an absolute path.
+            let html = html
+                .map(|p| std::path::absolute(&p))
+                .transpose()?
+                .map(|p| p.display().to_string());
+            read(
+                &cli.config,
+                ReadRequest::new("report")
+                    .flag("json", json)
+                    .arg("since", since)
+                    .arg("campaign", campaign)
+                    .arg("html", html),
+            )
+        }
+        Command::Interactions { contact, json } => read(
+            &cli.config,
+            ReadRequest::new("interactions")
+                .arg("contact", Some(contact))
+                .flag("json", json),
+        ),
+        Command::Import { file } => {
             let store = carousel::store::open_for(&load_config(&cli.config)?)?;
-            carousel::act::show_lead(&store, &id, &mut std::io::stdout().lock())?;
+            let summary = carousel::ingest::import::import(&store, &file)?;
+            for bad in &summary.bad_rows {
+                eprintln!("{}: row {}: {}", file.display(), bad.row, bad.reason);
+            }
+            println!("{}", serde_json::to_string(&summary_line(&summary))?);
             Ok(ExitCode::SUCCESS)
         }
-        Command::Lead { command } => lead_change(&cli.config, command),
+        Command::Backup { file } => backup(&cli.config, &file),
+        Command::Restore { file } => {
+            let config = load_config(&cli.config)?;
+            let summary =
+                carousel::backup::restore(&file, &config.store_path(), config.store.cache_mb)?;
+            println!("restored {summary} into {}", config.store_path().display());
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
 
+/// Runs a read verb on the store, or through the daemon when it holds the store.
 /// `lead convert|reassign|close`: writes, so the store must not be held by a running daemon.
 fn lead_change(config: &Path, command: LeadCommand) -> anyhow::Result<ExitCode> {
     use carousel::act::manage::Change;
@@ -234,13 +298,50 @@ fn lead_change(config: &Path, command: LeadCommand) -> anyhow::Result<ExitCode> 
     Ok(ExitCode::SUCCESS)
 }
 
-fn print_json_lines<T: serde::Serialize>(
-    items: impl Iterator<Item = Result<T, carousel::store::StoreError>>,
-) -> anyhow::Result<ExitCode> {
+fn read(config: &Path, request: ReadRequest) -> anyhow::Result<ExitCode> {
+    let config = load_config(config)?;
     let mut out = std::io::stdout().lock();
-    for item in items {
-        serde_json::to_writer(&mut out, &item?)?;
-        writeln!(out)?;
+    carousel::http::read::run_or_ask(&config, &request, &mut out)?;
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The import summary without the per-row list (printed on stderr).
+fn summary_line(s: &carousel::ingest::import::ImportSummary) -> serde_json::Value {
+    serde_json::json!({
+        "file": s.file, "provider": s.provider, "rows": s.rows, "stored": s.stored,
+        "merged": s.merged, "already_stored": s.already_stored, "bad": s.bad,
+    })
+}
+
+/// `backup FILE`: directly, or by the daemon when it holds the store.
+fn backup(config: &Path, file: &Path) -> anyhow::Result<ExitCode> {
+    let config = load_config(config)?;
+    let path = config.store_path();
+    match carousel::store::Store::open(&path, config.store.cache_mb) {
+        Ok(store) => {
+            let summary = carousel::backup::backup(&store, file)?;
+            println!("backup of {} written to {}: {summary}", path.display(), file.display());
+        }
+        Err(carousel::store::StoreError::Locked(_)) => {
+            let target = std::path::absolute(file)?;
+            let listen = config.http.clone().unwrap_or_default().listen;
+            let mut answer = Vec::new();
+            carousel::http::client::post_json(
+                &listen,
+                "/api/backup",
+                &serde_json::json!({ "path": target }),
+                &mut answer,
+            )
+            .with_context(|| format!("the daemon holds {}; asking it at {listen}", path.display()))?;
+            println!(
+                "backup of {} written by the daemon to {}: {}",
+                path.display(),
+                target.display(),
+                String::from_utf8_lossy(&answer).trim()
+            );
+        }
+        Err(e) => return Err(e).with_context(|| format!("opening store {}", path.display())),
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -85,12 +85,17 @@ pub fn run(
             }
             Ok(())
         }
+        "leads" => crate::act::list_leads(store, out),
+        "lead" => crate::act::show_lead(
+            store,
+            request.str_arg("id").context("lead show needs ID")?,
+            out,
+        ),
         // Stage-owned trees: each record as stored (JSON), until the stage
         // that owns the tree registers a richer verb here.
-        "leads" | "opportunities" | "enrollments" => {
+        "opportunities" | "enrollments" => {
             let tree = store.tree(&request.verb)?;
             let name: &'static str = match request.verb.as_str() {
-                "leads" => "leads",
                 "opportunities" => "opportunities",
                 _ => "enrollments",
             };
