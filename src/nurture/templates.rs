@@ -315,7 +315,9 @@ fn compile(dir: &Path, fuel: u64, previous: Option<&Compiled>) -> (Compiled, Vec
                 problems.push(TemplateProblem {
                     file: dir.join(name),
                     line: e.line().unwrap_or(0),
-                    message: format!("{}", e.detail().unwrap_or(&e.kind().to_string())),
+                    message: e
+                        .detail()
+                        .map_or_else(|| e.kind().to_string(), str::to_string),
                 });
                 if let Some(old) = previous.and_then(|p| p.sources.get(name))
                     && try_add(&mut env, name, old).is_ok()
@@ -577,10 +579,7 @@ mod tests {
         assert_eq!(problems.len(), 1, "{problems:?}");
         assert_eq!(problems[0].line, 4);
         let r = t.render("a", &serde_json::json!({})).unwrap();
-        assert_eq!(
-            (r.subject.as_str(), r.html.as_str()),
-            ("one", "first")
-        );
+        assert_eq!((r.subject.as_str(), r.html.as_str()), ("one", "first"));
         std::fs::write(d.path().join("a.html"), "---\nsubject: three\n---\nthird").unwrap();
         t.refresh();
         assert_eq!(

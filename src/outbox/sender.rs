@@ -683,6 +683,44 @@ pub fn build(
     Ok((envelope, message.formatted()))
 }
 
+/// `run --once`: sends everything due now. Crash-window records waiting for
+/// the archive grace period are waited for (bounded by the grace period).
+pub async fn once(stage: &crate::daemon::StageContext) -> anyhow::Result<SendReport> {
+    if stage.config.outbox.is_none() {
+        return Ok(SendReport::default());
+    }
+    let mut sender = Sender::new(&stage.config, stage.intake.store.clone())?;
+    let grace = sender.archive.as_ref().map_or(0, |a| a.grace_secs);
+    let deadline = std::time::Instant::now() + Duration::from_secs(grace + 5);
+    let mut total = SendReport::default();
+    loop {
+        let r = sender.pass().await?;
+        total.sent += r.sent;
+        total.failed += r.failed;
+        total.suppressed += r.suppressed;
+        total.recovered += r.recovered;
+        total.retrying += r.retrying;
+        total.waiting = r.waiting;
+        total.unresolved = r.unresolved;
+        if r.unresolved == 0 || std::time::Instant::now() > deadline {
+            return Ok(total);
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+}
+
+/// The daemon task: sends until shutdown.
+pub async fn task(
+    stage: crate::daemon::StageContext,
+    shutdown: crate::shutdown::Shutdown,
+) -> anyhow::Result<()> {
+    if stage.config.outbox.is_none() {
+        return Ok(());
+    }
+    let sender = Sender::new(&stage.config, stage.intake.store.clone())?;
+    sender.run(stage.intake.wake.clone(), shutdown).await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -739,42 +777,4 @@ mod tests {
         assert_eq!(envelope.to().len(), 2);
         assert!(!String::from_utf8(bytes).unwrap().contains("archive@"));
     }
-}
-
-/// `run --once`: sends everything due now. Crash-window records waiting for
-/// the archive grace period are waited for (bounded by the grace period).
-pub async fn once(stage: &crate::daemon::StageContext) -> anyhow::Result<SendReport> {
-    if stage.config.outbox.is_none() {
-        return Ok(SendReport::default());
-    }
-    let mut sender = Sender::new(&stage.config, stage.intake.store.clone())?;
-    let grace = sender.archive.as_ref().map_or(0, |a| a.grace_secs);
-    let deadline = std::time::Instant::now() + Duration::from_secs(grace + 5);
-    let mut total = SendReport::default();
-    loop {
-        let r = sender.pass().await?;
-        total.sent += r.sent;
-        total.failed += r.failed;
-        total.suppressed += r.suppressed;
-        total.recovered += r.recovered;
-        total.retrying += r.retrying;
-        total.waiting = r.waiting;
-        total.unresolved = r.unresolved;
-        if r.unresolved == 0 || std::time::Instant::now() > deadline {
-            return Ok(total);
-        }
-        tokio::time::sleep(Duration::from_millis(500)).await;
-    }
-}
-
-/// The daemon task: sends until shutdown.
-pub async fn task(
-    stage: crate::daemon::StageContext,
-    shutdown: crate::shutdown::Shutdown,
-) -> anyhow::Result<()> {
-    if stage.config.outbox.is_none() {
-        return Ok(());
-    }
-    let sender = Sender::new(&stage.config, stage.intake.store.clone())?;
-    sender.run(stage.intake.wake.clone(), shutdown).await
 }
