@@ -442,12 +442,12 @@ fn restart_in_the_middle_of_routing_notifies_no_lead_twice_and_loses_none() {
             ),
         );
     }
-    // Dies after the first lead's notification is queued and flushed, before
-    // the response is marked done.
+    // Dies after the batch's notifications are queued and flushed, before any
+    // response is marked done: the rerun replays all six.
     assert!(!run_once(&config, Some("act-after-enqueue")));
     let crashed = snapshot(dir.path(), &[]);
-    assert_eq!(crashed.leads.len(), 1, "one lead routed before the crash");
-    assert_eq!(sales_notifications(&crashed).len(), 1);
+    assert_eq!(crashed.leads.len(), 6, "the batch was routed before the crash");
+    assert_eq!(sales_notifications(&crashed).len(), 6);
     drop(crashed);
     run_once(&config, None);
     let s = snapshot(dir.path(), &[]);
@@ -462,7 +462,7 @@ fn restart_in_the_middle_of_routing_notifies_no_lead_twice_and_loses_none() {
             .count();
         assert_eq!(mine, 1, "lead {} notified {mine} times", lead.id);
     }
-    // The replayed lead was not picked again: the rotation stays 3/3.
+    // The replayed leads were not picked again: the rotation stays 3/3.
     let counts = assigned_counts(&s);
     assert_eq!(counts.get("Ann"), Some(&3), "{counts:?}");
     assert_eq!(counts.get("Cat"), Some(&3), "{counts:?}");

@@ -165,21 +165,30 @@ impl Act {
         }
     }
 
-    /// Acts on every pending response (each flushed before it is cleared),
-    /// then escalates leads past their SLA.
+    /// Acts on every pending response, in batches: act on each (idempotent),
+    /// flush once, then clear the batch's pending marks. One flush per batch
+    /// keeps a burst of thousands of responses from costing thousands of
+    /// fsyncs, and a single hot lead still goes out after one flush.
+    /// Then escalates leads past their SLA.
     pub async fn pass(&self) -> anyhow::Result<PassReport> {
+        const BATCH: usize = 256;
         let mut report = PassReport::default();
-        for id in self.store.pending_responses()? {
-            if let Err(e) = self.act_on(id) {
-                // Left pending: the next pass retries it.
-                tracing::error!(response = id, "act: {e:#}");
-                continue;
+        for batch in self.store.pending_responses()?.chunks(BATCH) {
+            let mut done = Vec::with_capacity(batch.len());
+            for &id in batch {
+                match self.act_on(id) {
+                    Ok(()) => done.push(id),
+                    // Left pending: the next pass retries it.
+                    Err(e) => tracing::error!(response = id, "act: {e:#}"),
+                }
             }
             self.store.flush().await?;
             crate::fault::point("act-after-enqueue");
-            self.store.clear_pending(id)?;
+            for id in &done {
+                self.store.clear_pending(*id)?;
+            }
             self.wake.outbox.notify_one();
-            report.responses += 1;
+            report.responses += done.len();
         }
         report.escalations = claim::escalate_due(self, Timestamp::now())?;
         if report.escalations > 0 {
@@ -542,10 +551,14 @@ impl Act {
             append_csv(&self.config.resolve(path), lead_id, record, why)?;
         }
         if act.call_center.is_none() && act.call_center_csv.is_none() {
-            tracing::warn!(
-                lead = lead_id,
-                "call-center lead, but neither [act] call_center nor call_center_csv is set"
-            );
+            // Once per process: the setting is missing, not each lead.
+            static WARNED: std::sync::Once = std::sync::Once::new();
+            WARNED.call_once(|| {
+                tracing::warn!(
+                    lead = lead_id,
+                    "call-center leads are not queued: set [act] call_center or call_center_csv"
+                )
+            });
         }
         Ok(())
     }

@@ -263,12 +263,15 @@ impl ImapSource {
             if !small.is_empty() {
                 let set = uid_set(small.iter().map(|(u, _)| *u));
                 let bodies = self.fetch_bodies(session, &set, "BODY.PEEK[]").await?;
-                for (uid, body) in bodies {
+                let raws: Vec<&[u8]> = bodies.iter().map(|(_, b)| b.as_slice()).collect();
+                let understood = understand_off_reactor(intake, &raws);
+                for ((uid, body), understanding) in bodies.iter().zip(understood) {
+                    let uid = *uid;
                     let origin = Origin {
                         mailbox: self.name.clone(),
                         reference: format!("{validity}:{uid}"),
                     };
-                    match intake.accept(origin, &body)? {
+                    match intake.accept_understood(origin, body, understanding)? {
                         Ingested::New { .. } => report.stored += 1,
                         Ingested::Duplicate { .. } => report.duplicates += 1,
                     }
@@ -369,6 +372,16 @@ impl ImapSource {
             .await?;
         }
         Ok(())
+    }
+}
+
+/// Runs the CPU-bound batch understanding without stalling other tasks on a
+/// multi-threaded runtime (the daemon's); inline on a current-thread one.
+fn understand_off_reactor(intake: &Intake, raws: &[&[u8]]) -> Vec<crate::understand::Understanding> {
+    use tokio::runtime::{Handle, RuntimeFlavor};
+    match Handle::try_current().map(|h| h.runtime_flavor()) {
+        Ok(RuntimeFlavor::MultiThread) => tokio::task::block_in_place(|| intake.understand_all(raws)),
+        _ => intake.understand_all(raws),
     }
 }
 
