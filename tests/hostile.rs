@@ -413,3 +413,42 @@ fn secrets_never_reach_logs_or_json_output() {
         );
     }
 }
+
+#[test]
+fn attachment_and_csv_row_limits_bound_the_work_per_message() {
+    use carousel::understand::{Context, Limits, understand};
+    // 200 CSV attachments of 10 leads each.
+    let raw =
+        std::fs::read(root().join("tests/fixtures/regressions/many_csv_attachments.eml")).unwrap();
+    let ctx = |max_attachments, max_csv_rows| Context {
+        limits: Limits {
+            max_attachments,
+            max_csv_rows,
+        },
+        ..Context::default()
+    };
+    let u = understand(&raw, &ctx(5, 10_000));
+    assert_eq!(u.leads.len(), 50, "5 attachments read");
+    let u = understand(&raw, &ctx(500, 120));
+    assert_eq!(u.leads.len(), 120, "row cap");
+    assert!(
+        u.note
+            .as_deref()
+            .is_some_and(|n| n.contains("first 120 rows")),
+        "{:?}",
+        u.note
+    );
+    // The config keys reach understanding.
+    let cfg = Config::parse(
+        Path::new("c.toml"),
+        "[store]\npath = \"s\"\n[limits]\nmax_attachments = 7\nmax_csv_rows = 33\n[[mailbox]]\nname = \"m\"\nmaildir = \"m\"\n",
+    )
+    .unwrap();
+    assert_eq!(
+        cfg.understand_context().limits,
+        Limits {
+            max_attachments: 7,
+            max_csv_rows: 33
+        }
+    );
+}
