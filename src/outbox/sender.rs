@@ -7,11 +7,20 @@
 //! recording the reply); [`super::archive`] explains how it is resolved
 //! without sending twice.
 //!
-//! Transports: lettre's pooled async SMTP (STARTTLS, implicit TLS, or plain
-//! for localhost; AUTH from `password_env` / `password_file`), or, the
-//! embedded default, `.eml` files in `[outbox] dir` named by Message-ID
-//! (writing the same id twice replaces one file, so it is idempotent by
-//! construction).
+//! Transports: SMTP over a small pool of lettre connections that carousel
+//! opens itself (STARTTLS, implicit TLS, or plain for localhost; AUTH from
+//! `password_env` / `password_file`), or, the embedded default, `.eml` files
+//! in `[outbox] dir` named by Message-ID (writing the same id twice replaces
+//! one file, so it is idempotent by construction).
+//!
+//! Why not lettre's own pooled `AsyncSmtpTransport`: it opens sockets without
+//! `TCP_NODELAY`, and lettre writes a message and its final `\r\n.\r\n` as
+//! two writes, so Nagle's algorithm holds the dot until the server's delayed
+//! ACK (~40 ms) — a ceiling of ~20 messages/s per connection. [`SmtpPool`]
+//! connects with `TCP_NODELAY`, skips the per-send `NOOP` lettre's pool
+//! makes, puts a timeout on every SMTP step, and retries a send once on a
+//! fresh connection only when a reused one broke before any message content
+//! went out (so a retry can never deliver twice).
 //!
 //! At send time: suppressed addresses are skipped (`Suppressed`) for
 //! prospect mail (nurture, self-service); a nurture step to a contact whose
@@ -27,13 +36,18 @@ use std::time::{Duration, SystemTime};
 use anyhow::Context as _;
 use futures::StreamExt as _;
 use jiff::Timestamp;
+use lettre::Address;
 use lettre::message::header::{HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart, SinglePart};
-use lettre::transport::smtp::PoolConfig;
-use lettre::transport::smtp::authentication::Credentials;
-use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
-use lettre::{Address, AsyncSmtpTransport, AsyncTransport as _, Tokio1Executor};
+use lettre::transport::smtp::authentication::{Credentials, DEFAULT_MECHANISMS};
+use lettre::transport::smtp::client::{
+    AsyncSmtpConnection, AsyncTokioStream, Certificate, TlsParameters,
+};
+use lettre::transport::smtp::commands::{Data, Mail, Quit, Rcpt, Rset};
+use lettre::transport::smtp::extension::{ClientId, Extension, MailBodyParameter, MailParameter};
+use lettre::transport::smtp::response::Response;
 use serde::Deserialize;
+use tokio::io::{AsyncRead, AsyncWrite};
 
 use super::archive::ArchiveConfig;
 use super::limits::DomainLimits;
@@ -99,7 +113,7 @@ pub fn parse_mailbox(text: &str) -> Result<Mailbox, String> {
 }
 
 enum Transport {
-    Smtp(AsyncSmtpTransport<Tokio1Executor>),
+    Smtp(SmtpPool),
     Dir(PathBuf),
 }
 
@@ -141,37 +155,52 @@ impl Sender {
         let transport = match (&outbox.smtp, &outbox.dir) {
             (Some(smtp), _) => {
                 let port = u16::try_from(*smtp.port.get_ref()).context("smtp port")?;
-                let tls = || -> anyhow::Result<TlsParameters> {
-                    let mut b = TlsParameters::builder(smtp.host.clone());
-                    if let Some(ca) = &smtp.ca_file {
-                        let pem = std::fs::read(config.resolve(ca))
-                            .with_context(|| format!("reading {}", ca.display()))?;
-                        b = b.add_root_certificate(Certificate::from_pem(&pem)?);
+                crate::config::require_tls(&smtp.host, smtp.tls, smtp.allow_insecure)
+                    .context("[outbox] smtp")?;
+                let ca_file = smtp.ca_file.as_ref().map(|ca| config.resolve(ca));
+                let tls = match smtp.tls {
+                    TlsMode::None => ServerTls::None,
+                    TlsMode::Starttls => {
+                        let mut b = TlsParameters::builder(smtp.host.clone());
+                        if let Some(ca) = &ca_file {
+                            let pem = std::fs::read(ca)
+                                .with_context(|| format!("reading {}", ca.display()))?;
+                            b = b.add_root_certificate(Certificate::from_pem(&pem)?);
+                        }
+                        ServerTls::Starttls(b.build_rustls()?)
                     }
-                    Ok(b.build_rustls()?)
+                    TlsMode::Implicit => ServerTls::Implicit(
+                        crate::ingest::imap::tls_connector(ca_file.as_deref())?,
+                        rustls_pki_types::ServerName::try_from(smtp.host.clone())
+                            .with_context(|| format!("bad TLS server name {}", smtp.host))?,
+                    ),
                 };
-                let mut builder =
-                    AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(smtp.host.clone())
-                        .port(port)
-                        .timeout(Some(Duration::from_secs(delivery.timeout_secs.max(1))))
-                        .pool_config(PoolConfig::new().max_size(delivery.concurrency.max(1)));
-                builder = match smtp.tls {
-                    TlsMode::None => builder.tls(Tls::None),
-                    TlsMode::Starttls => builder.tls(Tls::Required(tls()?)),
-                    TlsMode::Implicit => builder.tls(Tls::Wrapper(tls()?)),
+                let credentials = match &smtp.user {
+                    Some(user) => {
+                        let password = crate::config::read_secret(
+                            smtp.password_env.as_ref(),
+                            smtp.password_file
+                                .as_ref()
+                                .map(|p| config.resolve(p))
+                                .as_ref(),
+                        )
+                        .context("outbox smtp password")?;
+                        Some(Credentials::new(user.clone(), password))
+                    }
+                    None => None,
                 };
-                if let Some(user) = &smtp.user {
-                    let password = crate::config::read_secret(
-                        smtp.password_env.as_ref(),
-                        smtp.password_file
-                            .as_ref()
-                            .map(|p| config.resolve(p))
-                            .as_ref(),
-                    )
-                    .context("outbox smtp password")?;
-                    builder = builder.credentials(Credentials::new(user.clone(), password));
-                }
-                Transport::Smtp(builder.build())
+                Transport::Smtp(SmtpPool {
+                    server: SmtpServer {
+                        host: smtp.host.clone(),
+                        port,
+                        tls,
+                        credentials,
+                        hello: ClientId::default(),
+                        timeout: Duration::from_secs(delivery.timeout_secs.max(1)),
+                    },
+                    idle: std::sync::Mutex::new(Vec::new()),
+                    max_idle: delivery.concurrency.max(1) as usize,
+                })
             }
             (None, Some(dir)) => {
                 let dir = config.resolve(dir);
@@ -511,24 +540,15 @@ impl Sender {
             Err(e) => return Outcome::Permanent(format!("cannot build the message: {e}")),
         };
         match &self.transport {
-            Transport::Smtp(smtp) => {
-                let mut result = smtp.send_raw(&envelope, &bytes).await;
-                // A pooled connection closed by the server while idle fails once: retry once.
-                if let Err(e) = &result
-                    && e.status().is_none()
-                {
-                    result = smtp.send_raw(&envelope, &bytes).await;
+            Transport::Smtp(pool) => match pool.send(&envelope, &bytes).await {
+                Ok(response) => {
+                    crate::fault::point("outbox-after-smtp-accept");
+                    let text: Vec<&str> = response.message().collect();
+                    Outcome::Sent(format!("{} {}", response.code(), text.join(" ")))
                 }
-                match result {
-                    Ok(response) => {
-                        crate::fault::point("outbox-after-smtp-accept");
-                        let text: Vec<&str> = response.message().collect();
-                        Outcome::Sent(format!("{} {}", response.code(), text.join(" ")))
-                    }
-                    Err(e) if e.is_permanent() => Outcome::Permanent(e.to_string()),
-                    Err(e) => Outcome::Transient(e.to_string()),
-                }
-            }
+                Err(e) if e.permanent => Outcome::Permanent(e.text),
+                Err(e) => Outcome::Transient(e.text),
+            },
             Transport::Dir(dir) => {
                 let path = dir.join(eml_name(&email.message_id));
                 let tmp = dir.join(format!(".{}.tmp", eml_name(&email.message_id)));
@@ -577,14 +597,338 @@ impl Sender {
             } else {
                 tick
             };
+            if let Transport::Smtp(pool) = &self.transport {
+                pool.close(false).await;
+            }
             tokio::select! {
-                stop = shutdown.sleep(pause) => if stop { return Ok(()) },
+                stop = shutdown.sleep(pause) => if stop { break },
                 _ = wake.outbox.notified() => {}
             }
             if shutdown.is_set() {
-                return Ok(());
+                break;
             }
         }
+        self.close().await;
+        Ok(())
+    }
+
+    /// Says QUIT on the idle SMTP connections.
+    pub async fn close(&self) {
+        if let Transport::Smtp(pool) = &self.transport {
+            pool.close(true).await;
+        }
+    }
+}
+
+/// How to reach the SMTP server.
+struct SmtpServer {
+    host: String,
+    port: u16,
+    tls: ServerTls,
+    credentials: Option<Credentials>,
+    hello: ClientId,
+    /// For each SMTP step (`[outbox.delivery] timeout_secs`).
+    timeout: Duration,
+}
+
+enum ServerTls {
+    None,
+    Starttls(TlsParameters),
+    Implicit(
+        tokio_rustls::TlsConnector,
+        rustls_pki_types::ServerName<'static>,
+    ),
+}
+
+/// Why a send failed. Never contains the password.
+#[derive(Debug)]
+struct SmtpError {
+    text: String,
+    /// A 5xx reply: do not retry.
+    permanent: bool,
+    /// The connection is unusable: network error, timeout, garbled or
+    /// missing reply, or 421 (the server is closing it).
+    broken: bool,
+}
+
+impl SmtpError {
+    fn timeout(step: &str, after: Duration) -> SmtpError {
+        SmtpError {
+            text: format!("timed out after {} s: {step}", after.as_secs()),
+            permanent: false,
+            broken: true,
+        }
+    }
+}
+
+impl From<lettre::transport::smtp::Error> for SmtpError {
+    fn from(e: lettre::transport::smtp::Error) -> SmtpError {
+        let code = e.status().map(u16::from);
+        SmtpError {
+            text: e.to_string(),
+            permanent: e.is_permanent(),
+            broken: code.is_none_or(|c| c == 421),
+        }
+    }
+}
+
+/// Runs one SMTP step under `limit`.
+async fn step<T, E: Into<SmtpError>>(
+    limit: Duration,
+    what: &str,
+    fut: impl Future<Output = Result<T, E>>,
+) -> Result<T, SmtpError> {
+    match tokio::time::timeout(limit, fut).await {
+        Ok(r) => r.map_err(Into::into),
+        Err(_) => Err(SmtpError::timeout(what, limit)),
+    }
+}
+
+impl From<std::io::Error> for SmtpError {
+    fn from(e: std::io::Error) -> SmtpError {
+        SmtpError {
+            text: format!("network error: {e}"),
+            permanent: false,
+            broken: true,
+        }
+    }
+}
+
+/// Idle connections are dropped (with QUIT) after this long; lettre's pool
+/// uses the same, and servers close idle clients after a few minutes.
+const IDLE_MAX: Duration = Duration::from_secs(60);
+
+/// A pool of SMTP connections opened with `TCP_NODELAY` (see the module
+/// doc). Holds at most `[outbox.delivery] concurrency` idle connections;
+/// `send_batch` never has more sends in flight than that.
+struct SmtpPool {
+    server: SmtpServer,
+    idle: std::sync::Mutex<Vec<(AsyncSmtpConnection, std::time::Instant)>>,
+    max_idle: usize,
+}
+
+impl SmtpPool {
+    fn idle(&self) -> std::sync::MutexGuard<'_, Vec<(AsyncSmtpConnection, std::time::Instant)>> {
+        self.idle.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// A fresh connection: TCP (no Nagle), implicit TLS or STARTTLS as
+    /// configured, EHLO, AUTH.
+    async fn connect(&self) -> Result<AsyncSmtpConnection, SmtpError> {
+        let s = &self.server;
+        let t = s.timeout;
+        let tcp = step(
+            t,
+            "connecting",
+            tokio::net::TcpStream::connect((s.host.as_str(), s.port)),
+        )
+        .await
+        .map_err(|mut e| {
+            e.text = format!("connecting to {}:{}: {}", s.host, s.port, e.text);
+            e
+        })?;
+        tcp.set_nodelay(true)?;
+        let stream: Box<dyn AsyncTokioStream> = match &s.tls {
+            ServerTls::Implicit(connector, name) => Box::new(TlsStream(
+                step(t, "TLS handshake", connector.connect(name.clone(), tcp)).await?,
+            )),
+            _ => Box::new(tcp),
+        };
+        // Greeting + EHLO.
+        let mut conn = step(
+            t * 2,
+            "greeting and EHLO",
+            AsyncSmtpConnection::connect_with_transport(stream, &s.hello),
+        )
+        .await?;
+        if let ServerTls::Starttls(params) = &s.tls {
+            // STARTTLS, handshake, EHLO again; fails if the server does not offer it.
+            step(t * 3, "STARTTLS", conn.starttls(params.clone(), &s.hello)).await?;
+        }
+        if let Some(credentials) = &s.credentials {
+            step(t * 2, "AUTH", conn.auth(DEFAULT_MECHANISMS, credentials)).await?;
+        }
+        Ok(conn)
+    }
+
+    /// An idle connection, newest first; stale ones are dropped.
+    fn take(&self) -> Option<AsyncSmtpConnection> {
+        let mut idle = self.idle();
+        while let Some((conn, since)) = idle.pop() {
+            if since.elapsed() < IDLE_MAX && !conn.has_broken() {
+                return Some(conn);
+            }
+        }
+        None
+    }
+
+    fn park(&self, conn: AsyncSmtpConnection) {
+        let mut idle = self.idle();
+        if idle.len() < self.max_idle && !conn.has_broken() {
+            idle.push((conn, std::time::Instant::now()));
+        }
+    }
+
+    /// Sends one message: on an idle connection when there is one, else a
+    /// new one. A reused connection that turns out broken before any message
+    /// content went out (closed by the server while idle) is replaced and the
+    /// send tried once more; after content went out it is never retried here
+    /// (the server may have accepted it).
+    async fn send(
+        &self,
+        envelope: &lettre::address::Envelope,
+        bytes: &[u8],
+    ) -> Result<Response, SmtpError> {
+        if let Some(mut conn) = self.take() {
+            match self.transaction(&mut conn, envelope, bytes).await {
+                Ok(r) => {
+                    self.park(conn);
+                    return Ok(r);
+                }
+                Err((e, content_sent)) => {
+                    if !e.broken || content_sent {
+                        self.recycle(conn, &e).await;
+                        return Err(e);
+                    }
+                    tracing::debug!("pooled SMTP connection broken ({}): reconnecting", e.text);
+                }
+            }
+        }
+        let mut conn = self.connect().await?;
+        match self.transaction(&mut conn, envelope, bytes).await {
+            Ok(r) => {
+                self.park(conn);
+                Ok(r)
+            }
+            Err((e, _)) => {
+                self.recycle(conn, &e).await;
+                Err(e)
+            }
+        }
+    }
+
+    /// After a failed transaction: a connection still in step with the
+    /// server (it replied 4xx/5xx) is reset and kept; a broken one is dropped.
+    async fn recycle(&self, mut conn: AsyncSmtpConnection, e: &SmtpError) {
+        if !e.broken
+            && step(self.server.timeout, "RSET", conn.command(Rset))
+                .await
+                .is_ok()
+        {
+            self.park(conn);
+        }
+    }
+
+    /// MAIL, RCPT…, DATA, content. The error says whether content was sent.
+    async fn transaction(
+        &self,
+        conn: &mut AsyncSmtpConnection,
+        envelope: &lettre::address::Envelope,
+        bytes: &[u8],
+    ) -> Result<Response, (SmtpError, bool)> {
+        let t = self.server.timeout;
+        let before = |e: SmtpError| (e, false);
+        // As lettre's `send`: SMTPUTF8 for non-ASCII addresses, 8BITMIME for a non-ASCII body.
+        let mut options = Vec::new();
+        let non_ascii = |a: &Address| !AsRef::<str>::as_ref(a).is_ascii();
+        if envelope.from().is_some_and(non_ascii) || envelope.to().iter().any(non_ascii) {
+            if !conn.server_info().supports_feature(Extension::SmtpUtfEight) {
+                return Err(before(SmtpError {
+                    text: "envelope has non-ASCII addresses but the server lacks SMTPUTF8".into(),
+                    permanent: false,
+                    broken: false,
+                }));
+            }
+            options.push(MailParameter::SmtpUtfEight);
+        }
+        if !bytes.is_ascii() {
+            if !conn.server_info().supports_feature(Extension::EightBitMime) {
+                return Err(before(SmtpError {
+                    text: "message has non-ASCII bytes but the server lacks 8BITMIME".into(),
+                    permanent: false,
+                    broken: false,
+                }));
+            }
+            options.push(MailParameter::Body(MailBodyParameter::EightBitMime));
+        }
+        let mail = Mail::new(envelope.from().cloned(), options);
+        step(t, "MAIL FROM", conn.command(mail))
+            .await
+            .map_err(before)?;
+        for to in envelope.to() {
+            step(t, "RCPT TO", conn.command(Rcpt::new(to.clone(), vec![])))
+                .await
+                .map_err(before)?;
+        }
+        step(t, "DATA", conn.command(Data)).await.map_err(before)?;
+        // From here the server may accept the message: never retried here.
+        // Writing the content gets one more timeout per MiB.
+        let limit = t
+            * (1 + u32::try_from(bytes.len() >> 20)
+                .unwrap_or(u32::MAX)
+                .min(1000));
+        step(limit, "message content", conn.message(bytes))
+            .await
+            .map_err(|e| (e, true))
+    }
+
+    /// QUITs idle connections: all of them, or only those idle too long.
+    async fn close(&self, all: bool) {
+        let closing: Vec<AsyncSmtpConnection> = {
+            let mut idle = self.idle();
+            let (old, keep) = std::mem::take(&mut *idle)
+                .into_iter()
+                .partition(|(_, since)| all || since.elapsed() >= IDLE_MAX);
+            *idle = keep;
+            old.into_iter().map(|(c, _)| c).collect()
+        };
+        for mut conn in closing {
+            let _ = tokio::time::timeout(self.server.timeout, conn.command(Quit)).await;
+        }
+    }
+}
+
+/// An implicit-TLS stream, in the shape lettre takes for a connection.
+#[derive(Debug)]
+struct TlsStream(tokio_rustls::client::TlsStream<tokio::net::TcpStream>);
+
+impl AsyncTokioStream for TlsStream {
+    fn peer_addr(&self) -> std::io::Result<std::net::SocketAddr> {
+        self.0.get_ref().0.peer_addr()
+    }
+}
+
+impl AsyncRead for TlsStream {
+    fn poll_read(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        buf: &mut tokio::io::ReadBuf<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::pin::Pin::new(&mut self.0).poll_read(cx, buf)
+    }
+}
+
+impl AsyncWrite for TlsStream {
+    fn poll_write(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        buf: &[u8],
+    ) -> std::task::Poll<std::io::Result<usize>> {
+        std::pin::Pin::new(&mut self.0).poll_write(cx, buf)
+    }
+
+    fn poll_flush(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::pin::Pin::new(&mut self.0).poll_flush(cx)
+    }
+
+    fn poll_shutdown(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::pin::Pin::new(&mut self.0).poll_shutdown(cx)
     }
 }
 
@@ -703,6 +1047,7 @@ pub async fn once(stage: &crate::daemon::StageContext) -> anyhow::Result<SendRep
         total.waiting = r.waiting;
         total.unresolved = r.unresolved;
         if r.unresolved == 0 || std::time::Instant::now() > deadline {
+            sender.close().await;
             return Ok(total);
         }
         tokio::time::sleep(Duration::from_millis(500)).await;
@@ -776,5 +1121,151 @@ mod tests {
             build(&email("x", vec![]), &from, Some("archive@acme.test")).unwrap();
         assert_eq!(envelope.to().len(), 2);
         assert!(!String::from_utf8(bytes).unwrap().contains("archive@"));
+    }
+
+    /// What the fake server does with the n-th message on a connection.
+    #[derive(Clone, Copy)]
+    enum Fake {
+        Accept,
+        /// Accept, then close the connection (a server dropping an idle client).
+        AcceptThenClose,
+        /// Read the content, then close without a reply.
+        CloseAfterContent,
+    }
+
+    /// A tiny SMTP server: `script(connection, message)` decides each message.
+    /// Returns its port and (connections, messages whose content arrived).
+    async fn fake_smtp(
+        script: fn(usize, usize) -> Fake,
+    ) -> (
+        u16,
+        Arc<std::sync::atomic::AtomicUsize>,
+        Arc<std::sync::atomic::AtomicUsize>,
+    ) {
+        use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
+        use tokio::io::{AsyncBufReadExt as _, AsyncWriteExt as _, BufReader};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let (conns, msgs) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
+        let (c, m) = (conns.clone(), msgs.clone());
+        tokio::spawn(async move {
+            while let Ok((tcp, _)) = listener.accept().await {
+                let conn = c.fetch_add(1, SeqCst);
+                let m = m.clone();
+                tokio::spawn(async move {
+                    let mut s = BufReader::new(tcp);
+                    let _ = s.write_all(b"220 fake ESMTP\r\n").await;
+                    let mut n = 0;
+                    let mut line = String::new();
+                    loop {
+                        line.clear();
+                        if s.read_line(&mut line).await.unwrap_or(0) == 0 {
+                            return;
+                        }
+                        let verb = line.get(..4).unwrap_or("").to_ascii_uppercase();
+                        let reply: &[u8] = match verb.as_str() {
+                            "EHLO" => b"250-fake\r\n250 8BITMIME\r\n",
+                            "DATA" => {
+                                let _ = s.write_all(b"354 go on\r\n").await;
+                                loop {
+                                    line.clear();
+                                    if s.read_line(&mut line).await.unwrap_or(0) == 0 {
+                                        return;
+                                    }
+                                    if line == ".\r\n" {
+                                        break;
+                                    }
+                                }
+                                m.fetch_add(1, SeqCst);
+                                n += 1;
+                                match script(conn, n) {
+                                    Fake::Accept => b"250 2.0.0 queued\r\n",
+                                    Fake::AcceptThenClose => {
+                                        let _ = s.write_all(b"250 2.0.0 queued\r\n").await;
+                                        return;
+                                    }
+                                    Fake::CloseAfterContent => return,
+                                }
+                            }
+                            "QUIT" => {
+                                let _ = s.write_all(b"221 bye\r\n").await;
+                                return;
+                            }
+                            _ => b"250 ok\r\n",
+                        };
+                        let _ = s.write_all(reply).await;
+                    }
+                });
+            }
+        });
+        (port, conns, msgs)
+    }
+
+    fn pool(port: u16) -> SmtpPool {
+        SmtpPool {
+            server: SmtpServer {
+                host: "127.0.0.1".into(),
+                port,
+                tls: ServerTls::None,
+                credentials: None,
+                hello: ClientId::Domain("carousel.test".into()),
+                timeout: Duration::from_secs(10),
+            },
+            idle: std::sync::Mutex::new(Vec::new()),
+            max_idle: 2,
+        }
+    }
+
+    fn envelope() -> lettre::address::Envelope {
+        lettre::address::Envelope::new(
+            Some("a@acme.test".parse().unwrap()),
+            vec!["b@example.test".parse().unwrap()],
+        )
+        .unwrap()
+    }
+
+    #[tokio::test]
+    async fn a_pooled_connection_closed_while_idle_is_replaced_and_the_send_retried_once() {
+        // Connection 0 accepts one message and closes; connection 1 accepts all.
+        let (port, conns, msgs) = fake_smtp(|conn, _| {
+            if conn == 0 {
+                Fake::AcceptThenClose
+            } else {
+                Fake::Accept
+            }
+        })
+        .await;
+        let pool = pool(port);
+        let body = b"Subject: x\r\n\r\n.leading dot\r\n";
+        for _ in 0..3 {
+            let reply = pool.send(&envelope(), body).await.unwrap();
+            assert_eq!(u16::from(reply.code()), 250);
+        }
+        use std::sync::atomic::Ordering::SeqCst;
+        assert_eq!(msgs.load(SeqCst), 3, "each message delivered exactly once");
+        assert_eq!(conns.load(SeqCst), 2, "the second connection is reused");
+        pool.close(true).await;
+    }
+
+    #[tokio::test]
+    async fn a_connection_lost_after_the_content_went_out_is_not_retried() {
+        // Connection 0: first message accepted, the second read and then the
+        // connection drops: the server may have queued it, so no retry.
+        let (port, conns, msgs) = fake_smtp(|_, n| {
+            if n == 1 {
+                Fake::Accept
+            } else {
+                Fake::CloseAfterContent
+            }
+        })
+        .await;
+        let pool = pool(port);
+        let body = b"Subject: x\r\n\r\nhi\r\n";
+        pool.send(&envelope(), body).await.unwrap();
+        let e = pool.send(&envelope(), body).await.unwrap_err();
+        assert!(e.broken && !e.permanent, "{e:?}");
+        use std::sync::atomic::Ordering::SeqCst;
+        assert_eq!(msgs.load(SeqCst), 2);
+        assert_eq!(conns.load(SeqCst), 1, "no reconnect after content went out");
     }
 }
