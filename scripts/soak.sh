@@ -116,14 +116,17 @@ EOF
   fi
 }
 count_stored() {  # count_stored CONFIG: "stored distinct duplicates" over soak subjects
-  "$BIN" --config "$1" messages list --json 2>/dev/null | python3 -c '
+  local out; out=$("$BIN" --config "$1" messages list --json) || { echo "count_stored: store not readable" >&2; echo "-1 -1 -1"; return; }
+  printf '%s\n' "$out" | python3 -c '
 import sys, json, collections
 c = collections.Counter(json.loads(l).get("subject") for l in sys.stdin if l.strip())
 soak = {s: n for s, n in c.items() if s and s.startswith("soak-")}
 print(sum(soak.values()), len(soak), sum(n - 1 for n in soak.values()))'
 }
 count_due() {  # count_due CONFIG: "due marked-sent" from the outbox tree (daemon stopped)
-  "$BASE/soak_outbox" "$1" 2>/dev/null | head -1
+  # Read it all before answering: the helper holds the store's lock until it exits.
+  local out; out=$("$BASE/soak_outbox" "$1" 2>/dev/null) || { echo "n/a n/a"; return; }
+  printf '%s\n' "$out" | head -1
 }
 count_sent() {  # count_sent CONFIG: "sent distinct duplicates" of carousel's Message-IDs at every recipient
   "$BASE/soak_outbox" "$1" 2>/dev/null | tail -n +2 | while read -r to; do imap "$to" ids; done | python3 -c '
