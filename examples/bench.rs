@@ -3,7 +3,8 @@
 //! Dovecot + Postfix (tests/mailtest.sh), prints a table and writes
 //! `bench/results.json`.
 //!
-//! Scenarios: ingest (bare FETCH floor, Python imaplib+email peer, carousel),
+//! Scenarios: speed-to-lead (provider email accepted by Postfix → rep
+//! notification accepted by Postfix, next to the IDLE floor), ingest (bare FETCH floor, Python imaplib+email peer, carousel),
 //! understand (messages/s per kind), memory and growth (RSS at 100k stored
 //! responses; per-message ingest time with 1k vs 100k messages in the mailbox).
 
@@ -32,11 +33,27 @@ fn main() -> anyhow::Result<()> {
     let mut results = serde_json::Map::new();
     results.insert("machine".into(), machine());
 
+    // `--only a,b` runs a subset: speed, understand, ingest, growth.
+    let only: Option<Vec<String>> = args
+        .iter()
+        .position(|a| a == "--only")
+        .and_then(|i| args.get(i + 1))
+        .map(|s| s.split(',').map(str::to_string).collect());
+    let wanted = |name: &str| only.as_ref().is_none_or(|o| o.iter().any(|x| x == name));
+    if wanted("speed") {
+        results.insert("speed_to_lead".into(), speed_to_lead_bench(&work, if quick { 40 } else { 200 })?);
+    }
     let corpus = corpus(ingest_n);
     println!("corpus: {} messages, {:.1} MiB", corpus.len(), total_mib(&corpus));
-    results.insert("understand".into(), understand_bench(&corpus));
-    results.insert("ingest".into(), ingest_bench(&base, &work, &corpus)?);
-    results.insert("growth".into(), growth_bench(&base, &work, growth_n)?);
+    if wanted("understand") {
+        results.insert("understand".into(), understand_bench(&corpus));
+    }
+    if wanted("ingest") {
+        results.insert("ingest".into(), ingest_bench(&base, &work, &corpus)?);
+    }
+    if wanted("growth") {
+        results.insert("growth".into(), growth_bench(&base, &work, growth_n)?);
+    }
 
     let out = PathBuf::from(ROOT).join("bench/results.json");
     std::fs::write(&out, serde_json::to_string_pretty(&Value::Object(results))?)?;
@@ -269,7 +286,7 @@ fn carousel_once(work: &Path, name: &str, user: &str) -> anyhow::Result<Duration
     let status = Command::new(format!("{ROOT}/target/release/carousel"))
         .arg("--config")
         .arg(&config)
-        .args(["run", "--once"])
+        .args(["run", "--once", "--ingest-only"])
         .env("BENCH_PASSWORD", "secret")
         .env("CAROUSEL_LOG", "warn")
         .status()?;
@@ -347,4 +364,157 @@ fn daemon_rss(work: &Path, name: &str, user: &str) -> anyhow::Result<u64> {
     let _ = Command::new("kill").arg("-TERM").arg(child.id().to_string()).status();
     child.wait()?;
     Ok(rss)
+}
+
+/// One SMTP session per message; returns when the server accepted it (250 after DATA).
+fn smtp_deliver(from: &str, to: &str, raw: &[u8]) -> anyhow::Result<Instant> {
+    let stream = TcpStream::connect(("127.0.0.1", SMTP))?;
+    stream.set_nodelay(true)?;
+    let mut r = BufReader::new(stream.try_clone()?);
+    let mut w = stream;
+    let expect = |r: &mut BufReader<TcpStream>, code: &str| -> anyhow::Result<()> {
+        loop {
+            let mut line = String::new();
+            r.read_line(&mut line)?;
+            anyhow::ensure!(line.starts_with(code), "SMTP: expected {code}, got {line:?}");
+            if line.as_bytes().get(3) != Some(&b'-') {
+                return Ok(());
+            }
+        }
+    };
+    expect(&mut r, "220")?;
+    w.write_all(b"EHLO bench.local\r\n")?;
+    expect(&mut r, "250")?;
+    write!(w, "MAIL FROM:<{from}>\r\nRCPT TO:<{to}>\r\nDATA\r\n")?;
+    expect(&mut r, "250")?;
+    expect(&mut r, "250")?;
+    expect(&mut r, "354")?;
+    let mut data = raw.to_vec();
+    data.extend_from_slice(b"\r\n.\r\n");
+    w.write_all(&data)?;
+    expect(&mut r, "250")?;
+    let accepted = Instant::now();
+    let _ = w.write_all(b"QUIT\r\n");
+    Ok(accepted)
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    let idx = ((p / 100.0) * (sorted.len() - 1) as f64).round() as usize;
+    sorted[idx.min(sorted.len() - 1)]
+}
+
+/// The floor: Postfix accept → `* N EXISTS` seen by a bare IMAP client in IDLE.
+fn idle_floor(samples: usize) -> anyhow::Result<Vec<f64>> {
+    let user = "bench-floor@example.test";
+    let stream = TcpStream::connect(("127.0.0.1", IMAP))?;
+    stream.set_nodelay(true)?;
+    stream.set_read_timeout(Some(Duration::from_secs(10)))?;
+    let mut r = BufReader::new(stream.try_clone()?);
+    let mut w = stream;
+    let mut line = String::new();
+    r.read_line(&mut line)?;
+    for (tag, cmd) in [("f1", format!("LOGIN {user} secret")), ("f2", "SELECT INBOX".to_string())] {
+        write!(w, "{tag} {cmd}\r\n")?;
+        loop {
+            line.clear();
+            r.read_line(&mut line)?;
+            if line.starts_with(tag) {
+                break;
+            }
+        }
+    }
+    write!(w, "f3 IDLE\r\n")?;
+    line.clear();
+    r.read_line(&mut line)?;
+    anyhow::ensure!(line.starts_with('+'), "IDLE refused: {line}");
+    let mut out = Vec::new();
+    for i in 0..samples {
+        let raw = format!("From: p@x.example\r\nTo: {user}\r\nSubject: floor {i}\r\nMessage-ID: <floor-{i}@bench>\r\n\r\nping\r\n");
+        let accepted = smtp_deliver("p@x.example", user, raw.as_bytes())?;
+        loop {
+            line.clear();
+            r.read_line(&mut line)?;
+            if line.contains("EXISTS") {
+                break;
+            }
+        }
+        out.push(accepted.elapsed().as_secs_f64());
+        std::thread::sleep(Duration::from_millis(rand::random_range(50..300)));
+    }
+    let _ = w.write_all(b"DONE\r\nf4 LOGOUT\r\n");
+    Ok(out)
+}
+
+/// Hot leads sent one at a time at random intervals; time from Postfix
+/// accepting the lead to Postfix accepting the rep's notification (carousel
+/// records the latter in its outbox; read back with `leads list --json`).
+fn speed_to_lead_bench(work: &Path, leads: usize) -> anyhow::Result<Value> {
+    let floor = idle_floor(leads.min(40))?;
+    let dir = work.join("speed");
+    std::fs::create_dir_all(&dir)?;
+    let config = dir.join("carousel.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[store]\npath = \"store\"\n\n[[mailbox]]\nname = \"leads\"\nimap = {{ host = \"127.0.0.1\", port = {IMAP}, tls = \"none\", user = \"bench-stl@example.test\", password_env = \"BENCH_PASSWORD\" }}\n\n\
+[outbox]\nfrom = \"Acme <hello@acme.example>\"\nmessage_id_domain = \"carousel.acme.example\"\nsmtp = {{ host = \"127.0.0.1\", port = {SMTP}, tls = \"none\" }}\n\n\
+[[rep]]\nname = \"Dana\"\nemail = \"dana-stl@example.test\"\nworking_hours = \"00:00-23:59\"\nworking_days = [\"mon-sun\"]\n"
+        ),
+    )?;
+    let mut child = Command::new(format!("{ROOT}/target/release/carousel"))
+        .arg("--config")
+        .arg(&config)
+        .arg("run")
+        .env("BENCH_PASSWORD", "secret")
+        .env("CAROUSEL_LOG", "warn")
+        .spawn()?;
+    std::thread::sleep(Duration::from_secs(2));
+    let mut sent = Vec::new();
+    for i in 0..leads {
+        let raw = format!(
+            "From: Forms <forms@leadsite.example>\r\nTo: bench-stl@example.test\r\nSubject: New lead from the quote form\r\nMessage-ID: <stl-{i}@leadsite.example>\r\nDate: Wed, 25 Nov 2026 10:00:00 +0000\r\n\r\nName: Hot Prospect{i}\r\nEmail: hot{i}@buyer.example\r\nPhone: +1 555 {i:07}\r\nCompany: Buyer {i} GmbH\r\nInterest: Rooftop solar for our warehouse\r\nTimeline: ASAP\r\n"
+        );
+        let accepted = smtp_deliver("forms@leadsite.example", "bench-stl@example.test", raw.as_bytes())?;
+        let wall = jiff::Timestamp::now() - jiff::SignedDuration::try_from(accepted.elapsed())?;
+        sent.push((format!("hot{i}@buyer.example"), wall));
+        std::thread::sleep(Duration::from_millis(rand::random_range(100..600)));
+    }
+    std::thread::sleep(Duration::from_secs(3));
+    let _ = Command::new("kill").arg("-TERM").arg(child.id().to_string()).status();
+    child.wait()?;
+    let out = Command::new(format!("{ROOT}/target/release/carousel"))
+        .arg("--config")
+        .arg(&config)
+        .args(["leads", "list", "--json"])
+        .output()?;
+    let mut accepted_at = std::collections::HashMap::new();
+    for line in String::from_utf8_lossy(&out.stdout).lines() {
+        let Ok(v) = serde_json::from_str::<Value>(line) else { continue };
+        let email = v["lead"]["contact"]["email"].as_str().unwrap_or("").to_string();
+        if let Some(t) = v["speed"]["notification_accepted"].as_str().and_then(|t| t.parse::<jiff::Timestamp>().ok()) {
+            accepted_at.insert(email, t);
+        }
+    }
+    let mut delays: Vec<f64> = sent
+        .iter()
+        .filter_map(|(email, t0)| accepted_at.get(email).map(|t1| t1.duration_since(*t0).as_secs_f64()))
+        .collect();
+    delays.sort_by(|a, b| a.total_cmp(b));
+    let mut floor_sorted = floor.clone();
+    floor_sorted.sort_by(|a, b| a.total_cmp(b));
+    let (p50, p90, p99) = (percentile(&delays, 50.0), percentile(&delays, 90.0), percentile(&delays, 99.0));
+    let (f50, f99) = (percentile(&floor_sorted, 50.0), percentile(&floor_sorted, 99.0));
+    println!("\nspeed-to-lead: {} hot leads, {} notified", leads, delays.len());
+    println!("  floor: Postfix accept → IDLE EXISTS (bare client)  p50 {f50:.3} s  p99 {f99:.3} s");
+    println!("  carousel: Postfix accept of lead → Postfix accept of rep notification  p50 {p50:.3} s  p90 {p90:.3} s  p99 {p99:.3} s  (p99 − floor p99 = {:.3} s)", p99 - f99);
+    Ok(json!({
+        "leads": leads,
+        "notified": delays.len(),
+        "p50_seconds": p50, "p90_seconds": p90, "p99_seconds": p99,
+        "floor_p50_seconds": f50, "floor_p99_seconds": f99,
+        "p99_over_floor_seconds": p99 - f99,
+    }))
 }

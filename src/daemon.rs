@@ -72,13 +72,23 @@ pub fn intake_for(config: &Config) -> anyhow::Result<Intake> {
     })
 }
 
-/// `carousel run`: until a signal, or a single pass with `once`.
-pub async fn run(config: Config, once: bool) -> anyhow::Result<()> {
+/// `carousel run`: until a signal, or a single pass (see [`RunMode`]).
+/// How `carousel run` runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RunMode {
+    /// Every stage as a task, until SIGTERM/SIGINT.
+    Daemon,
+    /// One pass of every source, then of each later stage, then exit.
+    Once,
+    /// One pass of the sources only: stored and acknowledged, acted on later.
+    IngestOnce,
+}
+
+pub async fn run(config: Config, mode: RunMode) -> anyhow::Result<()> {
     // Installed first, so a SIGTERM during start-up is a graceful stop too.
-    let signals = if once {
-        None
-    } else {
-        Some(Signals::install()?)
+    let signals = match mode {
+        RunMode::Daemon => Some(Signals::install()?),
+        RunMode::Once | RunMode::IngestOnce => None,
     };
     let intake = intake_for(&config)?;
     let sources: Vec<Source> = config
@@ -93,14 +103,17 @@ pub async fn run(config: Config, once: bool) -> anyhow::Result<()> {
         config: Arc::new(config.clone()),
         intake: intake.clone(),
     };
-    if once {
+    if mode != RunMode::Daemon {
         let mut stored = 0;
         for source in sources {
             stored += source.once(&intake).await?;
         }
         intake.store.flush().await?;
-        // Stages after ingest, one pass each, in pipeline order (add yours here).
-        let _ = &stage;
+        if mode == RunMode::IngestOnce {
+            tracing::info!(stored, "run --once --ingest-only finished");
+            return Ok(());
+        }
+        // Stages after ingest, one pass each, in pipeline order.
         let acted = crate::act::once(&stage).await?;
         tracing::info!(responses = acted.responses, escalations = acted.escalations, "act pass done");
         let nurtured = crate::nurture::scheduler::once(&stage).await?;
@@ -119,8 +132,7 @@ pub async fn run(config: Config, once: bool) -> anyhow::Result<()> {
     for source in sources {
         tasks.spawn(source.run(intake.clone(), shutdown.clone()));
     }
-    // Stages after ingest, each a task until shutdown (add yours here).
-    let _ = &stage;
+    // Stages after ingest, each a task until shutdown.
     tasks.spawn(crate::act::run(stage.clone(), shutdown.clone()));
     tasks.spawn(crate::nurture::scheduler::task(stage.clone(), shutdown.clone()));
     tasks.spawn(crate::outbox::sender::task(stage.clone(), shutdown.clone()));

@@ -39,6 +39,10 @@ enum Command {
         /// Process everything pending once, then exit (for cron and tests).
         #[arg(long)]
         once: bool,
+        /// With --once: only store and acknowledge new mail; acting on it
+        /// (routing, nurture, sending) is left for the next run (backfills, benchmarks).
+        #[arg(long, requires = "once")]
+        ingest_only: bool,
     },
     /// Validate the configuration; prints `file:line: message` and exits 1 on errors.
     Check,
@@ -190,12 +194,18 @@ fn main() -> ExitCode {
 
 fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
-        Command::Run { once } => {
+        Command::Run { once, ingest_only } => {
+            use carousel::daemon::RunMode;
+            let mode = match (once, ingest_only) {
+                (false, _) => RunMode::Daemon,
+                (true, false) => RunMode::Once,
+                (true, true) => RunMode::IngestOnce,
+            };
             let config = load_config(&cli.config)?;
             let runtime = tokio::runtime::Builder::new_multi_thread()
                 .enable_all()
                 .build()?;
-            runtime.block_on(carousel::daemon::run(config, once))?;
+            runtime.block_on(carousel::daemon::run(config, mode))?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Check => Ok(check(&cli.config)),
