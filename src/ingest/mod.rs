@@ -110,10 +110,15 @@ impl Intake {
             self.limits.max_message_bytes
         );
         tracing::warn!(mailbox = %origin.mailbox, reference = %origin.reference, size, "{reason}");
-        let envelope = mail_parser::MessageParser::default()
-            .parse_headers(headers)
-            .map(|m| crate::understand::envelope_of(&m))
-            .unwrap_or_default();
+        // Hostile headers must not take ingest down (mail-parser can panic).
+        let envelope = std::panic::catch_unwind(|| {
+            mail_parser::MessageParser::default()
+                .parse_headers(headers)
+                .map(|m| crate::understand::envelope_of(&m))
+        })
+        .ok()
+        .flatten()
+        .unwrap_or_default();
         let understanding = Understanding::other(envelope, &reason);
         self.store
             .ingest(origin, headers, false, size, understanding)

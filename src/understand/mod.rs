@@ -234,13 +234,28 @@ pub const MAX_TEXT_BYTES: usize = 512 * 1024;
 /// Understands one raw message. Never panics on hostile input; a message that
 /// cannot be parsed becomes `Other` with a note.
 pub fn understand(raw: &[u8], ctx: &Context) -> Understanding {
-    let Some(message) = MessageParser::default().parse(raw) else {
-        return Understanding::other(
-            Envelope::default(),
-            "unparseable message: no headers or body",
-        );
+    let message = match parse_message(raw) {
+        Ok(Some(message)) => message,
+        Ok(None) => {
+            return Understanding::other(
+                Envelope::default(),
+                "unparseable message: no headers or body",
+            );
+        }
+        Err(reason) => return Understanding::other(Envelope::default(), &reason),
     };
     understand_message(&message, raw, ctx)
+}
+
+/// `mail-parser` with its panics caught: mail-parser 0.11.9 panics ("Invalid
+/// part ID, could not find multipart") on some crafted multiparts (found by
+/// `fuzz/` — tests/fixtures/regressions/fuzz_mailparser_invalid_part_id.eml).
+/// Every caller outside the understanding entry point (which
+/// `ingest::understand_safely` guards too) should parse through this.
+/// `Err` carries the note to keep with the raw bytes.
+pub fn parse_message(raw: &[u8]) -> Result<Option<Message<'_>>, String> {
+    std::panic::catch_unwind(|| MessageParser::default().parse(raw))
+        .map_err(|_| "unparseable message: the MIME parser failed on it; raw message kept".into())
 }
 
 fn understand_message(message: &Message<'_>, raw: &[u8], ctx: &Context) -> Understanding {
