@@ -15,12 +15,16 @@
 //!
 //! Why not lettre's own pooled `AsyncSmtpTransport`: it opens sockets without
 //! `TCP_NODELAY`, and lettre writes a message and its final `\r\n.\r\n` as
-//! two writes, so Nagle's algorithm holds the dot until the server's delayed
-//! ACK (~40 ms) — a ceiling of ~20 messages/s per connection. [`SmtpPool`]
-//! connects with `TCP_NODELAY`, skips the per-send `NOOP` lettre's pool
-//! makes, puts a timeout on every SMTP step, and retries a send once on a
-//! fresh connection only when a reused one broke before any message content
-//! went out (so a retry can never deliver twice).
+//! two writes, so Nagle's algorithm can hold the dot until the body is
+//! ACKed (at least one round trip per message, up to the server's delayed-ACK
+//! time); it sends a `NOOP` before every reuse of a pooled connection (one
+//! more round trip per message); and its timeout covers only the TCP
+//! connect. On loopback round trips are microseconds, so the bench
+//! (`examples/send_bench.rs`) shows little of this; over a WAN it is the
+//! difference. `SmtpPool` connects with `TCP_NODELAY`, skips the `NOOP`,
+//! puts a timeout on every SMTP step, and retries a send once on a fresh
+//! connection only when a reused one broke before any message content went
+//! out (so a retry can never deliver twice).
 //!
 //! At send time: suppressed addresses are skipped (`Suppressed`) for
 //! prospect mail (nurture, self-service); a nurture step to a contact whose
