@@ -297,12 +297,7 @@ impl ImapSource {
                     flag.push(uid);
                 }
             }
-            intake
-                .store
-                .flush()
-                .await
-                .with_context(|| format!("mailbox {}: flushing store", self.name))?;
-            intake.wake.responses.notify_one();
+            intake.commit(&self.name).await?;
             crate::fault::point("imap-after-flush");
             self.acknowledge(session, &ack, &flag).await?;
             if let Some(max) = ack.iter().chain(&flag).max() {
@@ -377,10 +372,15 @@ impl ImapSource {
 
 /// Runs the CPU-bound batch understanding without stalling other tasks on a
 /// multi-threaded runtime (the daemon's); inline on a current-thread one.
-fn understand_off_reactor(intake: &Intake, raws: &[&[u8]]) -> Vec<crate::understand::Understanding> {
+fn understand_off_reactor(
+    intake: &Intake,
+    raws: &[&[u8]],
+) -> Vec<crate::understand::Understanding> {
     use tokio::runtime::{Handle, RuntimeFlavor};
     match Handle::try_current().map(|h| h.runtime_flavor()) {
-        Ok(RuntimeFlavor::MultiThread) => tokio::task::block_in_place(|| intake.understand_all(raws)),
+        Ok(RuntimeFlavor::MultiThread) => {
+            tokio::task::block_in_place(|| intake.understand_all(raws))
+        }
         _ => intake.understand_all(raws),
     }
 }

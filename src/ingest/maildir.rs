@@ -92,12 +92,7 @@ impl MaildirSource {
         if moves.is_empty() {
             return Ok((report, names.len()));
         }
-        intake
-            .store
-            .flush()
-            .await
-            .with_context(|| format!("mailbox {}: flushing store", self.name))?;
-        intake.wake.responses.notify_one();
+        intake.commit(&self.name).await?;
         crate::fault::point("maildir-after-flush");
         for (path, flag) in moves {
             let target = cur_path(&self.root, &path, flag);

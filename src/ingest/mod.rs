@@ -42,6 +42,18 @@ impl Intake {
         self.accept_understood(origin, raw, understanding)
     }
 
+    /// Makes everything accepted so far durable, then wakes the act stage.
+    /// A source acknowledges its messages only after this returns.
+    pub async fn commit(&self, mailbox: &str) -> anyhow::Result<()> {
+        use anyhow::Context as _;
+        self.store
+            .flush()
+            .await
+            .with_context(|| format!("mailbox {mailbox}: flushing store"))?;
+        self.wake.responses.notify_one();
+        Ok(())
+    }
+
     /// Stores a message already understood (see [`Intake::understand_all`]).
     pub fn accept_understood(
         &self,
