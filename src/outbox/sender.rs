@@ -144,6 +144,9 @@ pub struct Sender {
     default_from: Mailbox,
     limits: DomainLimits,
     give_up_after: Duration,
+    /// `[limits] max_auto_emails_per_day`: automatic mail (nurture,
+    /// self-service) per recipient per UTC day; 0 = no cap.
+    auto_per_day: u32,
 }
 
 enum Outcome {
@@ -228,6 +231,7 @@ impl Sender {
             archive: outbox.archive.clone(),
             base: config.base_dir.clone(),
             give_up_after,
+            auto_per_day: config.limits.max_auto_emails_per_day,
             delivery,
             transport,
             store,
@@ -429,6 +433,34 @@ impl Sender {
                 attempts,
                 last_error: "recipient is away (out-of-office)".into(),
             }));
+        }
+        if self.auto_per_day > 0 {
+            let now = Timestamp::now();
+            for to in &record.email.to {
+                // Idempotent per Message-ID: a send retried after a crash keeps its place.
+                if !crate::abuse::take_daily_quota(
+                    &self.store,
+                    to,
+                    &record.email.message_id,
+                    now,
+                    self.auto_per_day,
+                )? {
+                    let tomorrow = now
+                        .to_zoned(jiff::tz::TimeZone::UTC)
+                        .start_of_day()
+                        .and_then(|d| d.checked_add(jiff::Span::new().days(1)))
+                        .map(|d| d.timestamp())
+                        .unwrap_or(now);
+                    return Ok(Some(Delivery::Retrying {
+                        next: tomorrow.to_string(),
+                        attempts: 0,
+                        last_error: format!(
+                            "daily cap of {} automatic emails to this address reached",
+                            self.auto_per_day
+                        ),
+                    }));
+                }
+            }
         }
         Ok(None)
     }
@@ -1271,5 +1303,56 @@ mod tests {
         use std::sync::atomic::Ordering::SeqCst;
         assert_eq!(msgs.load(SeqCst), 2);
         assert_eq!(conns.load(SeqCst), 1, "no reconnect after content went out");
+    }
+}
+
+#[cfg(test)]
+mod daily_cap_tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn automatic_mail_to_one_address_stops_at_the_daily_cap() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = "[store]\npath = \"store\"\n\n[limits]\nmax_auto_emails_per_day = 2\n\n\
+[[mailbox]]\nname = \"in\"\nmaildir = \"in\"\n\n\
+[outbox]\ndir = \"out\"\nfrom = \"Acme <hello@acme.example>\"\n";
+        let path = dir.path().join("carousel.toml");
+        std::fs::write(&path, text).unwrap();
+        let config = Config::parse(&path, text).unwrap();
+        let store = Store::open(&dir.path().join("store"), 8).unwrap();
+        for step in 0..4u32 {
+            let email = OutboundEmail {
+                message_id: format!("n.e1.{step}@carousel.test"),
+                to: vec!["ann@example.test".into()],
+                from: None,
+                reply_to: None,
+                subject: format!("step {step}"),
+                text: "hello".into(),
+                html: None,
+                headers: Vec::new(),
+                in_reply_to: None,
+                purpose: Purpose::Nurture {
+                    enrollment: "e1".into(),
+                    step,
+                    campaign: None,
+                },
+            };
+            assert!(crate::outbox::enqueue(&store, email).unwrap());
+        }
+        let mut sender = Sender::new(&config, store.clone()).unwrap();
+        let report = sender.pass().await.unwrap();
+        assert_eq!(report.sent, 2, "{report:?}");
+        let states: Vec<_> = crate::outbox::records(&store)
+            .unwrap()
+            .into_iter()
+            .map(|r| r.delivery)
+            .collect();
+        let capped = states
+            .iter()
+            .filter(|d| matches!(d, Delivery::Retrying { last_error, .. } if last_error.contains("daily cap")))
+            .count();
+        assert_eq!(capped, 2, "{states:?}");
+        // Asking again the same day sends nothing more.
+        assert_eq!(sender.pass().await.unwrap().sent, 0);
     }
 }
