@@ -115,10 +115,19 @@ pub async fn run(config: Config, mode: RunMode) -> anyhow::Result<()> {
         }
         // Stages after ingest, one pass each, in pipeline order.
         let acted = crate::act::once(&stage).await?;
-        tracing::info!(responses = acted.responses, escalations = acted.escalations, "act pass done");
+        tracing::info!(
+            responses = acted.responses,
+            escalations = acted.escalations,
+            "act pass done"
+        );
         let nurtured = crate::nurture::scheduler::once(&stage).await?;
         let sent = crate::outbox::sender::once(&stage).await?;
-        tracing::info!(queued = nurtured.queued, sent = sent.sent, failed = sent.failed, "nurture + outbox pass done");
+        tracing::info!(
+            queued = nurtured.queued,
+            sent = sent.sent,
+            failed = sent.failed,
+            "nurture + outbox pass done"
+        );
         intake.store.flush().await?;
         tracing::info!(
             stored,
@@ -134,28 +143,63 @@ pub async fn run(config: Config, mode: RunMode) -> anyhow::Result<()> {
     }
     // Stages after ingest, each a task until shutdown.
     tasks.spawn(crate::act::run(stage.clone(), shutdown.clone()));
-    tasks.spawn(crate::nurture::scheduler::task(stage.clone(), shutdown.clone()));
+    tasks.spawn(crate::nurture::scheduler::task(
+        stage.clone(),
+        shutdown.clone(),
+    ));
     tasks.spawn(crate::outbox::sender::task(stage.clone(), shutdown.clone()));
     if stage.config.http.is_some() {
         crate::metrics::install();
         tasks.spawn(crate::http::serve(stage.clone(), shutdown.clone()));
     }
     tracing::info!(mailboxes = config.mailbox.len(), store = %config.store_path().display(), "carousel running");
+    // Until a signal, or until a task stops with an error (a store failure:
+    // then every task is stopped and the process exits non-zero, so that its
+    // supervisor restarts it once the cause — e.g. a full disk — is gone).
+    let mut failed = None;
     if let Some(signals) = signals {
-        signals.wait().await;
+        tokio::select! {
+            _ = signals.wait() => {}
+            error = first_failure(&mut tasks) => failed = Some(error),
+        }
     }
     tracing::info!("shutting down: finishing the messages in hand");
     trigger.fire();
     while let Some(result) = tasks.join_next().await {
-        match result {
-            Ok(Ok(())) => {}
-            Ok(Err(e)) => tracing::error!("source stopped with an error: {e:#}"),
-            Err(e) => tracing::error!("source task failed: {e}"),
+        if let Some(e) = task_error(result) {
+            failed.get_or_insert(e);
         }
+    }
+    if let Some(e) = failed {
+        return Err(e.context("a pipeline task failed; stopped without acknowledging more mail"));
     }
     intake.store.flush().await?;
     tracing::info!("store flushed; bye");
     Ok(())
+}
+
+/// Resolves with the first task error; tasks that end cleanly are skipped.
+async fn first_failure(tasks: &mut tokio::task::JoinSet<anyhow::Result<()>>) -> anyhow::Error {
+    while let Some(result) = tasks.join_next().await {
+        if let Some(e) = task_error(result) {
+            return e;
+        }
+    }
+    std::future::pending().await
+}
+
+fn task_error(result: Result<anyhow::Result<()>, tokio::task::JoinError>) -> Option<anyhow::Error> {
+    match result {
+        Ok(Ok(())) => None,
+        Ok(Err(e)) => {
+            tracing::error!("task stopped with an error: {e:#}");
+            Some(e)
+        }
+        Err(e) => {
+            tracing::error!("task failed: {e}");
+            Some(anyhow::anyhow!("task failed: {e}"))
+        }
+    }
 }
 
 /// SIGTERM and SIGINT, listened to from the moment they are installed.

@@ -58,6 +58,10 @@ impl ImapSource {
                 .await
             {
                 Ok(()) => return Ok(()),
+                Err(e) if crate::store::is_storage_failure(&e) => {
+                    tracing::error!(mailbox = %self.name, "store failed; nothing more is acknowledged, stopping: {e:#}");
+                    return Err(e);
+                }
                 Err(e) => {
                     failures += 1;
                     crate::metrics::set_source(&self.name, false, None);

@@ -83,6 +83,7 @@ impl MaildirSource {
                     }
                     moves.push((path.clone(), flag));
                 }
+                Err(e) if crate::store::is_storage_failure(&e) => return Err(e),
                 Err(e) => {
                     tracing::error!(mailbox = %self.name, file = %path.display(), "cannot store message, left in new/: {e:#}");
                     self.failed.insert(path.clone());
@@ -138,6 +139,10 @@ impl MaildirSource {
                     tracing::info!(mailbox = %self.name, stored = r.stored, duplicates = r.duplicates, oversized = r.oversized, "scan");
                 }
                 Ok(_) => {}
+                Err(e) if crate::store::is_storage_failure(&e) => {
+                    tracing::error!(mailbox = %self.name, "store failed; nothing more is acknowledged, stopping: {e:#}");
+                    return Err(e);
+                }
                 Err(e) => tracing::error!(mailbox = %self.name, "scan failed, retrying: {e:#}"),
             }
             if shutdown.sleep(self.poll).await {

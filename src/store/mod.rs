@@ -42,6 +42,23 @@ pub enum StoreError {
     Codec { tree: &'static str, detail: String },
 }
 
+impl StoreError {
+    /// True when the store itself failed (I/O, disk full, corruption): sled
+    /// 0.34 keeps failing after such an error, so the process must stop and
+    /// be restarted (systemd `Restart=`) rather than retry.
+    pub fn is_storage_failure(&self) -> bool {
+        matches!(self, StoreError::Sled(_))
+    }
+}
+
+/// True when an error chain carries a store failure (see [`StoreError::is_storage_failure`]).
+pub fn is_storage_failure(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<StoreError>()
+            .is_some_and(StoreError::is_storage_failure)
+    })
+}
+
 /// The result of offering a message to the store.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Ingested {
@@ -341,7 +358,11 @@ impl Store {
     /// mail is recorded by [`Store::ingest`]). `tag` (a Message-ID, a lead id
     /// and step) makes the key unique, so writing the same interaction again,
     /// as a replay after a crash does, changes nothing.
-    pub fn record_interaction(&self, interaction: &Interaction, tag: &str) -> Result<(), StoreError> {
+    pub fn record_interaction(
+        &self,
+        interaction: &Interaction,
+        tag: &str,
+    ) -> Result<(), StoreError> {
         let mut k = interaction.contact.as_bytes().to_vec();
         k.push(0);
         k.extend_from_slice(interaction.at.as_bytes());

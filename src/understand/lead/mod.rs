@@ -104,8 +104,12 @@ fn extract_at_depth(
             for lead in &mut leads {
                 finish_contact(lead, envelope, None, ctx, false);
             }
-            let note = truncated
-                .then(|| format!("{source}: only the first {} rows were read", ctx.limits.max_csv_rows));
+            let note = truncated.then(|| {
+                format!(
+                    "{source}: only the first {} rows were read",
+                    ctx.limits.max_csv_rows
+                )
+            });
             if leads.is_empty() {
                 return LeadExtraction::noted(format!(
                     "{source}: no lead with a reachable contact"
