@@ -531,7 +531,8 @@ impl Scheduler {
         Ok(OutboundEmail {
             message_id: crate::outbox::message_id(
                 &domain,
-                &["n", &e.id, &enrolled_digits, &step_no],
+                // `s.`: a sequence step; `n.` is a sales notification (act::claim).
+                &["s", &e.id, &enrolled_digits, &step_no],
             ),
             to: vec![e.contact.clone()],
             from: Some(self.from()),
