@@ -41,10 +41,17 @@ fn main() -> anyhow::Result<()> {
         .map(|s| s.split(',').map(str::to_string).collect());
     let wanted = |name: &str| only.as_ref().is_none_or(|o| o.iter().any(|x| x == name));
     if wanted("speed") {
-        results.insert("speed_to_lead".into(), speed_to_lead_bench(&work, if quick { 40 } else { 200 })?);
+        results.insert(
+            "speed_to_lead".into(),
+            speed_to_lead_bench(&work, if quick { 40 } else { 200 })?,
+        );
     }
     let corpus = corpus(ingest_n);
-    println!("corpus: {} messages, {:.1} MiB", corpus.len(), total_mib(&corpus));
+    println!(
+        "corpus: {} messages, {:.1} MiB",
+        corpus.len(),
+        total_mib(&corpus)
+    );
     if wanted("understand") {
         results.insert("understand".into(), understand_bench(&corpus));
     }
@@ -58,25 +65,42 @@ fn main() -> anyhow::Result<()> {
     let out = PathBuf::from(ROOT).join("bench/results.json");
     std::fs::write(&out, serde_json::to_string_pretty(&Value::Object(results))?)?;
     println!("\nwritten: {}", out.display());
-    let _ = Command::new(format!("{ROOT}/tests/mailtest.sh")).arg("stop").arg(&base).env("STOP_SIGNAL", "KILL").status();
+    let _ = Command::new(format!("{ROOT}/tests/mailtest.sh"))
+        .arg("stop")
+        .arg(&base)
+        .env("STOP_SIGNAL", "KILL")
+        .status();
     Ok(())
 }
 
 fn machine() -> Value {
-    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0);
+    let cores = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(0);
     let dovecot = cmd_out("dovecot", &["--version"]);
     let postfix = cmd_out("postconf", &["-d", "-h", "mail_version"]);
-    let cpu = std::fs::read_to_string("/proc/cpuinfo")
-        .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with("model name")).map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string()));
-    println!("machine: {cores} cores ({}), Dovecot {dovecot}, Postfix {postfix}", cpu.clone().unwrap_or_default());
+    let cpu = std::fs::read_to_string("/proc/cpuinfo").ok().and_then(|s| {
+        s.lines()
+            .find(|l| l.starts_with("model name"))
+            .map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string())
+    });
+    println!(
+        "machine: {cores} cores ({}), Dovecot {dovecot}, Postfix {postfix}",
+        cpu.clone().unwrap_or_default()
+    );
     json!({"cores": cores, "cpu": cpu, "dovecot": dovecot, "postfix": postfix})
 }
 
 fn cmd_out(cmd: &str, args: &[&str]) -> String {
     Command::new(cmd)
         .args(args)
-        .env("PATH", format!("{}:/usr/sbin:/sbin", std::env::var("PATH").unwrap_or_default()))
+        .env(
+            "PATH",
+            format!(
+                "{}:/usr/sbin:/sbin",
+                std::env::var("PATH").unwrap_or_default()
+            ),
+        )
         .output()
         .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
         .unwrap_or_default()
@@ -93,7 +117,11 @@ fn start_servers(base: &Path) -> anyhow::Result<()> {
         .stdout(std::fs::File::create(base.with_extension("log"))?)
         .stderr(std::fs::File::create(base.with_extension("err"))?)
         .status()?;
-    anyhow::ensure!(status.success(), "mailtest.sh start failed: see {}", base.with_extension("err").display());
+    anyhow::ensure!(
+        status.success(),
+        "mailtest.sh start failed: see {}",
+        base.with_extension("err").display()
+    );
     Ok(())
 }
 
@@ -102,16 +130,27 @@ fn corpus(n: usize) -> Vec<(String, Vec<u8>)> {
     let mut files = Vec::new();
     for folder in ["leads", "replies", "bounces", "autoreplies", "other"] {
         let dir = PathBuf::from(ROOT).join("tests/fixtures").join(folder);
-        let mut names: Vec<_> = std::fs::read_dir(&dir).into_iter().flatten().flatten().map(|e| e.path()).collect();
+        let mut names: Vec<_> = std::fs::read_dir(&dir)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|e| e.path())
+            .collect();
         names.sort();
-        for p in names.into_iter().filter(|p| p.extension().is_some_and(|e| e == "eml")) {
+        for p in names
+            .into_iter()
+            .filter(|p| p.extension().is_some_and(|e| e == "eml"))
+        {
             files.push((folder.to_string(), std::fs::read(p).unwrap()));
         }
     }
     (0..n)
         .map(|i| {
             let (kind, raw) = &files[i % files.len()];
-            (kind.clone(), with_message_id(raw, &format!("<bench-{i}@bench.example>")))
+            (
+                kind.clone(),
+                with_message_id(raw, &format!("<bench-{i}@bench.example>")),
+            )
         })
         .collect()
 }
@@ -164,27 +203,46 @@ fn understand_bench(corpus: &[(String, Vec<u8>)]) -> Value {
     for (kind, (n, d)) in &per_kind {
         let rate = *n as f64 / d.as_secs_f64();
         println!("  {kind:<12} {n:>6} msgs  {rate:>10.0} msg/s");
-        kinds.insert(kind.clone(), json!({"messages": n, "per_second": rate.round()}));
+        kinds.insert(
+            kind.clone(),
+            json!({"messages": n, "per_second": rate.round()}),
+        );
     }
     let rate = corpus.len() as f64 / all.as_secs_f64();
-    println!("  {:<12} {:>6} msgs  {rate:>10.0} msg/s", "all", corpus.len());
+    println!(
+        "  {:<12} {:>6} msgs  {rate:>10.0} msg/s",
+        "all",
+        corpus.len()
+    );
     json!({"messages": corpus.len(), "per_second": rate.round(), "by_kind": kinds})
 }
 
 /// Writes messages straight into a Dovecot user's Maildir (pre-delivery).
-fn predeliver(base: &Path, user: &str, msgs: impl Iterator<Item = Vec<u8>>, start: usize) -> anyhow::Result<usize> {
+fn predeliver(
+    base: &Path,
+    user: &str,
+    msgs: impl Iterator<Item = Vec<u8>>,
+    start: usize,
+) -> anyhow::Result<usize> {
     let dir = base.join("mail/example.test").join(user).join("Maildir");
     for sub in ["new", "cur", "tmp"] {
         std::fs::create_dir_all(dir.join(sub))?;
     }
     let mut n = 0;
     for (i, raw) in msgs.enumerate() {
-        let path = dir.join("new").join(format!("{}.bench{}.host", 1_700_000_000 + start + i, start + i));
+        let path = dir.join("new").join(format!(
+            "{}.bench{}.host",
+            1_700_000_000 + start + i,
+            start + i
+        ));
         std::fs::write(&path, raw)?;
         n += 1;
     }
     // Dovecot's mail processes run as nobody when we are root.
-    let _ = Command::new("chown").args(["-R", "65534:65534"]).arg(base.join("mail/example.test").join(user)).status();
+    let _ = Command::new("chown")
+        .args(["-R", "65534:65534"])
+        .arg(base.join("mail/example.test").join(user))
+        .status();
     Ok(n)
 }
 
@@ -194,15 +252,32 @@ fn ingest_bench(base: &Path, work: &Path, corpus: &[(String, Vec<u8>)]) -> anyho
     let login = format!("{user}@example.test");
     // Warm-up: Dovecot indexes the new mail on first access.
     bare_fetch(&login)?;
-    let floor = (0..3).map(|_| bare_fetch(&login).map(|(d, _)| d)).collect::<anyhow::Result<Vec<_>>>()?.into_iter().min().unwrap();
+    let floor = (0..3)
+        .map(|_| bare_fetch(&login).map(|(d, _)| d))
+        .collect::<anyhow::Result<Vec<_>>>()?
+        .into_iter()
+        .min()
+        .unwrap();
     let (_, bytes) = bare_fetch(&login)?;
     let peer = python_peer(&login);
     let carousel_time = carousel_once(work, "ingest", &login)?;
     let n = corpus.len() as f64;
-    println!("\ningest of {} messages ({:.1} MiB over IMAP)", corpus.len(), bytes as f64 / 1048576.0);
-    println!("  bare FETCH 1:* BODY.PEEK[] (floor)   {:>8.2} s  {:>8.0} msg/s", floor.as_secs_f64(), n / floor.as_secs_f64());
+    println!(
+        "\ningest of {} messages ({:.1} MiB over IMAP)",
+        corpus.len(),
+        bytes as f64 / 1048576.0
+    );
+    println!(
+        "  bare FETCH 1:* BODY.PEEK[] (floor)   {:>8.2} s  {:>8.0} msg/s",
+        floor.as_secs_f64(),
+        n / floor.as_secs_f64()
+    );
     if let Some(p) = peer {
-        println!("  Python imaplib + email (peer)        {:>8.2} s  {:>8.0} msg/s", p, n / p);
+        println!(
+            "  Python imaplib + email (peer)        {:>8.2} s  {:>8.0} msg/s",
+            p,
+            n / p
+        );
     } else {
         println!("  Python imaplib + email (peer)        unavailable");
     }
@@ -211,7 +286,11 @@ fn ingest_bench(base: &Path, work: &Path, corpus: &[(String, Vec<u8>)]) -> anyho
         carousel_time.as_secs_f64(),
         n / carousel_time.as_secs_f64(),
         carousel_time.as_secs_f64() / floor.as_secs_f64(),
-        peer.map(|p| format!(", {:.1} × faster than the peer", p / carousel_time.as_secs_f64())).unwrap_or_default()
+        peer.map(|p| format!(
+            ", {:.1} × faster than the peer",
+            p / carousel_time.as_secs_f64()
+        ))
+        .unwrap_or_default()
     );
     Ok(json!({
         "messages": corpus.len(),
@@ -234,7 +313,11 @@ fn bare_fetch(user: &str) -> anyhow::Result<(Duration, usize)> {
     let mut line = Vec::new();
     r.read_until(b'\n', &mut line)?;
     let mut bytes = 0usize;
-    for (tag, cmd) in [("a1", format!("LOGIN {user} secret")), ("a2", "SELECT INBOX".into()), ("a3", "FETCH 1:* BODY.PEEK[]".into())] {
+    for (tag, cmd) in [
+        ("a1", format!("LOGIN {user} secret")),
+        ("a2", "SELECT INBOX".into()),
+        ("a3", "FETCH 1:* BODY.PEEK[]".into()),
+    ] {
         write!(w, "{tag} {cmd}\r\n")?;
         loop {
             line.clear();
@@ -246,7 +329,11 @@ fn bare_fetch(user: &str) -> anyhow::Result<(Duration, usize)> {
                 continue;
             }
             if line.starts_with(tag.as_bytes()) {
-                anyhow::ensure!(line[tag.len()..].starts_with(b" OK"), "{}", String::from_utf8_lossy(&line));
+                anyhow::ensure!(
+                    line[tag.len()..].starts_with(b" OK"),
+                    "{}",
+                    String::from_utf8_lossy(&line)
+                );
                 break;
             }
         }
@@ -301,69 +388,153 @@ fn lead(i: usize) -> Vec<u8> {
     .into_bytes()
 }
 
-/// Per-message ingest time with 1k vs N messages already in the mailbox, and
-/// the daemon's RSS holding N stored responses.
+/// Per-message ingest time with 1k vs N messages already in the mailbox (and
+/// stored), measured in the running daemon: a batch lands in the mailbox and
+/// the clock stops when the last of it is `\Seen`. Also the daemon's RSS
+/// while holding N stored responses (idle, after acting on all of them).
 fn growth_bench(base: &Path, work: &Path, big: usize) -> anyhow::Result<Value> {
     let user = "bench-growth";
     let login = format!("{user}@example.test");
-    let batch = 500;
+    let batch = 2000;
+    // Fill to 1k, stored and acted on; then time a batch in the daemon.
     predeliver(base, user, (0..1000).map(lead), 0)?;
     bare_fetch(&login)?;
-    carousel_once(work, "growth", &login)?;
-    predeliver(base, user, (1000..1000 + batch).map(lead), 1000)?;
-    bare_fetch(&login)?;
-    let small = carousel_once(work, "growth", &login)?;
+    carousel_once_full(work, "growth", &login)?;
+    let (small, rss_small) = daemon_batch(base, work, user, &login, 1000, batch)?;
+    // Fill to `big`, then time the same batch again.
     let filled = 1000 + batch;
     predeliver(base, user, (filled..big).map(lead), filled)?;
     bare_fetch(&login)?;
-    let fill_time = carousel_once(work, "growth", &login)?;
-    predeliver(base, user, (big..big + batch).map(lead), big)?;
-    bare_fetch(&login)?;
-    let large = carousel_once(work, "growth", &login)?;
+    let fill_start = Instant::now();
+    carousel_once_full(work, "growth", &login)?;
+    let fill_time = fill_start.elapsed();
+    let (large, rss_large) = daemon_batch(base, work, user, &login, big, batch)?;
     let per_small = small.as_secs_f64() / batch as f64 * 1e3;
     let per_large = large.as_secs_f64() / batch as f64 * 1e3;
-    let rss = daemon_rss(work, "growth", &login)?;
-    println!("\ngrowth");
-    println!("  {batch} new messages with 1k in the mailbox:   {per_small:.3} ms/msg");
-    println!("  {batch} new messages with {}k in the mailbox: {per_large:.3} ms/msg  = {:.2} × ({} filled in {:.1} s)", big / 1000, per_large / per_small, big - filled, fill_time.as_secs_f64());
-    println!("  daemon RSS holding {} stored responses: {:.1} MiB", big + batch, rss as f64 / 1024.0);
+    println!(
+        "\ngrowth (daemon: batch of {batch} new messages until all \\Seen, incl. one IDLE round)"
+    );
+    println!("  with 1k in the mailbox:   {per_small:.3} ms/msg");
+    println!(
+        "  with {}k in the mailbox: {per_large:.3} ms/msg  = {:.2} × ({} filled by run --once in {:.1} s)",
+        big / 1000,
+        per_large / per_small,
+        big - filled,
+        fill_time.as_secs_f64()
+    );
+    println!(
+        "  daemon RSS, idle: {:.1} MiB holding ~1k responses, {:.1} MiB holding ~{}k",
+        rss_small as f64 / 1024.0,
+        rss_large as f64 / 1024.0,
+        big / 1000
+    );
     Ok(json!({
         "batch": batch,
         "ms_per_message_at_1k": per_small,
         "ms_per_message_at_large": per_large,
         "large_mailbox": big,
         "ratio": per_large / per_small,
-        "stored_responses": big + batch,
-        "daemon_rss_kib": rss,
+        "fill_seconds": fill_time.as_secs_f64(),
+        "daemon_rss_kib_at_1k": rss_small,
+        "daemon_rss_kib_at_large": rss_large,
     }))
 }
 
-/// Starts the daemon on a store, lets it settle (sync + IDLE), lists the
-/// responses through it, and reads its peak RSS (VmHWM) from /proc.
-fn daemon_rss(work: &Path, name: &str, user: &str) -> anyhow::Result<u64> {
+/// `run --once` with every stage, so no backlog is left for the daemon.
+fn carousel_once_full(work: &Path, name: &str, user: &str) -> anyhow::Result<Duration> {
+    carousel_once(work, name, user)?;
     let config = work.join(name).join("carousel.toml");
-    let _ = user;
+    let start = Instant::now();
+    let status = Command::new(format!("{ROOT}/target/release/carousel"))
+        .arg("--config")
+        .arg(&config)
+        .args(["run", "--once"])
+        .env("BENCH_PASSWORD", "secret")
+        .env("CAROUSEL_LOG", "error")
+        .stderr(std::process::Stdio::null())
+        .status()?;
+    anyhow::ensure!(status.success(), "carousel run --once failed");
+    Ok(start.elapsed())
+}
+
+fn kib(pid: u32, key: &str) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .unwrap_or_default()
+        .lines()
+        .find(|l| l.starts_with(key))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0)
+}
+
+/// Starts the daemon, lets it settle, reads its idle RSS, then delivers
+/// `batch` messages and times until none is unseen.
+fn daemon_batch(
+    base: &Path,
+    work: &Path,
+    user: &str,
+    login: &str,
+    start: usize,
+    batch: usize,
+) -> anyhow::Result<(Duration, u64)> {
+    let config = work.join("growth").join("carousel.toml");
     let mut child = Command::new(format!("{ROOT}/target/release/carousel"))
         .arg("--config")
         .arg(&config)
         .arg("run")
         .env("BENCH_PASSWORD", "secret")
-        .env("CAROUSEL_LOG", "warn")
+        .env("CAROUSEL_LOG", "error")
+        .stderr(std::process::Stdio::null())
         .spawn()?;
     std::thread::sleep(Duration::from_secs(3));
-    let status = std::fs::read_to_string(format!("/proc/{}/status", child.id()))?;
-    let kib = |key: &str| {
-        status
-            .lines()
-            .find(|l| l.starts_with(key))
-            .and_then(|l| l.split_whitespace().nth(1))
-            .and_then(|n| n.parse::<u64>().ok())
-            .unwrap_or(0)
-    };
-    let rss = kib("VmHWM:").max(kib("VmRSS:"));
-    let _ = Command::new("kill").arg("-TERM").arg(child.id().to_string()).status();
+    let rss = kib(child.id(), "VmRSS:");
+    let t = Instant::now();
+    predeliver(base, user, (start..start + batch).map(lead), start)?;
+    while unseen(login)? > 0 || t.elapsed() < Duration::from_millis(100) {
+        anyhow::ensure!(
+            t.elapsed() < Duration::from_secs(300),
+            "batch not ingested in 300 s"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let elapsed = t.elapsed();
+    let _ = Command::new("kill")
+        .arg("-TERM")
+        .arg(child.id().to_string())
+        .status();
     child.wait()?;
-    Ok(rss)
+    Ok((elapsed, rss))
+}
+
+/// `UID SEARCH UNSEEN` count for a user.
+fn unseen(user: &str) -> anyhow::Result<usize> {
+    let stream = TcpStream::connect(("127.0.0.1", IMAP))?;
+    stream.set_nodelay(true)?;
+    let mut r = BufReader::new(stream.try_clone()?);
+    let mut w = stream;
+    let mut line = String::new();
+    r.read_line(&mut line)?;
+    let mut count = 0;
+    let commands = [
+        ("u1", format!("LOGIN {user} secret")),
+        ("u2", "SELECT INBOX".into()),
+        ("u3", "UID SEARCH UNSEEN".into()),
+        ("u4", "LOGOUT".into()),
+    ];
+    for (tag, cmd) in commands {
+        write!(w, "{tag} {cmd}\r\n")?;
+        loop {
+            line.clear();
+            anyhow::ensure!(r.read_line(&mut line)? > 0, "IMAP closed");
+            if let Some(rest) = line.strip_prefix("* SEARCH") {
+                count = rest.split_whitespace().count();
+            }
+            if line.starts_with(tag) {
+                break;
+            }
+        }
+    }
+    Ok(count)
 }
 
 /// One SMTP session per message; returns when the server accepted it (250 after DATA).
@@ -376,7 +547,10 @@ fn smtp_deliver(from: &str, to: &str, raw: &[u8]) -> anyhow::Result<Instant> {
         loop {
             let mut line = String::new();
             r.read_line(&mut line)?;
-            anyhow::ensure!(line.starts_with(code), "SMTP: expected {code}, got {line:?}");
+            anyhow::ensure!(
+                line.starts_with(code),
+                "SMTP: expected {code}, got {line:?}"
+            );
             if line.as_bytes().get(3) != Some(&b'-') {
                 return Ok(());
             }
@@ -416,7 +590,10 @@ fn idle_floor(samples: usize) -> anyhow::Result<Vec<f64>> {
     let mut w = stream;
     let mut line = String::new();
     r.read_line(&mut line)?;
-    for (tag, cmd) in [("f1", format!("LOGIN {user} secret")), ("f2", "SELECT INBOX".to_string())] {
+    for (tag, cmd) in [
+        ("f1", format!("LOGIN {user} secret")),
+        ("f2", "SELECT INBOX".to_string()),
+    ] {
         write!(w, "{tag} {cmd}\r\n")?;
         loop {
             line.clear();
@@ -432,7 +609,9 @@ fn idle_floor(samples: usize) -> anyhow::Result<Vec<f64>> {
     anyhow::ensure!(line.starts_with('+'), "IDLE refused: {line}");
     let mut out = Vec::new();
     for i in 0..samples {
-        let raw = format!("From: p@x.example\r\nTo: {user}\r\nSubject: floor {i}\r\nMessage-ID: <floor-{i}@bench>\r\n\r\nping\r\n");
+        let raw = format!(
+            "From: p@x.example\r\nTo: {user}\r\nSubject: floor {i}\r\nMessage-ID: <floor-{i}@bench>\r\n\r\nping\r\n"
+        );
         let accepted = smtp_deliver("p@x.example", user, raw.as_bytes())?;
         loop {
             line.clear();
@@ -477,13 +656,20 @@ fn speed_to_lead_bench(work: &Path, leads: usize) -> anyhow::Result<Value> {
         let raw = format!(
             "From: Forms <forms@leadsite.example>\r\nTo: bench-stl@example.test\r\nSubject: New lead from the quote form\r\nMessage-ID: <stl-{i}@leadsite.example>\r\nDate: Wed, 25 Nov 2026 10:00:00 +0000\r\n\r\nName: Hot Prospect{i}\r\nEmail: hot{i}@buyer.example\r\nPhone: +1 555 {i:07}\r\nCompany: Buyer {i} GmbH\r\nInterest: Rooftop solar for our warehouse\r\nTimeline: ASAP\r\n"
         );
-        let accepted = smtp_deliver("forms@leadsite.example", "bench-stl@example.test", raw.as_bytes())?;
+        let accepted = smtp_deliver(
+            "forms@leadsite.example",
+            "bench-stl@example.test",
+            raw.as_bytes(),
+        )?;
         let wall = jiff::Timestamp::now() - jiff::SignedDuration::try_from(accepted.elapsed())?;
         sent.push((format!("hot{i}@buyer.example"), wall));
         std::thread::sleep(Duration::from_millis(rand::random_range(100..600)));
     }
     std::thread::sleep(Duration::from_secs(3));
-    let _ = Command::new("kill").arg("-TERM").arg(child.id().to_string()).status();
+    let _ = Command::new("kill")
+        .arg("-TERM")
+        .arg(child.id().to_string())
+        .status();
     child.wait()?;
     let out = Command::new(format!("{ROOT}/target/release/carousel"))
         .arg("--config")
@@ -492,24 +678,50 @@ fn speed_to_lead_bench(work: &Path, leads: usize) -> anyhow::Result<Value> {
         .output()?;
     let mut accepted_at = std::collections::HashMap::new();
     for line in String::from_utf8_lossy(&out.stdout).lines() {
-        let Ok(v) = serde_json::from_str::<Value>(line) else { continue };
-        let email = v["lead"]["contact"]["email"].as_str().unwrap_or("").to_string();
-        if let Some(t) = v["speed"]["notification_accepted"].as_str().and_then(|t| t.parse::<jiff::Timestamp>().ok()) {
+        let Ok(v) = serde_json::from_str::<Value>(line) else {
+            continue;
+        };
+        let email = v["lead"]["contact"]["email"]
+            .as_str()
+            .unwrap_or("")
+            .to_string();
+        if let Some(t) = v["speed"]["notification_accepted"]
+            .as_str()
+            .and_then(|t| t.parse::<jiff::Timestamp>().ok())
+        {
             accepted_at.insert(email, t);
         }
     }
     let mut delays: Vec<f64> = sent
         .iter()
-        .filter_map(|(email, t0)| accepted_at.get(email).map(|t1| t1.duration_since(*t0).as_secs_f64()))
+        .filter_map(|(email, t0)| {
+            accepted_at
+                .get(email)
+                .map(|t1| t1.duration_since(*t0).as_secs_f64())
+        })
         .collect();
     delays.sort_by(|a, b| a.total_cmp(b));
     let mut floor_sorted = floor.clone();
     floor_sorted.sort_by(|a, b| a.total_cmp(b));
-    let (p50, p90, p99) = (percentile(&delays, 50.0), percentile(&delays, 90.0), percentile(&delays, 99.0));
-    let (f50, f99) = (percentile(&floor_sorted, 50.0), percentile(&floor_sorted, 99.0));
-    println!("\nspeed-to-lead: {} hot leads, {} notified", leads, delays.len());
+    let (p50, p90, p99) = (
+        percentile(&delays, 50.0),
+        percentile(&delays, 90.0),
+        percentile(&delays, 99.0),
+    );
+    let (f50, f99) = (
+        percentile(&floor_sorted, 50.0),
+        percentile(&floor_sorted, 99.0),
+    );
+    println!(
+        "\nspeed-to-lead: {} hot leads, {} notified",
+        leads,
+        delays.len()
+    );
     println!("  floor: Postfix accept → IDLE EXISTS (bare client)  p50 {f50:.3} s  p99 {f99:.3} s");
-    println!("  carousel: Postfix accept of lead → Postfix accept of rep notification  p50 {p50:.3} s  p90 {p90:.3} s  p99 {p99:.3} s  (p99 − floor p99 = {:.3} s)", p99 - f99);
+    println!(
+        "  carousel: Postfix accept of lead → Postfix accept of rep notification  p50 {p50:.3} s  p90 {p90:.3} s  p99 {p99:.3} s  (p99 − floor p99 = {:.3} s)",
+        p99 - f99
+    );
     Ok(json!({
         "leads": leads,
         "notified": delays.len(),

@@ -101,17 +101,11 @@ enum Command {
         json: bool,
     },
     /// Imports leads from a CSV file (headers in EN/DE/FR/ES/JA are recognised).
-    Import {
-        file: PathBuf,
-    },
+    Import { file: PathBuf },
     /// Writes a consistent snapshot of the store to FILE (asks the daemon when it runs).
-    Backup {
-        file: PathBuf,
-    },
+    Backup { file: PathBuf },
     /// Restores a backup into the configured store directory, which must be empty or absent.
-    Restore {
-        file: PathBuf,
-    },
+    Restore { file: PathBuf },
     /// Renders a nurture template for one contact: subject, HTML and text.
     Preview {
         /// Template name (`solar-1-welcome` for templates/solar-1-welcome.html).
@@ -211,13 +205,19 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Check => Ok(check(&cli.config)),
         Command::Preview { template, contact } => {
             let config = load_config(&cli.config)?;
-            print!("{}", carousel::nurture::preview(&config, &template, &contact)?);
+            print!(
+                "{}",
+                carousel::nurture::preview(&config, &template, &contact)?
+            );
             Ok(ExitCode::SUCCESS)
         }
         Command::Sequences {
             command: SequencesCommand::Status,
         } => {
-            print!("{}", carousel::nurture::status_text(&load_config(&cli.config)?)?);
+            print!(
+                "{}",
+                carousel::nurture::status_text(&load_config(&cli.config)?)?
+            );
             Ok(ExitCode::SUCCESS)
         }
         Command::Inspect { files } => inspect(&cli.config, &files),
@@ -290,9 +290,21 @@ fn lead_change(config: &Path, command: LeadCommand) -> anyhow::Result<ExitCode> 
     use carousel::act::manage::Change;
     let change = match command {
         LeadCommand::Show { .. } => unreachable!("show is a read verb"),
-        LeadCommand::Convert { id, revenue, currency, stage, close, rep } => {
-            Change::Convert { id, revenue, currency, stage, close, rep }
-        }
+        LeadCommand::Convert {
+            id,
+            revenue,
+            currency,
+            stage,
+            close,
+            rep,
+        } => Change::Convert {
+            id,
+            revenue,
+            currency,
+            stage,
+            close,
+            rep,
+        },
         LeadCommand::Reassign { id, rep } => Change::Reassign { id, rep },
         LeadCommand::Close { id, won, lost: _ } => Change::Close {
             id,
@@ -331,7 +343,11 @@ fn backup(config: &Path, file: &Path) -> anyhow::Result<ExitCode> {
     match carousel::store::Store::open(&path, config.store.cache_mb) {
         Ok(store) => {
             let summary = carousel::backup::backup(&store, file)?;
-            println!("backup of {} written to {}: {summary}", path.display(), file.display());
+            println!(
+                "backup of {} written to {}: {summary}",
+                path.display(),
+                file.display()
+            );
         }
         Err(carousel::store::StoreError::Locked(_)) => {
             let target = std::path::absolute(file)?;
@@ -343,7 +359,9 @@ fn backup(config: &Path, file: &Path) -> anyhow::Result<ExitCode> {
                 &serde_json::json!({ "path": target }),
                 &mut answer,
             )
-            .with_context(|| format!("the daemon holds {}; asking it at {listen}", path.display()))?;
+            .with_context(|| {
+                format!("the daemon holds {}; asking it at {listen}", path.display())
+            })?;
             println!(
                 "backup of {} written by the daemon to {}: {}",
                 path.display(),

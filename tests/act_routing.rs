@@ -446,7 +446,11 @@ fn restart_in_the_middle_of_routing_notifies_no_lead_twice_and_loses_none() {
     // response is marked done: the rerun replays all six.
     assert!(!run_once(&config, Some("act-after-enqueue")));
     let crashed = snapshot(dir.path(), &[]);
-    assert_eq!(crashed.leads.len(), 6, "the batch was routed before the crash");
+    assert_eq!(
+        crashed.leads.len(),
+        6,
+        "the batch was routed before the crash"
+    );
     assert_eq!(sales_notifications(&crashed).len(), 6);
     drop(crashed);
     run_once(&config, None);

@@ -154,28 +154,28 @@ fn any_sub(hay: &str, needles: &[&str]) -> bool {
 
 /// What a label asks for; `None` for labels the dictionary does not know.
 ///
-/// Memoised per thread: the same few dozen labels ("Name", "E-Mail", ...)
+/// Memoised: the same few dozen labels ("Name", "E-Mail", ...)
 /// recur in every form, and the dictionary walk is the hottest part of lead
 /// extraction. The cache is bounded (cleared when full), so hostile mail with
 /// endless distinct labels costs memory only up to the bound.
 pub fn classify(label: &str) -> Option<Field> {
-    use std::cell::RefCell;
     use std::collections::HashMap;
+    use std::sync::{LazyLock, Mutex};
     const MAX_CACHED: usize = 4096;
-    thread_local! {
-        static CACHE: RefCell<HashMap<String, Option<Field>>> = RefCell::new(HashMap::new());
-    }
-    if let Some(hit) = CACHE.with(|c| c.borrow().get(label).copied()) {
+    // Process-wide, not per thread: ingest understands each batch on fresh
+    // scoped threads, which would start with an empty thread-local cache.
+    static CACHE: LazyLock<Mutex<HashMap<String, Option<Field>>>> =
+        LazyLock::new(|| Mutex::new(HashMap::new()));
+    if let Some(hit) = CACHE.lock().ok().and_then(|c| c.get(label).copied()) {
         return hit;
     }
     let field = classify_uncached(label);
-    CACHE.with(|c| {
-        let mut cache = c.borrow_mut();
+    if let Ok(mut cache) = CACHE.lock() {
         if cache.len() >= MAX_CACHED {
             cache.clear();
         }
         cache.insert(label.to_string(), field);
-    });
+    }
     field
 }
 
