@@ -30,7 +30,12 @@ fn main() -> anyhow::Result<()> {
     std::fs::create_dir_all(&work)?;
     let base = work.join("mail");
     start_servers(&base)?;
-    let mut results = serde_json::Map::new();
+    let out = PathBuf::from(ROOT).join("bench/results.json");
+    // With --only, the other scenarios' last figures are kept.
+    let mut results = match std::fs::read(&out).ok().and_then(|b| serde_json::from_slice(&b).ok()) {
+        Some(Value::Object(map)) if args.iter().any(|a| a == "--only") => map,
+        _ => serde_json::Map::new(),
+    };
     results.insert("machine".into(), machine());
 
     // `--only a,b` runs a subset: speed, understand, ingest, growth.
@@ -62,7 +67,6 @@ fn main() -> anyhow::Result<()> {
         results.insert("growth".into(), growth_bench(&base, &work, growth_n)?);
     }
 
-    let out = PathBuf::from(ROOT).join("bench/results.json");
     std::fs::write(&out, serde_json::to_string_pretty(&Value::Object(results))?)?;
     println!("\nwritten: {}", out.display());
     let _ = Command::new(format!("{ROOT}/tests/mailtest.sh"))
