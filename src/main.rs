@@ -213,13 +213,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Sequences {
             command: SequencesCommand::Status,
-        } => {
-            print!(
-                "{}",
-                carousel::nurture::status_text(&load_config(&cli.config)?)?
-            );
-            Ok(ExitCode::SUCCESS)
-        }
+        } => read(&cli.config, ReadRequest::new("sequences")),
         Command::Inspect { files } => inspect(&cli.config, &files),
         Command::Responses {
             command: ListCommand::List { json: _ },

@@ -86,6 +86,7 @@ pub fn run(
             Ok(())
         }
         "leads" => crate::act::list_leads(store, out),
+        "sequences" => Ok(out.write_all(crate::nurture::status_text(store)?.as_bytes())?),
         "lead" => crate::act::show_lead(
             store,
             request.str_arg("id").context("lead show needs ID")?,

@@ -251,9 +251,8 @@ pub fn preview(
 }
 
 /// `carousel sequences status`: enrollments per sequence, step and state.
-pub fn status_text(config: &crate::config::Config) -> anyhow::Result<String> {
-    let store = crate::store::open_for(config)?;
-    let rows = scheduler::status(&store)?;
+pub fn status_text(store: &Store) -> anyhow::Result<String> {
+    let rows = scheduler::status(store)?;
     let mut out = format!("{:<24} {:<32} {:>8}\n", "SEQUENCE", "STATE", "CONTACTS");
     for (sequence, state, n) in &rows {
         out.push_str(&format!("{sequence:<24} {state:<32} {n:>8}\n"));
