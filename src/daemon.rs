@@ -128,6 +128,7 @@ pub async fn run(config: Config, mode: RunMode) -> anyhow::Result<()> {
             failed = sent.failed,
             "nurture + outbox pass done"
         );
+        apply_retention(&config, &intake.store)?;
         intake.store.flush().await?;
         tracing::info!(
             stored,
@@ -142,6 +143,7 @@ pub async fn run(config: Config, mode: RunMode) -> anyhow::Result<()> {
         tasks.spawn(source.run(intake.clone(), shutdown.clone()));
     }
     // Stages after ingest, each a task until shutdown.
+    tasks.spawn(retention_task(stage.clone(), shutdown.clone()));
     tasks.spawn(crate::act::run(stage.clone(), shutdown.clone()));
     tasks.spawn(crate::nurture::scheduler::task(
         stage.clone(),
@@ -176,6 +178,29 @@ pub async fn run(config: Config, mode: RunMode) -> anyhow::Result<()> {
     intake.store.flush().await?;
     tracing::info!("store flushed; bye");
     Ok(())
+}
+
+/// Deletes raw bytes past `[store] retain_raw_days`, if set.
+fn apply_retention(config: &Config, store: &crate::store::Store) -> anyhow::Result<()> {
+    let Some(days) = config.store.retain_raw_days else {
+        return Ok(());
+    };
+    let cutoff = jiff::Timestamp::now() - jiff::SignedDuration::from_hours(24 * i64::from(days));
+    let purged = store.purge_raw_before(cutoff)?;
+    if purged > 0 {
+        tracing::info!(purged, days, "raw messages past retention deleted");
+    }
+    Ok(())
+}
+
+/// Applies retention at start and then hourly.
+async fn retention_task(stage: StageContext, mut shutdown: Shutdown) -> anyhow::Result<()> {
+    loop {
+        apply_retention(&stage.config, &stage.intake.store)?;
+        if shutdown.sleep(Duration::from_secs(3600)).await {
+            return Ok(());
+        }
+    }
 }
 
 /// Resolves with the first task error; tasks that end cleanly are skipped.

@@ -176,3 +176,36 @@ fn hostile_files_are_kept_and_the_daemon_keeps_running() {
         "{responses:?}"
     );
 }
+
+#[test]
+fn raw_bytes_past_retention_are_deleted_and_records_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = maildir_config(dir.path(), None);
+    let text = std::fs::read_to_string(&config).unwrap();
+    // 0 days: everything stored before this run's retention pass is past it.
+    std::fs::write(
+        &config,
+        text.replace("path = \"store\"", "path = \"store\"\nretain_raw_days = 0"),
+    )
+    .unwrap();
+    for n in 0..3 {
+        deliver(
+            dir.path(),
+            &format!("{n}.test"),
+            &lead_email(n, "leads@acme.example"),
+        );
+    }
+    let (ok, _, err) = carousel_run(&["run", "--once"], &config);
+    assert!(ok, "{err}");
+    let stored = messages(&config);
+    assert_eq!(stored.len(), 3);
+    assert!(
+        stored.iter().all(|m| m["raw_complete"] == false),
+        "{stored:#?}"
+    );
+    assert_eq!(
+        stored_responses(&config).len(),
+        3,
+        "responses outlive the raw bytes"
+    );
+}

@@ -298,6 +298,28 @@ impl Store {
             .transpose()
     }
 
+    /// Deletes the raw bytes of messages stored before `cutoff` (data
+    /// retention). The message record stays, marked `raw_complete = false`.
+    /// Returns how many were purged. Not durable until flushed.
+    pub fn purge_raw_before(&self, cutoff: jiff::Timestamp) -> Result<usize, StoreError> {
+        let mut purged = 0;
+        for item in self.messages.iter() {
+            let (key, value) = item?;
+            let mut record: MessageRecord = decode("messages", &value)?;
+            let old = record
+                .stored_at
+                .parse::<jiff::Timestamp>()
+                .is_ok_and(|t| t < cutoff);
+            if !old || self.raw.remove(&key)?.is_none() {
+                continue;
+            }
+            record.raw_complete = false;
+            self.messages.insert(key, encode(&record))?;
+            purged += 1;
+        }
+        Ok(purged)
+    }
+
     /// A tree owned by a later stage (`leads`, `outbox`, `schedule`, ...).
     pub fn tree(&self, name: &str) -> Result<sled::Tree, StoreError> {
         Ok(self.db.open_tree(name)?)
