@@ -32,7 +32,10 @@ fn main() -> anyhow::Result<()> {
     start_servers(&base)?;
     let out = PathBuf::from(ROOT).join("bench/results.json");
     // With --only, the other scenarios' last figures are kept.
-    let mut results = match std::fs::read(&out).ok().and_then(|b| serde_json::from_slice(&b).ok()) {
+    let mut results = match std::fs::read(&out)
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok())
+    {
         Some(Value::Object(map)) if args.iter().any(|a| a == "--only") => map,
         _ => serde_json::Map::new(),
     };
