@@ -72,7 +72,6 @@ pub fn intake_for(config: &Config) -> anyhow::Result<Intake> {
     })
 }
 
-/// `carousel run`: until a signal, or a single pass (see [`RunMode`]).
 /// How `carousel run` runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RunMode {
@@ -84,6 +83,7 @@ pub enum RunMode {
     IngestOnce,
 }
 
+/// `carousel run`: until a signal, or a single pass (see [`RunMode`]).
 pub async fn run(config: Config, mode: RunMode) -> anyhow::Result<()> {
     // Installed first, so a SIGTERM during start-up is a graceful stop too.
     let signals = match mode {
