@@ -216,8 +216,8 @@ fn hot_lead_reaches_the_right_rep_partner_lead_is_forwarded_and_slow_lead_is_nur
     );
     let headers = inbox_headers(dana).join("\n");
     assert!(
-        headers.contains("Reply-To: sam@buyer.example"),
-        "Reply-To is not the prospect:\n{headers}"
+        headers.contains("Reply-To: sam@buyer.example, claims-act@example.test"),
+        "Reply-To is not the prospect (plus the claim address):\n{headers}"
     );
     assert!(headers.contains("Hot lead"), "{headers}");
     assert!(headers.contains("Message-ID: <n.r"), "{headers}");

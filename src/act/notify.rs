@@ -179,12 +179,15 @@ impl Mailer {
     ) -> OutboundEmail {
         let pull = notice.rep.is_none();
         let prospect = lead.lead.contact.email.as_deref().and_then(safe_address);
-        let reply_to = if pull {
-            self.claim_address.clone()
-        } else if self.reply_to_prospect && prospect.is_some() {
-            prospect.clone()
-        } else {
-            self.claim_address.clone()
+        // Push with Reply-To the prospect: the claim address rides along in
+        // Reply-To, so the rep's one-click answer also reaches carousel and
+        // marks the lead as theirs (otherwise the SLA would escalate a lead
+        // the rep already answered).
+        let answers_prospect = !pull && self.reply_to_prospect && prospect.is_some();
+        let reply_to = match (&prospect, &self.claim_address) {
+            (Some(p), Some(c)) if answers_prospect => Some(format!("{p}, {c}")),
+            (Some(p), None) if answers_prospect => Some(p.clone()),
+            _ => self.claim_address.clone(),
         };
         let rank = lead.lead.rank.map_or("new", |r| r.as_str());
         let label = match rank {
@@ -206,13 +209,17 @@ impl Mailer {
             ),
             (Some(rep), false) => {
                 text.push_str(&format!("{}, a lead for you.\n", one_line(rep, 60)));
-                if reply_to == prospect && prospect.is_some() {
-                    text.push_str("Reply to this email to answer the prospect directly.\n");
-                }
-                if let Some(claim) = &self.claim_address {
-                    text.push_str(&format!(
-                        "Copy {claim} (or reply to it) to mark the lead as yours; untouched leads are escalated.\n"
-                    ));
+                match (answers_prospect, &self.claim_address) {
+                    (true, Some(claim)) => text.push_str(&format!(
+                        "Reply to this email to answer the prospect directly; the reply also reaches {claim}, which marks the lead as yours. Untouched leads are escalated.\n"
+                    )),
+                    (true, None) => {
+                        text.push_str("Reply to this email to answer the prospect directly.\n")
+                    }
+                    (false, Some(claim)) => text.push_str(&format!(
+                        "Reply to {claim} to mark the lead as yours; untouched leads are escalated.\n"
+                    )),
+                    (false, None) => {}
                 }
                 text.push('\n');
             }

@@ -1024,10 +1024,13 @@ pub fn build(
         builder = builder.to(Mailbox::new(None, address));
     }
     anyhow::ensure!(!recipients.is_empty(), "no recipient");
+    // One address or a list ("prospect, claims@…"); an unparseable value is dropped.
     if let Some(r) = &email.reply_to
-        && let Ok(m) = parse_mailbox(&one_line(r))
+        && let Ok(list) = one_line(r).parse::<lettre::message::Mailboxes>()
     {
-        builder = builder.reply_to(m);
+        for m in list {
+            builder = builder.reply_to(m);
+        }
     }
     if let Some(id) = &email.in_reply_to {
         let id: String = id
