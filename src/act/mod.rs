@@ -687,7 +687,9 @@ impl Act {
                         .and_then(|d| d.parse::<jiff::civil::Date>().ok())
                         .and_then(|d| d.to_zoned(jiff::tz::TimeZone::UTC).ok())
                         .map(|z| z.timestamp().to_string());
-                    let new = nurture::enroll(
+                    // The reply stopped the contact's sequences above; a
+                    // stated revisit date starts the sequence again then.
+                    let new = nurture::enroll_or_restart(
                         &self.store,
                         &EnrollRequest {
                             contact: email.clone(),
@@ -699,7 +701,7 @@ impl Act {
                     if !new {
                         tracing::info!(
                             response = response.id,
-                            "not-now reply: already enrolled in that sequence; left as it is"
+                            "not-now reply: enrollment left as it is (active, or no revisit date, or unsubscribed)"
                         );
                     }
                 }

@@ -112,6 +112,48 @@ pub fn enroll(store: &Store, request: &EnrollRequest) -> Result<bool, StoreError
     Ok(new)
 }
 
+/// Like [`enroll`], but a stopped enrollment in that sequence starts again at
+/// `request.start_at` — the "not now, try me in spring" reply, which itself
+/// stopped the sequence a moment earlier. Never restarts one stopped by an
+/// unsubscribe or a hard bounce. Returns whether an enrollment was made or
+/// restarted.
+pub fn enroll_or_restart(store: &Store, request: &EnrollRequest) -> Result<bool, StoreError> {
+    if enroll(store, request)? {
+        return Ok(true);
+    }
+    let Some(start_at) = &request.start_at else {
+        return Ok(false);
+    };
+    let sequence = request.sequence.clone().unwrap_or_else(|| "default".into());
+    let tree = store.tree(ENROLLMENTS)?;
+    let key = enrollment_key(&request.contact, &sequence);
+    let Some(value) = tree.get(&key)? else {
+        return Ok(false);
+    };
+    let mut enrollment: Enrollment = decode("enrollments", &value)?;
+    let restartable = matches!(
+        enrollment.state,
+        EnrollmentState::Stopped { reason, .. }
+            if !matches!(reason, StopReason::Unsubscribe | StopReason::HardBounce)
+    );
+    if !restartable {
+        return Ok(false);
+    }
+    // A new enrolled_at gives the restarted steps new Message-IDs.
+    enrollment.enrolled_at = crate::store::now_rfc3339();
+    enrollment.lead = request.lead.clone().or(enrollment.lead);
+    enrollment.state = EnrollmentState::Active {
+        next_step: 0,
+        due: start_at.clone(),
+    };
+    enrollment.last_sent_at = None;
+    enrollment.handled_auto_reply = None;
+    enrollment.last_error = None;
+    tree.insert(&key, encode(&enrollment))?;
+    scheduler::schedule(store, &key, &enrollment.state)?;
+    Ok(true)
+}
+
 /// Stops every active or paused enrollment of a contact. Returns how many stopped.
 pub fn stop_for_contact(
     store: &Store,
@@ -261,4 +303,64 @@ pub fn status_text(store: &Store) -> anyhow::Result<String> {
         out.push_str("(no enrollments)\n");
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod restart_tests {
+    use super::*;
+
+    fn request(start_at: Option<&str>) -> EnrollRequest {
+        EnrollRequest {
+            contact: "pat@example.test".into(),
+            sequence: Some("spring".into()),
+            lead: None,
+            start_at: start_at.map(str::to_string),
+        }
+    }
+
+    fn state(store: &Store) -> EnrollmentState {
+        enrollments_of(store, "pat@example.test").unwrap()[0]
+            .state
+            .clone()
+    }
+
+    #[test]
+    fn a_not_now_reply_restarts_the_stopped_sequence_at_the_revisit_date() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path(), 8).unwrap();
+        assert!(enroll(&store, &request(None)).unwrap());
+        assert_eq!(
+            stop_for_contact(&store, "pat@example.test", StopReason::Reply).unwrap(),
+            1
+        );
+        // Without a date nothing restarts.
+        assert!(!enroll_or_restart(&store, &request(None)).unwrap());
+        let spring = "2027-03-01T00:00:00Z";
+        assert!(enroll_or_restart(&store, &request(Some(spring))).unwrap());
+        assert_eq!(
+            state(&store),
+            EnrollmentState::Active {
+                next_step: 0,
+                due: spring.into()
+            }
+        );
+        // Active already: a replay changes nothing.
+        assert!(!enroll_or_restart(&store, &request(Some(spring))).unwrap());
+    }
+
+    #[test]
+    fn an_unsubscribed_contact_is_never_restarted() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path(), 8).unwrap();
+        assert!(enroll(&store, &request(None)).unwrap());
+        suppress(&store, "pat@example.test", StopReason::Unsubscribe).unwrap();
+        assert!(!enroll_or_restart(&store, &request(Some("2027-03-01T00:00:00Z"))).unwrap());
+        assert!(matches!(
+            state(&store),
+            EnrollmentState::Stopped {
+                reason: StopReason::Unsubscribe,
+                ..
+            }
+        ));
+    }
 }
