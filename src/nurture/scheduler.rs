@@ -437,7 +437,14 @@ impl Scheduler {
             EnrollmentState::Stopped { .. } => 0,
         }]
         .window;
-        let open = step_window.next_open(now, &self.tz);
+        // The contact's own zone when their country has one, else the company's.
+        let tz = self
+            .store
+            .contact(&e.contact)?
+            .and_then(|c| c.contact.country)
+            .and_then(|country| super::sequence::country_time_zone(&country))
+            .unwrap_or_else(|| self.tz.clone());
+        let open = step_window.next_open(now, &tz);
         if open.duration_since(now).as_secs() >= 1 {
             return Ok(Decision::Defer(open));
         }

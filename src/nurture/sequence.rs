@@ -254,6 +254,56 @@ fn zoned_at(date: civil::Date, minutes: i32, tz: &TimeZone) -> Option<Zoned> {
 
 /// Resolves a time zone name, falling back to UTC for unknown names (config
 /// validation reports those).
+/// The time zone of a contact's country, for countries with a single zone
+/// (ISO code or English/native name). `None` for unknown or multi-zone
+/// countries (US, CA, AU, BR, RU, MX …): their send windows use the company zone.
+pub fn country_time_zone(country: &str) -> Option<TimeZone> {
+    const ZONES: &[(&[&str], &str)] = &[
+        (&["de", "deu", "germany", "deutschland"], "Europe/Berlin"),
+        (&["at", "austria", "österreich"], "Europe/Vienna"),
+        (&["ch", "switzerland", "schweiz", "suisse"], "Europe/Zurich"),
+        (&["fr", "france"], "Europe/Paris"),
+        (&["es", "spain", "españa"], "Europe/Madrid"),
+        (&["it", "italy", "italia"], "Europe/Rome"),
+        (&["nl", "netherlands", "nederland"], "Europe/Amsterdam"),
+        (&["be", "belgium", "belgique", "belgië"], "Europe/Brussels"),
+        (&["lu", "luxembourg"], "Europe/Luxembourg"),
+        (
+            &[
+                "gb",
+                "uk",
+                "united kingdom",
+                "great britain",
+                "england",
+                "scotland",
+                "wales",
+            ],
+            "Europe/London",
+        ),
+        (&["ie", "ireland"], "Europe/Dublin"),
+        (&["pt", "portugal"], "Europe/Lisbon"),
+        (&["dk", "denmark", "danmark"], "Europe/Copenhagen"),
+        (&["se", "sweden", "sverige"], "Europe/Stockholm"),
+        (&["no", "norway", "norge"], "Europe/Oslo"),
+        (&["fi", "finland", "suomi"], "Europe/Helsinki"),
+        (&["pl", "poland", "polska"], "Europe/Warsaw"),
+        (&["cz", "czechia", "czech republic"], "Europe/Prague"),
+        (&["jp", "japan", "日本", "nihon"], "Asia/Tokyo"),
+        (&["kr", "south korea", "korea"], "Asia/Seoul"),
+        (&["in", "india"], "Asia/Kolkata"),
+        (&["sg", "singapore"], "Asia/Singapore"),
+        (&["hk", "hong kong"], "Asia/Hong_Kong"),
+        (&["cn", "china", "中国"], "Asia/Shanghai"),
+        (&["za", "south africa"], "Africa/Johannesburg"),
+        (&["nz", "new zealand"], "Pacific/Auckland"),
+    ];
+    let key = country.trim().to_lowercase();
+    ZONES
+        .iter()
+        .find(|(names, _)| names.contains(&key.as_str()))
+        .and_then(|(_, zone)| TimeZone::get(zone).ok())
+}
+
 pub fn time_zone(name: &str) -> TimeZone {
     TimeZone::get(name).unwrap_or(TimeZone::UTC)
 }
@@ -383,5 +433,24 @@ mod tests {
             to: "09:00".into(),
         };
         assert_eq!(w.problems().len(), 2);
+    }
+}
+
+#[cfg(test)]
+mod country_zone_tests {
+    use super::*;
+
+    #[test]
+    fn single_zone_countries_map_and_multi_zone_ones_do_not() {
+        assert_eq!(
+            country_time_zone("Deutschland").and_then(|t| t.iana_name().map(str::to_string)),
+            Some("Europe/Berlin".into())
+        );
+        assert_eq!(
+            country_time_zone(" JP ").and_then(|t| t.iana_name().map(str::to_string)),
+            Some("Asia/Tokyo".into())
+        );
+        assert!(country_time_zone("US").is_none());
+        assert!(country_time_zone("Atlantis").is_none());
     }
 }
