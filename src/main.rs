@@ -203,14 +203,12 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Check => Ok(check(&cli.config)),
-        Command::Preview { template, contact } => {
-            let config = load_config(&cli.config)?;
-            print!(
-                "{}",
-                carousel::nurture::preview(&config, &template, &contact)?
-            );
-            Ok(ExitCode::SUCCESS)
-        }
+        Command::Preview { template, contact } => read(
+            &cli.config,
+            ReadRequest::new("preview")
+                .arg("template", Some(template))
+                .arg("contact", Some(contact)),
+        ),
         Command::Sequences {
             command: SequencesCommand::Status,
         } => read(&cli.config, ReadRequest::new("sequences")),

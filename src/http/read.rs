@@ -86,6 +86,16 @@ pub fn run(
             Ok(())
         }
         "leads" => crate::act::list_leads(store, out),
+        "preview" => {
+            let template = request
+                .str_arg("template")
+                .context("preview needs TEMPLATE")?;
+            let contact = request
+                .str_arg("contact")
+                .context("preview needs --contact EMAIL")?;
+            let text = crate::nurture::preview(store, config, template, contact)?;
+            Ok(out.write_all(text.as_bytes())?)
+        }
         "sequences" => Ok(out.write_all(crate::nurture::status_text(store)?.as_bytes())?),
         "lead" => crate::act::show_lead(
             store,

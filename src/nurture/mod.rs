@@ -255,12 +255,12 @@ pub fn unsubscribe_router(stage: crate::daemon::StageContext) -> axum::Router {
 /// `carousel preview TEMPLATE --contact EMAIL`: subject, preheader, HTML and
 /// text as the contact would receive them (from the store's contact record).
 pub fn preview(
+    store: &Store,
     config: &crate::config::Config,
     template: &str,
     contact: &str,
 ) -> anyhow::Result<String> {
-    let store = crate::store::open_for(config)?;
-    let scheduler = scheduler::Scheduler::new(std::sync::Arc::new(config.clone()), store)?;
+    let scheduler = scheduler::Scheduler::new(std::sync::Arc::new(config.clone()), store.clone())?;
     let email = crate::understand::normalize_email(contact);
     let sequence = config
         .sequence
