@@ -282,11 +282,14 @@ fn understand_message(message: &Message<'_>, raw: &[u8], ctx: &Context) -> Under
         .is_some_and(|l| l.ours || leads.leads.is_empty())
     {
         let mut u = Understanding::with_kind(Kind::Reply, envelope);
-        let reading = reply::read_formatted(
+        let mut reading = reply::read_formatted(
             &text,
             u.envelope.date.as_deref(),
             reply::text_format(message),
         );
+        reading.text = reading
+            .text
+            .map(|t| reply::drop_closing_name(&t, u.envelope.from_name.as_deref()));
         u.contact = merge_contact(sender, &reading.signature_contact);
         u.reply = Some(reading);
         u.campaign_link = link;

@@ -122,3 +122,76 @@ pub fn read_formatted(text: &str, date: Option<&str>, format: TextFormat) -> Rep
 fn strip_is_signoff(line: &str) -> bool {
     strip::is_signoff_line(line)
 }
+
+/// Drops a last line that is only the sender's name ("Sam", "- Sam Lee",
+/// "山本"): DESIGN.md's reply text keeps what they wrote, not the closing
+/// line carrying their name. The sender's display name decides, so a last
+/// line that merely looks like a name is kept.
+pub fn drop_closing_name(text: &str, sender_name: Option<&str>) -> String {
+    let Some(name) = sender_name.map(str::trim).filter(|n| !n.is_empty()) else {
+        return text.to_string();
+    };
+    let lines: Vec<&str> = text.trim_end().lines().collect();
+    let Some(last) = lines.last() else {
+        return text.to_string();
+    };
+    let closing = last
+        .trim()
+        .trim_start_matches(['-', '–', '—', '~', ' '])
+        .trim_end_matches(['.', ',', '!', ' '])
+        .to_lowercase();
+    let name = name.trim_matches('"').to_lowercase();
+    // "Lee, Sam" display names: the part after the comma is the given name.
+    let tokens: Vec<&str> = name
+        .split([' ', ',', '　'])
+        .filter(|t| !t.is_empty())
+        .collect();
+    let is_name = !closing.is_empty()
+        && (closing == name
+            || tokens.contains(&closing.as_str())
+            || closing == tokens.join(" ")
+            || closing == tokens.iter().rev().copied().collect::<Vec<_>>().join(" "));
+    if !is_name || lines.len() < 2 {
+        return text.to_string();
+    }
+    lines[..lines.len() - 1].join("\n").trim_end().to_string()
+}
+
+#[cfg(test)]
+mod closing_name_tests {
+    use super::drop_closing_name;
+
+    #[test]
+    fn the_senders_name_on_the_last_line_is_dropped() {
+        assert_eq!(
+            drop_closing_name("Call me tomorrow.\n\nSam", Some("Sam Lee")),
+            "Call me tomorrow."
+        );
+        assert_eq!(
+            drop_closing_name("Call me.\n- Sam Lee", Some("Sam Lee")),
+            "Call me."
+        );
+        assert_eq!(
+            drop_closing_name("Call me.\nSam", Some("Lee, Sam")),
+            "Call me."
+        );
+        assert_eq!(
+            drop_closing_name("よろしくお願いします。\n山本", Some("山本 太郎")),
+            "よろしくお願いします。"
+        );
+    }
+
+    #[test]
+    fn other_last_lines_stay() {
+        assert_eq!(
+            drop_closing_name("Call me.\n\nThanks!", Some("Sam Lee")),
+            "Call me.\n\nThanks!"
+        );
+        assert_eq!(
+            drop_closing_name("Ask Maria.\nMaria", Some("Sam Lee")),
+            "Ask Maria.\nMaria"
+        );
+        assert_eq!(drop_closing_name("Sam", Some("Sam Lee")), "Sam");
+        assert_eq!(drop_closing_name("Call me.\nSam", None), "Call me.\nSam");
+    }
+}
