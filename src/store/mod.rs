@@ -256,10 +256,7 @@ impl Store {
                 })
             },
         );
-        result.map_err(|e: TransactionError<StoreError>| match e {
-            TransactionError::Abort(e) => e,
-            TransactionError::Storage(e) => StoreError::Sled(e),
-        })
+        result.map_err(from_transaction)
     }
 
     /// True when a message with these exact bytes is already stored.
@@ -414,10 +411,7 @@ impl Store {
                 Ok(true)
             },
         );
-        result.map_err(|e: TransactionError<StoreError>| match e {
-            TransactionError::Abort(e) => e,
-            TransactionError::Storage(e) => StoreError::Sled(e),
-        })
+        result.map_err(from_transaction)
     }
 
     /// A response moved aside by [`Store::mark_internal`].
@@ -471,10 +465,7 @@ impl Store {
             }
             Ok(true)
         });
-        result.map_err(|e: TransactionError<StoreError>| match e {
-            TransactionError::Abort(e) => e,
-            TransactionError::Storage(e) => StoreError::Sled(e),
-        })
+        result.map_err(from_transaction)
     }
 
     /// The underlying database, for stages that keep their own trees.
@@ -490,6 +481,14 @@ pub fn response_count(u: &Understanding) -> usize {
         Kind::Lead => u.leads.len(),
         Kind::Reply => 1,
         _ => 0,
+    }
+}
+
+/// A failed transaction as a store error: our abort, or sled's own.
+fn from_transaction(e: TransactionError<StoreError>) -> StoreError {
+    match e {
+        TransactionError::Abort(e) => e,
+        TransactionError::Storage(e) => StoreError::Sled(e),
     }
 }
 
