@@ -130,6 +130,13 @@ enum SequencesCommand {
 enum LeadCommand {
     /// The lead as JSON: contact, score reasons, notifications, speed-to-lead, opportunity.
     Show { id: String },
+    #[command(flatten)]
+    Change(LeadChange),
+}
+
+/// The lead verbs that write (the store must not be held by a running daemon).
+#[derive(Subcommand)]
+enum LeadChange {
     /// Converts an open lead into an opportunity (only opportunities enter the forecast).
     Convert {
         id: String,
@@ -228,7 +235,9 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Lead {
             command: LeadCommand::Show { id },
         } => read(&cli.config, ReadRequest::new("lead").arg("id", Some(id))),
-        Command::Lead { command } => lead_change(&cli.config, command),
+        Command::Lead {
+            command: LeadCommand::Change(change),
+        } => lead_change(&cli.config, change),
         Command::Report {
             json,
             since,
@@ -276,13 +285,11 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
     }
 }
 
-/// Runs a read verb on the store, or through the daemon when it holds the store.
 /// `lead convert|reassign|close`: writes, so the store must not be held by a running daemon.
-fn lead_change(config: &Path, command: LeadCommand) -> anyhow::Result<ExitCode> {
+fn lead_change(config: &Path, command: LeadChange) -> anyhow::Result<ExitCode> {
     use carousel::act::manage::Change;
     let change = match command {
-        LeadCommand::Show { .. } => unreachable!("show is a read verb"),
-        LeadCommand::Convert {
+        LeadChange::Convert {
             id,
             revenue,
             currency,
@@ -297,8 +304,8 @@ fn lead_change(config: &Path, command: LeadCommand) -> anyhow::Result<ExitCode> 
             close,
             rep,
         },
-        LeadCommand::Reassign { id, rep } => Change::Reassign { id, rep },
-        LeadCommand::Close { id, won, lost: _ } => Change::Close {
+        LeadChange::Reassign { id, rep } => Change::Reassign { id, rep },
+        LeadChange::Close { id, won, lost: _ } => Change::Close {
             id,
             outcome: if won {
                 carousel::qualify::conversion::Outcome::Won
@@ -312,6 +319,7 @@ fn lead_change(config: &Path, command: LeadCommand) -> anyhow::Result<ExitCode> 
     Ok(ExitCode::SUCCESS)
 }
 
+/// Runs a read verb on the store, or through the daemon when it holds the store.
 fn read(config: &Path, request: ReadRequest) -> anyhow::Result<ExitCode> {
     let config = load_config(config)?;
     let mut out = std::io::stdout().lock();
