@@ -206,35 +206,23 @@ fn date_in(window: &str, sent: Option<Date>, allow_weekday: bool) -> Option<Date
         };
         consider(m.start(), date);
     }
-    if let Some(c) = DAY_MONTH.captures(window) {
-        let m = c.get(0)?;
-        let month = c.get(2).and_then(|x| month_number(x.as_str()));
-        consider(
-            m.start(),
-            month.and_then(|mo| {
-                resolve(
-                    c.get(3).and_then(|y| y.as_str().parse().ok()),
-                    mo,
-                    num(&c, 1)?,
-                    sent,
-                )
-            }),
-        );
-    }
-    if let Some(c) = MONTH_DAY.captures(window) {
-        let m = c.get(0)?;
-        let month = c.get(1).and_then(|x| month_number(x.as_str()));
-        consider(
-            m.start(),
-            month.and_then(|mo| {
-                resolve(
-                    c.get(3).and_then(|y| y.as_str().parse().ok()),
-                    mo,
-                    num(&c, 2)?,
-                    sent,
-                )
-            }),
-        );
+    // "3 December" and "December 3": the same date, groups in another order.
+    for (pattern, month_group, day_group) in [(&*DAY_MONTH, 2, 1), (&*MONTH_DAY, 1, 2)] {
+        if let Some(c) = pattern.captures(window) {
+            let m = c.get(0)?;
+            let month = c.get(month_group).and_then(|x| month_number(x.as_str()));
+            consider(
+                m.start(),
+                month.and_then(|mo| {
+                    resolve(
+                        c.get(3).and_then(|y| y.as_str().parse().ok()),
+                        mo,
+                        num(&c, day_group)?,
+                        sent,
+                    )
+                }),
+            );
+        }
     }
     if best.is_none() && allow_weekday {
         let c = WEEKDAY.captures(window)?;
