@@ -6,28 +6,14 @@
 //! Per folder and field the accuracy is printed; `kind` and `contact.email`
 //! must be right on every fixture, every other field on at least 90 %.
 
+mod common;
+
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use carousel::understand::{Context, understand};
+use common::eml_files;
 use serde_json::Value;
-
-fn fixture_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let mut entries: Vec<_> = entries.flatten().map(|e| e.path()).collect();
-    entries.sort();
-    for path in entries {
-        if path.is_dir() {
-            fixture_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "eml")
-            && path.with_extension("json").exists()
-        {
-            out.push(path);
-        }
-    }
-}
 
 /// Compares `expected` against `actual`, recording one tally per leaf key.
 fn compare(
@@ -76,8 +62,11 @@ fn normalize(s: &str) -> String {
 #[test]
 fn fixtures_are_understood() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
-    let mut files = Vec::new();
-    fixture_files(&root, &mut files);
+    // Fixtures with an expectation next to them.
+    let files: Vec<_> = eml_files(&root)
+        .into_iter()
+        .filter(|p| p.with_extension("json").exists())
+        .collect();
     let ctx = Context {
         own_message_id_domains: vec!["carousel.acme.example".into()],
         ..Context::default()

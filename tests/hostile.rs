@@ -8,27 +8,13 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use carousel::config::{Config, TlsMode, require_tls};
-use common::{carousel, carousel_run};
+use common::{carousel, carousel_run, eml_files};
 
 const IMAP: u16 = 11343;
 const SMTP: u16 = 11325;
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn eml_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for e in entries.flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            eml_files(&p, out);
-        } else if p.extension().is_some_and(|x| x == "eml") {
-            out.push(p);
-        }
-    }
 }
 
 /// Runs `carousel inspect` on files; returns (success, JSON lines, stderr).
@@ -69,9 +55,7 @@ fn one_line_per_file(files: &[PathBuf], lines: &[serde_json::Value]) {
 
 #[test]
 fn stalwart_malformed_mime_passes_through_inspect_without_a_panic() {
-    let mut files = Vec::new();
-    eml_files(&root().join("tests/corpora/mime-stalwart"), &mut files);
-    files.sort();
+    let files = eml_files(&root().join("tests/corpora/mime-stalwart")); // in path order
     assert!(
         files.len() >= 50,
         "stalwart corpus missing under tests/corpora/mime-stalwart ({} files)",
@@ -90,9 +74,7 @@ fn stalwart_malformed_mime_passes_through_inspect_without_a_panic() {
 
 #[test]
 fn fuzz_regressions_pass_through_inspect() {
-    let mut files = Vec::new();
-    eml_files(&root().join("tests/fixtures/regressions"), &mut files);
-    files.sort();
+    let files = eml_files(&root().join("tests/fixtures/regressions")); // in path order
     assert!(files.len() >= 5, "{files:?}");
     // Some of these make mail-parser itself panic: inspect (like ingest)
     // catches it, keeps going, and reports the file as `other`.

@@ -10,29 +10,17 @@
 //!   those are real people writing, quoting, signing off, sometimes saying
 //!   they were away.
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use carousel::understand::{Context, Kind, understand};
+use common::eml_files;
 use serde_json::Value;
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests")
-}
-
-fn eml_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let mut entries: Vec<_> = entries.flatten().map(|e| e.path()).collect();
-    entries.sort();
-    for path in entries {
-        if path.is_dir() {
-            eml_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "eml") {
-            out.push(path);
-        }
-    }
 }
 
 #[test]
@@ -42,8 +30,7 @@ fn every_auto_reply_fixture_is_recognised_with_its_return_date() {
         &std::fs::read_to_string(dir.join("return_dates.json")).expect("return_dates.json"),
     )
     .expect("return_dates.json maps file names to dates");
-    let mut files = Vec::new();
-    eml_files(&dir, &mut files);
+    let files = eml_files(&dir);
     assert!(
         files.len() >= 20,
         "expected at least 20 auto-reply fixtures, found {}",
@@ -81,8 +68,7 @@ fn every_auto_reply_fixture_is_recognised_with_its_return_date() {
 
 #[test]
 fn no_other_fixture_reads_as_an_auto_reply() {
-    let mut files = Vec::new();
-    eml_files(&root().join("fixtures"), &mut files);
+    let files = eml_files(&root().join("fixtures"));
     let mut misread = Vec::new();
     let mut checked = 0;
     for file in &files {

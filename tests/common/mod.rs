@@ -195,6 +195,24 @@ fn literal_len(line: &str) -> Option<usize> {
         .flatten()
 }
 
+/// Every `.eml` file below `dir`, recursively, in path order.
+pub fn eml_files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return out;
+    };
+    let mut entries: Vec<_> = entries.flatten().map(|e| e.path()).collect();
+    entries.sort();
+    for path in entries {
+        if path.is_dir() {
+            out.extend(eml_files(&path));
+        } else if path.extension().is_some_and(|e| e == "eml") {
+            out.push(path);
+        }
+    }
+    out
+}
+
 /// Polls `check` until it returns true or `limit` passes (a liveness bound, not a speed goal).
 pub fn wait_until(limit: Duration, what: &str, mut check: impl FnMut() -> bool) {
     let start = Instant::now();
