@@ -40,6 +40,10 @@ fn object(file: &str, u: &Understanding, lead_index: Option<usize>) -> Value {
         "rank": score.as_ref().map(|s| s.rank),
         "reasons": score.as_ref().map(|s| s.reasons_json()),
     });
+    if let Some(lead) = lead.filter(|l| l.needs_review()) {
+        obj["needs_review"] = Value::Bool(true);
+        obj["review_reasons"] = json!(lead.review_reasons);
+    }
     if u.bounces.len() > 1 {
         obj["bounces"] = Value::Array(u.bounces.iter().map(bounce_json).collect());
     }

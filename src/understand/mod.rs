@@ -109,6 +109,18 @@ pub struct Lead {
     /// contact"`); the lead is kept, scoring decides what to do with it.
     #[serde(default)]
     pub unqualified: Option<String>,
+    /// Why this lead could not be read confidently. Non-empty means a human
+    /// should look: `inspect` prints `"needs_review": true`, and act routes it
+    /// to the team inbox (or the first rep), never to nowhere.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub review_reasons: Vec<String>,
+}
+
+impl Lead {
+    /// True when the extractor was unsure and a person should check the lead.
+    pub fn needs_review(&self) -> bool {
+        !self.review_reasons.is_empty()
+    }
 }
 
 /// One failed recipient of a bounce.

@@ -575,6 +575,7 @@ pub fn build_lead(values: &FieldValues, date: Option<&str>, source: &str) -> Lea
         source: source.to_string(),
         provenance,
         unqualified: None,
+        review_reasons: Vec::new(),
     }
 }
 
