@@ -205,6 +205,7 @@ fn write_scenario(store: &Store) {
             source: "form".into(),
             provenance: Default::default(),
             unqualified: None,
+            review_reasons: Vec::new(),
         }];
         let stored = store.ingest(origin(n), &raw(&mut n), true, 1, u).unwrap();
         let carousel::store::Ingested::New { responses, .. } = stored else {
