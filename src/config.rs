@@ -59,6 +59,10 @@ pub struct Config {
     pub base_dir: PathBuf,
     #[serde(skip)]
     pub file: PathBuf,
+    /// The TOML text, kept so problems without a serde span can still name
+    /// the line of their table or key.
+    #[serde(skip)]
+    source: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -225,14 +229,36 @@ pub struct ConfigError {
 impl Config {
     /// Reads, parses and validates a config file.
     pub fn load(path: &Path) -> Result<Config, Vec<ConfigError>> {
-        let text = std::fs::read_to_string(path).map_err(|e| {
-            vec![ConfigError {
+        Self::parse_for_run(path, &read_text(path)?)
+    }
+
+    /// Reads and validates a config file without looking at the environment
+    /// (Maildir paths, token variables): for verbs that run nothing, such as
+    /// `inspect`, which only needs the understanding settings.
+    pub fn load_static(path: &Path) -> Result<Config, Vec<ConfigError>> {
+        Self::parse(path, &read_text(path)?)
+    }
+
+    /// [`Config::parse`] plus what `run` would refuse in the environment: a
+    /// missing Maildir, an unset or short intake token, an address that is
+    /// not one. `check` and `run` both load through here, so `check` is the
+    /// truth about a config.
+    pub fn parse_for_run(path: &Path, text: &str) -> Result<Config, Vec<ConfigError>> {
+        let config = Self::parse(path, text)?;
+        let errors: Vec<ConfigError> = config
+            .run_time_problems()
+            .into_iter()
+            .map(|(span, message)| ConfigError {
                 file: path.display().to_string(),
-                line: 0,
-                message: format!("cannot read: {e}"),
-            }]
-        })?;
-        Self::parse(path, &text)
+                line: span.map_or(0, |s| line_of(text, s.start)),
+                message,
+            })
+            .collect();
+        if errors.is_empty() {
+            Ok(config)
+        } else {
+            Err(errors)
+        }
     }
 
     /// Parses and validates config text; `path` names the file in errors and
@@ -247,6 +273,7 @@ impl Config {
             toml::from_str(text).map_err(|e| vec![locate(e.span(), e.message().to_string())])?;
         config.file = path.to_path_buf();
         config.base_dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        config.source = text.to_string();
         let errors: Vec<ConfigError> = config
             .problems()
             .into_iter()
@@ -327,24 +354,127 @@ impl Config {
             && outbox.dir.is_none()
             && outbox.smtp.is_none()
         {
-            out.push((None, "[outbox] needs `dir` (file outbox) or `smtp`".into()));
+            out.push((
+                self.table_span("outbox"),
+                "[outbox] needs `dir` (file outbox) or `smtp`".into(),
+            ));
         }
         for rule in &self.provider {
             if let Err(e) = crate::understand::lead::validate_rule(rule) {
-                out.push((None, format!("provider {:?}: {e}", rule.name)));
+                out.push((
+                    self.key_span("provider", "name"),
+                    format!("provider {:?}: {e}", rule.name),
+                ));
             }
         }
         if let Err(e) = crate::route::validate(&self.rep, &self.team) {
-            out.push((None, format!("[[rep]]/[team]: {e}")));
+            let span = self.table_span("team").or_else(|| self.table_span("rep"));
+            out.push((span, format!("[[rep]]/[team]: {e}")));
         }
-        out.extend(crate::nurture::config_problems(self));
+        out.extend(
+            crate::nurture::config_problems(self)
+                .into_iter()
+                .map(|(span, msg)| (span.or_else(|| self.table_span("nurture")), msg)),
+        );
         if let Err(e) = self.scoring.validate() {
-            out.push((None, format!("[scoring]: {e}")));
+            out.push((self.table_span("scoring"), format!("[scoring]: {e}")));
         }
         if let Err(e) = self.sales.validate() {
-            out.push((None, format!("[sales]: {e}")));
+            out.push((self.table_span("sales"), format!("[sales]: {e}")));
         }
         out
+    }
+
+    /// What `run` would refuse at start-up, found before anything runs:
+    /// `check` is the truth about a config.
+    fn run_time_problems(&self) -> Vec<(Option<std::ops::Range<usize>>, String)> {
+        let mut out = Vec::new();
+        for mailbox in &self.mailbox {
+            if let Some(dir) = &mailbox.get_ref().maildir {
+                let path = self.resolve(dir);
+                if !path.is_dir() {
+                    out.push((
+                        Some(mailbox.span()),
+                        format!(
+                            "mailbox {:?}: maildir {} does not exist; create it (with new/, cur/, tmp/) or fix the path",
+                            mailbox.get_ref().name,
+                            path.display()
+                        ),
+                    ));
+                }
+            }
+        }
+        if let Some(http) = &self.http
+            && !is_listen_address(&http.listen)
+        {
+            out.push((
+                self.key_span("http", "listen"),
+                format!(
+                    "[http] listen = {:?} is not host:port (for example \"127.0.0.1:8025\")",
+                    http.listen
+                ),
+            ));
+        }
+        for (i, token) in self.intake_token.iter().enumerate() {
+            let span = self.nth_table_span("intake_token", i);
+            let file = token.token_file.as_ref().map(|p| self.resolve(p));
+            match read_secret(token.token_env.as_ref(), file.as_ref()) {
+                Err(e) => out.push((
+                    span,
+                    format!("intake token of provider {:?}: {e:#}", token.provider),
+                )),
+                Ok(t) if t.trim().len() < MIN_TOKEN_LEN => out.push((
+                    span,
+                    format!(
+                        "intake token of provider {:?} is shorter than {MIN_TOKEN_LEN} characters",
+                        token.provider
+                    ),
+                )),
+                Ok(_) => {}
+            }
+        }
+        if let Some(outbox) = &self.outbox
+            && outbox.from.parse::<lettre::message::Mailbox>().is_err()
+        {
+            out.push((
+                self.key_span("outbox", "from"),
+                format!(
+                    "[outbox] from = {:?} is not an email address (for example \"Acme Solar <hello@acme.example>\")",
+                    outbox.from
+                ),
+            ));
+        }
+        out
+    }
+
+    /// The span of the first `[name]` or `[[name]]` header line.
+    fn table_span(&self, name: &str) -> Option<std::ops::Range<usize>> {
+        self.nth_table_span(name, 0)
+    }
+
+    /// The span of the `n`-th `[name]` / `[[name]]` header line.
+    fn nth_table_span(&self, name: &str, n: usize) -> Option<std::ops::Range<usize>> {
+        header_offsets(&self.source, name).nth(n).map(|o| o..o + 1)
+    }
+
+    /// The span of `key = …` inside the first `[table]`, else the table header.
+    fn key_span(&self, table: &str, key: &str) -> Option<std::ops::Range<usize>> {
+        let start = header_offsets(&self.source, table).next()?;
+        let mut offset = start;
+        for (i, line) in self.source[start..].split_inclusive('\n').enumerate() {
+            let trimmed = line.trim_start();
+            if i > 0 && trimmed.starts_with('[') {
+                break;
+            }
+            if i > 0
+                && let Some(rest) = trimmed.strip_prefix(key)
+                && rest.trim_start().starts_with('=')
+            {
+                return Some(offset..offset + 1);
+            }
+            offset += line.len();
+        }
+        Some(start..start + 1)
     }
 
     /// Scoring settings with the partner provider rules folded in.
@@ -462,6 +592,50 @@ pub fn read_secret(env: Option<&String>, file: Option<&PathBuf>) -> anyhow::Resu
         return Ok(s.trim_end_matches(['\r', '\n']).to_string());
     }
     anyhow::bail!("no password_env or password_file configured")
+}
+
+fn read_text(path: &Path) -> Result<String, Vec<ConfigError>> {
+    std::fs::read_to_string(path).map_err(|e| {
+        vec![ConfigError {
+            file: path.display().to_string(),
+            line: 0,
+            message: format!("cannot read: {e}"),
+        }]
+    })
+}
+
+/// Intake tokens shorter than this are refused (guessable).
+pub const MIN_TOKEN_LEN: usize = 16;
+
+/// True for `host:port` with a numeric port (`127.0.0.1:8025`, `[::1]:80`,
+/// `localhost:8025`): what the listener can bind.
+fn is_listen_address(listen: &str) -> bool {
+    if listen.parse::<std::net::SocketAddr>().is_ok() {
+        return true;
+    }
+    match listen.rsplit_once(':') {
+        Some((host, port)) => {
+            !host.is_empty()
+                && !host.contains(char::is_whitespace)
+                && port.parse::<u16>().is_ok_and(|p| p > 0)
+        }
+        None => false,
+    }
+}
+
+/// Byte offsets of the header lines `[name]` and `[[name]]`, in file order.
+fn header_offsets<'a>(text: &'a str, name: &'a str) -> impl Iterator<Item = usize> + 'a {
+    let mut offset = 0;
+    text.split_inclusive('\n').filter_map(move |line| {
+        let at = offset;
+        offset += line.len();
+        let header = line.trim().split('#').next().unwrap_or("").trim();
+        let inner = header
+            .strip_prefix("[[")
+            .and_then(|h| h.strip_suffix("]]"))
+            .or_else(|| header.strip_prefix('[').and_then(|h| h.strip_suffix(']')));
+        (inner.map(str::trim) == Some(name)).then_some(at)
+    })
 }
 
 fn line_of(text: &str, offset: usize) -> usize {

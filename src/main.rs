@@ -410,7 +410,7 @@ fn check(path: &Path) -> ExitCode {
 /// `inspect` uses the config's provider rules when the config exists, and
 /// works without one (zero-config understanding).
 fn inspect(config_path: &Path, files: &[PathBuf]) -> anyhow::Result<ExitCode> {
-    let ctx = match Config::load(config_path) {
+    let ctx = match Config::load_static(config_path) {
         Ok(config) => config.understand_context(),
         Err(_) => carousel::understand::Context::default(),
     };

@@ -196,6 +196,7 @@ fn crlf_in_a_name_does_not_add_a_header() {
 /// A config with a provider rule that requires authentication.
 fn auth_config(dir: &Path) -> PathBuf {
     let path = dir.join("carousel.toml");
+    std::fs::create_dir_all(dir.join("m")).unwrap();
     std::fs::write(
         &path,
         format!(

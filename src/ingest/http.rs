@@ -28,10 +28,11 @@ pub fn load_tokens(config: &Config) -> anyhow::Result<BTreeMap<String, String>> 
         let token = crate::config::read_secret(t.token_env.as_ref(), file.as_ref())
             .map_err(|e| anyhow::anyhow!("intake token of provider {:?}: {e:#}", t.provider))?;
         let token = token.trim().to_string();
-        if token.len() < 16 {
+        if token.len() < crate::config::MIN_TOKEN_LEN {
             anyhow::bail!(
-                "intake token of provider {:?} is shorter than 16 characters",
-                t.provider
+                "intake token of provider {:?} is shorter than {} characters",
+                t.provider,
+                crate::config::MIN_TOKEN_LEN
             );
         }
         tokens.insert(token, t.provider.clone());
