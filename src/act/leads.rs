@@ -215,6 +215,15 @@ pub fn save_opportunity(store: &Store, opportunity: &Opportunity) -> Result<(), 
     Ok(())
 }
 
+/// The opportunity of a lead (by lead id), if it was converted.
+pub fn opportunity(store: &Store, lead: &str) -> Result<Option<Opportunity>, StoreError> {
+    store
+        .tree(OPPORTUNITIES)?
+        .get(lead.as_bytes())?
+        .map(|v| decode("opportunities", &v))
+        .transpose()
+}
+
 pub fn opportunities(store: &Store) -> Result<Vec<Opportunity>, StoreError> {
     store
         .tree(OPPORTUNITIES)?

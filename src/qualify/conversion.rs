@@ -196,6 +196,15 @@ pub enum Outcome {
     Lost,
 }
 
+impl Outcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Won => "won",
+            Outcome::Lost => "lost",
+        }
+    }
+}
+
 /// A qualified response: someone reachable who wants something.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Lead {
@@ -218,13 +227,30 @@ pub enum LeadError {
     NotOpen(LeadStatus),
     /// The stage is not in the configured [`SalesStages`].
     UnknownStage(String),
+    /// Only a converted lead has an opportunity to close.
+    NotConverted(LeadStatus),
 }
 
 impl std::fmt::Display for LeadError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             LeadError::Unqualified(why) => write!(f, "response does not qualify: {why}"),
+            LeadError::NotOpen(LeadStatus::Closed { outcome }) => {
+                write!(f, "lead is already closed ({})", outcome.as_str())
+            }
+            LeadError::NotOpen(LeadStatus::Converted) => {
+                write!(f, "lead is converted: its opportunity is open")
+            }
             LeadError::NotOpen(status) => write!(f, "lead is not open ({status:?})"),
+            LeadError::NotConverted(status) => write!(
+                f,
+                "lead has no open opportunity ({})",
+                match status {
+                    LeadStatus::Open => "not converted yet".to_string(),
+                    LeadStatus::Converted => "converted".to_string(),
+                    LeadStatus::Closed { outcome } => format!("closed {}", outcome.as_str()),
+                }
+            ),
             LeadError::UnknownStage(stage) => write!(f, "unknown sales stage {stage:?}"),
         }
     }
@@ -296,6 +322,8 @@ impl Lead {
             stage: stage.name.clone(),
             win_probability: stage.probability,
             expected_close: draft.expected_close,
+            outcome: None,
+            closed_at: None,
         };
         Ok((lead, opportunity))
     }
@@ -308,6 +336,24 @@ impl Lead {
         let mut lead = self.clone();
         lead.status = LeadStatus::Closed { outcome };
         Ok(lead)
+    }
+
+    /// Closes a converted lead together with its opportunity, which moves to
+    /// the stage that closes with `outcome` (see [`Opportunity::close`]). The
+    /// last step of response → lead → opportunity → won/lost.
+    pub fn close_opportunity(
+        &self,
+        opportunity: &Opportunity,
+        outcome: Outcome,
+        at: Timestamp,
+        stages: &SalesStages,
+    ) -> Result<(Lead, Opportunity), LeadError> {
+        if self.status != LeadStatus::Converted || opportunity.outcome.is_some() {
+            return Err(LeadError::NotConverted(self.status));
+        }
+        let mut lead = self.clone();
+        lead.status = LeadStatus::Closed { outcome };
+        Ok((lead, opportunity.close(outcome, at, stages)))
     }
 }
 
@@ -339,9 +385,38 @@ pub struct Opportunity {
     pub win_probability: u8,
     #[serde(with = "date_text")]
     pub expected_close: Date,
+    /// Set once the opportunity is won or lost; `None` while it is open.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<Outcome>,
+    /// When it was closed (RFC 3339).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub closed_at: Option<String>,
 }
 
 impl Opportunity {
+    /// Closes the opportunity as won or lost: it moves to the first stage
+    /// that closes with `outcome` (default stages `won` 100 %, `lost` 0 %),
+    /// or, when none is configured, to a stage named after the outcome.
+    pub fn close(&self, outcome: Outcome, at: Timestamp, stages: &SalesStages) -> Opportunity {
+        let mut next = self.clone();
+        match stages.stages.iter().find(|s| s.closes == Some(outcome)) {
+            Some(stage) => {
+                next.stage = stage.name.clone();
+                next.win_probability = stage.probability;
+            }
+            None => {
+                next.stage = outcome.as_str().to_string();
+                next.win_probability = match outcome {
+                    Outcome::Won => 100,
+                    Outcome::Lost => 0,
+                };
+            }
+        }
+        next.outcome = Some(outcome);
+        next.closed_at = Some(at.to_string());
+        next
+    }
+
     /// Moves to `stage`, taking its default win probability. Reaching a stage
     /// that closes (won/lost) returns the outcome so the lead can be closed.
     pub fn advance(
