@@ -238,7 +238,7 @@ pub async fn post_lead(State(state): State<AppState>, request: Request) -> Respo
         let result = intake
             .store
             .ingest(origin, &raw, true, raw.len() as u64, u.clone());
-        let result = match result {
+        match result {
             Ok(Ingested::New {
                 key,
                 kind,
@@ -260,8 +260,7 @@ pub async fn post_lead(State(state): State<AppState>, request: Request) -> Respo
                 }
             }),
             Err(e) => Err(e),
-        };
-        result
+        }
     })
     .await;
     let (key, kind, duplicate, verdict) = match stored {
@@ -479,6 +478,44 @@ mod tests {
         assert_eq!(text, "email: a@b.com\nmessage: hi  Email: evil@x.com\n");
         assert_eq!(percent_decode("%"), "%");
         assert_eq!(percent_decode("%4"), "%4");
+    }
+
+    #[test]
+    fn each_token_gets_its_own_rate() {
+        let limits = RateLimits::new(2);
+        let t0 = Instant::now();
+        assert!(limits.take("a", t0).is_ok());
+        assert!(limits.take("a", t0).is_ok());
+        let wait = limits.take("a", t0).unwrap_err();
+        assert!((29..=30).contains(&wait.as_secs()), "{wait:?}");
+        assert!(
+            limits.take("b", t0).is_ok(),
+            "another token has its own bucket"
+        );
+        assert!(limits.take("a", t0 + Duration::from_secs(30)).is_ok());
+        assert!(RateLimits::new(0).take("a", t0).is_ok());
+    }
+
+    #[test]
+    fn verdict_keeps_only_qualifying_leads() {
+        use crate::understand::{Envelope, Kind, Lead, Understanding};
+        let mut u = Understanding::other(Envelope::default(), "");
+        u.kind = Kind::Lead;
+        let mut reachable = Lead::default();
+        reachable.contact.email = Some("p@x.example".into());
+        reachable.interest = Some("solar".into());
+        let mut name_only = Lead::default();
+        name_only.contact.name = Some("Pat".into());
+        name_only.interest = Some("solar".into());
+        u.leads = vec![name_only.clone(), reachable];
+        assert_eq!(verdict(&u, &[4, 5]), Ok(vec!["r5".to_string()]));
+        u.leads = vec![name_only];
+        let why = verdict(&u, &[4]).unwrap_err();
+        assert!(why.contains("no reachable contact"), "{why}");
+        u.kind = Kind::Other;
+        u.leads.clear();
+        let why = verdict(&u, &[]).unwrap_err();
+        assert!(why.starts_with("not a lead (other)"), "{why}");
     }
 
     #[test]

@@ -552,3 +552,88 @@ pub mod date_text {
         text.parse().map_err(D::Error::custom)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn open_lead() -> Lead {
+        let contact = Contact {
+            email: Some("p@x.example".into()),
+            ..Contact::default()
+        };
+        Lead {
+            response: ResponseId("r1".into()),
+            contact,
+            interest: "solar".into(),
+            timeline: None,
+            rank: None,
+            points: 0,
+            ownership: Ownership::Unclaimed {
+                since: Timestamp::UNIX_EPOCH,
+            },
+            status: LeadStatus::Open,
+        }
+    }
+
+    fn placeholder() -> Opportunity {
+        Opportunity {
+            lead: ResponseId("r1".into()),
+            owner: "Dana".into(),
+            revenue: Money {
+                minor_units: 1,
+                currency: "USD".into(),
+            },
+            stage: "prospecting".into(),
+            win_probability: 10,
+            expected_close: "2027-01-31".parse().unwrap(),
+            outcome: None,
+            closed_at: None,
+        }
+    }
+
+    #[test]
+    fn converted_lead_closes_with_its_opportunity() {
+        let stages = SalesStages::default();
+        let draft = OpportunityDraft {
+            revenue: Money {
+                minor_units: 100,
+                currency: "USD".into(),
+            },
+            expected_close: "2027-01-31".parse().unwrap(),
+            stage: None,
+        };
+        let lead = open_lead();
+        assert_eq!(
+            lead.close_opportunity(&placeholder(), Outcome::Won, Timestamp::UNIX_EPOCH, &stages),
+            Err(LeadError::NotConverted(LeadStatus::Open))
+        );
+        let (converted, opportunity) = lead
+            .convert("Dana", Timestamp::UNIX_EPOCH, draft, &stages)
+            .unwrap();
+        assert!(converted.close(Outcome::Won).is_err());
+        let (closed, won) = converted
+            .close_opportunity(&opportunity, Outcome::Won, Timestamp::UNIX_EPOCH, &stages)
+            .unwrap();
+        assert_eq!(
+            closed.status,
+            LeadStatus::Closed {
+                outcome: Outcome::Won
+            }
+        );
+        assert_eq!((won.stage.as_str(), won.win_probability), ("won", 100));
+        assert_eq!(won.outcome, Some(Outcome::Won));
+        let again = closed.close_opportunity(&won, Outcome::Lost, Timestamp::UNIX_EPOCH, &stages);
+        assert!(again.unwrap_err().to_string().contains("closed won"));
+        // Without a closing stage configured, the outcome names the stage.
+        let custom = SalesStages {
+            stages: vec![Stage {
+                name: "talking".into(),
+                probability: 30,
+                closes: None,
+            }],
+        };
+        let lost = opportunity.close(Outcome::Lost, Timestamp::UNIX_EPOCH, &custom);
+        assert_eq!((lost.stage.as_str(), lost.win_probability), ("lost", 0));
+    }
+}

@@ -778,6 +778,98 @@ mod tests {
         assert_eq!(percentile(&[], 50), None);
     }
 
+    fn sent(message_id: &str, to: &str, step: u32) -> OutboundRecord {
+        OutboundRecord {
+            email: crate::outbox::OutboundEmail {
+                message_id: message_id.into(),
+                to: vec![to.into()],
+                from: None,
+                reply_to: None,
+                subject: "Offer".into(),
+                text: "Hello".into(),
+                html: None,
+                headers: vec![],
+                in_reply_to: None,
+                purpose: Purpose::Nurture {
+                    enrollment: "e".into(),
+                    step,
+                    campaign: Some("spring".into()),
+                },
+            },
+            delivery: Delivery::Sent {
+                at: "2026-01-01T00:00:00Z".into(),
+                reply: "250 ok".into(),
+            },
+            enqueued_at: "2026-01-01T00:00:00Z".into(),
+        }
+    }
+
+    #[test]
+    fn link_unsubscribes_count_once_per_contact_for_their_last_campaign_email() {
+        let snap = Snapshot {
+            outbox: vec![
+                sent("m1", "a@x.example", 0),
+                sent("m2", "a@x.example", 1),
+                sent("m3", "b@x.example", 0),
+            ],
+            unsubscribed: vec![
+                Unsubscribed {
+                    email: "A@x.example".into(),
+                    at: None,
+                },
+                // Never mailed by a campaign: not a campaign unsubscribe.
+                Unsubscribed {
+                    email: "c@x.example".into(),
+                    at: None,
+                },
+            ],
+            ..Snapshot::default()
+        };
+        let report = build_at(
+            &snap,
+            &BTreeMap::new(),
+            &Filter::default(),
+            Timestamp::UNIX_EPOCH,
+        );
+        assert_eq!(report.campaigns[0].unsubscribes, 1);
+        let by_step: Vec<(u32, u64)> = report
+            .nurture
+            .iter()
+            .map(|s| (s.step, s.unsubscribes))
+            .collect();
+        assert_eq!(by_step, [(0, 0), (1, 1)]);
+    }
+
+    #[test]
+    fn opportunities_count_for_the_provider_of_their_lead() {
+        let mut snap = Snapshot {
+            leads: vec![lead_facts(&serde_json::json!({"id": "r7", "response": 7,
+                "lead": {"response": "r7", "ownership": {"state": "unclaimed", "since": "2026-01-01T00:00:00Z"}}}))],
+            opportunities: vec![
+                opportunity_facts(&serde_json::json!({"lead": "r7", "owner": "Dana",
+                    "revenue": {"minor_units": 1_250_000, "currency": "USD"}, "stage": "closed-won",
+                    "outcome": "won", "win_probability": 100, "expected_close": "2027-01-31"}))
+                .unwrap(),
+            ],
+            ..Snapshot::default()
+        };
+        snap.resolve_opportunity_leads();
+        assert_eq!(snap.opportunities[0].lead, Some(7));
+        snap.responses.push(
+            serde_json::from_value(serde_json::json!({"id": 7, "message": "k", "mailbox": "m",
+                "kind": "lead", "received_at": "2026-01-01T00:00:00Z", "provider": "fair",
+                "contact": {"email": "p@x.example"}, "interest": "solar", "timeline": null,
+                "intent": null, "reply_text": null, "campaign_link": null, "subject": null}))
+            .unwrap(),
+        );
+        let costs = BTreeMap::from([("fair".to_string(), 2500.0)]);
+        let report = build_at(&snap, &costs, &Filter::default(), Timestamp::UNIX_EPOCH);
+        let fair = &report.providers[0];
+        assert_eq!((fair.opportunities, fair.won), (1, 1));
+        assert_eq!(fair.won_revenue, 12500.0);
+        assert_eq!(fair.roi, Some(4.0));
+    }
+
     #[test]
     fn lead_and_opportunity_records_are_read_bare_or_wrapped() {
         let lead = serde_json::json!({"lead": {"response": "42", "contact": {"email": "A@X.com"},
