@@ -377,6 +377,11 @@ fn post_leads_answers_202_only_for_a_lead_the_pipeline_keeps() {
     });
     let (_, shown, _) = verb(&config, &["lead", "show", &id]);
     assert!(shown.contains("real@buyer.example"), "{shown}");
+    // Without the socket, the CLI falls back to [http] listen, writes included.
+    std::fs::remove_file(dir.path().join("var/store.sock")).unwrap();
+    let (code, out, err) = verb(&config, &["lead", "close", &id, "--lost"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("\"lost\""), "{out}");
 
     // What the pipeline discards: 422 with the reason.
     for (body, reason) in [

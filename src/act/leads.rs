@@ -121,6 +121,19 @@ impl LeadRecord {
     }
 }
 
+/// Serialises the read-modify-write of lead records and the distribution
+/// state within one process. The act stage (acting, claiming, escalating)
+/// and the CLI's write verbs, which the daemon runs on the CLI's behalf,
+/// each read a record and the open-lead counts, then save both: without
+/// this, one could overwrite what the other just saved. Not reentrant: take
+/// it once, at the top of a change.
+pub fn write_lock() -> std::sync::MutexGuard<'static, ()> {
+    static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    // Poisoned only if a holder panicked; the store is still consistent
+    // (each save is one transaction).
+    LOCK.lock().unwrap_or_else(|p| p.into_inner())
+}
+
 /// The lead with this id.
 pub fn get(store: &Store, id: &str) -> Result<Option<LeadRecord>, StoreError> {
     store

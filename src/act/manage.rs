@@ -32,6 +32,7 @@ pub fn convert(
     rep: Option<&str>,
     draft: OpportunityDraft,
 ) -> anyhow::Result<(LeadRecord, Opportunity)> {
+    let _writing = leads::write_lock();
     let mut record = load(act, id)?;
     let rep = match rep {
         Some(name) => rep_named(act, name)?.name.clone(),
@@ -80,6 +81,7 @@ pub fn convert(
 
 /// Gives an open lead to another rep, who owns it from now and is notified.
 pub fn reassign(act: &Act, id: &str, rep: &str) -> anyhow::Result<LeadRecord> {
+    let _writing = leads::write_lock();
     let mut record = load(act, id)?;
     if !record.is_open() {
         bail!("lead {id} is not open ({:?})", record.lead.status);
@@ -142,6 +144,7 @@ pub fn close(
     outcome: Outcome,
     revenue: Option<&str>,
 ) -> anyhow::Result<(LeadRecord, Option<Opportunity>)> {
+    let _writing = leads::write_lock();
     let mut record = load(act, id)?;
     let now = Timestamp::now();
     let (lead, opportunity) = if record.lead.status == LeadStatus::Converted {
