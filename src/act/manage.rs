@@ -84,7 +84,10 @@ pub fn reassign(act: &Act, id: &str, rep: &str) -> anyhow::Result<LeadRecord> {
     let _writing = leads::write_lock();
     let mut record = load(act, id)?;
     if !record.is_open() {
-        bail!("lead {id} is not open ({:?})", record.lead.status);
+        bail!(
+            "lead {id} cannot be reassigned: {}",
+            crate::qualify::conversion::LeadError::NotOpen(record.lead.status)
+        );
     }
     let rep = rep_named(act, rep)?.clone();
     let now = Timestamp::now();
