@@ -221,6 +221,16 @@ fn every_write_verb_works_while_the_daemon_runs_without_http() {
     assert_eq!(code, 0, "reassign: {err}");
     let v: Value = serde_json::from_str(out.trim()).unwrap();
     assert_eq!(v["owner"], "Lee", "{v}");
+    // The daemon's outbox sends Lee the reassignment at once.
+    wait_until(Duration::from_secs(30), "Lee's notification", || {
+        std::fs::read_dir(dir.path().join("var/outbox"))
+            .into_iter()
+            .flatten()
+            .flatten()
+            .any(|f| {
+                std::fs::read_to_string(f.path()).is_ok_and(|t| t.contains("lee@acme.example"))
+            })
+    });
     let (code, out, err) = verb(
         &config,
         &[

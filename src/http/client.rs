@@ -41,7 +41,17 @@ pub fn ask(
     let via_socket = match UnixStream::connect(&socket) {
         Ok(stream) => {
             stream.set_read_timeout(Some(ANSWER_TIMEOUT))?;
-            return exchange(stream, "carousel", path, body, out);
+            return exchange(stream, "carousel", path, body, out).map_err(|e| {
+                if e.is::<Refused>() {
+                    e
+                } else {
+                    e.context(format!(
+                        "asking the daemon that holds {} over {}",
+                        store.display(),
+                        socket.display()
+                    ))
+                }
+            });
         }
         Err(e) => format!("{}: {e}", socket.display()),
     };
