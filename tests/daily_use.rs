@@ -99,7 +99,7 @@ fn convert_then_close_won_shows_in_report_as_won_revenue() {
     let won = lead_of(&config, 0);
     let lost = lead_of(&config, 1);
 
-    // response → lead → opportunity.
+    // response → lead → opportunity (owned by the default config's only rep).
     for id in [&won, &lost] {
         let (ok, out, err) = carousel_run(
             &[
@@ -110,14 +110,13 @@ fn convert_then_close_won_shows_in_report_as_won_revenue() {
                 "12500",
                 "--close",
                 "2027-01-31",
-                "--rep",
-                "Dana",
             ],
             &config,
         );
         assert!(ok, "convert {id}: {err}");
         let v: Value = serde_json::from_str(out.trim()).unwrap();
         assert_eq!(v["opportunity"]["stage"], "prospecting", "{v}");
+        assert_eq!(v["opportunity"]["owner"], "Dana", "{v}");
     }
     let r = report(&config);
     assert_eq!(r["funnel"]["opportunities"], 2, "{r}");

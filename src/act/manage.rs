@@ -25,7 +25,7 @@ fn rep_named<'a>(act: &'a Act, name: &str) -> anyhow::Result<&'a crate::route::R
 }
 
 /// Converts an open lead into an opportunity owned by `rep` (default: its
-/// owner, else the rep it is assigned to).
+/// owner, else the rep it is assigned to, else the only configured rep).
 pub fn convert(
     act: &Act,
     id: &str,
@@ -42,7 +42,18 @@ pub fn convert(
             .owner()
             .map(str::to_string)
             .or_else(|| record.assigned.clone())
-            .context("the lead has no owner: pass --rep NAME")?,
+            // With a single rep there is nobody else it could be.
+            .or_else(|| match act.config.rep.as_slice() {
+                [only] => Some(only.name.clone()),
+                _ => None,
+            })
+            .with_context(|| {
+                let names: Vec<&str> = act.config.rep.iter().map(|r| r.name.as_str()).collect();
+                format!(
+                    "the lead has no owner: pass --rep NAME (one of: {})",
+                    names.join(", ")
+                )
+            })?,
     };
     let now = Timestamp::now();
     let (lead, opportunity) = record.lead.convert(&rep, now, draft, &act.config.sales)?;
