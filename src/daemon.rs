@@ -150,6 +150,8 @@ pub async fn run(config: Config, mode: RunMode) -> anyhow::Result<()> {
         shutdown.clone(),
     ));
     tasks.spawn(crate::outbox::sender::task(stage.clone(), shutdown.clone()));
+    // The CLI's way in while the daemon holds the store, [http] or not.
+    tasks.spawn(crate::http::serve_socket(stage.clone(), shutdown.clone()));
     if stage.config.http.is_some() {
         crate::metrics::install();
         tasks.spawn(crate::http::serve(stage.clone(), shutdown.clone()));

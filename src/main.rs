@@ -9,6 +9,7 @@ use clap::{Parser, Subcommand};
 
 use carousel::config::Config;
 use carousel::http::read::ReadRequest;
+use carousel::http::write::WriteRequest;
 
 #[derive(Parser)]
 #[command(
@@ -134,7 +135,7 @@ enum LeadCommand {
     Change(LeadChange),
 }
 
-/// The lead verbs that write (the store must not be held by a running daemon).
+/// The lead verbs that write (through the daemon when it runs).
 #[derive(Subcommand)]
 enum LeadChange {
     /// Converts an open lead into an opportunity (only opportunities enter the forecast).
@@ -161,13 +162,16 @@ enum LeadChange {
         #[arg(long)]
         rep: String,
     },
-    /// Closes the lead without an opportunity.
+    /// Closes the lead as won or lost; a converted lead's opportunity closes with it.
     Close {
         id: String,
         #[arg(long, conflicts_with = "lost", required_unless_present = "lost")]
         won: bool,
         #[arg(long)]
         lost: bool,
+        /// The final amount of a converted lead's opportunity (default: as converted).
+        #[arg(long)]
+        revenue: Option<String>,
     },
 }
 
@@ -265,15 +269,13 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
                 .arg("contact", Some(contact))
                 .flag("json", json),
         ),
-        Command::Import { file } => {
-            let store = carousel::store::open_for(&load_config(&cli.config)?)?;
-            let summary = carousel::ingest::import::import(&store, &file)?;
-            for bad in &summary.bad_rows {
-                eprintln!("{}: row {}: {}", file.display(), bad.row, bad.reason);
-            }
-            println!("{}", serde_json::to_string(&summary_line(&summary))?);
-            Ok(ExitCode::SUCCESS)
-        }
+        Command::Import { file } => write(
+            &cli.config,
+            WriteRequest::Import {
+                // The daemon, when it runs the import, may be elsewhere.
+                file: std::path::absolute(&file)?,
+            },
+        ),
         Command::Backup { file } => backup(&cli.config, &file),
         Command::Restore { file } => {
             let config = load_config(&cli.config)?;
@@ -285,7 +287,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
     }
 }
 
-/// `lead convert|reassign|close`: writes, so the store must not be held by a running daemon.
+/// `lead convert|reassign|close`: on the store, or through the daemon when it holds it.
 fn lead_change(config: &Path, command: LeadChange) -> anyhow::Result<ExitCode> {
     use carousel::act::manage::Change;
     let change = match command {
@@ -305,17 +307,32 @@ fn lead_change(config: &Path, command: LeadChange) -> anyhow::Result<ExitCode> {
             rep,
         },
         LeadChange::Reassign { id, rep } => Change::Reassign { id, rep },
-        LeadChange::Close { id, won, lost: _ } => Change::Close {
+        LeadChange::Close {
+            id,
+            won,
+            lost: _,
+            revenue,
+        } => Change::Close {
             id,
             outcome: if won {
                 carousel::qualify::conversion::Outcome::Won
             } else {
                 carousel::qualify::conversion::Outcome::Lost
             },
+            revenue,
         },
     };
-    let value = carousel::act::manage::apply(load_config(config)?, change)?;
-    println!("{value}");
+    write(config, WriteRequest::Lead(change))
+}
+
+/// Runs a write verb on the store, or through the daemon when it holds the
+/// store; prints the same either way.
+fn write(config: &Path, request: WriteRequest) -> anyhow::Result<ExitCode> {
+    let config = load_config(config)?;
+    let output = carousel::http::write::run_or_ask(&config, &request)?;
+    eprint!("{}", output.stderr);
+    print!("{}", output.stdout);
+    std::io::stdout().flush()?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -326,14 +343,6 @@ fn read(config: &Path, request: ReadRequest) -> anyhow::Result<ExitCode> {
     carousel::http::read::run_or_ask(&config, &request, &mut out)?;
     out.flush()?;
     Ok(ExitCode::SUCCESS)
-}
-
-/// The import summary without the per-row list (printed on stderr).
-fn summary_line(s: &carousel::ingest::import::ImportSummary) -> serde_json::Value {
-    serde_json::json!({
-        "file": s.file, "provider": s.provider, "rows": s.rows, "stored": s.stored,
-        "merged": s.merged, "already_stored": s.already_stored, "bad": s.bad,
-    })
 }
 
 /// `backup FILE`: directly, or by the daemon when it holds the store.
@@ -351,17 +360,13 @@ fn backup(config: &Path, file: &Path) -> anyhow::Result<ExitCode> {
         }
         Err(carousel::store::StoreError::Locked(_)) => {
             let target = std::path::absolute(file)?;
-            let listen = config.http.clone().unwrap_or_default().listen;
             let mut answer = Vec::new();
-            carousel::http::client::post_json(
-                &listen,
+            carousel::http::client::ask(
+                &config,
                 "/api/backup",
                 &serde_json::json!({ "path": target }),
                 &mut answer,
-            )
-            .with_context(|| {
-                format!("the daemon holds {}; asking it at {listen}", path.display())
-            })?;
+            )?;
             println!(
                 "backup of {} written by the daemon to {}: {}",
                 path.display(),

@@ -533,9 +533,13 @@ fn lead_verbs_convert_reassign_and_close() {
     let (ok, out, err) = carousel_run(&["lead", "show", &ids[1]], &config);
     assert!(ok, "{err}");
     assert!(out.contains("\"lost\""), "{out}");
-    // A converted lead cannot be closed again.
-    let (ok, _, _) = carousel_run(&["lead", "close", &ids[0], "--won"], &config);
+    // Closing a converted lead closes its opportunity; once closed, it stays closed.
+    let (ok, out, err) = carousel_run(&["lead", "close", &ids[0], "--won"], &config);
+    assert!(ok, "{err}");
+    assert!(out.contains("\"outcome\":\"won\""), "{out}");
+    let (ok, _, err) = carousel_run(&["lead", "close", &ids[0], "--lost"], &config);
     assert!(!ok);
+    assert!(err.contains("already closed"), "{err}");
     let s = snapshot(dir.path(), &[]);
     let reassigned = s.leads.iter().find(|l| l.id == ids[0]).unwrap();
     assert_eq!(reassigned.notices.last().unwrap().to, "cat@example.test");

@@ -465,7 +465,7 @@ fn daemon_serves_reads_intake_metrics_and_backups_while_running() {
         "POST",
         "/leads",
         &[auth, ("Content-Type", "application/x-www-form-urlencoded")],
-        b"name=Form+Person&email=form%40buyer.example&interest=Heat+pump",
+        b"name=Form+Person&email=form.person%40buyer.example&interest=Heat+pump",
     );
     assert_eq!(code, 202, "{body}");
     let big = vec![b'a'; 50 * 1024 * 1024];

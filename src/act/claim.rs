@@ -235,6 +235,7 @@ pub fn tell_owner(
 
 /// Escalates every watched lead whose SLA ran out; returns how many were.
 pub fn escalate_due(act: &Act, now: Timestamp) -> anyhow::Result<usize> {
+    let _writing = super::leads::write_lock();
     let mut escalated = 0;
     for id in leads::watched(&act.store)? {
         let Some(mut lead) = leads::get(&act.store, &id)? else {

@@ -121,6 +121,19 @@ impl LeadRecord {
     }
 }
 
+/// Serialises the read-modify-write of lead records and the distribution
+/// state within one process. The act stage (acting, claiming, escalating)
+/// and the CLI's write verbs, which the daemon runs on the CLI's behalf,
+/// each read a record and the open-lead counts, then save both: without
+/// this, one could overwrite what the other just saved. Not reentrant: take
+/// it once, at the top of a change.
+pub fn write_lock() -> std::sync::MutexGuard<'static, ()> {
+    static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    // Poisoned only if a holder panicked; the store is still consistent
+    // (each save is one transaction).
+    LOCK.lock().unwrap_or_else(|p| p.into_inner())
+}
+
 /// The lead with this id.
 pub fn get(store: &Store, id: &str) -> Result<Option<LeadRecord>, StoreError> {
     store
@@ -213,6 +226,15 @@ pub fn save_opportunity(store: &Store, opportunity: &Opportunity) -> Result<(), 
         .tree(OPPORTUNITIES)?
         .insert(opportunity.lead.0.as_bytes(), encode(opportunity))?;
     Ok(())
+}
+
+/// The opportunity of a lead (by lead id), if it was converted.
+pub fn opportunity(store: &Store, lead: &str) -> Result<Option<Opportunity>, StoreError> {
+    store
+        .tree(OPPORTUNITIES)?
+        .get(lead.as_bytes())?
+        .map(|v| decode("opportunities", &v))
+        .transpose()
 }
 
 pub fn opportunities(store: &Store) -> Result<Vec<Opportunity>, StoreError> {

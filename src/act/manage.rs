@@ -10,7 +10,7 @@ use super::Act;
 use super::leads::{self, LeadRecord, Notice};
 use super::notify::Original;
 use crate::nurture::{self, StopReason};
-use crate::qualify::conversion::{Opportunity, OpportunityDraft, Outcome, Ownership};
+use crate::qualify::conversion::{LeadStatus, Opportunity, OpportunityDraft, Outcome, Ownership};
 
 fn load(act: &Act, id: &str) -> anyhow::Result<LeadRecord> {
     leads::get(&act.store, id)?.with_context(|| format!("no lead {id} (see `carousel leads list`)"))
@@ -25,13 +25,14 @@ fn rep_named<'a>(act: &'a Act, name: &str) -> anyhow::Result<&'a crate::route::R
 }
 
 /// Converts an open lead into an opportunity owned by `rep` (default: its
-/// owner, else the rep it is assigned to).
+/// owner, else the rep it is assigned to, else the only configured rep).
 pub fn convert(
     act: &Act,
     id: &str,
     rep: Option<&str>,
     draft: OpportunityDraft,
 ) -> anyhow::Result<(LeadRecord, Opportunity)> {
+    let _writing = leads::write_lock();
     let mut record = load(act, id)?;
     let rep = match rep {
         Some(name) => rep_named(act, name)?.name.clone(),
@@ -41,7 +42,18 @@ pub fn convert(
             .owner()
             .map(str::to_string)
             .or_else(|| record.assigned.clone())
-            .context("the lead has no owner: pass --rep NAME")?,
+            // With a single rep there is nobody else it could be.
+            .or_else(|| match act.config.rep.as_slice() {
+                [only] => Some(only.name.clone()),
+                _ => None,
+            })
+            .with_context(|| {
+                let names: Vec<&str> = act.config.rep.iter().map(|r| r.name.as_str()).collect();
+                format!(
+                    "the lead has no owner: pass --rep NAME (one of: {})",
+                    names.join(", ")
+                )
+            })?,
     };
     let now = Timestamp::now();
     let (lead, opportunity) = record.lead.convert(&rep, now, draft, &act.config.sales)?;
@@ -80,9 +92,13 @@ pub fn convert(
 
 /// Gives an open lead to another rep, who owns it from now and is notified.
 pub fn reassign(act: &Act, id: &str, rep: &str) -> anyhow::Result<LeadRecord> {
+    let _writing = leads::write_lock();
     let mut record = load(act, id)?;
     if !record.is_open() {
-        bail!("lead {id} is not open ({:?})", record.lead.status);
+        bail!(
+            "lead {id} cannot be reassigned: {}",
+            crate::qualify::conversion::LeadError::NotOpen(record.lead.status)
+        );
     }
     let rep = rep_named(act, rep)?.clone();
     let now = Timestamp::now();
@@ -132,11 +148,39 @@ pub fn reassign(act: &Act, id: &str, rep: &str) -> anyhow::Result<LeadRecord> {
     Ok(record)
 }
 
-/// Closes an open lead as won or lost, without an opportunity.
-pub fn close(act: &Act, id: &str, outcome: Outcome) -> anyhow::Result<LeadRecord> {
+/// Closes a lead as won or lost: an open lead without an opportunity, a
+/// converted lead together with its opportunity (moved to the closing stage;
+/// `revenue`, when given, is the final amount). Either way an event on the
+/// contact's timeline.
+pub fn close(
+    act: &Act,
+    id: &str,
+    outcome: Outcome,
+    revenue: Option<&str>,
+) -> anyhow::Result<(LeadRecord, Option<Opportunity>)> {
+    let _writing = leads::write_lock();
     let mut record = load(act, id)?;
     let now = Timestamp::now();
-    record.lead = record.lead.close(outcome)?;
+    let (lead, opportunity) = if record.lead.status == LeadStatus::Converted {
+        let mut opportunity = leads::opportunity(&act.store, &record.lead.response.0)?
+            .with_context(|| format!("lead {id} is converted but its opportunity is missing"))?;
+        if let Some(text) = revenue {
+            opportunity.revenue = parse_money(text, &opportunity.revenue.currency)?;
+        }
+        let (lead, opportunity) =
+            record
+                .lead
+                .close_opportunity(&opportunity, outcome, now, &act.config.sales)?;
+        (lead, Some(opportunity))
+    } else {
+        if revenue.is_some() {
+            bail!(
+                "lead {id} has no opportunity: --revenue applies to a converted lead (`carousel lead convert` first)"
+            );
+        }
+        (record.lead.close(outcome)?, None)
+    };
+    record.lead = lead;
     let mut dist = leads::distribution(&act.store)?;
     if let Some(previous) = &record.assigned {
         dist.release(previous);
@@ -146,15 +190,21 @@ pub fn close(act: &Act, id: &str, outcome: Outcome) -> anyhow::Result<LeadRecord
         .first_rep_action
         .get_or_insert_with(|| now.to_string());
     leads::save(&act.store, &record, Some(&dist))?;
-    act.event(
-        &record,
-        "closed",
-        &now.to_string(),
-        format!("closed as {outcome:?}").to_lowercase(),
-        "closed",
-    )?;
+    let summary = match &opportunity {
+        Some(o) => {
+            leads::save_opportunity(&act.store, o)?;
+            format!(
+                "opportunity closed as {}: {} {}",
+                outcome.as_str(),
+                o.revenue.minor_units as f64 / 100.0,
+                o.revenue.currency
+            )
+        }
+        None => format!("closed as {}", outcome.as_str()),
+    };
+    act.event(&record, "closed", &now.to_string(), summary, "closed")?;
     act.store.flush_sync()?;
-    Ok(record)
+    Ok((record, opportunity))
 }
 
 /// Fills `notification_accepted` from the outbox (the sender records when
@@ -200,7 +250,10 @@ pub fn parse_money(
     })
 }
 
-/// The CLI's write verbs on a store the CLI opened itself.
+/// The CLI's lead verbs that write, run by the CLI on the store it opened
+/// or by the daemon on the CLI's behalf (serde: sent over its socket).
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Change {
     Convert {
         id: String,
@@ -217,17 +270,15 @@ pub enum Change {
     Close {
         id: String,
         outcome: Outcome,
+        /// The final amount of a converted lead's opportunity.
+        #[serde(default)]
+        revenue: Option<String>,
     },
 }
 
-/// Runs a CLI change and returns the JSON to print.
-pub fn apply(config: crate::config::Config, change: Change) -> anyhow::Result<serde_json::Value> {
-    let store = crate::store::open_for(&config)?;
-    let act = Act::with(
-        std::sync::Arc::new(config),
-        store,
-        std::sync::Arc::new(crate::ingest::Wakeups::default()),
-    );
+/// Runs a change with the act stage given (the CLI's own, or the daemon's)
+/// and returns the JSON to print.
+pub fn apply(act: &Act, change: Change) -> anyhow::Result<serde_json::Value> {
     Ok(match change {
         Change::Convert {
             id,
@@ -245,11 +296,22 @@ pub fn apply(config: crate::config::Config, change: Change) -> anyhow::Result<se
                     .with_context(|| format!("--close {close:?}: expected YYYY-MM-DD"))?,
                 stage,
             };
-            let (lead, opportunity) = convert(&act, &id, rep.as_deref(), draft)?;
+            let (lead, opportunity) = convert(act, &id, rep.as_deref(), draft)?;
             serde_json::json!({"lead": lead.to_json(), "opportunity": opportunity})
         }
-        Change::Reassign { id, rep } => reassign(&act, &id, &rep)?.to_json(),
-        Change::Close { id, outcome } => close(&act, &id, outcome)?.to_json(),
+        Change::Reassign { id, rep } => reassign(act, &id, &rep)?.to_json(),
+        Change::Close {
+            id,
+            outcome,
+            revenue,
+        } => {
+            let (lead, opportunity) = close(act, &id, outcome, revenue.as_deref())?;
+            let mut v = lead.to_json();
+            if let (Some(map), Some(o)) = (v.as_object_mut(), opportunity) {
+                map.insert("opportunity".into(), serde_json::json!(o));
+            }
+            v
+        }
     })
 }
 

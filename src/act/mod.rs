@@ -200,6 +200,7 @@ impl Act {
 
     /// Acts on one response. Idempotent: safe to repeat after a crash.
     pub fn act_on(&self, id: u64) -> anyhow::Result<()> {
+        let _writing = leads::write_lock();
         // None: moved aside as internal (a rep's claim) by an earlier attempt.
         let Some(response) = self.store.response(id)? else {
             return Ok(());

@@ -1,14 +1,78 @@
-//! A minimal blocking HTTP/1.1 client for the CLI talking to its own daemon
-//! on loopback (no TLS, `Connection: close`). Not for the open internet.
+//! How the CLI talks to its own running daemon: a minimal blocking HTTP/1.1
+//! client (no TLS, `Connection: close`) over the daemon's Unix socket beside
+//! the store (always served by `carousel run`), else over `[http] listen` on
+//! loopback. Not for the open internet.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpStream, ToSocketAddrs};
+use std::os::unix::net::UnixStream;
 use std::time::Duration;
 
 use anyhow::Context as _;
 
-/// POSTs `body` as JSON to `path` and copies a 2xx answer to `out`; any
-/// other status becomes an error carrying the daemon's message.
+use crate::config::Config;
+
+/// How long the CLI waits for the daemon to finish a verb (a big import or
+/// report can take minutes).
+const ANSWER_TIMEOUT: Duration = Duration::from_secs(600);
+
+/// The daemon ran the request and refused it: `message` is the verb's own
+/// error, printed as is so the CLI says the same thing with or without a
+/// daemon.
+#[derive(Debug, thiserror::Error)]
+#[error("{message}")]
+pub struct Refused {
+    pub status: u16,
+    pub message: String,
+}
+
+/// POSTs `body` as JSON to the daemon that holds `config`'s store: over its
+/// Unix socket, else over `[http] listen`. A 2xx answer is copied to `out`;
+/// a refusal is a [`Refused`] error carrying the daemon's message; a daemon
+/// that cannot be reached is an error naming where it was looked for.
+pub fn ask(
+    config: &Config,
+    path: &str,
+    body: &serde_json::Value,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
+    let socket = super::socket_path(config);
+    let store = config.store_path();
+    let via_socket = match UnixStream::connect(&socket) {
+        Ok(stream) => {
+            stream.set_read_timeout(Some(ANSWER_TIMEOUT))?;
+            return exchange(stream, "carousel", path, body, out).map_err(|e| {
+                if e.is::<Refused>() {
+                    e
+                } else {
+                    e.context(format!(
+                        "asking the daemon that holds {} over {}",
+                        store.display(),
+                        socket.display()
+                    ))
+                }
+            });
+        }
+        Err(e) => format!("{}: {e}", socket.display()),
+    };
+    let Some(http) = &config.http else {
+        anyhow::bail!(
+            "the store {} is held by another process (a running `carousel run`?), and its socket does not answer ({via_socket})",
+            store.display()
+        );
+    };
+    post_json(&http.listen, path, body, out).map_err(|e| match e.downcast::<Refused>() {
+        Ok(refused) => anyhow::Error::new(refused),
+        Err(e) => e.context(format!(
+            "the store {} is held by another process (a running `carousel run`?); neither its socket ({via_socket}) nor [http] listen = {} answers",
+            store.display(),
+            http.listen
+        )),
+    })
+}
+
+/// POSTs `body` as JSON to `path` at a TCP `listen` address and copies a 2xx
+/// answer to `out`; any other status becomes a [`Refused`] error.
 pub fn post_json(
     listen: &str,
     path: &str,
@@ -22,16 +86,26 @@ pub fn post_json(
         .with_context(|| format!("no address for {listen}"))?;
     let stream = TcpStream::connect_timeout(&addr, Duration::from_secs(5))
         .with_context(|| format!("connecting to {listen}"))?;
-    stream.set_read_timeout(Some(Duration::from_secs(600)))?;
+    stream.set_read_timeout(Some(ANSWER_TIMEOUT))?;
+    exchange(stream, listen, path, body, out)
+}
+
+/// One request and its answer on a connected stream.
+fn exchange<S: Read + Write>(
+    mut stream: S,
+    host: &str,
+    path: &str,
+    body: &serde_json::Value,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
     let payload = serde_json::to_vec(body)?;
-    let mut w = stream.try_clone()?;
     write!(
-        w,
-        "POST {path} HTTP/1.1\r\nHost: {listen}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        stream,
+        "POST {path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
         payload.len()
     )?;
-    w.write_all(&payload)?;
-    w.flush()?;
+    stream.write_all(&payload)?;
+    stream.flush()?;
     let mut reader = BufReader::new(stream);
     let mut status_line = String::new();
     reader.read_line(&mut status_line)?;
@@ -84,7 +158,10 @@ pub fn post_json(
     if ok {
         Ok(())
     } else {
-        let text = String::from_utf8_lossy(&error_body);
-        anyhow::bail!("daemon answered {status}: {}", text.trim())
+        Err(Refused {
+            status,
+            message: String::from_utf8_lossy(&error_body).trim().to_string(),
+        }
+        .into())
     }
 }

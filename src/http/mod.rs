@@ -1,14 +1,21 @@
 //! The HTTP listener (`[http] listen`): operations (`/health`, `/metrics`),
-//! lead intake (`POST /leads`), and the read API the CLI falls back to while
-//! the daemon holds the store (`POST /api/read`, `POST /api/backup`).
+//! lead intake (`POST /leads`), and the API the CLI falls back to while the
+//! daemon holds the store (`POST /api/read`, `/api/write`, `/api/backup`).
+//!
+//! The API is also served, whether or not `[http]` is configured, on a Unix
+//! socket beside the store: `<store>.sock` (for `path = "var/store"`,
+//! `var/store.sock`), mode 0600, removed on shutdown. A stale socket left by
+//! a killed daemon is replaced at the next start (the daemon then holds the
+//! store's lock, so no other daemon can be using it).
 //!
 //! The router is built from parts so each stage can add its own routes; the
-//! read and backup endpoints answer only loopback peers, because they expose
-//! contact data and write files.
+//! API endpoints answer only the socket and loopback peers ([`Local`]),
+//! because they expose contact data, change leads and write files.
 
 pub mod client;
 pub mod health;
 pub mod read;
+pub mod write;
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
@@ -35,6 +42,13 @@ pub struct HttpConfig {
     /// Largest request body accepted by `POST /leads` (413 above it).
     #[serde(default = "default_max_body")]
     pub max_body_bytes: usize,
+    /// `POST /leads` per intake token and minute (429 above it, with
+    /// `Retry-After`); bursts up to this many are allowed. 0 = no limit.
+    #[serde(default = "default_leads_per_minute")]
+    pub leads_per_minute: u32,
+    /// Seconds a client may take to send a `POST /leads` body (408 after).
+    #[serde(default = "default_body_timeout")]
+    pub body_timeout_secs: u64,
 }
 
 impl Default for HttpConfig {
@@ -42,8 +56,18 @@ impl Default for HttpConfig {
         HttpConfig {
             listen: default_listen(),
             max_body_bytes: default_max_body(),
+            leads_per_minute: default_leads_per_minute(),
+            body_timeout_secs: default_body_timeout(),
         }
     }
+}
+
+fn default_leads_per_minute() -> u32 {
+    120
+}
+
+fn default_body_timeout() -> u64 {
+    10
 }
 
 fn default_listen() -> String {
@@ -71,26 +95,45 @@ pub struct AppState {
     pub stage: StageContext,
     /// Bearer token → provider name (tokens read once at start).
     pub tokens: Arc<BTreeMap<String, String>>,
+    /// `POST /leads` rate per provider token.
+    pub intake_limits: Arc<crate::ingest::http::RateLimits>,
+}
+
+impl AppState {
+    fn new(stage: StageContext, tokens: BTreeMap<String, String>) -> AppState {
+        let per_minute = stage
+            .config
+            .http
+            .as_ref()
+            .map_or_else(default_leads_per_minute, |h| h.leads_per_minute);
+        AppState {
+            stage,
+            tokens: Arc::new(tokens),
+            intake_limits: Arc::new(crate::ingest::http::RateLimits::new(per_minute)),
+        }
+    }
+}
+
+/// The API the CLI uses while the daemon holds the store.
+fn api() -> Router<AppState> {
+    Router::new()
+        .route("/api/read", post(read::serve))
+        .route("/api/write", post(write::serve))
+        .route("/api/backup", post(backup))
 }
 
 /// Builds the whole router from its parts.
 pub fn router(stage: StageContext) -> anyhow::Result<Router> {
     let tokens = crate::ingest::http::load_tokens(&stage.config)?;
-    let state = AppState {
-        stage: stage.clone(),
-        tokens: Arc::new(tokens),
-    };
+    let state = AppState::new(stage.clone(), tokens);
     let ops = Router::new()
         .route("/health", get(health::health))
         .route("/metrics", get(metrics));
     let intake = Router::new().route("/leads", post(crate::ingest::http::post_lead));
-    let api = Router::new()
-        .route("/api/read", post(read::serve))
-        .route("/api/backup", post(backup));
     let app = Router::new()
         .merge(ops)
         .merge(intake)
-        .merge(api)
+        .merge(api())
         .with_state(state);
     // ── MERGE POINT: one-click unsubscribe (RFC 8058, nurture) ──
     let app = app.merge(crate::nurture::unsubscribe_router(stage.clone()));
@@ -117,6 +160,91 @@ pub async fn serve(stage: StageContext, mut shutdown: Shutdown) -> anyhow::Resul
     Ok(())
 }
 
+/// Where the daemon serving `config`'s store listens for the CLI:
+/// `<store>.sock`, beside the store directory.
+pub fn socket_path(config: &crate::config::Config) -> PathBuf {
+    let store = config.store_path();
+    let mut name = store
+        .file_name()
+        .map(|n| n.to_os_string())
+        .unwrap_or_else(|| "carousel".into());
+    name.push(".sock");
+    store.with_file_name(name)
+}
+
+/// Serves the API on [`socket_path`] until shutdown, then removes the
+/// socket. A socket that cannot be made (path too long, directory not
+/// writable) is logged and skipped: the daemon runs on, and the CLI falls
+/// back to `[http]`.
+pub async fn serve_socket(stage: StageContext, mut shutdown: Shutdown) -> anyhow::Result<()> {
+    use anyhow::Context as _;
+    use std::os::unix::fs::{FileTypeExt as _, PermissionsExt as _};
+    let path = socket_path(&stage.config);
+    // The daemon holds the store's lock, so a socket already there was left
+    // by one that was killed; anything else is not ours to delete.
+    if let Ok(meta) = std::fs::symlink_metadata(&path) {
+        if !meta.file_type().is_socket() {
+            tracing::warn!(path = %path.display(), "not a socket; the CLI will use [http] instead");
+            return Ok(());
+        }
+        std::fs::remove_file(&path)
+            .with_context(|| format!("removing stale socket {}", path.display()))?;
+    }
+    let listener = match tokio::net::UnixListener::bind(&path) {
+        Ok(l) => l,
+        Err(e) => {
+            tracing::warn!(path = %path.display(), "cannot make the CLI socket ({e}); the CLI will use [http] instead");
+            return Ok(());
+        }
+    };
+    let _remove = RemoveOnDrop(path.clone());
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))
+        .with_context(|| format!("chmod 600 {}", path.display()))?;
+    tracing::info!(socket = %path.display(), "CLI socket up");
+    let app = api()
+        .with_state(AppState::new(stage, BTreeMap::new()))
+        .layer(axum::Extension(SocketPeer));
+    axum::serve(listener, app.into_make_service())
+        .with_graceful_shutdown(async move { shutdown.wait().await })
+        .await
+        .context("CLI socket")?;
+    Ok(())
+}
+
+/// Removes the socket file when the server ends, however it ends.
+struct RemoveOnDrop(PathBuf);
+
+impl Drop for RemoveOnDrop {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+/// Marks requests that came over the Unix socket (only its owner can connect).
+#[derive(Clone, Copy)]
+struct SocketPeer;
+
+/// Extractor for the API handlers: the request came over the daemon's
+/// socket or from a loopback TCP peer; anything else is answered 403.
+pub struct Local;
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Local {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        _state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        if parts.extensions.get::<SocketPeer>().is_some() {
+            return Ok(Local);
+        }
+        match parts.extensions.get::<ConnectInfo<SocketAddr>>() {
+            Some(ConnectInfo(peer)) if is_local(peer) => Ok(Local),
+            _ => Err(forbidden()),
+        }
+    }
+}
+
 async fn metrics(State(state): State<AppState>) -> Response {
     crate::metrics::observe_outbox(&state.stage.intake.store);
     match crate::metrics::render() {
@@ -130,11 +258,11 @@ async fn metrics(State(state): State<AppState>) -> Response {
 }
 
 /// The read API exposes contact data: loopback peers only.
-pub(crate) fn is_local(peer: &SocketAddr) -> bool {
+fn is_local(peer: &SocketAddr) -> bool {
     peer.ip().is_loopback()
 }
 
-pub(crate) fn forbidden() -> Response {
+fn forbidden() -> Response {
     (StatusCode::FORBIDDEN, "only local clients may use /api\n").into_response()
 }
 
@@ -146,12 +274,9 @@ struct BackupRequest {
 /// Writes a snapshot of the running store to a file the daemon can write.
 async fn backup(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    _local: Local,
     axum::Json(request): axum::Json<BackupRequest>,
 ) -> Response {
-    if !is_local(&peer) {
-        return forbidden();
-    }
     let store = state.stage.intake.store.clone();
     let result =
         tokio::task::spawn_blocking(move || crate::backup::backup(&store, &request.path)).await;

@@ -1,6 +1,6 @@
 //! The read verbs, one function each, run either on a store the CLI opened
 //! itself or — while the daemon holds the sled lock — by the daemon on the
-//! CLI's behalf (`POST /api/read`). Both paths run the same [`run`], so the
+//! CLI's behalf (`POST /api/read`, over the daemon's socket or `[http]`). Both paths run the same [`run`], so the
 //! output is byte-for-byte the same.
 //!
 //! Adding a read verb: one arm in [`run`], one line in `main.rs` calling
@@ -9,7 +9,7 @@
 use std::io::Write;
 
 use anyhow::Context as _;
-use axum::extract::{ConnectInfo, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
@@ -133,7 +133,8 @@ fn json_lines<T: Serialize>(
 }
 
 /// Opens the store and runs the verb; when the daemon holds the store, asks
-/// the daemon (over `[http] listen`) to run it and copies its answer.
+/// the daemon (over its socket, else `[http] listen`) to run it and copies
+/// its answer.
 pub fn run_or_ask(
     config: &Config,
     request: &ReadRequest,
@@ -143,14 +144,7 @@ pub fn run_or_ask(
     match Store::open(&path, config.store.cache_mb) {
         Ok(store) => run(&store, config, request, out),
         Err(StoreError::Locked(_)) => {
-            let listen = config.http.clone().unwrap_or_default().listen;
-            super::client::post_json(&listen, "/api/read", &serde_json::to_value(request)?, out)
-                .with_context(|| {
-                    format!(
-                        "the store {} is held by a running daemon, and asking it at {listen} failed (is [http] configured?)",
-                        path.display()
-                    )
-                })
+            super::client::ask(config, "/api/read", &serde_json::to_value(request)?, out)
         }
         Err(e) => Err(e).with_context(|| format!("opening store {}", path.display())),
     }
@@ -159,12 +153,9 @@ pub fn run_or_ask(
 /// `POST /api/read`: the daemon runs a read verb for the CLI.
 pub async fn serve(
     State(state): State<super::AppState>,
-    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
+    _local: super::Local,
     axum::Json(request): axum::Json<ReadRequest>,
 ) -> Response {
-    if !super::is_local(&peer) {
-        return super::forbidden();
-    }
     let store = state.stage.intake.store.clone();
     let config = state.stage.config.clone();
     let result = tokio::task::spawn_blocking(move || {
@@ -174,7 +165,7 @@ pub async fn serve(
     .await;
     match result {
         Ok(Ok(body)) => (StatusCode::OK, body).into_response(),
-        Ok(Err(e)) => (StatusCode::BAD_REQUEST, format!("{e:#}\n")).into_response(),
+        Ok(Err(e)) => (StatusCode::UNPROCESSABLE_ENTITY, format!("{e:#}\n")).into_response(),
         Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, format!("{e}\n")).into_response(),
     }
 }

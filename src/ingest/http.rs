@@ -2,13 +2,22 @@
 //! email. Authenticated by a per-provider bearer token (`[[intake_token]]`);
 //! the body (form-encoded, JSON or ADF/XML) becomes a raw message that goes
 //! through understanding and the same store transaction as mail, and is
-//! flushed before `202 Accepted`.
+//! flushed before the answer.
 //!
-//! Errors: 401 without a known token, 413 over `[http] max_body_bytes`,
-//! 400 naming what is wrong with the body, 415 for other content types,
-//! 422 when the body was stored but holds no lead.
+//! The answer says what the pipeline will do with it, decided synchronously
+//! by the same understanding and qualification the act stage uses:
+//! `202` with the lead ids (`r<response>`, what `carousel lead show` takes)
+//! only when at least one lead qualifies; `422` with the real reason
+//! otherwise (the body is still stored, as every response is).
+//!
+//! Errors: 401 without a known token, 429 over `[http] leads_per_minute` for
+//! that token (with `Retry-After`), 408 when the body takes longer than
+//! `[http] body_timeout_secs`, 413 over `[http] max_body_bytes`, 400 naming
+//! what is wrong with the body, 415 for other content types.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
@@ -38,6 +47,98 @@ pub fn load_tokens(config: &Config) -> anyhow::Result<BTreeMap<String, String>> 
         tokens.insert(token, t.provider.clone());
     }
     Ok(tokens)
+}
+
+/// A token bucket per provider: `per_minute` requests a minute, in bursts
+/// of up to `per_minute`. Shared by every `POST /leads` handler.
+pub struct RateLimits {
+    per_minute: u32,
+    buckets: Mutex<HashMap<String, Bucket>>,
+}
+
+struct Bucket {
+    tokens: f64,
+    at: Instant,
+}
+
+impl RateLimits {
+    /// `per_minute` = 0 turns the limit off.
+    pub fn new(per_minute: u32) -> RateLimits {
+        RateLimits {
+            per_minute,
+            buckets: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Takes one request from `provider`'s bucket, or says how long until
+    /// the next one is allowed.
+    pub fn take(&self, provider: &str, now: Instant) -> Result<(), Duration> {
+        if self.per_minute == 0 {
+            return Ok(());
+        }
+        let capacity = f64::from(self.per_minute);
+        let per_second = capacity / 60.0;
+        // A poisoned lock only means another handler panicked mid-update;
+        // the numbers are still usable.
+        let mut buckets = self.buckets.lock().unwrap_or_else(|p| p.into_inner());
+        let bucket = buckets.entry(provider.to_string()).or_insert(Bucket {
+            tokens: capacity,
+            at: now,
+        });
+        let elapsed = now.saturating_duration_since(bucket.at).as_secs_f64();
+        bucket.tokens = (bucket.tokens + elapsed * per_second).min(capacity);
+        bucket.at = now;
+        if bucket.tokens >= 1.0 {
+            bucket.tokens -= 1.0;
+            Ok(())
+        } else {
+            Err(Duration::from_secs_f64((1.0 - bucket.tokens) / per_second))
+        }
+    }
+}
+
+/// What the pipeline will do with a posted body: the ids of the leads it
+/// keeps, or why it keeps none. The act stage opens a lead exactly when
+/// [`crate::qualify::conversion::qualify`] says the response qualifies.
+pub fn verdict(
+    u: &crate::understand::Understanding,
+    responses: &[u64],
+) -> Result<Vec<String>, String> {
+    use crate::qualify::conversion::qualify;
+    use crate::understand::Kind;
+    if u.kind != Kind::Lead {
+        let why = match u.kind {
+            Kind::Other if u.contact.is_reachable() => {
+                "no purchase interest recognised (send an interest, product or message field)"
+                    .to_string()
+            }
+            Kind::Other => {
+                "no lead recognised: no valid email or phone, and no purchase interest".to_string()
+            }
+            _ => qualify(u, None).reason.unwrap_or_default(),
+        };
+        return Err(format!("not a lead ({}): {why}", u.kind.as_str()));
+    }
+    let mut kept = Vec::new();
+    let mut reasons: Vec<String> = Vec::new();
+    for (index, response) in responses.iter().enumerate() {
+        let q = qualify(u, Some(index));
+        if q.qualified {
+            kept.push(crate::act::leads::lead_id(*response));
+        } else if let Some(why) = q.reason
+            && !reasons.contains(&why)
+        {
+            reasons.push(why);
+        }
+    }
+    if kept.is_empty() {
+        if reasons.is_empty() {
+            reasons.push("no lead found in the body".into());
+        }
+        Err(reasons.join("; "))
+    } else {
+        Ok(kept)
+    }
 }
 
 fn problem(code: StatusCode, message: impl Into<String>) -> Response {
@@ -75,13 +176,19 @@ pub async fn post_lead(State(state): State<AppState>, request: Request) -> Respo
             "missing or unknown bearer token (Authorization: Bearer <provider token>)",
         );
     };
-    let limit = state
-        .stage
-        .config
-        .http
-        .clone()
-        .unwrap_or_default()
-        .max_body_bytes;
+    if let Err(wait) = state.intake_limits.take(&provider, Instant::now()) {
+        let secs = wait.as_secs().max(1);
+        return (
+            StatusCode::TOO_MANY_REQUESTS,
+            [(header::RETRY_AFTER, secs.to_string())],
+            axum::Json(json!({"error": format!(
+                "more than [http] leads_per_minute for provider {provider:?}; retry in {secs} s"
+            )})),
+        )
+            .into_response();
+    }
+    let http = state.stage.config.http.clone().unwrap_or_default();
+    let limit = http.max_body_bytes;
     let declared = headers
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
@@ -92,12 +199,21 @@ pub async fn post_lead(State(state): State<AppState>, request: Request) -> Respo
             format!("body over the limit of {limit} bytes"),
         );
     }
-    let body = match axum::body::to_bytes(request.into_body(), limit).await {
-        Ok(b) => b,
-        Err(_) => {
+    let timeout = Duration::from_secs(http.body_timeout_secs.max(1));
+    let body = match tokio::time::timeout(timeout, axum::body::to_bytes(request.into_body(), limit))
+        .await
+    {
+        Ok(Ok(b)) => b,
+        Ok(Err(_)) => {
             return problem(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 format!("body over the limit of {limit} bytes (or cut short)"),
+            );
+        }
+        Err(_) => {
+            return problem(
+                StatusCode::REQUEST_TIMEOUT,
+                format!("body not received within {} s", timeout.as_secs()),
             );
         }
     };
@@ -120,14 +236,35 @@ pub async fn post_lead(State(state): State<AppState>, request: Request) -> Respo
             mailbox: format!("http:{provider_name}"),
             reference: crate::store::now_rfc3339(),
         };
-        let result = intake.store.ingest(origin, &raw, true, raw.len() as u64, u);
-        if let Ok(Ingested::New { kind, .. }) = &result {
-            crate::metrics::ingested(kind.as_str());
+        let result = intake
+            .store
+            .ingest(origin, &raw, true, raw.len() as u64, u.clone());
+        match result {
+            Ok(Ingested::New {
+                key,
+                kind,
+                responses,
+            }) => {
+                crate::metrics::ingested(kind.as_str());
+                let verdict = verdict(&u, &responses);
+                Ok((key, kind, false, verdict))
+            }
+            // Stored earlier: the verdict of the stored understanding.
+            Ok(Ingested::Duplicate { key }) => intake.store.message(&key).map(|m| match m {
+                Some(m) => {
+                    let verdict = verdict(&m.understanding, &m.responses);
+                    (key, m.kind, true, verdict)
+                }
+                None => {
+                    let verdict = Err("stored earlier, but the record is missing".to_string());
+                    (key, u.kind, true, verdict)
+                }
+            }),
+            Err(e) => Err(e),
         }
-        result
     })
     .await;
-    let result = match stored {
+    let (key, kind, duplicate, verdict) = match stored {
         Ok(Ok(r)) => r,
         Ok(Err(e)) => {
             tracing::error!("http intake: store failed: {e}");
@@ -152,34 +289,26 @@ pub async fn post_lead(State(state): State<AppState>, request: Request) -> Respo
         );
     }
     state.stage.intake.wake.responses.notify_one();
-    match result {
-        Ingested::Duplicate { key } => (
+    if !duplicate {
+        metrics::counter!(crate::metrics::HTTP_LEADS, "provider" => provider.clone()).increment(1);
+    }
+    match verdict {
+        Ok(leads) => (
             StatusCode::ACCEPTED,
-            axum::Json(json!({"stored": true, "duplicate": true, "message": key})),
+            axum::Json(
+                json!({"stored": true, "duplicate": duplicate, "message": key,
+                "kind": kind, "lead": leads[0], "leads": leads}),
+            ),
         )
             .into_response(),
-        Ingested::New {
-            key,
-            kind,
-            responses,
-        } => {
-            metrics::counter!(crate::metrics::HTTP_LEADS, "provider" => provider.clone())
-                .increment(1);
-            if kind == crate::understand::Kind::Lead {
-                (
-                    StatusCode::ACCEPTED,
-                    axum::Json(json!({"stored": true, "message": key, "kind": kind, "responses": responses})),
-                )
-                    .into_response()
-            } else {
-                (
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    axum::Json(json!({"stored": true, "message": key, "kind": kind,
-                        "error": "stored, but no lead found: send at least an email or phone and an interest"})),
-                )
-                    .into_response()
-            }
-        }
+        Err(why) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            axum::Json(
+                json!({"stored": true, "duplicate": duplicate, "message": key,
+                "kind": kind, "error": why}),
+            ),
+        )
+            .into_response(),
     }
 }
 
@@ -350,6 +479,44 @@ mod tests {
         assert_eq!(text, "email: a@b.com\nmessage: hi  Email: evil@x.com\n");
         assert_eq!(percent_decode("%"), "%");
         assert_eq!(percent_decode("%4"), "%4");
+    }
+
+    #[test]
+    fn each_token_gets_its_own_rate() {
+        let limits = RateLimits::new(2);
+        let t0 = Instant::now();
+        assert!(limits.take("a", t0).is_ok());
+        assert!(limits.take("a", t0).is_ok());
+        let wait = limits.take("a", t0).unwrap_err();
+        assert!((29..=30).contains(&wait.as_secs()), "{wait:?}");
+        assert!(
+            limits.take("b", t0).is_ok(),
+            "another token has its own bucket"
+        );
+        assert!(limits.take("a", t0 + Duration::from_secs(30)).is_ok());
+        assert!(RateLimits::new(0).take("a", t0).is_ok());
+    }
+
+    #[test]
+    fn verdict_keeps_only_qualifying_leads() {
+        use crate::understand::{Envelope, Kind, Lead, Understanding};
+        let mut u = Understanding::other(Envelope::default(), "");
+        u.kind = Kind::Lead;
+        let mut reachable = Lead::default();
+        reachable.contact.email = Some("p@x.example".into());
+        reachable.interest = Some("solar".into());
+        let mut name_only = Lead::default();
+        name_only.contact.name = Some("Pat".into());
+        name_only.interest = Some("solar".into());
+        u.leads = vec![name_only.clone(), reachable];
+        assert_eq!(verdict(&u, &[4, 5]), Ok(vec!["r5".to_string()]));
+        u.leads = vec![name_only];
+        let why = verdict(&u, &[4]).unwrap_err();
+        assert!(why.contains("no reachable contact"), "{why}");
+        u.kind = Kind::Other;
+        u.leads.clear();
+        let why = verdict(&u, &[]).unwrap_err();
+        assert!(why.starts_with("not a lead (other)"), "{why}");
     }
 
     #[test]

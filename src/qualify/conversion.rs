@@ -196,6 +196,15 @@ pub enum Outcome {
     Lost,
 }
 
+impl Outcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Won => "won",
+            Outcome::Lost => "lost",
+        }
+    }
+}
+
 /// A qualified response: someone reachable who wants something.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Lead {
@@ -218,13 +227,30 @@ pub enum LeadError {
     NotOpen(LeadStatus),
     /// The stage is not in the configured [`SalesStages`].
     UnknownStage(String),
+    /// Only a converted lead has an opportunity to close.
+    NotConverted(LeadStatus),
 }
 
 impl std::fmt::Display for LeadError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             LeadError::Unqualified(why) => write!(f, "response does not qualify: {why}"),
+            LeadError::NotOpen(LeadStatus::Closed { outcome }) => {
+                write!(f, "lead is already closed ({})", outcome.as_str())
+            }
+            LeadError::NotOpen(LeadStatus::Converted) => {
+                write!(f, "lead is converted: its opportunity is open")
+            }
             LeadError::NotOpen(status) => write!(f, "lead is not open ({status:?})"),
+            LeadError::NotConverted(status) => write!(
+                f,
+                "lead has no open opportunity ({})",
+                match status {
+                    LeadStatus::Open => "not converted yet".to_string(),
+                    LeadStatus::Converted => "converted".to_string(),
+                    LeadStatus::Closed { outcome } => format!("closed {}", outcome.as_str()),
+                }
+            ),
             LeadError::UnknownStage(stage) => write!(f, "unknown sales stage {stage:?}"),
         }
     }
@@ -296,6 +322,8 @@ impl Lead {
             stage: stage.name.clone(),
             win_probability: stage.probability,
             expected_close: draft.expected_close,
+            outcome: None,
+            closed_at: None,
         };
         Ok((lead, opportunity))
     }
@@ -308,6 +336,24 @@ impl Lead {
         let mut lead = self.clone();
         lead.status = LeadStatus::Closed { outcome };
         Ok(lead)
+    }
+
+    /// Closes a converted lead together with its opportunity, which moves to
+    /// the stage that closes with `outcome` (see [`Opportunity::close`]). The
+    /// last step of response → lead → opportunity → won/lost.
+    pub fn close_opportunity(
+        &self,
+        opportunity: &Opportunity,
+        outcome: Outcome,
+        at: Timestamp,
+        stages: &SalesStages,
+    ) -> Result<(Lead, Opportunity), LeadError> {
+        if self.status != LeadStatus::Converted || opportunity.outcome.is_some() {
+            return Err(LeadError::NotConverted(self.status));
+        }
+        let mut lead = self.clone();
+        lead.status = LeadStatus::Closed { outcome };
+        Ok((lead, opportunity.close(outcome, at, stages)))
     }
 }
 
@@ -339,9 +385,38 @@ pub struct Opportunity {
     pub win_probability: u8,
     #[serde(with = "date_text")]
     pub expected_close: Date,
+    /// Set once the opportunity is won or lost; `None` while it is open.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<Outcome>,
+    /// When it was closed (RFC 3339).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub closed_at: Option<String>,
 }
 
 impl Opportunity {
+    /// Closes the opportunity as won or lost: it moves to the first stage
+    /// that closes with `outcome` (default stages `won` 100 %, `lost` 0 %),
+    /// or, when none is configured, to a stage named after the outcome.
+    pub fn close(&self, outcome: Outcome, at: Timestamp, stages: &SalesStages) -> Opportunity {
+        let mut next = self.clone();
+        match stages.stages.iter().find(|s| s.closes == Some(outcome)) {
+            Some(stage) => {
+                next.stage = stage.name.clone();
+                next.win_probability = stage.probability;
+            }
+            None => {
+                next.stage = outcome.as_str().to_string();
+                next.win_probability = match outcome {
+                    Outcome::Won => 100,
+                    Outcome::Lost => 0,
+                };
+            }
+        }
+        next.outcome = Some(outcome);
+        next.closed_at = Some(at.to_string());
+        next
+    }
+
     /// Moves to `stage`, taking its default win probability. Reaching a stage
     /// that closes (won/lost) returns the outcome so the lead can be closed.
     pub fn advance(
@@ -475,5 +550,90 @@ pub mod date_text {
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Date, D::Error> {
         let text = String::deserialize(d)?;
         text.parse().map_err(D::Error::custom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn open_lead() -> Lead {
+        let contact = Contact {
+            email: Some("p@x.example".into()),
+            ..Contact::default()
+        };
+        Lead {
+            response: ResponseId("r1".into()),
+            contact,
+            interest: "solar".into(),
+            timeline: None,
+            rank: None,
+            points: 0,
+            ownership: Ownership::Unclaimed {
+                since: Timestamp::UNIX_EPOCH,
+            },
+            status: LeadStatus::Open,
+        }
+    }
+
+    fn placeholder() -> Opportunity {
+        Opportunity {
+            lead: ResponseId("r1".into()),
+            owner: "Dana".into(),
+            revenue: Money {
+                minor_units: 1,
+                currency: "USD".into(),
+            },
+            stage: "prospecting".into(),
+            win_probability: 10,
+            expected_close: "2027-01-31".parse().unwrap(),
+            outcome: None,
+            closed_at: None,
+        }
+    }
+
+    #[test]
+    fn converted_lead_closes_with_its_opportunity() {
+        let stages = SalesStages::default();
+        let draft = OpportunityDraft {
+            revenue: Money {
+                minor_units: 100,
+                currency: "USD".into(),
+            },
+            expected_close: "2027-01-31".parse().unwrap(),
+            stage: None,
+        };
+        let lead = open_lead();
+        assert_eq!(
+            lead.close_opportunity(&placeholder(), Outcome::Won, Timestamp::UNIX_EPOCH, &stages),
+            Err(LeadError::NotConverted(LeadStatus::Open))
+        );
+        let (converted, opportunity) = lead
+            .convert("Dana", Timestamp::UNIX_EPOCH, draft, &stages)
+            .unwrap();
+        assert!(converted.close(Outcome::Won).is_err());
+        let (closed, won) = converted
+            .close_opportunity(&opportunity, Outcome::Won, Timestamp::UNIX_EPOCH, &stages)
+            .unwrap();
+        assert_eq!(
+            closed.status,
+            LeadStatus::Closed {
+                outcome: Outcome::Won
+            }
+        );
+        assert_eq!((won.stage.as_str(), won.win_probability), ("won", 100));
+        assert_eq!(won.outcome, Some(Outcome::Won));
+        let again = closed.close_opportunity(&won, Outcome::Lost, Timestamp::UNIX_EPOCH, &stages);
+        assert!(again.unwrap_err().to_string().contains("closed won"));
+        // Without a closing stage configured, the outcome names the stage.
+        let custom = SalesStages {
+            stages: vec![Stage {
+                name: "talking".into(),
+                probability: 30,
+                closes: None,
+            }],
+        };
+        let lost = opportunity.close(Outcome::Lost, Timestamp::UNIX_EPOCH, &custom);
+        assert_eq!((lost.stage.as_str(), lost.win_probability), ("lost", 0));
     }
 }

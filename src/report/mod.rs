@@ -12,6 +12,10 @@
 //!   *delivered* = sent − bounced; *responses*: distinct contacts whose reply
 //!   links to a campaign email (auto-replies and bounces are never
 //!   responses); *response rate* = responses ÷ delivered.
+//! - *unsubscribes* (per campaign and step): contacts who unsubscribed
+//!   after a campaign email — by a reply asking for it, or by the link,
+//!   one-click POST or mailto (the suppression list) — counted once each,
+//!   for the last campaign email sent to them.
 //! - *leads* (per provider): lead responses; *qualified*: those with a lead
 //!   record (or, before the act stage has written any, those with a
 //!   reachable contact and an interest); *cost* = `[costs]` price × leads;
@@ -87,6 +91,8 @@ pub struct Notice {
 /// What the report reads from a lead record.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct LeadFacts {
+    /// The lead's own id (`r42`), which opportunities name.
+    pub id: Option<String>,
     pub response: Option<u64>,
     pub email: Option<String>,
     pub claimed_at: Option<Timestamp>,
@@ -95,7 +101,10 @@ pub struct LeadFacts {
 /// What the report reads from an opportunity record.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OpportunityFacts {
+    /// The response the opportunity came from (resolved through its lead).
     pub lead: Option<u64>,
+    /// The lead id as the record names it (`r42`).
+    pub lead_id: Option<String>,
     pub revenue_minor: u64,
     pub currency: String,
     pub probability: u8,
@@ -112,6 +121,15 @@ pub struct Snapshot {
     pub outbox: Vec<OutboundRecord>,
     pub leads: Vec<LeadFacts>,
     pub opportunities: Vec<OpportunityFacts>,
+    /// Addresses on the suppression list because they unsubscribed.
+    pub unsubscribed: Vec<Unsubscribed>,
+}
+
+/// An unsubscribe by link, one-click POST or mailto.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unsubscribed {
+    pub email: String,
+    pub at: Option<Timestamp>,
 }
 
 impl Snapshot {
@@ -167,7 +185,42 @@ impl Snapshot {
                 snap.opportunities.push(o);
             }
         }
+        for item in store.tree(crate::nurture::SUPPRESSION)?.iter() {
+            let (key, v) = item?;
+            let Ok(value) = crate::store::decode::<serde_json::Value>("suppression", &v) else {
+                continue;
+            };
+            if value.get("reason").and_then(|r| r.as_str()) != Some("unsubscribe") {
+                continue;
+            }
+            let at = value
+                .get("at")
+                .and_then(|a| a.as_str())
+                .and_then(|a| a.parse().ok());
+            if filter.keeps(at) {
+                snap.unsubscribed.push(Unsubscribed {
+                    email: String::from_utf8_lossy(&key).into_owned(),
+                    at,
+                });
+            }
+        }
+        snap.resolve_opportunity_leads();
         Ok(snap)
+    }
+
+    /// Opportunities name their lead (`r42`); the report counts them by the
+    /// lead's response, so look it up in the lead records.
+    pub fn resolve_opportunity_leads(&mut self) {
+        let responses: HashMap<&str, u64> = self
+            .leads
+            .iter()
+            .filter_map(|l| Some((l.id.as_deref()?, l.response?)))
+            .collect();
+        for o in &mut self.opportunities {
+            if let Some(response) = o.lead_id.as_deref().and_then(|id| responses.get(id)) {
+                o.lead = Some(*response);
+            }
+        }
     }
 }
 
@@ -200,6 +253,7 @@ pub fn lead_facts(value: &serde_json::Value) -> LeadFacts {
         .and_then(|s| s.as_str())
         .and_then(|s| s.parse().ok());
     LeadFacts {
+        id: value.get("id").and_then(|i| i.as_str()).map(str::to_string),
         response: id_of(v.get("response")).or_else(|| id_of(value.get("response"))),
         email: v
             .pointer("/contact/email")
@@ -225,6 +279,7 @@ pub fn opportunity_facts(value: &serde_json::Value) -> Option<OpportunityFacts> 
     let lost = closes == Some(crate::qualify::conversion::Outcome::Lost) || outcome == Some("lost");
     Some(OpportunityFacts {
         lead: id_of(v.get("lead")),
+        lead_id: v.get("lead").and_then(|l| l.as_str()).map(str::to_string),
         revenue_minor: revenue
             .get("minor_units")
             .and_then(|m| m.as_u64())
@@ -432,6 +487,8 @@ pub fn build_at(
     }
     // Replies: one response per contact and campaign email.
     let mut responders: BTreeSet<(&str, String)> = BTreeSet::new();
+    // (campaign, contact) pairs already counted as an unsubscribe.
+    let mut unsubscribers: BTreeSet<(String, String)> = BTreeSet::new();
     for r in snap.responses.iter().filter(|r| r.kind == Kind::Reply) {
         let answers = r
             .campaign_link
@@ -446,17 +503,30 @@ pub fn build_at(
             .as_deref()
             .map(crate::understand::normalize_email)
             .unwrap_or_else(|| format!("response:{}", r.id));
-        if !responders.insert((id, who)) {
+        if !responders.insert((id, who.clone())) {
             continue;
         }
         let (c, step) = &campaign_mail[id];
-        let unsubscribe = r.intent == Some(Intent::Unsubscribe);
+        let unsubscribe =
+            r.intent == Some(Intent::Unsubscribe) && unsubscribers.insert((c.clone(), who));
         let row = campaigns.entry(c.clone()).or_default();
         row.responses += 1;
         row.unsubscribes += u64::from(unsubscribe);
         let s = steps.entry((c.clone(), *step)).or_default();
         s.replies += 1;
         s.unsubscribes += u64::from(unsubscribe);
+    }
+    // Unsubscribes by link, one-click or mailto, unless the reply counted them.
+    for u in &snap.unsubscribed {
+        let who = crate::understand::normalize_email(&u.email);
+        let Some(id) = linked(None, Some(&who)) else {
+            continue;
+        };
+        let (c, step) = &campaign_mail[id];
+        if unsubscribers.insert((c.clone(), who)) {
+            campaigns.entry(c.clone()).or_default().unsubscribes += 1;
+            steps.entry((c.clone(), *step)).or_default().unsubscribes += 1;
+        }
     }
     let keep_campaign = |c: &str| filter.campaign.as_deref().is_none_or(|f| f == c);
     let campaigns: Vec<CampaignRow> = campaigns
@@ -706,6 +776,98 @@ mod tests {
         assert_eq!(percentile(&v, 99), Some(99.0));
         assert_eq!(percentile(&[7.0], 99), Some(7.0));
         assert_eq!(percentile(&[], 50), None);
+    }
+
+    fn sent(message_id: &str, to: &str, step: u32) -> OutboundRecord {
+        OutboundRecord {
+            email: crate::outbox::OutboundEmail {
+                message_id: message_id.into(),
+                to: vec![to.into()],
+                from: None,
+                reply_to: None,
+                subject: "Offer".into(),
+                text: "Hello".into(),
+                html: None,
+                headers: vec![],
+                in_reply_to: None,
+                purpose: Purpose::Nurture {
+                    enrollment: "e".into(),
+                    step,
+                    campaign: Some("spring".into()),
+                },
+            },
+            delivery: Delivery::Sent {
+                at: "2026-01-01T00:00:00Z".into(),
+                reply: "250 ok".into(),
+            },
+            enqueued_at: "2026-01-01T00:00:00Z".into(),
+        }
+    }
+
+    #[test]
+    fn link_unsubscribes_count_once_per_contact_for_their_last_campaign_email() {
+        let snap = Snapshot {
+            outbox: vec![
+                sent("m1", "a@x.example", 0),
+                sent("m2", "a@x.example", 1),
+                sent("m3", "b@x.example", 0),
+            ],
+            unsubscribed: vec![
+                Unsubscribed {
+                    email: "A@x.example".into(),
+                    at: None,
+                },
+                // Never mailed by a campaign: not a campaign unsubscribe.
+                Unsubscribed {
+                    email: "c@x.example".into(),
+                    at: None,
+                },
+            ],
+            ..Snapshot::default()
+        };
+        let report = build_at(
+            &snap,
+            &BTreeMap::new(),
+            &Filter::default(),
+            Timestamp::UNIX_EPOCH,
+        );
+        assert_eq!(report.campaigns[0].unsubscribes, 1);
+        let by_step: Vec<(u32, u64)> = report
+            .nurture
+            .iter()
+            .map(|s| (s.step, s.unsubscribes))
+            .collect();
+        assert_eq!(by_step, [(0, 0), (1, 1)]);
+    }
+
+    #[test]
+    fn opportunities_count_for_the_provider_of_their_lead() {
+        let mut snap = Snapshot {
+            leads: vec![lead_facts(&serde_json::json!({"id": "r7", "response": 7,
+                "lead": {"response": "r7", "ownership": {"state": "unclaimed", "since": "2026-01-01T00:00:00Z"}}}))],
+            opportunities: vec![
+                opportunity_facts(&serde_json::json!({"lead": "r7", "owner": "Dana",
+                    "revenue": {"minor_units": 1_250_000, "currency": "USD"}, "stage": "closed-won",
+                    "outcome": "won", "win_probability": 100, "expected_close": "2027-01-31"}))
+                .unwrap(),
+            ],
+            ..Snapshot::default()
+        };
+        snap.resolve_opportunity_leads();
+        assert_eq!(snap.opportunities[0].lead, Some(7));
+        snap.responses.push(
+            serde_json::from_value(serde_json::json!({"id": 7, "message": "k", "mailbox": "m",
+                "kind": "lead", "received_at": "2026-01-01T00:00:00Z", "provider": "fair",
+                "contact": {"email": "p@x.example"}, "interest": "solar", "timeline": null,
+                "intent": null, "reply_text": null, "campaign_link": null, "subject": null}))
+            .unwrap(),
+        );
+        let costs = BTreeMap::from([("fair".to_string(), 2500.0)]);
+        let report = build_at(&snap, &costs, &Filter::default(), Timestamp::UNIX_EPOCH);
+        let fair = &report.providers[0];
+        assert_eq!((fair.opportunities, fair.won), (1, 1));
+        assert_eq!(fair.won_revenue, 12500.0);
+        assert_eq!(fair.roi, Some(4.0));
     }
 
     #[test]
