@@ -201,8 +201,26 @@ const ROWS: &[(&str, f64)] = &[
     ("trim EmailReplyParser", FLOOR_TRIM_EMAILREPLYPARSER),
 ];
 
-/// Understands every blind fixture; fills the rows and the invariant breaches.
-fn measure_fixtures(rows: &mut BTreeMap<&'static str, Row>, breaches: &mut Vec<String>) -> usize {
+/// Which batch a blind fixture belongs to: files named `b2_*` are batch 2
+/// (written before the second round of rule changes), all others batch 1.
+fn batch_of(file_name: &str) -> &'static str {
+    if file_name.starts_with("b2_") {
+        "batch 2"
+    } else {
+        "batch 1"
+    }
+}
+
+/// Rows per batch (counts only; the misses are listed once, in the totals).
+type BatchRows = BTreeMap<&'static str, BTreeMap<&'static str, Row>>;
+
+/// Understands every blind fixture; fills the rows (totals and per batch)
+/// and the invariant breaches.
+fn measure_fixtures(
+    rows: &mut BTreeMap<&'static str, Row>,
+    batches: &mut BatchRows,
+    breaches: &mut Vec<String>,
+) -> usize {
     let blind = root().join("fixtures/blind");
     let ctx = Context {
         own_message_id_domains: vec!["carousel.acme.example".into()],
@@ -215,6 +233,7 @@ fn measure_fixtures(rows: &mut BTreeMap<&'static str, Row>, breaches: &mut Vec<S
         let folder = rel.split('/').next().unwrap_or_default().to_string();
         let raw = std::fs::read(file).unwrap();
         let name = file.file_name().unwrap().to_string_lossy().to_string();
+        let batch = batch_of(&name);
         let run = catch_unwind(AssertUnwindSafe(|| {
             let u = understand(&raw, &ctx);
             let lines = carousel::inspect::lines(&name, &u);
@@ -233,6 +252,12 @@ fn measure_fixtures(rows: &mut BTreeMap<&'static str, Row>, breaches: &mut Vec<S
         let expected: Value =
             serde_json::from_str(&text).unwrap_or_else(|e| panic!("{rel}: bad expectation: {e}"));
         measured += 1;
+        batches
+            .entry(batch)
+            .or_default()
+            .entry("fixtures")
+            .or_default()
+            .add(true, String::new);
         let expected = match expected {
             Value::Array(items) => items,
             one => vec![one],
@@ -253,12 +278,18 @@ fn measure_fixtures(rows: &mut BTreeMap<&'static str, Row>, breaches: &mut Vec<S
                 continue;
             };
             let miss = || format!("{rel}: {field}: {detail}");
+            let per_batch = batches.entry(batch).or_default();
             if folder == "leads" && field != "kind" {
                 // Counted only: each miss is listed under its own field.
                 rows.entry("lead fields (all but kind)")
                     .or_default()
                     .add(ok, String::new);
+                per_batch
+                    .entry("lead fields (all but kind)")
+                    .or_default()
+                    .add(ok, String::new);
             }
+            per_batch.entry(row).or_default().add(ok, String::new);
             rows.entry(row).or_default().add(ok, miss);
         }
     }
@@ -326,8 +357,9 @@ fn measure_corpus(
 #[test]
 fn blind_set_is_measured() {
     let mut rows: BTreeMap<&'static str, Row> = BTreeMap::new();
+    let mut batches = BatchRows::new();
     let mut breaches = Vec::new();
-    let fixtures = measure_fixtures(&mut rows, &mut breaches);
+    let fixtures = measure_fixtures(&mut rows, &mut batches, &mut breaches);
     measure_corpus(
         "replies-mailparserreply",
         // mail-parser-reply's `body` drops sign-offs and signatures: DESIGN.md's convention.
@@ -370,6 +402,26 @@ fn blind_set_is_measured() {
         }
     }
     println!("BLIND {fixtures} fixtures with expectations");
+    // The same rows per batch, so each batch's figures stay comparable with
+    // the baseline recorded for it in tests/fixtures/blind/README.md.
+    for (batch, batch_rows) in &batches {
+        println!(
+            "\nBLIND[{batch}] {:<28} {:>9}  {:>6}",
+            "measure", "right", "share"
+        );
+        for (name, _) in ROWS {
+            if let Some(row) = batch_rows.get(name) {
+                println!(
+                    "BLIND[{batch}] {name:<28} {:>4}/{:<4}  {:>6.3}",
+                    row.right,
+                    row.total,
+                    row.share()
+                );
+            }
+        }
+        let files = batch_rows.get("fixtures").map_or(0, |r| r.total);
+        println!("BLIND[{batch}] {files} fixtures with expectations");
+    }
     for b in &breaches {
         println!("BLIND BREACH {b}");
     }
