@@ -34,6 +34,7 @@ fn object(file: &str, u: &Understanding, lead_index: Option<usize>) -> Value {
         "interest": lead.and_then(|l| l.interest.clone()),
         "timeline": lead.and_then(|l| l.timeline),
         "intent": reply.and_then(|r| r.intent),
+        "intent_confidence": reply.map(|r| r.intent_confidence),
         "reply_text": reply.and_then(|r| r.text.clone()),
         "referral_email": reply.and_then(|r| r.referral_email.clone()),
         "bounce": u.bounces.first().map(bounce_json),

@@ -159,7 +159,12 @@ pub struct CampaignLink {
 pub struct ReplyReading {
     pub text: Option<String>,
     pub signature: Option<String>,
+    /// `None` when unsure (see `intent_confidence`): null beats a guess.
     pub intent: Option<Intent>,
+    /// How sure the intent reading is of its best candidate, 0..1 (0 when
+    /// nothing pointed anywhere). Below 0.5 `intent` is withheld.
+    #[serde(default)]
+    pub intent_confidence: reply::intent::Confidence,
     /// The phrases that decided the intent (explainability).
     pub intent_phrases: Vec<String>,
     pub referral_email: Option<String>,
@@ -294,10 +299,15 @@ fn understand_message(message: &Message<'_>, raw: &[u8], ctx: &Context) -> Under
         .is_some_and(|l| l.ours || leads.leads.is_empty())
     {
         let mut u = Understanding::with_kind(Kind::Reply, envelope);
+        let senders: Vec<&str> = [&u.envelope.from_email, &u.envelope.reply_to_email]
+            .into_iter()
+            .filter_map(|e| e.as_deref())
+            .collect();
         let mut reading = reply::read_formatted(
             &text,
             u.envelope.date.as_deref(),
             reply::text_format(message),
+            &senders,
         );
         reading.text = reading
             .text
