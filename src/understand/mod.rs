@@ -141,6 +141,38 @@ pub struct AutoReply {
     pub reason: String,
     /// The date the person is back, when stated (ISO `YYYY-MM-DD`).
     pub return_date: Option<String>,
+    /// The colleague named to contact meanwhile, when the notice names one.
+    #[serde(default)]
+    pub stand_in: Option<StandIn>,
+}
+
+/// Who to contact while someone is away: what the notice states of them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StandIn {
+    pub name: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+}
+
+impl AutoReply {
+    /// One line for the contact's interactions: "back 2026-12-08; stand-in
+    /// Sarah Kim <sarah.kim@…>", or `None` when the notice states neither.
+    pub fn summary(&self) -> Option<String> {
+        let mut parts = Vec::new();
+        if let Some(date) = &self.return_date {
+            parts.push(format!("back {date}"));
+        }
+        if let Some(s) = &self.stand_in {
+            let mut who = Vec::new();
+            who.extend(s.name.clone());
+            who.extend(s.email.as_ref().map(|e| format!("<{e}>")));
+            who.extend(s.phone.clone());
+            if !who.is_empty() {
+                parts.push(format!("stand-in {}", who.join(" ")));
+            }
+        }
+        (!parts.is_empty()).then(|| parts.join("; "))
+    }
 }
 
 /// How a reply was tied to something carousel sent.

@@ -644,7 +644,7 @@ fn sentence_bounds(text: &str, start: usize, end: usize) -> (usize, usize) {
 }
 
 /// "Jane Doe (jane@…", "Jane Doe <jane@…", "Jane Doe at jane@…", "佐藤（sato@…".
-fn name_before(before: &str) -> Option<String> {
+pub(crate) fn name_before(before: &str) -> Option<String> {
     static LATIN: Lazy<Regex> = Lazy::new(|| {
         Regex::new(r"(\p{Lu}[\p{Ll}'\-]+(?:\s\p{Lu}[\p{Ll}'\-]+){0,2})\s*(?:\(|<|\[|,|:|-|–|\bat\b|\bunter\b|\bà\b|\ben\b|\ba\b|\bvia\b|\bon\b)?\s*(?:mailto:)?$").unwrap()
     });
