@@ -571,10 +571,10 @@ fn find_referral(text: &str, senders: &[&str]) -> Option<(Option<String>, Option
     static EMAIL: Lazy<Regex> =
         Lazy::new(|| Regex::new(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}").unwrap());
     static GOOD: Lazy<Regex> = Lazy::new(|| {
-        Regex::new(r"(?i)contact|reach|get in touch|talk|speak|write|email (?:her|him|them)|decid|decision|responsible|in charge|handles|handling|right person|best person|owns|zuständig|entscheid|ansprechpartner|wenden|kontaktier|担当|決裁|責任者|ご連絡|窓口|contactez|responsable|décide|interlocuteur|contacte|encarga|decide|persona adecuada|contatt|responsabil|persona giusta|fale com|pessoa certa|neem contact|verantwoordelijk|beslist|juiste persoon").unwrap()
+        Regex::new(r"(?i)contact|reach|get in touch|talk|speak|write|email (?:her|him|them)|decid|decision|responsible|in charge|handles|handling|right person|best person|owns|zuständig|entscheid|ansprechpartner|wenden|kontaktier|担当|決裁|責任者|ご連絡|窓口|contactez|responsable|décide|interlocuteur|contacte|encarga|decide|persona adecuada|contatt|responsabil|persona giusta|fale com|pessoa certa|neem contact|verantwoordelijk|beslist|juiste persoon|escrib|scriv|schrijf|escrev").unwrap()
     });
     static PASSING: Lazy<Regex> = Lazy::new(|| {
-        Regex::new(r"(?i)\bcc\b|cc'?d|\bcopied\b|\bcopying\b|in copy|\bfyi\b|in kopie|\bkopie\b|en copie|con copia|em cópia|in copia|ccに|ccで|\bcc:|also (?:sent|forwarded)|\bassistant\b|\bsecretary\b").unwrap()
+        Regex::new(r"(?i)\bcc\b|cc'?d|\bcopied\b|\bcopying\b|in copy|\bfyi\b|in kopie|\bkopie\b|en copie|con copia|en copia|em cópia|in copia|in cc|asistente|assistente|assistent(?:in)?|ccに|ccで|\bcc:|also (?:sent|forwarded)|\bassistant\b|\bsecretary\b").unwrap()
     });
     let is_sender = |email: &str| senders.iter().any(|s| s.eq_ignore_ascii_case(email));
     let mut best: Option<(i32, usize, String, bool)> = None;
@@ -584,6 +584,15 @@ fn find_referral(text: &str, senders: &[&str]) -> Option<(Option<String>, Option
             continue;
         }
         let (s, e) = sentence_bounds(text, m.start(), m.end());
+        // The clause of this address: not past a neighbouring address, so
+        // "cc'd my assistant a@…, but b@… decides" scores each on its own.
+        let s = EMAIL
+            .find_iter(&text[s..m.start()])
+            .last()
+            .map_or(s, |p| s + p.end());
+        let e = EMAIL
+            .find(&text[m.end()..e])
+            .map_or(e, |n| m.end() + n.start());
         let before = &text[s..m.start()];
         let lower_before = before.to_lowercase();
         // "Email me at …" / "reach us on …": the writer's own address.

@@ -639,6 +639,9 @@ fn signoff(trimmed: &str) -> Option<Option<String>> {
             | viele\ grüße\ /\ best\ regards
             | cordialement | bien\ cordialement | bien\ à\ vous | salutations | merci(?:\ beaucoup)? | bonne\ journée
             | saludos(?:\ cordiales)? | un\ saludo | atentamente | gracias | muchas\ gracias | un\ abrazo | cordialmente
+            | cordiali\ saluti | distinti\ saluti | saluti | un\ saluto | grazie(?:\ mille)? | a\ presto
+            | cumprimentos | atenciosamente | abraços? | obrigad[oa] | muito\ obrigad[oa] | att\.?
+            | met\ vriendelijke\ groet(?:en)? | vriendelijke\ groet(?:en)? | hartelijke\ groet(?:en)? | groet(?:en|jes)? | mvg | bedankt | alvast\ bedankt
             | よろしくお願い(?:いた|致)?します | 宜しくお願い(?:いた|致)?します | よろしくお願い申し上げます
             | 以上、?よろしくお願い(?:いた|致)?します | 引き続きよろしくお願い(?:いた|致)?します | 今後ともよろしくお願い(?:いた|致)?します
             )[\s,.!。、]*(?P<name>[\p{Lu}\p{Lo}][\p{L}.'\-]*(?:\ [\p{Lu}][\p{L}.'\-]*){0,2})?[\s.!]*$",
