@@ -187,6 +187,8 @@ impl Category {
 /// The tables compiled: one matcher per category over all languages.
 struct Matchers {
     categories: Vec<(Category, Regex)>,
+    /// Every category at once: which sentences carry any phrase at all.
+    any: Regex,
     negator: Regex,
     negator_after: Regex,
     clause_break: Regex,
@@ -198,20 +200,20 @@ struct Matchers {
 }
 
 /// `\b(?:a)\b|\b(?:b)\b|…` for spaced languages, `(?:a)|…` otherwise.
-fn alternation<'a>(items: impl Iterator<Item = (&'a Lang, &'a str)>) -> String {
-    let mut out = Vec::new();
-    for (lang, frag) in items {
-        if frag.is_empty() {
-            continue;
-        }
-        out.push(if lang.spaced {
-            format!(r"\b(?:{frag})\b")
-        } else {
-            format!("(?:{frag})")
-        });
-    }
+/// Items are (spaced, fragment).
+fn alternation(items: impl Iterator<Item = (bool, String)>) -> String {
+    let out: Vec<String> = items
+        .filter(|(_, frag)| !frag.is_empty())
+        .map(|(spaced, frag)| {
+            if spaced {
+                format!(r"\b(?:{frag})\b")
+            } else {
+                format!("(?:{frag})")
+            }
+        })
+        .collect();
     if out.is_empty() {
-        // Matches nothing: an empty table.
+        // An empty table matches nothing.
         return r"[^\s\S]".to_string();
     }
     out.join("|")
@@ -222,8 +224,7 @@ fn words(field: impl Fn(&Lang) -> &'static [&'static str]) -> String {
     alternation(
         LANGS
             .iter()
-            .flat_map(|l| field(l).iter().map(move |w| (*l, *w)))
-            .map(|(l, w)| (l, Box::leak(regex::escape(w).into_boxed_str()) as &str)),
+            .flat_map(|l| field(l).iter().map(move |w| (l.spaced, regex::escape(w)))),
     )
 }
 
@@ -234,11 +235,16 @@ static MATCHERS: Lazy<Matchers> = Lazy::new(|| {
             let pattern = alternation(
                 LANGS
                     .iter()
-                    .flat_map(|l| c.phrases(l).iter().map(move |p| (*l, *p))),
+                    .flat_map(|l| c.phrases(l).iter().map(move |p| (l.spaced, p.to_string()))),
             );
             (c, Regex::new(&pattern).expect("intent phrase table"))
         })
-        .collect();
+        .collect::<Vec<_>>();
+    let any = categories
+        .iter()
+        .map(|(_, re)| format!("(?:{})", re.as_str()))
+        .collect::<Vec<_>>()
+        .join("|");
     // English "n't" attaches to any verb ("shan't", "needn't").
     let negator = format!(r"{}|n't\b", words(|l| l.negators));
     let negator_after = format!(
@@ -257,6 +263,7 @@ static MATCHERS: Lazy<Matchers> = Lazy::new(|| {
         words(|l| l.address_links)
     );
     Matchers {
+        any: Regex::new(&any).expect("all intent phrases"),
         categories,
         negator: Regex::new(&negator).expect("negators"),
         negator_after: Regex::new(&negator_after).expect("negators after"),
@@ -283,9 +290,24 @@ pub fn read(text: &str, date: Option<&str>, senders: &[&str]) -> IntentReading {
     let text = &text[..super::super::body::floor_char_boundary(text, 8 * 1024)];
     let lower = text.to_lowercase().replace(['’', '‘', '`'], "'");
 
+    // One pass of every phrase over the whole text finds the sentences worth
+    // reading phrase by phrase; the others can only be plain questions.
+    let any: Vec<std::ops::Range<usize>> = MATCHERS
+        .any
+        .find_iter(&lower)
+        .map(|m| m.range())
+        .collect();
     let mut scores = Scores::default();
     for sentence in sentences(&lower) {
-        score_sentence(sentence, &mut scores);
+        let start = sentence.as_ptr() as usize - lower.as_ptr() as usize;
+        let end = start + sentence.len();
+        if any.iter().any(|r| r.start < end && start < r.end) {
+            score_sentence(sentence, &mut scores);
+        } else if is_question(sentence) {
+            scores
+                .generic_questions
+                .push(sentence.chars().take(80).collect());
+        }
     }
     let referral = find_referral(text, senders);
     if scores.get(Intent::Referral) == 0
