@@ -34,9 +34,17 @@ fn object(file: &str, u: &Understanding, lead_index: Option<usize>) -> Value {
         "interest": lead.and_then(|l| l.interest.clone()),
         "timeline": lead.and_then(|l| l.timeline),
         "intent": reply.and_then(|r| r.intent),
+        "intent_confidence": reply.map(|r| r.intent_confidence),
         "reply_text": reply.and_then(|r| r.text.clone()),
         "referral_email": reply.and_then(|r| r.referral_email.clone()),
         "bounce": u.bounces.first().map(bounce_json),
+        "auto_reply": u.auto_reply.as_ref().map(|a| json!({
+            "reason": a.reason,
+            "return_date": a.return_date,
+            "stand_in": a.stand_in.as_ref().map(|s| json!({
+                "name": nonempty(&s.name), "email": nonempty(&s.email), "phone": nonempty(&s.phone),
+            })),
+        })),
         "rank": score.as_ref().map(|s| s.rank),
         "reasons": score.as_ref().map(|s| s.reasons_json()),
     });

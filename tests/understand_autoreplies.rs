@@ -166,3 +166,33 @@ fn human_replies_of_public_corpora_are_not_auto_replies() {
     );
     assert!(misread.is_empty(), "{}", misread.join("\n"));
 }
+
+/// The contact's timeline line for an out-of-office says when they are back
+/// and whom to contact meanwhile, as `carousel interactions` shows it.
+#[test]
+fn out_of_office_interaction_names_return_date_and_stand_in() {
+    let raw = std::fs::read(root().join("fixtures/autoreplies/outlook-automatic-reply.eml"))
+        .expect("fixture");
+    let u = understand(&raw, &Context::default());
+    assert_eq!(u.kind, Kind::AutoReply);
+    let dir = tempfile::tempdir().unwrap();
+    let store = carousel::store::Store::open(&dir.path().join("store"), 16).unwrap();
+    let origin = carousel::store::model::Origin {
+        mailbox: "INBOX".into(),
+        reference: "1".into(),
+    };
+    store
+        .ingest(origin, &raw, true, raw.len() as u64, u)
+        .unwrap();
+    let timeline =
+        carousel::report::interactions::timeline(&store, "jordan.blake@brightwater.example")
+            .unwrap();
+    let line = timeline
+        .iter()
+        .find(|e| e.kind == "auto_reply")
+        .expect("the auto-reply is on the contact's timeline");
+    assert_eq!(
+        line.summary.as_deref(),
+        Some("back 2026-12-08; stand-in Sarah Kim <sarah.kim@brightwater.example>")
+    );
+}

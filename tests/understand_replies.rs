@@ -19,6 +19,25 @@ fn corpora() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpora")
 }
 
+/// Suites in the crisp/github shape: `expected.json` maps a body file to
+/// `{"reply": {"text": …}}`. talon and quotequail are derived from their
+/// upstream tests by `scripts/extract_reply_corpora.py` (see their README).
+const TUNING_SUITES: [&str; 4] = [
+    "replies-crisp",
+    "replies-github",
+    "replies-talon",
+    "replies-quotequail",
+];
+
+/// The share each suite must keep (percent): today's figure, rounded down.
+const SUITE_FLOORS: [(&str, f64); 5] = [
+    ("discourse", 98.0),
+    ("replies-crisp", 100.0),
+    ("replies-github", 90.0),
+    ("replies-talon", 91.0),
+    ("replies-quotequail", 100.0),
+];
+
 fn normalize(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
@@ -43,7 +62,7 @@ fn corpus_cases() -> Vec<(String, String, String)> {
             String::from_utf8_lossy(&expected).to_string(),
         ));
     }
-    for corpus in ["replies-crisp", "replies-github"] {
+    for corpus in TUNING_SUITES {
         let dir = corpora().join(corpus);
         let expected: Value =
             serde_json::from_str(&std::fs::read_to_string(dir.join("expected.json")).unwrap())
@@ -71,10 +90,15 @@ fn corpus_replies_are_stripped_to_their_new_text() {
     let cases = corpus_cases();
     assert!(cases.len() > 100, "corpora missing: {} cases", cases.len());
     let mut right = 0;
+    let mut per_suite: std::collections::BTreeMap<&str, (usize, usize)> = Default::default();
     for (name, body, expected) in &cases {
         let got = strip(body, StripOptions::CORPUS).text;
+        let suite = name.split('/').next().unwrap_or("");
+        let tally = per_suite.entry(suite).or_default();
+        tally.1 += 1;
         if normalize(&got) == normalize(expected) {
             right += 1;
+            tally.0 += 1;
         } else {
             println!(
                 "MISS {name}\n  expected: {:?}\n  got:      {:?}",
@@ -84,10 +108,21 @@ fn corpus_replies_are_stripped_to_their_new_text() {
         }
     }
     let share = 100.0 * right as f64 / cases.len() as f64;
+    let mut below = Vec::new();
+    for (suite, floor) in SUITE_FLOORS {
+        let (ok, all) = per_suite.get(suite).copied().unwrap_or_default();
+        assert!(all > 0, "suite {suite} has no cases");
+        let suite_share = 100.0 * ok as f64 / all as f64;
+        println!("  suite {suite:<20} {ok:>3}/{all:<3} = {suite_share:.1} % (floor {floor:.1} %)");
+        if suite_share < floor {
+            below.push(format!("{suite}: {suite_share:.1} % < {floor:.1} %"));
+        }
+    }
     println!(
         "corpus replies stripped right: {right}/{} = {share:.1} %",
         cases.len()
     );
+    assert!(below.is_empty(), "suites below their floor: {below:?}");
     assert!(
         share >= 90.0,
         "only {share:.1} % of corpus replies stripped right"
@@ -114,6 +149,8 @@ fn stripping_is_fast_on_every_corpus_body() {
         "replies-crisp/inline",
         "replies-github/emails",
         "replies-github/inline",
+        "replies-talon/cases",
+        "replies-quotequail/cases",
     ] {
         let mut paths: Vec<_> = std::fs::read_dir(corpora().join(corpus))
             .unwrap()

@@ -228,7 +228,7 @@ impl Store {
                         kind: understanding.kind.as_str().to_string(),
                         message: Some(key.clone()),
                         subject: understanding.envelope.subject.clone(),
-                        summary: understanding.note.clone(),
+                        summary: interaction_summary(&understanding),
                     };
                     interactions_t
                         .insert(interaction_key(&email, &now, &key), encode(&interaction))?;
@@ -551,6 +551,17 @@ fn note_noise(
         _ => {}
     }
     Ok(())
+}
+
+/// What the timeline line says besides kind and subject: an auto-reply's
+/// return date and stand-in, else the understanding's note.
+fn interaction_summary(u: &Understanding) -> Option<String> {
+    let auto = u.auto_reply.as_ref().and_then(|a| a.summary());
+    match (auto, &u.note) {
+        (Some(a), Some(n)) => Some(format!("{a}; {n}")),
+        (Some(a), None) => Some(a),
+        (None, note) => note.clone(),
+    }
 }
 
 /// Whose timeline an inbound message belongs on.

@@ -141,6 +141,38 @@ pub struct AutoReply {
     pub reason: String,
     /// The date the person is back, when stated (ISO `YYYY-MM-DD`).
     pub return_date: Option<String>,
+    /// The colleague named to contact meanwhile, when the notice names one.
+    #[serde(default)]
+    pub stand_in: Option<StandIn>,
+}
+
+/// Who to contact while someone is away: what the notice states of them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StandIn {
+    pub name: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+}
+
+impl AutoReply {
+    /// One line for the contact's interactions: "back 2026-12-08; stand-in
+    /// Sarah Kim <sarah.kim@…>", or `None` when the notice states neither.
+    pub fn summary(&self) -> Option<String> {
+        let mut parts = Vec::new();
+        if let Some(date) = &self.return_date {
+            parts.push(format!("back {date}"));
+        }
+        if let Some(s) = &self.stand_in {
+            let mut who = Vec::new();
+            who.extend(s.name.clone());
+            who.extend(s.email.as_ref().map(|e| format!("<{e}>")));
+            who.extend(s.phone.clone());
+            if !who.is_empty() {
+                parts.push(format!("stand-in {}", who.join(" ")));
+            }
+        }
+        (!parts.is_empty()).then(|| parts.join("; "))
+    }
 }
 
 /// How a reply was tied to something carousel sent.
@@ -159,7 +191,12 @@ pub struct CampaignLink {
 pub struct ReplyReading {
     pub text: Option<String>,
     pub signature: Option<String>,
+    /// `None` when unsure (see `intent_confidence`): null beats a guess.
     pub intent: Option<Intent>,
+    /// How sure the intent reading is of its best candidate, 0..1 (0 when
+    /// nothing pointed anywhere). Below 0.5 `intent` is withheld.
+    #[serde(default)]
+    pub intent_confidence: reply::intent::Confidence,
     /// The phrases that decided the intent (explainability).
     pub intent_phrases: Vec<String>,
     pub referral_email: Option<String>,
@@ -294,10 +331,15 @@ fn understand_message(message: &Message<'_>, raw: &[u8], ctx: &Context) -> Under
         .is_some_and(|l| l.ours || leads.leads.is_empty())
     {
         let mut u = Understanding::with_kind(Kind::Reply, envelope);
+        let senders: Vec<&str> = [&u.envelope.from_email, &u.envelope.reply_to_email]
+            .into_iter()
+            .filter_map(|e| e.as_deref())
+            .collect();
         let mut reading = reply::read_formatted(
             &text,
             u.envelope.date.as_deref(),
             reply::text_format(message),
+            &senders,
         );
         reading.text = reading
             .text

@@ -25,6 +25,7 @@
 
 mod phrases;
 mod return_date;
+mod stand_in;
 
 use mail_parser::{Message, MimeHeaders};
 
@@ -58,9 +59,19 @@ fn detect_parsed(message: &Message<'_>, envelope: &Envelope, text: &str) -> Opti
     dated.push_str(subject);
     dated.push('\n');
     dated.push_str(&text[..super::body::floor_char_boundary(text, 4000)]);
+    let sender = envelope
+        .reply_to_email
+        .as_deref()
+        .or(envelope.from_email.as_deref());
+    let stand_in = stand_in::find(
+        &text[..super::body::floor_char_boundary(text, 4000)],
+        sender,
+    )
+    .filter(|s| envelope.from_email.as_deref() != s.email.as_deref() || s.email.is_none());
     Some(AutoReply {
         reason,
         return_date: return_date::find(&dated, envelope.date.as_deref()),
+        stand_in,
     })
 }
 

@@ -20,6 +20,9 @@ static CUE_AFTER: Lazy<Regex> = Lazy::new(|| {
         r"|\b(?:bis (?:zum|zur|einschließlich|einschl\.)?|wieder (?:am|ab)|zurück am|ab dem)\b",
         r"|\b(?:jusqu'au|jusqu’au|jusqu'à|jusqu’à|au|de retour (?:le|à partir du)?|retour le)\b",
         r"|\b(?:hasta el|hasta|de regreso el|regreso el|regresaré el|vuelvo el)\b",
+        r"|\b(?:fino al|fino a|fino alle|rientro il|rientrerò il|di ritorno il|torno il|sarò di nuovo in ufficio il)\b",
+        r"|\b(?:até (?:ao|à|o|a)?|de volta (?:em|a|no dia)|regresso (?:em|a|no dia)|retorno (?:em|a|no dia))\b",
+        r"|\b(?:tot en met|t/m|tot|terug op|weer aanwezig op|weer op kantoor op|vanaf)\b",
     ))
     .expect("static regex")
 });
@@ -51,28 +54,50 @@ static WEEKDAY: Lazy<Regex> = Lazy::new(|| {
         .expect("static regex")
 });
 
-const MONTHS: &str = "january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec|januar|jänner|februar|märz|mai|juni|juli|oktober|dezember|janvier|février|fevrier|mars|avril|juin|juillet|août|aout|septembre|octobre|novembre|décembre|decembre|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|noviembre|diciembre";
+const MONTHS: &str = "gennaio|febbraio|aprile|maggio|giugno|luglio|settembre|ottobre|dicembre|janeiro|fevereiro|março|marco|maio|junho|julho|setembro|outubro|novembro|dezembro|januari|februari|maart|mei|augustus|january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec|januar|jänner|februar|märz|mai|juni|juli|oktober|dezember|janvier|février|fevrier|mars|avril|juin|juillet|août|aout|septembre|octobre|novembre|décembre|decembre|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|noviembre|diciembre";
 
 fn month_number(name: &str) -> Option<i8> {
     let n = name.to_lowercase();
     let n = n.trim_end_matches('.');
     let table: [(&[&str], i8); 12] = [
         (
-            &["jan", "january", "januar", "jänner", "janvier", "enero"],
+            &[
+                "jan", "january", "januar", "jänner", "janvier", "enero", "gennaio", "janeiro",
+                "januari",
+            ],
             1,
         ),
         (
             &[
-                "feb", "february", "februar", "février", "fevrier", "febrero",
+                "feb",
+                "february",
+                "februar",
+                "février",
+                "fevrier",
+                "febrero",
+                "febbraio",
+                "fevereiro",
+                "februari",
             ],
             2,
         ),
-        (&["mar", "march", "märz", "mars", "marzo"], 3),
-        (&["apr", "april", "avril", "abril"], 4),
-        (&["may", "mai", "mayo"], 5),
-        (&["jun", "june", "juni", "juin", "junio"], 6),
-        (&["jul", "july", "juli", "juillet", "julio"], 7),
-        (&["aug", "august", "août", "aout", "agosto"], 8),
+        (
+            &[
+                "mar", "march", "märz", "mars", "marzo", "março", "marco", "maart",
+            ],
+            3,
+        ),
+        (&["apr", "april", "avril", "abril", "aprile"], 4),
+        (&["may", "mai", "mayo", "maggio", "maio", "mei"], 5),
+        (
+            &["jun", "june", "juni", "juin", "junio", "giugno", "junho"],
+            6,
+        ),
+        (
+            &["jul", "july", "juli", "juillet", "julio", "luglio", "julho"],
+            7,
+        ),
+        (&["aug", "august", "août", "aout", "agosto", "augustus"], 8),
         (
             &[
                 "sep",
@@ -81,11 +106,21 @@ fn month_number(name: &str) -> Option<i8> {
                 "septembre",
                 "septiembre",
                 "setiembre",
+                "settembre",
+                "setembro",
             ],
             9,
         ),
-        (&["oct", "october", "oktober", "octobre", "octubre"], 10),
-        (&["nov", "november", "novembre", "noviembre"], 11),
+        (
+            &[
+                "oct", "october", "oktober", "octobre", "octubre", "ottobre", "outubro",
+            ],
+            10,
+        ),
+        (
+            &["nov", "november", "novembre", "noviembre", "novembro"],
+            11,
+        ),
         (
             &[
                 "dec",
@@ -94,6 +129,8 @@ fn month_number(name: &str) -> Option<i8> {
                 "décembre",
                 "decembre",
                 "diciembre",
+                "dicembre",
+                "dezembro",
             ],
             12,
         ),

@@ -1,33 +1,85 @@
-//! Intent of a reply: scored phrase rules per intent (EN, DE, JA, FR, ES),
-//! negation handling, then a precedence resolution by meaning (DESIGN.md):
+//! Intent of a reply: phrase categories read from the per-language tables
+//! in [`super::intent_phrases`] (EN, DE, FR, ES, IT, PT, NL, JA), negation
+//! by meaning, then a precedence resolution (DESIGN.md):
 //!
-//! 1. `unsubscribe` — "nice product, but take me off your list";
-//! 2. `referral` — someone else is named to handle it (an address or a name);
-//! 3. `question` — a real question ("Not ready yet, but what would it cost?"),
-//!    unless the question only asks for something another intent covers
+//! 1. `unsubscribe` — "nice product, but take me off your list" (but "please
+//!    don't take me off the list" is no unsubscribe);
+//! 2. `referral` — someone else, not the sender, is named to handle it;
+//! 3. `interested` when it is a decision or a next step ("We'd like to go
+//!    ahead. When can you start?") — it beats a trailing question;
+//! 4. `question` — a real question ("Not ready yet, but what would it
+//!    cost?"), unless it only asks for something another intent covers
 //!    ("can you follow up after the summer?" is `not_now`);
-//! 4. `not_now` — beats interest and refusal ("not interested right now");
-//! 5. `interested` vs `not_interested` — the stronger; a tie is a refusal.
+//! 5. `not_now` — beats interest and refusal ("not interested right now");
+//! 6. `interested` vs `not_interested` — the stronger, the clause after a
+//!    "but" weighing more.
 //!
-//! Negation: a negator in a small window before a phrase ("not", "n't",
-//! "nicht", "kein", "pas", "no" …; "nicht" also just after, German style)
-//! turns a negatable phrase into its opposite, so "not uninterested" is
-//! interest and "not interested" is a refusal. Idioms with their own
-//! negation ("wouldn't say no to a demo") are matched first and masked, so
-//! their negator does not flip a later phrase. Japanese negation is written
-//! into the phrases themselves (興味はありません).
+//! Negation is scoped to its clause: a negator among the last few words
+//! before a phrase, with no clause break ("," "—" "but" "and" …) between,
+//! flips it; two negators cancel ("I wouldn't say we're not interested").
+//! Fixed expressions with their own negator ("wouldn't say no", "not yet")
+//! are matched first and masked so they flip nothing else.
+//!
+//! Every reading carries a confidence; below [`MIN_CONFIDENCE`] the intent
+//! is withheld (`None`) rather than guessed.
 
 use once_cell::sync::Lazy;
 use regex::Regex;
 
+use super::intent_phrases::{LANGS, Lang};
 use super::revisit;
 use crate::understand::Intent;
 
+/// Below this confidence no intent is given.
+pub const MIN_CONFIDENCE: f32 = 0.5;
+
+/// How many words before a phrase a negator may stand.
+const NEGATION_WINDOW_WORDS: usize = 4;
+
+/// A confidence in hundredths (0..=100), printed as a number 0..1. Kept as
+/// an integer so understandings stay comparable (`Eq`) and stable when stored.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Confidence(u8);
+
+impl Confidence {
+    /// From a share 0..1 (clamped; NaN reads as 0).
+    pub fn new(share: f32) -> Self {
+        let v = if share.is_nan() {
+            0.0
+        } else {
+            share.clamp(0.0, 1.0)
+        };
+        Confidence((v * 100.0).round() as u8)
+    }
+
+    /// The share, 0..1.
+    pub fn get(self) -> f32 {
+        f32::from(self.0) / 100.0
+    }
+}
+
+impl serde::Serialize for Confidence {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        // Two decimals exactly: 0.55, not 0.550000011920929.
+        s.serialize_f64(f64::from(self.0) / 100.0)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Confidence {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let v = f64::deserialize(d)?;
+        Ok(Confidence::new(v as f32))
+    }
+}
+
 /// What the intent reader found.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct IntentReading {
     pub intent: Option<Intent>,
-    /// The phrases that decided the intent.
+    /// How sure the reading is of its best candidate (0..1); 0 when nothing
+    /// pointed anywhere. Below [`MIN_CONFIDENCE`], `intent` is `None`.
+    pub confidence: f32,
+    /// The phrases that decided the intent (or the withheld candidate).
     pub phrases: Vec<String>,
     pub referral_email: Option<String>,
     pub referral_name: Option<String>,
@@ -35,18 +87,200 @@ pub struct IntentReading {
     pub revisit: Option<String>,
 }
 
-struct Rule {
-    intent: Intent,
-    re: Regex,
-    weight: i32,
-    /// The intent when a negator precedes the phrase; `None`: not negatable.
-    negated: Option<Intent>,
-    /// Idioms are masked once matched so their own negator flips nothing.
-    idiom: bool,
+/// A phrase category of the tables and what it means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Category {
+    IdiomInterested,
+    IdiomNotNow,
+    Unsubscribe,
+    Referral,
+    Question,
+    NotNow,
+    NotInterested,
+    InterestedStrong,
+    Interested,
+    InterestedSoft,
 }
 
+/// What a hit counts as: the intent, its weight and whether it is a
+/// decision ("go ahead") rather than a leaning.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Meaning {
+    intent: Intent,
+    weight: i32,
+    strong: bool,
+}
+
+const fn meaning(intent: Intent, weight: i32, strong: bool) -> Option<Meaning> {
+    Some(Meaning {
+        intent,
+        weight,
+        strong,
+    })
+}
+
+impl Category {
+    const ALL: [Category; 10] = [
+        Category::IdiomInterested,
+        Category::IdiomNotNow,
+        Category::Unsubscribe,
+        Category::Referral,
+        Category::Question,
+        Category::NotNow,
+        Category::NotInterested,
+        Category::InterestedStrong,
+        Category::Interested,
+        Category::InterestedSoft,
+    ];
+
+    fn phrases(self, lang: &Lang) -> &'static [&'static str] {
+        match self {
+            Category::IdiomInterested => lang.idioms_interested,
+            Category::IdiomNotNow => lang.idioms_not_now,
+            Category::Unsubscribe => lang.unsubscribe,
+            Category::Referral => lang.referral,
+            Category::Question => lang.question,
+            Category::NotNow => lang.not_now,
+            Category::NotInterested => lang.not_interested,
+            Category::InterestedStrong => lang.interested_strong,
+            Category::Interested => lang.interested,
+            Category::InterestedSoft => lang.interested_soft,
+        }
+    }
+
+    /// The meaning of a plain hit.
+    fn plain(self) -> Option<Meaning> {
+        use Intent::*;
+        match self {
+            Category::IdiomInterested => meaning(Interested, 3, false),
+            Category::IdiomNotNow | Category::NotNow => meaning(NotNow, 4, false),
+            Category::Unsubscribe => meaning(Unsubscribe, 6, true),
+            Category::Referral => meaning(Referral, 4, false),
+            Category::Question => meaning(Question, 3, false),
+            Category::NotInterested => meaning(NotInterested, 3, false),
+            Category::InterestedStrong => meaning(Interested, 4, true),
+            Category::Interested => meaning(Interested, 2, false),
+            Category::InterestedSoft => meaning(Interested, 1, false),
+        }
+    }
+
+    /// The meaning of a negated hit: "not interested" is a refusal, "not
+    /// uninterested" interest, "don't take me off the list" a wish to stay.
+    /// `None`: the negation leaves nothing to count ("I don't know how much").
+    fn negated(self) -> Option<Meaning> {
+        use Intent::*;
+        match self {
+            Category::IdiomInterested | Category::IdiomNotNow => self.plain(),
+            Category::Unsubscribe => meaning(Interested, 1, false),
+            Category::Referral | Category::Question | Category::NotNow => None,
+            Category::NotInterested => meaning(Interested, 2, false),
+            Category::InterestedStrong | Category::Interested => meaning(NotInterested, 3, false),
+            Category::InterestedSoft => meaning(NotInterested, 2, false),
+        }
+    }
+
+    fn negatable(self) -> bool {
+        !matches!(self, Category::IdiomInterested | Category::IdiomNotNow)
+    }
+}
+
+/// The tables compiled: one matcher per category over all languages.
+struct Matchers {
+    categories: Vec<(Category, Regex)>,
+    /// Every category at once: which sentences carry any phrase at all.
+    any: Regex,
+    negator: Regex,
+    negator_after: Regex,
+    clause_break: Regex,
+    contrast: Regex,
+    temporal: Regex,
+    question_open: Regex,
+    referral_verb: Regex,
+    self_address: Regex,
+}
+
+/// `\b(?:a)\b|\b(?:b)\b|…` for spaced languages, `(?:a)|…` otherwise.
+/// Items are (spaced, fragment).
+fn alternation(items: impl Iterator<Item = (bool, String)>) -> String {
+    let out: Vec<String> = items
+        .filter(|(_, frag)| !frag.is_empty())
+        .map(|(spaced, frag)| {
+            if spaced {
+                format!(r"\b(?:{frag})\b")
+            } else {
+                format!("(?:{frag})")
+            }
+        })
+        .collect();
+    if out.is_empty() {
+        // An empty table matches nothing.
+        return r"[^\s\S]".to_string();
+    }
+    out.join("|")
+}
+
+/// Plain words (not regex) of one table field, escaped, over all languages.
+fn words(field: impl Fn(&Lang) -> &'static [&'static str]) -> String {
+    alternation(
+        LANGS
+            .iter()
+            .flat_map(|l| field(l).iter().map(move |w| (l.spaced, regex::escape(w)))),
+    )
+}
+
+static MATCHERS: Lazy<Matchers> = Lazy::new(|| {
+    let categories = Category::ALL
+        .iter()
+        .map(|&c| {
+            let pattern = alternation(
+                LANGS
+                    .iter()
+                    .flat_map(|l| c.phrases(l).iter().map(move |p| (l.spaced, p.to_string()))),
+            );
+            (c, Regex::new(&pattern).expect("intent phrase table"))
+        })
+        .collect::<Vec<_>>();
+    let any = categories
+        .iter()
+        .map(|(_, re)| format!("(?:{})", re.as_str()))
+        .collect::<Vec<_>>()
+        .join("|");
+    // English "n't" attaches to any verb ("shan't", "needn't").
+    let negator = format!(r"{}|n't\b", words(|l| l.negators));
+    let negator_after = format!(
+        r"^\s*(?:(?:{})\s+){{0,2}}(?:{})",
+        words(|l| l.skip_before_negator_after),
+        words(|l| l.negators_after)
+    );
+    let clause_break = format!(
+        r"[,;:()\[\]—–]|\s-\s|{}|{}",
+        words(|l| l.contrast),
+        words(|l| l.clause_breaks)
+    );
+    let self_address = format!(
+        r"(?:{})\s*(?:(?:{})\s*)?[:(<\[]?\s*(?:mailto:)?$",
+        words(|l| l.self_objects),
+        words(|l| l.address_links)
+    );
+    Matchers {
+        any: Regex::new(&any).expect("all intent phrases"),
+        categories,
+        negator: Regex::new(&negator).expect("negators"),
+        negator_after: Regex::new(&negator_after).expect("negators after"),
+        clause_break: Regex::new(&clause_break).expect("clause breaks"),
+        contrast: Regex::new(&words(|l| l.contrast)).expect("contrast words"),
+        temporal: Regex::new(&words(|l| l.temporal)).expect("temporal words"),
+        question_open: Regex::new(&format!("^(?:{})", words(|l| l.question_marks)))
+            .expect("question openers"),
+        referral_verb: Regex::new(&words(|l| l.referral_verbs)).expect("referral verbs"),
+        self_address: Regex::new(&self_address).expect("self objects"),
+    }
+});
+
 /// Reads the intent of the new reply text (quotes already stripped).
-pub fn read(text: &str, date: Option<&str>) -> IntentReading {
+/// `senders` are the sender's own addresses (From, Reply-To): an address
+/// equal to one of them is never a referral ("Email me at me@x.com").
+pub fn read(text: &str, date: Option<&str>, senders: &[&str]) -> IntentReading {
     let mut reading = IntentReading::default();
     let text = text.trim();
     if text.is_empty() {
@@ -56,37 +290,45 @@ pub fn read(text: &str, date: Option<&str>) -> IntentReading {
     let text = &text[..super::super::body::floor_char_boundary(text, 8 * 1024)];
     let lower = text.to_lowercase().replace(['’', '‘', '`'], "'");
 
+    // One pass of every phrase over the whole text finds the sentences worth
+    // reading phrase by phrase; the others can only be plain questions.
+    let any: Vec<std::ops::Range<usize>> = MATCHERS
+        .any
+        .find_iter(&lower)
+        .map(|m| m.range())
+        .collect();
     let mut scores = Scores::default();
     for sentence in sentences(&lower) {
-        score_sentence(sentence, &mut scores);
+        let start = sentence.as_ptr() as usize - lower.as_ptr() as usize;
+        let end = start + sentence.len();
+        if any.iter().any(|r| r.start < end && start < r.end) {
+            score_sentence(sentence, &mut scores);
+        } else if is_question(sentence) {
+            scores
+                .generic_questions
+                .push(sentence.chars().take(80).collect());
+        }
     }
-
-    let referral = find_referral(text);
-    let intent = if scores.get(Intent::Unsubscribe) > 0 {
-        Some(Intent::Unsubscribe)
-    } else if scores.get(Intent::Referral) > 0 && referral.is_some() {
-        Some(Intent::Referral)
-    } else if scores.get(Intent::Question) > 0
-        && scores.get(Intent::Question) > scores.get(Intent::NotInterested)
+    let referral = find_referral(text, senders);
+    if scores.get(Intent::Referral) == 0
+        && let Some((Some(_), _, true)) = &referral
     {
-        Some(Intent::Question)
-    } else if scores.get(Intent::NotNow) > 0 {
-        Some(Intent::NotNow)
-    } else if scores.get(Intent::Interested) > scores.get(Intent::NotInterested) {
-        Some(Intent::Interested)
-    } else if scores.get(Intent::NotInterested) > 0 {
-        Some(Intent::NotInterested)
-    } else if !scores.generic_questions.is_empty() {
-        Some(Intent::Question)
-    } else {
-        None
-    };
+        // "Please write to jane@…": the address after a hand-over verb.
+        scores.add(Intent::Referral, 4, false, "address after a hand-over verb");
+    }
+    let referral = referral.map(|(email, name, _)| (email, name));
+
+    let (intent, confidence) = resolve(&scores, referral.is_some());
+    reading.confidence = (confidence * 100.0).round() / 100.0;
     let Some(intent) = intent else { return reading };
-    reading.intent = Some(intent);
     reading.phrases = scores.phrases(intent);
     if reading.phrases.is_empty() && intent == Intent::Question {
         reading.phrases = scores.generic_questions.clone();
     }
+    if confidence < MIN_CONFIDENCE {
+        return reading;
+    }
+    reading.intent = Some(intent);
     if intent == Intent::Referral
         && let Some((email, name)) = referral
     {
@@ -99,9 +341,61 @@ pub fn read(text: &str, date: Option<&str>) -> IntentReading {
     reading
 }
 
+/// The precedence by meaning, and how sure it is.
+fn resolve(s: &Scores, has_referral_target: bool) -> (Option<Intent>, f32) {
+    use Intent::*;
+    let unsub = s.get(Unsubscribe);
+    let interest = s.get(Interested);
+    let refusal = s.get(NotInterested);
+    let question = s.get(Question);
+    let not_now = s.get(NotNow);
+    let strong_interest = s.strong(Interested);
+    // Interest against refusal: the share of the winning side.
+    let share = |support: i32, against: i32| support as f32 / (support + against).max(1) as f32;
+    let evidence = |intent: Intent| 0.6 + 0.1 * (s.count(intent).saturating_sub(1).min(3) as f32);
+    if unsub > 0 {
+        // A wish to stay written next to it makes it doubtful.
+        return (
+            Some(Unsubscribe),
+            0.95 * (0.5 + share(unsub, interest) / 2.0),
+        );
+    }
+    if s.get(Referral) > 0 && has_referral_target {
+        return (Some(Referral), 0.8);
+    }
+    if strong_interest > 0 && not_now == 0 && strong_interest >= refusal {
+        return (
+            Some(Interested),
+            (0.75 + 0.05 * s.count(Interested) as f32).min(0.95)
+                * (0.5 + share(interest, refusal) / 2.0),
+        );
+    }
+    if question > 0 && question > refusal {
+        return (Some(Question), evidence(Question).max(0.7));
+    }
+    if not_now > 0 {
+        return (Some(NotNow), evidence(NotNow).max(0.75));
+    }
+    if interest > 0 || refusal > 0 {
+        let (intent, support, against) = if interest > refusal {
+            (Interested, interest, refusal)
+        } else {
+            (NotInterested, refusal, interest)
+        };
+        // A lone soft word ("interesting") leans but does not decide.
+        let base = if support <= 1 { 0.45 } else { evidence(intent) };
+        return (Some(intent), base * (0.5 + share(support, against) / 2.0));
+    }
+    if !s.generic_questions.is_empty() {
+        return (Some(Question), 0.55);
+    }
+    (None, 0.0)
+}
+
 #[derive(Default)]
 struct Scores {
-    hits: Vec<(Intent, i32, String)>,
+    /// (intent, weight, strong, phrase)
+    hits: Vec<(Intent, i32, bool, String)>,
     /// Sentences that are questions only by their question mark: they
     /// decide only when nothing else does ("Thursday afternoon?" after
     /// "I'd love a demo" is interest).
@@ -109,19 +403,30 @@ struct Scores {
 }
 
 impl Scores {
-    fn add(&mut self, intent: Intent, weight: i32, phrase: &str) {
-        self.hits.push((intent, weight, phrase.trim().to_string()));
+    fn add(&mut self, intent: Intent, weight: i32, strong: bool, phrase: &str) {
+        self.hits
+            .push((intent, weight, strong, phrase.trim().to_string()));
     }
     fn get(&self, intent: Intent) -> i32 {
         self.hits
             .iter()
-            .filter(|(i, _, _)| *i == intent)
-            .map(|(_, w, _)| w)
+            .filter(|(i, ..)| *i == intent)
+            .map(|(_, w, ..)| w)
             .sum()
+    }
+    fn strong(&self, intent: Intent) -> i32 {
+        self.hits
+            .iter()
+            .filter(|(i, _, strong, _)| *i == intent && *strong)
+            .map(|(_, w, ..)| w)
+            .sum()
+    }
+    fn count(&self, intent: Intent) -> usize {
+        self.hits.iter().filter(|(i, ..)| *i == intent).count()
     }
     fn phrases(&self, intent: Intent) -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
-        for (i, _, p) in &self.hits {
+        for (i, _, _, p) in &self.hits {
             if *i == intent && !out.contains(p) {
                 out.push(p.clone());
             }
@@ -158,37 +463,71 @@ fn sentences(text: &str) -> Vec<&str> {
 fn is_question(sentence: &str) -> bool {
     static JA_Q: Lazy<Regex> =
         Lazy::new(|| Regex::new(r"(?:ですか|ますか|でしょうか|ませんか|か)[。？?]?$").unwrap());
-    sentence.ends_with(['?', '？']) || sentence.starts_with('¿') || JA_Q.is_match(sentence)
+    sentence.ends_with(['?', '？'])
+        || MATCHERS.question_open.is_match(sentence)
+        || JA_Q.is_match(sentence)
 }
 
 fn score_sentence(sentence: &str, scores: &mut Scores) {
-    // Work on a copy where matched idioms are blanked out (same byte length,
-    // ASCII spaces, so offsets stay valid).
+    let m = &*MATCHERS;
+    // Work on a copy where matched idioms are blanked out (same byte
+    // length, ASCII spaces, so offsets stay valid): the negator inside an
+    // idiom flips nothing after it. Other phrases stay, so "don't want" is a
+    // refusal and still negates the "move forward" after it.
     let mut work = sentence.to_string();
     let mut other_hit = false;
     let mut explicit_question = false;
-    for rule in RULES.iter() {
+    let mut refusal_here = false;
+    let contrast_at = m.contrast.find(sentence).map(|c| c.start());
+    // Ranges already counted: an overlapping later phrase ("demo" inside
+    // "schedule a demo") counts no more.
+    let mut taken: Vec<std::ops::Range<usize>> = Vec::new();
+    for (category, re) in &m.categories {
         let mut masks = Vec::new();
-        for m in rule.re.find_iter(&work) {
-            let negator = rule
-                .negated
-                .and_then(|_| negated_before(&work[..m.start()]));
-            let (intent, phrase) = match rule.negated {
-                // Record "not interested", not just "interested".
-                Some(flipped) if negator.is_some() => {
-                    (flipped, &work[negator.unwrap_or(0)..m.end()])
-                }
-                Some(flipped) if negated_after(&work[m.end()..]) => (flipped, m.as_str()),
-                _ => (rule.intent, m.as_str()),
-            };
-            scores.add(intent, rule.weight, phrase);
-            if intent == Intent::Question {
-                explicit_question = true;
-            } else if intent != Intent::Interested || !is_soft_interest(m.as_str()) {
-                other_hit = true;
+        for hit in re.find_iter(&work) {
+            if taken
+                .iter()
+                .any(|t| t.start < hit.end() && hit.start() < t.end)
+            {
+                continue;
             }
-            if rule.idiom {
-                masks.push(m.range());
+            let negations = if category.negatable() {
+                negators_before(&work[..hit.start()])
+                    + usize::from(m.negator_after.is_match(&work[hit.end()..]))
+            } else {
+                0
+            };
+            let meaning = if negations % 2 == 1 {
+                category.negated()
+            } else {
+                category.plain()
+            };
+            if category.negatable() {
+                taken.push(hit.range());
+            } else {
+                masks.push(hit.range());
+            }
+            let Some(meaning) = meaning else { continue };
+            // The clause after a "but" carries the point.
+            let weight = if contrast_at.is_some_and(|c| c < hit.start()) {
+                meaning.weight * 3 / 2
+            } else {
+                meaning.weight
+            };
+            let phrase = if negations % 2 == 1 {
+                negated_phrase(&work, hit.start(), hit.end())
+            } else {
+                hit.as_str().to_string()
+            };
+            scores.add(meaning.intent, weight, meaning.strong, &phrase);
+            match meaning.intent {
+                Intent::Question => explicit_question = true,
+                Intent::NotInterested => {
+                    refusal_here = true;
+                    other_hit = true;
+                }
+                Intent::Interested if *category == Category::InterestedSoft => {}
+                _ => other_hit = true,
             }
         }
         for r in masks {
@@ -196,17 +535,8 @@ fn score_sentence(sentence: &str, scores: &mut Scores) {
         }
     }
     // "Not interested right now" is a "not now".
-    static TEMPORAL: Lazy<Regex> = Lazy::new(|| {
-        Regex::new(r"\b(?:right now|at the moment|at this (?:time|point|stage)|for now|at present|derzeit|momentan|im moment|zurzeit|pour le moment|pour l'instant|por ahora|de momento|en este momento)\b|今は|現時点では|今のところ").unwrap()
-    });
-    if scores
-        .hits
-        .iter()
-        .any(|(i, _, p)| *i == Intent::NotInterested && sentence.contains(p.as_str()))
-        && let Some(m) = TEMPORAL.find(sentence)
-    {
-        scores.add(Intent::NotNow, 4, m.as_str());
-        other_hit = true;
+    if refusal_here && let Some(t) = m.temporal.find(sentence) {
+        scores.add(Intent::NotNow, 4, false, t.as_str());
     }
     // A question that asks for nothing another rule covers is a question.
     if is_question(sentence) && !explicit_question && !other_hit {
@@ -215,264 +545,104 @@ fn score_sentence(sentence: &str, scores: &mut Scores) {
     }
 }
 
-/// "thanks"-like politeness does not answer a question by itself.
-fn is_soft_interest(phrase: &str) -> bool {
-    matches!(phrase, "interesting" | "sounds interesting" | "interessant")
+/// How many negators stand among the last few words of the clause before a
+/// phrase. Clause breaks (punctuation, "but", "and" …) end the search.
+fn negators_before(before: &str) -> usize {
+    let m = &*MATCHERS;
+    let clause = clause_tail(before);
+    let words: Vec<&str> = clause.split_whitespace().collect();
+    words[words.len().saturating_sub(NEGATION_WINDOW_WORDS)..]
+        .iter()
+        .map(|w| m.negator.find_iter(w).count())
+        .sum()
 }
 
-/// Where the negator before a phrase starts, if one is close enough.
-fn negated_before(before: &str) -> Option<usize> {
-    static NEG: Lazy<Regex> = Lazy::new(|| {
-        Regex::new(
-            r"(?x)(?:\b(?:not|no|never|nor|hardly|without|no\ longer|nicht|kein|keine|keinen|keinem|keiner|nie|niemals|ne|pas|jamais|plus|nunca|tampoco|ni)\b|n't|\bn')[^.,;:!?]{0,24}$",
-        )
-        .unwrap()
-    });
-    let start = super::super::body::floor_char_boundary(before, before.len().saturating_sub(48));
-    let tail = &before[start..];
-    NEG.find(tail).map(|m| start + m.start())
-}
-
-fn negated_after(after: &str) -> bool {
-    static NEG: Lazy<Regex> = Lazy::new(|| {
-        Regex::new(r"^\s*(?:(?:uns|mich|mir|es|das|derzeit|momentan)\s+){0,2}nicht\b").unwrap()
-    });
-    NEG.is_match(after)
-}
-
-fn rule(intent: Intent, weight: i32, negated: Option<Intent>, idiom: bool, pattern: &str) -> Rule {
-    Rule {
-        intent,
-        re: Regex::new(pattern).unwrap(),
-        weight,
-        negated,
-        idiom,
+/// The part of `before` after its last clause break (at most 64 bytes).
+fn clause_tail(before: &str) -> &str {
+    let start = super::super::body::floor_char_boundary(before, before.len().saturating_sub(64));
+    let clause = &before[start..];
+    match MATCHERS.clause_break.find_iter(clause).last() {
+        Some(b) => &clause[b.end()..],
+        None => clause,
     }
 }
 
-static RULES: Lazy<Vec<Rule>> = Lazy::new(|| {
-    use Intent::*;
-    vec![
-        // Idioms first: double negatives that mean yes, and "not now" forms.
-        rule(
-            Interested,
-            3,
-            None,
-            true,
-            r"\b(?:would(?:n't| not)|wouldn't|won't|will not)\s+(?:say no|object|mind|be opposed)\b|\bnot\s+(?:un(?:interested|willing)|opposed|against)\b|\bwhy not\b|\bcan't wait\b|\bhätte(?:n)? nichts dagegen\b|\bnicht abgeneigt\b|\bnicht uninteressant\b",
-        ),
-        rule(
-            NotNow,
-            4,
-            None,
-            true,
-            r"\b(?:not|isn't|aren't|no)\s+(?:(?:a\s+)?(?:priority|focus)\s+)?(?:right now|now|yet|at (?:this|the) (?:time|moment|point|stage)|for now|at present|currently|this (?:year|quarter|month))\b|\bnot (?:ready|the right time)\b|\b(?:bad|wrong) timing\b|\btoo (?:early|soon)\b",
-        ),
-        rule(
-            NotNow,
-            4,
-            None,
-            true,
-            r"\b(?:derzeit|momentan|aktuell|zurzeit|im moment|gerade|noch)\s+(?:kein(?:en|e)?|nicht)\b|\bnoch zu früh\b|\bpas (?:pour le moment|maintenant|tout de suite|encore|pour l'instant)\b|\b(?:por ahora|de momento|por el momento|en este momento|ahora mismo|todavía|aún) no\b|\bno (?:por ahora|de momento|en este momento|todavía|aún)\b",
-        ),
-        // Unsubscribe.
-        rule(
-            Unsubscribe,
-            6,
-            None,
-            true,
-            r"\bunsubscribe\b|\bopt(?:-|\s)?out\b|\btake (?:me|us|my (?:email|address|name)) off\b|\bremove (?:me|us|my (?:email|address|name|details|data))\b|\bstop (?:emailing|e-mailing|sending|contacting|mailing|writing|messaging)\b|\b(?:don't|do not|never) (?:email|e-mail|contact|write to|message|mail) (?:me|us)\b|\bno (?:more|further) (?:emails|e-mails|messages|mails)\b|\boff (?:your|the|this) (?:mailing |email |distribution )?list\b|\bdelete my (?:data|email|address|contact|details)\b|\bstop (?:these|this|your) (?:emails|e-mails|messages)\b",
-        ),
-        rule(
-            Unsubscribe,
-            6,
-            None,
-            true,
-            r"\babmelden\b|\babbestellen\b|\baustragen\b|\baus (?:dem|ihrem|diesem) (?:verteiler|newsletter|e-?mail-?verteiler)\b|\bkeine (?:weiteren |werbe-?)?(?:e-?mails|nachrichten|werbung|zusendungen)\b|\bnicht mehr (?:kontaktieren|anschreiben|anrufen|schreiben|zuschicken)\b|\b(?:meine daten|meine adresse|mich) (?:bitte )?(?:löschen|entfernen)\b|\bentfernen sie mich\b",
-        ),
-        rule(
-            Unsubscribe,
-            6,
-            None,
-            true,
-            r"配信(?:を)?(?:停止|解除|不要)|登録(?:を)?解除|(?:今後|以後)(?:の)?(?:ご連絡|連絡|ご案内|案内|メール)(?:は|も)?(?:不要|結構|ご遠慮|お控え|しないで|送らないで|お断り)|メール(?:を)?送らないで|リストから(?:削除|外して)",
-        ),
-        rule(
-            Unsubscribe,
-            6,
-            None,
-            true,
-            r"\bdésabonner\b|\bdésinscri\w*|\bne plus (?:me |nous )?(?:contacter|envoyer|écrire)\b|\b(?:retirez|supprimez|enlevez)[- ]moi\b|\bdarme de baja\b|\bdarnos de baja\b|\bdar(?:se)? de baja\b|\bno (?:me |nos )?(?:contacten|escriban|envíen|manden) más\b|\b(?:elimínenme|quítenme|sáquenme)\b|\bde (?:su|la) lista\b",
-        ),
-        // Referral.
-        rule(
-            Referral,
-            4,
-            None,
-            false,
-            r"\b(?:please |pls )?(?:contact|reach out to|get in touch with|talk to|speak (?:to|with)|email|e-mail|write to|loop in|connect with|follow up with|send (?:it|this|them|that) to)\s+(?:my |our )?(?:colleague|coworker|co-worker|partner|boss|manager|head of|director|cto|ceo|cfo|team|him|her|them|\w+@)|\b(?:is|would be|are) (?:the |a )?(?:right|better|best|correct|appropriate) (?:person|contact|people)\b|\b(?:i'm|i am|we're|we are) not the (?:right|best|correct) (?:person|contact|people)\b|\b(?:handles|handling|takes care of|is responsible for|are responsible for|in charge of|looks after|decides|makes the decisions?|owns (?:this|that))\b|\bforward(?:ed|ing)? (?:this|your (?:email|message|note)) to\b|\bmy colleague\b|\b(?:contact|reach out to|get in touch with|talk to|speak (?:to|with)|write to|email|e-mail|ping|call)\b[^.?!\n]{0,60}@|\bmakes? (?:the |these |those |all |such )?(?:final )?decisions?\b|\bdecision[- ]maker\b",
-        ),
-        rule(
-            Referral,
-            4,
-            None,
-            false,
-            r"\b(?:wenden sie sich|melden sie sich|schreiben sie)\s+(?:bitte\s+)?an\b|\b(?:ist|wäre) (?:der|die) (?:richtige|bessere) (?:ansprechpartner(?:in)?|person|kontakt)\b|\bzuständig\b|\bkümmert sich\b|\bentscheidet\b|\b(?:mein|meine|meinen|unser|unsere) (?:kollege|kollegin|kollegen|chef|chefin|einkauf)\b|\bansprechpartner(?:in)?\b",
-        ),
-        rule(
-            Referral,
-            4,
-            None,
-            false,
-            r"担当(?:者)?(?:は|の|が|である|です)|(?:こちら|下記|以下|彼|彼女)(?:に|へ|まで)(?:ご連絡|連絡|ご相談)|窓口|決裁者|責任者",
-        ),
-        rule(
-            Referral,
-            4,
-            None,
-            false,
-            r"\b(?:contactez|adressez-vous à|écrivez à|voyez avec)\b|\b(?:mon|ma|notre) (?:collègue|responsable|directeur|directrice)\b|\b(?:est|serait) (?:la bonne personne|le bon interlocuteur|la personne à contacter)\b|\bs'occupe de\b|\b(?:contacte|contacten|contactar|escriba|escriban|hable|hablen)\s+(?:con|a)\b|\b(?:mi|nuestro|nuestra) (?:colega|compañer[oa]|responsable|jef[ea])\b|\b(?:es|sería) la persona (?:adecuada|indicada|correcta)\b|\bse encarga\b|\bencargad[oa] de\b",
-        ),
-        // Questions that are questions whatever else the sentence says.
-        rule(
-            Question,
-            3,
-            None,
-            false,
-            r"\bhow much\b|\bwhat (?:would|does|do|will|is|are) (?:it|this|that|the|your)?\s*(?:cost|price|pricing|fee|rate)s?\b|\bwhat(?:'s| is| are) (?:the |your )?(?:price|pricing|cost|fee|rate|terms|lead time)s?\b|\b(?:price|pricing|cost|quote) (?:for|of|per)\b|\bdo you (?:offer|support|have|provide|integrate|work with|ship|install|cover)\b|\b(?:is|are) (?:it|there|they|you) (?:possible|compatible|available|able)\b|\bcan (?:it|you|your \w+) (?:handle|integrate|support|work with)\b|\bhow (?:does|do|would|long|many|soon)\b|\bi was wondering\b|\bwhich (?:\w+ )?(?:plan|option|model|version)\b",
-        ),
-        rule(
-            Question,
-            3,
-            None,
-            false,
-            r"\bwas kostet\b|\bwie viel\b|\bwie teuer\b|\bwelche kosten\b|\bgibt es\b|\bbieten sie\b|\bunterstützt\b.*\?|\bkönnen sie (?:mir )?(?:sagen|erklären)\b|\bwie lange\b|\bwie funktioniert\b",
-        ),
-        rule(
-            Question,
-            3,
-            None,
-            false,
-            r"いくら|費用(?:は|について|感)|料金(?:は|について|体系)|価格(?:は|について)|見積(?:もり)?(?:は|を)?(?:いただけ|頂け|ください|お願い)|対応(?:していますか|可能でしょうか|できますか)|可能でしょうか|教えていただけ|教えて頂け|ございますか",
-        ),
-        rule(
-            Question,
-            3,
-            None,
-            false,
-            r"\bcombien\b|\bquel (?:est|serait) (?:le )?(?:prix|coût|tarif)\b|\best-(?:il|ce) (?:possible|compatible)\b|\bproposez-vous\b|\bcuánto (?:cuesta|cuestan|costaría)\b|\bcuál (?:es|sería) el (?:precio|costo|coste)\b|\b(?:es|sería) posible\b|\bofrecen\b",
-        ),
-        // Not now.
-        rule(
-            NotNow,
-            4,
-            None,
-            false,
-            r"\b(?:follow up|circle back|check back|reach out|get back|touch base|reconnect|revisit|ping me|ping us|contact me|contact us|come back|try (?:me |us )?again|talk|speak|chat|write)(?: again| to me| to us| with me| with us)? (?:in|next|after|later|around|once|when|at the (?:end|start|beginning) of|early|toward|towards)\b|\b(?:next|the next|the coming) (?:year|quarter|spring|summer|fall|autumn|winter|fiscal year|budget cycle)\b|\blater (?:this|in the|next) (?:year|quarter|month)\b|\b(?:in|after) (?:a few|a couple of|\d+|two|three|four|six|several) (?:weeks|months|years)\b|\bin (?:about |around )?a year\b|\bafter (?:the|our) (?:summer|holidays|new year|budget|quarter|launch|migration|merger|renovation|move|audit|fiscal)\b|\bon hold\b|\bpostpone\w*|\bdown the (?:road|line)\b|\b(?:busy|swamped|slammed|tied up) (?:right now|at the moment|until|for now|with)\b|\bin (?:q[1-4]|the new year|january|february|march|april|june|july|august|september|october|november|december|the spring|the summer|the fall|the autumn|spring|summer|autumn)\b|\bmaybe later\b|\bbudget (?:is )?(?:frozen|freeze)\b|\bno budget (?:this|until|for now|right now)\b",
-        ),
-        rule(
-            NotNow,
-            4,
-            None,
-            false,
-            r"\b(?:nächste[sn]?|kommende[sn]?) (?:jahr|quartal|frühjahr|monat|sommer|herbst)\b|\b(?:im|ab) (?:frühjahr|frühling|sommer|herbst|winter|januar|februar|märz|april|mai|juni|juli|august|september|oktober|november|dezember|neuen jahr)\b|\bnach (?:dem sommer|den sommerferien|den feiertagen|ostern|weihnachten|dem umzug|der umstellung)\b|\bspäter (?:im jahr|noch einmal|nochmal|wieder|melden)\b|\b(?:in|nach) (?:\d+|ein paar|einigen|zwei|drei|sechs) (?:wochen|monaten|jahren)\b|\bin (?:einem|etwa einem) jahr\b|\bmelden sie sich (?:gerne |bitte )?(?:wieder|nochmal|erneut|später)\b|\bzu einem späteren zeitpunkt\b",
-        ),
-        rule(
-            NotNow,
-            4,
-            None,
-            false,
-            r"今は(?:まだ)?|現時点では|今のところ|時期尚早|来年|来期|来月|来春|春頃|秋頃|夏以降|年明け|\d+\s*(?:ヶ|か|カ|ケ|ヵ)月後|半年後|改めて(?:ご連絡|連絡)|また(?:後日|改めて)|落ち着いたら|先になります|時期が来たら",
-        ),
-        rule(
-            NotNow,
-            4,
-            None,
-            false,
-            r"\b(?:l'année|l'an) prochaine?\b|\b(?:au|le) (?:printemps|l'automne)\b|\bdans (?:\d+|quelques|deux|trois|six) (?:mois|semaines|ans)\b|\b(?:recontactez|revenez vers|relancez)[- ]moi\b|\bplus tard\b|\baprès l'été\b|\bà la rentrée\b|\b(?:el )?(?:próximo|siguiente) (?:año|trimestre|mes)\b|\bel año que viene\b|\b(?:en|dentro de) (?:\d+|unos|dos|tres|seis) (?:meses|semanas|años)\b|\bmás adelante\b|\bdespués del verano\b|\b(?:vuelva|vuelvan) a (?:contactar|escribir)\b|\ben (?:primavera|otoño|enero|febrero|marzo)\b",
-        ),
-        // Not interested (negatable: "not uninterested" counts as interest).
-        rule(
-            NotInterested,
-            3,
-            Some(Interested),
-            false,
-            r"\buninterested\b|\bno thanks?\b|\bno thank you\b|\b(?:we're|we are|i'm|i am) (?:all set|covered|good for now|happy with (?:our|the|my) current)\b|\b(?:already (?:have|use|work with|signed|chose|bought|purchased|installed|found)|went with (?:another|a different|someone))\b|\bno need\b|\bnot (?:a (?:good )?fit|for us|relevant|something we need)\b|\b(?:we'll|we will|i'll|i will) pass\b|\bdecided (?:to go|against|not)\b|\bplease (?:don't|do not) bother\b",
-        ),
-        rule(
-            NotInterested,
-            3,
-            Some(Interested),
-            false,
-            r"\bkein (?:interesse|bedarf)\b|\bnein danke\b|\bhaben (?:bereits|schon) (?:einen|eine|ein)\b|\b(?:brauchen|benötigen) wir nicht\b|\bpasst nicht\b|\bpas (?:besoin|intéressée?s?)\b|\bnon merci\b|\bnous avons déjà\b|\bno (?:me|nos) interesa\b|\bno (?:estoy|estamos) interesad[oa]s?\b|\bno (?:necesito|necesitamos)\b|\bno,? gracias\b|\bya (?:tenemos|contamos con)\b",
-        ),
-        rule(
-            NotInterested,
-            3,
-            None,
-            false,
-            r"興味(?:は|が)?(?:ありません|ない|ございません|無い)|必要(?:は|が)?(?:ありません|ない|ございません)|不要です|結構です|見送(?:り|らせて|ります)|間に合って(?:います|おります)|(?:既に|すでに)(?:導入|利用|契約)|お断り|辞退",
-        ),
-        // Interested (negatable: "not interested" is a refusal).
-        rule(
-            Interested,
-            2,
-            Some(NotInterested),
-            false,
-            r"\binterest(?:ed|ing)\b|\b(?:sounds|looks) (?:good|great|interesting|promising|useful)\b|\b(?:let's|let us|happy to|glad to|would love to|i'd love to|we'd love to|keen to|open to|like to|want to)\s+(?:talk|chat|meet|connect|hop on|schedule|set up|book|learn|see|hear|try|move forward|proceed|discuss)\b|\b(?:schedule|book|set up|arrange|have) (?:a |the )?(?:call|demo|meeting|chat|site visit|consultation|visit)\b|\b(?:send|share|email) (?:me |us )?(?:some |more |the )?(?:info|information|details|a quote|the quote|a proposal|an offer|pricing|brochure|materials|case studies)\b|\btell me more\b|\b(?:count|sign) (?:me|us) (?:in|up)\b|\byes,? please\b|\blove to\b|\b(?:we're|we are) (?:looking|in the market) for\b|\bworks for (?:me|us)\b|\bgo ahead\b|\bdemo\b|\bi'm in\b",
-        ),
-        rule(
-            Interested,
-            2,
-            Some(NotInterested),
-            false,
-            r"\binteressiert\b|\binteresse\b|\bklingt (?:gut|interessant|spannend|super)\b|\bgerne?\b|\b(?:senden|schicken) sie (?:mir|uns) (?:gerne |bitte )?(?:ein angebot|mehr informationen|unterlagen|infos|details)\b|\btermin (?:vereinbaren|ausmachen|machen)\b|\brufen sie (?:mich|uns) (?:gerne )?an\b|\binteressant\b",
-        ),
-        rule(
-            Interested,
-            3,
-            None,
-            false,
-            r"興味があ(?:ります|る)|関心があ(?:ります|る)|ぜひ|是非|詳しく(?:聞きたい|知りたい|教えて|お聞かせ)|資料(?:を)?(?:送って|お送り|いただけ|頂け|ください|希望)|打ち合わせ|お打合せ|デモ(?:を)?(?:お願い|希望|見たい|拝見)|前向きに検討|検討したい|お話(?:を)?(?:伺いたい|聞きたい|お聞きしたい)|説明を(?:聞きたい|お願い)",
-        ),
-        rule(
-            Interested,
-            2,
-            Some(NotInterested),
-            false,
-            r"\bintéressée?s?\b|\bça m'intéresse\b|\bvolontiers\b|\b(?:envoyez|envoyer)[- ]moi\b|\b(?:m'|nous )envoyer (?:une offre|un devis|la documentation|des informations|plus d'informations|une proposition)\b|\b(?:prendre|fixer|planifier|organiser) (?:un )?(?:rendez-vous|appel|rdv)\b|\bavec plaisir\b|\binteresad[oa]s?\b|\bme interesa\b|\bnos interesa\b|\b(?:envíe|envíen|mande|manden)(?:me|nos)?\b|\b(?:agendar|programar|concertar|coordinar) (?:una )?(?:llamada|reunión|demo|cita)\b|\bcon gusto\b|\bsuena (?:bien|interesante)\b",
-        ),
-    ]
-});
+/// "not interested" rather than just "interested", for the explanation.
+fn negated_phrase(work: &str, start: usize, end: usize) -> String {
+    let clause = clause_tail(&work[..start]);
+    let clause_start = start - clause.len();
+    let from = MATCHERS
+        .negator
+        .find(clause)
+        .map_or(start, |n| clause_start + n.start());
+    let to = MATCHERS
+        .negator_after
+        .find(&work[end..])
+        .map_or(end, |n| end + n.end());
+    work[from..to]
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
 
-/// The person the reply hands over to: (email, name).
-fn find_referral(text: &str) -> Option<(Option<String>, Option<String>)> {
+/// The person the reply hands over to: (email, name, an address follows a
+/// hand-over verb). Addresses of the sender, or written after a self-object
+/// ("email me at …"), are not hand-overs; copied people ("cc", "FYI") lose
+/// to the one named to decide.
+fn find_referral(text: &str, senders: &[&str]) -> Option<(Option<String>, Option<String>, bool)> {
     static EMAIL: Lazy<Regex> =
         Lazy::new(|| Regex::new(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}").unwrap());
     static GOOD: Lazy<Regex> = Lazy::new(|| {
-        Regex::new(r"(?i)contact|reach|get in touch|talk|speak|write|email (?:her|him|them)|decid|decision|responsible|in charge|handles|handling|right person|best person|owns|zuständig|entscheid|ansprechpartner|wenden|kontaktier|担当|決裁|責任者|ご連絡|窓口|contactez|responsable|décide|interlocuteur|contacte|encarga|decide|persona adecuada").unwrap()
+        Regex::new(r"(?i)contact|reach|get in touch|talk|speak|write|email (?:her|him|them)|decid|decision|responsible|in charge|handles|handling|right person|best person|owns|zuständig|entscheid|ansprechpartner|wenden|kontaktier|担当|決裁|責任者|ご連絡|窓口|contactez|responsable|décide|interlocuteur|contacte|encarga|decide|persona adecuada|contatt|responsabil|persona giusta|fale com|pessoa certa|neem contact|verantwoordelijk|beslist|juiste persoon|escrib|scriv|schrijf|escrev").unwrap()
     });
     static PASSING: Lazy<Regex> = Lazy::new(|| {
-        Regex::new(r"(?i)\bcc\b|cc'?d|\bcopied\b|\bcopying\b|in copy|\bfyi\b|in kopie|\bkopie\b|en copie|con copia|ccに|ccで|\bcc:|also (?:sent|forwarded)|\bassistant\b|\bsecretary\b").unwrap()
+        Regex::new(r"(?i)\bcc\b|cc'?d|\bcopied\b|\bcopying\b|in copy|\bfyi\b|in kopie|\bkopie\b|en copie|con copia|en copia|em cópia|in copia|in cc|asistente|assistente|assistent(?:in)?|ccに|ccで|\bcc:|also (?:sent|forwarded)|\bassistant\b|\bsecretary\b").unwrap()
     });
-    let mut best: Option<(i32, usize, String)> = None;
+    let is_sender = |email: &str| senders.iter().any(|s| s.eq_ignore_ascii_case(email));
+    let mut best: Option<(i32, usize, String, bool)> = None;
+    let mut others = 0;
     for m in EMAIL.find_iter(text).take(20) {
+        if is_sender(m.as_str()) {
+            continue;
+        }
         let (s, e) = sentence_bounds(text, m.start(), m.end());
+        // The clause of this address: not past a neighbouring address, so
+        // "cc'd my assistant a@…, but b@… decides" scores each on its own.
+        let s = EMAIL
+            .find_iter(&text[s..m.start()])
+            .last()
+            .map_or(s, |p| s + p.end());
+        let e = EMAIL
+            .find(&text[m.end()..e])
+            .map_or(e, |n| m.end() + n.start());
+        let before = &text[s..m.start()];
+        let lower_before = before.to_lowercase();
+        // "Email me at …" / "reach us on …": the writer's own address.
+        if MATCHERS.self_address.is_match(&lower_before) {
+            continue;
+        }
+        others += 1;
         let sentence = &text[s..e];
         let mut score = GOOD.find_iter(sentence).count() as i32 * 2;
+        let after_verb = MATCHERS.referral_verb.is_match(&lower_before);
         if PASSING.is_match(sentence) {
             score -= 3;
         }
-        if best.as_ref().is_none_or(|(b, _, _)| score > *b) {
-            best = Some((score, m.start(), m.as_str().to_string()));
+        if best.as_ref().is_none_or(|(b, ..)| score > *b) {
+            best = Some((
+                score,
+                m.start(),
+                m.as_str().to_string(),
+                after_verb && score > 0,
+            ));
         }
     }
     match best {
-        Some((score, at, email)) if score > 0 || EMAIL.find_iter(text).count() == 1 => {
+        Some((score, at, email, after_verb)) if score > 0 || others == 1 => {
             let name = name_before(&text[..at]).or_else(|| colleague_name(text));
-            Some((Some(email.to_lowercase()), name))
+            Some((Some(email.to_lowercase()), name, after_verb))
         }
-        _ => colleague_name(text).map(|n| (None, Some(n))),
+        _ => colleague_name(text).map(|n| (None, Some(n), false)),
     }
 }
 
@@ -505,7 +675,7 @@ fn sentence_bounds(text: &str, start: usize, end: usize) -> (usize, usize) {
 }
 
 /// "Jane Doe (jane@…", "Jane Doe <jane@…", "Jane Doe at jane@…", "佐藤（sato@…".
-fn name_before(before: &str) -> Option<String> {
+pub(crate) fn name_before(before: &str) -> Option<String> {
     static LATIN: Lazy<Regex> = Lazy::new(|| {
         Regex::new(r"(\p{Lu}[\p{Ll}'\-]+(?:\s\p{Lu}[\p{Ll}'\-]+){0,2})\s*(?:\(|<|\[|,|:|-|–|\bat\b|\bunter\b|\bà\b|\ben\b|\ba\b|\bvia\b|\bon\b)?\s*(?:mailto:)?$").unwrap()
     });
@@ -538,7 +708,7 @@ fn name_before(before: &str) -> Option<String> {
 /// "my colleague Jane Doe", "meine Kollegin Anna Berg", "担当の佐藤".
 fn colleague_name(text: &str) -> Option<String> {
     static RE: Lazy<Regex> = Lazy::new(|| {
-        Regex::new(r"(?i:colleague|coworker|co-worker|kollege|kollegin|collègue|colega|compañer[oa]|manager|boss|chef|chefin)\s*,?\s+(\p{Lu}[\p{Ll}'\-]+(?:\s\p{Lu}[\p{Ll}'\-]+)?)|担当の([\p{Han}\p{Katakana}]{1,4})").unwrap()
+        Regex::new(r"(?i:colleague|coworker|co-worker|kollege|kollegin|collègue|colega|collega|compañer[oa]|manager|boss|chef|chefin)\s*,?\s+(\p{Lu}[\p{Ll}'\-]+(?:\s\p{Lu}[\p{Ll}'\-]+)?)|担当の([\p{Han}\p{Katakana}]{1,4})").unwrap()
     });
     let c = RE.captures(text)?;
     c.get(1)
@@ -551,7 +721,12 @@ mod tests {
     use super::*;
 
     fn intent(text: &str) -> Option<Intent> {
-        read(text, Some("2026-11-20T10:00:00+00:00")).intent
+        read(
+            text,
+            Some("2026-11-20T10:00:00+00:00"),
+            &["sam@customer.example"],
+        )
+        .intent
     }
 
     #[test]
@@ -586,10 +761,83 @@ mod tests {
     }
 
     #[test]
+    fn negation_is_read_for_every_intent_within_its_clause() {
+        assert_eq!(
+            intent("Please don't take me off the list — we're interested."),
+            Some(Intent::Interested)
+        );
+        assert_eq!(
+            intent("I wouldn't say we're not interested."),
+            Some(Intent::Interested)
+        );
+        assert_eq!(
+            intent("We don't want to move forward with this."),
+            Some(Intent::NotInterested)
+        );
+        // The negator of the first clause does not reach the second.
+        assert_eq!(
+            intent("We don't have a budget line yet, but we are interested and would like a demo."),
+            Some(Intent::Interested)
+        );
+        assert_eq!(
+            intent("Bitte nehmen Sie mich nicht aus dem Verteiler, das interessiert uns."),
+            Some(Intent::Interested)
+        );
+        assert_eq!(
+            intent("Das interessiert uns leider nicht."),
+            Some(Intent::NotInterested)
+        );
+    }
+
+    #[test]
+    fn a_decision_beats_a_trailing_question() {
+        assert_eq!(
+            intent("We'd like to go ahead. When can you start?"),
+            Some(Intent::Interested)
+        );
+        assert_eq!(
+            intent("Could you send us the contract? We want to get started."),
+            Some(Intent::Interested)
+        );
+        assert_eq!(
+            intent("Interesting. How much would it cost for two sites?"),
+            Some(Intent::Question)
+        );
+    }
+
+    #[test]
+    fn the_senders_own_address_is_no_referral() {
+        let r = read(
+            "Email me at sam@customer.example and we can set something up.",
+            None,
+            &["sam@customer.example"],
+        );
+        assert_ne!(r.intent, Some(Intent::Referral));
+        assert_eq!(r.referral_email, None);
+        let r = read(
+            "Sure, reach me at sam.private@home.example.",
+            None,
+            &["sam@customer.example"],
+        );
+        assert_ne!(r.intent, Some(Intent::Referral));
+        let r = read(
+            "Please write to olga.ries@customer.example, she decides on this.",
+            None,
+            &["sam@customer.example"],
+        );
+        assert_eq!(r.intent, Some(Intent::Referral));
+        assert_eq!(
+            r.referral_email.as_deref(),
+            Some("olga.ries@customer.example")
+        );
+    }
+
+    #[test]
     fn referral_names_the_decider_not_the_copied() {
         let r = read(
             "I've cc'd my assistant tom@northwind.example. The person who decides is Jane Roe (jane.roe@northwind.example), please contact her.",
             None,
+            &[],
         );
         assert_eq!(r.intent, Some(Intent::Referral));
         assert_eq!(
@@ -600,10 +848,23 @@ mod tests {
     }
 
     #[test]
+    fn unsure_readings_give_no_intent_but_a_confidence() {
+        let r = read("Interesting.", None, &[]);
+        assert_eq!(r.intent, None);
+        assert!(r.confidence > 0.0 && r.confidence < MIN_CONFIDENCE);
+        let r = read("Sounds good, but we already have a supplier.", None, &[]);
+        assert_eq!(r.intent, Some(Intent::NotInterested));
+        let r = read("Please unsubscribe me.", None, &[]);
+        assert!(r.confidence >= 0.9, "{}", r.confidence);
+        assert_eq!(read("Okay.", None, &[]).confidence, 0.0);
+    }
+
+    #[test]
     fn not_now_gets_a_revisit_date() {
         let r = read(
             "Please get back to us in the spring.",
             Some("2026-11-20T10:00:00+00:00"),
+            &[],
         );
         assert_eq!(r.intent, Some(Intent::NotNow));
         assert_eq!(r.revisit.as_deref(), Some("2027-03-01"));
@@ -632,5 +893,60 @@ mod tests {
             intent("Bitte tragen Sie mich aus Ihrem Verteiler aus."),
             Some(Intent::Unsubscribe)
         );
+    }
+
+    #[test]
+    fn french_spanish_italian_portuguese_dutch_are_read() {
+        for (text, want) in [
+            (
+                "Ça nous intéresse, pouvez-vous nous envoyer un devis ?",
+                Intent::Interested,
+            ),
+            (
+                "Merci de me désinscrire de votre liste.",
+                Intent::Unsubscribe,
+            ),
+            (
+                "Pas pour le moment, recontactez-moi l'année prochaine.",
+                Intent::NotNow,
+            ),
+            ("No nos interesa, gracias.", Intent::NotInterested),
+            ("¿Cuánto cuesta la instalación?", Intent::Question),
+            (
+                "Ci interessa, possiamo fissare una chiamata giovedì?",
+                Intent::Interested,
+            ),
+            ("Non ci interessa, grazie.", Intent::NotInterested),
+            (
+                "Per favore cancellatemi dalla vostra lista.",
+                Intent::Unsubscribe,
+            ),
+            ("Ricontattateci dopo l'estate.", Intent::NotNow),
+            ("Quanto costa o sistema para três lojas?", Intent::Question),
+            (
+                "Não temos interesse, já trabalhamos com outro fornecedor.",
+                Intent::NotInterested,
+            ),
+            (
+                "Gostaríamos de avançar, podemos agendar uma reunião?",
+                Intent::Interested,
+            ),
+            ("Wij hebben geen interesse.", Intent::NotInterested),
+            (
+                "Graag een afspraak inplannen volgende week.",
+                Intent::Interested,
+            ),
+            ("Neem na de zomer opnieuw contact op.", Intent::NotNow),
+            ("Haal mij van de mailinglijst.", Intent::Unsubscribe),
+        ] {
+            assert_eq!(intent(text), Some(want), "{text}");
+        }
+    }
+
+    #[test]
+    fn every_table_compiles_and_hostile_text_is_cheap() {
+        let _ = &*MATCHERS;
+        let long = "not ".repeat(5000) + &"interested, but ".repeat(500);
+        let _ = read(&long, None, &[]);
     }
 }

@@ -5,6 +5,7 @@
 
 pub mod attribution;
 pub mod intent;
+pub mod intent_phrases;
 pub mod revisit;
 pub mod signature;
 pub mod strip;
@@ -87,11 +88,17 @@ pub fn delivery_addresses(message: &Message<'_>) -> Vec<String> {
 /// Strips quotes and signature from a reply body and reads its intent.
 /// `date` is the message's RFC 3339 date, the anchor for "after the summer".
 pub fn read(text: &str, date: Option<&str>) -> ReplyReading {
-    read_formatted(text, date, TextFormat::default())
+    read_formatted(text, date, TextFormat::default(), &[])
 }
 
 /// [`read`] for a text part whose format is known (see [`text_format`]).
-pub fn read_formatted(text: &str, date: Option<&str>, format: TextFormat) -> ReplyReading {
+/// `senders` are the sender's own addresses (From, Reply-To): never a referral.
+pub fn read_formatted(
+    text: &str,
+    date: Option<&str>,
+    format: TextFormat,
+    senders: &[&str],
+) -> ReplyReading {
     let unflowed;
     let text = if format.flowed {
         unflowed = strip::unflow(text, format.delsp);
@@ -105,11 +112,12 @@ pub fn read_formatted(text: &str, date: Option<&str>, format: TextFormat) -> Rep
         .as_deref()
         .map(signature::contact_from_signature)
         .unwrap_or_default();
-    let reading = intent::read(&stripped.text, date);
+    let reading = intent::read(&stripped.text, date, senders);
     ReplyReading {
         text: (!stripped.text.is_empty()).then(|| stripped.text.clone()),
         signature: stripped.signature,
         intent: reading.intent,
+        intent_confidence: intent::Confidence::new(reading.confidence),
         intent_phrases: reading.phrases,
         referral_email: reading.referral_email,
         referral_name: reading.referral_name,

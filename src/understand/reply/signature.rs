@@ -68,7 +68,7 @@ pub fn looks_like_name(line: &str) -> bool {
 static DATE_LIKE: Lazy<Regex> =
     Lazy::new(|| Regex::new(r"^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}$").unwrap());
 
-fn phone_in(line: &str) -> Option<String> {
+pub(crate) fn phone_in(line: &str) -> Option<String> {
     for m in PHONE.find_iter(line) {
         let s = m.as_str().trim();
         let digits = s.chars().filter(|c| c.is_ascii_digit()).count();

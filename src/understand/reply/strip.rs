@@ -173,6 +173,7 @@ pub fn strip(text: &str, opts: StripOptions) -> Stripped {
     if !opts.keep_interleaved_quotes {
         out.retain(|(_, k)| *k != Kept::Quote);
     }
+    drop_quote_before_signoff(&lines, &mut out);
 
     let mut signature_lines: Vec<String> = Vec::new();
     if let Some(cut) = signoff_cut(&lines, &out, opts) {
@@ -402,6 +403,9 @@ fn is_separator(t: &str) -> bool {
             | opprinnelig\ melding | ursprungligt\ meddelande | alkuperäinen\ viesti | oryginalna\ wiadomość
             | исходное\ сообщение | 元のメッセージ | 原始邮件 | 原始郵件 | forwarded\ message | weitergeleitete\ nachricht
             | message\ transféré | mensaje\ reenviado | 転送メッセージ | reply\ message | original\ email
+            | vidarebefordrat\ meddelande | videresendt\ (?:meddelelse|besked|melding) | doorgestuurd\ bericht
+            | messaggio\ inoltrato | mensagem\ encaminhada | välitetty\ viesti | przekazana\ wiadomość
+            | пересылаемое\ сообщение | 转发的邮件 | 轉寄的郵件 | 전달된\ 메시지 | 원본\ 메시지
             )\s*[-=_\s]{2,}$",
         )
         .unwrap()
@@ -411,6 +415,7 @@ fn is_separator(t: &str) -> bool {
             r"(?xi)^(?:
               begin\ forwarded\ message | anfang\ der\ weitergeleiteten\ nachricht | début\ du\ message\ réexpédié
             | inicio\ del\ mensaje\ reenviado | inizio\ messaggio\ inoltrato | 転送されたメッセージ
+            | forwarded\ message | mensagem\ encaminhada | doorgestuurd\ bericht
             | original\ message | -+\ ?original\ message\ ?-+
             )\s*:?$",
         )
@@ -426,7 +431,7 @@ fn is_attribution(t: &str) -> bool {
             r"(?xi)(?:
               \b(?:wrote|writes|schrieb|escribió|escribio|escreveu|scrisse|schreef|skrev|kirjoitti|írta|yazdı)
             | \ba\ (?:é|e)crit | \bha\ scritto | \bhat\ geschrieben | geschreven | \bnapisał(?:\(a\)|a)?
-            | написал(?:а)? | написав | пише | 写道 | 寫道 | が書きました | 書きました
+            | написал(?:а)? | написав | пише | 写道 | 寫道 | が書きました | 書きました | đã\ viết | \bnapsal(?:a)? | \bkirjoitti | 님이\ 작성
             )
             (?:\ am\ [^:]{3,60}|\ (?:the\ following|folgendes))?
             \s*(?::|：|-{2,})?\s*$",
@@ -457,6 +462,14 @@ fn is_attribution(t: &str) -> bool {
     if GMT.is_match(t) {
         return true;
     }
+    // "On 11-Apr-2011, at 6:54 PM, Roman <r@x.com> sent:" (some clients).
+    if t.len() < 250
+        && starts_like_attribution(t)
+        && t.to_lowercase().trim_end().ends_with("sent:")
+        && (t.contains('@') || t.chars().any(|c| c.is_ascii_digit()))
+    {
+        return true;
+    }
     DATED.is_match(t) && DATE.is_match(t) && t.chars().count() < 250
 }
 
@@ -470,7 +483,7 @@ fn short_name_wrote(t: &str) -> bool {
 
 fn starts_like_attribution(t: &str) -> bool {
     static START: Lazy<Regex> = Lazy::new(|| {
-        Regex::new(r"(?i)^(?:on|le|am|el|em|il|op|den|dnia|w dniu|in data|at|pe|ti|ma|ke|to|la|su|ср|пн|вт|чт|пт|сб|вс)\b")
+        Regex::new(r"(?i)^(?:on|le|am|el|em|il|op|den|dnia|w dniu|in data|at|pe|ti|ma|ke|to|la|su|vào|dne|ср|пн|вт|чт|пт|сб|вс)\b")
             .unwrap()
     });
     START.is_match(t)
@@ -500,9 +513,14 @@ fn is_wrapped_quote(lines: &[&str], i: usize) -> bool {
         && is_quote(next)
         && !prev_body.is_empty()
         && !prev_body.ends_with(['.', '?', '!', ':', '"'])
-        && lines[i]
-            .trim_start()
-            .starts_with(|c: char| c.is_lowercase())
+        && {
+            let t = lines[i].trim();
+            // A lowercase continuation, or a wrapped URL tail ("_nonce=3dd518)").
+            t.starts_with(|c: char| c.is_lowercase())
+                || (!t.contains(' ')
+                    && t.len() < 80
+                    && !t.starts_with(|c: char| c.is_alphanumeric()))
+        }
 }
 
 /// An Outlook-style header block: a `From:` line and at least one more
@@ -522,11 +540,22 @@ fn header_block_at(lines: &[&str], i: usize) -> Option<usize> {
         }
     }
     let other = keys.iter().filter(|k| **k != HeaderKey::From).count();
-    (from_like
+    let dated_block =
+        first == HeaderKey::Date && keys.contains(&HeaderKey::To) && header_value_is_date(lines[i]);
+    ((from_like
         && other >= 1
         && keys.len() >= 2
         && (first == HeaderKey::From || first == HeaderKey::Date || keys.len() >= 3))
+        || dated_block)
         .then_some(last)
+}
+
+/// "Date: Wed, 16 May 2012 00:15:02 -0600": a time and a year, not prose.
+fn header_value_is_date(line: &str) -> bool {
+    static DATE: Lazy<Regex> = Lazy::new(|| {
+        Regex::new(r"\b(?:19|20)\d\d\b.*\d{1,2}:\d{2}|\d{1,2}:\d{2}.*\b(?:19|20)\d\d\b").unwrap()
+    });
+    line.len() < 200 && DATE.is_match(line)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -610,6 +639,9 @@ fn signoff(trimmed: &str) -> Option<Option<String>> {
             | viele\ grüße\ /\ best\ regards
             | cordialement | bien\ cordialement | bien\ à\ vous | salutations | merci(?:\ beaucoup)? | bonne\ journée
             | saludos(?:\ cordiales)? | un\ saludo | atentamente | gracias | muchas\ gracias | un\ abrazo | cordialmente
+            | cordiali\ saluti | distinti\ saluti | saluti | un\ saluto | grazie(?:\ mille)? | a\ presto
+            | cumprimentos | atenciosamente | abraços? | obrigad[oa] | muito\ obrigad[oa] | att\.?
+            | met\ vriendelijke\ groet(?:en)? | vriendelijke\ groet(?:en)? | hartelijke\ groet(?:en)? | groet(?:en|jes)? | mvg | bedankt | alvast\ bedankt
             | よろしくお願い(?:いた|致)?します | 宜しくお願い(?:いた|致)?します | よろしくお願い申し上げます
             | 以上、?よろしくお願い(?:いた|致)?します | 引き続きよろしくお願い(?:いた|致)?します | 今後ともよろしくお願い(?:いた|致)?します
             )[\s,.!。、]*(?P<name>[\p{Lu}\p{Lo}][\p{L}.'\-]*(?:\ [\p{Lu}][\p{L}.'\-]*){0,2})?[\s.!]*$",
@@ -643,6 +675,35 @@ fn is_signature_like(trimmed: &str) -> bool {
         && words <= 10
         && !trimmed.ends_with('?')
         && !(words > 6 && trimmed.ends_with('.'))
+}
+
+/// "Test reply / > quote / Regards, Roman": a quote followed by nothing but
+/// a sign-off was not answered inline; it goes, the sign-off stays.
+fn drop_quote_before_signoff(lines: &[&str], out: &mut Vec<(usize, Kept)>) {
+    let Some(last_quote) = out.iter().rposition(|(_, k)| *k == Kept::Quote) else {
+        return;
+    };
+    let after: Vec<&str> = out[last_quote + 1..]
+        .iter()
+        .filter(|(_, k)| *k == Kept::Text)
+        .map(|(j, _)| lines[*j].trim())
+        .collect();
+    let signs_off = after.first().is_some_and(|l| signoff(l).is_some())
+        && after.len() <= 3
+        && after.iter().all(|l| is_signature_like(l));
+    if !signs_off {
+        return;
+    }
+    // The run of quotes and blanks right before the sign-off.
+    let mut from = last_quote;
+    while from > 0 && matches!(out[from - 1].1, Kept::Quote | Kept::Empty) {
+        from -= 1;
+    }
+    if !out[..from].iter().any(|(_, k)| *k == Kept::Text) {
+        return;
+    }
+    let (lo, hi) = (out[from].0, out[last_quote].0);
+    out.retain(|(j, k)| !(*k == Kept::Quote && (lo..=hi).contains(j)));
 }
 
 /// Where the sign-off starts in `out`, when it should go.

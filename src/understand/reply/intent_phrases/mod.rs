@@ -1,0 +1,79 @@
+//! The words of reply intent, one data table per language (EN, DE, FR, ES,
+//! IT, PT, NL, JA). Nothing here decides anything: [`super::intent`] reads the
+//! tables, builds one matcher per category and resolves by meaning.
+//!
+//! Every entry is a regular-expression fragment matched against the
+//! lowercased reply text (`’` folded to `'`). For spaced languages the engine
+//! wraps each fragment in word boundaries, so fragments start and end with a
+//! letter; Japanese fragments are matched as written. Phrases that carry
+//! their own negation ("no thanks", "興味はありません") are written whole; a
+//! negator *before* a phrase (in [`Lang::negators`]) flips it, as does one of
+//! [`Lang::negators_after`] just after it ("interessiert uns nicht").
+
+mod de;
+mod en;
+mod es;
+mod fr;
+mod it;
+mod ja;
+mod nl;
+mod pt;
+
+/// One language's words for every intent.
+pub struct Lang {
+    /// ISO 639-1 code, for explanations and tests.
+    pub code: &'static str,
+    /// False for scripts written without spaces (Japanese): no word boundaries.
+    pub spaced: bool,
+    /// Words that negate the phrase they precede within the same clause.
+    pub negators: &'static [&'static str],
+    /// Words that negate the phrase they follow ("nicht", "niet").
+    pub negators_after: &'static [&'static str],
+    /// Short words allowed between a phrase and its trailing negator ("uns").
+    pub skip_before_negator_after: &'static [&'static str],
+    /// Words that open a new clause: negation never crosses them. Contrastive
+    /// ones ("but", "aber") also make the clause after them weigh more.
+    pub contrast: &'static [&'static str],
+    /// Words are shared by every language, so none may be a common word of
+    /// another (Dutch "want" is English "want").
+    pub clause_breaks: &'static [&'static str],
+    /// First-person objects: "email *me* at …" hands over to nobody.
+    pub self_objects: &'static [&'static str],
+    /// Fixed expressions matched first and masked, so a negator inside them
+    /// flips nothing else: double negatives meaning yes ("wouldn't say no").
+    pub idioms_interested: &'static [&'static str],
+    /// Fixed expressions meaning "not now" that carry a negator ("not yet").
+    pub idioms_not_now: &'static [&'static str],
+    pub unsubscribe: &'static [&'static str],
+    /// Words between a self-object and an address ("me *at* …", "mich *unter* …").
+    pub address_links: &'static [&'static str],
+    /// Someone else is named to handle it.
+    pub referral: &'static [&'static str],
+    /// Verbs that hand over to an address written after them ("contact", "write to").
+    pub referral_verbs: &'static [&'static str],
+    /// Questions that are questions whatever else the sentence says (price, fit).
+    pub question: &'static [&'static str],
+    pub not_now: &'static [&'static str],
+    /// Words that make a refusal temporary ("not interested *right now*").
+    pub temporal: &'static [&'static str],
+    pub not_interested: &'static [&'static str],
+    /// A decision or a concrete next step: beats a trailing question.
+    pub interested_strong: &'static [&'static str],
+    pub interested: &'static [&'static str],
+    /// Politeness that leans positive but decides nothing alone ("interesting").
+    pub interested_soft: &'static [&'static str],
+    /// Sentence openers that make a question without a question mark ("¿").
+    pub question_marks: &'static [&'static str],
+}
+
+/// Every supported language.
+pub static LANGS: [&Lang; 8] = [
+    &en::EN,
+    &de::DE,
+    &fr::FR,
+    &es::ES,
+    &it::IT,
+    &pt::PT,
+    &nl::NL,
+    &ja::JA,
+];
