@@ -1,6 +1,7 @@
 //! The HTTP listener (`[http] listen`): operations (`/health`, `/metrics`),
 //! lead intake (`POST /leads`), and the read API the CLI falls back to while
-//! the daemon holds the store (`POST /api/read`, `POST /api/backup`).
+//! the daemon holds the store (`POST /api/read`, `POST /api/backup`,
+//! `POST /api/reprocess`).
 //!
 //! The router is built from parts so each stage can add its own routes; the
 //! read and backup endpoints answer only loopback peers, because they expose
@@ -86,7 +87,8 @@ pub fn router(stage: StageContext) -> anyhow::Result<Router> {
     let intake = Router::new().route("/leads", post(crate::ingest::http::post_lead));
     let api = Router::new()
         .route("/api/read", post(read::serve))
-        .route("/api/backup", post(backup));
+        .route("/api/backup", post(backup))
+        .route("/api/reprocess", post(reprocess));
     let app = Router::new()
         .merge(ops)
         .merge(intake)
@@ -158,6 +160,47 @@ async fn backup(
     match result {
         Ok(Ok(summary)) => (StatusCode::OK, summary.to_string()).into_response(),
         Ok(Err(e)) => (StatusCode::INTERNAL_SERVER_ERROR, format!("{e:#}\n")).into_response(),
+        Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, format!("{e}\n")).into_response(),
+    }
+}
+
+/// `carousel reprocess` while the daemon holds the store: stored mail read
+/// again with the rules as they are on disk now (a rule file learned since
+/// the daemon started included); new leads are routed by the running act stage.
+async fn reprocess(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    axum::Json(filter): axum::Json<crate::act::reprocess::Filter>,
+) -> Response {
+    if !is_local(&peer) {
+        return forbidden();
+    }
+    let stage = state.stage.clone();
+    let result = tokio::task::spawn_blocking(move || {
+        let ctx = match crate::config::Config::load(&stage.config.file) {
+            Ok(config) => config.understand_context(),
+            Err(errors) => {
+                let lines: Vec<String> = errors.iter().map(ToString::to_string).collect();
+                anyhow::bail!("invalid configuration:\n{}", lines.join("\n"));
+            }
+        };
+        crate::act::reprocess::reprocess(&stage.intake.store, &ctx, &filter)
+    })
+    .await;
+    match result {
+        Ok(Ok(summary)) => {
+            if let Err(e) = state.stage.intake.store.flush().await {
+                return (StatusCode::INTERNAL_SERVER_ERROR, format!("{e}\n")).into_response();
+            }
+            state.stage.intake.wake.responses.notify_one();
+            tracing::info!(
+                ?summary,
+                "reprocess: new mail keeps the rules loaded at start until the daemon restarts"
+            );
+            let body = serde_json::to_string(&summary).unwrap_or_default() + "\n";
+            (StatusCode::OK, body).into_response()
+        }
+        Ok(Err(e)) => (StatusCode::BAD_REQUEST, format!("{e:#}\n")).into_response(),
         Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, format!("{e}\n")).into_response(),
     }
 }

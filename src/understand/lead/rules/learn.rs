@@ -318,10 +318,23 @@ fn self_delimiting(kind: Field) -> bool {
     matches!(kind, Field::Email | Field::Phone)
 }
 
-/// Literal text as a regex, runs of whitespace matching any run of blanks.
+/// Literal text as a regex: runs of whitespace match any run of blanks, and
+/// leader runs (`........`, `____`, `----`) any length of the same character.
 fn literal(text: &str) -> String {
     text.split_whitespace()
-        .map(regex::escape)
+        .map(|word| {
+            let mut chars = word.chars();
+            match chars.next() {
+                Some(c)
+                    if word.chars().count() >= 3
+                        && c.is_ascii_punctuation()
+                        && chars.all(|d| d == c) =>
+                {
+                    format!("{}+", regex::escape(&c.to_string()))
+                }
+                _ => regex::escape(word),
+            }
+        })
         .collect::<Vec<_>>()
         .join(r"[ \t]+")
 }
