@@ -197,14 +197,11 @@ fn lead_value(lead: &Lead, field: &str) -> Option<String> {
         "country" => c.country.clone(),
         "interest" => lead.interest.clone(),
         "message" => lead.message.clone(),
-        "timeline" => lead
-            .timeline
-            .map(|t| {
-                serde_json::to_value(t)
-                    .ok()
-                    .and_then(|v| v.as_str().map(str::to_string))
-            })
-            .flatten(),
+        "timeline" => lead.timeline.and_then(|t| {
+            serde_json::to_value(t)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+        }),
         _ => None,
     }
 }
