@@ -217,3 +217,101 @@ fn update_lead(store: &Store, response: u64, new: &ResponseRecord) -> Result<boo
     }
     Ok(true)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::model::Origin;
+    use crate::understand::lead::rules::learn;
+
+    const RAW: &str = "From: Robot <robot@quotebox.example>\r\nTo: leads@acme.example\r\n\
+Subject: Callback wanted\r\nMessage-ID: <cb-9@quotebox.example>\r\n\
+Content-Type: text/plain; charset=utf-8\r\n\r\n\
+Someone wants a callback.\r\n\r\nCaller ...... Jane Doe\r\nRing on ..... 970 555 0123\r\n\
+Mailbox ..... jane@brightwater.example\r\n";
+
+    fn filter(provider: Option<&str>, since: Option<&str>) -> Filter {
+        Filter {
+            provider: provider.map(str::to_string),
+            since: since.map(str::to_string),
+        }
+    }
+
+    #[test]
+    fn reprocess_finds_the_lead_once_and_never_drops_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path(), 8).unwrap();
+        let empty = Context::default();
+        let raw = RAW.as_bytes();
+        let first = crate::ingest::understand_safely(raw, &empty);
+        assert_eq!(first.kind, Kind::Other, "{first:?}");
+        let origin = Origin {
+            mailbox: "leads".into(),
+            reference: "1".into(),
+        };
+        store
+            .ingest(origin, raw, true, raw.len() as u64, first)
+            .unwrap();
+        let sets: Vec<(String, String)> = [
+            ("name", "Jane Doe"),
+            ("phone", "970 555 0123"),
+            ("email", "jane@brightwater.example"),
+        ]
+        .iter()
+        .map(|(f, v)| (f.to_string(), v.to_string()))
+        .collect();
+        let rule = learn::derive(raw, &sets, Some("quotebox")).unwrap().rule;
+        let ctx = Context {
+            provider_rules: vec![rule],
+            ..Context::default()
+        };
+
+        // Filters: another provider, or only newer mail, examine nothing.
+        let none = reprocess(&store, &ctx, &filter(Some("other"), None)).unwrap();
+        assert_eq!(none.examined, 0);
+        let none = reprocess(&store, &ctx, &filter(None, Some("2999-01-01"))).unwrap();
+        assert_eq!(none.examined, 0);
+        assert!(reprocess(&store, &ctx, &filter(None, Some("soon"))).is_err());
+
+        let s = reprocess(&store, &ctx, &filter(Some("quotebox"), Some("2000-01-01"))).unwrap();
+        assert_eq!((s.examined, s.changed, s.new_leads), (1, 1, 1), "{s:?}");
+        let pending = store.pending_responses().unwrap();
+        assert_eq!(pending.len(), 1);
+        let response = store.response(pending[0]).unwrap().unwrap();
+        assert_eq!(response.kind, Kind::Lead);
+        assert_eq!(response.contact.name.as_deref(), Some("Jane Doe"));
+        assert_eq!(store.counter("kind.lead").unwrap(), 1);
+        assert_eq!(store.counter("kind.other").unwrap(), 0);
+        assert_eq!(store.counter("responses").unwrap(), 1);
+
+        // Twice: nothing changes.
+        let again = reprocess(&store, &ctx, &Filter::default()).unwrap();
+        assert_eq!((again.changed, again.unchanged, again.new_leads), (0, 1, 0));
+        assert_eq!(store.pending_responses().unwrap(), pending);
+
+        // The act stage decided it was no lead (no record, no longer
+        // pending); a better rule reads more: it goes back to be decided.
+        store.clear_pending(pending[0]).unwrap();
+        let mut more = sets.clone();
+        more.push(("interest".into(), "Callback wanted".into()));
+        let rule = learn::derive(raw, &more, Some("quotebox")).unwrap().rule;
+        assert!(rule.subject_fields.contains_key("interest"), "{rule:?}");
+        let better = Context {
+            provider_rules: vec![rule],
+            ..Context::default()
+        };
+        let s = reprocess(&store, &better, &Filter::default()).unwrap();
+        assert_eq!((s.changed, s.new_leads), (1, 1), "{s:?}");
+        assert_eq!(store.pending_responses().unwrap(), pending);
+        let response = store.response(pending[0]).unwrap().unwrap();
+        assert_eq!(response.interest.as_deref(), Some("Callback wanted"));
+        assert_eq!(store.counter("responses").unwrap(), 1);
+
+        // Without the rule the reading would lose the lead: it is kept.
+        let kept = reprocess(&store, &empty, &Filter::default()).unwrap();
+        assert_eq!((kept.kept, kept.changed), (1, 0), "{kept:?}");
+        let message = store.messages().next().unwrap().unwrap();
+        assert_eq!(message.kind, Kind::Lead);
+        assert_eq!(message.responses, pending);
+    }
+}
