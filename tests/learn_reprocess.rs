@@ -6,8 +6,9 @@
 mod common;
 
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
-use common::{carousel_run, eml_files};
+use common::{carousel_run, eml_files, spawn_daemon, terminate, wait_until};
 use serde_json::Value;
 
 /// A callback notification from a provider carousel has never seen: no
@@ -214,4 +215,72 @@ fn learn_then_reprocess_routes_the_lead_once() {
     let messages = json_lines(&run(&["messages", "list", "--json"], &config));
     assert_eq!(messages.len(), 1);
     assert_eq!(messages[0]["kind"], "lead");
+}
+
+/// With the daemon running: `learn` still writes the rule and reads the
+/// example, says the stored mail was skipped, and succeeds; `reprocess` asks
+/// the daemon, which reads the new rule file and routes the lead once.
+#[test]
+fn learn_and_reprocess_while_the_daemon_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = config(dir.path());
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut text = std::fs::read_to_string(&config).unwrap();
+    text.push_str(&format!("\n[http]\nlisten = \"127.0.0.1:{port}\"\n"));
+    std::fs::write(&config, text).unwrap();
+    let example = callback(
+        "Jane Doe",
+        "970 555 0123",
+        "jane@brightwater.example",
+        "Rooftop solar installation",
+        "cb-3",
+    );
+    let daemon = spawn_daemon(&config, &dir.path().join("daemon.log"), None);
+    deliver(dir.path(), "1.test", &example);
+    wait_until(Duration::from_secs(60), "the message stored", || {
+        let (ok, out, _) = carousel_run(&["messages", "list", "--json"], &config);
+        ok && out.contains("Callback wanted")
+    });
+    let file = dir.path().join("example.eml");
+    std::fs::write(&file, &example).unwrap();
+    let (ok, out, err) = carousel_run(
+        &[
+            "learn",
+            file.to_str().unwrap(),
+            "--set",
+            "name=Jane Doe",
+            "--set",
+            "phone=970 555 0123",
+            "--set",
+            "email=jane@brightwater.example",
+            "--set",
+            "interest=Rooftop solar installation",
+            "--set",
+            "timeline=immediately",
+            "--set",
+            "company=Jane Doe Holdings",
+        ],
+        &config,
+    );
+    assert!(ok, "{err}");
+    assert!(err.contains("daemon holds the store"), "{err}");
+    assert_eq!(json_lines(&out).len(), 1, "only the example: {out}");
+    assert!(dir.path().join("providers/quotebox.example.toml").exists());
+
+    let summary = &json_lines(&run(&["reprocess"], &config))[0];
+    assert_eq!(summary["changed"], 1, "{summary}");
+    assert_eq!(summary["new_leads"], 1, "{summary}");
+    wait_until(Duration::from_secs(60), "the notification", || {
+        notifications(dir.path()) == 1
+    });
+    let again = &json_lines(&run(&["reprocess"], &config))[0];
+    assert_eq!(again["changed"], 0, "{again}");
+    std::thread::sleep(Duration::from_millis(1500));
+    assert_eq!(notifications(dir.path()), 1, "still one notification");
+    assert!(terminate(daemon));
+    assert_eq!(jane_leads(&config).len(), 1);
 }
