@@ -522,7 +522,7 @@ fn learn(
             .as_deref()
             .is_some_and(|f| rule.sender.iter().any(|s| rules::sender_matches(s, f)))
             || u.provider.as_deref() == Some(rule.name.as_str());
-        if !ours {
+        if !ours || !carousel::act::reprocess::is_mail(&record.origin.mailbox) {
             continue;
         }
         let Some(raw) = store.raw(&record.key)?.filter(|_| record.raw_complete) else {

@@ -47,7 +47,8 @@ pub struct Summary {
     pub updated_leads: usize,
     /// Messages left as stored because the new reading would drop a stored response.
     pub kept: usize,
-    /// Messages that cannot be read again (only headers kept, raw purged, held as a flood).
+    /// Messages not read again: only headers kept, raw purged, held as a
+    /// flood, or not an email (`POST /leads`, CSV import).
     pub skipped: usize,
 }
 
@@ -113,11 +114,14 @@ pub fn reprocess(store: &Store, ctx: &Context, filter: &Filter) -> anyhow::Resul
             summary.skipped += 1;
             continue;
         };
+        // Held floods stay held; leads posted over HTTP or imported from CSV
+        // were never an email to read again.
         let held = record
             .understanding
             .note
             .as_deref()
-            .is_some_and(|n| n.starts_with("inbound flood"));
+            .is_some_and(|n| n.starts_with("inbound flood"))
+            || !is_mail(&record.origin.mailbox);
         let raw = match store.raw(&key)? {
             Some(raw) if record.raw_complete && !held => raw,
             _ => {
@@ -179,6 +183,12 @@ pub fn reprocess(store: &Store, ctx: &Context, filter: &Filter) -> anyhow::Resul
         }
     }
     Ok(summary)
+}
+
+/// Whether a stored message came from a mailbox (not `POST /leads`, whose
+/// origin is `http:PROVIDER`, nor a CSV import).
+pub fn is_mail(mailbox: &str) -> bool {
+    mailbox != "import" && !mailbox.starts_with("http:")
 }
 
 /// Corrects an opened lead's contact, interest and timeline from a new
@@ -306,6 +316,8 @@ Mailbox ..... jane@brightwater.example\r\n";
         let response = store.response(pending[0]).unwrap().unwrap();
         assert_eq!(response.interest.as_deref(), Some("Callback wanted"));
         assert_eq!(store.counter("responses").unwrap(), 1);
+
+        assert!(is_mail("leads") && !is_mail("import") && !is_mail("http:zillow"));
 
         // Without the rule the reading would lose the lead: it is kept.
         let kept = reprocess(&store, &empty, &Filter::default()).unwrap();
