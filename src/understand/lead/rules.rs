@@ -196,9 +196,32 @@ pub fn matching_rule<'r>(
             .iter()
             .any(|p| senders.iter().any(|s| sender_matches(p, s)))
             && r.subject.as_ref().is_none_or(|re| {
-                Regex::new(&format!("(?i){re}")).is_ok_and(|re| re.is_match(subject))
+                compiled(&format!("(?i){re}")).is_some_and(|re| re.is_match(subject))
             })
     })
+}
+
+/// A rule's regex, compiled once per process: rules run on every message
+/// of their provider (and `reprocess` on thousands). Bounded: the cache is
+/// emptied when it holds more patterns than any sane config has.
+fn compiled(pattern: &str) -> Option<Regex> {
+    use std::collections::HashMap;
+    use std::sync::Mutex;
+    static CACHE: once_cell::sync::Lazy<Mutex<HashMap<String, Option<Regex>>>> =
+        once_cell::sync::Lazy::new(|| Mutex::new(HashMap::new()));
+    if let Ok(cache) = CACHE.lock()
+        && let Some(hit) = cache.get(pattern)
+    {
+        return hit.clone();
+    }
+    let re = Regex::new(pattern).ok();
+    if let Ok(mut cache) = CACHE.lock() {
+        if cache.len() >= 4096 {
+            cache.clear();
+        }
+        cache.insert(pattern.to_string(), re.clone());
+    }
+    re
 }
 
 /// Runs a rule's field regexes over `text`: field → first capture.
@@ -218,7 +241,7 @@ fn run_patterns(patterns: &BTreeMap<String, String>, text: &str) -> Vec<(Field, 
             continue;
         };
         // Invalid patterns are reported by `validate_rule`; here they just do nothing.
-        let Ok(re) = Regex::new(pattern) else {
+        let Some(re) = compiled(pattern) else {
             continue;
         };
         if let Some(value) = re

@@ -92,11 +92,18 @@ pub fn derive(
         views.push(("html", h.as_str()));
     }
 
+    // A provider's own domain matches all its notifications; a mailbox
+    // provider's domain would match everybody, so then only the address.
+    let sender = if is_free_mail(&domain) {
+        sender_email.clone()
+    } else {
+        format!("@{domain}")
+    };
     let mut rule = ProviderRule {
         name: name
             .map(str::to_string)
             .unwrap_or_else(|| provider_of_domain(&domain)),
-        sender: vec![format!("@{domain}")],
+        sender: vec![sender],
         ..ProviderRule::default()
     };
     let mut anchors = BTreeMap::new();
@@ -161,6 +168,47 @@ pub fn derive(
         }
     }
     Ok(Learned { rule, anchors })
+}
+
+/// Mailbox providers anyone can have an address at (data, not logic).
+const FREE_MAIL: &[&str] = &[
+    "gmail.com",
+    "googlemail.com",
+    "outlook.com",
+    "hotmail.com",
+    "live.com",
+    "msn.com",
+    "yahoo.com",
+    "yahoo.co.jp",
+    "icloud.com",
+    "me.com",
+    "aol.com",
+    "proton.me",
+    "protonmail.com",
+    "gmx.de",
+    "gmx.net",
+    "web.de",
+    "t-online.de",
+    "mail.ru",
+    "yandex.ru",
+    "qq.com",
+    "163.com",
+    "naver.com",
+    "daum.net",
+    "libero.it",
+    "orange.fr",
+    "free.fr",
+    "laposte.net",
+    "uol.com.br",
+    "bol.com.br",
+    "zoho.com",
+];
+
+fn is_free_mail(domain: &str) -> bool {
+    let d = domain.trim().to_lowercase();
+    FREE_MAIL
+        .iter()
+        .any(|f| d == *f || d.starts_with("yahoo.") || d.starts_with("hotmail."))
 }
 
 /// What `rule` reads from `raw` that differs from the values it was taught:
@@ -785,6 +833,17 @@ mod tests {
         assert_eq!(lead.contact.name.as_deref(), Some("Marta Rossi"));
         assert_eq!(lead.interest.as_deref(), Some("EV Charger"));
         assert_eq!(lead.contact.email.as_deref(), Some("marta@rossi.example"));
+    }
+
+    #[test]
+    fn a_free_mail_sender_is_matched_by_address_only() {
+        let raw = eml(
+            "office.manager@gmail.com",
+            "lead",
+            "Client: Jane Doe\nTel: 970 555 0123\n",
+        );
+        let learned = derive(&raw, &sets(&[("name", "Jane Doe")]), Some("office")).unwrap();
+        assert_eq!(learned.rule.sender, vec!["office.manager@gmail.com"]);
     }
 
     #[test]
