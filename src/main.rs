@@ -429,6 +429,12 @@ fn learn(
                 .with_context(|| format!("--set {s:?}: expected FIELD=VALUE"))
         })
         .collect::<anyhow::Result<_>>()?;
+    if !config_path.is_file() {
+        anyhow::bail!(
+            "no configuration at {}: the rule is written to providers/ next to it (pass --config FILE)",
+            config_path.display()
+        );
+    }
     let raw = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
     let learned = learn::derive(&raw, &sets, provider)
         .with_context(|| format!("learning from {}", file.display()))?;

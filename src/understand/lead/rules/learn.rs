@@ -33,7 +33,9 @@ pub enum LearnError {
     NoSender,
     #[error("{0}")]
     UnknownField(String),
-    #[error("--set {field}={value:?}: this value is not in the message (body, HTML or subject)")]
+    #[error(
+        "--set {field}={value:?}: this value is not in the message (body, HTML, subject or Reply-To/From)"
+    )]
     NotFound { field: String, value: String },
     #[error(
         "--set {field}={value:?}: found in the message, but no label, neighbour or subject pattern reads it back"
@@ -107,6 +109,44 @@ pub fn derive(
         ..ProviderRule::default()
     };
     let mut anchors = BTreeMap::new();
+    // A full name the form prints as given and family name apart.
+    let in_message = |value: &str| {
+        views
+            .iter()
+            .any(|(_, v)| !locate(v, Field::Name, value).is_empty())
+            || !locate(&subject, Field::Name, value).is_empty()
+    };
+    let mut expanded: Vec<(String, String)> = Vec::new();
+    for (field, value) in sets {
+        let words: Vec<&str> = value.split_whitespace().collect();
+        if field.trim().eq_ignore_ascii_case("name")
+            && words.len() >= 2
+            && !in_message(value)
+            && envelope
+                .reply_to_name
+                .iter()
+                .chain(&envelope.from_name)
+                .all(|n| !n.eq_ignore_ascii_case(value.trim()))
+        {
+            let (given, family) = words.split_at(words.len() - 1);
+            let given = given.join(" ");
+            if in_message(&given) && in_message(family[0]) {
+                expanded.push(("first_name".into(), given));
+                expanded.push(("last_name".into(), family[0].to_string()));
+                continue;
+            }
+            // Family name first (as Japanese forms and some Spanish ones print it).
+            let (family, given) = words.split_at(1);
+            let given = given.join(" ");
+            if in_message(&given) && in_message(family[0]) {
+                expanded.push(("last_name".into(), family[0].to_string()));
+                expanded.push(("first_name".into(), given));
+                continue;
+            }
+        }
+        expanded.push((field.clone(), value.clone()));
+    }
+    let sets = &expanded;
     let values: Vec<&str> = sets.iter().map(|(_, v)| v.as_str()).collect();
     for (field, value) in sets {
         let field = field.trim().to_ascii_lowercase();
@@ -152,6 +192,33 @@ pub fn derive(
                 rule.subject_fields.insert(field.clone(), pattern);
                 anchors.insert(field.clone(), "subject pattern".into());
                 done = true;
+            }
+        }
+        if !found_anywhere && !done {
+            // A header the generic reader takes the prospect from (Reply-To,
+            // or From for a form the person sent themselves): no rule needed.
+            let headers = [
+                (
+                    "Reply-To",
+                    &envelope.reply_to_email,
+                    &envelope.reply_to_name,
+                ),
+                ("From", &envelope.from_email, &envelope.from_name),
+            ];
+            let header = headers.iter().find(|(_, email, name)| {
+                let v = value.to_lowercase();
+                match kind {
+                    Field::Email => email.as_deref() == Some(v.as_str()),
+                    Field::Name => name.as_deref().is_some_and(|n| n.to_lowercase() == v),
+                    _ => false,
+                }
+            });
+            if let Some((header, _, _)) = header {
+                anchors.insert(
+                    field.clone(),
+                    format!("the {header} header (read without a pattern)"),
+                );
+                continue;
             }
         }
         if !found_anywhere {
@@ -833,6 +900,29 @@ mod tests {
         assert_eq!(lead.contact.name.as_deref(), Some("Marta Rossi"));
         assert_eq!(lead.interest.as_deref(), Some("EV Charger"));
         assert_eq!(lead.contact.email.as_deref(), Some("marta@rossi.example"));
+    }
+
+    #[test]
+    fn a_full_name_printed_in_two_fields() {
+        let body = "Vorname: Jürgen\nFamilienname: Hoffmann\nRückruf unter: 0170 5550123\n";
+        let raw = eml("form@kuechen.example", "Anfrage", body);
+        let s = sets(&[("name", "Jürgen Hoffmann"), ("phone", "0170 5550123")]);
+        let learned = derive(&raw, &s, None).unwrap();
+        assert!(learned.anchors.contains_key("first_name"), "{learned:?}");
+        assert!(learned.anchors.contains_key("last_name"), "{learned:?}");
+        assert!(
+            mismatches(&learned.rule, &raw, &s).is_empty(),
+            "{learned:?}"
+        );
+        let other = eml(
+            "form@kuechen.example",
+            "Anfrage",
+            "Vorname: Anna\nFamilienname: Schmidt\nRückruf unter: 0151 2345678\n",
+        );
+        assert_eq!(
+            read(&learned.rule, &other).contact.name.as_deref(),
+            Some("Anna Schmidt")
+        );
     }
 
     #[test]
