@@ -227,24 +227,25 @@ pub struct ConfigError {
 }
 
 impl Config {
-    /// Reads, parses and validates a config file.
+    /// Reads, parses and validates a config file, and the provider rule
+    /// files next to it (`providers/*.toml`, see [`load_provider_files`]).
     pub fn load(path: &Path) -> Result<Config, Vec<ConfigError>> {
         Self::parse_for_run(path, &read_text(path)?)
     }
 
-    /// Reads and validates a config file without looking at the environment
-    /// (Maildir paths, token variables): for verbs that run nothing, such as
-    /// `inspect`, which only needs the understanding settings.
+    /// Reads and validates a config file and its provider rule files without
+    /// looking at the environment (Maildir paths, token variables): for verbs
+    /// that run nothing, such as `inspect`, which only needs understanding.
     pub fn load_static(path: &Path) -> Result<Config, Vec<ConfigError>> {
-        Self::parse(path, &read_text(path)?)
+        Self::with_provider_files(path, Self::parse(path, &read_text(path)?))
     }
 
-    /// [`Config::parse`] plus what `run` would refuse in the environment: a
-    /// missing Maildir, an unset or short intake token, an address that is
-    /// not one. `check` and `run` both load through here, so `check` is the
-    /// truth about a config.
+    /// [`Config::parse`] and the provider rule files, plus what `run` would
+    /// refuse in the environment: a missing Maildir, an unset or short intake
+    /// token, an address that is not one. `check` and `run` both load through
+    /// here, so `check` is the truth about a config.
     pub fn parse_for_run(path: &Path, text: &str) -> Result<Config, Vec<ConfigError>> {
-        let config = Self::parse(path, text)?;
+        let config = Self::with_provider_files(path, Self::parse(path, text))?;
         let errors: Vec<ConfigError> = config
             .run_time_problems()
             .into_iter()
@@ -259,6 +260,52 @@ impl Config {
         } else {
             Err(errors)
         }
+    }
+
+    /// Adds the rule files of `providers/` next to `path` to a parsed config;
+    /// a rule defined twice is an error in the rule file.
+    fn with_provider_files(
+        path: &Path,
+        parsed: Result<Config, Vec<ConfigError>>,
+    ) -> Result<Config, Vec<ConfigError>> {
+        let dir = providers_dir_of(path);
+        let (files, mut errors) = load_provider_files(&dir);
+        let mut config = match parsed {
+            Ok(config) => config,
+            Err(mut e) => {
+                e.append(&mut errors);
+                return Err(e);
+            }
+        };
+        for (file, rule) in files {
+            if config
+                .provider
+                .iter()
+                .any(|r| r.name.trim().eq_ignore_ascii_case(rule.name.trim()))
+            {
+                errors.push(ConfigError {
+                    file: file.display().to_string(),
+                    line: line_of_key(&std::fs::read_to_string(&file).unwrap_or_default(), "name"),
+                    message: format!(
+                        "provider {:?} is defined twice (in {} or another rule file)",
+                        rule.name,
+                        path.display()
+                    ),
+                });
+                continue;
+            }
+            config.provider.push(rule);
+        }
+        if errors.is_empty() {
+            Ok(config)
+        } else {
+            Err(errors)
+        }
+    }
+
+    /// Where this config's provider rule files live: `providers/` next to it.
+    pub fn providers_dir(&self) -> PathBuf {
+        providers_dir_of(&self.file)
     }
 
     /// Parses and validates config text; `path` names the file in errors and
@@ -513,6 +560,101 @@ impl Config {
     }
 }
 
+/// `providers/` in the config file's directory.
+pub fn providers_dir_of(config_file: &Path) -> PathBuf {
+    config_file
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default()
+        .join("providers")
+}
+
+/// Reads every `*.toml` in `dir` (in name order) as one provider rule: the
+/// keys of a `[[provider]]` table at the top level. A missing directory is
+/// no rules. Problems come back as `file:line: message` errors.
+pub fn load_provider_files(dir: &Path) -> (Vec<(PathBuf, ProviderRule)>, Vec<ConfigError>) {
+    let mut rules = Vec::new();
+    let mut errors = Vec::new();
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return (rules, errors);
+    };
+    let mut paths: Vec<PathBuf> = entries
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "toml") && p.is_file())
+        .collect();
+    paths.sort();
+    let mut names = std::collections::HashMap::new();
+    for path in paths {
+        let file = path.display().to_string();
+        let text = match std::fs::read_to_string(&path) {
+            Ok(t) => t,
+            Err(e) => {
+                errors.push(ConfigError {
+                    file,
+                    line: 0,
+                    message: format!("cannot read: {e}"),
+                });
+                continue;
+            }
+        };
+        let rule: ProviderRule = match toml::from_str(&text) {
+            Ok(rule) => rule,
+            Err(e) => {
+                errors.push(ConfigError {
+                    file,
+                    line: e.span().map_or(1, |s| line_of(&text, s.start)),
+                    message: e.message().to_string(),
+                });
+                continue;
+            }
+        };
+        let problems = crate::understand::lead::rules::rule_problems(&rule);
+        for p in &problems {
+            errors.push(ConfigError {
+                file: file.clone(),
+                line: p.key.as_deref().map_or(1, |k| line_of_key(&text, k)),
+                message: p.message.clone(),
+            });
+        }
+        if let Some(first) = names.insert(rule.name.trim().to_lowercase(), file.clone()) {
+            errors.push(ConfigError {
+                file: file.clone(),
+                line: line_of_key(&text, "name"),
+                message: format!(
+                    "provider {:?} is defined twice (also in {first})",
+                    rule.name
+                ),
+            });
+            continue;
+        }
+        if problems.is_empty() {
+            rules.push((path, rule));
+        }
+    }
+    (rules, errors)
+}
+
+/// The line where `key` is assigned (`key =`, `"key" =`, inside an inline
+/// table too); 1 when it is not found.
+fn line_of_key(text: &str, key: &str) -> usize {
+    for (i, line) in text.lines().enumerate() {
+        let mut from = 0;
+        while let Some(pos) = line[from..].find(key) {
+            let at = from + pos;
+            let before = line[..at].trim_end_matches(['"', '\'']).trim_end();
+            let after = line[at + key.len()..]
+                .trim_start_matches(['"', '\''])
+                .trim_start();
+            if (before.is_empty() || before.ends_with(['{', ','])) && after.starts_with('=') {
+                return i + 1;
+            }
+            from = at + key.len();
+        }
+    }
+    1
+}
+
 /// The common shape of an IMAP or SMTP connection, for validation.
 struct Connection<'a> {
     host: &'a str,
@@ -710,6 +852,53 @@ mod tests {
         assert!(errors(&text).iter().any(|m| m.contains("allow_insecure")));
         let ok = text.replace("password_env", "allow_insecure = true, password_env");
         assert!(errors(&ok).is_empty());
+    }
+
+    #[test]
+    fn provider_rule_files_load_and_report_their_lines() {
+        let dir = tempfile::tempdir().unwrap();
+        let config = dir.path().join("carousel.toml");
+        std::fs::write(
+            &config,
+            format!("{STORE}[[mailbox]]\nname = \"a\"\nmaildir = \"m\"\n"),
+        )
+        .unwrap();
+        let providers = dir.path().join("providers");
+        std::fs::create_dir_all(&providers).unwrap();
+        std::fs::write(
+            providers.join("quotebox.toml"),
+            "# learned\nname = \"quotebox\"\nsender = [\"@quotebox.example\"]\n[fields]\nphone = 'Callback:[ \\t]*([0-9 ]+)'\n",
+        )
+        .unwrap();
+        let loaded = Config::load(&config).unwrap();
+        assert_eq!(loaded.provider.len(), 1);
+        assert_eq!(loaded.provider[0].name, "quotebox");
+        assert_eq!(loaded.providers_dir(), providers);
+        assert!(loaded.understand_context().provider_rules.len() == 1);
+
+        std::fs::write(
+            providers.join("broken.toml"),
+            "name = \"broken\"\nsender = [\"@b.example\"]\n\n[fields]\nphone = 'Phone: (\\d+'\n",
+        )
+        .unwrap();
+        std::fs::write(providers.join("typo.toml"), "name = \"t\"\nsendr = []\n").unwrap();
+        let e: Vec<String> = Config::load(&config)
+            .unwrap_err()
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        let broken = providers.join("broken.toml").display().to_string();
+        let typo = providers.join("typo.toml").display().to_string();
+        assert!(
+            e.iter()
+                .any(|m| m.starts_with(&format!("{broken}:5:")) && m.contains("bad regex")),
+            "{e:?}"
+        );
+        assert!(
+            e.iter()
+                .any(|m| m.starts_with(&format!("{typo}:2:")) && m.contains("sendr")),
+            "{e:?}"
+        );
     }
 
     #[test]

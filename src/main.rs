@@ -114,6 +114,33 @@ enum Command {
         #[arg(long)]
         contact: String,
     },
+    /// Derives a provider rule from one example message and the values it
+    /// carries; writes it to providers/NAME.toml next to the config and
+    /// prints what it reads from the example and from the provider's stored mail.
+    Learn {
+        /// The example message (.eml).
+        file: PathBuf,
+        /// A value the message carries: name, email, phone, company, title,
+        /// postcode, country, interest, message, timeline, first_name, last_name.
+        #[arg(long = "set", value_name = "FIELD=VALUE", required = true)]
+        set: Vec<String>,
+        /// The provider's name (default: from the sender's domain).
+        #[arg(long)]
+        provider: Option<String>,
+        /// Replace an existing rule file of that name.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Reads stored raw mail again with the current rules; updates responses
+    /// and leads, routes newly found leads once, never notifies twice.
+    Reprocess {
+        /// Only this provider's mail.
+        #[arg(long)]
+        provider: Option<String>,
+        /// Only mail stored since this date (YYYY-MM-DD or RFC 3339).
+        #[arg(long)]
+        since: Option<String>,
+    },
     /// Nurture sequences: `sequences status` shows enrollments per step.
     Sequences {
         #[command(subcommand)]
@@ -277,6 +304,16 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             },
         ),
         Command::Backup { file } => backup(&cli.config, &file),
+        Command::Learn {
+            file,
+            set,
+            provider,
+            force,
+        } => learn(&cli.config, &file, &set, provider.as_deref(), force),
+        Command::Reprocess { provider, since } => reprocess(
+            &cli.config,
+            carousel::act::reprocess::Filter { provider, since },
+        ),
         Command::Restore { file } => {
             let config = load_config(&cli.config)?;
             let summary =
@@ -373,6 +410,198 @@ fn backup(config: &Path, file: &Path) -> anyhow::Result<ExitCode> {
                 target.display(),
                 String::from_utf8_lossy(&answer).trim()
             );
+        }
+        Err(e) => return Err(e).with_context(|| format!("opening store {}", path.display())),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `learn FILE --set FIELD=VALUE…`: derive, write, then show what the rule reads.
+fn learn(
+    config_path: &Path,
+    file: &Path,
+    set: &[String],
+    provider: Option<&str>,
+    force: bool,
+) -> anyhow::Result<ExitCode> {
+    use carousel::understand::lead::rules::{self, learn};
+    let sets: Vec<(String, String)> = set
+        .iter()
+        .map(|s| {
+            s.split_once('=')
+                .map(|(f, v)| (f.trim().to_string(), v.trim().to_string()))
+                .filter(|(f, v)| !f.is_empty() && !v.is_empty())
+                .with_context(|| format!("--set {s:?}: expected FIELD=VALUE"))
+        })
+        .collect::<anyhow::Result<_>>()?;
+    if !config_path.is_file() {
+        anyhow::bail!(
+            "no configuration at {}: the rule is written to providers/ next to it (pass --config FILE)",
+            config_path.display()
+        );
+    }
+    let raw = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
+    let learned = learn::derive(&raw, &sets, provider)
+        .with_context(|| format!("learning from {}", file.display()))?;
+    let rule = learned.rule;
+    let stem: String = rule
+        .name
+        .to_lowercase()
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let dir = carousel::config::providers_dir_of(config_path);
+    let target = dir.join(format!("{}.toml", stem.trim_matches('.')));
+    if target.exists() && !force {
+        anyhow::bail!(
+            "{} exists already: pass --force to replace it, or --provider NAME for another name",
+            target.display()
+        );
+    }
+    let mut comment = format!(
+        "Provider rule learned by `carousel learn` from {} on {}.\nHow each field is anchored:",
+        file.display(),
+        jiff::Timestamp::now().strftime("%Y-%m-%d")
+    );
+    for (field, how) in &learned.anchors {
+        comment.push_str(&format!("\n  {field}: {how}"));
+    }
+    comment.push_str("\nEdit freely; `carousel check` validates this file.");
+    std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+    std::fs::write(&target, rules::rule_file_text(&rule, &comment))
+        .with_context(|| format!("writing {}", target.display()))?;
+    eprintln!("carousel: wrote {}", target.display());
+    for problem in learn::mismatches(&rule, &raw, &sets) {
+        eprintln!("carousel: warning: {problem}");
+    }
+
+    // What the rule reads now: with the whole configuration when it loads.
+    let (config, ctx) = match Config::load(config_path) {
+        Ok(config) => {
+            let ctx = config.understand_context();
+            (Some(config), ctx)
+        }
+        Err(errors) => {
+            for e in &errors {
+                eprintln!("carousel: warning: {e}");
+            }
+            let ctx = carousel::understand::Context {
+                provider_rules: vec![rule.clone()],
+                ..Default::default()
+            };
+            (None, ctx)
+        }
+    };
+    let mut out = std::io::stdout().lock();
+    let understanding = carousel::ingest::understand_safely(&raw, &ctx);
+    for line in carousel::inspect::lines(&file.display().to_string(), &understanding) {
+        serde_json::to_writer(&mut out, &line)?;
+        writeln!(out)?;
+    }
+    let Some(config) = config else {
+        return Ok(ExitCode::SUCCESS);
+    };
+    let path = config.store_path();
+    if !path.exists() {
+        return Ok(ExitCode::SUCCESS);
+    }
+    let store = match carousel::store::Store::open(&path, config.store.cache_mb) {
+        Ok(store) => store,
+        Err(carousel::store::StoreError::Locked(_)) => {
+            eprintln!(
+                "carousel: the daemon holds the store {}: stored messages were not read (run `carousel reprocess --provider {}` to apply the rule)",
+                path.display(),
+                rule.name
+            );
+            return Ok(ExitCode::SUCCESS);
+        }
+        Err(e) => return Err(e).with_context(|| format!("opening store {}", path.display())),
+    };
+    let mut shown = 0;
+    for record in store.messages() {
+        let record = record?;
+        let u = &record.understanding;
+        let ours = u
+            .envelope
+            .from_email
+            .as_deref()
+            .is_some_and(|f| rule.sender.iter().any(|s| rules::sender_matches(s, f)))
+            || u.provider.as_deref() == Some(rule.name.as_str());
+        if !ours || !carousel::act::reprocess::is_mail(&record.origin.mailbox) {
+            continue;
+        }
+        let Some(raw) = store.raw(&record.key)?.filter(|_| record.raw_complete) else {
+            continue;
+        };
+        let understanding = carousel::ingest::understand_safely(&raw, &ctx);
+        for line in carousel::inspect::lines(&format!("store:{}", record.key), &understanding) {
+            serde_json::to_writer(&mut out, &line)?;
+            writeln!(out)?;
+        }
+        shown += 1;
+    }
+    eprintln!(
+        "carousel: {shown} stored message(s) of {} read with the rule (nothing stored changed; `carousel reprocess --provider {}` applies it)",
+        rule.name, rule.name
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `reprocess`: on the store directly (then routes what became a lead), or
+/// through the daemon when it holds the store.
+fn reprocess(
+    config_path: &Path,
+    filter: carousel::act::reprocess::Filter,
+) -> anyhow::Result<ExitCode> {
+    use carousel::act::reprocess;
+    if let Some(since) = &filter.since {
+        reprocess::Filter::parse_since(since)?;
+    }
+    let config = load_config(config_path)?;
+    let path = config.store_path();
+    match carousel::store::Store::open(&path, config.store.cache_mb) {
+        Ok(store) => {
+            let ctx = config.understand_context();
+            let summary = reprocess::reprocess(&store, &ctx, &filter)?;
+            store.flush_sync()?;
+            let act = carousel::act::Act::with(
+                std::sync::Arc::new(config),
+                store.clone(),
+                std::sync::Arc::new(carousel::ingest::Wakeups::default()),
+            );
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()?;
+            let routed = runtime.block_on(act.pass())?;
+            store.flush_sync()?;
+            let mut line = serde_json::to_value(&summary)?;
+            if let Some(map) = line.as_object_mut() {
+                map.insert("acted_on".into(), serde_json::json!(routed.responses));
+            }
+            println!("{line}");
+        }
+        Err(carousel::store::StoreError::Locked(_)) => {
+            let listen = config.http.clone().unwrap_or_default().listen;
+            let mut out = std::io::stdout().lock();
+            carousel::http::client::post_json(
+                &listen,
+                "/api/reprocess",
+                &serde_json::to_value(&filter)?,
+                &mut out,
+            )
+            .with_context(|| {
+                format!(
+                    "the store {} is held by a running daemon, and asking it at {listen} failed (is [http] configured?)",
+                    path.display()
+                )
+            })?;
+            out.flush()?;
         }
         Err(e) => return Err(e).with_context(|| format!("opening store {}", path.display())),
     }

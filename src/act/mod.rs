@@ -15,11 +15,13 @@
 //! - [`notify`]: the emails.
 //! - [`claim`]: reps' replies (pull claims, "claimed by …") and SLA escalation.
 //! - [`manage`]: what reps do from the CLI (convert, reassign, close).
+//! - [`reprocess`]: stored mail read again with the current rules.
 
 pub mod claim;
 pub mod leads;
 pub mod manage;
 pub mod notify;
+pub mod reprocess;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;

@@ -1,6 +1,6 @@
 //! The HTTP listener (`[http] listen`): operations (`/health`, `/metrics`),
 //! lead intake (`POST /leads`), and the API the CLI falls back to while the
-//! daemon holds the store (`POST /api/read`, `/api/write`, `/api/backup`).
+//! daemon holds the store (`POST /api/read`, `/api/write`, `/api/backup`, `/api/reprocess`).
 //!
 //! The API is also served, whether or not `[http]` is configured, on a Unix
 //! socket beside the store: `<store>.sock` (for `path = "var/store"`,
@@ -120,6 +120,7 @@ fn api() -> Router<AppState> {
         .route("/api/read", post(read::serve))
         .route("/api/write", post(write::serve))
         .route("/api/backup", post(backup))
+        .route("/api/reprocess", post(reprocess))
 }
 
 /// Builds the whole router from its parts.
@@ -283,6 +284,44 @@ async fn backup(
     match result {
         Ok(Ok(summary)) => (StatusCode::OK, summary.to_string()).into_response(),
         Ok(Err(e)) => (StatusCode::INTERNAL_SERVER_ERROR, format!("{e:#}\n")).into_response(),
+        Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, format!("{e}\n")).into_response(),
+    }
+}
+
+/// `carousel reprocess` while the daemon holds the store: stored mail read
+/// again with the rules as they are on disk now (a rule file learned since
+/// the daemon started included); new leads are routed by the running act stage.
+async fn reprocess(
+    State(state): State<AppState>,
+    _local: Local,
+    axum::Json(filter): axum::Json<crate::act::reprocess::Filter>,
+) -> Response {
+    let stage = state.stage.clone();
+    let result = tokio::task::spawn_blocking(move || {
+        let ctx = match crate::config::Config::load(&stage.config.file) {
+            Ok(config) => config.understand_context(),
+            Err(errors) => {
+                let lines: Vec<String> = errors.iter().map(ToString::to_string).collect();
+                anyhow::bail!("invalid configuration:\n{}", lines.join("\n"));
+            }
+        };
+        crate::act::reprocess::reprocess(&stage.intake.store, &ctx, &filter)
+    })
+    .await;
+    match result {
+        Ok(Ok(summary)) => {
+            if let Err(e) = state.stage.intake.store.flush().await {
+                return (StatusCode::INTERNAL_SERVER_ERROR, format!("{e}\n")).into_response();
+            }
+            state.stage.intake.wake.responses.notify_one();
+            tracing::info!(
+                ?summary,
+                "reprocess: new mail keeps the rules loaded at start until the daemon restarts"
+            );
+            let body = serde_json::to_string(&summary).unwrap_or_default() + "\n";
+            (StatusCode::OK, body).into_response()
+        }
+        Ok(Err(e)) => (StatusCode::BAD_REQUEST, format!("{e:#}\n")).into_response(),
         Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, format!("{e}\n")).into_response(),
     }
 }

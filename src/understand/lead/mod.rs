@@ -173,12 +173,17 @@ fn extract_at_depth(
             None
         };
         let source = format!("rule:{}", rule.name);
-        for (field, value) in rules::rule_fields(rule, body_text).into_iter().chain(
-            html_text
-                .as_deref()
-                .map(|h| rules::rule_fields(rule, h))
-                .unwrap_or_default(),
-        ) {
+        for (field, value) in rules::rule_fields(rule, body_text)
+            .into_iter()
+            .chain(
+                html_text
+                    .as_deref()
+                    .map(|h| rules::rule_fields(rule, h))
+                    .unwrap_or_default(),
+            )
+            // Subject patterns (learned from a value only the subject carries).
+            .chain(rules::rule_subject_fields(rule, subject))
+        {
             values.force(field, &value, &source);
         }
     }

@@ -12,6 +12,8 @@ use serde::{Deserialize, Serialize};
 
 use super::labels::Field;
 
+pub mod learn;
+
 /// A provider rule from config (`[[provider]]` in TOML).
 ///
 /// ```toml
@@ -34,60 +36,114 @@ pub struct ProviderRule {
     /// the `From`, the `Sender` and, for forwards, the original sender.
     pub sender: Vec<String>,
     /// Optional regex the Subject must match too (case-insensitive).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subject: Option<String>,
     /// Field → regex with exactly one capture group, run over the body text.
     /// Fields: email, name, first_name, last_name, phone, company, title,
     /// postcode, country, interest, message, timeline.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub fields: BTreeMap<String, String>,
+    /// Field → regex with exactly one capture group, run over the Subject
+    /// (a notification that carries the value only in its subject line).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub subject_fields: BTreeMap<String, String>,
     /// The provider's label (as printed, case-insensitive) → field, for forms
     /// whose labels the built-in dictionary does not know.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub labels: BTreeMap<String, String>,
     /// Counts as a partner-sourced lead.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub partner: bool,
     /// Require an aligned DKIM/SPF/DMARC pass (read from the trusted
     /// `Authentication-Results`, see `[auth]`) for mail claiming these senders;
     /// a lead that fails is flagged and never ranked hot.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub require_auth: bool,
 }
 
 /// Checks a rule as `carousel check` reports it: senders present, regexes
 /// valid with exactly one capture group, field names known.
 pub fn validate_rule(rule: &ProviderRule) -> Result<(), String> {
+    match rule_problems(rule).into_iter().next() {
+        Some(p) => Err(p.message),
+        None => Ok(()),
+    }
+}
+
+/// One problem of a rule, with the key it concerns (`sender`, `phone`, a
+/// label) so a rule file can point at its line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleProblem {
+    pub key: Option<String>,
+    pub message: String,
+}
+
+/// Every problem of a rule (see [`validate_rule`]).
+pub fn rule_problems(rule: &ProviderRule) -> Vec<RuleProblem> {
     let name = &rule.name;
+    let mut out = Vec::new();
+    let mut push = |key: Option<&str>, message: String| {
+        out.push(RuleProblem {
+            key: key.map(str::to_string),
+            message,
+        })
+    };
     if name.trim().is_empty() {
-        return Err("provider rule needs a `name`".into());
+        push(Some("name"), "provider rule needs a `name`".into());
     }
     if rule.sender.iter().all(|s| s.trim().is_empty()) {
-        return Err(format!(
-            "provider {name:?}: `sender` needs at least one address or domain"
-        ));
+        push(
+            Some("sender"),
+            format!("provider {name:?}: `sender` needs at least one address or domain"),
+        );
     }
-    if let Some(subject) = &rule.subject {
-        Regex::new(subject).map_err(|e| format!("provider {name:?} subject: bad regex: {e}"))?;
+    if let Some(subject) = &rule.subject
+        && let Err(e) = Regex::new(subject)
+    {
+        push(
+            Some("subject"),
+            format!("provider {name:?} subject: bad regex: {e}"),
+        );
     }
-    for (field, pattern) in &rule.fields {
-        check_field(name, field)?;
-        let re = Regex::new(pattern)
-            .map_err(|e| format!("provider {name:?} field {field:?}: bad regex: {e}"))?;
-        let groups = re.captures_len() - 1;
-        if groups != 1 {
-            return Err(format!(
-                "provider {name:?} field {field:?}: regex needs exactly one capture group, has {groups}"
-            ));
+    for (table, map) in [
+        ("fields", &rule.fields),
+        ("subject_fields", &rule.subject_fields),
+    ] {
+        for (field, pattern) in map {
+            if let Err(e) = check_field(name, field) {
+                push(Some(field), e);
+                continue;
+            }
+            match Regex::new(pattern) {
+                Err(e) => push(
+                    Some(field),
+                    format!("provider {name:?} {table} {field:?}: bad regex: {e}"),
+                ),
+                Ok(re) => {
+                    let groups = re.captures_len() - 1;
+                    if groups != 1 {
+                        push(
+                            Some(field),
+                            format!(
+                                "provider {name:?} {table} {field:?}: regex needs exactly one capture group, has {groups}"
+                            ),
+                        );
+                    }
+                }
+            }
         }
     }
     for (label, field) in &rule.labels {
         if label.trim().is_empty() {
-            return Err(format!("provider {name:?}: empty label in `labels`"));
+            push(
+                Some("labels"),
+                format!("provider {name:?}: empty label in `labels`"),
+            );
+        } else if let Err(e) = check_field(name, field) {
+            push(Some(label), e);
         }
-        check_field(name, field)?;
     }
-    Ok(())
+    out
 }
 
 fn check_field(rule: &str, field: &str) -> Result<(), String> {
@@ -97,6 +153,20 @@ fn check_field(rule: &str, field: &str) -> Result<(), String> {
         )),
         Some(_) => Ok(()),
     }
+}
+
+/// A rule as the TOML of a rule file (`config/providers/NAME.toml`): the
+/// keys of a `[[provider]]` table, at the top level, after a comment.
+pub fn rule_file_text(rule: &ProviderRule, comment: &str) -> String {
+    let mut out = String::new();
+    for line in comment.lines() {
+        out.push_str("# ");
+        out.push_str(line);
+        out.push('\n');
+    }
+    // A rule always serialises: strings, string lists, string maps, booleans.
+    out.push_str(&toml::to_string(rule).unwrap_or_default());
+    out
 }
 
 /// True when `email` (lowercase) matches one of the rule's senders.
@@ -126,20 +196,52 @@ pub fn matching_rule<'r>(
             .iter()
             .any(|p| senders.iter().any(|s| sender_matches(p, s)))
             && r.subject.as_ref().is_none_or(|re| {
-                Regex::new(&format!("(?i){re}")).is_ok_and(|re| re.is_match(subject))
+                compiled(&format!("(?i){re}")).is_some_and(|re| re.is_match(subject))
             })
     })
 }
 
+/// A rule's regex, compiled once per process: rules run on every message
+/// of their provider (and `reprocess` on thousands). Bounded: the cache is
+/// emptied when it holds more patterns than any sane config has.
+fn compiled(pattern: &str) -> Option<Regex> {
+    use std::collections::HashMap;
+    use std::sync::Mutex;
+    static CACHE: once_cell::sync::Lazy<Mutex<HashMap<String, Option<Regex>>>> =
+        once_cell::sync::Lazy::new(|| Mutex::new(HashMap::new()));
+    if let Ok(cache) = CACHE.lock()
+        && let Some(hit) = cache.get(pattern)
+    {
+        return hit.clone();
+    }
+    let re = Regex::new(pattern).ok();
+    if let Ok(mut cache) = CACHE.lock() {
+        if cache.len() >= 4096 {
+            cache.clear();
+        }
+        cache.insert(pattern.to_string(), re.clone());
+    }
+    re
+}
+
 /// Runs a rule's field regexes over `text`: field → first capture.
 pub fn rule_fields(rule: &ProviderRule, text: &str) -> Vec<(Field, String)> {
+    run_patterns(&rule.fields, text)
+}
+
+/// Runs a rule's subject regexes over the Subject: field → first capture.
+pub fn rule_subject_fields(rule: &ProviderRule, subject: &str) -> Vec<(Field, String)> {
+    run_patterns(&rule.subject_fields, subject)
+}
+
+fn run_patterns(patterns: &BTreeMap<String, String>, text: &str) -> Vec<(Field, String)> {
     let mut out = Vec::new();
-    for (field, pattern) in &rule.fields {
+    for (field, pattern) in patterns {
         let Some(field) = Field::from_key(field) else {
             continue;
         };
         // Invalid patterns are reported by `validate_rule`; here they just do nothing.
-        let Ok(re) = Regex::new(pattern) else {
+        let Some(re) = compiled(pattern) else {
             continue;
         };
         if let Some(value) = re
@@ -287,6 +389,33 @@ mod tests {
         rule.fields
             .insert("shoe_size".into(), r"Size: (\d+)".into());
         assert!(validate_rule(&rule).unwrap_err().contains("unknown field"));
+    }
+
+    #[test]
+    fn rule_files_round_trip() {
+        let mut rule = ProviderRule {
+            name: "quotebox".into(),
+            sender: vec!["@quotebox.example".into()],
+            ..ProviderRule::default()
+        };
+        rule.fields.insert(
+            "phone".into(),
+            r#"(?im)^[^\S\n]*Callback no\.:[ \t]*(\+?[0-9 ()\-]{5,}[0-9])"#.into(),
+        );
+        rule.subject_fields.insert(
+            "interest".into(),
+            r"(?i)about[ \t]*([^\s][^\n]{0,299}?)[ \t]*via".into(),
+        );
+        rule.labels.insert("Contact person".into(), "name".into());
+        let text = rule_file_text(&rule, "learned from x.eml\nedit freely");
+        assert!(
+            text.starts_with("# learned from x.eml\n# edit freely\n"),
+            "{text}"
+        );
+        assert!(!text.contains("partner"), "defaults are left out: {text}");
+        let back: ProviderRule = toml::from_str(&text).unwrap();
+        assert_eq!(back, rule);
+        assert!(validate_rule(&back).is_ok());
     }
 
     #[test]
