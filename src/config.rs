@@ -863,6 +863,7 @@ mod tests {
             format!("{STORE}[[mailbox]]\nname = \"a\"\nmaildir = \"m\"\n"),
         )
         .unwrap();
+        std::fs::create_dir_all(dir.path().join("m")).unwrap();
         let providers = dir.path().join("providers");
         std::fs::create_dir_all(&providers).unwrap();
         std::fs::write(
