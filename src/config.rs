@@ -93,6 +93,9 @@ pub struct Limits {
     /// Inbound messages per sender per hour; more are kept but held (not acted on).
     /// 0 turns the limit off.
     pub max_inbound_per_sender_per_hour: u32,
+    /// Lead notifications per rep (or team inbox) per hour; more are held
+    /// back and sent as one digest when the hour allows (at least 1).
+    pub max_rep_notifications_per_hour: u32,
 }
 
 impl Default for Limits {
@@ -103,6 +106,7 @@ impl Default for Limits {
             max_csv_rows: crate::understand::Limits::default().max_csv_rows,
             max_auto_emails_per_day: 3,
             max_inbound_per_sender_per_hour: 100,
+            max_rep_notifications_per_hour: 20,
         }
     }
 }
@@ -344,6 +348,15 @@ impl Config {
         if let Err(e) = self.sales.validate() {
             out.push((None, format!("[sales]: {e}")));
         }
+        if !(1..=10_000).contains(&self.limits.max_rep_notifications_per_hour) {
+            out.push((
+                None,
+                format!(
+                    "[limits] max_rep_notifications_per_hour = {}: must be between 1 and 10000 (a rep cannot be left without any notification)",
+                    self.limits.max_rep_notifications_per_hour
+                ),
+            ));
+        }
         out
     }
 
@@ -536,6 +549,21 @@ mod tests {
         assert!(errors(&text).iter().any(|m| m.contains("allow_insecure")));
         let ok = text.replace("password_env", "allow_insecure = true, password_env");
         assert!(errors(&ok).is_empty());
+    }
+
+    #[test]
+    fn rep_notification_cap_has_a_default_and_zero_is_refused() {
+        let base = format!("{STORE}[[mailbox]]\nname = \"a\"\nmaildir = \"m\"\n");
+        let config = Config::parse(Path::new("c.toml"), &base).unwrap();
+        assert_eq!(config.limits.max_rep_notifications_per_hour, 20);
+        let e = errors(&format!(
+            "{base}[limits]\nmax_rep_notifications_per_hour = 0\n"
+        ));
+        assert!(
+            e.iter()
+                .any(|m| m.contains("max_rep_notifications_per_hour")),
+            "{e:?}"
+        );
     }
 
     #[test]

@@ -101,7 +101,13 @@ enum Command {
         json: bool,
     },
     /// Imports leads from a CSV file (headers in EN/DE/FR/ES/JA are recognised).
-    Import { file: PathBuf },
+    /// Safe to repeat: rows already imported are merged, nothing is sent to imported people.
+    Import {
+        file: PathBuf,
+        /// Print what each row would do (new, merged, bad) and write nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Writes a consistent snapshot of the store to FILE (asks the daemon when it runs).
     Backup { file: PathBuf },
     /// Restores a backup into the configured store directory, which must be empty or absent.
@@ -265,11 +271,24 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
                 .arg("contact", Some(contact))
                 .flag("json", json),
         ),
-        Command::Import { file } => {
+        Command::Import { file, dry_run } => {
+            use carousel::ingest::import::{ImportOptions, import_with};
             let store = carousel::store::open_for(&load_config(&cli.config)?)?;
-            let summary = carousel::ingest::import::import(&store, &file)?;
+            let options = ImportOptions {
+                dry_run,
+                ..ImportOptions::default()
+            };
+            let summary = import_with(&store, &file, options)?;
             for bad in &summary.bad_rows {
-                eprintln!("{}: row {}: {}", file.display(), bad.row, bad.reason);
+                let line = format!("{}: row {}: bad: {}", file.display(), bad.row, bad.reason);
+                if dry_run {
+                    println!("{line}");
+                } else {
+                    eprintln!("{line}");
+                }
+            }
+            for planned in &summary.planned {
+                println!("{}: {planned}", file.display());
             }
             println!("{}", serde_json::to_string(&summary_line(&summary))?);
             Ok(ExitCode::SUCCESS)
@@ -331,7 +350,7 @@ fn read(config: &Path, request: ReadRequest) -> anyhow::Result<ExitCode> {
 /// The import summary without the per-row list (printed on stderr).
 fn summary_line(s: &carousel::ingest::import::ImportSummary) -> serde_json::Value {
     serde_json::json!({
-        "file": s.file, "provider": s.provider, "rows": s.rows, "stored": s.stored,
+        "file": s.file, "provider": s.provider, "dry_run": s.dry_run, "rows": s.rows, "stored": s.stored,
         "merged": s.merged, "already_stored": s.already_stored, "bad": s.bad,
     })
 }
