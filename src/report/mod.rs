@@ -112,12 +112,27 @@ pub struct Snapshot {
     pub outbox: Vec<OutboundRecord>,
     pub leads: Vec<LeadFacts>,
     pub opportunities: Vec<OpportunityFacts>,
+    /// Unsubscribes and resubscribes, all time (store counters).
+    pub subscriptions: Subscriptions,
+}
+
+/// People leaving and coming back to the nurture emails (links, replies, mailbox).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Subscriptions {
+    pub unsubscribes: u64,
+    pub resubscribes: u64,
 }
 
 impl Snapshot {
     /// Reads the store; `--since` is applied here (arrival / send time).
     pub fn load(store: &Store, filter: &Filter) -> anyhow::Result<Snapshot> {
-        let mut snap = Snapshot::default();
+        let mut snap = Snapshot {
+            subscriptions: Subscriptions {
+                unsubscribes: store.counter("unsubscribes")?,
+                resubscribes: store.counter("resubscribes")?,
+            },
+            ..Snapshot::default()
+        };
         for r in store.responses() {
             let r = r?;
             if filter.keeps(r.received_at.parse().ok()) {
@@ -261,6 +276,8 @@ pub struct Report {
     pub funnel: Funnel,
     pub forecast: Vec<ForecastMonth>,
     pub nurture: Vec<NurtureStep>,
+    /// Unsubscribes and resubscribes, all time.
+    pub subscriptions: Subscriptions,
     /// Currency of the money figures (the opportunities'), when known.
     pub currency: Option<String>,
 }
@@ -655,6 +672,7 @@ pub fn build_at(
         funnel,
         forecast,
         nurture,
+        subscriptions: snap.subscriptions,
         currency: snap
             .opportunities
             .iter()
