@@ -251,6 +251,12 @@ impl Config {
             toml::from_str(text).map_err(|e| vec![locate(e.span(), e.message().to_string())])?;
         config.file = path.to_path_buf();
         config.base_dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        // Reps without a time zone work in the company's.
+        for rep in &mut config.rep {
+            if rep.time_zone.trim().is_empty() {
+                rep.time_zone = config.nurture.time_zone.clone();
+            }
+        }
         let errors: Vec<ConfigError> = config
             .problems()
             .into_iter()
@@ -564,6 +570,19 @@ mod tests {
                 .any(|m| m.contains("max_rep_notifications_per_hour")),
             "{e:?}"
         );
+    }
+
+    #[test]
+    fn reps_without_a_time_zone_work_in_the_companys() {
+        let config = Config::parse(
+            Path::new("c.toml"),
+            &format!(
+                "{STORE}[[mailbox]]\nname = \"a\"\nmaildir = \"m\"\n[nurture]\ntime_zone = \"America/Los_Angeles\"\n\n[[rep]]\nname = \"Dana\"\nemail = \"dana@acme.example\"\n\n[[rep]]\nname = \"Kai\"\nemail = \"kai@acme.example\"\ntime_zone = \"Europe/Berlin\"\n"
+            ),
+        )
+        .unwrap();
+        assert_eq!(config.rep[0].time_zone, "America/Los_Angeles");
+        assert_eq!(config.rep[1].time_zone, "Europe/Berlin");
     }
 
     #[test]

@@ -57,12 +57,12 @@ enum Command {
         #[command(subcommand)]
         command: ListCommand,
     },
-    /// Leads made by the act stage (JSON lines).
+    /// Leads made by the act stage.
     Leads {
         #[command(subcommand)]
         command: ListCommand,
     },
-    /// Opportunities: converted leads (JSON lines).
+    /// Opportunities: converted leads.
     Opportunities {
         #[command(subcommand)]
         command: ListCommand,
@@ -179,12 +179,42 @@ enum LeadChange {
 
 #[derive(Subcommand)]
 enum ListCommand {
-    /// List them, oldest first.
-    List {
-        /// JSON lines (the default and, for now, only format).
-        #[arg(long)]
-        json: bool,
-    },
+    /// List them, oldest first: an aligned table on a terminal, JSON lines otherwise.
+    List(ListArgs),
+}
+
+#[derive(clap::Args)]
+struct ListArgs {
+    /// JSON lines even on a terminal (always, when stdout is not a terminal).
+    #[arg(long)]
+    json: bool,
+    /// Only this rep's (owner or assigned; leads and opportunities).
+    #[arg(long)]
+    rep: Option<String>,
+    /// Only this rank (`hot`, `high_potential`, ...; leads).
+    #[arg(long)]
+    rank: Option<String>,
+    /// Only records from this date on (YYYY-MM-DD or RFC 3339).
+    #[arg(long)]
+    since: Option<String>,
+    /// Only this status: open, converted, won, lost (leads), the stage
+    /// (opportunities), the kind (responses, messages).
+    #[arg(long)]
+    status: Option<String>,
+}
+
+impl ListArgs {
+    /// The read request of list verb `verb` with these filters.
+    fn request(self, verb: &str) -> ReadRequest {
+        use std::io::IsTerminal as _;
+        let table = !self.json && std::io::stdout().is_terminal();
+        ReadRequest::new(verb)
+            .flag("table", table)
+            .arg("rep", self.rep)
+            .arg("rank", self.rank)
+            .arg("since", self.since)
+            .arg("status", self.status)
+    }
 }
 
 fn main() -> ExitCode {
@@ -227,17 +257,17 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         } => read(&cli.config, ReadRequest::new("sequences")),
         Command::Inspect { files } => inspect(&cli.config, &files),
         Command::Responses {
-            command: ListCommand::List { json: _ },
-        } => read(&cli.config, ReadRequest::new("responses")),
+            command: ListCommand::List(args),
+        } => read(&cli.config, args.request("responses")),
         Command::Messages {
-            command: ListCommand::List { json: _ },
-        } => read(&cli.config, ReadRequest::new("messages")),
+            command: ListCommand::List(args),
+        } => read(&cli.config, args.request("messages")),
         Command::Leads {
-            command: ListCommand::List { json: _ },
-        } => read(&cli.config, ReadRequest::new("leads")),
+            command: ListCommand::List(args),
+        } => read(&cli.config, args.request("leads")),
         Command::Opportunities {
-            command: ListCommand::List { json: _ },
-        } => read(&cli.config, ReadRequest::new("opportunities")),
+            command: ListCommand::List(args),
+        } => read(&cli.config, args.request("opportunities")),
         Command::Lead {
             command: LeadCommand::Show { id },
         } => read(&cli.config, ReadRequest::new("lead").arg("id", Some(id))),
@@ -279,16 +309,20 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
                 ..ImportOptions::default()
             };
             let summary = import_with(&store, &file, options)?;
-            for bad in &summary.bad_rows {
-                let line = format!("{}: row {}: bad: {}", file.display(), bad.row, bad.reason);
+            // Row by row: bad rows on stderr; a dry run lists every row on stdout.
+            let mut lines: Vec<(u64, String)> = summary
+                .bad_rows
+                .iter()
+                .map(|b| (b.row, format!("row {}: bad: {}", b.row, b.reason)))
+                .chain(summary.planned.iter().map(|p| (p.row, p.to_string())))
+                .collect();
+            lines.sort_by_key(|(row, _)| *row);
+            for (_, line) in lines {
                 if dry_run {
-                    println!("{line}");
+                    println!("{}: {line}", file.display());
                 } else {
-                    eprintln!("{line}");
+                    eprintln!("{}: {line}", file.display());
                 }
-            }
-            for planned in &summary.planned {
-                println!("{}: {planned}", file.display());
             }
             println!("{}", serde_json::to_string(&summary_line(&summary))?);
             Ok(ExitCode::SUCCESS)
@@ -471,8 +505,11 @@ fn init_logging(json: bool) {
         // lines included: never below info, whatever CAROUSEL_LOG asks.
         .add_directive("async_imap=info".parse().expect("static directive"))
         .add_directive("lettre=info".parse().expect("static directive"));
+    // Colour only for a person watching: log files get no ANSI codes.
+    let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(ansi)
         .with_writer(std::io::stderr);
     if json {
         builder.json().init();

@@ -41,8 +41,9 @@ pub struct Rep {
     /// Open leads at which the rep gets no more; `None` = no limit.
     #[serde(default)]
     pub max_open_leads: Option<u32>,
-    /// IANA time zone of the working hours ("Europe/Berlin").
-    #[serde(default = "default_time_zone")]
+    /// IANA time zone of the working hours ("Europe/Berlin"). Unset (empty):
+    /// the company's, `[nurture] time_zone`, filled in when the config loads.
+    #[serde(default)]
     pub time_zone: String,
     /// Local working hours, "HH:MM-HH:MM"; may run over midnight.
     #[serde(default = "default_working_hours")]

@@ -155,6 +155,17 @@ fn reps_get_one_digest_per_import_not_one_email_per_lead() {
         .filter(|l| l["rank"] == "hot")
         .collect();
     assert!(hot.len() >= 10, "{leads}");
+    // The list filters: the same hot leads, and only Dana's.
+    let (ok, filtered, err) = carousel_run(
+        &["leads", "list", "--rank", "hot", "--rep", "dana"],
+        &config,
+    );
+    assert!(ok, "{err}");
+    assert_eq!(filtered.lines().count(), hot.len(), "{filtered}");
+    let (ok, _, err) = carousel_run(&["leads", "list", "--rep", "nobody"], &config);
+    assert!(ok, "{err}");
+    let (ok, _, err) = carousel_run(&["responses", "list", "--rank", "hot"], &config);
+    assert!(!ok && err.contains("no --rank filter"), "{err}");
     let sent = outbox(dir.path());
     let to_dana: Vec<&OutboundRecord> = sent
         .iter()
