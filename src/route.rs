@@ -27,7 +27,8 @@ pub use claim::{ClaimOutcome, Escalation, EscalationStep, claim, escalate};
 pub use territory::LeadFacts;
 
 /// A sales rep, as configured in `[[rep]]`. Only `name` and `email` are
-/// required; a rep without other settings works Mon–Fri 09:00–17:00 UTC,
+/// required; a rep without other settings works Mon–Fri 09:00–17:00 in the
+/// company's time zone (`[nurture] time_zone`, else UTC),
 /// covers no territory and has no lead limit.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -60,10 +61,6 @@ pub struct Rep {
     pub manager: bool,
 }
 
-fn default_time_zone() -> String {
-    "UTC".to_string()
-}
-
 fn default_working_hours() -> String {
     "09:00-17:00".to_string()
 }
@@ -80,7 +77,8 @@ impl Rep {
             email: email.to_string(),
             territories: Vec::new(),
             max_open_leads: None,
-            time_zone: default_time_zone(),
+            // Inherited from the company when the config loads (UTC without one).
+            time_zone: String::new(),
             working_hours: default_working_hours(),
             working_days: default_working_days(),
             days_off: Vec::new(),
