@@ -99,6 +99,9 @@ enum Command {
         /// JSON lines instead of a table.
         #[arg(long)]
         json: bool,
+        /// Only what happened from this date on (YYYY-MM-DD or RFC 3339).
+        #[arg(long)]
+        since: Option<String>,
     },
     /// Imports leads from a CSV file (headers in EN/DE/FR/ES/JA are recognised).
     /// Safe to repeat: rows already imported are merged, nothing is sent to imported people.
@@ -295,10 +298,15 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
                     .arg("html", html),
             )
         }
-        Command::Interactions { contact, json } => read(
+        Command::Interactions {
+            contact,
+            json,
+            since,
+        } => read(
             &cli.config,
             ReadRequest::new("interactions")
                 .arg("contact", Some(contact))
+                .arg("since", since)
                 .flag("json", json),
         ),
         Command::Import { file, dry_run } => {

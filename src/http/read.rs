@@ -71,7 +71,10 @@ pub fn run(
             let contact = request
                 .str_arg("contact")
                 .context("interactions needs --contact EMAIL")?;
-            let timeline = crate::report::interactions::timeline(store, contact)?;
+            let mut timeline = crate::report::interactions::timeline(store, contact)?;
+            if let Some(since) = crate::listing::Filters::from_request(request)?.since {
+                timeline.retain(|e| e.at.parse::<jiff::Timestamp>().is_ok_and(|t| t >= since));
+            }
             crate::report::interactions::write(&timeline, request.bool_arg("json"), out)
         }
         "report" => {
