@@ -459,16 +459,20 @@ impl Act {
             }
             Action::Nurture => match &contact {
                 Some(email) => {
+                    let sequence = self.sequence_for(&record, message);
                     nurture::enroll(
                         &self.store,
                         &EnrollRequest {
                             contact: email.clone(),
-                            sequence: self.config.act.nurture_sequence.clone(),
+                            sequence: sequence.clone(),
                             lead: Some(record.id.clone()),
                             start_at: None,
                         },
                     )?;
-                    "enrolled in nurture".into()
+                    format!(
+                        "enrolled in nurture sequence {}",
+                        sequence.as_deref().unwrap_or("default")
+                    )
                 }
                 None => "nurture skipped: no email address".into(),
             },
@@ -554,6 +558,37 @@ impl Act {
             leads::save(&self.store, record, None)?;
         }
         Ok(())
+    }
+
+    /// The nurture sequence a lead enters, by the `[[sequence]] enroll_when` rules.
+    fn sequence_for(&self, record: &LeadRecord, message: &MessageRecord) -> Option<String> {
+        let u = &message.understanding;
+        // The campaign of the nurture email this message answers, if any.
+        let campaign = u
+            .campaign_link
+            .as_ref()
+            .and_then(|l| l.message_id.as_deref())
+            .and_then(|id| {
+                let tree = self.store.tree(crate::outbox::TREE).ok()?;
+                let v = tree.get(id.trim_matches(['<', '>']).as_bytes()).ok()??;
+                crate::store::decode::<crate::outbox::OutboundRecord>("outbox", &v).ok()
+            })
+            .and_then(|o| match o.email.purpose {
+                crate::outbox::Purpose::Nurture { campaign, .. } => campaign,
+                _ => None,
+            });
+        let traits = crate::nurture::sequence::LeadTraits {
+            rank: record.lead.rank.map(|r| r.as_str().to_string()),
+            interest: Some(record.lead.interest.clone()),
+            provider: u.provider.clone(),
+            campaign,
+        };
+        crate::nurture::sequence::choose_sequence(
+            &self.config.nurture,
+            &self.config.sequence,
+            self.config.act.nurture_sequence.as_deref(),
+            &traits,
+        )
     }
 
     /// The import (provider) a lead came from, when it was imported.
@@ -758,7 +793,15 @@ impl Act {
                         &self.store,
                         &EnrollRequest {
                             contact: email.clone(),
-                            sequence: self.config.act.nurture_sequence.clone(),
+                            sequence: crate::nurture::sequence::choose_sequence(
+                                &self.config.nurture,
+                                &self.config.sequence,
+                                self.config.act.nurture_sequence.as_deref(),
+                                &crate::nurture::sequence::LeadTraits {
+                                    provider: u.provider.clone(),
+                                    ..Default::default()
+                                },
+                            ),
                             lead: None,
                             start_at: start_at.clone(),
                         },

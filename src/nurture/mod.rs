@@ -316,7 +316,11 @@ pub fn preview(
         .render_strict(template, &ctx)
         .map_err(anyhow::Error::msg)?;
     let headers = unsubscribe::headers(&config.nurture, scheduler.secret(), &email);
-    let mut out = format!("To: {email}\nSubject: {}\n", r.subject);
+    let mut out = format!(
+        "To: {email}\nSequence: {name} (step {})\nSubject: {}\n",
+        step + 1,
+        r.subject
+    );
     if let Some(p) = &r.preheader {
         out.push_str(&format!("Preheader: {p}\n"));
     }
