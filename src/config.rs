@@ -97,6 +97,9 @@ pub struct Limits {
     /// Inbound messages per sender per hour; more are kept but held (not acted on).
     /// 0 turns the limit off.
     pub max_inbound_per_sender_per_hour: u32,
+    /// Lead notifications per rep (or team inbox) per hour; more are held
+    /// back and sent as one digest when the hour allows (at least 1).
+    pub max_rep_notifications_per_hour: u32,
 }
 
 impl Default for Limits {
@@ -107,6 +110,7 @@ impl Default for Limits {
             max_csv_rows: crate::understand::Limits::default().max_csv_rows,
             max_auto_emails_per_day: 3,
             max_inbound_per_sender_per_hour: 100,
+            max_rep_notifications_per_hour: 20,
         }
     }
 }
@@ -321,6 +325,12 @@ impl Config {
         config.file = path.to_path_buf();
         config.base_dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
         config.source = text.to_string();
+        // Reps without a time zone work in the company's.
+        for rep in &mut config.rep {
+            if rep.time_zone.trim().is_empty() {
+                rep.time_zone = config.nurture.time_zone.clone();
+            }
+        }
         let errors: Vec<ConfigError> = config
             .problems()
             .into_iter()
@@ -428,6 +438,15 @@ impl Config {
         }
         if let Err(e) = self.sales.validate() {
             out.push((self.table_span("sales"), format!("[sales]: {e}")));
+        }
+        if !(1..=10_000).contains(&self.limits.max_rep_notifications_per_hour) {
+            out.push((
+                self.key_span("limits", "max_rep_notifications_per_hour"),
+                format!(
+                    "[limits] max_rep_notifications_per_hour = {}: must be between 1 and 10000 (a rep cannot be left without any notification)",
+                    self.limits.max_rep_notifications_per_hour
+                ),
+            ));
         }
         out
     }
@@ -900,6 +919,34 @@ mod tests {
                 .any(|m| m.starts_with(&format!("{typo}:2:")) && m.contains("sendr")),
             "{e:?}"
         );
+    }
+
+    #[test]
+    fn rep_notification_cap_has_a_default_and_zero_is_refused() {
+        let base = format!("{STORE}[[mailbox]]\nname = \"a\"\nmaildir = \"m\"\n");
+        let config = Config::parse(Path::new("c.toml"), &base).unwrap();
+        assert_eq!(config.limits.max_rep_notifications_per_hour, 20);
+        let e = errors(&format!(
+            "{base}[limits]\nmax_rep_notifications_per_hour = 0\n"
+        ));
+        assert!(
+            e.iter()
+                .any(|m| m.contains("max_rep_notifications_per_hour")),
+            "{e:?}"
+        );
+    }
+
+    #[test]
+    fn reps_without_a_time_zone_work_in_the_companys() {
+        let config = Config::parse(
+            Path::new("c.toml"),
+            &format!(
+                "{STORE}[[mailbox]]\nname = \"a\"\nmaildir = \"m\"\n[nurture]\ntime_zone = \"America/Los_Angeles\"\n\n[[rep]]\nname = \"Dana\"\nemail = \"dana@acme.example\"\n\n[[rep]]\nname = \"Kai\"\nemail = \"kai@acme.example\"\ntime_zone = \"Europe/Berlin\"\n"
+            ),
+        )
+        .unwrap();
+        assert_eq!(config.rep[0].time_zone, "America/Los_Angeles");
+        assert_eq!(config.rep[1].time_zone, "Europe/Berlin");
     }
 
     #[test]

@@ -11,6 +11,7 @@ pub mod fault;
 pub mod http;
 pub mod ingest;
 pub mod inspect;
+pub mod listing;
 pub mod metrics;
 pub mod nurture;
 pub mod outbox;

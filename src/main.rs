@@ -58,12 +58,12 @@ enum Command {
         #[command(subcommand)]
         command: ListCommand,
     },
-    /// Leads made by the act stage (JSON lines).
+    /// Leads made by the act stage.
     Leads {
         #[command(subcommand)]
         command: ListCommand,
     },
-    /// Opportunities: converted leads (JSON lines).
+    /// Opportunities: converted leads.
     Opportunities {
         #[command(subcommand)]
         command: ListCommand,
@@ -100,9 +100,18 @@ enum Command {
         /// JSON lines instead of a table.
         #[arg(long)]
         json: bool,
+        /// Only what happened from this date on (YYYY-MM-DD or RFC 3339).
+        #[arg(long)]
+        since: Option<String>,
     },
     /// Imports leads from a CSV file (headers in EN/DE/FR/ES/JA are recognised).
-    Import { file: PathBuf },
+    /// Safe to repeat: rows already imported are merged, nothing is sent to imported people.
+    Import {
+        file: PathBuf,
+        /// Print what each row would do (new, merged, bad) and write nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Writes a consistent snapshot of the store to FILE (asks the daemon when it runs).
     Backup { file: PathBuf },
     /// Restores a backup into the configured store directory, which must be empty or absent.
@@ -204,12 +213,42 @@ enum LeadChange {
 
 #[derive(Subcommand)]
 enum ListCommand {
-    /// List them, oldest first.
-    List {
-        /// JSON lines (the default and, for now, only format).
-        #[arg(long)]
-        json: bool,
-    },
+    /// List them, oldest first: an aligned table on a terminal, JSON lines otherwise.
+    List(ListArgs),
+}
+
+#[derive(clap::Args)]
+struct ListArgs {
+    /// JSON lines even on a terminal (always, when stdout is not a terminal).
+    #[arg(long)]
+    json: bool,
+    /// Only this rep's (owner or assigned; leads and opportunities).
+    #[arg(long)]
+    rep: Option<String>,
+    /// Only this rank (`hot`, `high_potential`, ...; leads).
+    #[arg(long)]
+    rank: Option<String>,
+    /// Only records from this date on (YYYY-MM-DD or RFC 3339).
+    #[arg(long)]
+    since: Option<String>,
+    /// Only this status: open, converted, won, lost (leads), the stage
+    /// (opportunities), the kind (responses, messages).
+    #[arg(long)]
+    status: Option<String>,
+}
+
+impl ListArgs {
+    /// The read request of list verb `verb` with these filters.
+    fn request(self, verb: &str) -> ReadRequest {
+        use std::io::IsTerminal as _;
+        let table = !self.json && std::io::stdout().is_terminal();
+        ReadRequest::new(verb)
+            .flag("table", table)
+            .arg("rep", self.rep)
+            .arg("rank", self.rank)
+            .arg("since", self.since)
+            .arg("status", self.status)
+    }
 }
 
 fn main() -> ExitCode {
@@ -252,17 +291,17 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         } => read(&cli.config, ReadRequest::new("sequences")),
         Command::Inspect { files } => inspect(&cli.config, &files),
         Command::Responses {
-            command: ListCommand::List { json: _ },
-        } => read(&cli.config, ReadRequest::new("responses")),
+            command: ListCommand::List(args),
+        } => read(&cli.config, args.request("responses")),
         Command::Messages {
-            command: ListCommand::List { json: _ },
-        } => read(&cli.config, ReadRequest::new("messages")),
+            command: ListCommand::List(args),
+        } => read(&cli.config, args.request("messages")),
         Command::Leads {
-            command: ListCommand::List { json: _ },
-        } => read(&cli.config, ReadRequest::new("leads")),
+            command: ListCommand::List(args),
+        } => read(&cli.config, args.request("leads")),
         Command::Opportunities {
-            command: ListCommand::List { json: _ },
-        } => read(&cli.config, ReadRequest::new("opportunities")),
+            command: ListCommand::List(args),
+        } => read(&cli.config, args.request("opportunities")),
         Command::Lead {
             command: LeadCommand::Show { id },
         } => read(&cli.config, ReadRequest::new("lead").arg("id", Some(id))),
@@ -290,17 +329,24 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
                     .arg("html", html),
             )
         }
-        Command::Interactions { contact, json } => read(
+        Command::Interactions {
+            contact,
+            json,
+            since,
+        } => read(
             &cli.config,
             ReadRequest::new("interactions")
                 .arg("contact", Some(contact))
+                .arg("since", since)
                 .flag("json", json),
         ),
-        Command::Import { file } => write(
+        Command::Import { file, dry_run } => write(
             &cli.config,
             WriteRequest::Import {
                 // The daemon, when it runs the import, may be elsewhere.
                 file: std::path::absolute(&file)?,
+                dry_run,
+                progress: std::io::IsTerminal::is_terminal(&std::io::stderr()),
             },
         ),
         Command::Backup { file } => backup(&cli.config, &file),
@@ -622,7 +668,8 @@ fn check(path: &Path) -> ExitCode {
             for p in &template_problems {
                 println!("{p}");
             }
-            if !template_problems.is_empty() {
+            // Warnings (a stale hand-written .txt) are printed, not fatal.
+            if template_problems.iter().any(|p| !p.is_warning()) {
                 return ExitCode::FAILURE;
             }
             println!(
@@ -685,8 +732,11 @@ fn init_logging(json: bool) {
         // lines included: never below info, whatever CAROUSEL_LOG asks.
         .add_directive("async_imap=info".parse().expect("static directive"))
         .add_directive("lettre=info".parse().expect("static directive"));
+    // Colour only for a person watching: log files get no ANSI codes.
+    let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(ansi)
         .with_writer(std::io::stderr);
     if json {
         builder.json().init();

@@ -27,7 +27,8 @@ pub use claim::{ClaimOutcome, Escalation, EscalationStep, claim, escalate};
 pub use territory::LeadFacts;
 
 /// A sales rep, as configured in `[[rep]]`. Only `name` and `email` are
-/// required; a rep without other settings works Mon–Fri 09:00–17:00 UTC,
+/// required; a rep without other settings works Mon–Fri 09:00–17:00 in the
+/// company's time zone (`[nurture] time_zone`, else UTC),
 /// covers no territory and has no lead limit.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -41,8 +42,9 @@ pub struct Rep {
     /// Open leads at which the rep gets no more; `None` = no limit.
     #[serde(default)]
     pub max_open_leads: Option<u32>,
-    /// IANA time zone of the working hours ("Europe/Berlin").
-    #[serde(default = "default_time_zone")]
+    /// IANA time zone of the working hours ("Europe/Berlin"). Unset (empty):
+    /// the company's, `[nurture] time_zone`, filled in when the config loads.
+    #[serde(default)]
     pub time_zone: String,
     /// Local working hours, "HH:MM-HH:MM"; may run over midnight.
     #[serde(default = "default_working_hours")]
@@ -57,10 +59,6 @@ pub struct Rep {
     /// has no other reps).
     #[serde(default)]
     pub manager: bool,
-}
-
-fn default_time_zone() -> String {
-    "UTC".to_string()
 }
 
 fn default_working_hours() -> String {
@@ -79,7 +77,8 @@ impl Rep {
             email: email.to_string(),
             territories: Vec::new(),
             max_open_leads: None,
-            time_zone: default_time_zone(),
+            // Inherited from the company when the config loads (UTC without one).
+            time_zone: String::new(),
             working_hours: default_working_hours(),
             working_days: default_working_days(),
             days_off: Vec::new(),

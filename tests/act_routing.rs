@@ -220,7 +220,7 @@ fn hot_lead_reaches_the_right_rep_partner_lead_is_forwarded_and_slow_lead_is_nur
         "Reply-To is not the prospect (plus the claim address):\n{headers}"
     );
     assert!(headers.contains("Hot lead"), "{headers}");
-    assert!(headers.contains("Message-ID: <n.r"), "{headers}");
+    assert!(headers.contains("Message-ID: <n.L-"), "{headers}");
     assert!(terminate(daemon), "daemon did not exit 0 on SIGTERM");
 
     let s = snapshot(dir.path(), &["slow@buyer.example"]);

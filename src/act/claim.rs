@@ -89,6 +89,9 @@ pub fn on_internal_reply(
     let rep = rep_by_email(act, from);
     match (rep, answered(act, message)) {
         (Some(rep), Some((lead_id, notification))) => match leads::get(&act.store, &lead_id)? {
+            Some(lead) if declines(response.reply_text.as_deref()) => {
+                decline_by(act, lead, rep, response)?
+            }
             Some(lead) => claim_by(act, lead, rep, response, notification)?,
             None => tracing::warn!(rep = %rep.name, lead = %lead_id, "claim for an unknown lead"),
         },
@@ -101,6 +104,64 @@ pub fn on_internal_reply(
         ),
     }
     act.store.mark_internal(response.id)?;
+    Ok(())
+}
+
+/// How reps say a lead is not theirs (lowercase; matched in the reply's first lines).
+const NOT_MINE: &[&str] = &[
+    "not mine",
+    "not for me",
+    "nicht meins",
+    "nicht für mich",
+    "pas pour moi",
+    "no es mío",
+    "no es mio",
+    "no es para mí",
+];
+
+/// True when a rep's reply declines the lead ("not mine").
+pub fn declines(reply: Option<&str>) -> bool {
+    let head: String = reply
+        .unwrap_or("")
+        .chars()
+        .take(200)
+        .collect::<String>()
+        .to_lowercase();
+    NOT_MINE.iter().any(|p| head.contains(p))
+}
+
+/// `rep` answered a notification "not mine": the lead leaves them (their
+/// ownership, if any, and their open-lead count) and escalates to the next
+/// rep at once.
+fn decline_by(
+    act: &Act,
+    mut lead: LeadRecord,
+    rep: &Rep,
+    response: &ResponseRecord,
+) -> anyhow::Result<()> {
+    let now = Timestamp::now();
+    let theirs = lead.assigned.as_deref() == Some(rep.name.as_str())
+        || lead.lead.ownership.owner() == Some(rep.name.as_str());
+    if !lead.is_open() || !theirs {
+        tracing::info!(lead = %lead.id, rep = %rep.name, "\"not mine\" for a lead that is not theirs (or not open): ignored");
+        return Ok(());
+    }
+    let mut dist = leads::distribution(&act.store)?;
+    dist.release(&rep.name);
+    if lead.lead.ownership.owner() == Some(rep.name.as_str()) {
+        lead.lead.ownership = crate::qualify::conversion::Ownership::Unclaimed { since: now };
+    }
+    lead.assigned = None;
+    lead.routing.push(format!("declined by {}", rep.name));
+    leads::save(&act.store, &lead, Some(&dist))?;
+    act.event(
+        &lead,
+        "declined",
+        &now.to_string(),
+        format!("{} said not mine", rep.name),
+        &format!("decline.{}", response.id),
+    )?;
+    escalate_one(act, lead, now, true)?;
     Ok(())
 }
 
@@ -238,7 +299,7 @@ pub fn escalate_due(act: &Act, now: Timestamp) -> anyhow::Result<usize> {
     let _writing = super::leads::write_lock();
     let mut escalated = 0;
     for id in leads::watched(&act.store)? {
-        let Some(mut lead) = leads::get(&act.store, &id)? else {
+        let Some(lead) = leads::get(&act.store, &id)? else {
             act.store.tree(leads::SLA_WATCH)?.remove(id.as_bytes())?;
             continue;
         };
@@ -250,6 +311,22 @@ pub fn escalate_due(act: &Act, now: Timestamp) -> anyhow::Result<usize> {
             leads::save(&act.store, &lead, None)?; // stops the clock
             continue;
         }
+        if escalate_one(act, lead, now, false)? {
+            escalated += 1;
+        }
+    }
+    Ok(escalated)
+}
+
+/// One escalation step for `lead` when its SLA ran out, or at once with
+/// `now_due` (a rep declined it). Returns whether it went to someone new.
+fn escalate_one(
+    act: &Act,
+    mut lead: LeadRecord,
+    now: Timestamp,
+    now_due: bool,
+) -> anyhow::Result<bool> {
+    {
         let message_key = lead.message.clone();
         let original = || {
             act.store
@@ -265,9 +342,16 @@ pub fn escalate_due(act: &Act, now: Timestamp) -> anyhow::Result<usize> {
             act.deliver(&mut lead, &original, false)?;
         }
         let Some(last) = lead.notices.last() else {
-            continue;
+            return Ok(false);
         };
-        let notified_at = leads::timestamp(&last.at);
+        let notified_at = if now_due {
+            // Declined: due now, whatever the SLA.
+            let sla = i64::try_from(act.config.team.sla_seconds).unwrap_or(i64::MAX);
+            now.checked_sub(jiff::SignedDuration::from_secs(sla))
+                .unwrap_or(Timestamp::MIN)
+        } else {
+            leads::timestamp(&last.at)
+        };
         let tried: Vec<String> = lead
             .notices
             .iter()
@@ -285,7 +369,7 @@ pub fn escalate_due(act: &Act, now: Timestamp) -> anyhow::Result<usize> {
             &tried,
         );
         let (to, rep) = match &escalation.step {
-            EscalationStep::Wait { .. } => continue,
+            EscalationStep::Wait { .. } => return Ok(false),
             EscalationStep::NextRep(i) | EscalationStep::Manager(i) => {
                 (reps[*i].email.clone(), Some(reps[*i].name.clone()))
             }
@@ -295,7 +379,7 @@ pub fn escalate_due(act: &Act, now: Timestamp) -> anyhow::Result<usize> {
                     tracing::error!(lead = %lead.id, "team.escalate_to is not a usable address");
                     lead.sla_stopped = true;
                     leads::save(&act.store, &lead, None)?;
-                    continue;
+                    return Ok(false);
                 }
             },
             EscalationStep::Exhausted => {
@@ -309,7 +393,7 @@ pub fn escalate_due(act: &Act, now: Timestamp) -> anyhow::Result<usize> {
                     escalation.reasons.join("; "),
                     "exhausted",
                 )?;
-                continue;
+                return Ok(false);
             }
         };
         let k = lead.notices.len();
@@ -333,14 +417,22 @@ pub fn escalate_due(act: &Act, now: Timestamp) -> anyhow::Result<usize> {
         let original = original();
         act.deliver(&mut lead, &original, false)?;
         tracing::info!(lead = %lead.id, step = k, "lead escalated: {}", escalation.reasons.join("; "));
-        escalated += 1;
+        Ok(true)
     }
-    Ok(escalated)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn not_mine_is_read_in_several_languages() {
+        assert!(declines(Some("Not mine, sorry\n\n> Hot lead ...")));
+        assert!(declines(Some("Nicht meins.")));
+        assert!(declines(Some("pas pour moi")));
+        assert!(!declines(Some("Mine! Calling them now.")));
+        assert!(!declines(None));
+    }
 
     #[test]
     fn notification_ids_name_their_lead() {

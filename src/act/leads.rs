@@ -1,8 +1,9 @@
 //! Lead and opportunity records as the act stage keeps them in sled:
 //! `leads` (by lead id), `opportunities` (by lead id), `reps_state` (the
 //! round-robin cursor and open-lead counts) and `sla_watch` (ids of leads
-//! whose SLA clock runs). A lead id is `r<response id>`, so acting on the same
-//! response twice finds the same record.
+//! whose SLA clock runs). A lead id is `L-<response id>` (`L-1042`), so
+//! acting on the same response twice finds the same record; stores written
+//! before kept `r<response id>`, which [`get`] still finds.
 
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
@@ -24,7 +25,20 @@ const STATE_KEY: &str = "distribution";
 
 /// The lead id of a response.
 pub fn lead_id(response: u64) -> String {
-    format!("r{response}")
+    format!("L-{response}")
+}
+
+/// The other spelling of a lead id (`L-42` ⇄ `r42`, the form older stores
+/// kept), so ids typed either way and records of either age are found.
+fn other_spelling(id: &str) -> Option<String> {
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    if let Some(n) = id.strip_prefix("L-").filter(|n| digits(n)) {
+        Some(format!("r{n}"))
+    } else {
+        id.strip_prefix('r')
+            .filter(|n| digits(n))
+            .map(|n| format!("L-{n}"))
+    }
 }
 
 /// What the act stage did with a lead, by rank.
@@ -136,11 +150,16 @@ pub fn write_lock() -> std::sync::MutexGuard<'static, ()> {
 
 /// The lead with this id.
 pub fn get(store: &Store, id: &str) -> Result<Option<LeadRecord>, StoreError> {
-    store
-        .tree(LEADS)?
-        .get(id.as_bytes())?
-        .map(|v| decode("leads", &v))
-        .transpose()
+    let tree = store.tree(LEADS)?;
+    let id = id.trim();
+    let value = match tree.get(id.as_bytes())? {
+        Some(v) => Some(v),
+        None => match other_spelling(id) {
+            Some(other) => tree.get(other.as_bytes())?,
+            None => None,
+        },
+    };
+    value.map(|v| decode("leads", &v)).transpose()
 }
 
 /// Every lead, in id order (by response id as text).
@@ -288,6 +307,15 @@ pub fn timestamp(text: &str) -> Timestamp {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lead_ids_are_short_and_old_ones_still_resolve() {
+        assert_eq!(lead_id(1042), "L-1042");
+        assert_eq!(other_spelling("L-1042").as_deref(), Some("r1042"));
+        assert_eq!(other_spelling("r4000006").as_deref(), Some("L-4000006"));
+        assert_eq!(other_spelling("rx"), None);
+        assert_eq!(other_spelling("L-"), None);
+    }
 
     #[test]
     fn received_date_comes_from_the_topmost_header() {

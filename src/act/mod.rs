@@ -16,8 +16,14 @@
 //! - [`claim`]: reps' replies (pull claims, "claimed by …") and SLA escalation.
 //! - [`manage`]: what reps do from the CLI (convert, reassign, close).
 //! - [`reprocess`]: stored mail read again with the current rules.
+//! - [`digest`]: imported leads and notices over the hourly cap, one email per rep.
+//!
+//! Imported leads (`carousel import`): their people never wrote to us, so
+//! nothing is sent to them (no self-service reply, no nurture enrollment),
+//! and reps hear of them in one digest per import, without SLA escalation.
 
 pub mod claim;
+pub mod digest;
 pub mod leads;
 pub mod manage;
 pub mod notify;
@@ -175,6 +181,7 @@ impl Act {
     pub async fn pass(&self) -> anyhow::Result<PassReport> {
         const BATCH: usize = 256;
         let mut report = PassReport::default();
+        let started = Timestamp::now();
         for batch in self.store.pending_responses()?.chunks(BATCH) {
             let mut done = Vec::with_capacity(batch.len());
             for &id in batch {
@@ -191,6 +198,12 @@ impl Act {
             }
             self.wake.outbox.notify_one();
             report.responses += done.len();
+        }
+        // After the batches: every response of an import done before the
+        // pass started has been acted on, so its digest is complete.
+        if digest::send_due(self, started, Timestamp::now())? > 0 {
+            self.store.flush().await?;
+            self.wake.outbox.notify_one();
         }
         report.escalations = claim::escalate_due(self, Timestamp::now())?;
         if report.escalations > 0 {
@@ -302,7 +315,8 @@ impl Act {
                 routed: Some(now.to_string()),
                 ..Default::default()
             },
-            sla_stopped: false,
+            // Imported leads are announced in a digest, not chased by escalations.
+            sla_stopped: crate::ingest::import::is_imported(message),
             created_at: now.to_string(),
         };
         let mut state = None;
@@ -390,6 +404,7 @@ impl Act {
         let raw = self.store.raw(&message.key)?.unwrap_or_default();
         let original = Original::of(&raw);
         let contact = record.lead.contact.email.clone();
+        let imported = crate::ingest::import::is_imported(message);
         let summary = match &record.action.clone() {
             Action::SalesRep { rep } => {
                 self.deliver(&mut record, &original, true)?;
@@ -419,6 +434,9 @@ impl Act {
                 )?;
                 "queued for the call center".into()
             }
+            Action::SelfService if imported => {
+                "self-service reply skipped: imported, they did not write to us".into()
+            }
             Action::SelfService => match self.self_service_target(&record, message)? {
                 Some(to) => {
                     let (subject, text) = self.render_self_service(&record);
@@ -439,18 +457,25 @@ impl Act {
                 )?;
                 format!("forwarded to partner {to}")
             }
+            Action::Nurture if imported => {
+                "not enrolled in nurture: imported, they did not write to us".into()
+            }
             Action::Nurture => match &contact {
                 Some(email) => {
+                    let sequence = self.sequence_for(&record, message);
                     nurture::enroll(
                         &self.store,
                         &EnrollRequest {
                             contact: email.clone(),
-                            sequence: self.config.act.nurture_sequence.clone(),
+                            sequence: sequence.clone(),
                             lead: Some(record.id.clone()),
                             start_at: None,
                         },
                     )?;
-                    "enrolled in nurture".into()
+                    format!(
+                        "enrolled in nurture sequence {}",
+                        sequence.as_deref().unwrap_or("default")
+                    )
                 }
                 None => "nurture skipped: no email address".into(),
             },
@@ -476,19 +501,50 @@ impl Act {
         all: bool,
     ) -> anyhow::Result<()> {
         let mut changed = false;
+        let import = self.import_source(record)?;
+        let cap = self.config.limits.max_rep_notifications_per_hour;
         for i in 0..record.notices.len() {
             if record.notices[i].enqueued && !all {
                 continue;
             }
-            let email = self
-                .mailer
-                .sales_notification(record, &record.notices[i], original);
+            let notice = record.notices[i].clone();
+            if digest::is_held(&self.store, &notice.message_id)? {
+                continue;
+            }
+            if !notice.enqueued {
+                // Imported leads wait for their import's digest; live ones
+                // go one by one while the recipient is under the hourly cap.
+                let held = match &import {
+                    Some(source) => Some(source.as_str()),
+                    None if !digest::take_hourly(
+                        &self.store,
+                        &notice.to,
+                        Timestamp::now(),
+                        cap,
+                    )? =>
+                    {
+                        Some(digest::OVER_CAP)
+                    }
+                    None => None,
+                };
+                if let Some(source) = held {
+                    digest::hold(&self.store, source, &notice, record)?;
+                    self.event(
+                        record,
+                        "notification",
+                        &notice.at,
+                        format!("held for a digest to {} ({source})", notice.to),
+                        &notice.message_id,
+                    )?;
+                    continue;
+                }
+            }
+            let email = self.mailer.sales_notification(record, &notice, original);
             crate::outbox::enqueue(&self.store, email)?;
             if !record.notices[i].enqueued {
                 record.notices[i].enqueued = true;
                 changed = true;
             }
-            let notice = record.notices[i].clone();
             self.event(
                 record,
                 "notification",
@@ -505,6 +561,50 @@ impl Act {
             leads::save(&self.store, record, None)?;
         }
         Ok(())
+    }
+
+    /// The nurture sequence a lead enters, by the `[[sequence]] enroll_when` rules.
+    fn sequence_for(&self, record: &LeadRecord, message: &MessageRecord) -> Option<String> {
+        let u = &message.understanding;
+        // The campaign of the nurture email this message answers, if any.
+        let campaign = u
+            .campaign_link
+            .as_ref()
+            .and_then(|l| l.message_id.as_deref())
+            .and_then(|id| {
+                let tree = self.store.tree(crate::outbox::TREE).ok()?;
+                let v = tree.get(id.trim_matches(['<', '>']).as_bytes()).ok()??;
+                crate::store::decode::<crate::outbox::OutboundRecord>("outbox", &v).ok()
+            })
+            .and_then(|o| match o.email.purpose {
+                crate::outbox::Purpose::Nurture { campaign, .. } => campaign,
+                _ => None,
+            });
+        let traits = crate::nurture::sequence::LeadTraits {
+            rank: record.lead.rank.map(|r| r.as_str().to_string()),
+            interest: Some(record.lead.interest.clone()),
+            provider: u.provider.clone(),
+            campaign,
+        };
+        crate::nurture::sequence::choose_sequence(
+            &self.config.nurture,
+            &self.config.sequence,
+            self.config.act.nurture_sequence.as_deref(),
+            &traits,
+        )
+    }
+
+    /// The import (provider) a lead came from, when it was imported.
+    fn import_source(&self, record: &LeadRecord) -> anyhow::Result<Option<String>> {
+        Ok(self
+            .store
+            .message(&record.message)?
+            .filter(crate::ingest::import::is_imported)
+            .map(|m| {
+                m.understanding
+                    .provider
+                    .unwrap_or_else(|| crate::ingest::import::IMPORT_MAILBOX.into())
+            }))
     }
 
     /// An event on the prospect's timeline (when they have an email).
@@ -696,7 +796,15 @@ impl Act {
                         &self.store,
                         &EnrollRequest {
                             contact: email.clone(),
-                            sequence: self.config.act.nurture_sequence.clone(),
+                            sequence: crate::nurture::sequence::choose_sequence(
+                                &self.config.nurture,
+                                &self.config.sequence,
+                                self.config.act.nurture_sequence.as_deref(),
+                                &crate::nurture::sequence::LeadTraits {
+                                    provider: u.provider.clone(),
+                                    ..Default::default()
+                                },
+                            ),
                             lead: None,
                             start_at: start_at.clone(),
                         },
@@ -739,12 +847,22 @@ pub fn list_leads(store: &Store, out: &mut dyn std::io::Write) -> anyhow::Result
 /// `lead show ID`: the lead as JSON (pretty), with its opportunity if any.
 pub fn show_lead(store: &Store, id: &str, out: &mut dyn std::io::Write) -> anyhow::Result<()> {
     let record = leads::get(store, id)?.with_context(|| format!("no lead {id}"))?;
+    let (record_key, response) = (record.message.clone(), record.response);
     let mut v = manage::with_delivery(store, record).to_json();
     let opportunity = leads::opportunities(store)?
         .into_iter()
         .find(|o| o.lead.0 == id);
+    // What the prospect wrote, or an import's extra columns (`Notes`, ...).
+    let notes = store.message(&record_key)?.and_then(|m| {
+        let index = m.responses.iter().position(|r| *r == response).unwrap_or(0);
+        m.understanding
+            .leads
+            .get(index)
+            .and_then(|l| l.message.clone())
+    });
     if let Some(map) = v.as_object_mut() {
         map.insert("opportunity".into(), serde_json::json!(opportunity));
+        map.insert("notes".into(), serde_json::json!(notes));
     }
     serde_json::to_writer_pretty(&mut *out, &v)?;
     writeln!(out)?;

@@ -221,6 +221,11 @@ impl Mailer {
                     )),
                     (false, None) => {}
                 }
+                if let Some(claim) = &self.claim_address {
+                    text.push_str(&format!(
+                        "Not yours? Reply to {claim} only (not the prospect) with \"not mine\": the lead goes to the next rep.\n"
+                    ));
+                }
                 text.push('\n');
             }
             (None, false) => {}

@@ -65,13 +65,16 @@ pub fn run(
     out: &mut dyn Write,
 ) -> anyhow::Result<()> {
     match request.verb.as_str() {
-        "responses" => json_lines(out, store.responses()),
-        "messages" => json_lines(out, store.messages().map(|m| m.map(|m| m.summary()))),
+        // List verbs: filters, then JSON lines or a table (crate::listing).
+        verb if crate::listing::is_list_verb(verb) => crate::listing::write(store, request, out),
         "interactions" => {
             let contact = request
                 .str_arg("contact")
                 .context("interactions needs --contact EMAIL")?;
-            let timeline = crate::report::interactions::timeline(store, contact)?;
+            let mut timeline = crate::report::interactions::timeline(store, contact)?;
+            if let Some(since) = crate::listing::Filters::from_request(request)?.since {
+                timeline.retain(|e| e.at.parse::<jiff::Timestamp>().is_ok_and(|t| t >= since));
+            }
             crate::report::interactions::write(&timeline, request.bool_arg("json"), out)
         }
         "report" => {
@@ -85,7 +88,6 @@ pub fn run(
             }
             Ok(())
         }
-        "leads" => crate::act::list_leads(store, out),
         "preview" => {
             let template = request
                 .str_arg("template")
@@ -104,16 +106,15 @@ pub fn run(
         ),
         // Stage-owned trees: each record as stored (JSON), until the stage
         // that owns the tree registers a richer verb here.
-        "opportunities" | "enrollments" => {
-            let tree = store.tree(&request.verb)?;
-            let name: &'static str = match request.verb.as_str() {
-                "opportunities" => "opportunities",
-                _ => "enrollments",
-            };
+        "enrollments" => {
+            let tree = store.tree("enrollments")?;
             json_lines(
                 out,
                 tree.iter().values().map(|v| {
-                    crate::store::decode::<serde_json::Value>(name, &v.map_err(StoreError::from)?)
+                    crate::store::decode::<serde_json::Value>(
+                        "enrollments",
+                        &v.map_err(StoreError::from)?,
+                    )
                 }),
             )
         }

@@ -29,8 +29,15 @@ use crate::store::{Store, StoreError};
 pub enum WriteRequest {
     /// `lead convert|reassign|close`.
     Lead(crate::act::manage::Change),
-    /// `import FILE`: the daemon reads the file itself.
-    Import { file: PathBuf },
+    /// `import FILE [--dry-run]`: the daemon reads the file itself.
+    Import {
+        file: PathBuf,
+        #[serde(default)]
+        dry_run: bool,
+        /// Draw a progress bar on this process's stderr (never in the daemon).
+        #[serde(default, skip_serializing)]
+        progress: bool,
+    },
 }
 
 /// What the CLI prints for a write verb: stdout, and stderr (e.g. the
@@ -58,27 +65,46 @@ pub fn run(
             // A reassignment queued a notification.
             wake.outbox.notify_one();
         }
-        WriteRequest::Import { file } => {
-            let summary = crate::ingest::import::import(store, file)?;
-            for bad in &summary.bad_rows {
-                output.stderr.push_str(&format!(
-                    "{}: row {}: {}\n",
-                    file.display(),
-                    bad.row,
-                    bad.reason
-                ));
+        WriteRequest::Import {
+            file,
+            dry_run,
+            progress,
+        } => {
+            let options = crate::ingest::import::ImportOptions {
+                dry_run: *dry_run,
+                progress: *progress,
+            };
+            let summary = crate::ingest::import::import_with(store, file, options)?;
+            // Row by row: bad rows on stderr; a dry run lists every row on stdout.
+            let mut lines: Vec<(u64, String)> = summary
+                .bad_rows
+                .iter()
+                .map(|b| (b.row, format!("row {}: bad: {}", b.row, b.reason)))
+                .chain(summary.planned.iter().map(|p| (p.row, p.to_string())))
+                .collect();
+            lines.sort_by_key(|(row, _)| *row);
+            let rows = if *dry_run {
+                &mut output.stdout
+            } else {
+                &mut output.stderr
+            };
+            for (_, line) in lines {
+                rows.push_str(&format!("{}: {line}\n", file.display()));
             }
-            output.stdout = format!("{}\n", serde_json::to_string(&summary_line(&summary))?);
+            output.stdout.push_str(&format!(
+                "{}\n",
+                serde_json::to_string(&summary_line(&summary))?
+            ));
             wake.responses.notify_one();
         }
     }
     Ok(output)
 }
 
-/// The import summary without the per-row list (printed on stderr).
+/// The import summary without the per-row list.
 fn summary_line(s: &crate::ingest::import::ImportSummary) -> serde_json::Value {
     serde_json::json!({
-        "file": s.file, "provider": s.provider, "rows": s.rows, "stored": s.stored,
+        "file": s.file, "provider": s.provider, "dry_run": s.dry_run, "rows": s.rows, "stored": s.stored,
         "merged": s.merged, "already_stored": s.already_stored, "bad": s.bad,
     })
 }

@@ -1,45 +1,87 @@
 //! `carousel import FILE.csv`: batch import of purchased or exported lead
 //! lists. Headers are mapped to lead fields by the lead extractor's
 //! multilingual label dictionary (`E-Mail`, `Teléfono`, `お名前` ...); each
-//! good row becomes a lead response (provider `import:FILE`) stored by the
-//! same store transaction as mail. Rows without a reachable contact, with
-//! an invalid address or the wrong number of fields are reported by row
-//! number (the header is row 1). Duplicates — by normalised email, then by
-//! phone digits — are merged into the first row's response.
+//! good row becomes a lead response (provider `import:FILE`, mailbox
+//! [`IMPORT_MAILBOX`]) stored by the same store transaction as mail. Rows
+//! without a reachable contact, with an invalid address or the wrong number
+//! of fields are reported by row number (the header is row 1).
 //!
-//! Memory: rows are streamed; the duplicate index keeps two 8-byte hashes
-//! per distinct row (about 40 bytes each with the map's overhead).
+//! Safe to repeat: a row is keyed by its provider plus normalised email,
+//! else phone digits (tree `import_keys`). A row whose key is already known
+//! — earlier in the file, or from an earlier import of the same file — is
+//! merged into that response (missing fields filled) and makes nothing new,
+//! so importing the same CSV twice stores and sends nothing the second time.
+//! `--dry-run` ([`ImportOptions::dry_run`]) reads the same way and writes
+//! nothing. Columns that map to no lead field (`Notes`, `Source`, ...) are
+//! kept as the lead's notes.
+//!
+//! Imported people never wrote to us: the act stage sends them nothing
+//! (no self-service reply, no nurture mail) and tells reps about imported
+//! leads in one digest per rep per import ([`crate::act::digest`]), sent once
+//! the run is marked done in tree [`RUNS`].
+//!
+//! Memory: rows are streamed; a dry run keeps one key per distinct row.
 
-use std::collections::HashMap;
-use std::hash::{Hash, Hasher};
+use std::collections::{HashMap, HashSet};
 use std::io::IsTerminal;
 use std::path::Path;
 
 use anyhow::{Context as _, bail};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-use crate::store::model::Origin;
-use crate::store::{Ingested, Store};
+use crate::store::model::{MessageRecord, Origin};
+use crate::store::{Ingested, Store, decode, encode};
 use crate::understand::lead::FieldValues;
 use crate::understand::lead::labels::{self, Field};
 use crate::understand::{Envelope, Kind, Understanding};
 
-/// At most this many bad rows are listed one by one (all are counted).
+/// At most this many bad rows (and dry-run rows) are listed one by one (all are counted).
 const LISTED_BAD_ROWS: usize = 10_000;
+/// The mailbox name imported messages are stored under.
+pub const IMPORT_MAILBOX: &str = "import";
+/// Tree: `provider NUL e:email` / `provider NUL p:digits` → response id.
+const KEYS: &str = "import_keys";
+/// Tree: provider → [`ImportRun`] (is the import still running?).
+pub const RUNS: &str = "import_runs";
+/// Longest notes kept per row.
+const MAX_NOTES_CHARS: usize = 4_000;
 
-/// What an import did.
+/// How to import.
+#[derive(Debug, Clone, Copy)]
+pub struct ImportOptions {
+    /// Read and classify every row, write nothing.
+    pub dry_run: bool,
+    /// Draw a progress bar on stderr.
+    pub progress: bool,
+}
+
+impl Default for ImportOptions {
+    /// A real import, with a progress bar when stderr is a terminal.
+    fn default() -> Self {
+        ImportOptions {
+            dry_run: false,
+            progress: std::io::stderr().is_terminal(),
+        }
+    }
+}
+
+/// What an import did (or, in a dry run, would do).
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct ImportSummary {
     pub file: String,
     pub provider: String,
+    pub dry_run: bool,
     pub rows: u64,
     pub stored: u64,
-    /// Rows merged into an earlier row of the same contact.
+    /// Rows merged into an earlier row of the same contact in this file.
     pub merged: u64,
-    /// Rows already stored by an earlier import of the same file.
+    /// Rows whose contact an earlier import of this file already stored (merged into it).
     pub already_stored: u64,
     pub bad: u64,
     pub bad_rows: Vec<BadRow>,
+    /// Dry run: what each good row would do.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub planned: Vec<PlannedRow>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -49,14 +91,140 @@ pub struct BadRow {
     pub reason: String,
 }
 
-fn hash_of(s: &str) -> u64 {
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    s.hash(&mut h);
-    h.finish()
+/// What one good row does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RowAction {
+    /// A new lead.
+    New,
+    /// Merged into an earlier row of this file.
+    Merged,
+    /// Merged into a lead an earlier import stored.
+    AlreadyStored,
+}
+
+/// One good row of a dry run.
+#[derive(Debug, Clone, Serialize)]
+pub struct PlannedRow {
+    pub row: u64,
+    pub action: RowAction,
+    /// The email, else the phone, of the row.
+    pub contact: String,
+    /// Merged: the row (this file) it merges into.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub into_row: Option<u64>,
+}
+
+impl std::fmt::Display for PlannedRow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match (self.action, self.into_row) {
+            (RowAction::New, _) => write!(f, "row {}: new lead {}", self.row, self.contact),
+            (RowAction::Merged, Some(into)) => write!(
+                f,
+                "row {}: merged into row {into} ({})",
+                self.row, self.contact
+            ),
+            (RowAction::Merged, None) => write!(f, "row {}: merged ({})", self.row, self.contact),
+            (RowAction::AlreadyStored, _) => write!(
+                f,
+                "row {}: already imported, merged ({})",
+                self.row, self.contact
+            ),
+        }
+    }
+}
+
+/// The state of one import (by provider) in tree [`RUNS`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportRun {
+    pub running: bool,
+    /// When the run started or finished (RFC 3339).
+    pub at: String,
+}
+
+/// True when a stored message came from `carousel import` (the person never wrote to us).
+pub fn is_imported(message: &MessageRecord) -> bool {
+    message.origin.mailbox == IMPORT_MAILBOX
+}
+
+/// The import run of `provider`, if one was recorded.
+pub fn run_of(store: &Store, provider: &str) -> anyhow::Result<Option<ImportRun>> {
+    Ok(store
+        .tree(RUNS)?
+        .get(provider.as_bytes())?
+        .map(|v| decode("import_runs", &v))
+        .transpose()?)
+}
+
+/// Marks the run of `provider` running, and done again when dropped
+/// (also on an error), so digests wait for the whole file.
+struct RunMark<'a> {
+    store: &'a Store,
+    provider: String,
+}
+
+impl<'a> RunMark<'a> {
+    fn start(store: &'a Store, provider: &str) -> anyhow::Result<RunMark<'a>> {
+        set_run(store, provider, true)?;
+        Ok(RunMark {
+            store,
+            provider: provider.to_string(),
+        })
+    }
+}
+
+impl Drop for RunMark<'_> {
+    fn drop(&mut self) {
+        if let Err(e) = set_run(self.store, &self.provider, false) {
+            tracing::error!(provider = %self.provider, "import: marking the run done: {e:#}");
+        }
+    }
+}
+
+fn set_run(store: &Store, provider: &str, running: bool) -> anyhow::Result<()> {
+    let run = ImportRun {
+        running,
+        at: crate::store::now_rfc3339(),
+    };
+    store
+        .tree(RUNS)?
+        .insert(provider.as_bytes(), encode(&run))?;
+    Ok(())
+}
+
+/// The dedupe keys of a row: provider plus normalised email, provider plus phone digits.
+fn keys_of(provider: &str, contact: &crate::understand::Contact) -> [Option<Vec<u8>>; 2] {
+    let key = |kind: &str, value: &str| {
+        let mut k = provider.as_bytes().to_vec();
+        k.push(0);
+        k.extend_from_slice(kind.as_bytes());
+        k.extend_from_slice(value.as_bytes());
+        k
+    };
+    let email = contact
+        .email
+        .as_deref()
+        .map(|e| key("e:", &crate::understand::normalize_email(e)));
+    let phone = contact
+        .phone
+        .as_deref()
+        .map(|p| p.chars().filter(char::is_ascii_digit).collect::<String>())
+        .filter(|d| d.len() >= 6)
+        .map(|d| key("p:", &d));
+    [email, phone]
 }
 
 /// Imports `path` into `store`; a progress bar is drawn when stderr is a terminal.
 pub fn import(store: &Store, path: &Path) -> anyhow::Result<ImportSummary> {
+    import_with(store, path, ImportOptions::default())
+}
+
+/// Imports (or, with `dry_run`, only classifies) the rows of `path`.
+pub fn import_with(
+    store: &Store,
+    path: &Path,
+    options: ImportOptions,
+) -> anyhow::Result<ImportSummary> {
     let file = std::fs::File::open(path).with_context(|| format!("opening {}", path.display()))?;
     let size = file.metadata().map(|m| m.len()).unwrap_or(0);
     let name = path
@@ -83,7 +251,7 @@ pub fn import(store: &Store, path: &Path) -> anyhow::Result<ImportSummary> {
             headers.iter().collect::<Vec<_>>()
         );
     }
-    let bar = std::io::stderr().is_terminal().then(|| {
+    let bar = options.progress.then(|| {
         let bar = indicatif::ProgressBar::new(size);
         bar.set_style(
             indicatif::ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes} {msg} ({eta})")
@@ -94,10 +262,19 @@ pub fn import(store: &Store, path: &Path) -> anyhow::Result<ImportSummary> {
     let mut summary = ImportSummary {
         file: path.display().to_string(),
         provider: provider.clone(),
+        dry_run: options.dry_run,
         ..Default::default()
     };
-    let mut by_email: HashMap<u64, u64> = HashMap::new();
-    let mut by_phone: HashMap<u64, u64> = HashMap::new();
+    let keys = store.tree(KEYS)?;
+    let _run = if options.dry_run {
+        None
+    } else {
+        Some(RunMark::start(store, &provider)?)
+    };
+    // Responses this run stored (a key pointing at one is a merge within the file).
+    let mut stored_now: HashSet<u64> = HashSet::new();
+    // Dry run: keys this file would store → the row that would store them.
+    let mut planned_keys: HashMap<Vec<u8>, u64> = HashMap::new();
     let mut record = csv::StringRecord::new();
     loop {
         let row = reader.position().line();
@@ -114,7 +291,7 @@ pub fn import(store: &Store, path: &Path) -> anyhow::Result<ImportSummary> {
         }
         let row = record.position().map_or(row, |p| p.line());
         summary.rows += 1;
-        if summary.rows.is_multiple_of(1000)
+        if summary.rows.is_multiple_of(100)
             && let Some(bar) = &bar
         {
             bar.set_position(record.position().map_or(0, |p| p.byte()));
@@ -134,6 +311,7 @@ pub fn import(store: &Store, path: &Path) -> anyhow::Result<ImportSummary> {
         }
         let mut values = FieldValues::default();
         let mut text = format!("Imported from {name}, row {row}\n");
+        let mut notes = Vec::new();
         for ((label, field), value) in headers.iter().zip(&fields).zip(record.iter()) {
             if let Some(field) = field {
                 values.set(label, *field, value, "import");
@@ -142,10 +320,21 @@ pub fn import(store: &Store, path: &Path) -> anyhow::Result<ImportSummary> {
                 .chars()
                 .map(|c| if c.is_control() { ' ' } else { c })
                 .collect();
-            text.push_str(&format!("{label}: {}\n", value.trim()));
+            let value = value.trim();
+            text.push_str(&format!("{label}: {value}\n"));
+            if !value.is_empty() && matches!(field, None | Some(Field::Message)) {
+                notes.push(format!("{}: {value}", label.trim()));
+            }
         }
-        let lead = crate::understand::lead::build_lead(&values, None, "import");
-        if let Some(raw_email) = email_cell(&headers, &fields, &record)
+        let mut lead = crate::understand::lead::build_lead(&values, None, "import");
+        if !notes.is_empty() {
+            let mut joined = notes.join("\n");
+            if joined.chars().count() > MAX_NOTES_CHARS {
+                joined = joined.chars().take(MAX_NOTES_CHARS).collect();
+            }
+            lead.message = Some(joined);
+        }
+        if let Some(raw_email) = email_cell(&fields, &record)
             && lead.contact.email.is_none()
         {
             note_bad(
@@ -159,25 +348,63 @@ pub fn import(store: &Store, path: &Path) -> anyhow::Result<ImportSummary> {
             note_bad(&mut summary, row, "no email or phone".into());
             continue;
         }
-        let email_key = lead
+        let shown = lead
             .contact
             .email
-            .as_deref()
-            .map(|e| hash_of(&crate::understand::normalize_email(e)));
-        let phone_key = lead
-            .contact
-            .phone
-            .as_deref()
-            .map(|p| p.chars().filter(char::is_ascii_digit).collect::<String>())
-            .filter(|d| d.len() >= 6)
-            .map(|d| hash_of(&d));
-        let earlier = email_key
-            .and_then(|k| by_email.get(&k))
-            .or_else(|| phone_key.and_then(|k| by_phone.get(&k)))
-            .copied();
+            .clone()
+            .or_else(|| lead.contact.phone.clone())
+            .unwrap_or_default();
+        let row_keys = keys_of(&provider, &lead.contact);
+        if options.dry_run {
+            let earlier_row = row_keys
+                .iter()
+                .flatten()
+                .find_map(|k| planned_keys.get(k).copied());
+            let earlier_import = row_keys
+                .iter()
+                .flatten()
+                .map(|k| keys.contains_key(k))
+                .collect::<Result<Vec<bool>, _>>()?
+                .contains(&true);
+            let action = if earlier_row.is_some() {
+                summary.merged += 1;
+                RowAction::Merged
+            } else if earlier_import {
+                summary.already_stored += 1;
+                RowAction::AlreadyStored
+            } else {
+                summary.stored += 1;
+                for k in row_keys.iter().flatten() {
+                    planned_keys.entry(k.clone()).or_insert(row);
+                }
+                RowAction::New
+            };
+            if summary.planned.len() < LISTED_BAD_ROWS {
+                summary.planned.push(PlannedRow {
+                    row,
+                    action,
+                    contact: shown,
+                    into_row: earlier_row,
+                });
+            }
+            continue;
+        }
+        let mut earlier = None;
+        for k in row_keys.iter().flatten() {
+            if let Some(v) = keys.get(k)? {
+                earlier = Some(v.as_ref().try_into().map(u64::from_be_bytes).unwrap_or(0));
+                break;
+            }
+        }
         if let Some(id) = earlier {
             store.enrich_response(id, &lead.contact, lead.interest.as_deref())?;
-            summary.merged += 1;
+            // A phone-only earlier row that now has an email: remember the email too.
+            remember(&keys, &row_keys, id)?;
+            if stored_now.contains(&id) {
+                summary.merged += 1;
+            } else {
+                summary.already_stored += 1;
+            }
             continue;
         }
         let raw = crate::ingest::http::synthesize(&provider, &text);
@@ -189,7 +416,7 @@ pub fn import(store: &Store, path: &Path) -> anyhow::Result<ImportSummary> {
         u.contact = lead.contact.clone();
         u.leads = vec![lead];
         let origin = Origin {
-            mailbox: "import".into(),
+            mailbox: IMPORT_MAILBOX.into(),
             reference: format!("{name}:{row}"),
         };
         match store.ingest(origin, &raw, true, raw.len() as u64, u)? {
@@ -197,22 +424,29 @@ pub fn import(store: &Store, path: &Path) -> anyhow::Result<ImportSummary> {
                 summary.stored += 1;
                 crate::metrics::ingested("lead");
                 if let Some(id) = responses.first() {
-                    if let Some(k) = email_key {
-                        by_email.insert(k, *id);
-                    }
-                    if let Some(k) = phone_key {
-                        by_phone.entry(k).or_insert(*id);
-                    }
+                    stored_now.insert(*id);
+                    remember(&keys, &row_keys, *id)?;
                 }
             }
             Ingested::Duplicate { .. } => summary.already_stored += 1,
         }
     }
-    store.flush_sync()?;
+    if !options.dry_run {
+        store.flush_sync()?;
+    }
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
     Ok(summary)
+}
+
+/// Points every key of a row at `id` (keys already known keep their response).
+fn remember(keys: &sled::Tree, row_keys: &[Option<Vec<u8>>; 2], id: u64) -> anyhow::Result<()> {
+    for k in row_keys.iter().flatten() {
+        keys.compare_and_swap(k, None as Option<&[u8]>, Some(&id.to_be_bytes()[..]))?
+            .ok();
+    }
+    Ok(())
 }
 
 fn note_bad(summary: &mut ImportSummary, row: u64, reason: String) {
@@ -223,12 +457,7 @@ fn note_bad(summary: &mut ImportSummary, row: u64, reason: String) {
 }
 
 /// The text of a non-empty email column, if the file has one.
-fn email_cell(
-    headers: &csv::StringRecord,
-    fields: &[Option<Field>],
-    record: &csv::StringRecord,
-) -> Option<String> {
-    let _ = headers;
+fn email_cell(fields: &[Option<Field>], record: &csv::StringRecord) -> Option<String> {
     fields
         .iter()
         .zip(record.iter())

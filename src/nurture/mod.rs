@@ -191,13 +191,51 @@ pub fn enrollments_of(store: &Store, contact: &str) -> Result<Vec<Enrollment>, S
         .collect()
 }
 
-/// Puts an address on the suppression list and stops its sequences.
+/// Puts an address on the suppression list and stops its sequences. An
+/// unsubscribe is an event on the contact's timeline and counted
+/// (`unsubscribes`); repeating it changes nothing.
 pub fn suppress(store: &Store, email: &str, reason: StopReason) -> Result<(), StoreError> {
     let tree = store.tree(SUPPRESSION)?;
-    let record = serde_json::json!({"reason": reason, "at": crate::store::now_rfc3339()});
-    tree.insert(email.as_bytes(), encode(&record))?;
+    let now = crate::store::now_rfc3339();
+    let record = serde_json::json!({"reason": reason, "at": now});
+    let before = tree.insert(email.as_bytes(), encode(&record))?;
     stop_for_contact(store, email, reason)?;
+    if reason == StopReason::Unsubscribe && before.is_none() {
+        subscription_event(store, email, "unsubscribed", &now)?;
+        store.add_to_counter("unsubscribes", 1)?;
+    }
     Ok(())
+}
+
+/// Takes an address off the suppression list when it was there by its own
+/// unsubscribe (a hard bounce stays). Returns whether it was resubscribed.
+/// Its sequences stay stopped: a later lead or enrollment starts one again.
+pub fn resubscribe(store: &Store, email: &str) -> Result<bool, StoreError> {
+    let tree = store.tree(SUPPRESSION)?;
+    let Some(v) = tree.get(email.as_bytes())? else {
+        return Ok(false);
+    };
+    let record: serde_json::Value = decode("suppression", &v)?;
+    if record["reason"] != serde_json::json!(StopReason::Unsubscribe) {
+        return Ok(false);
+    }
+    tree.remove(email.as_bytes())?;
+    subscription_event(store, email, "resubscribed", &crate::store::now_rfc3339())?;
+    store.add_to_counter("resubscribes", 1)?;
+    Ok(true)
+}
+
+fn subscription_event(store: &Store, email: &str, kind: &str, at: &str) -> Result<(), StoreError> {
+    let interaction = crate::store::model::Interaction {
+        at: at.to_string(),
+        contact: email.to_string(),
+        direction: crate::store::model::Direction::Event,
+        kind: kind.to_string(),
+        message: None,
+        subject: None,
+        summary: Some(format!("{kind} from nurture emails")),
+    };
+    store.record_interaction(&interaction, kind)
 }
 
 /// True when nothing automatic may be sent to this address.
@@ -272,12 +310,17 @@ pub fn preview(
         .unwrap_or(0) as u32;
     let name = sequence.map_or("preview", |s| s.name.as_str());
     let ctx = scheduler.context(&email, name, step, None);
+    // Strict: a misspelled variable or attribute is an error here, not a blank.
     let r = scheduler
         .templates()
-        .render(template, &ctx)
+        .render_strict(template, &ctx)
         .map_err(anyhow::Error::msg)?;
     let headers = unsubscribe::headers(&config.nurture, scheduler.secret(), &email);
-    let mut out = format!("To: {email}\nSubject: {}\n", r.subject);
+    let mut out = format!(
+        "To: {email}\nSequence: {name} (step {})\nSubject: {}\n",
+        step + 1,
+        r.subject
+    );
     if let Some(p) = &r.preheader {
         out.push_str(&format!("Preheader: {p}\n"));
     }
@@ -346,6 +389,29 @@ mod restart_tests {
         );
         // Active already: a replay changes nothing.
         assert!(!enroll_or_restart(&store, &request(Some(spring))).unwrap());
+    }
+
+    #[test]
+    fn unsubscribe_and_resubscribe_are_on_the_timeline_and_counted() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path(), 8).unwrap();
+        suppress(&store, "pat@example.test", StopReason::Unsubscribe).unwrap();
+        suppress(&store, "pat@example.test", StopReason::Unsubscribe).unwrap();
+        assert!(is_suppressed(&store, "pat@example.test").unwrap());
+        assert!(resubscribe(&store, "pat@example.test").unwrap());
+        assert!(!is_suppressed(&store, "pat@example.test").unwrap());
+        let kinds: Vec<String> = store
+            .interactions("pat@example.test")
+            .unwrap()
+            .into_iter()
+            .map(|i| i.kind)
+            .collect();
+        assert_eq!(kinds, ["unsubscribed", "resubscribed"]);
+        assert_eq!(store.counter("unsubscribes").unwrap(), 1);
+        assert_eq!(store.counter("resubscribes").unwrap(), 1);
+        // A hard bounce is not undone by a resubscribe.
+        suppress(&store, "gone@example.test", StopReason::HardBounce).unwrap();
+        assert!(!resubscribe(&store, "gone@example.test").unwrap());
     }
 
     #[test]

@@ -93,7 +93,77 @@ pub struct SequenceConfig {
     /// Pause on an out-of-office reply (until its return date). Default true.
     #[serde(default = "yes")]
     pub pause_on_out_of_office: bool,
+    /// Which leads enter this sequence (`enroll_when = { rank = ["need_nurturing"],
+    /// interest = ["heat pump"] }`); the first sequence whose rule matches wins.
+    #[serde(default)]
+    pub enroll_when: Option<EnrollWhen>,
     pub step: Vec<StepConfig>,
+}
+
+/// An enrollment rule: every list given must match (case-insensitive); an
+/// empty or missing list matches anything.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct EnrollWhen {
+    /// Ranks (`need_nurturing`, `low_potential`, ...).
+    pub rank: Vec<String>,
+    /// Words the lead's interest contains ("heat pump").
+    pub interest: Vec<String>,
+    /// Provider names (`import:fair.csv`, `roofquotes`).
+    pub provider: Vec<String>,
+    /// Campaign of the nurture email the lead answered.
+    pub campaign: Vec<String>,
+}
+
+/// What an enrollment rule looks at.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LeadTraits {
+    pub rank: Option<String>,
+    pub interest: Option<String>,
+    pub provider: Option<String>,
+    pub campaign: Option<String>,
+}
+
+impl EnrollWhen {
+    /// True when the lead's traits satisfy every list of the rule.
+    pub fn matches(&self, lead: &LeadTraits) -> bool {
+        let equal = |list: &[String], value: &Option<String>| {
+            list.is_empty()
+                || value
+                    .as_deref()
+                    .is_some_and(|v| list.iter().any(|w| w.trim().eq_ignore_ascii_case(v.trim())))
+        };
+        let interest = lead.interest.as_deref().unwrap_or("").to_lowercase();
+        let interest_ok = self.interest.is_empty()
+            || self
+                .interest
+                .iter()
+                .any(|w| !w.trim().is_empty() && interest.contains(&w.trim().to_lowercase()));
+        equal(&self.rank, &lead.rank)
+            && interest_ok
+            && equal(&self.provider, &lead.provider)
+            && equal(&self.campaign, &lead.campaign)
+    }
+}
+
+/// The sequence a lead enters: the first `[[sequence]]` whose `enroll_when`
+/// matches, else `fallback` (`[act] nurture_sequence`), else
+/// `[nurture] default_sequence`, else the first sequence. `None` when no
+/// sequence is configured.
+pub fn choose_sequence(
+    nurture: &NurtureConfig,
+    sequences: &[toml::Spanned<SequenceConfig>],
+    fallback: Option<&str>,
+    lead: &LeadTraits,
+) -> Option<String> {
+    sequences
+        .iter()
+        .map(|s| s.get_ref())
+        .find(|s| s.enroll_when.as_ref().is_some_and(|w| w.matches(lead)))
+        .map(|s| s.name.clone())
+        .or_else(|| fallback.map(str::to_string))
+        .or_else(|| nurture.default_sequence.clone())
+        .or_else(|| sequences.first().map(|s| s.get_ref().name.clone()))
 }
 
 fn default_stop_on() -> Vec<StopReason> {
@@ -394,6 +464,43 @@ pub fn problems(
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn enrollment_rules_choose_a_sequence_by_rank_interest_provider() {
+        // Template files do not exist here: read the rules without validation.
+        let config: crate::config::Config = toml::from_str(
+            "[store]\npath = \"s\"\n[nurture]\ndefault_sequence = \"solar\"\n\
+[[sequence]]\nname = \"solar\"\n[[sequence.step]]\ntemplate = \"t\"\ndelay = \"1d\"\n\
+[[sequence]]\nname = \"heat\"\nenroll_when = { interest = [\"heat pump\"] }\n[[sequence.step]]\ntemplate = \"t\"\ndelay = \"1d\"\n\
+[[sequence]]\nname = \"fair\"\nenroll_when = { rank = [\"low_potential\"], provider = [\"import:fair.csv\"] }\n[[sequence.step]]\ntemplate = \"t\"\ndelay = \"1d\"\n",
+        )
+        .unwrap();
+        let choose = |rank: &str, interest: &str, provider: &str| {
+            choose_sequence(
+                &config.nurture,
+                &config.sequence,
+                None,
+                &LeadTraits {
+                    rank: Some(rank.into()),
+                    interest: Some(interest.into()),
+                    provider: Some(provider.into()),
+                    campaign: None,
+                },
+            )
+        };
+        assert_eq!(
+            choose("need_nurturing", "Air source Heat Pump", "web").as_deref(),
+            Some("heat")
+        );
+        assert_eq!(
+            choose("low_potential", "Solar", "import:fair.csv").as_deref(),
+            Some("fair")
+        );
+        assert_eq!(
+            choose("low_potential", "Solar", "web").as_deref(),
+            Some("solar")
+        );
+    }
+
     use super::*;
 
     #[test]

@@ -16,6 +16,13 @@
 //! endless loop is an error, not a hang. [`Templates::refresh`] reloads
 //! changed files; a file that no longer compiles is reported and its last
 //! good version stays in use.
+//!
+//! Sending stays lenient (a contact without a company renders an empty
+//! string), but [`Templates::check`] and `preview` ([`Templates::render_strict`])
+//! are strict: a misspelled variable or attribute (`{{ contact.frist_name }}`)
+//! is an error with its `file:line`. `check` also warns when a hand-written
+//! `NAME.txt` is older than its `NAME.html` (the HTML edit never reached
+//! it). The generated text part never breaks a URL across lines.
 
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -68,10 +75,57 @@ pub struct TemplateProblem {
     pub message: String,
 }
 
+impl TemplateProblem {
+    /// Warnings are printed by `check` but do not fail it.
+    pub fn is_warning(&self) -> bool {
+        self.message.starts_with(WARNING)
+    }
+}
+
+/// The prefix of a warning's message.
+const WARNING: &str = "warning: ";
+
 impl std::fmt::Display for TemplateProblem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}:{}: {}", self.file.display(), self.line, self.message)
     }
+}
+
+/// A context in which every variable and attribute a template may use is
+/// defined (with sample values): what strict checking renders against.
+pub fn sample_context() -> serde_json::Value {
+    serde_json::json!({
+        "contact": {
+            "email": "pat@example.com",
+            "name": "Pat Example",
+            "first_name": "Pat",
+            "company": "Example Ltd",
+            "phone": "+1 555 0100",
+            "country": "US",
+        },
+        "lead": {
+            "id": "L-1001",
+            "rank": "hot",
+            "owner": "Dana",
+            "assigned": "Dana",
+            "created_at": "2026-01-01T00:00:00Z",
+            "lead": {
+                "contact": {"email": "pat@example.com", "name": "Pat Example", "phone": null,
+                    "company": "Example Ltd", "title": null, "postcode": null, "country": null},
+                "interest": "Rooftop solar",
+                "timeline": "within_3_months",
+                "rank": "hot",
+                "points": 70,
+            },
+        },
+        "rep": {"name": "Dana", "email": "dana@example.com"},
+        "campaign": "spring",
+        "company": {"name": "Acme", "time_zone": "UTC"},
+        "sequence": "solar",
+        "step": 1,
+        "unsubscribe_url": "https://example.com/u/TOKEN",
+        "unsubscribe_mailto": "unsubscribe@example.com",
+    })
 }
 
 /// A file as read: front matter split off, body padded so line numbers match the file.
@@ -155,17 +209,45 @@ impl Templates {
     /// exhausted, undefined variable) are returned as text.
     pub fn render(&self, name: &str, context: &serde_json::Value) -> Result<Rendered, String> {
         let c = self.current();
+        render_in(&c, &c.env, name, context).map_err(|(_, e)| e)
+    }
+
+    /// Renders like [`Templates::render`], but an undefined variable or
+    /// attribute is an error (`preview`, `check`).
+    pub fn render_strict(
+        &self,
+        name: &str,
+        context: &serde_json::Value,
+    ) -> Result<Rendered, String> {
+        let c = self.current();
+        let mut env = c.env.clone();
+        env.set_undefined_behavior(UndefinedBehavior::Strict);
+        render_in(&c, &env, name, context).map_err(|(_, e)| e)
+    }
+}
+
+/// Renders email `name` of `c` in `env`. On error: the template file and
+/// line at fault (when minijinja knows them) and the message.
+fn render_in(
+    c: &Compiled,
+    env: &Environment<'static>,
+    name: &str,
+    context: &serde_json::Value,
+) -> Result<Rendered, (Option<(String, usize)>, String)> {
+    {
         if !c.emails.contains(name) {
-            return Err(format!("no email template {name:?}"));
+            return Err((None, format!("no email template {name:?}")));
         }
-        let err = |what: &str, e: minijinja::Error| format!("{name} {what}: {e:#}");
-        let subject = c
-            .env
+        let err = |what: &str, e: minijinja::Error| {
+            let at = e.name().zip(e.line()).map(|(n, l)| (n.to_string(), l));
+            (at, format!("{name} {what}: {e:#}"))
+        };
+        let subject = env
             .get_template(&format!("{name}#subject"))
             .and_then(|t| t.render(context))
             .map(|s| one_line(&s))
             .map_err(|e| err("subject", e))?;
-        let preheader = match c.env.get_template(&format!("{name}#preheader")) {
+        let preheader = match env.get_template(&format!("{name}#preheader")) {
             Ok(t) => Some(one_line(
                 &t.render(context).map_err(|e| err("preheader", e))?,
             )),
@@ -179,16 +261,14 @@ impl Templates {
             obj.insert("preheader".into(), preheader.clone().into());
         }
         let context = &full;
-        let html = c
-            .env
+        let html = env
             .get_template(&format!("{name}.html"))
             .and_then(|t| t.render(context))
             .map_err(|e| err("html", e))?
             .trim_start()
             .to_string();
         let text = if c.texts.contains(name) {
-            c.env
-                .get_template(&format!("{name}.txt"))
+            env.get_template(&format!("{name}.txt"))
                 .and_then(|t| t.render(context))
                 .map_err(|e| err("text", e))?
         } else {
@@ -201,7 +281,9 @@ impl Templates {
             text,
         })
     }
+}
 
+impl Templates {
     /// Every problem a marketer should fix: compile errors, front matter,
     /// variables no context provides. `file:line: message`.
     pub fn check(&self) -> Vec<TemplateProblem> {
@@ -233,6 +315,56 @@ impl Templates {
                         line,
                         message: format!(
                             "unknown variable `{v}` (known: contact, lead, rep, campaign, company, sequence, step, unsubscribe_url)"
+                        ),
+                    });
+                }
+            }
+        }
+        // Strict rendering against a context where everything is defined:
+        // a misspelled attribute (`contact.frist_name`) is an error.
+        let mut strict = fresh.env.clone();
+        strict.set_undefined_behavior(UndefinedBehavior::Strict);
+        let sample = sample_context();
+        let mut emails: Vec<&String> = fresh.emails.iter().collect();
+        emails.sort();
+        for name in emails {
+            if let Err((at, message)) = render_in(&fresh, &strict, name, &sample) {
+                let (file, line) = match at {
+                    // Front matter: the subject or preheader line of the file.
+                    Some((file, _)) if file.contains('#') => {
+                        let (stem, key) = file.split_once('#').unwrap_or((&file, ""));
+                        let path = self.dir.join(format!("{stem}.html"));
+                        let text = std::fs::read_to_string(&path).unwrap_or_default();
+                        let line = text
+                            .lines()
+                            .position(|l| l.trim_start().starts_with(&format!("{key}:")))
+                            .map_or(0, |i| i + 1);
+                        (path, line)
+                    }
+                    Some((file, line)) => (self.dir.join(file), line),
+                    None => (self.dir.join(format!("{name}.html")), 0),
+                };
+                problems.push(TemplateProblem {
+                    file,
+                    line,
+                    message: message.lines().next().unwrap_or("").to_string(),
+                });
+            }
+            // A hand-written text part older than its HTML missed an edit.
+            if fresh.texts.contains(name.as_str()) {
+                let modified = |ext: &str| {
+                    std::fs::metadata(self.dir.join(format!("{name}.{ext}")))
+                        .and_then(|m| m.modified())
+                        .ok()
+                };
+                if let (Some(txt), Some(html)) = (modified("txt"), modified("html"))
+                    && txt < html
+                {
+                    problems.push(TemplateProblem {
+                        file: self.dir.join(format!("{name}.txt")),
+                        line: 1,
+                        message: format!(
+                            "{WARNING}{name}.txt is older than {name}.html: update the text part too (or delete it to have it generated from the HTML)"
                         ),
                     });
                 }
@@ -468,8 +600,38 @@ pub fn one_line(text: &str) -> String {
     cleaned.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// Width of the generated text part.
+const TEXT_WIDTH: usize = 78;
+/// A width html2text never reaches in an email.
+const UNWRAPPED: usize = 100_000;
+
+/// Wraps one line at spaces to `width` characters; a word longer than the
+/// width (a URL) stays whole on its own line. Continuation lines keep the
+/// line's indentation.
+fn wrap_at_spaces(line: &str, width: usize) -> Vec<String> {
+    if line.chars().count() <= width {
+        return vec![line.to_string()];
+    }
+    let indent: String = line.chars().take_while(|c| *c == ' ').collect();
+    let mut out = Vec::new();
+    let mut current = indent.clone();
+    for word in line.split(' ').filter(|w| !w.is_empty()) {
+        let used = current.chars().count();
+        if used > indent.len() && used + 1 + word.chars().count() > width {
+            out.push(std::mem::replace(&mut current, indent.clone()));
+        }
+        if current.chars().count() > indent.len() {
+            current.push(' ');
+        }
+        current.push_str(word);
+    }
+    out.push(current);
+    out
+}
+
 /// A plain-text alternative from HTML: layout tables flattened, hidden
-/// preheader dropped, trailing spaces and runs of blank lines removed.
+/// preheader dropped, trailing spaces and runs of blank lines removed, and
+/// lines wrapped at spaces only (URLs are never broken).
 pub fn html_to_text(html: &str) -> String {
     static HIDDEN: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
         regex::Regex::new(r#"(?is)<div[^>]*display:\s*none[^>]*>.*?</div>"#).expect("valid regex")
@@ -479,11 +641,14 @@ pub fn html_to_text(html: &str) -> String {
         .raw_mode(true)
         .no_table_borders()
         .link_footnotes(true)
-        .string_from_read(visible.as_bytes(), 78)
+        // Unwrapped here, wrapped below at spaces only: html2text would
+        // cut a long URL in two, and a cut link does not work.
+        .string_from_read(visible.as_bytes(), UNWRAPPED)
         .unwrap_or_else(|_| visible.to_string());
     let mut out = String::with_capacity(text.len());
     let mut blank = 0;
-    for line in text.lines().map(str::trim_end) {
+    for line in text.lines().flat_map(|l| wrap_at_spaces(l, TEXT_WIDTH)) {
+        let line = line.trim_end();
         if line.is_empty() {
             blank += 1;
             if blank > 1 || out.is_empty() {
@@ -527,6 +692,65 @@ mod tests {
         assert!(r.html.contains("&lt;script&gt;"), "{}", r.html);
         assert!(!r.html.contains("<script>"));
         assert!(r.text.contains("Hello Eve"), "{}", r.text);
+    }
+
+    #[test]
+    fn generated_text_never_breaks_a_url() {
+        let url = format!("https://acme.example/u/{}", "ab12".repeat(40));
+        let html = format!(
+            "<p>{}</p><p>To stop these emails, <a href=\"{url}\">unsubscribe here</a> or open {url} now.</p>",
+            "Solar pays off when the roof faces south and the tariff is right. ".repeat(4)
+        );
+        let text = html_to_text(&html);
+        assert!(text.lines().any(|l| l.contains(&url)), "{text}");
+        assert!(
+            text.lines()
+                .filter(|l| !l.contains(&url))
+                .all(|l| l.chars().count() <= TEXT_WIDTH),
+            "{text}"
+        );
+        assert_eq!(wrap_at_spaces("  a b", 3), ["  a", "  b"]);
+    }
+
+    #[test]
+    fn strict_check_finds_misspelled_attributes_and_preview_refuses_them() {
+        let d = dir_with(&[(
+            "a.html",
+            "---\nsubject: Hi {{ contact.first_name }}\n---\n<p>ok</p>\n<p>{{ contact.frist_name }}</p>\n",
+        )]);
+        let (t, _) = Templates::load(d.path(), 10_000);
+        let p: Vec<String> = t.check().iter().map(|p| p.to_string()).collect();
+        assert!(
+            p.iter()
+                .any(|m| m.contains("a.html:5:") && m.contains("undefined")),
+            "{p:?}"
+        );
+        let e = t.render_strict("a", &sample_context()).unwrap_err();
+        assert!(e.contains("undefined"), "{e}");
+        // Sending stays lenient: the typo renders blank rather than stopping a sequence.
+        assert!(t.render("a", &sample_context()).is_ok());
+    }
+
+    #[test]
+    fn a_text_part_older_than_its_html_is_a_warning() {
+        let d = dir_with(&[
+            ("a.txt", "Hello\n"),
+            ("a.html", "---\nsubject: Hi\n---\n<p>Hello</p>\n"),
+        ]);
+        let old = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+        std::fs::File::options()
+            .write(true)
+            .open(d.path().join("a.txt"))
+            .unwrap()
+            .set_modified(old)
+            .unwrap();
+        let (t, _) = Templates::load(d.path(), 10_000);
+        let p = t.check();
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert!(
+            p[0].is_warning() && p[0].to_string().contains("a.txt:1: warning"),
+            "{p:?}"
+        );
     }
 
     #[test]

@@ -122,8 +122,9 @@ pub enum Outcome {
     BadToken,
 }
 
-/// Handles a one-click (or a GET from a person): suppresses the token's
-/// address and stops its sequences, durably, before answering.
+/// Handles a one-click POST (RFC 8058) or the confirmation button:
+/// suppresses the token's address and stops its sequences, durably,
+/// before answering.
 pub async fn one_click(store: &Store, secret: &[u8], token: &str) -> Result<Outcome, StoreError> {
     let Some(address) = verify(secret, token) else {
         return Ok(Outcome::BadToken);
@@ -134,46 +135,101 @@ pub async fn one_click(store: &Store, secret: &[u8], token: &str) -> Result<Outc
     Ok(Outcome::Unsubscribed(address))
 }
 
-/// `POST /u/{token}` (RFC 8058 one-click) and `GET /u/{token}` (a person
-/// clicking the link): both unsubscribe and answer with a short page.
-/// Merge into the daemon's listener: `app.merge(unsubscribe_router(store, secret))`.
+/// The page a person sees: the confirmation button, the result, or a bad link.
+fn page(title: &str, body: &str) -> String {
+    format!(
+        "<!doctype html><html><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{title}</title></head><body style=\"font-family:sans-serif;max-width:32em;margin:3em auto;padding:0 1em;\">{body}</body></html>"
+    )
+}
+
+/// `GET /u/{token}`: a person (or a mail-security scanner) opened the link.
+/// Nothing changes: the page asks for a button press (a POST), which
+/// scanners do not do. `POST /u/{token}`: RFC 8058 one-click from the mail
+/// client, or the button: unsubscribes at once. `POST /u/{token}/resubscribe`
+/// undoes it. Merge into the daemon's listener:
+/// `app.merge(unsubscribe_router(store, secret))`.
 pub fn unsubscribe_router(store: Store, secret: Vec<u8>) -> axum::Router {
     use axum::extract::{Path, State};
     use axum::http::StatusCode;
     use axum::response::Html;
     use std::sync::Arc;
     type Shared = State<(Store, Arc<Vec<u8>>)>;
-    async fn handle(
-        State((store, secret)): Shared,
-        Path(token): Path<String>,
-    ) -> (StatusCode, Html<&'static str>) {
+    type Answer = (StatusCode, Html<String>);
+    fn bad_link() -> Answer {
+        (
+            StatusCode::NOT_FOUND,
+            Html(page(
+                "Link not valid",
+                "<p>This unsubscribe link is not valid.</p>",
+            )),
+        )
+    }
+    fn try_again(e: StoreError) -> Answer {
+        tracing::error!("unsubscribe: {e}");
+        (
+            StatusCode::SERVICE_UNAVAILABLE,
+            Html(page("Try again", "<p>Please try again in a minute.</p>")),
+        )
+    }
+    async fn confirm(State((_, secret)): Shared, Path(token): Path<String>) -> Answer {
+        if verify(&secret, &token).is_none() {
+            return bad_link();
+        }
+        (
+            StatusCode::OK,
+            Html(page(
+                "Unsubscribe",
+                "<p>Do you want to stop receiving these emails?</p><form method=\"post\"><button type=\"submit\">Unsubscribe</button></form>",
+            )),
+        )
+    }
+    async fn unsubscribe(State((store, secret)): Shared, Path(token): Path<String>) -> Answer {
         match one_click(&store, &secret, &token).await {
             Ok(Outcome::Unsubscribed(_)) => (
                 StatusCode::OK,
-                Html(
-                    "<!doctype html><title>Unsubscribed</title><p>You are unsubscribed. You will not receive these emails again.</p>",
-                ),
-            ),
-            Ok(Outcome::BadToken) => (
-                StatusCode::NOT_FOUND,
-                Html(
-                    "<!doctype html><title>Link not valid</title><p>This unsubscribe link is not valid.</p>",
-                ),
-            ),
-            Err(e) => {
-                tracing::error!("unsubscribe: {e}");
-                (
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    Html(
-                        "<!doctype html><title>Try again</title><p>Please try again in a minute.</p>",
+                Html(page(
+                    "Unsubscribed",
+                    &format!(
+                        "<p>You are unsubscribed. You will not receive these emails again.</p><form method=\"post\" action=\"{token}/resubscribe\"><button type=\"submit\">I did not mean to: resubscribe</button></form>",
+                        token = token_path(&token)
                     ),
-                )
-            }
+                )),
+            ),
+            Ok(Outcome::BadToken) => bad_link(),
+            Err(e) => try_again(e),
         }
     }
+    async fn resubscribe(State((store, secret)): Shared, Path(token): Path<String>) -> Answer {
+        let Some(address) = verify(&secret, &token) else {
+            return bad_link();
+        };
+        let done = match super::resubscribe(&store, &address) {
+            Ok(done) => done,
+            Err(e) => return try_again(e),
+        };
+        if let Err(e) = store.flush().await {
+            return try_again(e);
+        }
+        let text = if done {
+            "<p>You are subscribed again.</p>"
+        } else {
+            "<p>This address is not unsubscribed.</p>"
+        };
+        (StatusCode::OK, Html(page("Subscribed", text)))
+    }
     axum::Router::new()
-        .route("/u/{token}", axum::routing::get(handle).post(handle))
+        .route("/u/{token}", axum::routing::get(confirm).post(unsubscribe))
+        .route("/u/{token}/resubscribe", axum::routing::post(resubscribe))
         .with_state((store, Arc::new(secret)))
+}
+
+/// The last path segment for a relative form action: a verified token is
+/// hex and a dot, so it needs no escaping.
+fn token_path(token: &str) -> String {
+    token
+        .chars()
+        .filter(|c| c.is_ascii_hexdigit() || *c == '.')
+        .collect()
 }
 
 /// Suppresses the sender of every new message stored from the unsubscribe
@@ -238,6 +294,75 @@ mod tests {
         assert_eq!(verify(s, &forged), None);
         assert_eq!(verify(b"another secret!!!", &t), None);
         assert_eq!(verify(s, "garbage"), None);
+    }
+
+    /// One HTTP/1.1 request to `port`; returns (status, body).
+    fn http(port: u16, method: &str, path: &str) -> (u16, String) {
+        use std::io::{Read, Write};
+        let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+        let body = if method == "POST" {
+            "List-Unsubscribe=One-Click"
+        } else {
+            ""
+        };
+        write!(
+            s,
+            "{method} {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{body}",
+            body.len()
+        )
+        .unwrap();
+        let mut out = String::new();
+        s.read_to_string(&mut out).unwrap();
+        let status = out
+            .split_whitespace()
+            .nth(1)
+            .and_then(|c| c.parse().ok())
+            .unwrap_or(0);
+        (status, out)
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_get_only_asks_and_a_post_unsubscribes() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path(), 8).unwrap();
+        let secret = b"0123456789abcdef-secret".to_vec();
+        let tok = token(&secret, "ann@example.test");
+        let app = unsubscribe_router(store.clone(), secret);
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        let suppressed = |s: &Store| super::super::is_suppressed(s, "ann@example.test").unwrap();
+
+        let path = format!("/u/{tok}");
+        let p = path.clone();
+        let (status, page) = tokio::task::spawn_blocking(move || http(port, "GET", &p))
+            .await
+            .unwrap();
+        assert_eq!(status, 200);
+        assert!(
+            page.contains("<form method=\"post\"") && page.contains("<button"),
+            "{page}"
+        );
+        assert!(!suppressed(&store), "a GET (a link scanner) unsubscribed");
+
+        let p = path.clone();
+        let (status, page) = tokio::task::spawn_blocking(move || http(port, "POST", &p))
+            .await
+            .unwrap();
+        assert_eq!(status, 200, "{page}");
+        assert!(suppressed(&store), "the one-click POST did not unsubscribe");
+
+        let p = format!("{path}/resubscribe");
+        let (status, _) = tokio::task::spawn_blocking(move || http(port, "POST", &p))
+            .await
+            .unwrap();
+        assert_eq!(status, 200);
+        assert!(!suppressed(&store));
+
+        let (status, _) = tokio::task::spawn_blocking(move || http(port, "GET", "/u/abc.def"))
+            .await
+            .unwrap();
+        assert_eq!(status, 404);
     }
 
     #[test]

@@ -123,6 +123,8 @@ pub struct Snapshot {
     pub opportunities: Vec<OpportunityFacts>,
     /// Addresses on the suppression list because they unsubscribed.
     pub unsubscribed: Vec<Unsubscribed>,
+    /// Unsubscribes and resubscribes, all time (store counters).
+    pub subscriptions: Subscriptions,
 }
 
 /// An unsubscribe by link, one-click POST or mailto.
@@ -132,10 +134,23 @@ pub struct Unsubscribed {
     pub at: Option<Timestamp>,
 }
 
+/// People leaving and coming back to the nurture emails (links, replies, mailbox).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Subscriptions {
+    pub unsubscribes: u64,
+    pub resubscribes: u64,
+}
+
 impl Snapshot {
     /// Reads the store; `--since` is applied here (arrival / send time).
     pub fn load(store: &Store, filter: &Filter) -> anyhow::Result<Snapshot> {
-        let mut snap = Snapshot::default();
+        let mut snap = Snapshot {
+            subscriptions: Subscriptions {
+                unsubscribes: store.counter("unsubscribes")?,
+                resubscribes: store.counter("resubscribes")?,
+            },
+            ..Snapshot::default()
+        };
         for r in store.responses() {
             let r = r?;
             if filter.keeps(r.received_at.parse().ok()) {
@@ -316,6 +331,8 @@ pub struct Report {
     pub funnel: Funnel,
     pub forecast: Vec<ForecastMonth>,
     pub nurture: Vec<NurtureStep>,
+    /// Unsubscribes and resubscribes, all time.
+    pub subscriptions: Subscriptions,
     /// Currency of the money figures (the opportunities'), when known.
     pub currency: Option<String>,
 }
@@ -725,6 +742,7 @@ pub fn build_at(
         funnel,
         forecast,
         nurture,
+        subscriptions: snap.subscriptions,
         currency: snap
             .opportunities
             .iter()

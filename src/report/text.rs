@@ -139,5 +139,10 @@ pub fn write(r: &Report, out: &mut dyn Write) -> anyhow::Result<()> {
             n.campaign, n.step, n.sends, n.replies, n.unsubscribes, n.bounces
         )?;
     }
+    writeln!(
+        out,
+        "  unsubscribed {}, resubscribed {} (all time)",
+        r.subscriptions.unsubscribes, r.subscriptions.resubscribes
+    )?;
     Ok(())
 }

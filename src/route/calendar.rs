@@ -46,7 +46,11 @@ pub struct Calendar {
 impl Calendar {
     /// Parses a rep's calendar fields; the error names the field and value.
     pub fn of(rep: &Rep) -> Result<Calendar, String> {
-        let zone_name = rep.time_zone.trim();
+        // Empty: inherited, and nothing to inherit from (a bare Rep).
+        let zone_name = match rep.time_zone.trim() {
+            "" => "UTC",
+            zone => zone,
+        };
         let time_zone = time_zone(zone_name)?;
         let (start, end) = hours(&rep.working_hours)?;
         let mut days = [false; 7];

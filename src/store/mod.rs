@@ -21,6 +21,11 @@ use model::*;
 /// Version byte written before every encoded value.
 const CODEC_VERSION: u8 = 1;
 
+/// Counter holding the last response id handed out.
+const RESPONSE_SEQ: &str = "response_seq";
+/// The first response id of a new store: lead ids read `L-1001`, `L-1002`, ...
+pub const FIRST_RESPONSE_ID: u64 = 1001;
+
 /// Names of the trees, in the order [`Store::ingest`] locks them.
 const TREES: [&str; 7] = [
     "raw",
@@ -105,7 +110,7 @@ impl Store {
                 other => StoreError::Sled(other),
             })?;
         let tree = |name: &str| db.open_tree(name);
-        Ok(Store {
+        let store = Store {
             raw: tree(TREES[0])?,
             messages: tree(TREES[1])?,
             message_ids: tree(TREES[2])?,
@@ -116,7 +121,35 @@ impl Store {
             pending: tree("pending")?,
             cursors: tree("cursors")?,
             db,
-        })
+        };
+        store.seed_response_seq()?;
+        Ok(store)
+    }
+
+    /// A store written before ids were counted: continue after its highest
+    /// response id, so ids stay increasing (and `responses list` in order).
+    fn seed_response_seq(&self) -> Result<(), StoreError> {
+        if self.counters.contains_key(RESPONSE_SEQ)? {
+            return Ok(());
+        }
+        let internal = self.db.open_tree("internal_responses")?;
+        let highest = [&self.responses, &internal]
+            .into_iter()
+            .filter_map(|t| t.last().transpose())
+            .map(|kv| kv.map(|(k, _)| u64_of(&k)))
+            .collect::<Result<Vec<u64>, _>>()?
+            .into_iter()
+            .max()
+            .unwrap_or(0)
+            .max(FIRST_RESPONSE_ID - 1);
+        self.counters
+            .compare_and_swap(
+                RESPONSE_SEQ,
+                None as Option<&[u8]>,
+                Some(&highest.to_be_bytes()[..]),
+            )?
+            .ok();
+        Ok(())
     }
 
     /// Waits until everything written so far is durable on disk.
@@ -151,11 +184,10 @@ impl Store {
             .message_id
             .as_ref()
             .map(|id| message_id_key(&origin.mailbox, id, body_of(raw)));
-        // Ids are drawn outside the transaction (which may retry); gaps are harmless.
-        let wanted = response_count(&understanding);
-        let ids: Vec<u64> = (0..wanted)
-            .map(|_| self.db.generate_id())
-            .collect::<Result<_, _>>()?;
+        // Response ids come from a counter inside the transaction, so they
+        // are short, dense and survive restarts (sled's own `generate_id`
+        // jumps by a million per start). A retried transaction re-reads it.
+        let wanted = response_count(&understanding) as u64;
         let now = now_rfc3339();
         let trees = (
             &self.raw,
@@ -194,6 +226,14 @@ impl Store {
                 raw_t.insert(key.0.as_bytes(), raw_value)?;
                 if let Some(id_key) = &id_key {
                     ids_t.insert(id_key.as_slice(), key.0.as_bytes())?;
+                }
+                let first = counters_t
+                    .get(RESPONSE_SEQ)?
+                    .map(|v| u64_of(&v))
+                    .unwrap_or(FIRST_RESPONSE_ID - 1);
+                let ids: Vec<u64> = (first + 1..=first + wanted).collect();
+                if wanted > 0 {
+                    counters_t.insert(RESPONSE_SEQ, &(first + wanted).to_be_bytes())?;
                 }
                 let mut response_ids = Vec::new();
                 for (index, id) in ids.iter().enumerate() {
@@ -814,4 +854,44 @@ pub fn open_for(config: &crate::config::Config) -> anyhow::Result<Store> {
     let path = config.store_path();
     Store::open(&path, config.store.cache_mb)
         .with_context(|| format!("opening store {}", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::understand::{Envelope, Lead};
+
+    fn lead_message(n: u32) -> (Vec<u8>, Understanding) {
+        let mut u = Understanding::other(Envelope::default(), "");
+        u.kind = Kind::Lead;
+        u.leads = vec![Lead::default()];
+        (format!("Subject: lead {n}\r\n\r\nbody").into_bytes(), u)
+    }
+
+    #[test]
+    fn response_ids_are_dense_across_restarts() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut ids = Vec::new();
+        for n in 0..3 {
+            let store = Store::open(dir.path(), 8).unwrap();
+            let (raw, u) = lead_message(n);
+            let origin = Origin {
+                mailbox: "m".into(),
+                reference: n.to_string(),
+            };
+            match store.ingest(origin, &raw, true, 1, u).unwrap() {
+                Ingested::New { responses, .. } => ids.extend(responses),
+                other => panic!("{other:?}"),
+            }
+            store.flush_sync().unwrap();
+        }
+        assert_eq!(
+            ids,
+            [
+                FIRST_RESPONSE_ID,
+                FIRST_RESPONSE_ID + 1,
+                FIRST_RESPONSE_ID + 2
+            ]
+        );
+    }
 }
