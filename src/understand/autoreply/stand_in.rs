@@ -93,7 +93,7 @@ fn read_window(window: &str, cue_len: usize, sender: Option<&str>) -> StandIn {
     if let Some(m) = email {
         out.email = Some(m.as_str().to_lowercase());
         out.name = crate::understand::reply::intent::name_before(&window[..m.start()])
-            .filter(|n| n.split_whitespace().count() >= 2 || n.chars().any(|c| !c.is_ascii()))
+            .filter(|n| n.split_whitespace().count() >= 2 || !n.is_ascii())
             // A department ("営業部") is where to write, not who.
             .filter(|n| !n.ends_with(['部', '課', '室', '係']));
     }

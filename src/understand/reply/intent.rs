@@ -187,8 +187,6 @@ impl Category {
 /// The tables compiled: one matcher per category over all languages.
 struct Matchers {
     categories: Vec<(Category, Regex)>,
-    /// Every category at once: which sentences carry any phrase at all.
-    any: Regex,
     negator: Regex,
     negator_after: Regex,
     clause_break: Regex,
@@ -199,17 +197,33 @@ struct Matchers {
     self_address: Regex,
 }
 
-/// `\b(?:a)\b|\b(?:b)\b|…` for spaced languages, `(?:a)|…` otherwise.
+/// `(?-u:\b)(?:a)(?-u:\b)|…` for spaced languages, `(?:a)|…` otherwise.
 /// Items are (spaced, fragment).
+///
+/// Word boundaries are ASCII, and only on a side where the fragment begins
+/// (ends) with an ASCII letter: a Unicode `\b` stops the regex engine's DFA
+/// on any non-ASCII text, which made these searches several times slower.
 fn alternation(items: impl Iterator<Item = (bool, String)>) -> String {
     let out: Vec<String> = items
         .filter(|(_, frag)| !frag.is_empty())
         .map(|(spaced, frag)| {
-            if spaced {
-                format!(r"\b(?:{frag})\b")
+            let (open, close) = if spaced {
+                (
+                    if edge_is_ascii_word(&frag, true) {
+                        r"(?-u:\b)"
+                    } else {
+                        ""
+                    },
+                    if edge_is_ascii_word(&frag, false) {
+                        r"(?-u:\b)"
+                    } else {
+                        ""
+                    },
+                )
             } else {
-                format!("(?:{frag})")
-            }
+                ("", "")
+            };
+            format!("{open}(?:{frag}){close}")
         })
         .collect();
     if out.is_empty() {
@@ -217,6 +231,31 @@ fn alternation(items: impl Iterator<Item = (bool, String)>) -> String {
         return r"[^\s\S]".to_string();
     }
     out.join("|")
+}
+
+/// Whether a fragment's first (or last) literal character is an ASCII
+/// letter or digit, looking through group openers and optional suffixes.
+fn edge_is_ascii_word(frag: &str, leading: bool) -> bool {
+    let mut f = frag;
+    if leading {
+        while let Some(rest) = f.strip_prefix("(?:").or_else(|| f.strip_prefix('(')) {
+            f = rest;
+        }
+        f.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
+    } else {
+        loop {
+            let t = f.trim_end_matches(['?', '*', '+']);
+            let t = t.strip_suffix(')').unwrap_or(t);
+            if t.len() == f.len() {
+                break;
+            }
+            f = t;
+        }
+        // "[oa]" classes and "\w" end in a word character too.
+        f.ends_with(']')
+            || f.ends_with("\\w")
+            || f.chars().last().is_some_and(|c| c.is_ascii_alphanumeric())
+    }
 }
 
 /// Plain words (not regex) of one table field, escaped, over all languages.
@@ -240,13 +279,8 @@ static MATCHERS: Lazy<Matchers> = Lazy::new(|| {
             (c, Regex::new(&pattern).expect("intent phrase table"))
         })
         .collect::<Vec<_>>();
-    let any = categories
-        .iter()
-        .map(|(_, re)| format!("(?:{})", re.as_str()))
-        .collect::<Vec<_>>()
-        .join("|");
     // English "n't" attaches to any verb ("shan't", "needn't").
-    let negator = format!(r"{}|n't\b", words(|l| l.negators));
+    let negator = format!(r"{}|n't(?-u:\b)", words(|l| l.negators));
     let negator_after = format!(
         r"^\s*(?:(?:{})\s+){{0,2}}(?:{})",
         words(|l| l.skip_before_negator_after),
@@ -263,7 +297,6 @@ static MATCHERS: Lazy<Matchers> = Lazy::new(|| {
         words(|l| l.address_links)
     );
     Matchers {
-        any: Regex::new(&any).expect("all intent phrases"),
         categories,
         negator: Regex::new(&negator).expect("negators"),
         negator_after: Regex::new(&negator_after).expect("negators after"),
@@ -290,24 +323,9 @@ pub fn read(text: &str, date: Option<&str>, senders: &[&str]) -> IntentReading {
     let text = &text[..super::super::body::floor_char_boundary(text, 8 * 1024)];
     let lower = text.to_lowercase().replace(['’', '‘', '`'], "'");
 
-    // One pass of every phrase over the whole text finds the sentences worth
-    // reading phrase by phrase; the others can only be plain questions.
-    let any: Vec<std::ops::Range<usize>> = MATCHERS
-        .any
-        .find_iter(&lower)
-        .map(|m| m.range())
-        .collect();
     let mut scores = Scores::default();
     for sentence in sentences(&lower) {
-        let start = sentence.as_ptr() as usize - lower.as_ptr() as usize;
-        let end = start + sentence.len();
-        if any.iter().any(|r| r.start < end && start < r.end) {
-            score_sentence(sentence, &mut scores);
-        } else if is_question(sentence) {
-            scores
-                .generic_questions
-                .push(sentence.chars().take(80).collect());
-        }
+        score_sentence(sentence, &mut scores);
     }
     let referral = find_referral(text, senders);
     if scores.get(Intent::Referral) == 0
