@@ -542,6 +542,87 @@ fn lead_verbs_convert_reassign_and_close() {
     assert!(reassigned.speed.first_rep_action.is_some());
 }
 
+/// A form lead with an email and a phone but no company (fewer points).
+fn small_lead(n: usize, prospect: &str, timeline: &str) -> Vec<u8> {
+    format!(
+        "From: Web form <form@site.example>\r\nTo: leads@example.test\r\nReply-To: {prospect}\r\n\
+Subject: New submission from Contact form\r\nMessage-ID: <small-{n}-{prospect}>\r\n\
+Date: Wed, 25 Nov 2026 10:00:00 +0000\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n\
+Name: Prospect Number{n}\r\nEmail: {prospect}\r\nPhone: +1 555 020 {n:04}\r\n\
+Interest: Roof repair\r\nTimeline: {timeline}\r\n"
+    )
+    .into_bytes()
+}
+
+#[test]
+fn without_a_call_center_asap_and_high_potential_leads_still_reach_sales() {
+    // Issue 14 on a config with reps and no [act] call_center: an ASAP lead
+    // with a phone and an email is hot (timing), and a high-potential lead
+    // goes to sales with the reason, not to a call center nobody reads.
+    let dir = tempfile::tempdir().unwrap();
+    let config = maildir_config(dir.path(), &rep("Ann", "ann@example.test", false, None));
+    drop_in(
+        dir.path(),
+        "0.lead",
+        &small_lead(0, "asap@buyer.example", "ASAP"),
+    );
+    drop_in(
+        dir.path(),
+        "1.lead",
+        &small_lead(1, "soon@buyer.example", "in the next 2 months"),
+    );
+    run_once(&config, None);
+    let s = snapshot(dir.path(), &[]);
+    assert_eq!(s.leads.len(), 2, "{:?}", s.leads);
+    let by_email = |e: &str| {
+        s.leads
+            .iter()
+            .find(|l| l.lead.contact.email.as_deref() == Some(e))
+            .unwrap_or_else(|| panic!("no lead for {e}"))
+    };
+    let asap = by_email("asap@buyer.example");
+    assert_eq!(
+        asap.lead.rank,
+        Some(carousel::qualify::Rank::Hot),
+        "{:?}",
+        asap.reasons
+    );
+    assert_eq!(asap.action, Action::SalesRep { rep: "Ann".into() });
+    let soon = by_email("soon@buyer.example");
+    assert_eq!(
+        soon.lead.rank,
+        Some(carousel::qualify::Rank::HighPotential),
+        "{:?}",
+        soon.reasons
+    );
+    assert_eq!(soon.action, Action::SalesRep { rep: "Ann".into() });
+    assert_eq!(soon.notices[0].why, "no call center configured");
+    assert!(
+        soon.reasons
+            .iter()
+            .any(|r| r.why.contains("no call center configured")),
+        "{:?}",
+        soon.reasons
+    );
+    let sales = sales_notifications(&s);
+    assert_eq!(sales.len(), 2, "{sales:?}");
+    assert!(
+        sales
+            .iter()
+            .any(|r| r.email.subject.starts_with("[no call center configured]"))
+    );
+    let (ok, out, err) = carousel_run(
+        &["interactions", "--contact", "soon@buyer.example", "--json"],
+        &config,
+    );
+    assert!(ok, "{err}");
+    assert!(
+        out.contains("routed to Ann: no call center configured"),
+        "{out}"
+    );
+    assert!(!out.contains("queued for the call center"), "{out}");
+}
+
 fn servers() -> &'static MailServers {
     mail_servers(IMAP, SMTP)
 }
