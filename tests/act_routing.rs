@@ -623,6 +623,95 @@ fn without_a_call_center_asap_and_high_potential_leads_still_reach_sales() {
     assert!(!out.contains("queued for the call center"), "{out}");
 }
 
+#[test]
+fn needs_review_and_unreachable_leads_are_stored_and_sent_to_the_team_inbox() {
+    use carousel::understand::{Contact, Envelope, Kind, Lead, Understanding};
+    let dir = tempfile::tempdir().unwrap();
+    let mut extra = rep("Ann", "ann@example.test", false, None);
+    extra.push_str("[team]\nteam_inbox = \"team@example.test\"\n\n");
+    let config = maildir_config(dir.path(), &extra);
+    let lead = |email: Option<&str>, review: &[&str]| {
+        let mut u = Understanding::other(Envelope::default(), "");
+        u.kind = Kind::Lead;
+        u.note = None;
+        u.leads = vec![Lead {
+            contact: Contact {
+                email: email.map(str::to_string),
+                name: Some("Jane Doe".into()),
+                ..Contact::default()
+            },
+            interest: Some("Solar panels".into()),
+            source: "form".into(),
+            unqualified: email
+                .is_none()
+                .then(|| "no reachable contact (email or phone)".to_string()),
+            review_reasons: review.iter().map(|r| r.to_string()).collect(),
+            ..Lead::default()
+        }];
+        u
+    };
+    {
+        let store = carousel::store::Store::open(&dir.path().join("store"), 16).unwrap();
+        for (n, u) in [
+            lead(
+                Some("jane@buyer.example"),
+                &["name next to a listing title", "two third-party addresses"],
+            ),
+            lead(None, &[]),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let origin = carousel::store::model::Origin {
+                mailbox: "leads".into(),
+                reference: n.to_string(),
+            };
+            let raw = format!("Subject: lead {n}\r\n\r\nbody {n}\r\n");
+            store.ingest(origin, raw.as_bytes(), true, 1, u).unwrap();
+        }
+    }
+    run_once(&config, None);
+    let s = snapshot(dir.path(), &[]);
+    assert_eq!(s.leads.len(), 2, "both leads are kept: {:?}", s.leads);
+    let team = Action::TeamInbox {
+        inbox: "team@example.test".into(),
+    };
+    for lead in &s.leads {
+        assert_eq!(lead.action, team, "{:?}", lead.reasons);
+    }
+    let sales = sales_notifications(&s);
+    assert_eq!(sales.len(), 2, "{sales:?}");
+    let review = sales
+        .iter()
+        .find(|r| r.email.subject.starts_with("[needs review]"))
+        .expect("a needs-review notification");
+    assert!(
+        review
+            .email
+            .text
+            .contains("name next to a listing title; two third-party addresses"),
+        "{}",
+        review.email.text
+    );
+    assert!(
+        sales
+            .iter()
+            .any(|r| r.email.subject.starts_with("[no reachable contact]")),
+        "{sales:?}"
+    );
+    let (ok, out, err) = carousel_run(
+        &["interactions", "--contact", "jane@buyer.example", "--json"],
+        &config,
+    );
+    assert!(ok, "{err}");
+    assert!(
+        out.contains(
+            "sent to team inbox team@example.test: needs review: name next to a listing title"
+        ),
+        "{out}"
+    );
+}
+
 fn servers() -> &'static MailServers {
     mail_servers(IMAP, SMTP)
 }

@@ -382,9 +382,10 @@ impl Act {
         Ok(Some(record))
     }
 
-    /// Picks who in sales gets the lead (a rep, or the team inbox in pull
-    /// mode or without reps) and adds the notice; `why` is "routed" for a
-    /// hot lead, else the fallback's label.
+    /// Picks who in sales gets the lead and adds the notice; `why` is
+    /// "routed" for a hot lead, else the fallback's label. A hot lead goes
+    /// to a rep (push) or the team inbox (pull, or no reps); a fallback goes
+    /// to the team inbox whenever one is configured, else to the next rep.
     fn to_sales(
         &self,
         record: &mut LeadRecord,
@@ -392,13 +393,28 @@ impl Act {
         now: Timestamp,
     ) -> anyhow::Result<(Action, crate::route::DistributionState)> {
         let mut dist = leads::distribution(&self.store)?;
-        let pick = route::pick_rep(
-            &self.config.rep,
-            &dist,
-            &LeadFacts::of(&record.lead.contact),
-            now,
-            &self.config.team,
-        );
+        let team_inbox = self
+            .config
+            .team
+            .team_inbox
+            .as_deref()
+            .and_then(safe_address)
+            .filter(|_| why != "routed");
+        let pick = match team_inbox {
+            Some(inbox) => route::Pick {
+                reasons: vec![format!(
+                    "{why}: to team inbox {inbox}; the first rep to reply claims it"
+                )],
+                assignee: Assignee::TeamInbox(inbox),
+            },
+            None => route::pick_rep(
+                &self.config.rep,
+                &dist,
+                &LeadFacts::of(&record.lead.contact),
+                now,
+                &self.config.team,
+            ),
+        };
         record.routing = pick.reasons.clone();
         let message_id = self.mailer.id(&["n", &record.id]);
         let action = match &pick.assignee {
