@@ -391,6 +391,9 @@ fn check(path: &Path) -> ExitCode {
             if !template_problems.is_empty() {
                 return ExitCode::FAILURE;
             }
+            for w in carousel::act::routing_warnings(&config) {
+                println!("warning: {w}");
+            }
             println!(
                 "{}: ok ({} mailbox(es))",
                 path.display(),

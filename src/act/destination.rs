@@ -106,6 +106,48 @@ pub fn decide(rank: Rank, situation: &Situation) -> Destination {
     }
 }
 
+/// What is configured for routing, as `check` sees it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Setup {
+    pub reps: usize,
+    pub team_inbox: bool,
+    pub call_center: bool,
+    pub partners: bool,
+    /// Partner providers are named in `[scoring]` or provider rules.
+    pub partner_sources: bool,
+}
+
+/// The ranks with no destination of their own, and where their leads go
+/// instead — what `carousel check` warns about. Empty when every rank has
+/// a destination.
+pub fn warnings(setup: &Setup) -> Vec<String> {
+    let sales = match (setup.team_inbox, setup.reps) {
+        (true, _) => Some("the team inbox"),
+        (false, 0) => None,
+        (false, _) => Some("the reps"),
+    };
+    let mut out = Vec::new();
+    if sales.is_none() {
+        out.push(
+            "no [[rep]] and no [team] team_inbox: hot leads, and every lead that falls back to sales, notify nobody (they are kept and logged)"
+                .to_string(),
+        );
+    }
+    let sales = sales.unwrap_or("nobody");
+    if !setup.call_center {
+        out.push(format!(
+            "no [act] call_center or call_center_csv: high_potential and need_information leads go to {sales}"
+        ));
+    }
+    if setup.partner_sources && !setup.partners {
+        out.push(format!(
+            "partner providers are configured but no [act] partners / partner_default: partner leads go to {}",
+            if setup.call_center { "the call center" } else { sales }
+        ));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -125,6 +167,29 @@ mod tests {
             } => Some(f.label.as_str()),
             _ => None,
         }
+    }
+
+    #[test]
+    fn check_names_ranks_without_a_destination() {
+        let bare = warnings(&Setup::default());
+        assert!(bare[0].contains("notify nobody"), "{bare:?}");
+        assert!(bare[1].ends_with("go to nobody"), "{bare:?}");
+        let reps = warnings(&Setup {
+            reps: 2,
+            partner_sources: true,
+            ..Setup::default()
+        });
+        assert_eq!(reps.len(), 2, "{reps:?}");
+        assert!(reps[0].ends_with("go to the reps"));
+        assert!(reps[1].ends_with("partner leads go to the reps"));
+        let full = Setup {
+            reps: 1,
+            team_inbox: true,
+            call_center: true,
+            partners: true,
+            partner_sources: true,
+        };
+        assert!(warnings(&full).is_empty());
     }
 
     #[test]

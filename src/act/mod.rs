@@ -765,6 +765,26 @@ impl Act {
     }
 }
 
+/// `carousel check`: the ranks without a configured destination and where
+/// their leads go instead ([`destination::warnings`]).
+pub fn routing_warnings(config: &Config) -> Vec<String> {
+    let act = &config.act;
+    let scoring = config.scoring();
+    destination::warnings(&destination::Setup {
+        reps: config.rep.len(),
+        team_inbox: config
+            .team
+            .team_inbox
+            .as_deref()
+            .and_then(safe_address)
+            .is_some(),
+        call_center: act.call_center.as_deref().and_then(safe_address).is_some()
+            || act.call_center_csv.is_some(),
+        partners: !act.partners.is_empty() || act.partner_default.is_some(),
+        partner_sources: !scoring.partner_providers.is_empty(),
+    })
+}
+
 /// ": why" when a lead went to sales for another reason than being hot
 /// ("no call center configured …", "needs review: …" with the review
 /// reasons), for the contact's interaction line. [`Act::decide`] adds that
