@@ -129,6 +129,7 @@ const MONTH: f64 = 1.0;
 const YEAR: f64 = 12.0;
 const WEEK: f64 = 1.0 / 4.35;
 const DAY: f64 = 1.0 / 30.4;
+const HOUR: f64 = 1.0 / 730.0;
 const QUARTER: f64 = 3.0;
 
 pub const EN: Lang = Lang {
@@ -246,6 +247,9 @@ pub const EN: Lang = Lang {
         ("half a", 0.5),
     ],
     units: &[
+        ("hour", HOUR),
+        ("hours", HOUR),
+        ("hrs", HOUR),
         ("day", DAY),
         ("days", DAY),
         ("week", WEEK),
@@ -467,6 +471,8 @@ pub const DE: Lang = Lang {
         ("eineinhalb", 1.5),
     ],
     units: &[
+        ("stunde", HOUR),
+        ("stunden", HOUR),
         ("tag", DAY),
         ("tage", DAY),
         ("tagen", DAY),
@@ -635,6 +641,8 @@ pub const FR: Lang = Lang {
         ("plusieurs", 4.0),
     ],
     units: &[
+        ("heure", HOUR),
+        ("heures", HOUR),
         ("jour", DAY),
         ("jours", DAY),
         ("semaine", WEEK),
@@ -785,6 +793,8 @@ pub const ES: Lang = Lang {
         ("medio", 0.5),
     ],
     units: &[
+        ("hora", HOUR),
+        ("horas", HOUR),
         ("día", DAY),
         ("días", DAY),
         ("semana", WEEK),
@@ -933,6 +943,8 @@ pub const IT: Lang = Lang {
         ("mezzo", 0.5),
     ],
     units: &[
+        ("ora", HOUR),
+        ("ore", HOUR),
         ("giorno", DAY),
         ("giorni", DAY),
         ("settimana", WEEK),
@@ -1092,6 +1104,8 @@ pub const PT: Lang = Lang {
         ("meio", 0.5),
     ],
     units: &[
+        ("hora", HOUR),
+        ("horas", HOUR),
         ("dia", DAY),
         ("dias", DAY),
         ("semana", WEEK),
@@ -1240,6 +1254,7 @@ pub const NL: Lang = Lang {
         ("anderhalf", 1.5),
     ],
     units: &[
+        ("uur", HOUR),
         ("dag", DAY),
         ("dagen", DAY),
         ("week", WEEK),
@@ -1387,6 +1402,7 @@ pub const JA: Lang = Lang {
         ("年", YEAR),
         ("週間", WEEK),
         ("週", WEEK),
+        ("時間", HOUR),
         ("日", DAY),
     ],
     pre: &[("今後", Prep::Within), ("約", Prep::Approx)],
@@ -1469,6 +1485,7 @@ pub const KO: Lang = Lang {
         ("년", YEAR),
         ("주일", WEEK),
         ("주", WEEK),
+        ("시간", HOUR),
         ("일", DAY),
     ],
     pre: &[
@@ -1568,6 +1585,7 @@ pub const ZH: Lang = Lang {
         ("週", WEEK),
         ("星期", WEEK),
         ("个星期", WEEK),
+        ("小时", HOUR),
         ("天", DAY),
         ("个季度", QUARTER),
     ],
