@@ -99,6 +99,10 @@ pub(super) fn season(
     field: bool,
     next_year: bool,
 ) -> Option<Timeline> {
+    // Cheap exact prefilter: no season word, no regex pass.
+    if !M.seasons.keys().any(|w| s.contains(w)) {
+        return None;
+    }
     for c in M.season.captures_iter(s) {
         let (name, cjk) = match (c.name("season"), c.name("cseason")) {
             (Some(m), _) => (m.as_str(), false),
@@ -151,6 +155,17 @@ pub(super) fn season(
 
 /// "Q3", "Q1 2027", "3. Quartal", "第3四半期", "3분기", "by the end of Q2".
 pub(super) fn quarter(s: &str, now: (i32, u32, u32), next_year: bool) -> Option<Timeline> {
+    // Cheap exact prefilter: "q1".."q4", a quarter word, or a CJK quarter.
+    let q_digit = s
+        .as_bytes()
+        .windows(2)
+        .any(|w| w[0] == b'q' && (b'1'..=b'4').contains(&w[1]));
+    if !q_digit
+        && !super::words::QUARTER_WORDS.iter().any(|w| s.contains(w))
+        && !["四半期", "분기", "季度"].iter().any(|w| s.contains(w))
+    {
+        return None;
+    }
     for c in M.quarter.captures_iter(s) {
         let q = if let Some(q) = c.name("q") {
             q.as_str().parse::<u32>().ok()?
