@@ -672,6 +672,9 @@ fn check(path: &Path) -> ExitCode {
             if template_problems.iter().any(|p| !p.is_warning()) {
                 return ExitCode::FAILURE;
             }
+            for w in carousel::act::routing_warnings(&config) {
+                println!("warning: {w}");
+            }
             println!(
                 "{}: ok ({} mailbox(es))",
                 path.display(),

@@ -546,6 +546,176 @@ fn lead_verbs_convert_reassign_and_close() {
     assert!(reassigned.speed.first_rep_action.is_some());
 }
 
+/// A form lead with an email and a phone but no company (fewer points).
+fn small_lead(n: usize, prospect: &str, timeline: &str) -> Vec<u8> {
+    format!(
+        "From: Web form <form@site.example>\r\nTo: leads@example.test\r\nReply-To: {prospect}\r\n\
+Subject: New submission from Contact form\r\nMessage-ID: <small-{n}-{prospect}>\r\n\
+Date: Wed, 25 Nov 2026 10:00:00 +0000\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n\
+Name: Prospect Number{n}\r\nEmail: {prospect}\r\nPhone: +1 555 020 {n:04}\r\n\
+Interest: Roof repair\r\nTimeline: {timeline}\r\n"
+    )
+    .into_bytes()
+}
+
+#[test]
+fn without_a_call_center_asap_and_high_potential_leads_still_reach_sales() {
+    // Issue 14 on a config with reps and no [act] call_center: an ASAP lead
+    // with a phone and an email is hot (timing), and a high-potential lead
+    // goes to sales with the reason, not to a call center nobody reads.
+    let dir = tempfile::tempdir().unwrap();
+    let config = maildir_config(dir.path(), &rep("Ann", "ann@example.test", false, None));
+    drop_in(
+        dir.path(),
+        "0.lead",
+        &small_lead(0, "asap@buyer.example", "ASAP"),
+    );
+    drop_in(
+        dir.path(),
+        "1.lead",
+        &small_lead(1, "soon@buyer.example", "in the next 2 months"),
+    );
+    run_once(&config, None);
+    let s = snapshot(dir.path(), &[]);
+    assert_eq!(s.leads.len(), 2, "{:?}", s.leads);
+    let by_email = |e: &str| {
+        s.leads
+            .iter()
+            .find(|l| l.lead.contact.email.as_deref() == Some(e))
+            .unwrap_or_else(|| panic!("no lead for {e}"))
+    };
+    let asap = by_email("asap@buyer.example");
+    assert_eq!(
+        asap.lead.rank,
+        Some(carousel::qualify::Rank::Hot),
+        "{:?}",
+        asap.reasons
+    );
+    assert_eq!(asap.action, Action::SalesRep { rep: "Ann".into() });
+    let soon = by_email("soon@buyer.example");
+    assert_eq!(
+        soon.lead.rank,
+        Some(carousel::qualify::Rank::HighPotential),
+        "{:?}",
+        soon.reasons
+    );
+    assert_eq!(soon.action, Action::SalesRep { rep: "Ann".into() });
+    assert_eq!(soon.notices[0].why, "no call center configured");
+    assert!(
+        soon.reasons
+            .iter()
+            .any(|r| r.why.contains("no call center configured")),
+        "{:?}",
+        soon.reasons
+    );
+    let sales = sales_notifications(&s);
+    assert_eq!(sales.len(), 2, "{sales:?}");
+    assert!(
+        sales
+            .iter()
+            .any(|r| r.email.subject.starts_with("[no call center configured]"))
+    );
+    let (ok, out, err) = carousel_run(
+        &["interactions", "--contact", "soon@buyer.example", "--json"],
+        &config,
+    );
+    assert!(ok, "{err}");
+    assert!(
+        out.contains("routed to Ann: no call center configured"),
+        "{out}"
+    );
+    assert!(!out.contains("queued for the call center"), "{out}");
+}
+
+#[test]
+fn needs_review_and_unreachable_leads_are_stored_and_sent_to_the_team_inbox() {
+    use carousel::understand::{Contact, Envelope, Kind, Lead, Understanding};
+    let dir = tempfile::tempdir().unwrap();
+    let mut extra = rep("Ann", "ann@example.test", false, None);
+    extra.push_str("[team]\nteam_inbox = \"team@example.test\"\n\n");
+    let config = maildir_config(dir.path(), &extra);
+    let lead = |email: Option<&str>, review: &[&str]| {
+        let mut u = Understanding::other(Envelope::default(), "");
+        u.kind = Kind::Lead;
+        u.note = None;
+        u.leads = vec![Lead {
+            contact: Contact {
+                email: email.map(str::to_string),
+                name: Some("Jane Doe".into()),
+                ..Contact::default()
+            },
+            interest: Some("Solar panels".into()),
+            source: "form".into(),
+            unqualified: email
+                .is_none()
+                .then(|| "no reachable contact (email or phone)".to_string()),
+            review_reasons: review.iter().map(|r| r.to_string()).collect(),
+            ..Lead::default()
+        }];
+        u
+    };
+    {
+        let store = carousel::store::Store::open(&dir.path().join("store"), 16).unwrap();
+        for (n, u) in [
+            lead(
+                Some("jane@buyer.example"),
+                &["name next to a listing title", "two third-party addresses"],
+            ),
+            lead(None, &[]),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let origin = carousel::store::model::Origin {
+                mailbox: "leads".into(),
+                reference: n.to_string(),
+            };
+            let raw = format!("Subject: lead {n}\r\n\r\nbody {n}\r\n");
+            store.ingest(origin, raw.as_bytes(), true, 1, u).unwrap();
+        }
+    }
+    run_once(&config, None);
+    let s = snapshot(dir.path(), &[]);
+    assert_eq!(s.leads.len(), 2, "both leads are kept: {:?}", s.leads);
+    let team = Action::TeamInbox {
+        inbox: "team@example.test".into(),
+    };
+    for lead in &s.leads {
+        assert_eq!(lead.action, team, "{:?}", lead.reasons);
+    }
+    let sales = sales_notifications(&s);
+    assert_eq!(sales.len(), 2, "{sales:?}");
+    let review = sales
+        .iter()
+        .find(|r| r.email.subject.starts_with("[needs review]"))
+        .expect("a needs-review notification");
+    assert!(
+        review
+            .email
+            .text
+            .contains("name next to a listing title; two third-party addresses"),
+        "{}",
+        review.email.text
+    );
+    assert!(
+        sales
+            .iter()
+            .any(|r| r.email.subject.starts_with("[no reachable contact]")),
+        "{sales:?}"
+    );
+    let (ok, out, err) = carousel_run(
+        &["interactions", "--contact", "jane@buyer.example", "--json"],
+        &config,
+    );
+    assert!(ok, "{err}");
+    assert!(
+        out.contains(
+            "sent to team inbox team@example.test: needs review: name next to a listing title"
+        ),
+        "{out}"
+    );
+}
+
 fn servers() -> &'static MailServers {
     mail_servers(IMAP, SMTP)
 }

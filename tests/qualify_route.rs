@@ -135,6 +135,56 @@ fn immediate_buyer_with_full_contact_is_hot_and_explained() {
 }
 
 #[test]
+fn asap_lead_with_phone_and_email_is_hot_because_of_its_timing() {
+    // Issue 14: 40 (immediate) + 10 (interest) + 5 (email) + 10 (phone) = 65
+    // points, below the hot threshold of 70, ranked high_potential before.
+    // "Hot means score well, particularly for timing": timing decides.
+    let reachable = contact(Some("sam@example.net"), Some("970 555 0123"), None, None);
+    let u = lead_msg(
+        reachable.clone(),
+        Some("roof repair"),
+        Some(Timeline::Immediate),
+        None,
+    );
+    let s = score(&u, None).unwrap();
+    assert_eq!(s.points, 65, "{}", why(&s));
+    assert_eq!(s.rank, Rank::Hot, "{}", why(&s));
+    assert!(
+        s.reasons.iter().any(|r| r.points == 0
+            && r.why
+                .contains("timeline immediate with a reachable contact")),
+        "{}",
+        why(&s)
+    );
+    // The same contact a few weeks out is ranked by points.
+    let later = lead_msg(
+        reachable.clone(),
+        Some("roof repair"),
+        Some(Timeline::Within3Months),
+        None,
+    );
+    assert_eq!(score(&later, None).unwrap().rank, Rank::HighPotential);
+    // A configured rule says otherwise: no timeline is hot by itself.
+    let by_points: ScoringConfig = toml::from_str("hot_timelines = []").unwrap();
+    by_points.validate().unwrap();
+    assert_eq!(
+        score_with(&u, None, &by_points).unwrap().rank,
+        Rank::HighPotential
+    );
+    // Timing never makes an unreachable lead hot.
+    let nobody = lead_msg(
+        Contact::default(),
+        Some("roof repair"),
+        Some(Timeline::Immediate),
+        None,
+    );
+    assert_eq!(score(&nobody, None).unwrap().rank, Rank::NeedInformation);
+    // A timeline cannot be both hot and too early.
+    let both: ScoringConfig = toml::from_str(r#"hot_timelines = ["researching"]"#).unwrap();
+    assert!(both.validate().unwrap_err().contains("hot_timelines"));
+}
+
+#[test]
 fn timeline_is_the_main_value_driver() {
     let rank = |t: Option<Timeline>| {
         let u = lead_msg(full_contact(), Some("heat pump"), t, None);

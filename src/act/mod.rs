@@ -3,7 +3,10 @@
 //! inbox (pull), high potential / need information to the call center, low
 //! potential to the web self-service reply, partner leads to the partner,
 //! the rest into nurture — and prospects' replies stop, suppress, re-enroll
-//! or re-notify.
+//! or re-notify. A destination that is not configured or cannot work, a
+//! lead read without confidence (`needs_review`) and a lead with no
+//! reachable contact go to sales instead ([`destination`]): no lead is
+//! stored and then dropped.
 //!
 //! Exactly once across crashes, in this order per response: decide (the lead
 //! record and the distribution state in one transaction, keyed by response
@@ -23,6 +26,7 @@
 //! and reps hear of them in one digest per import, without SLA escalation.
 
 pub mod claim;
+pub mod destination;
 pub mod digest;
 pub mod leads;
 pub mod manage;
@@ -42,6 +46,7 @@ use crate::config::Config;
 use crate::daemon::StageContext;
 use crate::ingest::Wakeups;
 use crate::nurture::{self, EnrollRequest, StopReason};
+use crate::qualify::conversion::has_text;
 use crate::qualify::conversion::{Lead, Response, ResponseId};
 use crate::qualify::{Rank, Reason, ScoringConfig};
 use crate::route::{self, Assignee, LeadFacts};
@@ -49,6 +54,7 @@ use crate::shutdown::Shutdown;
 use crate::store::model::{Direction, Interaction, MessageRecord, ResponseRecord};
 use crate::store::{Store, now_rfc3339};
 use crate::understand::{Intent, Kind};
+use destination::{Destination, Situation};
 use leads::{Action, LeadRecord, Notice, SpeedToLead, lead_id};
 use notify::{Mailer, Original, safe_address};
 
@@ -254,10 +260,12 @@ impl Act {
         self.effects(record, message)
     }
 
-    /// Scores and qualifies a response; for a qualifying one, opens the lead,
-    /// picks the action (and the rep) and saves it with the distribution
-    /// state. Unqualified responses that still need a person go to the call
-    /// center and return `None`.
+    /// Scores and qualifies a response, opens the lead, picks the action
+    /// (and the rep) and saves it with the distribution state. A lead that
+    /// does not qualify (no reachable contact, no interest) or that carousel
+    /// read without confidence is still stored as a lead and sent to a
+    /// person ([`destination`]); only responses that need nobody (a declining
+    /// reply) return `None`.
     fn decide(
         &self,
         response: &ResponseRecord,
@@ -285,18 +293,64 @@ impl Act {
             });
             rank = Some(Rank::Hot);
         }
-        let lead = match Lead::open(&captured, rank, points) {
-            Ok(lead) => lead,
+        let extracted = (response.kind == Kind::Lead)
+            .then(|| crate::qualify::conversion::lead_at(u, index))
+            .flatten();
+        let review = extracted
+            .map(|l| l.review_reasons.clone())
+            .unwrap_or_default();
+        let (lead, unqualified) = match Lead::open(&captured, rank, points) {
+            Ok(lead) => (lead, None),
             Err(why) => {
-                if matches!(rank, Some(Rank::NeedInformation | Rank::HighPotential))
-                    && captured.contact.is_reachable()
-                {
-                    self.queue_unqualified(response, message, &captured, &reasons)?;
+                // A lead carousel found is never dropped; a reply only when
+                // it needs a person (scored as needing information).
+                let needs_person = response.kind == Kind::Lead
+                    || matches!(rank, Some(Rank::NeedInformation | Rank::HighPotential))
+                        && captured.contact.is_reachable();
+                if !needs_person {
+                    tracing::info!(response = response.id, "not a lead: {why}");
+                    return Ok(None);
                 }
-                tracing::info!(response = response.id, "not a lead: {why}");
-                return Ok(None);
+                let rank = rank.unwrap_or(Rank::NeedInformation);
+                let lead = Lead {
+                    response: captured.id.clone(),
+                    contact: captured.contact.clone(),
+                    interest: captured.interest.clone().unwrap_or_default(),
+                    timeline: captured.timeline,
+                    rank: Some(rank),
+                    points,
+                    ownership: crate::qualify::conversion::Ownership::Unclaimed {
+                        since: captured.received,
+                    },
+                    status: crate::qualify::conversion::LeadStatus::Open,
+                };
+                let why = match why {
+                    crate::qualify::conversion::LeadError::Unqualified(w) => w,
+                    other => other.to_string(),
+                };
+                (lead, Some(why))
             }
         };
+        let rank = lead.rank.unwrap_or(Rank::NeedInformation);
+        let act = &self.config.act;
+        let situation = Situation {
+            review,
+            unqualified: unqualified.clone(),
+            has_email: has_text(&lead.contact.email),
+            has_phone: has_text(&lead.contact.phone),
+            call_center: act.call_center.as_deref().and_then(safe_address).is_some()
+                || act.call_center_csv.is_some(),
+            partner: (rank == Rank::Partner)
+                .then(|| self.partner_for(u.provider.as_deref()))
+                .flatten(),
+        };
+        let destination = destination::decide(rank, &situation);
+        if let Some(why) = &unqualified {
+            tracing::info!(
+                response = response.id,
+                "lead kept though it does not qualify: {why}"
+            );
+        }
         let now = Timestamp::now();
         let raw = self.store.raw(&message.key)?.unwrap_or_default();
         let mut record = LeadRecord {
@@ -320,68 +374,102 @@ impl Act {
             created_at: now.to_string(),
         };
         let mut state = None;
-        record.action = match rank.unwrap_or(Rank::NeedInformation) {
-            Rank::Hot => {
-                let mut dist = leads::distribution(&self.store)?;
-                let pick = route::pick_rep(
-                    &self.config.rep,
-                    &dist,
-                    &LeadFacts::of(&record.lead.contact),
-                    now,
-                    &self.config.team,
-                );
-                record.routing = pick.reasons.clone();
-                let action = match &pick.assignee {
-                    Assignee::Rep(i) => {
-                        let rep = &self.config.rep[*i];
-                        dist.record(&self.config.rep, &pick);
-                        record.assigned = Some(rep.name.clone());
-                        record.notices.push(Notice {
-                            message_id: self.mailer.id(&["n", &id]),
-                            to: rep.email.clone(),
-                            rep: Some(rep.name.clone()),
-                            at: now.to_string(),
-                            why: "routed".into(),
-                            enqueued: false,
+        record.action = match destination {
+            Destination::Sales { fallback } => {
+                let why = match &fallback {
+                    Some(f) => {
+                        record.reasons.push(Reason {
+                            points: 0,
+                            why: f.detail.clone(),
                         });
-                        Action::SalesRep {
-                            rep: rep.name.clone(),
-                        }
+                        f.label.clone()
                     }
-                    Assignee::TeamInbox(inbox) => {
-                        record.notices.push(Notice {
-                            message_id: self.mailer.id(&["n", &id]),
-                            to: inbox.clone(),
-                            rep: None,
-                            at: now.to_string(),
-                            why: "routed".into(),
-                            enqueued: false,
-                        });
-                        Action::TeamInbox {
-                            inbox: inbox.clone(),
-                        }
-                    }
-                    Assignee::Unassigned => {
-                        tracing::error!(lead = %id, "hot lead but no [[rep]] and no team_inbox configured: nobody was notified");
-                        Action::Unassigned
-                    }
+                    None => "routed".to_string(),
                 };
+                let (action, dist) = self.to_sales(&mut record, &why, now)?;
                 state = Some(dist);
                 action
             }
-            Rank::HighPotential | Rank::NeedInformation => Action::CallCenter,
-            Rank::LowPotential => Action::SelfService,
-            Rank::Partner => match self.partner_for(u.provider.as_deref()) {
-                Some(to) => Action::Partner { to },
-                None => {
-                    tracing::warn!(lead = %id, "partner lead but no [act] partners / partner_default: queued for the call center");
-                    Action::CallCenter
-                }
-            },
-            Rank::NeedNurturing => Action::Nurture,
+            Destination::CallCenter => Action::CallCenter,
+            Destination::SelfService => Action::SelfService,
+            Destination::Partner { to } => Action::Partner { to },
+            Destination::Nurture => Action::Nurture,
         };
         leads::save(&self.store, &record, state.as_ref())?;
         Ok(Some(record))
+    }
+
+    /// Picks who in sales gets the lead and adds the notice; `why` is
+    /// "routed" for a hot lead, else the fallback's label. A hot lead goes
+    /// to a rep (push) or the team inbox (pull, or no reps); a fallback goes
+    /// to the team inbox whenever one is configured, else to the next rep.
+    fn to_sales(
+        &self,
+        record: &mut LeadRecord,
+        why: &str,
+        now: Timestamp,
+    ) -> anyhow::Result<(Action, crate::route::DistributionState)> {
+        let mut dist = leads::distribution(&self.store)?;
+        let team_inbox = self
+            .config
+            .team
+            .team_inbox
+            .as_deref()
+            .and_then(safe_address)
+            .filter(|_| why != "routed");
+        let pick = match team_inbox {
+            Some(inbox) => route::Pick {
+                reasons: vec![format!(
+                    "{why}: to team inbox {inbox}; the first rep to reply claims it"
+                )],
+                assignee: Assignee::TeamInbox(inbox),
+            },
+            None => route::pick_rep(
+                &self.config.rep,
+                &dist,
+                &LeadFacts::of(&record.lead.contact),
+                now,
+                &self.config.team,
+            ),
+        };
+        record.routing = pick.reasons.clone();
+        let message_id = self.mailer.id(&["n", &record.id]);
+        let action = match &pick.assignee {
+            Assignee::Rep(i) => {
+                let rep = &self.config.rep[*i];
+                dist.record(&self.config.rep, &pick);
+                record.assigned = Some(rep.name.clone());
+                record.notices.push(Notice {
+                    message_id,
+                    to: rep.email.clone(),
+                    rep: Some(rep.name.clone()),
+                    at: now.to_string(),
+                    why: why.to_string(),
+                    enqueued: false,
+                });
+                Action::SalesRep {
+                    rep: rep.name.clone(),
+                }
+            }
+            Assignee::TeamInbox(inbox) => {
+                record.notices.push(Notice {
+                    message_id,
+                    to: inbox.clone(),
+                    rep: None,
+                    at: now.to_string(),
+                    why: why.to_string(),
+                    enqueued: false,
+                });
+                Action::TeamInbox {
+                    inbox: inbox.clone(),
+                }
+            }
+            Assignee::Unassigned => {
+                tracing::error!(lead = %record.id, "lead for sales ({why}) but no [[rep]] and no team_inbox configured: nobody was notified");
+                Action::Unassigned
+            }
+        };
+        Ok((action, dist))
     }
 
     fn partner_for(&self, provider: Option<&str>) -> Option<String> {
@@ -408,13 +496,16 @@ impl Act {
         let summary = match &record.action.clone() {
             Action::SalesRep { rep } => {
                 self.deliver(&mut record, &original, true)?;
-                format!("routed to {rep}")
+                format!("routed to {rep}{}", fallback_note(&record))
             }
             Action::TeamInbox { inbox } => {
                 self.deliver(&mut record, &original, true)?;
-                format!("sent to team inbox {inbox}")
+                format!("sent to team inbox {inbox}{}", fallback_note(&record))
             }
-            Action::Unassigned => "nobody to notify (no reps configured)".into(),
+            Action::Unassigned => format!(
+                "nobody to notify (no [[rep]] and no team_inbox configured){}",
+                fallback_note(&record)
+            ),
             Action::CallCenter => {
                 let why = record
                     .reasons
@@ -666,55 +757,6 @@ impl Act {
         Ok(())
     }
 
-    /// A response that is no lead but needs a person (need information):
-    /// to the call center, keyed by its response id.
-    fn queue_unqualified(
-        &self,
-        response: &ResponseRecord,
-        message: &MessageRecord,
-        captured: &Response,
-        reasons: &[Reason],
-    ) -> anyhow::Result<()> {
-        let raw = self.store.raw(&message.key)?.unwrap_or_default();
-        let record = LeadRecord {
-            id: lead_id(response.id),
-            response: response.id,
-            message: message.key.clone(),
-            lead: Lead {
-                response: captured.id.clone(),
-                contact: captured.contact.clone(),
-                interest: captured.interest.clone().unwrap_or_default(),
-                timeline: captured.timeline,
-                rank: Some(Rank::NeedInformation),
-                points: 0,
-                ownership: crate::qualify::conversion::Ownership::Unclaimed {
-                    since: captured.received,
-                },
-                status: crate::qualify::conversion::LeadStatus::Open,
-            },
-            reasons: reasons.to_vec(),
-            action: Action::CallCenter,
-            assigned: None,
-            routing: Vec::new(),
-            notices: Vec::new(),
-            speed: SpeedToLead::default(),
-            sla_stopped: true,
-            created_at: message.stored_at.clone(),
-        };
-        let why = reasons
-            .iter()
-            .rev()
-            .find(|r| r.points == 0)
-            .map_or("a person should read it", |r| r.why.as_str());
-        self.call_center(
-            &record.id,
-            &notify::facts(&record),
-            why,
-            &record,
-            &Original::of(&raw),
-        )
-    }
-
     /// Where the self-service reply may go: the prospect, unless the address
     /// is unsafe, a robot, suppressed, or the prospect's own message was automatic.
     fn self_service_target(
@@ -831,6 +873,41 @@ impl Act {
             }
             Some(Intent::Referral) | None => self.on_lead(response, message, None, false),
         }
+    }
+}
+
+/// `carousel check`: the ranks without a configured destination and where
+/// their leads go instead ([`destination::warnings`]).
+pub fn routing_warnings(config: &Config) -> Vec<String> {
+    let act = &config.act;
+    let scoring = config.scoring();
+    destination::warnings(&destination::Setup {
+        reps: config.rep.len(),
+        team_inbox: config
+            .team
+            .team_inbox
+            .as_deref()
+            .and_then(safe_address)
+            .is_some(),
+        call_center: act.call_center.as_deref().and_then(safe_address).is_some()
+            || act.call_center_csv.is_some(),
+        partners: !act.partners.is_empty() || act.partner_default.is_some(),
+        partner_sources: !scoring.partner_providers.is_empty(),
+    })
+}
+
+/// ": why" when a lead went to sales for another reason than being hot
+/// ("no call center configured …", "needs review: …" with the review
+/// reasons), for the contact's interaction line. [`Act::decide`] adds that
+/// reason last.
+fn fallback_note(record: &LeadRecord) -> String {
+    let fell_back = match record.notices.first() {
+        Some(n) => n.why != "routed",
+        None => record.lead.rank != Some(Rank::Hot),
+    };
+    match record.reasons.last().filter(|r| r.points == 0) {
+        Some(r) if fell_back => format!(": {}", notify::one_line(&r.why, 300)),
+        _ => String::new(),
     }
 }
 

@@ -25,8 +25,11 @@
 //! Ranks: partner-sourced → `partner`; no reachable contact or no interest →
 //! `need_information`; timeline in `nurture_timelines` (default
 //! `6_to_12_months`, `over_12_months`, `researching`) or a `not_now` reply →
-//! `need_nurturing`; otherwise ≥ 70 points → `hot`, ≥ 45 → `high_potential`,
-//! below → `low_potential`.
+//! `need_nurturing`; timeline in `hot_timelines` (default `immediate`) with a
+//! reachable contact → `hot` whatever the points ("hot means score well,
+//! particularly for timing": an ASAP buyer with a phone must reach a rep now);
+//! otherwise ≥ 70 points → `hot`, ≥ 45 → `high_potential`, below →
+//! `low_potential`. `hot_timelines = []` ranks by points alone.
 
 use std::collections::BTreeMap;
 
@@ -60,6 +63,9 @@ pub struct ScoringConfig {
     pub thresholds: Thresholds,
     /// Timelines too far out for sales: the lead is nurtured instead.
     pub nurture_timelines: Vec<Timeline>,
+    /// Timelines that make a qualified lead with a reachable contact `hot`
+    /// below the `hot` threshold (default `["immediate"]`).
+    pub hot_timelines: Vec<Timeline>,
 }
 
 impl Default for ScoringConfig {
@@ -79,6 +85,7 @@ impl Default for ScoringConfig {
                 Timeline::Over12Months,
                 Timeline::Researching,
             ],
+            hot_timelines: vec![Timeline::Immediate],
         }
     }
 }
@@ -119,6 +126,16 @@ impl ScoringConfig {
             return Err(format!(
                 "scoring.thresholds: hot ({}) must not be below high_potential ({})",
                 self.thresholds.hot, self.thresholds.high_potential
+            ));
+        }
+        if let Some(t) = self
+            .hot_timelines
+            .iter()
+            .find(|t| self.nurture_timelines.contains(t))
+        {
+            return Err(format!(
+                "scoring: timeline {} is in both hot_timelines and nurture_timelines",
+                super::timeline_name(*t)
             ));
         }
         for (i, product) in self.interest.products.iter().enumerate() {

@@ -181,6 +181,9 @@ struct RankFacts {
     missing: Option<String>,
     /// Why the lead is too early for sales, if it is.
     nurture: Option<String>,
+    /// Why the timing alone makes the lead hot (a `hot_timelines` timeline
+    /// with a reachable contact), if it does.
+    hot_timing: Option<String>,
 }
 
 fn lead_facts(
@@ -240,6 +243,15 @@ fn lead_facts(
         .timeline
         .filter(|t| cfg.nurture_timelines.contains(t))
         .map(|t| format!("timeline {} is too early for sales", timeline_name(t)));
+    let hot_timing = lead
+        .timeline
+        .filter(|t| cfg.hot_timelines.contains(t) && lead.contact.is_reachable())
+        .map(|t| {
+            format!(
+                "timeline {} with a reachable contact: hot whatever the points",
+                timeline_name(t)
+            )
+        });
     let unauthenticated = u
         .auth
         .as_ref()
@@ -250,6 +262,7 @@ fn lead_facts(
         partner,
         missing,
         nurture,
+        hot_timing,
     })
 }
 
@@ -292,11 +305,12 @@ fn reply_facts(u: &Understanding, cfg: &ScoringConfig, tally: &mut Tally) -> Opt
         partner: None,
         missing,
         nurture,
+        hot_timing: None,
     })
 }
 
 /// The rank rules, in order: failed sender authentication, partner, missing
-/// facts, too early, thresholds.
+/// facts, too early, hot timing, thresholds.
 fn decide_rank(points: i32, facts: &RankFacts, cfg: &ScoringConfig, tally: &mut Tally) -> Rank {
     if let Some(detail) = &facts.unauthenticated {
         tally.rule(format!("sender failed authentication: {detail}"));
@@ -315,6 +329,10 @@ fn decide_rank(points: i32, facts: &RankFacts, cfg: &ScoringConfig, tally: &mut 
         return Rank::NeedNurturing;
     }
     if points >= cfg.thresholds.hot {
+        Rank::Hot
+    } else if let Some(why) = &facts.hot_timing {
+        // Only said when it changed the rank, so the explanation stays short.
+        tally.rule(why.clone());
         Rank::Hot
     } else if points >= cfg.thresholds.high_potential {
         Rank::HighPotential
