@@ -20,6 +20,8 @@
 //!   claim or the first email sent to the prospect, whichever is first.
 //! - *forecast*: open opportunities, Σ revenue × win probability, by the
 //!   month of the expected close.
+//! - *sender blocked at*: recipient domains where several recipients bounced
+//!   for a sender-side reason within a day ([`crate::deliverability`]).
 
 pub mod html;
 pub mod interactions;
@@ -112,6 +114,8 @@ pub struct Snapshot {
     pub outbox: Vec<OutboundRecord>,
     pub leads: Vec<LeadFacts>,
     pub opportunities: Vec<OpportunityFacts>,
+    /// Warnings that a recipient domain blocks the sender.
+    pub domain_blocks: Vec<crate::deliverability::DomainAlert>,
 }
 
 impl Snapshot {
@@ -165,6 +169,11 @@ impl Snapshot {
                 && let Some(o) = opportunity_facts(&value)
             {
                 snap.opportunities.push(o);
+            }
+        }
+        for a in crate::deliverability::alerts(store)? {
+            if filter.keeps(a.at.parse().ok()) {
+                snap.domain_blocks.push(a);
             }
         }
         Ok(snap)
@@ -263,6 +272,9 @@ pub struct Report {
     pub nurture: Vec<NurtureStep>,
     /// Currency of the money figures (the opportunities'), when known.
     pub currency: Option<String>,
+    /// Recipient domains that blocked the sender (several recipients there
+    /// bounced for a sender-side reason within a day), newest first.
+    pub domain_blocks: Vec<crate::deliverability::DomainAlert>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -660,6 +672,7 @@ pub fn build_at(
             .iter()
             .map(|o| o.currency.clone())
             .find(|c| !c.is_empty()),
+        domain_blocks: snap.domain_blocks.clone(),
     }
 }
 

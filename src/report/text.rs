@@ -139,5 +139,21 @@ pub fn write(r: &Report, out: &mut dyn Write) -> anyhow::Result<()> {
             n.campaign, n.step, n.sends, n.replies, n.unsubscribes, n.bounces
         )?;
     }
+    if !r.domain_blocks.is_empty() {
+        writeln!(
+            out,
+            "\nSender blocked at (recipients bounced for a sender-side reason)"
+        )?;
+    }
+    for b in &r.domain_blocks {
+        writeln!(
+            out,
+            "  WARNING {:<32} {} recipients within 24 h ({}), warned {}",
+            b.domain,
+            b.recipients,
+            b.reasons.join(", "),
+            b.at
+        )?;
+    }
     Ok(())
 }
