@@ -291,6 +291,7 @@ pub const PHRASES: &[(&str, &[&str])] = &[
             "not listed in domino directory",
             "not listed in public name & address book",
             "invalid final delivery userid",
+            "ディレクトリのリストにありません",
             "utilisateur inconnu",
             "vdeliver: invalid or unknown virtual user",
             "your envelope recipient is in my badrcptto list",
@@ -438,6 +439,7 @@ pub const PHRASES: &[(&str, &[&str])] = &[
             "you are sending to/from an address that has been blacklisted",
             "your access to submit messages to this e-mail system has been rejected",
             "your email address has been blacklisted",
+            "not have permission to post",
             "sender address rejected",
         ],
     ),
@@ -755,6 +757,7 @@ pub const PHRASES: &[(&str, &[&str])] = &[
             "unable to resolve route ",
             "unrouteable mail domain",
             "name service error",
+            "dns error",
         ],
     ),
     (
@@ -837,6 +840,9 @@ pub const PHRASES: &[(&str, &[&str])] = &[
             "your message could not be delivered for more than",
             "could not be delivered for… days",
             "retry timeout exceeded",
+            "envelope expired",
+            "giving up",
+            "could not deliver for the last",
         ],
     ),
     (
@@ -1011,7 +1017,10 @@ static TABLE: Lazy<Phrases> = Lazy::new(|| {
         }
     }
     Phrases {
-        automaton: AhoCorasick::new(&distinct).expect("static phrase tables"),
+        automaton: AhoCorasick::builder()
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+            .build(&distinct)
+            .expect("static phrase tables"),
         uses,
         pieces,
     }
@@ -1102,10 +1111,11 @@ impl Said {
     }
 
     fn says(&self, reason: &str) -> bool {
-        PHRASES
+        // Usually nothing or one or two reasons matched: check those only.
+        self.matched
             .iter()
-            .position(|(r, _)| *r == reason)
-            .is_some_and(|i| self.matched[i])
+            .zip(PHRASES)
+            .any(|(&m, (r, _))| m && *r == reason)
     }
 
     /// The first reason of `order` the words state.
@@ -1168,10 +1178,18 @@ pub fn classify(
     let said = Said::of(&text);
     let by_code = status.and_then(status_reason);
     let class = status.and_then(|s| s.bytes().next());
-    let around = normalise_all(context);
-    let command = command_in(&text)
-        .or_else(|| command_in(&around))
-        .unwrap_or("");
+    // The rest of the notice is read only when the words need it.
+    let around = std::cell::OnceCell::new();
+    let around = || around.get_or_init(|| normalise_all(context)).as_str();
+    let command = if ["userunknown", "filtered", "spamdetected", "norelaying"]
+        .iter()
+        .any(|r| said.says(r))
+    {
+        command_in(&text).or_else(|| command_in(around()))
+    } else {
+        command_in(&text)
+    }
+    .unwrap_or("");
     let before_data = matches!(command, "rcpt" | "mail" | "helo" | "ehlo" | "connect");
     let reply = status::first_reply_code(&text);
 
@@ -1287,9 +1305,9 @@ pub fn classify(
     }
 
     // 4. Words elsewhere in the notice (around this recipient, the subject).
-    if !around.is_empty()
-        && class != Some(b'4')
-        && let Some(r) = Said::of(&around).first_of(&[
+    if class != Some(b'4')
+        && !around().is_empty()
+        && let Some(r) = Said::of(around()).first_of(&[
             "mailboxfull",
             "mesgtoobig",
             "suspend",
@@ -1324,7 +1342,12 @@ pub fn classify(
     {
         return "expired";
     }
-    if matches!(command, "helo" | "ehlo" | "connect" | "initial connection") {
+    let command = if command.is_empty() {
+        command_in(around()).unwrap_or("")
+    } else {
+        command
+    };
+    if matches!(command, "helo" | "ehlo" | "connect") {
         return "blocked";
     }
     if text.is_empty() && status.is_none() {
