@@ -63,7 +63,7 @@ fn contact_json(c: &Contact) -> Value {
 }
 
 fn bounce_json(b: &Bounce) -> Value {
-    json!({"recipient": nonempty(&b.recipient), "status": nonempty(&b.status), "hard": b.hard})
+    json!({"recipient": nonempty(&b.recipient), "status": nonempty(&b.status), "hard": b.hard, "reason": nonempty(&b.reason)})
 }
 
 fn nonempty(v: &Option<String>) -> Option<&str> {

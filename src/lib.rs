@@ -7,6 +7,7 @@ pub mod act;
 pub mod backup;
 pub mod config;
 pub mod daemon;
+pub mod deliverability;
 pub mod fault;
 pub mod http;
 pub mod ingest;

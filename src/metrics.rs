@@ -28,6 +28,10 @@ pub const HTTP_LEADS: &str = "carousel_http_leads_total";
 /// Rows stored by `carousel import`.
 pub const IMPORTED_ROWS: &str = "carousel_imported_rows_total";
 
+/// Warnings that a domain blocks the sender (several recipients there bounced
+/// for a sender-side reason within a day), labelled `domain`.
+pub const BOUNCE_DOMAIN_BLOCKS: &str = "carousel_bounce_domain_blocks_total";
+
 static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
 
 /// Installs the global recorder once; later calls return the same handle.
@@ -66,6 +70,10 @@ fn describe() {
     metrics::describe_gauge!(OUTBOX_OLDEST_SECONDS, "Age of the oldest waiting email");
     metrics::describe_counter!(IMAP_RECONNECTS, "IMAP reconnects after an error");
     metrics::describe_counter!(SMTP_FAILURES, "Failed SMTP sends");
+    metrics::describe_counter!(
+        BOUNCE_DOMAIN_BLOCKS,
+        "Warnings that a recipient domain blocks the sender, by domain"
+    );
     // Zero-valued series exist from the start, so a dashboard sees them.
     metrics::counter!(UNDERSTANDING_ERRORS).increment(0);
     metrics::counter!(IMAP_RECONNECTS).increment(0);
@@ -95,6 +103,11 @@ pub fn routing_latency(seconds: f64) {
 
 pub fn imap_reconnect() {
     metrics::counter!(IMAP_RECONNECTS).increment(1);
+}
+
+/// A warning that `domain` blocks the sender (see [`crate::deliverability`]).
+pub fn bounce_domain_blocked(domain: &str) {
+    metrics::counter!(BOUNCE_DOMAIN_BLOCKS, "domain" => domain.to_string()).increment(1);
 }
 
 pub fn smtp_failure() {

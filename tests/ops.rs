@@ -124,6 +124,7 @@ fn write_scenario(store: &Store) {
             recipient: Some(email(i)),
             status: Some("5.1.1".into()),
             hard: true,
+            reason: Some("userunknown".into()),
             action: None,
             diagnostic: None,
         }];

@@ -9,15 +9,14 @@
 //!   the status score that must reach 95 % counts only entries whose status is
 //!   literally in the raw message (`status_in_raw`); the score over every
 //!   entry is printed for information.
-//! * sisimai's `hard` is true only for address-level failures (user unknown,
-//!   host unknown, …): a policy rejection `5.7.1` is "soft" there. carousel's
-//!   rule (DESIGN.md) is different: every 5.x.x is hard except mailbox
-//!   full/quota, and 4.x.x or delayed is soft. Comparing our flag with
-//!   sisimai's would grade the rule, not the reading. So the asserted hard/soft
-//!   score applies the DESIGN rule to sisimai's expected result — class of the
-//!   expected status, soft when sisimai's reason is `mailboxfull` (sisimai
-//!   writes mailbox-full as `5.0.922` or `5.2.2`) — and compares our flag with
-//!   that. Agreement with sisimai's own flag is printed, not asserted.
+//! * `hard` follows sisimai's reading (DESIGN.md `bounce.hard`): true only
+//!   when the address itself is undeliverable (user unknown, host unknown,
+//!   has moved, accepts no mail). It is compared with sisimai's own flag on
+//!   every entry; the old rule ("every 5.x.x except mailbox full") applied to
+//!   sisimai's expected result is printed for information.
+//! * `reason` is compared with sisimai's reason word for word. sisimai has
+//!   per-MTA and per-provider rules carousel does not copy, so this score is
+//!   lower; it is asserted at a floor so it cannot silently drop.
 //!
 //! Also checked: every line-ending variant (`line-endings/crlf`, `cr`) still
 //! reads as a bounce; `rfc3834-*` are auto-replies and not bounces; ARF
@@ -65,11 +64,16 @@ fn expectation(entries: &[Value]) -> Expect {
     }
 }
 
-/// DESIGN rule applied to sisimai's expected entry (see the module comment).
-fn design_hard(entry: &Value) -> bool {
+/// The old rule (every 5.x.x but mailbox full is hard) applied to sisimai's
+/// expected entry: printed to show how far it was from sisimai's reading.
+fn old_rule_hard(entry: &Value) -> bool {
     let status = entry["status"].as_str().unwrap_or("");
     status.starts_with('5') && status != "5.2.2" && entry["reason"] != "mailboxfull"
 }
+
+/// Floors just below the measured agreement with sisimai (see the report).
+const HARD_FLOOR: f64 = 91.5;
+const REASON_FLOOR: f64 = 78.0;
 
 struct Score {
     right: usize,
@@ -110,7 +114,9 @@ fn sisimai_corpus_statuses_and_hardness_match() {
     let mut detected = Score::new();
     let mut status_in_raw = Score::new();
     let mut status_all = Score::new();
-    let mut hard_design = Score::new();
+    let mut hard_old_rule = Score::new();
+    let mut reason = Score::new();
+    let mut confusions: BTreeMap<(String, String), usize> = BTreeMap::new();
     let mut hard_sisimai = Score::new();
     let mut count = Score::new();
     let mut wrong_kind = Vec::new();
@@ -151,13 +157,20 @@ fn sisimai_corpus_statuses_and_hardness_match() {
                         }
                     }
                     let hard = ours.is_some_and(|b| b.hard);
-                    hard_design.add(ours.is_some() && hard == design_hard(entry));
+                    hard_old_rule.add(ours.is_some() && hard == old_rule_hard(entry));
                     hard_sisimai.add(ours.is_some() && hard == (entry["hard"] == true));
-                    if verbose && ours.is_some() && hard != design_hard(entry) {
+                    let want_reason = entry["reason"].as_str().unwrap_or("");
+                    let got_reason = ours.and_then(|b| b.reason.as_deref()).unwrap_or("-");
+                    reason.add(got_reason == want_reason);
+                    if got_reason != want_reason {
+                        *confusions
+                            .entry((want_reason.to_string(), got_reason.to_string()))
+                            .or_default() += 1;
+                    }
+                    if verbose && ours.is_some() && hard != (entry["hard"] == true) {
                         println!(
-                            "HARD {name}[{i}]: expected {} ({want} {}), got {hard} ({got:?})",
-                            design_hard(entry),
-                            entry["reason"]
+                            "HARD {name}[{i}]: expected {} ({want} {want_reason}), got {hard} ({got:?} {got_reason})",
+                            entry["hard"]
                         );
                     }
                 }
@@ -194,12 +207,20 @@ fn sisimai_corpus_statuses_and_hardness_match() {
     );
     println!(
         "{}",
-        hard_design.show("hard/soft == DESIGN rule on expected result")
+        hard_sisimai.show("hard/soft == sisimai's hardbounce flag")
     );
+    println!("{}", reason.show("reason == sisimai's reason"));
     println!(
         "{}",
-        hard_sisimai.show("hard/soft == sisimai's own hardbounce flag (info)")
+        hard_old_rule.show("hard/soft == old 5xx rule on expected result (info)")
     );
+    if verbose {
+        let mut worst: Vec<_> = confusions.iter().collect();
+        worst.sort_by(|a, b| b.1.cmp(a.1));
+        for ((want, got), n) in worst.iter().take(40) {
+            println!("REASON expected {want:<16} got {got:<16} {n}");
+        }
+    }
     println!(
         "throughput: {} files ({:.1} MiB, {parsed_bounces} bounces) in {:.3} s = {:.0} messages/s (debug build unless --release)",
         expected.len(),
@@ -223,9 +244,14 @@ fn sisimai_corpus_statuses_and_hardness_match() {
         status_in_raw.show("status_in_raw")
     );
     assert!(
-        hard_design.pct() >= 95.0,
-        "hard/soft below 95 %: {}",
-        hard_design.show("hard")
+        hard_sisimai.pct() >= HARD_FLOOR,
+        "hard/soft below {HARD_FLOOR} %: {}",
+        hard_sisimai.show("hard")
+    );
+    assert!(
+        reason.pct() >= REASON_FLOOR,
+        "reason below {REASON_FLOOR} %: {}",
+        reason.show("reason")
     );
 }
 
@@ -257,7 +283,7 @@ fn line_ending_variants_still_read_as_bounces() {
         let codes = |u: &carousel::understand::Understanding| {
             u.bounces
                 .iter()
-                .map(|b| (b.status.clone(), b.hard))
+                .map(|b| (b.status.clone(), b.hard, b.reason.clone()))
                 .collect::<Vec<_>>()
         };
         if codes(&u) != codes(&twin_u) {

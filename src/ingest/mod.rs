@@ -73,10 +73,20 @@ impl Intake {
         )? {
             understanding = Understanding::other(understanding.envelope, &note);
         }
+        let bounces = if understanding.kind == crate::understand::Kind::Bounce {
+            understanding.bounces.clone()
+        } else {
+            Vec::new()
+        };
         let result = self
             .store
             .ingest(origin, raw, true, raw.len() as u64, understanding)?;
         metrics_for(&result);
+        if matches!(result, Ingested::New { .. }) {
+            // Several recipients at one domain blocked for a sender-side
+            // reason: warn the operator (log, metric, report).
+            crate::deliverability::note(&self.store, &bounces, jiff::Timestamp::now())?;
+        }
         Ok(result)
     }
 

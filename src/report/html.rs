@@ -159,6 +159,21 @@ pub fn render(r: &Report) -> String {
             n.bounces
         );
     }
-    page.push_str("</table></body></html>\n");
+    page.push_str("</table>");
+    if !r.domain_blocks.is_empty() {
+        page.push_str("<h2>Sender blocked at</h2><table><tr><th>domain</th><th>recipients (24 h)</th><th>reasons</th><th>warned</th></tr>");
+        for b in &r.domain_blocks {
+            let _ = write!(
+                page,
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                esc(&b.domain),
+                b.recipients,
+                esc(&b.reasons.join(", ")),
+                esc(&b.at)
+            );
+        }
+        page.push_str("</table>");
+    }
+    page.push_str("</body></html>\n");
     page
 }

@@ -24,6 +24,8 @@
 //!   claim or the first email sent to the prospect, whichever is first.
 //! - *forecast*: open opportunities, Σ revenue × win probability, by the
 //!   month of the expected close.
+//! - *sender blocked at*: recipient domains where several recipients bounced
+//!   for a sender-side reason within a day ([`crate::deliverability`]).
 
 pub mod html;
 pub mod interactions;
@@ -125,6 +127,8 @@ pub struct Snapshot {
     pub unsubscribed: Vec<Unsubscribed>,
     /// Unsubscribes and resubscribes, all time (store counters).
     pub subscriptions: Subscriptions,
+    /// Warnings that a recipient domain blocks the sender.
+    pub domain_blocks: Vec<crate::deliverability::DomainAlert>,
 }
 
 /// An unsubscribe by link, one-click POST or mailto.
@@ -220,6 +224,11 @@ impl Snapshot {
             }
         }
         snap.resolve_opportunity_leads();
+        for a in crate::deliverability::alerts(store)? {
+            if filter.keeps(a.at.parse().ok()) {
+                snap.domain_blocks.push(a);
+            }
+        }
         Ok(snap)
     }
 
@@ -335,6 +344,9 @@ pub struct Report {
     pub subscriptions: Subscriptions,
     /// Currency of the money figures (the opportunities'), when known.
     pub currency: Option<String>,
+    /// Recipient domains that blocked the sender (several recipients there
+    /// bounced for a sender-side reason within a day), newest first.
+    pub domain_blocks: Vec<crate::deliverability::DomainAlert>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -748,6 +760,7 @@ pub fn build_at(
             .iter()
             .map(|o| o.currency.clone())
             .find(|c| !c.is_empty()),
+        domain_blocks: snap.domain_blocks.clone(),
     }
 }
 

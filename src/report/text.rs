@@ -144,5 +144,21 @@ pub fn write(r: &Report, out: &mut dyn Write) -> anyhow::Result<()> {
         "  unsubscribed {}, resubscribed {} (all time)",
         r.subscriptions.unsubscribes, r.subscriptions.resubscribes
     )?;
+    if !r.domain_blocks.is_empty() {
+        writeln!(
+            out,
+            "\nSender blocked at (recipients bounced for a sender-side reason)"
+        )?;
+    }
+    for b in &r.domain_blocks {
+        writeln!(
+            out,
+            "  WARNING {:<32} {} recipients within 24 h ({}), warned {}",
+            b.domain,
+            b.recipients,
+            b.reasons.join(", "),
+            b.at
+        )?;
+    }
     Ok(())
 }

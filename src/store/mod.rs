@@ -260,7 +260,7 @@ impl Store {
                     }
                 }
                 note_noise(contacts_t, &understanding, &now)?;
-                if let Some(email) = interaction_contact(&understanding) {
+                for (email, summary) in interaction_contacts(&understanding) {
                     let interaction = Interaction {
                         at: now.clone(),
                         contact: email.clone(),
@@ -268,7 +268,7 @@ impl Store {
                         kind: understanding.kind.as_str().to_string(),
                         message: Some(key.clone()),
                         subject: understanding.envelope.subject.clone(),
-                        summary: interaction_summary(&understanding),
+                        summary,
                     };
                     interactions_t
                         .insert(interaction_key(&email, &now, &key), encode(&interaction))?;
@@ -614,10 +614,16 @@ impl Store {
                         updated.push((id, requeued));
                     }
                 }
-                let before = interaction_contact(&record.understanding);
-                if let Some(email) = interaction_contact(understanding)
-                    && before.as_ref() != Some(&email)
-                {
+                // Reprocessing may put the message on a new timeline (a lead
+                // now read with the prospect's address): add only those lines.
+                let before: Vec<String> = interaction_contacts(&record.understanding)
+                    .into_iter()
+                    .map(|(email, _)| email)
+                    .collect();
+                for (email, summary) in interaction_contacts(understanding) {
+                    if before.contains(&email) {
+                        continue;
+                    }
                     let interaction = Interaction {
                         at: record.stored_at.clone(),
                         contact: email.clone(),
@@ -625,7 +631,7 @@ impl Store {
                         kind: understanding.kind.as_str().to_string(),
                         message: Some(key.clone()),
                         subject: understanding.envelope.subject.clone(),
-                        summary: understanding.note.clone(),
+                        summary,
                     };
                     interactions_t.insert(
                         interaction_key(&email, &record.stored_at, key),
@@ -732,11 +738,16 @@ fn note_noise(
             for bounce in &u.bounces {
                 if let Some(email) = &bounce.recipient {
                     let email = crate::understand::normalize_email(email);
+                    // Only a hard bounce marks the address undeliverable (and so
+                    // suppresses it); a soft one is counted with its reason.
                     upsert_contact(contacts, &email, now, |c| {
                         if bounce.hard {
                             c.hard_bounced = true;
                         } else {
                             c.soft_bounces += 1;
+                        }
+                        if bounce.reason.is_some() {
+                            c.last_bounce_reason = bounce.reason.clone();
                         }
                     })?;
                 }
@@ -769,17 +780,56 @@ fn interaction_summary(u: &Understanding) -> Option<String> {
     }
 }
 
-/// Whose timeline an inbound message belongs on.
-fn interaction_contact(u: &Understanding) -> Option<String> {
+/// Whose timelines an inbound message belongs on, each with its summary: a
+/// bounce goes on every failed recipient's timeline, saying whether it was
+/// hard and why ("soft bounce: blocked (5.7.1)").
+fn interaction_contacts(u: &Understanding) -> Vec<(String, Option<String>)> {
     match u.kind {
-        Kind::Bounce => u
-            .bounces
+        Kind::Bounce => {
+            let mut out: Vec<(String, Option<String>)> = Vec::new();
+            for b in &u.bounces {
+                let Some(email) = b
+                    .recipient
+                    .as_deref()
+                    .map(crate::understand::normalize_email)
+                else {
+                    continue;
+                };
+                if out.iter().any(|(e, _)| *e == email) {
+                    continue;
+                }
+                out.push((email, Some(bounce_summary(b))));
+            }
+            out
+        }
+        Kind::Lead => u
+            .leads
             .first()
-            .and_then(|b| b.recipient.as_deref())
-            .map(crate::understand::normalize_email),
-        Kind::Lead => u.leads.first().and_then(|l| l.contact.email.clone()),
-        _ => u.contact.email.clone(),
+            .and_then(|l| l.contact.email.clone())
+            .map(|e| (e, u.note.clone()))
+            .into_iter()
+            .collect(),
+        _ => u
+            .contact
+            .email
+            .clone()
+            .map(|e| (e, interaction_summary(u)))
+            .into_iter()
+            .collect(),
     }
+}
+
+/// "hard bounce: userunknown (5.1.1)", "soft bounce: blocked (5.7.1)".
+fn bounce_summary(b: &crate::understand::Bounce) -> String {
+    let mut s = format!(
+        "{} bounce: {}",
+        if b.hard { "hard" } else { "soft" },
+        b.reason.as_deref().unwrap_or("undefined")
+    );
+    if let Some(status) = &b.status {
+        s.push_str(&format!(" ({status})"));
+    }
+    s
 }
 
 fn interaction_key(email: &str, at: &str, key: &MessageKey) -> Vec<u8> {

@@ -122,8 +122,16 @@ pub struct ContactRecord {
     pub auto_replies: u32,
     /// The date an out-of-office said they are back.
     pub away_until: Option<String>,
+    /// Bounces that say nothing bad about the address (full mailbox, a
+    /// block of the sender, a delay …): recorded, never suppressing.
     pub soft_bounces: u32,
+    /// The address itself is undeliverable (DESIGN.md `bounce.hard`):
+    /// suppressed, nurture stops.
     pub hard_bounced: bool,
+    /// The reason of the latest bounce, in sisimai's words (`blocked`,
+    /// `mailboxfull`, `userunknown`, …).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_bounce_reason: Option<String>,
 }
 
 /// One inbound or outbound email, or an event, on a contact's timeline.

@@ -129,7 +129,13 @@ pub struct Bounce {
     pub recipient: Option<String>,
     /// The status code the bounce states (`5.1.1`), never invented.
     pub status: Option<String>,
+    /// True only when the address itself is permanently undeliverable
+    /// (user/host unknown, has moved, accepts no mail): DESIGN.md `bounce.hard`.
     pub hard: bool,
+    /// Why it failed, in sisimai's words (`userunknown`, `mailboxfull`,
+    /// `blocked`, `spamdetected`, …); `None` in records stored before it existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
     pub action: Option<String>,
     pub diagnostic: Option<String>,
 }

@@ -9,10 +9,12 @@
 //!
 //! Complaints (ARF `feedback-report`) and read receipts (`disposition-
 //! notification`) are never bounces. `status` is always a code the message
-//! states; `hard` follows DESIGN.md (see [`status::is_hard`]).
+//! states; `reason` and `hard` follow DESIGN.md (see [`reason`]): only an
+//! address that is itself undeliverable is hard.
 
 mod dsn;
 mod notification;
+pub mod reason;
 mod status;
 mod text;
 
@@ -23,7 +25,7 @@ use regex::Regex;
 use super::body::{floor_char_boundary, html_to_text};
 use super::{Bounce, MAX_TEXT_BYTES};
 
-pub use status::is_hard;
+pub use reason::{ADDRESS_REASONS, SENDER_SIDE_REASONS, is_sender_side};
 
 /// The failed recipients when the message is a bounce; empty otherwise.
 pub fn detect(message: &Message<'_>, raw: &[u8], text: &str) -> Vec<Bounce> {
@@ -258,6 +260,7 @@ fn from_dsn(message: &Message<'_>, parts: &Parts) -> Option<Vec<Bounce>> {
         return Some(Vec::new());
     }
     let report = text::sections(&parts.human).report;
+    let subject = message.subject().unwrap_or("");
     // Recipients for blocks whose address is missing ("Final-Recipient: <>").
     let mut spare = fallback_recipients(message, parts, report).into_iter();
     let blocks = text::recipients(report, &own_addresses(message));
@@ -288,11 +291,18 @@ fn from_dsn(message: &Message<'_>, parts: &Parts) -> Option<Vec<Bounce>> {
             (None, None) if failed_count == 1 => report,
             (None, None) => "",
         };
-        let hard = status::is_hard(status.as_deref(), r.action.as_deref(), evidence);
+        let around = own_block(recipient.as_deref(), &blocks, report).unwrap_or("");
+        let (why, hard) = judge(
+            status.as_deref(),
+            r.action.as_deref(),
+            evidence,
+            &[subject, around, report],
+        );
         out.push(Bounce {
             recipient,
             status,
             hard,
+            reason: Some(why.to_string()),
             action: r.action.clone(),
             diagnostic: r.diagnostic.clone(),
         });
@@ -460,14 +470,16 @@ fn from_text(message: &Message<'_>, raw: &[u8], parts: &Parts) -> Vec<Bounce> {
     let found = text::recipients(report, &exclude);
     if found.is_empty() {
         let status = status::first_failure_code(report).map(str::to_string);
-        let hard = status::is_hard(status.as_deref(), None, report);
+        let action = text_action(status.as_deref(), report);
+        let (why, hard) = judge(status.as_deref(), Some(action), report, &[subject]);
         return fallback_recipients(message, parts, report)
             .into_iter()
             .map(|recipient| Bounce {
                 recipient: Some(recipient),
                 status: status.clone(),
                 hard,
-                action: Some(if hard { "failed" } else { "delayed" }.into()),
+                reason: Some(why.to_string()),
+                action: Some(action.into()),
                 diagnostic: None,
             })
             .collect();
@@ -486,16 +498,47 @@ fn from_text(message: &Message<'_>, raw: &[u8], parts: &Parts) -> Vec<Bounce> {
         } else {
             report
         };
-        let hard = status::is_hard(status.as_deref(), None, evidence);
+        let action = text_action(status.as_deref(), evidence);
+        let (why, hard) = judge(
+            status.as_deref(),
+            Some(action),
+            evidence,
+            &[subject, report],
+        );
         out.push(Bounce {
             recipient: Some(f.address.clone()),
             status,
             hard,
-            action: Some(if hard { "failed" } else { "delayed" }.into()),
+            reason: Some(why.to_string()),
+            action: Some(action.into()),
             diagnostic: diagnostic_line(block),
         });
     }
     out
+}
+
+/// The reason for one recipient and whether the bounce is hard (see [`reason`]).
+pub(crate) fn judge(
+    status: Option<&str>,
+    action: Option<&str>,
+    evidence: &str,
+    context: &[&str],
+) -> (&'static str, bool) {
+    let why = reason::classify(status, action, evidence, context);
+    (why, reason::is_hard(why, status, action, evidence))
+}
+
+/// The delivery action a notice without DSN fields implies: `delayed` when
+/// its code (enhanced, else SMTP reply) is 4xx or its words say it is still
+/// being retried, `failed` otherwise.
+fn text_action(status: Option<&str>, evidence: &str) -> &'static str {
+    let code = status.or_else(|| status::first_reply_code(evidence));
+    let temporary = match code.and_then(|c| c.bytes().next()) {
+        Some(b'4') => true,
+        Some(_) => false,
+        None => status::says_temporary(evidence),
+    };
+    if temporary { "delayed" } else { "failed" }
 }
 
 /// The remote server's answer in a recipient's block, when there is one.

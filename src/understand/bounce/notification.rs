@@ -50,16 +50,17 @@ pub fn from_json(text: &str) -> Option<Vec<Bounce>> {
                         .map(str::to_string)
                 });
             let action = field(r, "action");
-            let hard = !transient
-                && status::is_hard(
-                    status.as_deref(),
-                    action.as_deref(),
-                    diagnostic.as_deref().unwrap_or(""),
-                );
+            let (why, hard) = super::judge(
+                status.as_deref(),
+                action.as_deref(),
+                diagnostic.as_deref().unwrap_or(""),
+                &[],
+            );
             Bounce {
                 recipient: field(r, "emailAddress").map(|a| a.to_ascii_lowercase()),
                 status,
-                hard,
+                hard: hard && !transient,
+                reason: Some(why.to_string()),
                 action,
                 diagnostic,
             }

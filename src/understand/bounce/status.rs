@@ -1,4 +1,4 @@
-//! Status codes and the hard/soft rule.
+//! Status codes read from a bounce.
 //!
 //! An RFC 3463 enhanced status code (`5.1.1`) is the most precise thing a
 //! bounce can state; an SMTP reply code (`550`) is the next best. Both are only
@@ -16,15 +16,6 @@ static ENHANCED: Lazy<Regex> =
 /// A three-digit SMTP reply code standing on its own (`550`, `550-`, `#550`).
 static REPLY: Lazy<Regex> = Lazy::new(|| {
     Regex::new(r"(?:^|[\s(\[#:;=])([245][0-5][0-9])(?:[\s\-\]),.:;]|$)").expect("static regex")
-});
-
-/// Words that say the mailbox is full or over its quota: the one permanent
-/// failure that is still soft (the person exists and may clean up).
-static MAILBOX_FULL: Lazy<Regex> = Lazy::new(|| {
-    Regex::new(
-        r"(?i)mail\s?box (?:is )?(?:full|over|exceeded)|mailbox size limit|over (?:the )?(?:disk )?quota|quota (?:has been |was )?exceeded|exceeded (?:the |its |his |her )?(?:storage|quota|disk)|insufficient (?:disk |system )?storage|user (?:is )?over quota|mailfolder is full|postfach (?:ist )?voll|boîte (?:aux lettres )?(?:est )?pleine|buzón (?:está )?lleno|メールボックスが一杯|容量(?:が|を)?(?:超|オーバー|不足)|一杯のため",
-    )
-    .expect("static regex")
 });
 
 /// Words of a failure that will be retried or is temporary by nature.
@@ -65,34 +56,9 @@ pub fn first_reply_code(s: &str) -> Option<&str> {
         .find(|c| !c.starts_with('2'))
 }
 
-/// True when the words say the mailbox is full or over quota.
-pub fn says_mailbox_full(s: &str) -> bool {
-    MAILBOX_FULL.is_match(s)
-}
-
 /// True when the words say the failure is temporary or still being retried.
 pub fn says_temporary(s: &str) -> bool {
     TEMPORARY.is_match(s)
-}
-
-/// The DESIGN rule: 5.x.x is hard except mailbox full/quota (5.2.2); 4.x.x and
-/// delayed are soft. Without an enhanced code the SMTP reply code decides, then
-/// the words; a failure report that states nothing else is taken as permanent,
-/// because MTAs word temporary trouble as a warning or a delay.
-pub fn is_hard(status: Option<&str>, action: Option<&str>, evidence: &str) -> bool {
-    if action.is_some_and(|a| a.eq_ignore_ascii_case("delayed")) {
-        return false;
-    }
-    if says_mailbox_full(evidence) || status == Some("5.2.2") {
-        return false;
-    }
-    if let Some(code) = status {
-        return code.starts_with('5');
-    }
-    if let Some(reply) = first_reply_code(evidence) {
-        return reply.starts_with('5');
-    }
-    !says_temporary(evidence)
 }
 
 #[cfg(test)]
@@ -112,20 +78,5 @@ mod tests {
             first_failure_code("550-5.7.26 Unauthenticated"),
             Some("5.7.26")
         );
-    }
-
-    #[test]
-    fn mailbox_full_is_soft_even_when_permanent() {
-        assert!(!is_hard(Some("5.2.2"), Some("failed"), ""));
-        assert!(!is_hard(
-            Some("5.0.0"),
-            Some("failed"),
-            "552 Mailbox is full"
-        ));
-        assert!(is_hard(Some("5.1.1"), Some("failed"), "user unknown"));
-        assert!(!is_hard(Some("4.4.7"), Some("failed"), ""));
-        assert!(!is_hard(Some("5.1.1"), Some("delayed"), ""));
-        assert!(!is_hard(None, None, "421 Deferred: Connection timed out"));
-        assert!(is_hard(None, None, "This is a permanent error"));
     }
 }
