@@ -54,11 +54,50 @@ pub struct Config {
     /// `[costs]`: price paid per lead, by provider name (for ROI in reports).
     #[serde(default)]
     pub costs: std::collections::BTreeMap<String, f64>,
+    /// `[business]`: what the business sells (weighs on a lead's interest).
+    #[serde(default)]
+    pub business: BusinessConfig,
     /// Directory all relative paths are resolved against (not from TOML).
     #[serde(skip)]
     pub base_dir: PathBuf,
     #[serde(skip)]
     pub file: PathBuf,
+}
+
+/// `[business]`: the products or services the business sells.
+///
+/// ```toml
+/// [business]
+/// products = ["solar panels", "home battery", "EV charger"]
+/// ```
+///
+/// A lead's interest candidate (service field, headline, subject, ...) that
+/// names one of them wins over the others.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BusinessConfig {
+    #[serde(default)]
+    pub products: Vec<String>,
+}
+
+impl BusinessConfig {
+    /// Products present, distinct (case-insensitive) and short enough to be names.
+    pub fn validate(&self) -> Result<(), String> {
+        let mut seen = std::collections::HashSet::new();
+        for p in &self.products {
+            let t = p.trim();
+            if t.is_empty() {
+                return Err("products: an entry is empty".into());
+            }
+            if t.chars().count() > 100 {
+                return Err(format!("products: {t:?} is longer than 100 characters"));
+            }
+            if !seen.insert(t.to_lowercase()) {
+                return Err(format!("products: {t:?} is listed twice"));
+            }
+        }
+        Ok(())
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -344,6 +383,9 @@ impl Config {
         if let Err(e) = self.sales.validate() {
             out.push((None, format!("[sales]: {e}")));
         }
+        if let Err(e) = self.business.validate() {
+            out.push((None, format!("[business]: {e}")));
+        }
         out
     }
 
@@ -379,6 +421,12 @@ impl Config {
                 max_attachments: self.limits.max_attachments,
                 max_csv_rows: self.limits.max_csv_rows,
             },
+            products: self
+                .business
+                .products
+                .iter()
+                .map(|p| p.trim().to_string())
+                .collect(),
         }
     }
 }

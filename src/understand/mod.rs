@@ -220,6 +220,9 @@ pub struct Context {
     pub auth: auth::AuthConfig,
     /// Bounds on work per message.
     pub limits: Limits,
+    /// The business's products or services (`[business] products`): an
+    /// interest candidate naming one of them wins.
+    pub products: Vec<String>,
 }
 
 /// Bounds on how much of one message understanding reads (`[limits]`).
