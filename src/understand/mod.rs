@@ -332,9 +332,12 @@ fn understand_message(message: &Message<'_>, raw: &[u8], ctx: &Context) -> Under
     }
     let mut u = Understanding::with_kind(Kind::Other, envelope);
     u.contact = sender;
-    u.note = leads.note;
+    u.note = leads.note.or_else(|| Some(OTHER_NOTE.to_string()));
     u
 }
+
+/// The reason an `other` message carries when no step gave a sharper one.
+pub const OTHER_NOTE: &str = "not a lead, reply, bounce or auto-reply";
 
 fn u_first_contact(leads: &[Lead]) -> Contact {
     leads.first().map(|l| l.contact.clone()).unwrap_or_default()

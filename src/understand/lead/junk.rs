@@ -63,6 +63,15 @@ pub fn is_report(message: &Message<'_>) -> bool {
     })
 }
 
+/// A DMARC aggregate or failure report (RFC 7489 subjects).
+pub fn dmarc_report(subject: &str) -> Option<&'static str> {
+    let s = subject.trim_start().to_ascii_lowercase();
+    (s.starts_with("report domain:")
+        || s.starts_with("dmarc aggregate report")
+        || s.starts_with("[dmarc"))
+    .then_some("DMARC report")
+}
+
 /// Mail a program sent (`Auto-Submitted`, `Precedence: bulk`, a form
 /// mailer's `X-Mailer`): a notification rather than a person writing.
 pub fn is_automated(message: &Message<'_>) -> bool {

@@ -54,6 +54,9 @@ pub struct LeadExtraction {
     pub note: Option<String>,
 }
 
+/// Provenance suffix of a value read by its shape under an unknown label.
+const SHAPE_MARK: &str = " by value shape";
+
 /// The note of a lead notification whose prospect cannot be reached.
 pub const UNQUALIFIED_NOTE: &str = "unqualified: no reachable contact";
 
@@ -87,6 +90,12 @@ fn extract_at_depth(
     let subject = envelope.subject.as_deref().unwrap_or("");
     let date = envelope.date.as_deref();
     if let Some(reason) = junk::phishing(subject, text) {
+        return LeadExtraction::noted(reason);
+    }
+    if junk::is_report(message) {
+        return LeadExtraction::noted("report: a read, delivery or feedback report, not a lead");
+    }
+    if let Some(reason) = junk::dmarc_report(subject) {
         return LeadExtraction::noted(reason);
     }
     let from_domain = envelope
@@ -460,6 +469,14 @@ impl ShapeContact {
                 .find(|(o, _)| line_of(*o).abs_diff(line_of(a)) <= 3),
             None => phones.first(),
         };
+        // A chat line of the person ("Omar Haddad: my number is …").
+        let phone = phone.or_else(|| {
+            let (name, _) = out.name.as_ref()?;
+            phones.iter().find(|(o, _)| {
+                let start = head[..*o].rfind('\n').map_or(0, |i| i + 1);
+                head[start..*o].contains(name.as_str())
+            })
+        });
         if let Some((offset, p)) = phone {
             out.phone = Some((p.clone(), "shape:phone".into()));
             if out.name.is_none()
@@ -566,8 +583,12 @@ fn finish_contact(
         if not_prospect(email) || own || !contact::valid_email(email) {
             continue;
         }
-        // A relay's robot address loses to a direct address of the person.
-        if direct.is_some_and(|d| d != email) && contact::is_robot_address(email) {
+        // A relay's robot address, or a service writing under its own name
+        // ("Sunset Group Rentals", "LiveDesk"), loses to a direct address
+        // found in the body.
+        let person =
+            name.is_some_and(|n| contact::normalize_name(n).is_some_and(|n| shape::is_name(&n)));
+        if direct.is_some_and(|d| d != email) && (contact::is_robot_address(email) || !person) {
             continue;
         }
         lead.contact.email = Some(email.to_string());
@@ -707,9 +728,12 @@ impl FieldValues {
         self.values.get(&field).map(|(_, p)| p.as_str())
     }
 
-    /// True when a label named an email, phone or name.
+    /// True when a known label named an email, phone or name (not a value
+    /// recognised by its shape alone).
     fn has_contact(&self) -> bool {
-        self.values.keys().any(|f| f.is_contact())
+        self.values
+            .iter()
+            .any(|(f, (_, p))| f.is_contact() && !p.ends_with(SHAPE_MARK))
     }
 
     /// Fills missing contact fields from a card (vCard).
@@ -828,13 +852,26 @@ fn values_of(pairs: &[form::Pair], rule: Option<&ProviderRule>, source: &str) ->
             let prov = format!("{source}:{} \"{}\"", pair.layout, pair.label);
             values.set(&pair.label, field, &pair.value, &prov);
         } else {
-            let field = match shape::of_value(&pair.value) {
-                Some(shape::Shape::Email) => Field::Email,
-                Some(shape::Shape::Phone) => Field::Phone,
-                _ => continue,
-            };
-            let prov = format!("{source}:{} \"{}\" by value shape", pair.layout, pair.label);
-            values.set(&pair.label, field, &pair.value, &prov);
+            let prov = format!("{source}:{} \"{}\"{SHAPE_MARK}", pair.layout, pair.label);
+            match shape::of_value(&pair.value) {
+                Some(shape::Shape::Email) => {
+                    values.set(&pair.label, Field::Email, &pair.value, &prov)
+                }
+                Some(shape::Shape::Phone) => {
+                    values.set(&pair.label, Field::Phone, &pair.value, &prov)
+                }
+                Some(_) => {}
+                // `Contact: jane@x.io | (415) 555-0112`: several values in one.
+                None if pair.value.chars().count() <= 120 => {
+                    if let [email] = shape::emails(&pair.value).as_slice() {
+                        values.set(&pair.label, Field::Email, &email.1, &prov);
+                    }
+                    if let [phone] = shape::phones(&pair.value).as_slice() {
+                        values.set(&pair.label, Field::Phone, &phone.1, &prov);
+                    }
+                }
+                None => {}
+            }
         }
     }
     values
@@ -869,6 +906,12 @@ pub fn build_lead_with(
         }
     };
     let name_and_email = values.get(Field::NameAndEmail);
+    // `Visitor: Omar Haddad (omar@x.io)`: a name value may carry the address.
+    let name_and_email = name_and_email.or_else(|| {
+        values
+            .get(Field::Name)
+            .filter(|n| contact::find_email(n).is_some())
+    });
     let email = values
         .get(Field::Email)
         .and_then(contact::email_value)
@@ -877,8 +920,10 @@ pub fn build_lead_with(
         "email",
         if values.get(Field::Email).is_some() {
             Field::Email
-        } else {
+        } else if values.get(Field::NameAndEmail).is_some() {
             Field::NameAndEmail
+        } else {
+            Field::Name
         },
     );
     let (name, first, last) = (

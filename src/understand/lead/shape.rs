@@ -210,6 +210,8 @@ pub fn name_near(text: &str, offset: usize) -> Option<String> {
             .trim()
             .trim_start_matches(['•', '-', '*', '·'])
             .trim();
+        // A name alone, or the value of a `Renter: Priya Raman` line.
+        let prev = prev.split_once([':', '：']).map_or(prev, |(_, v)| v.trim());
         if is_name(prev) {
             return contact::normalize_name(prev);
         }

@@ -84,7 +84,21 @@ pub const TABLE: Language = Language {
         ),
         (
             Stage::Person,
-            &["=customer", "=client", "=prospect", "=visitor"],
+            &[
+                "=customer",
+                "=client",
+                "=prospect",
+                "=visitor",
+                "=renter",
+                "=tenant",
+                "=buyer",
+                "=homeowner",
+                "=requester",
+                "=requested by",
+                "=submitted by",
+                "=guest",
+                "=patient",
+            ],
         ),
         (
             Stage::Email,
