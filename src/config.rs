@@ -587,6 +587,29 @@ mod tests {
     }
 
     #[test]
+    fn business_products_reach_understanding_and_are_checked() {
+        let mailbox = "[[mailbox]]\nname = \"a\"\nmaildir = \"m\"\n";
+        let text = format!(
+            "{STORE}{mailbox}[business]\nproducts = [\"solar panels\", \" EV charger \"]\n"
+        );
+        let config = Config::parse(Path::new("c.toml"), &text).unwrap();
+        assert_eq!(
+            config.understand_context().products,
+            ["solar panels", "EV charger"]
+        );
+        let twice = format!(
+            "{STORE}{mailbox}[business]\nproducts = [\"Solar panels\", \"solar panels\"]\n"
+        );
+        assert!(
+            errors(&twice).iter().any(|m| m.contains("listed twice")),
+            "{:?}",
+            errors(&twice)
+        );
+        let empty = format!("{STORE}{mailbox}[business]\nproducts = [\" \"]\n");
+        assert!(errors(&empty).iter().any(|m| m.contains("[business]")));
+    }
+
+    #[test]
     fn the_shipped_config_is_valid() {
         let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("config/carousel.toml");
         if let Err(e) = Config::load(&path) {

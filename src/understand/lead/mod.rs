@@ -224,28 +224,35 @@ fn extract_at_depth(
     }
 
     // Values by shape: the prospect's address and number where no label names them.
-    let exclude = Exclusions::new(envelope, fwd.as_ref());
-    let shapes = ShapeContact::read(body_text, &exclude);
+    // Read only when needed: a form that names every contact field, or a
+    // message that is no notification at all, costs no scan.
     let mut review = Vec::new();
     let mut is_form = values.is_form(signal);
-    if !is_form && shapes.is_some() && !junk::is_report(message) {
-        let third_party = shapes
-            .as_ref()
-            .is_some_and(|s| s.email.is_some() || s.phone.is_some());
-        let notification = signal
-            || envelope
-                .from_email
-                .as_deref()
-                .is_some_and(|e| contact::is_relay_address(e) || contact::is_robot_address(e))
-            || junk::is_automated(message);
-        if third_party && notification && (!list_mail || signal) && card.is_none() {
-            is_form = true;
-            if !signal {
-                review.push(
-                    "no lead form or lead signal: read as a notification carrying a third party's contact"
-                        .to_string(),
-                );
-            }
+    let notification = signal
+        || envelope
+            .from_email
+            .as_deref()
+            .is_some_and(|e| contact::is_relay_address(e) || contact::is_robot_address(e))
+        || junk::is_automated(message);
+    let wants_shapes = if is_form {
+        !(values.values.contains_key(&Field::Phone)
+            && (values.values.contains_key(&Field::Email)
+                || values.values.contains_key(&Field::NameAndEmail)))
+    } else {
+        notification && (!list_mail || signal) && card.is_none()
+    };
+    let shapes = if wants_shapes {
+        ShapeContact::read(body_text, &Exclusions::new(envelope, fwd.as_ref()))
+    } else {
+        None
+    };
+    if !is_form && shapes.is_some() {
+        is_form = true;
+        if !signal {
+            review.push(
+                "no lead form or lead signal: read as a notification carrying a third party's contact"
+                    .to_string(),
+            );
         }
     }
     if !is_form
@@ -317,6 +324,12 @@ fn extract_at_depth(
             lead.contact.name = Some(name.clone());
             lead.provenance.insert("name".into(), prov.clone());
         }
+    }
+    if lead.contact.name.is_none()
+        && let Some(name) = hints.subject.and_then(subject_name)
+    {
+        lead.contact.name = Some(name);
+        lead.provenance.insert("name".into(), "subject:from".into());
     }
     if let Some(reason) = junk::test_submission(&lead) {
         return LeadExtraction::noted(reason);
@@ -1097,6 +1110,30 @@ fn names_product(value: &str, product: &str) -> bool {
     !words.is_empty() && words.iter().all(|w| v.contains(w.as_str()))
 }
 
+/// The person a notification subject names ("New message from Jane Doe",
+/// "Neue Anfrage von Max Müller"); never a provider or listing (one word, or
+/// a listing's last word, is not a person's name).
+fn subject_name(subject: &str) -> Option<String> {
+    static FROM: Lazy<Regex> = Lazy::new(|| {
+        Regex::new(r"(?i)\b(?:from|von|de|da|van|door|di)\s+(\p{L}[\p{L}'’. -]{1,60})")
+            .expect("static regex")
+    });
+    let captured = FROM.captures(subject)?.get(1)?.as_str();
+    let candidate = captured
+        .split([':', '|', '(', ','])
+        .next()?
+        .split(" - ")
+        .next()?
+        .split(" – ")
+        .next()?
+        .split(" — ")
+        .next()?
+        .trim();
+    shape::is_name(candidate)
+        .then(|| contact::normalize_name(candidate))
+        .flatten()
+}
+
 /// What a notification subject says the lead is about: the part beside the
 /// lead signal ("New lead: Interior painting" → "Interior painting"). `None`
 /// when the subject is only the signal or no signal at all.
@@ -1214,6 +1251,78 @@ pub fn short_phrase(message: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn values(pairs: &[(Field, &str)]) -> FieldValues {
+        let mut v = FieldValues::default();
+        for (f, value) in pairs {
+            v.set("label", *f, value, "form:colon \"label\"");
+        }
+        v
+    }
+
+    #[test]
+    fn interest_is_what_was_asked_for_and_a_product_wins() {
+        let v = values(&[
+            (Field::InterestWeak, "Single-family home"),
+            (
+                Field::Message,
+                "Hi, we want to cut our bills. Also curious about an EV charger.",
+            ),
+            (Field::Headline, "Solar Panel Installation"),
+        ]);
+        let hints = Hints::default();
+        assert_eq!(
+            build_lead_with(&v, None, "form", &hints)
+                .interest
+                .as_deref(),
+            Some("Solar Panel Installation")
+        );
+        let v = values(&[
+            (Field::Interest, "Roof inspection"),
+            (Field::Headline, "Solar Panel Installation"),
+        ]);
+        assert_eq!(
+            build_lead_with(&v, None, "form", &hints)
+                .interest
+                .as_deref(),
+            Some("Roof inspection")
+        );
+        let products = vec!["solar panels".to_string(), "EV charger".to_string()];
+        let hints = Hints {
+            products: &products,
+            subject: None,
+        };
+        let lead = build_lead_with(&v, None, "form", &hints);
+        assert_eq!(lead.interest.as_deref(), Some("Solar Panel Installation"));
+        assert!(
+            lead.provenance["interest"].contains("names product"),
+            "{:?}",
+            lead.provenance
+        );
+    }
+
+    #[test]
+    fn subject_names_the_ask_beside_the_signal() {
+        assert_eq!(
+            subject_interest("Fwd: New lead: Interior painting in Portland").as_deref(),
+            Some("Interior painting in Portland")
+        );
+        assert_eq!(
+            subject_interest("New form submission on Acme: Contact Sales"),
+            None
+        );
+        assert_eq!(subject_interest("Lunch on Thursday?"), None);
+        assert_eq!(subject_interest("New submission"), None);
+        assert_eq!(
+            subject_name("New message from Jane Doe - Website").as_deref(),
+            Some("Jane Doe")
+        );
+        assert_eq!(
+            subject_name("New contact from Zillow: 2114 Maple Ave"),
+            None
+        );
+        assert_eq!(subject_name("Inquiry from Sunset Group Rentals"), None);
+    }
 
     #[test]
     fn short_phrase_keeps_the_ask() {
