@@ -325,6 +325,10 @@ pub const TABLE: Language = Language {
         "missed chat",
         "new chat",
         "callback request",
+        "job request",
+        "service request",
+        "new request",
+        "new job",
     ],
     listing_words: &[
         "apartments",

@@ -62,6 +62,7 @@ pub const TABLE: Language = Language {
                 "soort dienst",
                 "type dienst",
                 "geïnteresseerd in",
+                "geïnteresseerd",
             ],
         ),
         (
