@@ -17,6 +17,16 @@ pub fn find_email(text: &str) -> Option<String> {
         .find(|e| valid_email(e))
 }
 
+/// Every valid address in `text` with its byte offset, lowercased, at most `max`.
+pub fn emails_at(text: &str, max: usize) -> Vec<(usize, String)> {
+    EMAIL
+        .find_iter(text)
+        .map(|m| (m.start(), m.as_str().to_lowercase()))
+        .filter(|(_, e)| valid_email(e))
+        .take(max)
+        .collect()
+}
+
 /// Every valid address in `text`, lowercased, in order.
 pub fn all_emails(text: &str) -> Vec<String> {
     EMAIL

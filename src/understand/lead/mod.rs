@@ -377,10 +377,11 @@ fn vcard_contact(
             .content_type()
             .map(|c| format!("{}/{}", c.ctype(), c.subtype().unwrap_or("")).to_ascii_lowercase())
             .unwrap_or_default();
-        if vcard::is_vcard(&name, &ctype) && part.contents().len() < 1_000_000 {
-            if let Some(c) = vcard::parse(&String::from_utf8_lossy(part.contents())) {
-                return Some(c);
-            }
+        if vcard::is_vcard(&name, &ctype)
+            && part.contents().len() < 1_000_000
+            && let Some(c) = vcard::parse(&String::from_utf8_lossy(part.contents()))
+        {
+            return Some(c);
         }
     }
     text.contains("BEGIN:VCARD")
@@ -586,11 +587,11 @@ fn finish_contact(
                 .map(|e| (e, envelope.from_name.as_deref(), "from")),
         );
     }
-    let subject = fwd
+    let subject_raw = fwd
         .and_then(|f| f.subject.as_deref())
         .or(envelope.subject.as_deref())
-        .unwrap_or("")
-        .to_lowercase();
+        .unwrap_or("");
+    let subject = subject_raw.to_lowercase();
     for (email, name, header) in candidates {
         let own = domain_of(email).is_some_and(|d| ours.contains(&d));
         if not_prospect(email) || own || !contact::valid_email(email) {
@@ -610,8 +611,10 @@ fn finish_contact(
         if lead.contact.name.is_none() {
             // Never the listing or building a subject names ("Inquiry: Parkside Lofts").
             lead.contact.name = name.and_then(contact::normalize_name).filter(|n| {
-                !labels::is_listing_name(n)
-                    && !(subject.contains(&n.to_lowercase()) && !shape::is_name(n))
+                let lower = n.to_lowercase();
+                let named_as_sender =
+                    subject_name(subject_raw).is_some_and(|s| s.to_lowercase() == lower);
+                !labels::is_listing_name(n) && (!subject.contains(&lower) || named_as_sender)
             });
             if lead.contact.name.is_some() {
                 lead.provenance
@@ -1063,10 +1066,14 @@ fn choose_interest(
     let subject_at = candidates.len();
     candidates.extend(from_subject);
     candidates.extend(field(Field::InterestWeak));
-    candidates.extend(message.and_then(short_phrase).map(|v| {
-        let prov = values.provenance(Field::Message).unwrap_or("form");
-        (v, format!("{prov}, first sentence"))
-    }));
+    // The message's first sentence is the last resort; read it only when
+    // nothing better is known or a product may be named in it.
+    if candidates.is_empty() || !hints.products.is_empty() {
+        candidates.extend(message.and_then(short_phrase).map(|v| {
+            let prov = values.provenance(Field::Message).unwrap_or("form");
+            (v, format!("{prov}, first sentence"))
+        }));
+    }
     if let Some((v, prov, product)) = candidates.iter().find_map(|(v, p)| {
         hints
             .products
@@ -1140,10 +1147,7 @@ fn subject_name(subject: &str) -> Option<String> {
 pub fn subject_interest(subject: &str) -> Option<String> {
     let mut s = subject.trim();
     // Reply and forward prefixes in any language: "Re:", "Fwd:", "WG:", "RV:", "転送:".
-    loop {
-        let Some((head, rest)) = s.split_once([':', '：']) else {
-            break;
-        };
+    while let Some((head, rest)) = s.split_once([':', '：']) {
         if head.chars().count() <= 4
             && !head.contains(' ')
             && !head.is_empty()

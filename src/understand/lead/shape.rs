@@ -17,7 +17,9 @@ pub const MAX_SCAN_BYTES: usize = 64 * 1024;
 /// A phone-number candidate: optional `+`, digit groups joined by single
 /// separators (space, dot, dash, slash, parentheses).
 static PHONE: Lazy<Regex> = Lazy::new(|| {
-    Regex::new(r"(?:\+|\b|\()\(?\d{1,5}\)?(?:[ .\-/\u{a0}]?\(?\d{1,6}\)?){1,6}\b")
+    // ASCII word boundaries: digits are ASCII, and a Unicode `\b` would keep
+    // the regex off its fast automaton on non-ASCII text.
+    Regex::new(r"(?:\+|(?-u:\b)|\()\(?\d{1,5}\)?(?:[ .\-/\u{a0}]?\(?\d{1,6}\)?){1,6}(?-u:\b)")
         .expect("static regex")
 });
 
@@ -47,7 +49,7 @@ pub fn of_value(value: &str) -> Option<Shape> {
     if DATE_OR_TIME.is_match(v) {
         return Some(Shape::Date);
     }
-    if contact::valid_email(&v.to_lowercase().trim_start_matches("mailto:").to_string()) {
+    if contact::valid_email(v.to_lowercase().trim_start_matches("mailto:")) {
         return Some(Shape::Email);
     }
     let phone = phones(v);
@@ -124,20 +126,7 @@ fn cut(text: &str) -> &str {
 
 /// Emails in `text` with their byte offsets, lowercased.
 pub fn emails(text: &str) -> Vec<(usize, String)> {
-    let text = cut(text);
-    let mut out = Vec::new();
-    let mut from = 0;
-    while let Some(e) = text.get(from..).and_then(contact::find_email) {
-        let Some(pos) = text[from..].to_lowercase().find(&e) else {
-            break;
-        };
-        out.push((from + pos, e.clone()));
-        from += pos + e.len();
-        if out.len() >= 50 {
-            break;
-        }
-    }
-    out
+    contact::emails_at(cut(text), 50)
 }
 
 /// True when `s` reads as a person's name: two to four capitalised words
