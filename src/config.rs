@@ -54,6 +54,9 @@ pub struct Config {
     /// `[costs]`: price paid per lead, by provider name (for ROI in reports).
     #[serde(default)]
     pub costs: std::collections::BTreeMap<String, f64>,
+    /// `[business]`: what the business sells (weighs on a lead's interest).
+    #[serde(default)]
+    pub business: BusinessConfig,
     /// Directory all relative paths are resolved against (not from TOML).
     #[serde(skip)]
     pub base_dir: PathBuf,
@@ -63,6 +66,42 @@ pub struct Config {
     /// the line of their table or key.
     #[serde(skip)]
     source: String,
+}
+
+/// `[business]`: the products or services the business sells.
+///
+/// ```toml
+/// [business]
+/// products = ["solar panels", "home battery", "EV charger"]
+/// ```
+///
+/// A lead's interest candidate (service field, headline, subject, ...) that
+/// names one of them wins over the others.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BusinessConfig {
+    #[serde(default)]
+    pub products: Vec<String>,
+}
+
+impl BusinessConfig {
+    /// Products present, distinct (case-insensitive) and short enough to be names.
+    pub fn validate(&self) -> Result<(), String> {
+        let mut seen = std::collections::HashSet::new();
+        for p in &self.products {
+            let t = p.trim();
+            if t.is_empty() {
+                return Err("products: an entry is empty".into());
+            }
+            if t.chars().count() > 100 {
+                return Err(format!("products: {t:?} is longer than 100 characters"));
+            }
+            if !seen.insert(t.to_lowercase()) {
+                return Err(format!("products: {t:?} is listed twice"));
+            }
+        }
+        Ok(())
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -448,6 +487,9 @@ impl Config {
                 ),
             ));
         }
+        if let Err(e) = self.business.validate() {
+            out.push((self.table_span("business"), format!("[business]: {e}")));
+        }
         out
     }
 
@@ -575,6 +617,12 @@ impl Config {
                 max_attachments: self.limits.max_attachments,
                 max_csv_rows: self.limits.max_csv_rows,
             },
+            products: self
+                .business
+                .products
+                .iter()
+                .map(|p| p.trim().to_string())
+                .collect(),
         }
     }
 }
@@ -947,6 +995,29 @@ mod tests {
         .unwrap();
         assert_eq!(config.rep[0].time_zone, "America/Los_Angeles");
         assert_eq!(config.rep[1].time_zone, "Europe/Berlin");
+    }
+
+    #[test]
+    fn business_products_reach_understanding_and_are_checked() {
+        let mailbox = "[[mailbox]]\nname = \"a\"\nmaildir = \"m\"\n";
+        let text = format!(
+            "{STORE}{mailbox}[business]\nproducts = [\"solar panels\", \" EV charger \"]\n"
+        );
+        let config = Config::parse(Path::new("c.toml"), &text).unwrap();
+        assert_eq!(
+            config.understand_context().products,
+            ["solar panels", "EV charger"]
+        );
+        let twice = format!(
+            "{STORE}{mailbox}[business]\nproducts = [\"Solar panels\", \"solar panels\"]\n"
+        );
+        assert!(
+            errors(&twice).iter().any(|m| m.contains("listed twice")),
+            "{:?}",
+            errors(&twice)
+        );
+        let empty = format!("{STORE}{mailbox}[business]\nproducts = [\" \"]\n");
+        assert!(errors(&empty).iter().any(|m| m.contains("[business]")));
     }
 
     #[test]

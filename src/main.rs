@@ -52,6 +52,9 @@ enum Command {
         /// Message files (`-` reads one message from stdin).
         #[arg(required = true)]
         files: Vec<PathBuf>,
+        /// Add an `explain` object to each line: where every lead field came from.
+        #[arg(long)]
+        explain: bool,
     },
     /// Stored responses (leads and replies).
     Responses {
@@ -289,7 +292,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Sequences {
             command: SequencesCommand::Status,
         } => read(&cli.config, ReadRequest::new("sequences")),
-        Command::Inspect { files } => inspect(&cli.config, &files),
+        Command::Inspect { files, explain } => inspect(&cli.config, &files, explain),
         Command::Responses {
             command: ListCommand::List(args),
         } => read(&cli.config, args.request("responses")),
@@ -693,7 +696,7 @@ fn check(path: &Path) -> ExitCode {
 
 /// `inspect` uses the config's provider rules when the config exists, and
 /// works without one (zero-config understanding).
-fn inspect(config_path: &Path, files: &[PathBuf]) -> anyhow::Result<ExitCode> {
+fn inspect(config_path: &Path, files: &[PathBuf], explain: bool) -> anyhow::Result<ExitCode> {
     let ctx = match Config::load_static(config_path) {
         Ok(config) => config.understand_context(),
         Err(_) => carousel::understand::Context::default(),
@@ -716,7 +719,9 @@ fn inspect(config_path: &Path, files: &[PathBuf]) -> anyhow::Result<ExitCode> {
             }
         };
         let understanding = carousel::ingest::understand_safely(&raw, &ctx);
-        for line in carousel::inspect::lines(&file.display().to_string(), &understanding) {
+        for line in
+            carousel::inspect::lines_with(&file.display().to_string(), &understanding, explain)
+        {
             serde_json::to_writer(&mut out, &line)?;
             writeln!(out)?;
         }

@@ -148,7 +148,7 @@ fn reply_to_holds_the_prospect_when_the_form_has_no_email() {
     );
     assert_eq!(
         u.leads[0].provenance.get("email").map(String::as_str),
-        Some("header")
+        Some("header:reply-to")
     );
     assert_eq!(u.provider.as_deref(), Some("wix"));
 }
@@ -209,7 +209,7 @@ fn provider_rule_beats_the_generic_extractor_and_records_provenance() {
     );
     assert_eq!(
         lead.provenance.get("email").map(String::as_str),
-        Some("form")
+        Some("form:colon \"Email\"")
     );
 }
 

@@ -263,6 +263,9 @@ pub struct Context {
     pub auth: auth::AuthConfig,
     /// Bounds on work per message.
     pub limits: Limits,
+    /// The business's products or services (`[business] products`): an
+    /// interest candidate naming one of them wins.
+    pub products: Vec<String>,
 }
 
 /// Bounds on how much of one message understanding reads (`[limits]`).
@@ -377,9 +380,12 @@ fn understand_message(message: &Message<'_>, raw: &[u8], ctx: &Context) -> Under
     }
     let mut u = Understanding::with_kind(Kind::Other, envelope);
     u.contact = sender;
-    u.note = leads.note;
+    u.note = leads.note.or_else(|| Some(OTHER_NOTE.to_string()));
     u
 }
+
+/// The reason an `other` message carries when no step gave a sharper one.
+pub const OTHER_NOTE: &str = "not a lead, reply, bounce or auto-reply";
 
 fn u_first_contact(leads: &[Lead]) -> Contact {
     leads.first().map(|l| l.contact.clone()).unwrap_or_default()

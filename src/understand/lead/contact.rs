@@ -17,6 +17,16 @@ pub fn find_email(text: &str) -> Option<String> {
         .find(|e| valid_email(e))
 }
 
+/// Every valid address in `text` with its byte offset, lowercased, at most `max`.
+pub fn emails_at(text: &str, max: usize) -> Vec<(usize, String)> {
+    EMAIL
+        .find_iter(text)
+        .map(|m| (m.start(), m.as_str().to_lowercase()))
+        .filter(|(_, e)| valid_email(e))
+        .take(max)
+        .collect()
+}
+
 /// Every valid address in `text`, lowercased, in order.
 pub fn all_emails(text: &str) -> Vec<String> {
     EMAIL
@@ -125,15 +135,41 @@ const PREFIXES: &[&str] = &[
     "mademoiselle",
     "señor",
     "señora",
+    "sig",
+    "sig.ra",
+    "signor",
+    "signora",
+    "dott",
+    "dott.ssa",
+    "sr",
+    "srª",
+    "dhr",
+    "mevr",
+    "mw",
 ];
 const SUFFIXES: &[&str] = &["jr", "sr", "phd", "md", "mba", "esq", "cpa", "ii", "iii"];
-const CJK_HONORIFICS: &[&str] = &["様", "さま", "さん", "殿", "御中", "君", "くん", "氏"];
+const CJK_HONORIFICS: &[&str] = &[
+    "様",
+    "さま",
+    "さん",
+    "殿",
+    "御中",
+    "君",
+    "くん",
+    "氏",
+    "고객님",
+    "님",
+    "씨",
+    "先生",
+    "女士",
+    "小姐",
+];
 
 /// A name in display order: honorifics dropped, "Okafor, Daniel" turned
 /// around, CJK names kept as written. `None` when nothing name-like is left.
 pub fn normalize_name(raw: &str) -> Option<String> {
     // Drop an address written next to the name.
-    let mut s = raw.to_string();
+    let mut s = undecorate(raw);
     if let Some(lt) = s.find('<') {
         s.truncate(lt);
     }
@@ -188,6 +224,77 @@ pub fn normalize_name(raw: &str) -> Option<String> {
         .to_string();
     let letters = name.chars().filter(|c| c.is_alphabetic()).count();
     (letters >= 1 && name.chars().count() <= 100).then_some(name)
+}
+
+/// A display name without decoration: leading bullets and symbols, a
+/// `[domain]` or `(via …)` suffix, `… via Provider`, and the relay side of
+/// `A on behalf of B` (the person side is kept).
+fn undecorate(raw: &str) -> String {
+    let mut s = raw
+        .trim()
+        .trim_start_matches(|c: char| !c.is_alphanumeric() && c != '"' && c != '“')
+        .to_string();
+    let lower = s.to_lowercase();
+    if let Some(at) = lower.find(" on behalf of ") {
+        let (a, b) = (s[..at].trim(), s[at + " on behalf of ".len()..].trim());
+        let b_clean = b.split('<').next().unwrap_or("").trim().trim_matches('"');
+        s = if super::shape::is_name(b_clean) { b } else { a }.to_string();
+    }
+    let lower = s.to_lowercase();
+    for cut in [" via ", " (via ", " through ", " | "] {
+        if let Some(at) = lower.find(cut)
+            && at > 0
+        {
+            s.truncate(at);
+            break;
+        }
+    }
+    // `Jane Doe [brightwater.io]`, `Jane Doe (jane@x.io)`.
+    while let Some(open) = s.rfind(['[', '('])
+        && s.trim_end().ends_with([']', ')'])
+        && open > 0
+    {
+        s.truncate(open);
+        s = s.trim_end().to_string();
+    }
+    s.trim().to_string()
+}
+
+/// An address that a relay made up for one conversation or lead
+/// (`lead-7f3a9c21e4@reply.provider.com`, `8k2j3h4g5f6d7s8a@relay…`): it
+/// forwards, but loses to a direct address of the same person.
+pub fn is_robot_address(email: &str) -> bool {
+    let Some((local, domain)) = email.rsplit_once('@') else {
+        return false;
+    };
+    let relay_host = [
+        "reply.",
+        "relay.",
+        "messages.",
+        "msg.",
+        "lead.",
+        "leads.",
+        "r.",
+    ]
+    .iter()
+    .any(|p| domain.starts_with(p));
+    // A long run of hex-like characters holding several digits: an ID.
+    let mut run = 0usize;
+    let mut digits = 0usize;
+    let mut id_like = false;
+    for c in local.chars() {
+        if c.is_ascii_hexdigit() || c.is_ascii_digit() {
+            run += 1;
+            digits += usize::from(c.is_ascii_digit());
+            if run >= 8 && digits >= 3 {
+                id_like = true;
+            }
+        } else {
+            run = 0;
+            digits = 0;
+        }
+    }
+    relay_host || id_like || local.chars().filter(char::is_ascii_digit).count() >= 6
 }
 
 fn strip_prefix_words(s: &str) -> String {
@@ -269,6 +376,18 @@ mod tests {
             normalize_name("Sra. Lucía Fernández").as_deref(),
             Some("Lucía Fernández")
         );
+        for (raw, want) in [
+            ("• Jane Doe", "Jane Doe"),
+            ("Jane Doe [brightwater.io]", "Jane Doe"),
+            ("Jane Doe via Apartments.com", "Jane Doe"),
+            ("Leasing Office on behalf of Jane Doe", "Jane Doe"),
+            ("Sig.ra Giulia Rossi", "Giulia Rossi"),
+            ("김민준 님", "김민준"),
+        ] {
+            assert_eq!(normalize_name(raw).as_deref(), Some(want), "{raw}");
+        }
+        assert!(is_robot_address("lead-7f3a9c21e4@reply.apartments.example"));
+        assert!(!is_robot_address("jane.doe@gmail.com"));
     }
 
     #[test]

@@ -1,12 +1,21 @@
-//! Plain-text forms: `Label: value` lines (Contact Form 7, Gravity Forms,
-//! Jotform, Formspree, HubSpot and Facebook lead-ad notifications, marketplace
-//! alerts) and question/answer layouts (`What's your email?` on one line, the
-//! answer on the next, as Typeform sends them). Values may span lines.
+//! Plain-text forms in every common layout:
+//!
+//! - `Label: value` lines (Contact Form 7, Gravity Forms, Jotform, Formspree,
+//!   HubSpot and Facebook lead-ad notifications, marketplace alerts) and
+//!   bracketed labels (`【お名前】`, `[Name]`);
+//! - aligned columns without a colon (`Name      Jane Doe`, a tab between);
+//! - question-and-answer rows (`What type of property is this?  Home`) and
+//!   question lines with the answer below (Typeform);
+//! - a known label alone on its line, the value on the next;
+//! - markdown pipe rows (`| Email | jane@x.io |`);
+//! - a `Jane Doe says: …` headline (the name, then the message).
+//!
+//! Values may span lines. Each pair records its layout for provenance.
 //!
 //! The reader is one pass over the lines with a small state machine, so its
 //! work is linear in the text size.
 
-use super::labels::{Field, classify};
+use super::labels::{self, Field, classify};
 
 /// One `label → value` pair of a form, with what the label asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -15,6 +24,9 @@ pub struct Pair {
     pub value: String,
     /// `None` when the dictionary does not know the label.
     pub field: Option<Field>,
+    /// The layout it was read from (`colon`, `columns`, `question`,
+    /// `label-line`, `pipe`, `says`, `bracket`).
+    pub layout: &'static str,
 }
 
 /// Most pairs read from one body; a real form has a few dozen.
@@ -47,8 +59,62 @@ pub fn pairs(text: &str) -> Vec<Pair> {
             flush(&mut current, &mut out);
             continue;
         }
-        if let Some((label, value)) = split_label(&line) {
+        let split = split_label(&line)
+            .map(|(l, v)| {
+                (
+                    l,
+                    v,
+                    if line.starts_with(['【', '[', '［']) {
+                        "bracket"
+                    } else {
+                        "colon"
+                    },
+                )
+            })
+            .or_else(|| split_pipe(&line).map(|(l, v)| (l, v, "pipe")))
+            .or_else(|| {
+                split_columns(&line).map(|(l, v)| {
+                    let layout = if l.ends_with(['?', '？']) {
+                        "question"
+                    } else {
+                        "columns"
+                    };
+                    (
+                        l.trim_end_matches(['?', '？']).trim().to_string(),
+                        v,
+                        layout,
+                    )
+                })
+            });
+        if let Some((label, value, layout)) = split {
             flush(&mut current, &mut out);
+            if let Some(cut) = labels::ends_with_says(&label) {
+                // `New contact — Jane Doe says: "…"`: the name, then the message.
+                let who = label[..cut]
+                    .rsplit(['—', '–', ':', '|', '-'])
+                    .next()
+                    .unwrap_or("")
+                    .trim();
+                if super::shape::is_name(who) {
+                    out.push(Pair {
+                        label: label.clone(),
+                        value: who.to_string(),
+                        field: Some(Field::Name),
+                        layout: "says",
+                    });
+                    current = Some((
+                        Pair {
+                            label,
+                            value,
+                            field: Some(Field::Message),
+                            layout: "says",
+                        },
+                        Collect::Block,
+                        0,
+                    ));
+                    continue;
+                }
+            }
             let field = classify(&label);
             let collect = if value.is_empty() {
                 Collect::Block
@@ -60,6 +126,7 @@ pub fn pairs(text: &str) -> Vec<Pair> {
                     label,
                     value,
                     field,
+                    layout,
                 },
                 collect,
                 0,
@@ -90,6 +157,7 @@ pub fn pairs(text: &str) -> Vec<Pair> {
                         label,
                         value: String::new(),
                         field: Some(field),
+                        layout: "label-line",
                     },
                     Collect::Block,
                     0,
@@ -149,26 +217,7 @@ fn tidy_value(v: &str) -> String {
         lines.pop();
     }
     let joined = lines.join("\n");
-    let lower = joined.to_lowercase();
-    if [
-        "-",
-        "--",
-        "n/a",
-        "na",
-        "none",
-        "null",
-        "(none)",
-        "(empty)",
-        "not provided",
-        "—",
-        "なし",
-        "未入力",
-        "ninguno",
-        "keine",
-        "aucun",
-    ]
-    .contains(&lower.as_str())
-    {
+    if labels::is_empty_value(&joined.to_lowercase()) {
         return String::new();
     }
     joined
@@ -239,6 +288,53 @@ pub fn split_label(line: &str) -> Option<(String, String)> {
         label.trim_end_matches(['?', '？']).trim().to_string(),
         value.to_string(),
     ))
+}
+
+/// `| Label | value |` (markdown tables) → `(label, value)`.
+fn split_pipe(line: &str) -> Option<(String, String)> {
+    let t = line.trim().trim_matches('|').trim();
+    let (label, value) = t.split_once(" | ")?;
+    let (label, value) = (label.trim(), value.trim().trim_end_matches('|').trim());
+    if value.is_empty() || value.chars().all(|c| matches!(c, '-' | ':' | ' ' | '|')) {
+        return None;
+    }
+    (looks_like_label(label) && classify(label).is_some())
+        .then(|| (label.to_string(), value.replace(" | ", " ")))
+}
+
+/// Aligned columns (`Name      Jane Doe`, `Phone\t555…`) and
+/// question-and-answer rows (`What type of property is this?  Home`): the
+/// label, then a tab or two or more spaces, then the value. Counts only when
+/// the label is known, is a question, or the value has a contact's shape, so
+/// prose with two spaces after a full stop is not a form.
+fn split_columns(raw: &str) -> Option<(String, String)> {
+    let t = raw.trim().replace('\u{a0}', " ");
+    let gap = t
+        .char_indices()
+        .take(MAX_LABEL_CHARS + 2)
+        .find(|(i, c)| *c == '\t' || *c == ' ' && t[i + 1..].starts_with(' '))
+        .map(|(i, _)| i)?;
+    let label = t[..gap]
+        .trim()
+        .trim_start_matches(['•', '·', '-', '*'])
+        .trim();
+    let value = t[gap..].trim();
+    if value.is_empty() || value.chars().count() > 300 || !looks_like_label(label) {
+        return None;
+    }
+    let question = label.ends_with(['?', '？']) && label.split_whitespace().count() <= 12;
+    let known = classify(label.trim_end_matches(['?', '？'])).is_some()
+        && label.split_whitespace().count() <= 6;
+    let shaped = matches!(
+        super::shape::of_value(value),
+        Some(super::shape::Shape::Email | super::shape::Shape::Phone)
+    ) && label.split_whitespace().count() <= 4;
+    (question || known || shaped).then(|| {
+        (
+            label.to_string(),
+            value.split_whitespace().collect::<Vec<_>>().join(" "),
+        )
+    })
 }
 
 /// Whether text could be a form label (short, has letters, not a sentence).
@@ -343,6 +439,29 @@ mod tests {
         assert_eq!(p[0].value, "Jane Doe");
         assert_eq!(p[1].field, Some(Field::Email));
         assert_eq!(p[1].value, "jane@brightwater.io");
+    }
+
+    #[test]
+    fn columns_questions_pipes_and_says() {
+        let text = "Name        Marco Bianchi\nTelefono\t347 555 0192\nWhat type of property is this?   Home\n| Email | marco.b@libero.it |\n\nThanks.  See you soon\n";
+        let p = pairs(text);
+        let get = |l: &str| {
+            p.iter()
+                .find(|x| x.label == l)
+                .map(|x| (x.value.as_str(), x.layout))
+        };
+        assert_eq!(get("Name"), Some(("Marco Bianchi", "columns")));
+        assert_eq!(get("Telefono"), Some(("347 555 0192", "columns")));
+        assert_eq!(
+            get("What type of property is this"),
+            Some(("Home", "question"))
+        );
+        assert_eq!(get("Email"), Some(("marco.b@libero.it", "pipe")));
+        assert_eq!(p.len(), 4, "{p:?}");
+        let p = pairs("New Contact — Jane Doe says: \"Do you install heat pumps?\"\n");
+        assert_eq!(p[0].field, Some(Field::Name));
+        assert_eq!(p[0].value, "Jane Doe");
+        assert_eq!(p[1].field, Some(Field::Message));
     }
 
     #[test]

@@ -1,9 +1,11 @@
 //! Forwarded emails: a colleague forwards a provider's lead notification.
 //! The lead is the original message's, so this finds the innermost forwarded
-//! header block (Gmail, Outlook, Apple Mail, Thunderbird; EN/JA/DE/ES/FR) and
-//! returns the original sender and the original body.
+//! header block (Gmail, Outlook, Apple Mail, Thunderbird) in any language of
+//! the [`labels`] tables and returns the original sender, the original body
+//! and the staff who forwarded it on the way (a lead forwarded twice).
 
 use super::contact;
+use super::labels::{self, Header};
 
 /// The original message inside a forward.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -14,44 +16,25 @@ pub struct Forwarded {
     pub subject: Option<String>,
     /// The original body, quote markers removed.
     pub body: String,
+    /// Senders of the outer forwards (staff passing the lead on), outermost
+    /// first: never the prospect.
+    pub forwarders: Vec<String>,
 }
 
-const MARKERS: &[&str] = &[
-    "forwarded message",
-    "original message",
-    "begin forwarded message",
-    "forwarded by",
-    "weitergeleitete nachricht",
-    "ursprüngliche nachricht",
-    "originalnachricht",
-    "anfang der weitergeleiteten",
-    "mensaje reenviado",
-    "mensaje original",
-    "message transféré",
-    "message d'origine",
-    "message original",
-    "début du message réexpédié",
-    "転送されたメッセージ",
-    "転送メッセージ",
-    "元のメッセージ",
-];
-
-fn header_name(label: &str) -> Option<&'static str> {
+fn header_name(label: &str) -> Option<Header> {
     let l = label
         .trim()
         .trim_start_matches(['*', '>'])
         .trim()
         .trim_end_matches('*')
-        .to_lowercase();
-    Some(match l.as_str() {
-        "from" | "von" | "de" | "差出人" | "送信者" | "expéditeur" => "from",
-        "sent" | "date" | "gesendet" | "datum" | "enviado" | "fecha" | "envoyé" | "日付"
-        | "送信日時" => "date",
-        "subject" | "betreff" | "asunto" | "objet" | "件名" => "subject",
-        "to" | "an" | "para" | "à" | "a" | "宛先" | "cc" | "kopie" | "ccc" => "to",
-        "reply-to" | "antwort an" | "responder a" | "répondre à" => "reply-to",
-        _ => return None,
-    })
+        .trim();
+    labels::forward_header(l)
+}
+
+/// The header a `Label: value` line names, if any.
+fn line_header(line: &str) -> Option<Header> {
+    let sep = line.find([':', '：'])?;
+    header_name(&line[..sep])
 }
 
 /// Finds the innermost forwarded message in `text`.
@@ -64,46 +47,30 @@ pub fn find(text: &str) -> Option<Forwarded> {
         let lower = line.to_lowercase();
         let is_marker = (lower.starts_with('-')
             || lower.starts_with('_')
+            || lower.starts_with('=')
             || lower.ends_with(':')
-            || lower.starts_with("begin")
-            || lower.starts_with("anfang")
-            || lower.starts_with("début"))
-            && MARKERS.iter().any(|m| lower.contains(m));
-        // Outlook without a marker line: "From: …" then "Sent:"/"Date:" within a few lines.
-        let outlook =
-            !is_marker && header_name(line.split(':').next().unwrap_or("")) == Some("from") && {
-                let window = lines
-                    .iter()
-                    .skip(i + 1)
-                    .take(4)
-                    .map(|l| strip_quote(l).to_lowercase());
-                window.clone().any(|l| {
-                    [
-                        "sent:",
-                        "date:",
-                        "gesendet:",
-                        "enviado:",
-                        "envoyé :",
-                        "envoyé:",
-                        "日付:",
-                        "送信日時:",
-                    ]
-                    .iter()
-                    .any(|p| l.starts_with(p))
-                }) && window.clone().any(|l| {
-                    [
-                        "subject:", "betreff:", "asunto:", "objet :", "objet:", "件名:",
-                    ]
-                    .iter()
-                    .any(|p| l.starts_with(p))
-                })
-            };
+            || lower.chars().count() <= 60)
+            && lower.chars().count() <= 120
+            && labels::has_forward_marker(&lower);
+        // Outlook without a marker line: "From: …" then "Sent:"/"Date:" and
+        // "Subject:" within a few lines, in any language.
+        let outlook = !is_marker && line_header(line) == Some(Header::From) && {
+            let window = lines.iter().skip(i + 1).take(4).map(|l| strip_quote(l));
+            window.clone().any(|l| line_header(l) == Some(Header::Date))
+                && window
+                    .clone()
+                    .any(|l| line_header(l) == Some(Header::Subject))
+        };
         if !is_marker && !outlook {
             i += 1;
             continue;
         }
         let start = if is_marker { i + 1 } else { i };
-        if let Some((fwd, next)) = read_block(&lines, start) {
+        if let Some((mut fwd, next)) = read_block(&lines, start) {
+            if let Some(outer) = best.take() {
+                fwd.forwarders = outer.forwarders;
+                fwd.forwarders.extend(outer.from_email);
+            }
             best = Some(fwd);
             // Keep looking for a deeper forward inside this one.
             i = next;
@@ -142,7 +109,7 @@ fn read_block(lines: &[&str], start: usize) -> Option<(Forwarded, usize)> {
         };
         seen += 1;
         match name {
-            "from" => {
+            Header::From => {
                 fwd.from_email = contact::find_email(value);
                 let display = value
                     .split(['<', '['])
@@ -155,8 +122,8 @@ fn read_block(lines: &[&str], start: usize) -> Option<(Forwarded, usize)> {
                     fwd.from_name = Some(display.to_string());
                 }
             }
-            "reply-to" => fwd.reply_to = contact::find_email(value),
-            "subject" => fwd.subject = Some(value.to_string()),
+            Header::ReplyTo => fwd.reply_to = contact::find_email(value),
+            Header::Subject => fwd.subject = Some(value.to_string()),
             _ => {}
         }
         j += 1;

@@ -178,6 +178,8 @@ pub fn decode_entities(s: &str) -> String {
             "quot" => Some('"'),
             "apos" => Some('\''),
             "nbsp" => Some(' '),
+            // Latin letters that European form mailers spell as entities.
+            _ if latin_entity(entity).is_some() => latin_entity(entity),
             _ => entity
                 .strip_prefix("#x")
                 .or_else(|| entity.strip_prefix("#X"))
@@ -198,6 +200,55 @@ pub fn decode_entities(s: &str) -> String {
     }
     out.push_str(rest);
     out
+}
+
+/// `&auml;`, `&eacute;`, `&ntilde;` …: the named Latin-1 letters.
+fn latin_entity(name: &str) -> Option<char> {
+    const LETTERS: &[(&str, char)] = &[
+        ("auml", 'ä'),
+        ("ouml", 'ö'),
+        ("uuml", 'ü'),
+        ("iuml", 'ï'),
+        ("euml", 'ë'),
+        ("Auml", 'Ä'),
+        ("Ouml", 'Ö'),
+        ("Uuml", 'Ü'),
+        ("szlig", 'ß'),
+        ("aacute", 'á'),
+        ("eacute", 'é'),
+        ("iacute", 'í'),
+        ("oacute", 'ó'),
+        ("uacute", 'ú'),
+        ("Eacute", 'É'),
+        ("agrave", 'à'),
+        ("egrave", 'è'),
+        ("igrave", 'ì'),
+        ("ograve", 'ò'),
+        ("ugrave", 'ù'),
+        ("acirc", 'â'),
+        ("ecirc", 'ê'),
+        ("icirc", 'î'),
+        ("ocirc", 'ô'),
+        ("ucirc", 'û'),
+        ("atilde", 'ã'),
+        ("otilde", 'õ'),
+        ("ntilde", 'ñ'),
+        ("Ntilde", 'Ñ'),
+        ("ccedil", 'ç'),
+        ("Ccedil", 'Ç'),
+        ("aring", 'å'),
+        ("oslash", 'ø'),
+        ("aelig", 'æ'),
+        ("euro", '€'),
+        ("ndash", '–'),
+        ("mdash", '—'),
+        ("rsquo", '’'),
+        ("lsquo", '‘'),
+        ("ldquo", '“'),
+        ("rdquo", '”'),
+        ("hellip", '…'),
+    ];
+    LETTERS.iter().find(|(n, _)| *n == name).map(|(_, c)| *c)
 }
 
 #[cfg(test)]

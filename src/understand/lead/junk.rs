@@ -1,8 +1,9 @@
 //! Obvious junk that must not become a lead: test submissions, mailbox-quota
 //! and password phishing, newsletters, job applications. Each check returns the
-//! reason carousel records in the `note`.
+//! reason carousel records in the `note`. Reports and automated mail are
+//! recognised here too, so shape-read contacts never turn a DSN into a lead.
 
-use mail_parser::{HeaderValue, Message};
+use mail_parser::{HeaderValue, Message, MimeHeaders};
 
 use crate::understand::Lead;
 
@@ -50,6 +51,59 @@ pub fn phishing(subject: &str, text: &str) -> Option<&'static str> {
 pub fn is_list_mail(message: &Message<'_>) -> bool {
     let present = |v: &HeaderValue<'_>| !matches!(v, HeaderValue::Empty);
     present(message.list_unsubscribe()) || present(message.list_id())
+}
+
+/// A delivery, read or feedback report (`multipart/report`): machine mail
+/// about a message, never a lead.
+pub fn is_report(message: &Message<'_>) -> bool {
+    message.content_type().is_some_and(|c| {
+        c.ctype().eq_ignore_ascii_case("multipart")
+            && c.subtype()
+                .is_some_and(|s| s.eq_ignore_ascii_case("report"))
+    })
+}
+
+/// A DMARC aggregate or failure report (RFC 7489 subjects).
+pub fn dmarc_report(subject: &str) -> Option<&'static str> {
+    let s = subject.trim_start().to_ascii_lowercase();
+    (s.starts_with("report domain:")
+        || s.starts_with("dmarc aggregate report")
+        || s.starts_with("[dmarc"))
+    .then_some("DMARC report")
+}
+
+/// Mail a program sent (`Auto-Submitted`, `Precedence: bulk`, a form
+/// mailer's `X-Mailer`): a notification rather than a person writing.
+pub fn is_automated(message: &Message<'_>) -> bool {
+    let header = |name: &str| {
+        message
+            .header_raw(name)
+            .map(|v| v.trim().to_ascii_lowercase())
+    };
+    header("Auto-Submitted").is_some_and(|v| v != "no")
+        || header("Precedence").is_some_and(|v| v == "bulk" || v == "list" || v == "junk")
+        || header("X-Auto-Response-Suppress").is_some()
+}
+
+/// A newsletter-subscriber notice ("New subscriber to Acme News"): someone
+/// joined a mailing list, which is not a sales inquiry.
+pub fn subscriber_notice(subject: &str, text: &str) -> Option<&'static str> {
+    let head: String = text.chars().take(1000).collect::<String>().to_lowercase();
+    let s = subject.to_lowercase();
+    [
+        "new subscriber",
+        "subscribed to your",
+        "joined your list",
+        "neuer abonnent",
+        "nuevo suscriptor",
+        "nouvel abonné",
+        "nuovo iscritto",
+        "novo assinante",
+        "nieuwe abonnee",
+    ]
+    .iter()
+    .any(|p| s.contains(p) || head.contains(p))
+    .then_some("newsletter subscriber notice")
 }
 
 /// A job application (someone applying for a position, not buying).

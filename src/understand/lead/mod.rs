@@ -6,11 +6,18 @@
 //! 2. structured leads: ADF/XML inline or attached ([`adf`]), CSV attachments
 //!    ([`mod@csv`]), one lead per prospect or row;
 //! 3. forwarded notifications ([`forward`]): read the original, not the forwarder;
-//! 4. forms in the text body ([`form`]) and the HTML body ([`html`]), labels
-//!    read through a multilingual dictionary ([`labels`]);
+//! 4. forms in the text body ([`form`], every common layout) and the HTML
+//!    body ([`html`]), labels read through per-language tables ([`labels`]);
+//!    vCard attachments ([`vcard`]);
 //! 5. a matching provider rule ([`rules`]) overrides what the generic reader found;
-//! 6. qualification basics: reachable contact, test submissions, job
-//!    applications, newsletters, plain conversations.
+//! 6. values by shape where no label names them ([`shape`]): the prospect's
+//!    email, phone and the name next to them;
+//! 7. the prospect is never the provider, a relay's robot address when a
+//!    direct one is known, the staff who forwarded the mail, or a listing;
+//! 8. qualification basics: reachable contact, test submissions, job
+//!    applications, newsletters, plain conversations. A notification that
+//!    carries a third party's contact but reads without confidence is a lead
+//!    with `review_reasons`, never dropped.
 
 pub mod adf;
 pub mod contact;
@@ -21,7 +28,9 @@ pub mod html;
 pub mod junk;
 pub mod labels;
 pub mod rules;
+pub mod shape;
 pub mod timeline;
+pub mod vcard;
 
 use std::collections::BTreeMap;
 
@@ -44,6 +53,9 @@ pub struct LeadExtraction {
     /// an email or phone (the lead is kept; scoring reads this note).
     pub note: Option<String>,
 }
+
+/// Provenance suffix of a value read by its shape under an unknown label.
+const SHAPE_MARK: &str = " by value shape";
 
 /// The note of a lead notification whose prospect cannot be reached.
 pub const UNQUALIFIED_NOTE: &str = "unqualified: no reachable contact";
@@ -80,6 +92,12 @@ fn extract_at_depth(
     if let Some(reason) = junk::phishing(subject, text) {
         return LeadExtraction::noted(reason);
     }
+    if junk::is_report(message) {
+        return LeadExtraction::noted("report: a read, delivery or feedback report, not a lead");
+    }
+    if let Some(reason) = junk::dmarc_report(subject) {
+        return LeadExtraction::noted(reason);
+    }
     let from_domain = envelope
         .from_email
         .as_deref()
@@ -102,7 +120,7 @@ fn extract_at_depth(
                 subject,
             );
             for lead in &mut leads {
-                finish_contact(lead, envelope, None, ctx, false);
+                finish_contact(lead, envelope, None, None, false);
             }
             let note = truncated.then(|| {
                 format!(
@@ -156,22 +174,25 @@ fn extract_at_depth(
 
     // Forms: the text body, and the HTML body when there is no forward to follow.
     let text_values = values_of(&form::pairs(body_text), rule, "form");
-    let html_values = if fwd.is_none() {
-        body::html(message).map(|h| values_of(&form::pairs(&html::form_text(&h)), rule, "html"))
+    let html_text = if fwd.is_none() {
+        body::html(message).map(|h| html::form_text(&h))
     } else {
         None
     };
+    let html_values = html_text
+        .as_deref()
+        .map(|h| values_of(&form::pairs(h), rule, "html"));
     let mut values = match html_values {
         Some(h) if h.known() > text_values.known() => h.fill_from(text_values),
         Some(h) => text_values.fill_from(h),
         None => text_values,
     };
+    let labelled_contact = values.has_contact();
+    let card = vcard_contact(message, text, &ctx.limits);
+    if let Some(card) = &card {
+        values.fill_contact(card, "vcard");
+    }
     if let Some(rule) = rule {
-        let html_text = if fwd.is_none() {
-            body::html(message).map(|h| html::form_text(&h))
-        } else {
-            None
-        };
         let source = format!("rule:{}", rule.name);
         for (field, value) in rules::rule_fields(rule, body_text)
             .into_iter()
@@ -199,16 +220,56 @@ fn extract_at_depth(
             .as_deref()
             .is_some_and(contact::is_relay_address)
         || rule.is_some();
-    let is_form = values.is_form(signal);
     let list_mail = junk::is_list_mail(message);
-    let source = values.main_source();
-    let mut lead = build_lead(&values, date, &source);
-    if let Some(rule) = rule {
-        lead.source = format!("rule:{}", rule.name);
-    }
-
     if let Some(reason) = junk::job_application(subject, body_text) {
         return LeadExtraction::noted(reason);
+    }
+    if let Some(reason) = junk::subscriber_notice(subject, body_text) {
+        return LeadExtraction::noted(reason);
+    }
+
+    // Values by shape: the prospect's address and number where no label names them.
+    // Read only when needed: a form that names every contact field, or a
+    // message that is no notification at all, costs no scan.
+    let mut review = Vec::new();
+    let mut is_form = values.is_form(signal);
+    let notification = signal
+        || envelope
+            .from_email
+            .as_deref()
+            .is_some_and(|e| contact::is_relay_address(e) || contact::is_robot_address(e))
+        || junk::is_automated(message);
+    let wants_shapes = if is_form {
+        !(values.values.contains_key(&Field::Phone)
+            && (values.values.contains_key(&Field::Email)
+                || values.values.contains_key(&Field::NameAndEmail)))
+    } else {
+        notification && (!list_mail || signal) && card.is_none()
+    };
+    let shapes = if wants_shapes {
+        ShapeContact::read(body_text, &Exclusions::new(envelope, fwd.as_ref()))
+    } else {
+        None
+    };
+    if !is_form && shapes.is_some() {
+        is_form = true;
+        if !signal {
+            review.push(
+                "no lead form or lead signal: read as a notification carrying a third party's contact"
+                    .to_string(),
+            );
+        }
+    }
+    if !is_form
+        && card
+            .as_ref()
+            .is_some_and(|c| c.email.is_some() || c.phone.is_some())
+    {
+        // A card of someone other than the sender, or with a lead signal.
+        let sender = envelope.from_email.as_deref();
+        if signal || card.as_ref().and_then(|c| c.email.as_deref()) != sender {
+            is_form = true;
+        }
     }
     if !is_form {
         return LeadExtraction::noted(if list_mail {
@@ -217,10 +278,75 @@ fn extract_at_depth(
             "no lead form found"
         });
     }
-    finish_contact(&mut lead, envelope, fwd.as_ref(), ctx, true);
+    if let Some(shapes) = &shapes {
+        values.fill_shapes(shapes);
+    }
+    let hints = Hints {
+        products: &ctx.products,
+        subject: fwd
+            .as_ref()
+            .and_then(|f| f.subject.as_deref())
+            .or(envelope.subject.as_deref()),
+    };
+    let source = values.main_source();
+    let mut lead = build_lead_with(&values, date, &source, &hints);
+    if let Some(rule) = rule {
+        lead.source = format!("rule:{}", rule.name);
+    }
+    let direct = shapes
+        .as_ref()
+        .and_then(|s| s.email.as_ref())
+        .map(|(e, _)| e.as_str())
+        .filter(|e| !contact::is_robot_address(e));
+    finish_contact(&mut lead, envelope, fwd.as_ref(), direct, true);
+    if let Some(s) = &shapes {
+        let header_email = lead
+            .provenance
+            .get("email")
+            .is_some_and(|p| p.starts_with("header"));
+        if let Some((email, prov)) = &s.email
+            && (lead.contact.email.is_none()
+                || header_email
+                    && lead
+                        .contact
+                        .email
+                        .as_deref()
+                        .is_some_and(contact::is_robot_address))
+        {
+            lead.contact.email = Some(email.clone());
+            lead.provenance.insert("email".into(), prov.clone());
+        }
+        let same_person =
+            s.email.as_ref().map(|(e, _)| e) == lead.contact.email.as_ref() || s.email.is_none();
+        let weak_name = lead
+            .provenance
+            .get("name")
+            .is_none_or(|p| p.starts_with("header"));
+        if same_person
+            && (lead.contact.name.is_none() || weak_name)
+            && let Some((name, prov)) = &s.name
+        {
+            lead.contact.name = Some(name.clone());
+            lead.provenance.insert("name".into(), prov.clone());
+        }
+    }
+    if lead.contact.name.is_none()
+        && let Some(name) = hints.subject.and_then(subject_name)
+    {
+        lead.contact.name = Some(name);
+        lead.provenance.insert("name".into(), "subject:from".into());
+    }
     if let Some(reason) = junk::test_submission(&lead) {
         return LeadExtraction::noted(reason);
     }
+    if !labelled_contact
+        && card.is_none()
+        && lead.contact.name.is_none()
+        && lead.contact.is_reachable()
+    {
+        review.push("contact read by value shape only; no name found".to_string());
+    }
+    lead.review_reasons = review;
     let provider = match (rule, &fwd) {
         (Some(r), _) => Some(r.name.clone()),
         (None, Some(f)) => f
@@ -240,6 +366,145 @@ fn extract_at_depth(
         leads: vec![lead],
         provider,
         note,
+    }
+}
+
+/// The first vCard of the message: an attachment by name or type, or a
+/// `BEGIN:VCARD` block in the body.
+fn vcard_contact(
+    message: &Message<'_>,
+    text: &str,
+    limits: &super::Limits,
+) -> Option<super::Contact> {
+    for part in message.attachments().take(limits.max_attachments) {
+        let name = part.attachment_name().unwrap_or("").to_ascii_lowercase();
+        let ctype = part
+            .content_type()
+            .map(|c| format!("{}/{}", c.ctype(), c.subtype().unwrap_or("")).to_ascii_lowercase())
+            .unwrap_or_default();
+        if vcard::is_vcard(&name, &ctype)
+            && part.contents().len() < 1_000_000
+            && let Some(c) = vcard::parse(&String::from_utf8_lossy(part.contents()))
+        {
+            return Some(c);
+        }
+    }
+    text.contains("BEGIN:VCARD")
+        .then(|| vcard::parse(text))
+        .flatten()
+}
+
+/// Addresses that are never the prospect: ours, the provider's, relays,
+/// the staff who forwarded the mail.
+struct Exclusions {
+    addresses: Vec<String>,
+    domains: Vec<String>,
+}
+
+impl Exclusions {
+    fn new(envelope: &Envelope, fwd: Option<&forward::Forwarded>) -> Self {
+        let mut addresses: Vec<String> = envelope.to.clone();
+        let mut domains: Vec<String> = envelope
+            .to
+            .iter()
+            .filter_map(|t| domain_of(t).map(str::to_string))
+            .collect();
+        let from_is_robot = envelope.from_email.as_deref().is_some_and(|e| {
+            contact::is_relay_address(e) || domain_of(e).is_some_and(rules::is_known_provider)
+        });
+        if let Some(from) = &envelope.from_email {
+            addresses.push(from.clone());
+            if from_is_robot || fwd.is_some() {
+                domains.extend(domain_of(from).map(str::to_string));
+            }
+        }
+        if let Some(f) = fwd {
+            addresses.extend(f.forwarders.iter().cloned());
+            domains.extend(
+                f.forwarders
+                    .iter()
+                    .filter_map(|e| domain_of(e).map(str::to_string)),
+            );
+            if let Some(orig) = &f.from_email
+                && contact::is_relay_address(orig)
+            {
+                domains.extend(domain_of(orig).map(str::to_string));
+            }
+        }
+        Exclusions { addresses, domains }
+    }
+
+    fn excludes(&self, email: &str) -> bool {
+        contact::is_relay_address(email)
+            || self.addresses.iter().any(|a| a == email)
+            || domain_of(email)
+                .is_some_and(|d| rules::is_known_provider(d) || self.domains.iter().any(|x| x == d))
+    }
+}
+
+/// The prospect's contact read by value shape, with provenance.
+#[derive(Debug, Clone, Default)]
+struct ShapeContact {
+    email: Option<(String, String)>,
+    phone: Option<(String, String)>,
+    name: Option<(String, String)>,
+}
+
+impl ShapeContact {
+    /// `None` when the text shows no third party's address or number.
+    fn read(text: &str, exclude: &Exclusions) -> Option<ShapeContact> {
+        let head = &text[..body::floor_char_boundary(text, text.len().min(shape::MAX_SCAN_BYTES))];
+        // Stop at the first footer: providers sign with their own numbers.
+        let mut end = head.len();
+        let mut at = 0;
+        for line in head.split_inclusive('\n') {
+            if at > 0 && form::is_footer(line) {
+                end = at;
+                break;
+            }
+            at += line.len();
+        }
+        let head = &head[..end];
+        let mut out = ShapeContact::default();
+        let mut anchor = None;
+        let emails = shape::emails(head);
+        // A direct address beats a relay's robot address.
+        let pick = emails
+            .iter()
+            .filter(|(_, e)| !exclude.excludes(e))
+            .min_by_key(|(_, e)| contact::is_robot_address(e));
+        if let Some((offset, email)) = pick {
+            out.email = Some((email.clone(), "shape:email".into()));
+            anchor = Some(*offset);
+            if let Some(name) = shape::name_near(head, *offset) {
+                out.name = Some((name, "shape:name-next-to-email".into()));
+            }
+        }
+        let line_of = |offset: usize| head[..offset].matches('\n').count();
+        let phones = shape::phones(head);
+        let phone = match anchor {
+            Some(a) => phones
+                .iter()
+                .find(|(o, _)| line_of(*o).abs_diff(line_of(a)) <= 3),
+            None => phones.first(),
+        };
+        // A chat line of the person ("Omar Haddad: my number is …").
+        let phone = phone.or_else(|| {
+            let (name, _) = out.name.as_ref()?;
+            phones.iter().find(|(o, _)| {
+                let start = head[..*o].rfind('\n').map_or(0, |i| i + 1);
+                head[start..*o].contains(name.as_str())
+            })
+        });
+        if let Some((offset, p)) = phone {
+            out.phone = Some((p.clone(), "shape:phone".into()));
+            if out.name.is_none()
+                && let Some(name) = shape::name_near(head, *offset)
+            {
+                out.name = Some((name, "shape:name-next-to-phone".into()));
+            }
+        }
+        (out.email.is_some() || out.phone.is_some()).then_some(out)
     }
 }
 
@@ -275,7 +540,7 @@ fn finish_contact(
     lead: &mut Lead,
     envelope: &Envelope,
     fwd: Option<&forward::Forwarded>,
-    _ctx: &Context,
+    direct: Option<&str>,
     from_headers: bool,
 ) {
     let ours: Vec<&str> = envelope.to.iter().filter_map(|t| domain_of(t)).collect();
@@ -284,40 +549,82 @@ fn finish_contact(
             || envelope.to.iter().any(|t| t == e)
             || domain_of(e).is_some_and(rules::is_known_provider)
             || fwd.is_some() && envelope.from_email.as_deref() == Some(e)
+            || fwd.is_some_and(|f| f.forwarders.iter().any(|x| x == e))
     };
+    if lead
+        .contact
+        .name
+        .as_deref()
+        .is_some_and(labels::is_listing_name)
+    {
+        lead.contact.name = None;
+        lead.provenance.remove("name");
+    }
     if lead.contact.email.as_deref().is_some_and(not_prospect) {
         lead.contact.email = None;
     }
     if lead.contact.email.is_some() || !from_headers {
         return;
     }
-    let mut candidates: Vec<(&str, Option<&str>)> = Vec::new();
+    let mut candidates: Vec<(&str, Option<&str>, &str)> = Vec::new();
     if let Some(f) = fwd {
-        candidates.extend(f.reply_to.as_deref().map(|e| (e, None)));
-        candidates.extend(f.from_email.as_deref().map(|e| (e, f.from_name.as_deref())));
+        candidates.extend(
+            f.reply_to
+                .as_deref()
+                .map(|e| (e, None, "forwarded-reply-to")),
+        );
+        candidates.extend(
+            f.from_email
+                .as_deref()
+                .map(|e| (e, f.from_name.as_deref(), "forwarded-from")),
+        );
     } else {
         candidates.extend(
             envelope
                 .reply_to_email
                 .as_deref()
-                .map(|e| (e, envelope.reply_to_name.as_deref())),
+                .map(|e| (e, envelope.reply_to_name.as_deref(), "reply-to")),
         );
         candidates.extend(
             envelope
                 .from_email
                 .as_deref()
-                .map(|e| (e, envelope.from_name.as_deref())),
+                .map(|e| (e, envelope.from_name.as_deref(), "from")),
         );
     }
-    for (email, name) in candidates {
+    let subject_raw = fwd
+        .and_then(|f| f.subject.as_deref())
+        .or(envelope.subject.as_deref())
+        .unwrap_or("");
+    let subject = subject_raw.to_lowercase();
+    for (email, name, header) in candidates {
         let own = domain_of(email).is_some_and(|d| ours.contains(&d));
         if not_prospect(email) || own || !contact::valid_email(email) {
             continue;
         }
+        // A relay's robot address, or a service writing under its own name
+        // ("Sunset Group Rentals", "LiveDesk"), loses to a direct address
+        // found in the body.
+        let person =
+            name.is_some_and(|n| contact::normalize_name(n).is_some_and(|n| shape::is_name(&n)));
+        if direct.is_some_and(|d| d != email) && (contact::is_robot_address(email) || !person) {
+            continue;
+        }
         lead.contact.email = Some(email.to_string());
-        lead.provenance.insert("email".into(), "header".into());
+        lead.provenance
+            .insert("email".into(), format!("header:{header}"));
         if lead.contact.name.is_none() {
-            lead.contact.name = name.and_then(contact::normalize_name);
+            // Never the listing or building a subject names ("Inquiry: Parkside Lofts").
+            lead.contact.name = name.and_then(contact::normalize_name).filter(|n| {
+                let lower = n.to_lowercase();
+                let named_as_sender =
+                    subject_name(subject_raw).is_some_and(|s| s.to_lowercase() == lower);
+                !labels::is_listing_name(n) && (!subject.contains(&lower) || named_as_sender)
+            });
+            if lead.contact.name.is_some() {
+                lead.provenance
+                    .insert("name".into(), format!("header:{header}"));
+            }
         }
         break;
     }
@@ -377,11 +684,24 @@ fn structured(
     }
 }
 
-/// Subject and opening words of a lead notification ("New lead", "お問い合わせ", "Neue Anfrage").
+/// Subject and opening words of a lead notification ("New lead", "お問い合わせ",
+/// "Neue Anfrage", "Richiesta di preventivo"), from every language table.
 fn lead_signal(subject: &str, body_text: &str) -> bool {
     static SIGNAL: Lazy<Regex> = Lazy::new(|| {
-        Regex::new(r"(?i)\b(?:leads?|inquiry|enquiry|submission|submissions|web ?form|contact form|form entry|quote request|request a quote|request for quote|contact request|new contact|new message from|new entry|new response|anfrage|kontaktanfrage|kontaktformular|solicitud|formulario|nuevo contacto|nueva consulta|demande de devis|demande de contact|formulaire|nouveau contact|nouveau message)\b|お問い合わせ|お問合せ|問い合わせ|問合せ|資料請求|見積|反響")
-            .expect("static regex")
+        let (mut spaced, mut unspaced) = (Vec::new(), Vec::new());
+        for w in labels::all_words(|l| l.lead_signals) {
+            if w.is_ascii() || !contact::is_cjk(w) {
+                spaced.push(regex::escape(w).replace(' ', r"\s?"));
+            } else {
+                unspaced.push(regex::escape(w));
+            }
+        }
+        Regex::new(&format!(
+            r"(?i)\b(?:{})\b|{}",
+            spaced.join("|"),
+            unspaced.join("|")
+        ))
+        .expect("regex built from the language tables")
     });
     let head: String = body_text.chars().take(300).collect();
     SIGNAL.is_match(subject) || SIGNAL.is_match(&head)
@@ -425,6 +745,63 @@ impl FieldValues {
         self.values.get(&field).map(|(v, _)| v.as_str())
     }
 
+    fn provenance(&self, field: Field) -> Option<&str> {
+        self.values.get(&field).map(|(_, p)| p.as_str())
+    }
+
+    /// True when a known label named an email, phone or name (not a value
+    /// recognised by its shape alone).
+    fn has_contact(&self) -> bool {
+        self.values
+            .iter()
+            .any(|(f, (_, p))| f.is_contact() && !p.ends_with(SHAPE_MARK))
+    }
+
+    /// Fills missing contact fields from a card (vCard).
+    fn fill_contact(&mut self, c: &super::Contact, source: &str) {
+        for (field, value, key) in [
+            (Field::Email, &c.email, "EMAIL"),
+            (Field::Name, &c.name, "FN"),
+            (Field::Phone, &c.phone, "TEL"),
+            (Field::Company, &c.company, "ORG"),
+            (Field::Title, &c.title, "TITLE"),
+            (Field::Postcode, &c.postcode, "ADR"),
+            (Field::Country, &c.country, "ADR"),
+        ] {
+            let taken = match field {
+                Field::Email => {
+                    self.values.contains_key(&Field::Email)
+                        || self.values.contains_key(&Field::NameAndEmail)
+                }
+                Field::Name => [
+                    Field::Name,
+                    Field::FirstName,
+                    Field::LastName,
+                    Field::NameAndEmail,
+                ]
+                .iter()
+                .any(|f| self.values.contains_key(f)),
+                f => self.values.contains_key(&f),
+            };
+            if let Some(v) = value
+                && !taken
+            {
+                self.values
+                    .insert(field, (v.clone(), format!("{source}:{key}")));
+            }
+        }
+    }
+
+    /// Fills a missing phone from the values read by shape.
+    fn fill_shapes(&mut self, s: &ShapeContact) {
+        if let Some((phone, prov)) = &s.phone
+            && !self.values.contains_key(&Field::Phone)
+        {
+            self.values
+                .insert(Field::Phone, (phone.clone(), prov.clone()));
+        }
+    }
+
     /// How many lead fields are known (not counting the form's subject).
     fn known(&self) -> usize {
         self.values.keys().filter(|f| **f != Field::Subject).count()
@@ -460,11 +837,16 @@ impl FieldValues {
         (has_contact && known >= 3) || signal && known >= 2 || signal && has_contact
     }
 
-    /// The extractor most fields came from.
+    /// The extractor most fields came from (`form`, `html`, `vcard`, `rule:NAME`).
     fn main_source(&self) -> String {
         let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
         for (_, s) in self.values.values() {
-            *counts.entry(s.as_str()).or_default() += 1;
+            let extractor = if s.starts_with("rule:") {
+                s.split(' ').next().unwrap_or(s)
+            } else {
+                s.split(':').next().unwrap_or(s)
+            };
+            *counts.entry(extractor).or_default() += 1;
         }
         counts
             .into_iter()
@@ -473,29 +855,84 @@ impl FieldValues {
     }
 }
 
-/// Pairs → field values, with a rule's label map taking precedence.
+/// Pairs → field values, with a rule's label map taking precedence. A pair
+/// whose label is unknown still counts when its value has a contact's shape.
+/// Provenance names the extractor, the layout and the label:
+/// `form:colon "E-Mail"`, `html:colon "Phone"`, `form:columns "Name"`.
 fn values_of(pairs: &[form::Pair], rule: Option<&ProviderRule>, source: &str) -> FieldValues {
     let mut values = FieldValues::default();
     let rule_source = rule.map(|r| format!("rule:{}", r.name));
     for pair in pairs {
         if let Some(field) = rule.and_then(|r| rules::rule_label(r, &pair.label)) {
-            values.force(field, &pair.value, rule_source.as_deref().unwrap_or(source));
+            let prov = match rule_source.as_deref() {
+                Some(r) => format!("{r} label \"{}\"", pair.label),
+                None => source.to_string(),
+            };
+            values.force(field, &pair.value, &prov);
         } else if let Some(field) = pair.field {
-            values.set(&pair.label, field, &pair.value, source);
+            let prov = format!("{source}:{} \"{}\"", pair.layout, pair.label);
+            values.set(&pair.label, field, &pair.value, &prov);
+        } else {
+            let prov = format!("{source}:{} \"{}\"{SHAPE_MARK}", pair.layout, pair.label);
+            match shape::of_value(&pair.value) {
+                Some(shape::Shape::Email) => {
+                    values.set(&pair.label, Field::Email, &pair.value, &prov)
+                }
+                Some(shape::Shape::Phone) => {
+                    values.set(&pair.label, Field::Phone, &pair.value, &prov)
+                }
+                Some(_) => {}
+                // `Contact: jane@x.io | (415) 555-0112`: several values in one.
+                None if pair.value.chars().count() <= 120 => {
+                    if let [email] = shape::emails(&pair.value).as_slice() {
+                        values.set(&pair.label, Field::Email, &email.1, &prov);
+                    }
+                    if let [phone] = shape::phones(&pair.value).as_slice() {
+                        values.set(&pair.label, Field::Phone, &phone.1, &prov);
+                    }
+                }
+                None => {}
+            }
         }
     }
     values
 }
 
+/// What besides the form decides the interest: the business's products and
+/// the notification's subject.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Hints<'a> {
+    /// `[business] products`: a candidate naming one of them wins.
+    pub products: &'a [String],
+    /// The notification's subject (of the original, for a forward).
+    pub subject: Option<&'a str>,
+}
+
 /// Builds a lead from field values: normalised contact, interest, timeline.
 pub fn build_lead(values: &FieldValues, date: Option<&str>, source: &str) -> Lead {
+    build_lead_with(values, date, source, &Hints::default())
+}
+
+/// [`build_lead`] with the products and subject that weigh on the interest.
+pub fn build_lead_with(
+    values: &FieldValues,
+    date: Option<&str>,
+    source: &str,
+    hints: &Hints<'_>,
+) -> Lead {
     let mut provenance = BTreeMap::new();
     let mut mark = |key: &str, field: Field| {
-        if let Some((_, s)) = values.values.get(&field) {
-            provenance.insert(key.to_string(), s.clone());
+        if let Some(s) = values.provenance(field) {
+            provenance.insert(key.to_string(), s.to_string());
         }
     };
     let name_and_email = values.get(Field::NameAndEmail);
+    // `Visitor: Omar Haddad (omar@x.io)`: a name value may carry the address.
+    let name_and_email = name_and_email.or_else(|| {
+        values
+            .get(Field::Name)
+            .filter(|n| contact::find_email(n).is_some())
+    });
     let email = values
         .get(Field::Email)
         .and_then(contact::email_value)
@@ -504,8 +941,10 @@ pub fn build_lead(values: &FieldValues, date: Option<&str>, source: &str) -> Lea
         "email",
         if values.get(Field::Email).is_some() {
             Field::Email
-        } else {
+        } else if values.get(Field::NameAndEmail).is_some() {
             Field::NameAndEmail
+        } else {
+            Field::Name
         },
     );
     let (name, first, last) = (
@@ -532,6 +971,8 @@ pub fn build_lead(values: &FieldValues, date: Option<&str>, source: &str) -> Lea
             Field::Name
         } else if first.is_some() {
             Field::FirstName
+        } else if last.is_some() {
+            Field::LastName
         } else {
             Field::NameAndEmail
         },
@@ -540,17 +981,16 @@ pub fn build_lead(values: &FieldValues, date: Option<&str>, source: &str) -> Lea
         ("phone", Field::Phone),
         ("company", Field::Company),
         ("title", Field::Title),
-        ("interest", Field::Interest),
         ("timeline", Field::Timeline),
+        ("message", Field::Message),
     ] {
         mark(key, field);
     }
     let message = values.get(Field::Message).map(str::to_string);
-    let interest = values
-        .get(Field::Interest)
-        .and_then(contact::joined_lines)
-        .or_else(|| message.as_deref().and_then(short_phrase))
-        .or_else(|| values.get(Field::Subject).and_then(contact::one_line));
+    let interest = choose_interest(values, message.as_deref(), full_name.as_deref(), hints);
+    if let Some((_, prov)) = &interest {
+        provenance.insert("interest".into(), prov.clone());
+    }
     let timeline = values
         .get(Field::Timeline)
         .and_then(|t| timeline::parse(t, date, true))
@@ -574,7 +1014,7 @@ pub fn build_lead(values: &FieldValues, date: Option<&str>, source: &str) -> Lea
             postcode: values.get(Field::Postcode).and_then(contact::one_line),
             country: values.get(Field::Country).and_then(contact::one_line),
         },
-        interest,
+        interest: interest.map(|(v, _)| v),
         timeline,
         message,
         source: source.to_string(),
@@ -582,6 +1022,191 @@ pub fn build_lead(values: &FieldValues, date: Option<&str>, source: &str) -> Lea
         unqualified: None,
         review_reasons: Vec::new(),
     }
+}
+
+/// What the person asked for, with where it came from. Candidates in order:
+/// a service/product field, a headline, the form's subject, the
+/// notification subject, the property or its type, the message's first
+/// sentence; a candidate naming one of the business's products beats them all.
+fn choose_interest(
+    values: &FieldValues,
+    message: Option<&str>,
+    name: Option<&str>,
+    hints: &Hints<'_>,
+) -> Option<(String, String)> {
+    let field = |f: Field| {
+        values.get(f).and_then(contact::joined_lines).map(|v| {
+            let prov = values.provenance(f).unwrap_or("form").to_string();
+            (v, prov)
+        })
+    };
+    let not_the_person = |v: &str| {
+        let lower = v.to_lowercase();
+        name.is_none_or(|n| !lower.contains(&n.to_lowercase()))
+            && shape::of_value(v).is_none()
+            && contact::find_email(v).is_none()
+    };
+    let mut candidates: Vec<(String, String)> = Vec::new();
+    candidates.extend(field(Field::Interest));
+    candidates.extend(field(Field::Headline).filter(|(v, _)| not_the_person(v)));
+    candidates.extend(
+        values
+            .get(Field::Subject)
+            .and_then(contact::one_line)
+            .map(|v| {
+                (
+                    v,
+                    values
+                        .provenance(Field::Subject)
+                        .unwrap_or("form")
+                        .to_string(),
+                )
+            }),
+    );
+    let from_subject = hints
+        .subject
+        .and_then(subject_interest)
+        .filter(|v| not_the_person(v))
+        .map(|v| (v, "subject".to_string()));
+    let subject_at = candidates.len();
+    candidates.extend(from_subject);
+    candidates.extend(field(Field::InterestWeak));
+    // The message's first sentence is the last resort; read it only when
+    // nothing better is known or a product may be named in it.
+    if candidates.is_empty() || !hints.products.is_empty() {
+        candidates.extend(message.and_then(short_phrase).map(|v| {
+            let prov = values.provenance(Field::Message).unwrap_or("form");
+            (v, format!("{prov}, first sentence"))
+        }));
+    }
+    if let Some((v, prov, product)) = candidates.iter().find_map(|(v, p)| {
+        hints
+            .products
+            .iter()
+            .find(|prod| names_product(v, prod))
+            .map(|prod| (v, p, prod))
+    }) {
+        return Some((v.clone(), format!("{prov}, names product \"{product}\"")));
+    }
+    let (chosen, prov) = candidates.first()?.clone();
+    // The subject often shortens the listing the form spells out in full
+    // ("2114 Maple Ave" → "2114 Maple Ave, Evanston, IL 60201").
+    if subject_at == 0 && prov == "subject" {
+        let lower = chosen.to_lowercase();
+        if let Some((longer, p)) = candidates
+            .iter()
+            .skip(1)
+            .find(|(v, _)| v.len() > chosen.len() && v.to_lowercase().starts_with(&lower))
+        {
+            return Some((longer.clone(), p.clone()));
+        }
+    }
+    Some((chosen, prov))
+}
+
+/// True when `value` names `product`: every word of the product appears,
+/// plural `s` ignored ("Solar Panel Installation" names "solar panels").
+fn names_product(value: &str, product: &str) -> bool {
+    let v = value.to_lowercase();
+    let words: Vec<String> = product
+        .to_lowercase()
+        .split_whitespace()
+        .map(|w| {
+            if w.chars().count() > 3 {
+                w.trim_end_matches('s').to_string()
+            } else {
+                w.to_string()
+            }
+        })
+        .collect();
+    !words.is_empty() && words.iter().all(|w| v.contains(w.as_str()))
+}
+
+/// The person a notification subject names ("New message from Jane Doe",
+/// "Neue Anfrage von Max Müller"); never a provider or listing (one word, or
+/// a listing's last word, is not a person's name).
+fn subject_name(subject: &str) -> Option<String> {
+    static FROM: Lazy<Regex> = Lazy::new(|| {
+        Regex::new(r"(?i)\b(?:from|von|de|da|van|door|di)\s+(\p{L}[\p{L}'’. -]{1,60})")
+            .expect("static regex")
+    });
+    let captured = FROM.captures(subject)?.get(1)?.as_str();
+    let candidate = captured
+        .split([':', '|', '(', ','])
+        .next()?
+        .split(" - ")
+        .next()?
+        .split(" – ")
+        .next()?
+        .split(" — ")
+        .next()?
+        .trim();
+    shape::is_name(candidate)
+        .then(|| contact::normalize_name(candidate))
+        .flatten()
+}
+
+/// What a notification subject says the lead is about: the part beside the
+/// lead signal ("New lead: Interior painting" → "Interior painting"). `None`
+/// when the subject is only the signal or no signal at all.
+pub fn subject_interest(subject: &str) -> Option<String> {
+    let mut s = subject.trim();
+    // Reply and forward prefixes in any language: "Re:", "Fwd:", "WG:", "RV:", "転送:".
+    while let Some((head, rest)) = s.split_once([':', '：']) {
+        if head.chars().count() <= 4
+            && !head.contains(' ')
+            && !head.is_empty()
+            && !lead_signal(head, "")
+        {
+            s = rest.trim();
+        } else {
+            break;
+        }
+    }
+    let segments: Vec<&str> = s
+        .split([':', '：', '|'])
+        .flat_map(|p| p.split(" - "))
+        .flat_map(|p| p.split(" – "))
+        .flat_map(|p| p.split(" — "))
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect();
+    if segments.len() < 2 || !segments.iter().any(|p| lead_signal(p, "")) {
+        return None;
+    }
+    // "New submission of the Contact Sales form: …", "Lead Gen Form: Buyer's
+    // Guide": after a form word the subject names the form, not the ask.
+    const FORM_WORDS: &[&str] = &[
+        "form",
+        "forms",
+        "formular",
+        "formulaire",
+        "formulario",
+        "formulário",
+        "modulo",
+        "formulier",
+        "フォーム",
+        "양식",
+        "表单",
+    ];
+    if segments[..segments.len() - 1].iter().any(|p| {
+        let l = p.to_lowercase();
+        FORM_WORDS
+            .iter()
+            .any(|w| labels::has_word(&l, w) || !w.is_ascii() && l.contains(w))
+    }) {
+        return None;
+    }
+    segments
+        .iter()
+        .rev()
+        .find(|p| {
+            !lead_signal(p, "")
+                && p.chars().filter(|c| c.is_alphabetic()).count() >= 3
+                && !p.starts_with('#')
+                && labels::classify(p).is_none()
+        })
+        .map(|p| p.to_string())
 }
 
 /// A short phrase of what a free-text message asks for: its first sentence,
@@ -635,6 +1260,78 @@ pub fn short_phrase(message: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn values(pairs: &[(Field, &str)]) -> FieldValues {
+        let mut v = FieldValues::default();
+        for (f, value) in pairs {
+            v.set("label", *f, value, "form:colon \"label\"");
+        }
+        v
+    }
+
+    #[test]
+    fn interest_is_what_was_asked_for_and_a_product_wins() {
+        let v = values(&[
+            (Field::InterestWeak, "Single-family home"),
+            (
+                Field::Message,
+                "Hi, we want to cut our bills. Also curious about an EV charger.",
+            ),
+            (Field::Headline, "Solar Panel Installation"),
+        ]);
+        let hints = Hints::default();
+        assert_eq!(
+            build_lead_with(&v, None, "form", &hints)
+                .interest
+                .as_deref(),
+            Some("Solar Panel Installation")
+        );
+        let v = values(&[
+            (Field::Interest, "Roof inspection"),
+            (Field::Headline, "Solar Panel Installation"),
+        ]);
+        assert_eq!(
+            build_lead_with(&v, None, "form", &hints)
+                .interest
+                .as_deref(),
+            Some("Roof inspection")
+        );
+        let products = vec!["solar panels".to_string(), "EV charger".to_string()];
+        let hints = Hints {
+            products: &products,
+            subject: None,
+        };
+        let lead = build_lead_with(&v, None, "form", &hints);
+        assert_eq!(lead.interest.as_deref(), Some("Solar Panel Installation"));
+        assert!(
+            lead.provenance["interest"].contains("names product"),
+            "{:?}",
+            lead.provenance
+        );
+    }
+
+    #[test]
+    fn subject_names_the_ask_beside_the_signal() {
+        assert_eq!(
+            subject_interest("Fwd: New lead: Interior painting in Portland").as_deref(),
+            Some("Interior painting in Portland")
+        );
+        assert_eq!(
+            subject_interest("New form submission on Acme: Contact Sales"),
+            None
+        );
+        assert_eq!(subject_interest("Lunch on Thursday?"), None);
+        assert_eq!(subject_interest("New submission"), None);
+        assert_eq!(
+            subject_name("New message from Jane Doe - Website").as_deref(),
+            Some("Jane Doe")
+        );
+        assert_eq!(
+            subject_name("New contact from Zillow: 2114 Maple Ave"),
+            None
+        );
+        assert_eq!(subject_name("Inquiry from Sunset Group Rentals"), None);
+    }
 
     #[test]
     fn short_phrase_keeps_the_ask() {

@@ -1,0 +1,244 @@
+//! Values recognised by their shape when no label names them: email
+//! addresses, phone numbers, dates and money (so neither is mistaken for a
+//! phone), and a person's name written next to an address or number
+//! (`Jane Doe <jane@x.io>`, `Jane Doe (970) 555-0123`, a name line above).
+//!
+//! Every scan is a linear pass with bounded regexes (the `regex` crate never
+//! backtracks) over at most [`MAX_SCAN_BYTES`] of text.
+
+use once_cell::sync::Lazy;
+use regex::Regex;
+
+use super::{contact, labels};
+
+/// Most text scanned for shapes; a notification's contact sits near the top.
+pub const MAX_SCAN_BYTES: usize = 64 * 1024;
+
+/// A phone-number candidate: optional `+`, digit groups joined by single
+/// separators (space, dot, dash, slash, parentheses).
+static PHONE: Lazy<Regex> = Lazy::new(|| {
+    // ASCII word boundaries: digits are ASCII, and a Unicode `\b` would keep
+    // the regex off its fast automaton on non-ASCII text.
+    Regex::new(r"(?:\+|(?-u:\b)|\()\(?\d{1,5}\)?(?:[ .\-/\u{a0}]?\(?\d{1,6}\)?){1,6}(?-u:\b)")
+        .expect("static regex")
+});
+
+static DATE_OR_TIME: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(r"^(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}|\d{1,2}:\d{2})")
+        .expect("static regex")
+});
+
+/// A value's shape, for pairs whose label the dictionary does not know.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shape {
+    Email,
+    Phone,
+    Date,
+    Money,
+}
+
+/// The shape of a whole (short) value, if it has a clear one.
+pub fn of_value(value: &str) -> Option<Shape> {
+    let v = value.trim();
+    if v.is_empty() || v.chars().count() > 80 || v.contains('\n') {
+        return None;
+    }
+    if v.starts_with(['$', '€', '£', '¥']) || v.ends_with(['€', '$']) {
+        return Some(Shape::Money);
+    }
+    if DATE_OR_TIME.is_match(v) {
+        return Some(Shape::Date);
+    }
+    if contact::valid_email(v.to_lowercase().trim_start_matches("mailto:")) {
+        return Some(Shape::Email);
+    }
+    let phone = phones(v);
+    if phone.len() == 1 && phone[0].1.len() * 10 >= v.len() * 8 {
+        return Some(Shape::Phone);
+    }
+    None
+}
+
+/// Phone numbers in `text` as written, with their byte offsets.
+pub fn phones(text: &str) -> Vec<(usize, String)> {
+    let text = cut(text);
+    PHONE
+        .find_iter(text)
+        .filter_map(|m| {
+            let s = m.as_str().trim_start_matches('(').trim();
+            let s = if m.as_str().starts_with('(') && s.contains(')') {
+                m.as_str().trim()
+            } else {
+                s
+            };
+            plausible_phone(text, m.start(), m.end(), s).then(|| (m.start(), s.to_string()))
+        })
+        .collect()
+}
+
+/// Digits enough to dial, separators like a phone, not a date, an amount,
+/// a postcode or an order number.
+fn plausible_phone(text: &str, start: usize, end: usize, s: &str) -> bool {
+    let digits = s.chars().filter(char::is_ascii_digit).count();
+    if !(7..=15).contains(&digits) || DATE_OR_TIME.is_match(s) {
+        return false;
+    }
+    let before = text[..start].chars().next_back();
+    let after = text[end..].chars().next();
+    // Part of a longer token (an ID, an amount, a version, a URL).
+    if before.is_some_and(|c| {
+        c.is_alphanumeric() || matches!(c, '$' | '€' | '£' | '#' | '/' | '=' | '_' | '.' | ',')
+    }) || after.is_some_and(|c| c.is_alphanumeric() || matches!(c, '%' | '€' | '@' | '/' | '_'))
+    {
+        return false;
+    }
+    let groups: Vec<&str> = s
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|g| !g.is_empty())
+        .collect();
+    let separated = groups.len() >= 2 || s.starts_with('+');
+    // A bare run of digits is a phone only at a national length.
+    if !separated && !(10..=11).contains(&digits) {
+        return false;
+    }
+    // Years side by side ("2024 2025"), a ZIP+4 ("80331-1234").
+    if groups
+        .iter()
+        .all(|g| g.len() == 4 && (g.starts_with("19") || g.starts_with("20")))
+    {
+        return false;
+    }
+    if groups.len() == 2 && groups[0].len() == 5 && groups[1].len() == 4 {
+        return false;
+    }
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let lead_in = text[line_start..start].to_lowercase();
+    ![
+        "order", "invoice", "ref", "ticket", "id ", "id:", "no.", "nr", "#", "zip", "plz",
+    ]
+    .iter()
+    .any(|w| lead_in.contains(w))
+}
+
+fn cut(text: &str) -> &str {
+    &text[..crate::understand::body::floor_char_boundary(text, text.len().min(MAX_SCAN_BYTES))]
+}
+
+/// Emails in `text` with their byte offsets, lowercased.
+pub fn emails(text: &str) -> Vec<(usize, String)> {
+    contact::emails_at(cut(text), 50)
+}
+
+/// True when `s` reads as a person's name: two to four capitalised words
+/// (or one CJK/Hangul name of two to five characters), no digits, not a
+/// label, not a listing.
+pub fn is_name(s: &str) -> bool {
+    let s = s.trim();
+    if s.is_empty() || s.chars().count() > 50 || s.chars().any(|c| c.is_ascii_digit() || c == '@') {
+        return false;
+    }
+    if contact::is_cjk(s) {
+        let n = s.chars().filter(|c| !c.is_whitespace()).count();
+        return (2..=5).contains(&n)
+            && s.split_whitespace().count() <= 2
+            && labels::classify(s).is_none()
+            && !labels::is_listing_name(s);
+    }
+    let words: Vec<&str> = s.split_whitespace().collect();
+    if !(2..=4).contains(&words.len()) {
+        return false;
+    }
+    let shaped = words.iter().all(|w| {
+        let mut chars = w.chars();
+        chars.next().is_some_and(char::is_uppercase)
+            && w.chars()
+                .all(|c| c.is_alphabetic() || matches!(c, '-' | '\'' | '.' | '’'))
+            && w.chars().filter(|c| c.is_alphabetic()).count() >= 1
+    });
+    shaped
+        && !words
+            .iter()
+            .all(|w| w.chars().all(char::is_uppercase) && w.len() > 1)
+        && labels::classify(s).is_none()
+        && !labels::is_listing_name(s)
+}
+
+/// A name written next to the value at `offset` in `text`: before it on the
+/// same line (`Jane Doe <jane@x.io>`, `Jane Doe - 555…`), or alone on the
+/// line above.
+pub fn name_near(text: &str, offset: usize) -> Option<String> {
+    let offset = crate::understand::body::floor_char_boundary(text, offset);
+    let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let before = text[line_start..offset]
+        .trim_end_matches(|c: char| {
+            c.is_whitespace()
+                || matches!(
+                    c,
+                    '<' | '(' | '[' | '-' | '–' | '—' | ',' | '|' | ':' | '·' | '•'
+                )
+        })
+        .trim();
+    // The last few words before the value, after any label or punctuation.
+    let tail = before
+        .rsplit(|c: char| {
+            matches!(
+                c,
+                ':' | '|' | '—' | '–' | '(' | ')' | '"' | '\'' | '“' | '”' | ',' | ';' | '>' | '.'
+            )
+        })
+        .next()
+        .unwrap_or("")
+        .trim();
+    if is_name(tail) {
+        return contact::normalize_name(tail);
+    }
+    if before.is_empty() && line_start > 0 {
+        let prev_end = line_start - 1;
+        let prev_start = text[..prev_end].rfind('\n').map_or(0, |i| i + 1);
+        let prev = text[prev_start..prev_end]
+            .trim()
+            .trim_start_matches(['•', '-', '*', '·'])
+            .trim();
+        // A name alone, or the value of a `Renter: Priya Raman` line.
+        let prev = prev.split_once([':', '：']).map_or(prev, |(_, v)| v.trim());
+        if is_name(prev) {
+            return contact::normalize_name(prev);
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn phones_by_shape_not_dates_or_money() {
+        let found: Vec<String> = phones("Call 970.555.0123 or (303) 555-0188, +49 30 1234567")
+            .into_iter()
+            .map(|(_, p)| p)
+            .collect();
+        assert_eq!(found, ["970.555.0123", "(303) 555-0188", "+49 30 1234567"]);
+        assert!(phones("on 2025-03-04 for $12,500.00, order 123456789").is_empty());
+        assert!(phones("ZIP 80331-1234, years 2024 2025").is_empty());
+        assert_eq!(of_value("970-555-0123"), Some(Shape::Phone));
+        assert_eq!(of_value("2025-04-03"), Some(Shape::Date));
+        assert_eq!(of_value("$4,000"), Some(Shape::Money));
+        assert_eq!(of_value("jane@brightwater.io"), Some(Shape::Email));
+    }
+
+    #[test]
+    fn names_next_to_values() {
+        let t = "New Contact\nJane Doe <jane@brightwater.io>\n";
+        let at = t.find("jane@").unwrap();
+        assert_eq!(name_near(t, at).as_deref(), Some("Jane Doe"));
+        let t = "Marco Bianchi\nmarco.b@libero.it\n";
+        assert_eq!(
+            name_near(t, t.find("marco.b").unwrap()).as_deref(),
+            Some("Marco Bianchi")
+        );
+        assert!(!is_name("Sunset Group Rentals"));
+        assert!(!is_name("Thanks for your message"));
+        assert!(is_name("김민준"));
+    }
+}
