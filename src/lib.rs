@@ -13,6 +13,7 @@ pub mod ingest;
 pub mod inspect;
 pub mod metrics;
 pub mod nurture;
+pub mod oauth2;
 pub mod outbox;
 pub mod qualify;
 pub mod report;

@@ -396,6 +396,13 @@ fn check(path: &Path) -> ExitCode {
             if !template_problems.is_empty() {
                 return ExitCode::FAILURE;
             }
+            for (target, o, _) in carousel::oauth2::targets(&config) {
+                if !o.has_token(&config.base_dir) {
+                    println!(
+                        "note: {target} has no OAuth2 refresh token yet; run `carousel auth login {target}`"
+                    );
+                }
+            }
             println!(
                 "{}: ok ({} mailbox(es))",
                 path.display(),
