@@ -6,6 +6,7 @@
 //! use. Tokens never reach a log line or an error message: [`Secret`]'s
 //! `Debug` hides them and errors name only the mailbox and the endpoint.
 
+pub mod imap;
 pub mod sasl;
 
 use std::collections::HashMap;
@@ -457,8 +458,15 @@ impl TokenSource {
     }
 }
 
+/// The `carousel_oauth2_login_required{target}` gauge: 1 while a person must
+/// run `carousel auth login TARGET`.
+pub fn report_login_required(target: &str, required: bool) {
+    metrics::gauge!("carousel_oauth2_login_required", "target" => target.to_string())
+        .set(if required { 1.0 } else { 0.0 });
+}
+
 /// Error codes come from the server: keep them short and printable.
-fn sanitize(code: &str) -> String {
+pub(crate) fn sanitize(code: &str) -> String {
     code.chars()
         .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
         .take(64)
@@ -617,6 +625,85 @@ mod tests {
         let mode = std::fs::metadata(&p).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode, 0o600);
         assert_eq!(std::fs::read_dir(p.parent().unwrap()).unwrap().count(), 1);
+    }
+
+    /// A token endpoint on loopback: refresh token `r1` → access `a1`,
+    /// rotating to `r2`; `r2` → `a2` (no rotation); anything else → invalid_grant.
+    async fn token_server(hits: Arc<std::sync::atomic::AtomicUsize>) -> String {
+        use axum::routing::post;
+        let app = axum::Router::new().route(
+            "/token",
+            post(move |body: String| {
+                let hits = hits.clone();
+                async move {
+                    hits.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                    let form: HashMap<String, String> = body
+                        .split('&')
+                        .filter_map(|kv| kv.split_once('='))
+                        .map(|(k, v)| (k.to_string(), v.to_string()))
+                        .collect();
+                    assert_eq!(form.get("grant_type").map(String::as_str), Some("refresh_token"));
+                    assert_eq!(form.get("client_id").map(String::as_str), Some("id"));
+                    let (code, json) = match form.get("refresh_token").map(String::as_str) {
+                        Some("r1") => (200, r#"{"access_token":"a1","token_type":"Bearer","expires_in":3600,"refresh_token":"r2"}"#),
+                        Some("r2") => (200, r#"{"access_token":"a2","token_type":"Bearer","expires_in":"3600"}"#),
+                        _ => (400, r#"{"error":"invalid_grant"}"#),
+                    };
+                    (axum::http::StatusCode::from_u16(code).unwrap(), json)
+                }
+            }),
+        );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        format!("http://{addr}/token")
+    }
+
+    #[tokio::test]
+    async fn refreshes_caches_rotates_and_reports_refusal() {
+        use std::sync::atomic::Ordering;
+        let hits = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let url = token_server(hits.clone()).await;
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("refresh");
+        std::fs::write(&file, "r1\n").unwrap();
+        let mut c = cfg();
+        c.token_url = Some(url);
+        c.refresh_token_env = None;
+        c.refresh_token_file = Some("refresh".into());
+        let source = TokenSource::new("sales", c.clone(), Use::Imap, dir.path());
+        assert_eq!(source.access_token().await.unwrap().expose(), "a1");
+        assert_eq!(
+            std::fs::read_to_string(&file).unwrap(),
+            "r2\n",
+            "rotated token saved"
+        );
+        // Cached: no second call.
+        assert_eq!(source.access_token().await.unwrap().expose(), "a1");
+        assert_eq!(hits.load(Ordering::SeqCst), 1);
+        assert!(source.last_refresh().is_some());
+        // After a refused login: a fresh one with the rotated refresh token.
+        source.invalidate().await;
+        assert_eq!(source.access_token().await.unwrap().expose(), "a2");
+        assert_eq!(hits.load(Ordering::SeqCst), 2);
+        // A revoked refresh token: a login-needed error naming the command, no token in it.
+        std::fs::write(&file, "revoked-secret\n").unwrap();
+        let source = TokenSource::new("sales", c, Use::Imap, dir.path());
+        let e = source.access_token().await.unwrap_err();
+        assert!(e.needs_login());
+        let text = e.to_string();
+        assert!(text.contains("carousel auth login sales"), "{text}");
+        assert!(!text.contains("revoked-secret"), "{text}");
+        // Missing file: also a login-needed error.
+        std::fs::remove_file(&file).unwrap();
+        let mut c = cfg();
+        c.refresh_token_env = None;
+        c.refresh_token_file = Some(file.clone());
+        let e = TokenSource::new("sales", c, Use::Imap, dir.path())
+            .access_token()
+            .await
+            .unwrap_err();
+        assert!(matches!(e, TokenError::Missing { .. }));
     }
 
     #[test]
