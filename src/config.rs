@@ -167,7 +167,7 @@ pub struct ImapConfig {
     /// Extra CA certificate (PEM) to trust, e.g. a private server's self-signed cert.
     pub ca_file: Option<PathBuf>,
     /// Log in with OAuth2 (XOAUTH2 / OAUTHBEARER) instead of a password.
-    pub oauth2: Option<crate::oauth2::OAuth2Config>,
+    pub oauth2: Option<Box<crate::oauth2::OAuth2Config>>,
 }
 
 fn default_folder() -> String {
@@ -218,7 +218,7 @@ pub struct SmtpConfig {
     pub allow_insecure: bool,
     pub ca_file: Option<PathBuf>,
     /// AUTH XOAUTH2 with OAuth2 tokens instead of a password (needs `user`).
-    pub oauth2: Option<crate::oauth2::OAuth2Config>,
+    pub oauth2: Option<Box<crate::oauth2::OAuth2Config>>,
 }
 
 /// A configuration problem, located in the file.

@@ -151,15 +151,15 @@ pub fn targets(config: &crate::config::Config) -> Vec<(String, OAuth2Config, Use
     for m in &config.mailbox {
         let m = m.get_ref();
         if let Some(o) = m.imap.as_ref().and_then(|i| i.oauth2.as_ref()) {
-            out.push((m.name.clone(), o.clone(), Use::Imap));
+            out.push((m.name.clone(), (**o).clone(), Use::Imap));
         }
     }
     if let Some(outbox) = &config.outbox {
         if let Some(o) = outbox.smtp.as_ref().and_then(|s| s.oauth2.as_ref()) {
-            out.push(("outbox".into(), o.clone(), Use::Smtp));
+            out.push(("outbox".into(), (**o).clone(), Use::Smtp));
         }
         if let Some(o) = outbox.archive.as_ref().and_then(|a| a.imap.oauth2.as_ref()) {
-            out.push(("archive".into(), o.clone(), Use::Imap));
+            out.push(("archive".into(), (**o).clone(), Use::Imap));
         }
     }
     out

@@ -186,7 +186,7 @@ impl Sender {
                     (Some(o), Some(user)) => {
                         let mut o = o.clone();
                         o.refresh_token_file = o.refresh_token_file.map(|p| config.resolve(&p));
-                        Some((
+                        Some(Box::new((
                             user.clone(),
                             crate::oauth2::source(
                                 "outbox",
@@ -194,7 +194,7 @@ impl Sender {
                                 crate::oauth2::Use::Smtp,
                                 &config.base_dir,
                             ),
-                        ))
+                        )))
                     }
                     (Some(_), None) => anyhow::bail!("[outbox] smtp: oauth2 needs `user`"),
                     _ => None,
@@ -682,7 +682,7 @@ struct SmtpServer {
     tls: ServerTls,
     credentials: Option<Credentials>,
     /// AUTH XOAUTH2 as this user with tokens from the source (instead of `credentials`).
-    oauth2: Option<(String, Arc<crate::oauth2::TokenSource>)>,
+    oauth2: Option<Box<(String, Arc<crate::oauth2::TokenSource>)>>,
     hello: ClientId,
     /// For each SMTP step (`[outbox.delivery] timeout_secs`).
     timeout: Duration,
@@ -773,7 +773,7 @@ impl SmtpPool {
     /// configured, EHLO, AUTH. With OAuth2, a refused token is dropped and
     /// the login tried once more on a new connection with a fresh one.
     async fn connect(&self) -> Result<AsyncSmtpConnection, SmtpError> {
-        let Some((user, tokens)) = &self.server.oauth2 else {
+        let Some((user, tokens)) = self.server.oauth2.as_deref() else {
             return self.open().await;
         };
         let mut last = None;
