@@ -6,6 +6,7 @@
 //! use. Tokens never reach a log line or an error message: [`Secret`]'s
 //! `Debug` hides them and errors name only the mailbox and the endpoint.
 
+pub mod device;
 pub mod imap;
 pub mod sasl;
 
@@ -165,7 +166,7 @@ pub fn targets(config: &crate::config::Config) -> Vec<(String, OAuth2Config, Use
     out
 }
 
-fn resolve(base: &Path, p: &Path) -> PathBuf {
+pub(crate) fn resolve(base: &Path, p: &Path) -> PathBuf {
     if p.is_absolute() {
         p.to_path_buf()
     } else {
