@@ -209,6 +209,8 @@ pub struct ImapConfig {
     pub allow_insecure: bool,
     /// Extra CA certificate (PEM) to trust, e.g. a private server's self-signed cert.
     pub ca_file: Option<PathBuf>,
+    /// Log in with OAuth2 (XOAUTH2 / OAUTHBEARER) instead of a password.
+    pub oauth2: Option<Box<crate::oauth2::OAuth2Config>>,
 }
 
 fn default_folder() -> String {
@@ -258,6 +260,8 @@ pub struct SmtpConfig {
     #[serde(default)]
     pub allow_insecure: bool,
     pub ca_file: Option<PathBuf>,
+    /// AUTH XOAUTH2 with OAuth2 tokens instead of a password (needs `user`).
+    pub oauth2: Option<Box<crate::oauth2::OAuth2Config>>,
 }
 
 /// A configuration problem, located in the file.
@@ -426,9 +430,13 @@ impl Config {
                         password: imap.password.as_ref(),
                         password_env: imap.password_env.as_ref(),
                         password_file: imap.password_file.as_ref(),
-                        needs_password: true,
+                        needs_password: imap.oauth2.is_none(),
                     };
                     out.extend(c.problems(&format!("mailbox {:?}", m.name)));
+                    if let Some(o) = &imap.oauth2 {
+                        let what = format!("mailbox {:?}", m.name);
+                        out.extend(o.problems(&what).into_iter().map(|p| (span.clone(), p)));
+                    }
                 }
                 (Some(_), None) => {}
             }
@@ -442,9 +450,30 @@ impl Config {
                 password: smtp.password.as_ref(),
                 password_env: smtp.password_env.as_ref(),
                 password_file: smtp.password_file.as_ref(),
-                needs_password: smtp.user.is_some(),
+                needs_password: smtp.user.is_some() && smtp.oauth2.is_none(),
             };
             out.extend(c.problems("outbox smtp"));
+            if let Some(o) = &smtp.oauth2 {
+                let span = Some(smtp.port.span());
+                if smtp.user.is_none() {
+                    out.push((span.clone(), "outbox smtp: oauth2 needs `user`".into()));
+                }
+                out.extend(
+                    o.problems("outbox smtp")
+                        .into_iter()
+                        .map(|p| (span.clone(), p)),
+                );
+            }
+        }
+        if let Some(a) = self.outbox.as_ref().and_then(|o| o.archive.as_ref())
+            && let Some(o) = &a.imap.oauth2
+        {
+            let span = Some(a.imap.port.span());
+            out.extend(
+                o.problems("outbox archive")
+                    .into_iter()
+                    .map(|p| (span.clone(), p)),
+            );
         }
         if let Some(outbox) = &self.outbox
             && outbox.dir.is_none()

@@ -32,6 +32,9 @@ impl Source {
         let mut imap = m.imap.clone().context("mailbox has no source")?;
         imap.ca_file = imap.ca_file.map(|p| config.resolve(&p));
         imap.password_file = imap.password_file.map(|p| config.resolve(&p));
+        if let Some(o) = imap.oauth2.as_mut() {
+            o.refresh_token_file = o.refresh_token_file.take().map(|p| config.resolve(&p));
+        }
         Ok(Source::Imap(ImapSource {
             name: m.name.clone(),
             config: imap,

@@ -15,6 +15,7 @@ pub mod inspect;
 pub mod listing;
 pub mod metrics;
 pub mod nurture;
+pub mod oauth2;
 pub mod outbox;
 pub mod qualify;
 pub mod report;

@@ -153,11 +153,26 @@ enum Command {
         #[arg(long)]
         since: Option<String>,
     },
+    /// OAuth2 logins (Gmail, Microsoft 365): `auth login MAILBOX`, `auth status`.
+    Auth {
+        #[command(subcommand)]
+        command: AuthCommand,
+    },
     /// Nurture sequences: `sequences status` shows enrollments per step.
     Sequences {
         #[command(subcommand)]
         command: SequencesCommand,
     },
+}
+
+/// `carousel auth …`: OAuth2 logins of the IMAP mailboxes, the outbox SMTP and the archive.
+#[derive(Subcommand)]
+enum AuthCommand {
+    /// Device-code login (RFC 8628): prints a URL and a code, saves the refresh token
+    /// to the `refresh_token_file` of MAILBOX (a mailbox name, `outbox` or `archive`).
+    Login { mailbox: String },
+    /// For every OAuth2 login: whether a refresh token is there and when it was saved.
+    Status,
 }
 
 #[derive(Subcommand)]
@@ -293,6 +308,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             command: SequencesCommand::Status,
         } => read(&cli.config, ReadRequest::new("sequences")),
         Command::Inspect { files, explain } => inspect(&cli.config, &files, explain),
+        Command::Auth { command } => auth(&cli.config, command),
         Command::Responses {
             command: ListCommand::List(args),
         } => read(&cli.config, args.request("responses")),
@@ -664,6 +680,29 @@ fn load_config(path: &Path) -> anyhow::Result<Config> {
     })
 }
 
+fn auth(path: &Path, command: AuthCommand) -> anyhow::Result<ExitCode> {
+    let config = load_config(path)?;
+    match command {
+        AuthCommand::Status => {
+            carousel::oauth2::device::status(&config, &mut std::io::stdout())?;
+        }
+        AuthCommand::Login { mailbox } => {
+            let (o, use_) = carousel::oauth2::device::find(&config, &mailbox)?;
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()?;
+            runtime.block_on(carousel::oauth2::device::login(
+                &mailbox,
+                &o,
+                use_,
+                &config.base_dir,
+                &mut std::io::stdout(),
+            ))?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 fn check(path: &Path) -> ExitCode {
     match Config::load(path) {
         Ok(config) => {
@@ -677,6 +716,13 @@ fn check(path: &Path) -> ExitCode {
             }
             for w in carousel::act::routing_warnings(&config) {
                 println!("warning: {w}");
+            }
+            for (target, o, _) in carousel::oauth2::targets(&config) {
+                if !o.has_token(&config.base_dir) {
+                    println!(
+                        "note: {target} has no OAuth2 refresh token yet; run `carousel auth login {target}`"
+                    );
+                }
             }
             println!(
                 "{}: ok ({} mailbox(es))",

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # mailtest.sh start|stop BASE  -- private Dovecot (IMAP+LMTP) + Postfix (SMTP) on 127.0.0.1.
 # Env: IMAP_PORT(10143) IMAPS_PORT(10993, 0=off) SMTP_PORT(10025) PASS(secret: every user's password)
+#      OAUTH2_INTROSPECT (optional RFC 7662 URL: adds XOAUTH2/OAUTHBEARER with Dovecot's oauth2 passdb)
 set -euo pipefail
 # Source: ../shared/notes/mail-servers.md (verified on Debian 12, Dovecot 2.3.19, Postfix 3.7).
 for tool in dovecot postfix openssl; do
@@ -42,11 +43,12 @@ ssl = yes
 ssl_cert = <$B/tls/cert.pem
 ssl_key = <$B/tls/key.pem
 disable_plaintext_auth = no
-auth_mechanisms = plain login
+auth_mechanisms = plain login${OAUTH2_INTROSPECT:+ xoauth2 oauthbearer}
 auth_failure_delay = 0
 auth_default_realm = example.test
 mail_location = maildir:~/Maildir
 mail_fsync = never
+$( [ -z "${OAUTH2_INTROSPECT:-}" ] || printf 'passdb {\n  driver = oauth2\n  mechanisms = xoauth2 oauthbearer\n  args = %s/oauth2.conf\n}\n' "$B" )
 passdb {
   driver = static
   args = password=$PASS
@@ -85,6 +87,8 @@ service auth {
   }
 }
 EOF
+  [ -z "${OAUTH2_INTROSPECT:-}" ] || printf 'introspection_mode = post\nintrospection_url = %s\nusername_attribute = username\nactive_attribute = active\nactive_value = true\n' \
+    "$OAUTH2_INTROSPECT" > "$B/oauth2.conf"
   dovecot -c "$B/dovecot.conf" </dev/null >"$B/log/dovecot.out" 2>&1 || { cat "$B/log/dovecot.out" >&2; return 1; } # no pipe!
   if [ "$(id -u)" = 0 ]; then
     cat > "$B/postfix/main.cf" <<EOF

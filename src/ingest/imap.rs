@@ -6,6 +6,7 @@
 //! relies on the store's content-hash and Message-ID dedupe.
 
 use std::fmt::Debug;
+use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -64,9 +65,23 @@ impl ImapSource {
                 }
                 Err(e) => {
                     failures += 1;
-                    crate::metrics::set_source(&self.name, false, None);
                     crate::metrics::imap_reconnect();
                     let wait = backoff(failures);
+                    if let Some(t) = crate::oauth2::needs_login(&e) {
+                        // One clear error per failure streak; retries stay quiet.
+                        crate::metrics::set_source(&self.name, false, Some(&t.to_string()));
+                        crate::oauth2::report_login_required(&self.name, true);
+                        if failures == 1 {
+                            tracing::error!(mailbox = %self.name, "{t}");
+                        } else {
+                            tracing::debug!(mailbox = %self.name, attempt = failures, "still waiting for `carousel auth login {}`", self.name);
+                        }
+                        if shutdown.sleep(wait).await {
+                            return Ok(());
+                        }
+                        continue;
+                    }
+                    crate::metrics::set_source(&self.name, false, None);
                     tracing::warn!(mailbox = %self.name, attempt = failures, "IMAP connection failed, retrying in {wait:?}: {e:#}");
                     if shutdown.sleep(wait).await {
                         return Ok(());
@@ -179,6 +194,32 @@ impl ImapSource {
                 Box::new(self.tls(tcp).await?)
             }
         };
+        if let Some(o) = &c.oauth2 {
+            let mut stream = stream;
+            let caps = with_timeout(
+                self.timeout(),
+                "CAPABILITY",
+                crate::oauth2::imap::capabilities(&mut stream, c.tls != TlsMode::Starttls),
+            )
+            .await?;
+            let tokens =
+                crate::oauth2::source(&self.name, o, crate::oauth2::Use::Imap, Path::new(""));
+            let client = async_imap::Client::new(stream);
+            let mut session = crate::oauth2::imap::authenticate(
+                client,
+                &caps,
+                &c.user,
+                &c.host,
+                port,
+                &tokens,
+                self.timeout(),
+            )
+            .await
+            .with_context(|| format!("mailbox {}", self.name))?;
+            crate::oauth2::report_login_required(&self.name, false);
+            let _ = with_timeout(self.timeout(), "SELECT", session.select(&c.folder)).await?;
+            return Ok(session);
+        }
         let mut client = async_imap::Client::new(stream);
         if c.tls != TlsMode::Starttls {
             // The greeting; after STARTTLS there is none.

@@ -77,19 +77,27 @@ pub async fn present(
             Box::new(connector.connect(name, tcp).await.context("archive TLS")?)
         }
     };
-    let mut client = async_imap::Client::new(stream);
-    tokio::time::timeout(timeout, client.read_response())
-        .await
-        .map_err(|_| anyhow!("archive: no greeting"))?
-        .context("archive greeting")?;
-    let password = crate::config::read_secret(
-        c.password_env.as_ref(),
-        c.password_file.as_ref().map(|p| base.join(p)).as_ref(),
-    )?;
-    let mut session = tokio::time::timeout(timeout, client.login(&c.user, &password))
-        .await
-        .map_err(|_| anyhow!("archive: login timed out"))?
-        .map_err(|(e, _)| anyhow!("archive login as {}: {e}", c.user))?;
+    let mut session = match &c.oauth2 {
+        Some(o) => {
+            let mut stream = stream;
+            let caps = tokio::time::timeout(
+                timeout,
+                crate::oauth2::imap::capabilities(&mut stream, true),
+            )
+            .await
+            .map_err(|_| anyhow!("archive: no greeting"))??;
+            let mut o = o.clone();
+            o.refresh_token_file = o.refresh_token_file.map(|p| base.join(p));
+            let tokens = crate::oauth2::source("archive", &o, crate::oauth2::Use::Imap, base);
+            let client = async_imap::Client::new(stream);
+            crate::oauth2::imap::authenticate(
+                client, &caps, &c.user, &c.host, port, &tokens, timeout,
+            )
+            .await
+            .context("archive")?
+        }
+        None => login(stream, c, base, timeout).await?,
+    };
     tokio::time::timeout(timeout, session.examine(&c.folder))
         .await
         .map_err(|_| anyhow!("archive: EXAMINE timed out"))?
@@ -115,4 +123,26 @@ pub async fn present(
     while session.unsolicited_responses.try_recv().is_ok() {}
     let _ = tokio::time::timeout(timeout, session.logout()).await;
     Ok(found)
+}
+
+/// Password login: greeting, then `LOGIN`.
+async fn login(
+    stream: Box<dyn Io>,
+    c: &ImapConfig,
+    base: &std::path::Path,
+    timeout: Duration,
+) -> anyhow::Result<async_imap::Session<Box<dyn Io>>> {
+    let mut client = async_imap::Client::new(stream);
+    tokio::time::timeout(timeout, client.read_response())
+        .await
+        .map_err(|_| anyhow!("archive: no greeting"))?
+        .context("archive greeting")?;
+    let password = crate::config::read_secret(
+        c.password_env.as_ref(),
+        c.password_file.as_ref().map(|p| base.join(p)).as_ref(),
+    )?;
+    tokio::time::timeout(timeout, client.login(&c.user, &password))
+        .await
+        .map_err(|_| anyhow!("archive: login timed out"))?
+        .map_err(|(e, _)| anyhow!("archive login as {}: {e}", c.user))
 }

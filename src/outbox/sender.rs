@@ -43,7 +43,7 @@ use jiff::Timestamp;
 use lettre::Address;
 use lettre::message::header::{HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart, SinglePart};
-use lettre::transport::smtp::authentication::{Credentials, DEFAULT_MECHANISMS};
+use lettre::transport::smtp::authentication::{Credentials, DEFAULT_MECHANISMS, Mechanism};
 use lettre::transport::smtp::client::{
     AsyncSmtpConnection, AsyncTokioStream, Certificate, TlsParameters,
 };
@@ -182,7 +182,25 @@ impl Sender {
                             .with_context(|| format!("bad TLS server name {}", smtp.host))?,
                     ),
                 };
+                let oauth2 = match (&smtp.oauth2, &smtp.user) {
+                    (Some(o), Some(user)) => {
+                        let mut o = o.clone();
+                        o.refresh_token_file = o.refresh_token_file.map(|p| config.resolve(&p));
+                        Some(Box::new((
+                            user.clone(),
+                            crate::oauth2::source(
+                                "outbox",
+                                &o,
+                                crate::oauth2::Use::Smtp,
+                                &config.base_dir,
+                            ),
+                        )))
+                    }
+                    (Some(_), None) => anyhow::bail!("[outbox] smtp: oauth2 needs `user`"),
+                    _ => None,
+                };
                 let credentials = match &smtp.user {
+                    Some(_) if oauth2.is_some() => None,
                     Some(user) => {
                         let password = crate::config::read_secret(
                             smtp.password_env.as_ref(),
@@ -202,6 +220,7 @@ impl Sender {
                         port,
                         tls,
                         credentials,
+                        oauth2,
                         hello: ClientId::default(),
                         timeout: Duration::from_secs(delivery.timeout_secs.max(1)),
                     },
@@ -662,6 +681,8 @@ struct SmtpServer {
     port: u16,
     tls: ServerTls,
     credentials: Option<Credentials>,
+    /// AUTH XOAUTH2 as this user with tokens from the source (instead of `credentials`).
+    oauth2: Option<Box<(String, Arc<crate::oauth2::TokenSource>)>>,
     hello: ClientId,
     /// For each SMTP step (`[outbox.delivery] timeout_secs`).
     timeout: Duration,
@@ -749,8 +770,51 @@ impl SmtpPool {
     }
 
     /// A fresh connection: TCP (no Nagle), implicit TLS or STARTTLS as
-    /// configured, EHLO, AUTH.
+    /// configured, EHLO, AUTH. With OAuth2, a refused token is dropped and
+    /// the login tried once more on a new connection with a fresh one.
     async fn connect(&self) -> Result<AsyncSmtpConnection, SmtpError> {
+        let Some((user, tokens)) = self.server.oauth2.as_deref() else {
+            return self.open().await;
+        };
+        let mut last = None;
+        for _ in 0..2 {
+            let token = tokens.access_token().await.map_err(|e| {
+                crate::oauth2::report_login_required("outbox", e.needs_login());
+                SmtpError {
+                    text: e.to_string(),
+                    permanent: false,
+                    broken: true,
+                }
+            })?;
+            let credentials = Credentials::new(user.clone(), token.expose().to_string());
+            let mut conn = self.open().await?;
+            match step(
+                self.server.timeout * 2,
+                "AUTH XOAUTH2",
+                conn.auth(&[Mechanism::Xoauth2], &credentials),
+            )
+            .await
+            {
+                Ok(_) => {
+                    crate::oauth2::report_login_required("outbox", false);
+                    return Ok(conn);
+                }
+                Err(mut e) => {
+                    // A refused token is not the message's fault: retry later.
+                    e.permanent = false;
+                    e.broken = true;
+                    e.text = format!("AUTH XOAUTH2 as {user}: {}", e.text);
+                    tracing::debug!("SMTP refused the OAuth2 access token; refreshing it");
+                    tokens.invalidate().await;
+                    last = Some(e);
+                }
+            }
+        }
+        Err(last.unwrap_or_else(|| SmtpError::timeout("AUTH XOAUTH2", self.server.timeout)))
+    }
+
+    /// TCP, TLS, EHLO and password AUTH when configured.
+    async fn open(&self) -> Result<AsyncSmtpConnection, SmtpError> {
         let s = &self.server;
         let t = s.timeout;
         let tcp = step(
@@ -1247,6 +1311,7 @@ mod tests {
                 port,
                 tls: ServerTls::None,
                 credentials: None,
+                oauth2: None,
                 hello: ClientId::Domain("carousel.test".into()),
                 timeout: Duration::from_secs(10),
             },
