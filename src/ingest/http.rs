@@ -509,7 +509,7 @@ mod tests {
         name_only.contact.name = Some("Pat".into());
         name_only.interest = Some("solar".into());
         u.leads = vec![name_only.clone(), reachable];
-        assert_eq!(verdict(&u, &[4, 5]), Ok(vec!["r5".to_string()]));
+        assert_eq!(verdict(&u, &[4, 5]), Ok(vec!["L-5".to_string()]));
         u.leads = vec![name_only];
         let why = verdict(&u, &[4]).unwrap_err();
         assert!(why.contains("no reachable contact"), "{why}");
