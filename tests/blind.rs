@@ -24,25 +24,27 @@ use common::eml_files;
 use serde_json::Value;
 
 // Accuracy floors (shares 0.0..=1.0). They are 0.0 while the blind set is
-// being built; the integrator sets each a little below the figure measured
-// after the rule changes land, so a later change that reads unseen mail worse
-// fails here.
-const FLOOR_LEAD_KIND: f64 = 0.0;
-const FLOOR_LEAD_FIELDS: f64 = 0.0;
-const FLOOR_LEAD_EMAIL: f64 = 0.0;
-const FLOOR_LEAD_PHONE: f64 = 0.0;
-const FLOOR_LEAD_NAME: f64 = 0.0;
-const FLOOR_LEAD_COMPANY: f64 = 0.0;
-const FLOOR_LEAD_INTEREST: f64 = 0.0;
-const FLOOR_LEAD_TIMELINE: f64 = 0.0;
-const FLOOR_REPLY_KIND: f64 = 0.0;
-const FLOOR_INTENT: f64 = 0.0;
-const FLOOR_REPLY_TEXT: f64 = 0.0;
-const FLOOR_REFERRAL: f64 = 0.0;
-const FLOOR_AUTO_REPLY_KIND: f64 = 0.0;
-const FLOOR_OTHER_KIND: f64 = 0.0;
-const FLOOR_TRIM_MAILPARSERREPLY: f64 = 0.0;
-const FLOOR_TRIM_EMAILREPLYPARSER: f64 = 0.0;
+// being built. Set on 2026-12-02 a little below the figures measured after
+// the rule changes of issue 13 landed (totals over both batches), so a later
+// change that reads unseen mail worse fails here. They are regression guards,
+// not the issue's targets: the table printed by this test shows how far each
+// figure is from those.
+const FLOOR_LEAD_KIND: f64 = 0.92;
+const FLOOR_LEAD_FIELDS: f64 = 0.83;
+const FLOOR_LEAD_EMAIL: f64 = 0.85;
+const FLOOR_LEAD_PHONE: f64 = 0.87;
+const FLOOR_LEAD_NAME: f64 = 0.78;
+const FLOOR_LEAD_COMPANY: f64 = 0.87;
+const FLOOR_LEAD_INTEREST: f64 = 0.85;
+const FLOOR_LEAD_TIMELINE: f64 = 0.75;
+const FLOOR_REPLY_KIND: f64 = 0.99;
+const FLOOR_INTENT: f64 = 0.78;
+const FLOOR_REPLY_TEXT: f64 = 0.91;
+const FLOOR_REFERRAL: f64 = 0.95;
+const FLOOR_AUTO_REPLY_KIND: f64 = 0.9;
+const FLOOR_OTHER_KIND: f64 = 0.72;
+const FLOOR_TRIM_MAILPARSERREPLY: f64 = 0.56;
+const FLOOR_TRIM_EMAILREPLYPARSER: f64 = 0.85;
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests")
