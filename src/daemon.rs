@@ -66,13 +66,37 @@ pub struct StageContext {
 
 /// Opens the store and builds the intake every source shares.
 pub fn intake_for(config: &Config) -> anyhow::Result<Intake> {
-    let store = crate::store::open_for(config)?;
+    let store = open_store_waiting(config)?;
     Ok(Intake {
         store,
         ctx: Arc::new(config.understand_context()),
         limits: config.limits.clone(),
         wake: Arc::new(crate::ingest::Wakeups::default()),
     })
+}
+
+/// Opens the store, waiting a little while it is locked: a CLI verb run while
+/// the daemon starts (`leads list` in a loop, say) holds the store for a
+/// moment and must not make the daemon fail. A lock held for longer is
+/// another daemon, and an error.
+fn open_store_waiting(config: &Config) -> anyhow::Result<crate::store::Store> {
+    use std::time::{Duration, Instant};
+    const PATIENCE: Duration = Duration::from_secs(15);
+    let deadline = Instant::now() + PATIENCE;
+    let mut pause = Duration::from_millis(20);
+    loop {
+        match crate::store::open_for(config) {
+            Err(e)
+                if Instant::now() < deadline
+                    && e.downcast_ref::<crate::store::StoreError>()
+                        .is_some_and(|e| matches!(e, crate::store::StoreError::Locked(_))) =>
+            {
+                std::thread::sleep(pause);
+                pause = (pause * 2).min(Duration::from_millis(500));
+            }
+            other => return other,
+        }
+    }
 }
 
 /// How `carousel run` runs.

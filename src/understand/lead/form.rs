@@ -274,6 +274,9 @@ pub fn split_label(line: &str) -> Option<(String, String)> {
             ));
         }
     }
+    if let Some(pair) = split_leader(line) {
+        return Some(pair);
+    }
     let (pos, sep_len) = line
         .char_indices()
         .take(MAX_LABEL_CHARS + 1)
@@ -288,6 +291,40 @@ pub fn split_label(line: &str) -> Option<(String, String)> {
         label.trim_end_matches(['?', '？']).trim().to_string(),
         value.to_string(),
     ))
+}
+
+/// Dot leaders, as plain-text reports print them: `Caller ...... Jane Doe`,
+/// `Telefon……… 0170 1234567`, `Name · · · · Jane`. The label ends where a run of
+/// three or more leader characters starts; an ellipsis in prose ("well... I
+/// think") is no form because the label must look like one.
+fn split_leader(line: &str) -> Option<(String, String)> {
+    let is_leader = |c: char| matches!(c, '.' | '…' | '·');
+    let start = line
+        .char_indices()
+        .take(MAX_LABEL_CHARS + 1)
+        .find(|&(_, c)| is_leader(c))
+        .map(|(i, _)| i)?;
+    let rest = &line[start..];
+    let run_end = rest
+        .char_indices()
+        .find(|&(_, c)| !is_leader(c) && c != ' ')
+        .map_or(rest.len(), |(i, _)| i);
+    // An ellipsis is three dots; "Well... I think" (three, glued to the word)
+    // is prose, a leader is longer or stands apart from the label.
+    let weight: usize = rest[..run_end]
+        .chars()
+        .map(|c| match c {
+            '…' => 3,
+            '.' | '·' => 1,
+            _ => 0,
+        })
+        .sum();
+    let spaced = line[..start].ends_with(' ');
+    let long_enough = weight >= 4 || (weight >= 3 && spaced);
+    let label = line[..start].trim();
+    let value = rest[run_end..].trim();
+    (long_enough && !value.is_empty() && looks_like_label(label))
+        .then(|| (label.to_string(), value.to_string()))
 }
 
 /// `| Label | value |` (markdown tables) → `(label, value)`.
@@ -427,6 +464,28 @@ pub fn is_footer(line: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dot_leaders_separate_label_and_value() {
+        assert_eq!(
+            split_label("Ring on ....... 970 555 0123"),
+            Some(("Ring on".into(), "970 555 0123".into()))
+        );
+        assert_eq!(
+            split_label("Telefon……… 0170 1234567"),
+            Some(("Telefon".into(), "0170 1234567".into()))
+        );
+        assert_eq!(
+            split_label("E-Mail · · · · jane@example.com"),
+            Some(("E-Mail".into(), "jane@example.com".into()))
+        );
+        // Prose with an ellipsis, and a version number, are no pairs.
+        assert_eq!(
+            split_label("Well... we might be interested later on, I think"),
+            None
+        );
+        assert_eq!(split_label("Version 1.2.3 is out"), None);
+    }
 
     #[test]
     fn inline_block_and_question_values() {
