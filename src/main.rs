@@ -168,10 +168,21 @@ enum Command {
 /// `carousel auth …`: OAuth2 logins of the IMAP mailboxes, the outbox SMTP and the archive.
 #[derive(Subcommand)]
 enum AuthCommand {
-    /// Device-code login (RFC 8628): prints a URL and a code, saves the refresh token
-    /// to the `refresh_token_file` of MAILBOX (a mailbox name, `outbox` or `archive`).
-    Login { mailbox: String },
-    /// For every OAuth2 login: whether a refresh token is there and when it was saved.
+    /// Gets a refresh token for MAILBOX (a mailbox name, `outbox` or `archive`) and saves
+    /// it to its `refresh_token_file`: the device flow (RFC 8628, URL + code) where the
+    /// provider offers it (Microsoft, or `device_url`), else the browser redirect to
+    /// 127.0.0.1 with PKCE (Google, or `authorize_url`).
+    Login {
+        mailbox: String,
+        /// Force the browser redirect flow (RFC 8252 + PKCE).
+        #[arg(long, conflicts_with = "device")]
+        loopback: bool,
+        /// Force the device flow (RFC 8628).
+        #[arg(long)]
+        device: bool,
+    },
+    /// For every OAuth2 login: whether a refresh token is there, when it was saved and
+    /// when the daemon last refreshed an access token with it.
     Status,
 }
 
@@ -686,18 +697,33 @@ fn auth(path: &Path, command: AuthCommand) -> anyhow::Result<ExitCode> {
         AuthCommand::Status => {
             carousel::oauth2::device::status(&config, &mut std::io::stdout())?;
         }
-        AuthCommand::Login { mailbox } => {
+        AuthCommand::Login {
+            mailbox,
+            loopback,
+            device,
+        } => {
+            use carousel::oauth2::loopback::{self, Flow};
             let (o, use_) = carousel::oauth2::device::find(&config, &mailbox)?;
+            let forced = match (loopback, device) {
+                (true, _) => Some(Flow::Loopback),
+                (_, true) => Some(Flow::Device),
+                _ => None,
+            };
+            let flow = loopback::choose(&mailbox, &o, forced)?;
             let runtime = tokio::runtime::Builder::new_current_thread()
                 .enable_all()
                 .build()?;
-            runtime.block_on(carousel::oauth2::device::login(
-                &mailbox,
-                &o,
-                use_,
-                &config.base_dir,
-                &mut std::io::stdout(),
-            ))?;
+            let (base, out) = (&config.base_dir, &mut std::io::stdout());
+            runtime.block_on(async {
+                match flow {
+                    Flow::Device => {
+                        carousel::oauth2::device::login(&mailbox, &o, use_, base, out).await
+                    }
+                    Flow::Loopback => {
+                        loopback::login(&mailbox, &o, use_, base, out, loopback::TIMEOUT).await
+                    }
+                }
+            })?;
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -58,9 +58,7 @@ pub async fn login(
     base: &Path,
     out: &mut (dyn Write + Send),
 ) -> anyhow::Result<()> {
-    let file = o.refresh_token_file.as_ref().map(|f| resolve(base, f)).ok_or_else(|| {
-        anyhow!("{target}: set `refresh_token_file` in its oauth2 table so `auth login` can store the token (it never prints it)")
-    })?;
+    let file = token_file(target, o, base)?;
     let device_url = o.device_url().ok_or_else(|| {
         anyhow!("{target}: oauth2 needs `device_url` (or a provider) for `auth login`")
     })?;
@@ -69,12 +67,7 @@ pub async fn login(
         .ok_or_else(|| anyhow!("{target}: oauth2 has no token_url"))?;
     check_endpoint(&device_url).map_err(|e| anyhow!("{target}: device_url: {e}"))?;
     check_endpoint(&token_url).map_err(|e| anyhow!("{target}: token_url: {e}"))?;
-    let secret = match &o.client_secret_env {
-        Some(var) => Some(std::env::var(var).with_context(|| {
-            format!("environment variable {var} (client_secret_env) is not set")
-        })?),
-        None => None,
-    };
+    let secret = client_secret(o)?;
     let mut form: Vec<(&str, String)> = vec![("client_id", o.client_id.clone())];
     if let Some(scope) = o.scope(use_) {
         form.push(("scope", scope));
@@ -129,14 +122,7 @@ pub async fn login(
                 let refresh = answer.refresh_token.filter(|r| !r.is_empty()).ok_or_else(|| {
                     anyhow!("{target}: approved, but no refresh token came back (ask for the offline_access scope)")
                 })?;
-                write_private(&file, &refresh)
-                    .with_context(|| format!("saving {}", file.display()))?;
-                writeln!(
-                    out,
-                    "Saved the refresh token for {target} to {}.",
-                    file.display()
-                )?;
-                return Ok(());
+                return save(target, &file, &refresh, out);
             }
             Some("authorization_pending") => {}
             Some("slow_down") => interval += Duration::from_secs(5),
@@ -145,7 +131,46 @@ pub async fn login(
     }
 }
 
-/// One line per OAuth2 login: token present or not, and when its file last changed.
+/// Stores the refresh token a login got (atomically, mode 0600) and says
+/// where, never what. Both login flows end here.
+pub(crate) fn save(
+    target: &str,
+    file: &Path,
+    refresh: &str,
+    out: &mut (dyn Write + Send),
+) -> anyhow::Result<()> {
+    write_private(file, refresh).with_context(|| format!("saving {}", file.display()))?;
+    writeln!(
+        out,
+        "Saved the refresh token for {target} to {}.",
+        file.display()
+    )?;
+    Ok(())
+}
+
+/// The `refresh_token_file` a login stores into (resolved against the config's directory).
+pub(crate) fn token_file(
+    target: &str,
+    o: &OAuth2Config,
+    base: &Path,
+) -> anyhow::Result<std::path::PathBuf> {
+    o.refresh_token_file.as_ref().map(|f| resolve(base, f)).ok_or_else(|| {
+        anyhow!("{target}: set `refresh_token_file` in its oauth2 table so `auth login` can store the token (it never prints it)")
+    })
+}
+
+/// The client secret named by `client_secret_env`, if any.
+pub(crate) fn client_secret(o: &OAuth2Config) -> anyhow::Result<Option<String>> {
+    match &o.client_secret_env {
+        Some(var) => Ok(Some(std::env::var(var).with_context(|| {
+            format!("environment variable {var} (client_secret_env) is not set")
+        })?)),
+        None => Ok(None),
+    }
+}
+
+/// One line per OAuth2 login: token present or not, when its file last
+/// changed, and when the daemon last refreshed an access token with it.
 pub fn status(config: &crate::config::Config, out: &mut dyn Write) -> anyhow::Result<()> {
     let all = super::targets(config);
     if all.is_empty() {
@@ -162,15 +187,24 @@ pub fn status(config: &crate::config::Config, out: &mut dyn Write) -> anyhow::Re
                     .and_then(|t| jiff::Timestamp::try_from(t).ok())
                     .map(|t| format!(", last saved {}", t.round(jiff::Unit::Second).unwrap_or(t)))
                     .unwrap_or_default();
-                format!("file {}{when}", path.display())
+                let refreshed = super::last_refreshed(&path).map_or_else(
+                    || "never".to_string(),
+                    |t| t.round(jiff::Unit::Second).unwrap_or(t).to_string(),
+                );
+                format!(
+                    "file {}{when}; access token last refreshed {refreshed}",
+                    path.display()
+                )
             }
-            (None, Some(var)) => format!("env {var}"),
+            (None, Some(var)) => {
+                format!("env {var}; last refresh not recorded (only with refresh_token_file)")
+            }
             (None, None) => "nowhere configured".into(),
         };
         let state = if present {
             "token present"
         } else {
-            "NO TOKEN: run `carousel auth login`"
+            &format!("NO TOKEN: run `carousel auth login {target}`")
         };
         writeln!(out, "{target}: {state} ({source})")?;
     }
@@ -223,6 +257,7 @@ mod tests {
             refresh_token_file: Some("tok".into()),
             token_url: Some(format!("http://{addr}/token")),
             device_url: Some(format!("http://{addr}/device")),
+            authorize_url: None,
             scope: Some("mail".into()),
         };
         let mut out = Vec::new();
@@ -240,5 +275,44 @@ mod tests {
             "rt-new\n"
         );
         assert_eq!(polls.load(Ordering::SeqCst), 2);
+    }
+}
+
+#[cfg(test)]
+mod status_tests {
+    use super::*;
+
+    #[test]
+    fn status_shows_presence_and_last_refresh() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = "[store]\npath = \"store\"\n\n\
+[[mailbox]]\nname = \"sales\"\nimap = { host = \"imap.example.com\", port = 993, tls = \"implicit\", user = \"s@example.com\", \
+oauth2 = { provider = \"google\", client_id = \"cid\", refresh_token_file = \"sales.token\" } }\n";
+        let path = dir.path().join("carousel.toml");
+        std::fs::write(&path, text).unwrap();
+        let config = crate::config::Config::parse(&path, text).unwrap();
+        let show = || {
+            let mut out = Vec::new();
+            status(&config, &mut out).unwrap();
+            String::from_utf8(out).unwrap()
+        };
+        let before = show();
+        assert!(before.contains("sales: NO TOKEN"), "{before}");
+        assert!(before.contains("carousel auth login sales"), "{before}");
+        assert!(before.contains("last refreshed never"), "{before}");
+        let file = dir.path().join("sales.token");
+        write_private(&file, "rt-secret").unwrap();
+        write_private(
+            &super::super::refreshed_marker(&file),
+            "2026-12-02T04:30:00.5Z",
+        )
+        .unwrap();
+        let after = show();
+        assert!(after.contains("sales: token present"), "{after}");
+        assert!(
+            after.contains("last refreshed 2026-12-02T04:30:01Z"),
+            "{after}"
+        );
+        assert!(!after.contains("rt-secret"), "{after}");
     }
 }

@@ -8,6 +8,7 @@
 
 pub mod device;
 pub mod imap;
+pub mod loopback;
 pub mod sasl;
 
 use std::collections::HashMap;
@@ -48,6 +49,8 @@ pub struct OAuth2Config {
     pub token_url: Option<String>,
     /// Device authorization endpoint (RFC 8628) for `carousel auth login`.
     pub device_url: Option<String>,
+    /// Authorization endpoint for the loopback redirect login (RFC 8252 + PKCE).
+    pub authorize_url: Option<String>,
     /// Space-separated scopes (overrides the provider's).
     pub scope: Option<String>,
 }
@@ -74,6 +77,20 @@ impl OAuth2Config {
             Provider::Google => Some("https://oauth2.googleapis.com/device/code".into()),
             Provider::Microsoft => Some(format!(
                 "https://login.microsoftonline.com/{}/oauth2/v2.0/devicecode",
+                self.tenant.as_deref().unwrap_or("common")
+            )),
+        }
+    }
+
+    /// The authorization endpoint of the loopback redirect login (RFC 8252).
+    pub fn authorize_url(&self) -> Option<String> {
+        if let Some(u) = &self.authorize_url {
+            return Some(u.clone());
+        }
+        match self.provider? {
+            Provider::Google => Some("https://accounts.google.com/o/oauth2/v2/auth".into()),
+            Provider::Microsoft => Some(format!(
+                "https://login.microsoftonline.com/{}/oauth2/v2.0/authorize",
                 self.tenant.as_deref().unwrap_or("common")
             )),
         }
@@ -115,6 +132,11 @@ impl OAuth2Config {
             && let Err(e) = check_endpoint(url)
         {
             out.push(format!("{what}: oauth2 device_url: {e}"));
+        }
+        if let Some(url) = &self.authorize_url
+            && let Err(e) = check_endpoint(url)
+        {
+            out.push(format!("{what}: oauth2 authorize_url: {e}"));
         }
         match (&self.refresh_token_env, &self.refresh_token_file) {
             (None, None) => out.push(format!(
@@ -441,6 +463,12 @@ impl TokenSource {
         }
         tracing::debug!(target_name = %self.target, lifetime_secs = lifetime.as_secs(), "OAuth2 access token refreshed");
         *self.last_refresh.lock().unwrap_or_else(|p| p.into_inner()) = Some(SystemTime::now());
+        if let Some(f) = &self.config.refresh_token_file {
+            let marker = refreshed_marker(&resolve(&self.base, f));
+            if let Err(e) = write_private(&marker, &jiff::Timestamp::now().to_string()) {
+                tracing::warn!(target_name = %self.target, "cannot record the refresh time in {}: {e}", marker.display());
+            }
+        }
         let token = Secret(access);
         state.access = Some((token.clone(), until));
         Ok(token)
@@ -516,16 +544,44 @@ pub(crate) async fn post_form(
     Ok((status, body.to_vec()))
 }
 
+/// Where the token source records, in RFC 3339, when it last refreshed an
+/// access token with the refresh token in `file` (`<file>.refreshed`), for
+/// `carousel auth status`.
+pub fn refreshed_marker(file: &Path) -> PathBuf {
+    let mut name = file.file_name().unwrap_or_default().to_os_string();
+    name.push(".refreshed");
+    file.with_file_name(name)
+}
+
+/// When the daemon last refreshed an access token from `file` (see
+/// [`refreshed_marker`]); `None` when it never did.
+pub fn last_refreshed(file: &Path) -> Option<jiff::Timestamp> {
+    std::fs::read_to_string(refreshed_marker(file))
+        .ok()?
+        .trim()
+        .parse()
+        .ok()
+}
+
 /// Writes `text` to `path` atomically (temp file, fsync, rename) with mode 0600.
 pub fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
     use std::io::Write as _;
     use std::os::unix::fs::OpenOptionsExt as _;
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static SEQ: AtomicU64 = AtomicU64::new(0);
     if let Some(dir) = path.parent()
         && !dir.as_os_str().is_empty()
     {
         std::fs::create_dir_all(dir)?;
     }
-    let tmp = path.with_extension(format!("tmp{}", std::process::id()));
+    // A temp name of its own per write: `tok` and `tok.refreshed` never share one.
+    let mut name = path.file_name().unwrap_or_default().to_os_string();
+    name.push(format!(
+        ".tmp{}.{}",
+        std::process::id(),
+        SEQ.fetch_add(1, Ordering::Relaxed)
+    ));
+    let tmp = path.with_file_name(name);
     let mut f = std::fs::OpenOptions::new()
         .write(true)
         .create(true)
@@ -553,6 +609,7 @@ mod tests {
             refresh_token_file: None,
             token_url: Some("https://auth.example.com/token".into()),
             device_url: None,
+            authorize_url: None,
             scope: None,
         }
     }
@@ -683,6 +740,9 @@ mod tests {
         assert_eq!(source.access_token().await.unwrap().expose(), "a1");
         assert_eq!(hits.load(Ordering::SeqCst), 1);
         assert!(source.last_refresh().is_some());
+        let when = last_refreshed(&file).expect("refresh time recorded next to the token");
+        assert!(jiff::Timestamp::now().duration_since(when).as_secs() < 60);
+        assert!(dir.path().join("refresh.refreshed").exists());
         // After a refused login: a fresh one with the rotated refresh token.
         source.invalidate().await;
         assert_eq!(source.access_token().await.unwrap().expose(), "a2");
