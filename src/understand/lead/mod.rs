@@ -687,21 +687,34 @@ fn structured(
 /// Subject and opening words of a lead notification ("New lead", "お問い合わせ",
 /// "Neue Anfrage", "Richiesta di preventivo"), from every language table.
 fn lead_signal(subject: &str, body_text: &str) -> bool {
+    // ASCII word boundaries, and only on an edge that is an ASCII letter or
+    // digit: a Unicode `\b` would keep the regex off its fast DFA for any
+    // non-ASCII text, and this runs on every message.
     static SIGNAL: Lazy<Regex> = Lazy::new(|| {
-        let (mut spaced, mut unspaced) = (Vec::new(), Vec::new());
-        for w in labels::all_words(|l| l.lead_signals) {
-            if w.is_ascii() || !contact::is_cjk(w) {
-                spaced.push(regex::escape(w).replace(' ', r"\s?"));
+        let edge = |c: Option<char>| {
+            if c.is_some_and(|c| c.is_ascii_alphanumeric()) {
+                r"(?-u:\b)"
             } else {
-                unspaced.push(regex::escape(w));
+                ""
             }
-        }
-        Regex::new(&format!(
-            r"(?i)\b(?:{})\b|{}",
-            spaced.join("|"),
-            unspaced.join("|")
-        ))
-        .expect("regex built from the language tables")
+        };
+        let words: Vec<String> = labels::all_words(|l| l.lead_signals)
+            .into_iter()
+            .map(|w| {
+                if w.is_ascii() || !contact::is_cjk(w) {
+                    format!(
+                        "{}{}{}",
+                        edge(w.chars().next()),
+                        regex::escape(w).replace(' ', r"\s?"),
+                        edge(w.chars().last())
+                    )
+                } else {
+                    regex::escape(w)
+                }
+            })
+            .collect();
+        Regex::new(&format!("(?i)(?:{})", words.join("|")))
+            .expect("regex built from the language tables")
     });
     let head: String = body_text.chars().take(300).collect();
     SIGNAL.is_match(subject) || SIGNAL.is_match(&head)
