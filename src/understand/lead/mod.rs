@@ -699,7 +699,6 @@ fn lead_signal(subject: &str, body_text: &str) -> bool {
             }
         };
         let words: Vec<String> = labels::all_words(|l| l.lead_signals)
-            .into_iter()
             .map(|w| {
                 if w.is_ascii() || !contact::is_cjk(w) {
                     format!(
