@@ -301,7 +301,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
                 (true, false) => RunMode::Once,
                 (true, true) => RunMode::IngestOnce,
             };
-            let config = load_config(&cli.config)?;
+            let config = load_config_for_run(&cli.config)?;
             let runtime = tokio::runtime::Builder::new_multi_thread()
                 .enable_all()
                 .build()?;
@@ -558,7 +558,7 @@ fn learn(
     }
 
     // What the rule reads now: with the whole configuration when it loads.
-    let (config, ctx) = match Config::load(config_path) {
+    let (config, ctx) = match Config::load_static(config_path) {
         Ok(config) => {
             let ctx = config.understand_context();
             (Some(config), ctx)
@@ -684,11 +684,21 @@ fn reprocess(
     Ok(ExitCode::SUCCESS)
 }
 
+/// The config for a verb that runs no source: a rep's `leads list` must not
+/// need the intake token's environment variable or the Maildir to exist.
 fn load_config(path: &Path) -> anyhow::Result<Config> {
-    Config::load(path).map_err(|errors| {
-        let lines: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
-        anyhow::anyhow!("invalid configuration:\n{}", lines.join("\n"))
-    })
+    Config::load_static(path).map_err(invalid)
+}
+
+/// The config for `run`: also what the environment must provide (the same
+/// checks `check` makes).
+fn load_config_for_run(path: &Path) -> anyhow::Result<Config> {
+    Config::load(path).map_err(invalid)
+}
+
+fn invalid(errors: Vec<carousel::config::ConfigError>) -> anyhow::Error {
+    let lines: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
+    anyhow::anyhow!("invalid configuration:\n{}", lines.join("\n"))
 }
 
 fn auth(path: &Path, command: AuthCommand) -> anyhow::Result<ExitCode> {

@@ -298,7 +298,7 @@ async fn reprocess(
 ) -> Response {
     let stage = state.stage.clone();
     let result = tokio::task::spawn_blocking(move || {
-        let ctx = match crate::config::Config::load(&stage.config.file) {
+        let ctx = match crate::config::Config::load_static(&stage.config.file) {
             Ok(config) => config.understand_context(),
             Err(errors) => {
                 let lines: Vec<String> = errors.iter().map(ToString::to_string).collect();
