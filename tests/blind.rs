@@ -20,7 +20,7 @@ use std::path::{Path, PathBuf};
 
 use carousel::understand::reply::{StripOptions, strip::strip};
 use carousel::understand::{Context, Kind, Understanding, understand};
-use common::eml_files;
+use common::{eml_files, normalize, values_match};
 use serde_json::Value;
 
 // Accuracy floors (shares 0.0..=1.0). They are 0.0 while the blind set is
@@ -48,19 +48,6 @@ const FLOOR_TRIM_EMAILREPLYPARSER: f64 = 0.85;
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests")
-}
-
-fn normalize(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-/// Strings compare whitespace-normalised and case-sensitively, as in
-/// `tests/fixtures.rs`.
-fn values_match(exp: &Value, act: &Value) -> bool {
-    match (exp, act) {
-        (Value::String(e), Value::String(a)) => normalize(e) == normalize(a),
-        _ => exp == act,
-    }
 }
 
 /// One leaf comparison: (field path, right, "expected …, got …").

@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use carousel::understand::{Context, understand};
-use common::eml_files;
+use common::{eml_files, values_match};
 use serde_json::Value;
 
 /// Compares `expected` against `actual`, recording one tally per leaf key.
@@ -45,18 +45,6 @@ fn compare(
             format!("expected {expected}, got {actual}"),
         )),
     }
-}
-
-/// Strings compare whitespace-normalised and case-sensitively.
-fn values_match(exp: &Value, act: &Value) -> bool {
-    match (exp, act) {
-        (Value::String(e), Value::String(a)) => normalize(e) == normalize(a),
-        _ => exp == act,
-    }
-}
-
-fn normalize(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 #[test]

@@ -9,10 +9,13 @@
 //! options differ only there.
 
 use std::path::{Path, PathBuf};
+mod common;
+
 use std::time::Instant;
 
 use carousel::understand::reply::{StripOptions, strip::strip};
 use carousel::understand::{Context, Intent, Kind, understand};
+use common::normalize;
 use serde_json::Value;
 
 fn corpora() -> PathBuf {
@@ -37,10 +40,6 @@ const SUITE_FLOORS: [(&str, f64); 5] = [
     ("replies-talon", 91.0),
     ("replies-quotequail", 100.0),
 ];
-
-fn normalize(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
-}
 
 /// (name, body, expected new text) for every corpus case that states one.
 fn corpus_cases() -> Vec<(String, String, String)> {

@@ -311,3 +311,18 @@ pub fn stored_responses(config: &Path) -> Vec<serde_json::Value> {
         .map(|l| serde_json::from_str(l).expect("JSON line"))
         .collect()
 }
+
+/// Whitespace runs folded to one space: how expected and actual text compare.
+pub fn normalize(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// One expected `inspect` value against the actual one: strings compare
+/// whitespace-normalised and case-sensitively, everything else exactly.
+pub fn values_match(exp: &serde_json::Value, act: &serde_json::Value) -> bool {
+    use serde_json::Value;
+    match (exp, act) {
+        (Value::String(e), Value::String(a)) => normalize(e) == normalize(a),
+        _ => exp == act,
+    }
+}
