@@ -42,6 +42,23 @@ fn config(dir: &Path) -> PathBuf {
     path
 }
 
+/// `learn FILE --set …` with every value of Jane's callback, then `extra`.
+fn learn_jane<'a>(file: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec!["learn", file];
+    for set in [
+        "name=Jane Doe",
+        "phone=970 555 0123",
+        "email=jane@brightwater.example",
+        "interest=Rooftop solar installation",
+        "timeline=immediately",
+        "company=Jane Doe Holdings",
+    ] {
+        args.extend(["--set", set]);
+    }
+    args.extend_from_slice(extra);
+    args
+}
+
 fn deliver(dir: &Path, name: &str, raw: &str) {
     let tmp = dir.join("inbox/tmp").join(name);
     std::fs::write(&tmp, raw).unwrap();
@@ -126,24 +143,7 @@ fn learn_then_reprocess_routes_the_lead_once() {
     );
     assert!(!dir.path().join("providers").exists());
 
-    let learn_args = [
-        "learn",
-        file_arg,
-        "--set",
-        "name=Jane Doe",
-        "--set",
-        "phone=970 555 0123",
-        "--set",
-        "email=jane@brightwater.example",
-        "--set",
-        "interest=Rooftop solar installation",
-        "--set",
-        "timeline=immediately",
-        "--set",
-        "company=Jane Doe Holdings",
-        "--provider",
-        "quotebox",
-    ];
+    let learn_args = learn_jane(file_arg, &["--provider", "quotebox"]);
     let out = run(&learn_args, &config);
     let rule_file = dir.path().join("providers/quotebox.toml");
     let rule_text = std::fs::read_to_string(&rule_file).unwrap();
@@ -247,25 +247,7 @@ fn learn_and_reprocess_while_the_daemon_runs() {
     });
     let file = dir.path().join("example.eml");
     std::fs::write(&file, &example).unwrap();
-    let (ok, out, err) = carousel_run(
-        &[
-            "learn",
-            file.to_str().unwrap(),
-            "--set",
-            "name=Jane Doe",
-            "--set",
-            "phone=970 555 0123",
-            "--set",
-            "email=jane@brightwater.example",
-            "--set",
-            "interest=Rooftop solar installation",
-            "--set",
-            "timeline=immediately",
-            "--set",
-            "company=Jane Doe Holdings",
-        ],
-        &config,
-    );
+    let (ok, out, err) = carousel_run(&learn_jane(file.to_str().unwrap(), &[]), &config);
     assert!(ok, "{err}");
     assert!(err.contains("daemon holds the store"), "{err}");
     assert_eq!(json_lines(&out).len(), 1, "only the example: {out}");
