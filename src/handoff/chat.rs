@@ -87,7 +87,12 @@ pub fn alert(event: &Event, lead_link: Option<&str>, claim_address: Option<&str>
     Alert {
         title: bounded(&title, 140),
         facts,
-        reasons: lead.reasons.iter().take(8).map(|r| bounded(r, 200)).collect(),
+        reasons: lead
+            .reasons
+            .iter()
+            .take(8)
+            .map(|r| bounded(r, 200))
+            .collect(),
         claim_link,
         claim_hint,
     }
@@ -186,7 +191,9 @@ fn google_chat(a: &Alert) -> Value {
         .collect();
     if !a.reasons.is_empty() {
         let lines: Vec<String> = a.reasons.iter().map(|r| html_escape(r)).collect();
-        widgets.push(json!({"textParagraph": {"text": format!("<b>Why</b><br>{}", lines.join("<br>"))}}));
+        widgets.push(
+            json!({"textParagraph": {"text": format!("<b>Why</b><br>{}", lines.join("<br>"))}}),
+        );
     }
     widgets.push(json!({"textParagraph": {"text": html_escape(&a.claim_hint)}}));
     if let Some(link) = &a.claim_link {
@@ -224,7 +231,10 @@ mod tests {
         let a = alert(&hot(), Some("https://c.example/leads/{id}"), None);
         let v = body(ChatKind::Slack, &a);
         let text = v.to_string();
-        assert!(!v["text"].as_str().unwrap().contains("<!channel>"), "{text}");
+        assert!(
+            !v["text"].as_str().unwrap().contains("<!channel>"),
+            "{text}"
+        );
         assert!(!v["blocks"][1].to_string().contains("<!channel>"), "{text}");
         assert!(text.contains("&lt;!channel&gt; Sam &amp; Co"));
         assert_eq!(v["blocks"][0]["type"], "header");

@@ -149,7 +149,9 @@ pub fn endpoints(config: &Config) -> anyhow::Result<Vec<Endpoint>> {
                 template: w.template.clone(),
                 vars: w.vars.clone(),
             },
-            policy: w.retry_policy().map_err(|e| anyhow::anyhow!("{}: {e}", what()))?,
+            policy: w
+                .retry_policy()
+                .map_err(|e| anyhow::anyhow!("{}: {e}", what()))?,
             client: client(w.timeout_secs)?,
         });
     }
@@ -169,7 +171,9 @@ pub fn endpoints(config: &Config) -> anyhow::Result<Vec<Endpoint>> {
                 ranks: c.ranks.iter().map(|r| r.as_str().to_string()).collect(),
                 lead_link: c.lead_link.clone(),
             },
-            policy: c.retry_policy().map_err(|e| anyhow::anyhow!("{}: {e}", what()))?,
+            policy: c
+                .retry_policy()
+                .map_err(|e| anyhow::anyhow!("{}: {e}", what()))?,
             client: client(c.timeout_secs)?,
         });
     }

@@ -123,11 +123,7 @@ pub fn contact_unsubscribed(email: &str, at: &str) -> Event {
 }
 
 /// `contact.bounced`, one per failed recipient of a stored bounce message.
-pub fn contact_bounced(
-    message: &str,
-    email: &str,
-    bounce: &crate::understand::Bounce,
-) -> Event {
+pub fn contact_bounced(message: &str, email: &str, bounce: &crate::understand::Bounce) -> Event {
     Event::new(
         "contact.bounced",
         &format!("{message}\0{email}"),
@@ -145,9 +141,18 @@ mod tests {
 
     #[test]
     fn ids_are_stable_and_differ_by_type_and_subject() {
-        assert_eq!(event_id("lead.created", "L-1"), event_id("lead.created", "L-1"));
-        assert_ne!(event_id("lead.created", "L-1"), event_id("lead.closed", "L-1"));
-        assert_ne!(event_id("lead.created", "L-1"), event_id("lead.created", "L-2"));
+        assert_eq!(
+            event_id("lead.created", "L-1"),
+            event_id("lead.created", "L-1")
+        );
+        assert_ne!(
+            event_id("lead.created", "L-1"),
+            event_id("lead.closed", "L-1")
+        );
+        assert_ne!(
+            event_id("lead.created", "L-1"),
+            event_id("lead.created", "L-2")
+        );
         assert_eq!(event_id("a", "b").len(), 4 + 32);
     }
 }

@@ -410,7 +410,9 @@ fn problems(
 
 /// A chat endpoint's name: its `name`, else its kind.
 pub fn chat_name(c: &ChatConfig) -> String {
-    c.name.clone().unwrap_or_else(|| c.kind.as_str().to_string())
+    c.name
+        .clone()
+        .unwrap_or_else(|| c.kind.as_str().to_string())
 }
 
 #[cfg(test)]

@@ -101,9 +101,29 @@ impl TemplateLead {
     }
 }
 
+/// Form encoding (`application/x-www-form-urlencoded` values): everything
+/// but RFC 3986's unreserved characters is percent-encoded.
+pub fn urlencode(value: &minijinja::Value) -> String {
+    let text = if value.is_none() || value.is_undefined() {
+        String::new()
+    } else {
+        value.to_string()
+    };
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) {
+            out.push(byte as char);
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
 fn environment() -> minijinja::Environment<'static> {
     let mut env = minijinja::Environment::new();
     env.set_fuel(Some(100_000));
+    env.add_filter("urlencode", |v: minijinja::Value| urlencode(&v));
     env.set_auto_escape_callback(|name| {
         if name.ends_with(".json") {
             minijinja::AutoEscape::Json

@@ -227,10 +227,12 @@ fn suppress_with_event(
         }
         Ok(before)
     });
-    result.map_err(|e: sled::transaction::TransactionError<StoreError>| match e {
-        sled::transaction::TransactionError::Abort(e) => e,
-        sled::transaction::TransactionError::Storage(e) => StoreError::Sled(e),
-    })
+    result.map_err(
+        |e: sled::transaction::TransactionError<StoreError>| match e {
+            sled::transaction::TransactionError::Abort(e) => e,
+            sled::transaction::TransactionError::Storage(e) => StoreError::Sled(e),
+        },
+    )
 }
 
 /// Takes an address off the suppression list when it was there by its own
