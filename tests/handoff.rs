@@ -289,8 +289,7 @@ fn status(config: &Path) -> std::collections::BTreeMap<String, Value> {
         }
         tries += 1;
         assert!(
-            tries < 100 && err.contains("does not answer")
-                || tries < 100 && err.contains("answers:"),
+            tries < 100 && (err.contains("does not answer") || err.contains("answers:")),
             "webhooks status failed: {err}"
         );
         std::thread::sleep(Duration::from_millis(100));
@@ -583,7 +582,6 @@ fn hubspot_and_pipedrive_presets_render_valid_json_for_hostile_fields() {
     assert_eq!(v["org_name"], hostile("company"));
 
     // Salesforce is form-encoded: every value round-trips through the decoding.
-    let mut vars = vars;
     vars.insert("oid".to_string(), "00D000000000001".to_string());
     let form = carousel::handoff::presets::render(
         &dir,

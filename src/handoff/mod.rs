@@ -301,7 +301,6 @@ fn problems(
     webhooks: &[Spanned<WebhookConfig>],
     chats: &[Spanned<ChatConfig>],
 ) -> Vec<(Option<Range<usize>>, String, bool)> {
-    let run_time = true;
     let mut out = Vec::new();
     let mut names = std::collections::HashSet::new();
     let env_set = |var: &str| std::env::var(var).is_ok_and(|v| !v.trim().is_empty());
@@ -325,18 +324,14 @@ fn problems(
                     problem(format!("url: {e}"));
                 }
             }
-            (None, Some(var)) => {
-                if run_time {
-                    match std::env::var(var) {
-                        Ok(url) => {
-                            if let Err(e) = url_allowed(&url, c.allow_insecure) {
-                                problem(format!("the URL in {var}: {e}"));
-                            }
-                        }
-                        Err(_) => problem(format!("environment variable {var} is not set")),
+            (None, Some(var)) => match std::env::var(var) {
+                Ok(url) => {
+                    if let Err(e) = url_allowed(&url, c.allow_insecure) {
+                        problem(format!("the URL in {var}: {e}"));
                     }
                 }
-            }
+                Err(_) => problem(format!("environment variable {var} is not set")),
+            },
             _ => problem("set exactly one of `url` and `url_env`".into()),
         }
         if c.events.is_empty() {
@@ -351,7 +346,7 @@ fn problems(
             }
         }
         for var in [&c.secret_env, &c.bearer_token_env].into_iter().flatten() {
-            if run_time && !env_set(var) {
+            if !env_set(var) {
                 problem(format!("environment variable {var} is not set"));
             }
         }
@@ -391,15 +386,13 @@ fn problems(
         if c.ranks.is_empty() {
             problem("`ranks` is empty: it would announce nothing".into());
         }
-        if run_time {
-            match std::env::var(&c.url_env) {
-                Ok(url) => {
-                    if let Err(e) = url_allowed(&url, c.allow_insecure) {
-                        problem(format!("the URL in {}: {e}", c.url_env));
-                    }
+        match std::env::var(&c.url_env) {
+            Ok(url) => {
+                if let Err(e) = url_allowed(&url, c.allow_insecure) {
+                    problem(format!("the URL in {}: {e}", c.url_env));
                 }
-                Err(_) => problem(format!("environment variable {} is not set", c.url_env)),
             }
+            Err(_) => problem(format!("environment variable {} is not set", c.url_env)),
         }
         if let Err(e) = c.retry_policy() {
             problem(e);
