@@ -392,6 +392,10 @@ fn receiver_down_for_a_while_gets_every_event_after_it_is_back() {
         s["crm"]["delivered"] == N && s["slack"]["delivered"] == N
     });
     assert!(terminate(daemon), "daemon exit");
+    // Secrets stay out of the log: the signing key and the chat URL.
+    let logged = std::fs::read_to_string(&log).unwrap();
+    assert!(logged.contains("hand-off failed"), "failures are logged");
+    assert!(!logged.contains(SECRET) && !logged.contains("/slack"), "{logged}");
     let hooks = receiver.on("/hook");
     let ids: Vec<String> = hooks
         .iter()
@@ -648,4 +652,88 @@ fn percent_decode(s: &str) -> String {
         }
     }
     String::from_utf8(out).unwrap()
+}
+
+/// The events on one path of the receiver, by type.
+fn types_on(receiver: &Receiver, path: &str) -> Vec<String> {
+    receiver
+        .on(path)
+        .iter()
+        .map(|r| r.json()["type"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn every_change_reaches_a_webhook_that_wants_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let receiver = Receiver::start(0, 200);
+    let extra = format!(
+        "[[webhook]]\nname = \"all\"\nurl = \"http://127.0.0.1:{}/all\"\n",
+        receiver.port
+    );
+    let (cfg, maildir) = config(dir.path(), receiver.port, "", &extra);
+    let run_once = || {
+        let (ok, _, err) = carousel_run(&["run", "--once"], &cfg);
+        assert!(ok, "run --once: {err}");
+    };
+    drop_mail(&maildir, "hot1", &hot_lead(1));
+    run_once();
+    assert_eq!(types_on(&receiver, "/all"), ["lead.created"]);
+    let lead = lead_ids(&cfg).into_iter().next().unwrap();
+
+    let (ok, _, err) = carousel_run(&["lead", "close", &lead, "--lost"], &cfg);
+    assert!(ok, "lead close: {err}");
+    run_once();
+    assert_eq!(types_on(&receiver, "/all"), ["lead.created", "lead.closed"]);
+    let closed = receiver.on("/hook").last().unwrap().json();
+    assert_eq!(closed["type"], "lead.closed", "crm wants lead.closed too");
+    assert_eq!(closed["data"]["id"], lead.as_str());
+
+    let unsubscribe = "From: Prospect One <prospect1@buyer.example>\r\nTo: hello@acme.example\r\n\
+Subject: Re: Your solar quote\r\nMessage-ID: <r1@buyer.example>\r\nIn-Reply-To: <step-1@carousel.acme.example>\r\n\
+References: <step-1@carousel.acme.example>\r\nDate: Wed, 25 Nov 2026 11:00:00 +0000\r\n\
+Content-Type: text/plain; charset=utf-8\r\n\r\nPlease unsubscribe me, remove me from your list.\r\n";
+    drop_mail(&maildir, "unsub", unsubscribe.as_bytes());
+    let bounce = std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/bounces/postfix-user-unknown.eml"),
+    )
+    .unwrap();
+    drop_mail(&maildir, "bounce", &bounce);
+    run_once();
+    run_once();
+    let mut types = types_on(&receiver, "/all");
+    types.sort();
+    assert_eq!(
+        types,
+        [
+            "contact.bounced",
+            "contact.unsubscribed",
+            "lead.closed",
+            "lead.created",
+            "reply.received"
+        ]
+    );
+    let bounced = receiver
+        .on("/all")
+        .into_iter()
+        .map(|r| r.json())
+        .find(|e| e["type"] == "contact.bounced")
+        .unwrap();
+    assert_eq!(bounced["data"]["contact"]["email"], "j.okafor@brightwater.example");
+    assert_eq!(bounced["data"]["bounce"]["hard"], true);
+    let unsubscribed = receiver
+        .on("/all")
+        .into_iter()
+        .map(|r| r.json())
+        .find(|e| e["type"] == "contact.unsubscribed")
+        .unwrap();
+    assert_eq!(unsubscribed["data"]["contact"]["email"], "prospect1@buyer.example");
+    // The crm endpoint did not subscribe to contact or reply events.
+    assert!(
+        types_on(&receiver, "/hook")
+            .iter()
+            .all(|t| t.starts_with("lead.")),
+        "{:?}",
+        types_on(&receiver, "/hook")
+    );
 }
