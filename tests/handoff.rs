@@ -395,7 +395,10 @@ fn receiver_down_for_a_while_gets_every_event_after_it_is_back() {
     // Secrets stay out of the log: the signing key and the chat URL.
     let logged = std::fs::read_to_string(&log).unwrap();
     assert!(logged.contains("hand-off failed"), "failures are logged");
-    assert!(!logged.contains(SECRET) && !logged.contains("/slack"), "{logged}");
+    assert!(
+        !logged.contains(SECRET) && !logged.contains("/slack"),
+        "{logged}"
+    );
     let hooks = receiver.on("/hook");
     let ids: Vec<String> = hooks
         .iter()
@@ -695,7 +698,8 @@ References: <step-1@carousel.acme.example>\r\nDate: Wed, 25 Nov 2026 11:00:00 +0
 Content-Type: text/plain; charset=utf-8\r\n\r\nPlease unsubscribe me, remove me from your list.\r\n";
     drop_mail(&maildir, "unsub", unsubscribe.as_bytes());
     let bounce = std::fs::read(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/bounces/postfix-user-unknown.eml"),
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/bounces/postfix-user-unknown.eml"),
     )
     .unwrap();
     drop_mail(&maildir, "bounce", &bounce);
@@ -719,7 +723,10 @@ Content-Type: text/plain; charset=utf-8\r\n\r\nPlease unsubscribe me, remove me 
         .map(|r| r.json())
         .find(|e| e["type"] == "contact.bounced")
         .unwrap();
-    assert_eq!(bounced["data"]["contact"]["email"], "j.okafor@brightwater.example");
+    assert_eq!(
+        bounced["data"]["contact"]["email"],
+        "j.okafor@brightwater.example"
+    );
     assert_eq!(bounced["data"]["bounce"]["hard"], true);
     let unsubscribed = receiver
         .on("/all")
@@ -727,7 +734,10 @@ Content-Type: text/plain; charset=utf-8\r\n\r\nPlease unsubscribe me, remove me 
         .map(|r| r.json())
         .find(|e| e["type"] == "contact.unsubscribed")
         .unwrap();
-    assert_eq!(unsubscribed["data"]["contact"]["email"], "prospect1@buyer.example");
+    assert_eq!(
+        unsubscribed["data"]["contact"]["email"],
+        "prospect1@buyer.example"
+    );
     // The crm endpoint did not subscribe to contact or reply events.
     assert!(
         types_on(&receiver, "/hook")

@@ -297,6 +297,12 @@ pub async fn pass(
     config: &Config,
     endpoints: &[Endpoint],
 ) -> anyhow::Result<PassReport> {
+    if endpoints.is_empty() {
+        // Nobody wants events: drop what was staged (it stays staged only
+        // until a pass, so adding a [[webhook]] later starts from then).
+        queue::fan_out(store, |_| Vec::new())?;
+        return Ok(PassReport::default());
+    }
     store.flush().await?;
     queue::fan_out(store, |event| {
         endpoints
@@ -401,23 +407,38 @@ fn failed(
     Ok(())
 }
 
-/// `run --once`: one pass when any endpoint is configured.
-pub async fn once(stage: &StageContext) -> anyhow::Result<PassReport> {
-    if stage.config.webhook.is_empty() && stage.config.chat.is_empty() {
-        return Ok(PassReport::default());
+/// How long an event's record outlives its last delivery.
+const KEEP_EVENTS: jiff::SignedDuration = jiff::SignedDuration::from_hours(7 * 24);
+/// Passes between prunes (an hour at [`TICK`]).
+const PRUNE_EVERY: u32 = 14_400;
+
+fn prune(store: &Store) -> anyhow::Result<()> {
+    let removed = queue::prune(store, jiff::Timestamp::now() - KEEP_EVENTS)?;
+    if removed > 0 {
+        tracing::info!(removed, "hand-off: old event records forgotten");
     }
+    Ok(())
+}
+
+/// `run --once`: one pass.
+pub async fn once(stage: &StageContext) -> anyhow::Result<PassReport> {
     let endpoints = endpoints(&stage.config)?;
-    pass(&stage.intake.store, &stage.config, &endpoints).await
+    let report = pass(&stage.intake.store, &stage.config, &endpoints).await?;
+    prune(&stage.intake.store)?;
+    Ok(report)
 }
 
 /// The daemon's task: a pass every [`TICK`] until shutdown.
 pub async fn task(stage: StageContext, mut shutdown: Shutdown) -> anyhow::Result<()> {
-    if stage.config.webhook.is_empty() && stage.config.chat.is_empty() {
-        return Ok(());
-    }
     let endpoints = endpoints(&stage.config)?;
+    let mut passes: u32 = 0;
     loop {
-        if let Err(e) = pass(&stage.intake.store, &stage.config, &endpoints).await {
+        let mut result = pass(&stage.intake.store, &stage.config, &endpoints).await;
+        if passes.is_multiple_of(PRUNE_EVERY) {
+            result = result.and_then(|r| prune(&stage.intake.store).map(|()| r));
+        }
+        passes = passes.wrapping_add(1);
+        if let Err(e) = result {
             if crate::store::is_storage_failure(&e) {
                 return Err(e);
             }

@@ -139,6 +139,74 @@ pub fn contact_bounced(message: &str, email: &str, bounce: &crate::understand::B
 mod tests {
     use super::*;
 
+    fn lead(owner: Option<&str>, status: serde_json::Value, notices: &[&str]) -> LeadRecord {
+        let ownership = match owner {
+            Some(rep) => {
+                serde_json::json!({"state": "owned", "rep": rep, "since": "2026-11-25T10:00:00Z"})
+            }
+            None => serde_json::json!({"state": "unclaimed", "since": "2026-11-25T10:00:00Z"}),
+        };
+        let notices: Vec<serde_json::Value> = notices
+            .iter()
+            .map(|why| serde_json::json!({"message_id": "m", "to": "a@b.example", "rep": null, "at": "2026-11-25T10:00:00Z", "why": why}))
+            .collect();
+        serde_json::from_value(serde_json::json!({
+            "id": "L-1001", "response": 1001, "message": "abc",
+            "lead": {"response": "L-1001", "contact": {"email": "sam@example.org", "name": null, "phone": null,
+                     "company": null, "title": null, "postcode": null, "country": null},
+                     "interest": "Solar", "timeline": null, "rank": "hot", "points": 50,
+                     "ownership": ownership, "status": status},
+            "reasons": [], "action": {"type": "unassigned"}, "assigned": null, "routing": [],
+            "notices": notices, "speed": {}, "created_at": "2026-11-25T10:00:00Z",
+        }))
+        .unwrap()
+    }
+
+    fn kinds(events: Vec<Event>) -> Vec<String> {
+        events.into_iter().map(|e| e.kind).collect()
+    }
+
+    #[test]
+    fn each_lead_change_is_one_event_and_a_resave_is_none() {
+        let open = serde_json::json!({"status": "open"});
+        let new = lead(None, open.clone(), &["routed"]);
+        assert_eq!(kinds(lead_changes(None, &new)), ["lead.created"]);
+        assert!(lead_changes(Some(&new), &new).is_empty());
+        let escalated = lead(None, open.clone(), &["routed", "escalation 1"]);
+        assert_eq!(
+            kinds(lead_changes(Some(&new), &escalated)),
+            ["lead.escalated"]
+        );
+        let claimed = lead(Some("Dana"), open, &["routed", "escalation 1"]);
+        assert_eq!(
+            kinds(lead_changes(Some(&escalated), &claimed)),
+            ["lead.claimed"]
+        );
+        let converted = lead(
+            Some("Dana"),
+            serde_json::json!({"status": "converted"}),
+            &[],
+        );
+        assert_eq!(
+            kinds(lead_changes(Some(&claimed), &converted)),
+            ["lead.converted"]
+        );
+        let closed = lead(
+            Some("Dana"),
+            serde_json::json!({"status": "closed", "outcome": "won"}),
+            &[],
+        );
+        assert_eq!(
+            kinds(lead_changes(Some(&converted), &closed)),
+            ["lead.closed"]
+        );
+        // Reassigned to someone else: claimed again, a new event id.
+        let taken = lead(Some("Lee"), serde_json::json!({"status": "open"}), &[]);
+        let again = lead_changes(Some(&claimed), &taken);
+        assert_eq!(kinds(again.clone()), ["lead.claimed"]);
+        assert_ne!(again[0].id, lead_changes(Some(&escalated), &claimed)[0].id);
+    }
+
     #[test]
     fn ids_are_stable_and_differ_by_type_and_subject() {
         assert_eq!(

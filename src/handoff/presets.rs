@@ -72,8 +72,14 @@ impl TemplateLead {
             Some((first, last)) => (first.trim().to_string(), last.to_string()),
             None => (String::new(), name.trim().to_string()),
         };
+        // `{"status": "closed", "outcome": "won"}` → "closed won".
         let status = match &lead["status"] {
-            serde_json::Value::Object(m) => m.keys().next().cloned().unwrap_or_default(),
+            serde_json::Value::Object(m) => [m.get("status"), m.get("outcome")]
+                .into_iter()
+                .flatten()
+                .map(text)
+                .collect::<Vec<_>>()
+                .join(" "),
             other => text(other),
         };
         TemplateLead {

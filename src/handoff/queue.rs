@@ -275,6 +275,43 @@ pub fn dead(store: &Store, endpoint: &str) -> Result<Vec<Delivery>, StoreError> 
     Ok(out)
 }
 
+/// Forgets events older than `cutoff` that no delivery waits for (sent
+/// everywhere, or wanted nowhere). Their records only guard against a
+/// replay staging them twice, and replays come within minutes. Returns how
+/// many were removed.
+pub fn prune(store: &Store, cutoff: jiff::Timestamp) -> Result<usize, StoreError> {
+    let tree = store.tree(TREE)?;
+    let mut waiting = std::collections::HashSet::new();
+    for prefix in [[b'd', 0], [b'n', 0]] {
+        for item in tree.scan_prefix(prefix) {
+            let (_, v) = item?;
+            if prefix[0] == b'n' {
+                waiting.insert(v.to_vec());
+            } else {
+                let d: Delivery = decode("handoff", &v)?;
+                waiting.insert(d.event.into_bytes());
+            }
+        }
+    }
+    let mut removed = 0;
+    for item in tree.scan_prefix([b'e', 0]) {
+        let (k, v) = item?;
+        if waiting.contains(&k[2..]) {
+            continue;
+        }
+        let event: Event = decode("handoff", &v)?;
+        let old = event
+            .created_at
+            .parse::<jiff::Timestamp>()
+            .is_ok_and(|t| t < cutoff);
+        if old {
+            tree.remove(&k)?;
+            removed += 1;
+        }
+    }
+    Ok(removed)
+}
+
 pub fn now_ms() -> i64 {
     jiff::Timestamp::now().as_millisecond()
 }
@@ -309,5 +346,10 @@ mod tests {
         delivered(&store, "crm", &due[0].0).unwrap();
         let s = status(&store, "crm").unwrap();
         assert_eq!((s.pending, s.delivered, s.dead), (1, 1, 0));
+        // Only the delivered event is forgotten; the waiting one stays.
+        let later = jiff::Timestamp::now() + jiff::SignedDuration::from_secs(60);
+        assert_eq!(prune(&store, later).unwrap(), 1);
+        assert!(event(&store, &a.id).unwrap().is_none());
+        assert!(event(&store, &b.id).unwrap().is_some());
     }
 }
