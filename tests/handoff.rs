@@ -747,3 +747,40 @@ Content-Type: text/plain; charset=utf-8\r\n\r\nPlease unsubscribe me, remove me 
         types_on(&receiver, "/hook")
     );
 }
+
+#[test]
+fn a_410_disables_the_endpoint_until_retry() {
+    let dir = tempfile::tempdir().unwrap();
+    let receiver = Receiver::start(0, 410);
+    let (cfg, maildir) = config(dir.path(), receiver.port, "retry_first = \"1ms\"", "");
+    drop_mail(&maildir, "hot1", &hot_lead(1));
+    let run_once = || {
+        let (ok, _, err) = carousel_run(&["run", "--once"], &cfg);
+        assert!(ok, "run --once: {err}");
+    };
+    run_once();
+    assert_eq!(receiver.on("/hook").len(), 1);
+    let s = status(&cfg);
+    assert!(s["crm"]["disabled"].as_str().unwrap().contains("410"));
+    assert_eq!(s["crm"]["pending"], 1, "kept, not dropped");
+    run_once();
+    assert_eq!(
+        receiver.on("/hook").len(),
+        1,
+        "a disabled endpoint is not called"
+    );
+
+    receiver.status.store(200, Ordering::SeqCst);
+    let (ok, _, err) = carousel_run(&["webhooks", "retry", "crm"], &cfg);
+    assert!(ok, "{err}");
+    run_once();
+    assert_eq!(receiver.on("/hook").len(), 2);
+    let s = status(&cfg);
+    assert_eq!(
+        (
+            s["crm"]["delivered"].as_u64(),
+            s["crm"]["disabled"].is_null()
+        ),
+        (Some(1), true)
+    );
+}
