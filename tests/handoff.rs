@@ -143,9 +143,17 @@ fn serve(stream: TcpStream, status: &AtomicU16, got: &Mutex<Vec<Received>>) {
             code => break code,
         }
     };
+    // A redirect points to the same port under another host name.
+    let port = stream.local_addr().map(|a| a.port()).unwrap_or(0);
+    let location = if (300..400).contains(&code) {
+        format!("Location: http://localhost:{port}/elsewhere\r\n")
+    } else {
+        String::new()
+    };
     let mut stream = stream;
     let _ = stream.write_all(
-        format!("HTTP/1.1 {code} X\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok").as_bytes(),
+        format!("HTTP/1.1 {code} X\r\n{location}Content-Length: 2\r\nConnection: close\r\n\r\nok")
+            .as_bytes(),
     );
 }
 
@@ -782,5 +790,29 @@ fn a_410_disables_the_endpoint_until_retry() {
             s["crm"]["disabled"].is_null()
         ),
         (Some(1), true)
+    );
+}
+
+#[test]
+fn a_redirect_to_another_host_is_not_followed() {
+    let dir = tempfile::tempdir().unwrap();
+    let receiver = Receiver::start(0, 307);
+    let (cfg, maildir) = config(dir.path(), receiver.port, "", "");
+    drop_mail(&maildir, "hot1", &hot_lead(1));
+    let (ok, _, err) = carousel_run(&["run", "--once"], &cfg);
+    assert!(ok, "run --once: {err}");
+    assert_eq!(receiver.on("/hook").len(), 1);
+    assert!(
+        receiver.on("/elsewhere").is_empty(),
+        "followed to another host"
+    );
+    let s = status(&cfg);
+    assert_eq!(s["crm"]["pending"], 1, "kept for a retry");
+    assert!(
+        s["crm"]["last_error"]
+            .as_str()
+            .unwrap()
+            .contains("redirect"),
+        "{s:?}"
     );
 }
