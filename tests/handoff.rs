@@ -247,6 +247,8 @@ message_id_domain = "carousel.acme.example"
 [[rep]]
 name = "Dana"
 email = "dana@acme.example"
+working_hours = "00:00-24:00"
+working_days = ["mon-sun"]
 
 [nurture]
 templates = "{templates}"
@@ -815,4 +817,70 @@ fn a_redirect_to_another_host_is_not_followed() {
             .contains("redirect"),
         "{s:?}"
     );
+}
+
+#[test]
+fn chat_announces_the_sla_escalation_and_the_claim() {
+    let dir = tempfile::tempdir().unwrap();
+    let receiver = Receiver::start(0, 200);
+    let extra = "[[rep]]\nname = \"Lee\"\nemail = \"lee@acme.example\"\nworking_hours = \"00:00-24:00\"\n\
+working_days = [\"mon-sun\"]\n\n[team]\nsla_seconds = 1\n\n[act]\nclaim_address = \"claims@acme.example\"\n";
+    let (cfg, maildir) = config(dir.path(), receiver.port, "", extra);
+    let log = dir.path().join("daemon.log");
+    let daemon = spawn_daemon(&cfg, &log, None);
+    drop_mail(&maildir, "hot1", &hot_lead(1));
+    let slack_texts = || -> Vec<String> {
+        receiver
+            .on("/slack")
+            .iter()
+            .map(|r| r.json()["text"].as_str().unwrap().to_string())
+            .collect()
+    };
+    wait_until(LIMIT, "an SLA escalation in Slack", || {
+        slack_texts()
+            .iter()
+            .any(|t| t.starts_with("SLA escalation"))
+    });
+    // The rep the lead went to last claims it by answering its notification.
+    let (ok, out, err) = carousel_run(&["leads", "list", "--json"], &cfg);
+    assert!(ok, "{err}");
+    let lead: Value = serde_json::from_str(out.lines().next().unwrap()).unwrap();
+    let notice = lead["notices"].as_array().unwrap().last().unwrap().clone();
+    let rep_email = notice["to"].as_str().unwrap();
+    let claim = format!(
+        "From: Rep <{rep_email}>\r\nTo: claims@acme.example\r\nSubject: Re: Hot lead\r\n\
+Message-ID: <claim-1@acme.example>\r\nIn-Reply-To: <{id}>\r\nReferences: <{id}>\r\n\
+Date: Wed, 25 Nov 2026 10:01:00 +0000\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nMine, calling them now.\r\n",
+        id = notice["message_id"]
+            .as_str()
+            .unwrap()
+            .trim_matches(['<', '>'])
+    );
+    drop_mail(&maildir, "claim", claim.as_bytes());
+    wait_until(LIMIT, "the claim in Slack and at the CRM", || {
+        slack_texts().iter().any(|t| t.contains(" claimed "))
+            && receiver
+                .on("/hook")
+                .iter()
+                .any(|r| r.json()["type"] == "lead.claimed")
+    });
+    wait_until(LIMIT, "nothing left to send", || {
+        let s = status(&cfg);
+        s["slack"]["pending"] == 0 && s["crm"]["pending"] == 0
+    });
+    assert!(terminate(daemon), "daemon exit");
+    let texts = slack_texts();
+    let created = texts
+        .iter()
+        .filter(|t| t.starts_with("New hot lead"))
+        .count();
+    let claimed = texts.iter().filter(|t| t.contains(" claimed ")).count();
+    assert_eq!((created, claimed), (1, 1), "{texts:?}");
+    let claimed = receiver
+        .on("/hook")
+        .into_iter()
+        .map(|r| r.json())
+        .find(|e| e["type"] == "lead.claimed")
+        .unwrap();
+    assert!(claimed["data"]["owner"].is_string(), "{claimed}");
 }

@@ -433,7 +433,12 @@ pub async fn task(stage: StageContext, mut shutdown: Shutdown) -> anyhow::Result
     let endpoints = endpoints(&stage.config)?;
     let mut passes: u32 = 0;
     loop {
-        let mut result = pass(&stage.intake.store, &stage.config, &endpoints).await;
+        // A slow receiver does not hold up shutdown: a send cut short stays
+        // pending and goes out again, with the same id, after the restart.
+        let mut result = tokio::select! {
+            r = pass(&stage.intake.store, &stage.config, &endpoints) => r,
+            _ = shutdown.wait() => return Ok(()),
+        };
         if passes.is_multiple_of(PRUNE_EVERY) {
             result = result.and_then(|r| prune(&stage.intake.store).map(|()| r));
         }
