@@ -649,6 +649,22 @@ fn check_names_the_line_of_a_bad_webhook() {
     assert!(err.contains(&at), "{at} in {err}");
     assert!(err.contains("must be https"), "{err}");
     assert!(err.contains("lead.exploded"), "{err}");
+
+    // What only the environment answers, once the file itself is right.
+    let (cfg, _) = config(
+        dir.path(),
+        9,
+        "",
+        "[[chat]]\nkind = \"teams\"\nurl_env = \"HANDOFF_TEST_UNSET_VARIABLE\"\n",
+    );
+    let (ok, out, err) = carousel_run(&["check"], &cfg);
+    assert!(!ok, "{out}");
+    assert!(
+        format!("{out}{err}").contains(
+            "chat \"teams\": environment variable HANDOFF_TEST_UNSET_VARIABLE is not set"
+        ),
+        "{out}{err}"
+    );
 }
 
 fn percent_decode(s: &str) -> String {

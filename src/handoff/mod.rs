@@ -308,10 +308,9 @@ fn problems(
         let span = Some(w.span());
         let c = w.get_ref();
         let what = format!("webhook {:?}", c.name);
-        let mut problem = |m: String| {
-            let from_env = m.contains("environment variable") || m.contains("the URL in");
-            out.push((span.clone(), format!("{what}: {m}"), from_env))
-        };
+        let found = std::cell::RefCell::new(Vec::new());
+        let problem = |m: String| found.borrow_mut().push((format!("{what}: {m}"), false));
+        let env_problem = |m: String| found.borrow_mut().push((format!("{what}: {m}"), true));
         if c.name.trim().is_empty() {
             problem("`name` is empty".into());
         }
@@ -327,10 +326,10 @@ fn problems(
             (None, Some(var)) => match std::env::var(var) {
                 Ok(url) => {
                     if let Err(e) = url_allowed(&url, c.allow_insecure) {
-                        problem(format!("the URL in {var}: {e}"));
+                        env_problem(format!("the URL in {var}: {e}"));
                     }
                 }
-                Err(_) => problem(format!("environment variable {var} is not set")),
+                Err(_) => env_problem(format!("environment variable {var} is not set")),
             },
             _ => problem("set exactly one of `url` and `url_env`".into()),
         }
@@ -347,7 +346,7 @@ fn problems(
         }
         for var in [&c.secret_env, &c.bearer_token_env].into_iter().flatten() {
             if !env_set(var) {
-                problem(format!("environment variable {var} is not set"));
+                env_problem(format!("environment variable {var} is not set"));
             }
         }
         for name in c.headers.keys() {
@@ -363,16 +362,21 @@ fn problems(
         if let Err(e) = c.retry_policy() {
             problem(e);
         }
+        out.extend(
+            found
+                .into_inner()
+                .into_iter()
+                .map(|(m, from_env)| (span.clone(), m, from_env)),
+        );
     }
     for ch in chats {
         let span = Some(ch.span());
         let c = ch.get_ref();
         let name = chat_name(c);
         let what = format!("chat {name:?}");
-        let mut problem = |m: String| {
-            let from_env = m.contains("environment variable") || m.contains("the URL in");
-            out.push((span.clone(), format!("{what}: {m}"), from_env))
-        };
+        let found = std::cell::RefCell::new(Vec::new());
+        let problem = |m: String| found.borrow_mut().push((format!("{what}: {m}"), false));
+        let env_problem = |m: String| found.borrow_mut().push((format!("{what}: {m}"), true));
         if !names.insert(name.clone()) {
             problem("the name is used twice (give each [[chat]] a `name`)".into());
         }
@@ -389,14 +393,20 @@ fn problems(
         match std::env::var(&c.url_env) {
             Ok(url) => {
                 if let Err(e) = url_allowed(&url, c.allow_insecure) {
-                    problem(format!("the URL in {}: {e}", c.url_env));
+                    env_problem(format!("the URL in {}: {e}", c.url_env));
                 }
             }
-            Err(_) => problem(format!("environment variable {} is not set", c.url_env)),
+            Err(_) => env_problem(format!("environment variable {} is not set", c.url_env)),
         }
         if let Err(e) = c.retry_policy() {
             problem(e);
         }
+        out.extend(
+            found
+                .into_inner()
+                .into_iter()
+                .map(|(m, from_env)| (span.clone(), m, from_env)),
+        );
     }
     out
 }
