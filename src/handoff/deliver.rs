@@ -7,9 +7,10 @@
 //! endpoint is disabled until `webhooks retry NAME`. Anything else (other
 //! 4xx, 5xx, a timeout, a refused connection, a redirect to another host):
 //! retried after 1, 2, 4, … × `retry_first` (at most `retry_max`) until
-//! `give_up_after` since the first attempt, then dead. An endpoint's pass
-//! stops at its first failure, so a receiver that is down is asked once per
-//! retry, and events reach it in commit order when it is back.
+//! `give_up_after` since the delivery was queued, then dead. An endpoint's
+//! pass stops at its first failure and the endpoint rests `retry_first`, so
+//! a receiver that is down is not flooded, and events reach it in commit
+//! order when it is back.
 //!
 //! Secrets (signing keys, bearer tokens, URLs from the environment) are
 //! never logged: logs name the endpoint and the event id only.
@@ -35,6 +36,8 @@ const TICK: Duration = Duration::from_millis(250);
 const BATCH: usize = 64;
 /// Bytes of a receiver's answer read (the rest is dropped).
 const MAX_RESPONSE_BYTES: usize = 64 * 1024;
+/// How often the `/metrics` gauges are recomputed.
+const GAUGE_EVERY_MS: i64 = 2_000;
 /// Same-host redirects followed at most.
 const MAX_REDIRECTS: usize = 5;
 
@@ -51,6 +54,9 @@ pub struct Endpoint {
     target: Target,
     policy: RetryPolicy,
     client: reqwest::Client,
+    /// Unix milliseconds: after a failure the endpoint rests `retry_first`,
+    /// so a receiver that is down is not asked for every waiting event at once.
+    resting_until: std::sync::atomic::AtomicI64,
 }
 
 enum Target {
@@ -153,6 +159,7 @@ pub fn endpoints(config: &Config) -> anyhow::Result<Vec<Endpoint>> {
                 .retry_policy()
                 .map_err(|e| anyhow::anyhow!("{}: {e}", what()))?,
             client: client(w.timeout_secs)?,
+            resting_until: Default::default(),
         });
     }
     for c in &config.chat {
@@ -175,6 +182,7 @@ pub fn endpoints(config: &Config) -> anyhow::Result<Vec<Endpoint>> {
                 .retry_policy()
                 .map_err(|e| anyhow::anyhow!("{}: {e}", what()))?,
             client: client(c.timeout_secs)?,
+            resting_until: Default::default(),
         });
     }
     Ok(out)
@@ -324,12 +332,26 @@ pub async fn pass(
         report.failed += r.failed;
         report.dead += r.dead;
     }
+    update_gauges(store, endpoints)?;
+    Ok(report)
+}
+
+/// `/metrics` gauges: waiting and dead deliveries per endpoint. A scan of
+/// the queue, so at most every [`GAUGE_EVERY_MS`].
+fn update_gauges(store: &Store, endpoints: &[Endpoint]) -> anyhow::Result<()> {
+    use std::sync::atomic::{AtomicI64, Ordering};
+    static LAST: AtomicI64 = AtomicI64::new(0);
+    let now = queue::now_ms();
+    if now - LAST.load(Ordering::Relaxed) < GAUGE_EVERY_MS {
+        return Ok(());
+    }
+    LAST.store(now, Ordering::Relaxed);
     for endpoint in endpoints {
         let s = queue::status(store, &endpoint.name)?;
         metrics::gauge!(PENDING, "endpoint" => endpoint.name.clone()).set(s.pending as f64);
         metrics::gauge!(DEAD, "endpoint" => endpoint.name.clone()).set(s.dead as f64);
     }
-    Ok(report)
+    Ok(())
 }
 
 async fn drain_endpoint(
@@ -337,8 +359,11 @@ async fn drain_endpoint(
     config: &Config,
     endpoint: &Endpoint,
 ) -> anyhow::Result<PassReport> {
+    use std::sync::atomic::Ordering;
     let mut report = PassReport::default();
-    if queue::disabled(store, &endpoint.name)?.is_some() {
+    if queue::disabled(store, &endpoint.name)?.is_some()
+        || queue::now_ms() < endpoint.resting_until.load(Ordering::Relaxed)
+    {
         return Ok(report);
     }
     let count = |outcome: &'static str| {
@@ -375,6 +400,18 @@ async fn drain_endpoint(
                     count("failed");
                     report.failed += 1;
                 }
+                let now = queue::now_ms();
+                let expired =
+                    queue::expire(store, &endpoint.name, now - endpoint.policy.give_up_ms)?;
+                if expired > 0 {
+                    metrics::counter!(DELIVERIES, "endpoint" => endpoint.name.clone(), "outcome" => "dead")
+                        .increment(expired as u64);
+                    report.dead += expired;
+                    tracing::error!(endpoint = %endpoint.name, expired, "hand-off gave up on deliveries queued longer than give_up_after: dead letters; `carousel webhooks retry {}` sends them again", endpoint.name);
+                }
+                endpoint
+                    .resting_until
+                    .store(now + endpoint.policy.first_ms, Ordering::Relaxed);
                 break;
             }
         }
@@ -392,15 +429,16 @@ fn failed(
 ) -> anyhow::Result<()> {
     let now = queue::now_ms();
     delivery.attempts += 1;
-    let first = *delivery.first_attempt.get_or_insert(now);
+    delivery.first_attempt.get_or_insert(now);
     delivery.last_error = Some(why.to_string());
-    if now - first >= endpoint.policy.give_up_ms {
+    let give_up_at = delivery.queued_at + endpoint.policy.give_up_ms;
+    if now >= give_up_at {
         delivery.dead = true;
         tracing::error!(endpoint = %endpoint.name, event = %delivery.event, attempts = delivery.attempts, "hand-off gave up ({why}): dead letter; `carousel webhooks retry {}` sends it again", endpoint.name);
     } else {
         let delay = endpoint.policy.delay_ms(delivery.attempts);
-        // Never past the give-up time by more than one try.
-        delivery.next_at = now + delay.min((first + endpoint.policy.give_up_ms - now).max(0));
+        // The last try falls on the give-up time, not after it.
+        delivery.next_at = now + delay.min(give_up_at - now);
         tracing::warn!(endpoint = %endpoint.name, event = %delivery.event, attempts = delivery.attempts, retry_in_ms = delay, "hand-off failed: {why}");
     }
     queue::update(store, key, delivery)?;

@@ -26,9 +26,10 @@ pub const TREE: &str = "handoff";
 pub struct Delivery {
     pub event: String,
     pub event_type: String,
-    /// Unix milliseconds: fanned out to this endpoint.
+    /// Unix milliseconds: fanned out to this endpoint (or revived by
+    /// `webhooks retry`); the give-up clock starts here.
     pub queued_at: i64,
-    /// Unix milliseconds of the first attempt (the give-up clock starts here).
+    /// Unix milliseconds of the first attempt.
     pub first_attempt: Option<i64>,
     /// Unix milliseconds: not before.
     pub next_at: i64,
@@ -229,12 +230,32 @@ pub fn retry(store: &Store, endpoint: &str) -> Result<usize, StoreError> {
             d.dead = false;
             d.attempts = 0;
             d.first_attempt = None;
+            d.queued_at = now;
             d.next_at = now;
             tree.insert(k, encode(&d))?;
             revived += 1;
         }
     }
     Ok(revived)
+}
+
+/// Marks dead every waiting delivery of an endpoint queued before `cutoff`
+/// (past `give_up_after`), tried or not: while a receiver is down, events
+/// behind the one being retried age too. Returns how many died.
+pub fn expire(store: &Store, endpoint: &str, cutoff: i64) -> Result<usize, StoreError> {
+    let tree = store.tree(TREE)?;
+    let mut died = 0;
+    for item in tree.scan_prefix(delivery_prefix(endpoint)) {
+        let (k, v) = item?;
+        let mut d: Delivery = decode("handoff", &v)?;
+        if !d.dead && d.queued_at < cutoff {
+            d.dead = true;
+            d.last_error.get_or_insert_with(|| "never delivered".into());
+            tree.insert(k, encode(&d))?;
+            died += 1;
+        }
+    }
+    Ok(died)
 }
 
 /// Counts for `webhooks status` and `/metrics`.
@@ -351,5 +372,25 @@ mod tests {
         assert_eq!(prune(&store, later).unwrap(), 1);
         assert!(event(&store, &a.id).unwrap().is_none());
         assert!(event(&store, &b.id).unwrap().is_some());
+    }
+
+    #[test]
+    fn expired_deliveries_die_tried_or_not_and_retry_revives_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path(), 8).unwrap();
+        let events: Vec<Event> = (0..3)
+            .map(|n| Event::new("lead.created", &n.to_string(), serde_json::json!({})))
+            .collect();
+        record(&store, &events).unwrap();
+        fan_out(&store, |_| vec!["crm".into()]).unwrap();
+        assert_eq!(expire(&store, "crm", now_ms() - 60_000).unwrap(), 0);
+        assert_eq!(expire(&store, "crm", now_ms() + 1).unwrap(), 3);
+        let s = status(&store, "crm").unwrap();
+        assert_eq!((s.pending, s.dead), (0, 3));
+        assert!(due(&store, "crm", now_ms() + 1, 10).unwrap().is_empty());
+        assert_eq!(retry(&store, "crm").unwrap(), 3);
+        // A fresh give-up clock: not expired again by the old cutoff.
+        assert_eq!(expire(&store, "crm", now_ms() - 60_000).unwrap(), 0);
+        assert_eq!(due(&store, "crm", now_ms() + 1, 10).unwrap().len(), 3);
     }
 }
