@@ -458,12 +458,22 @@ fn prune(store: &Store) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// `run --once`: one pass.
+/// `run --once`: passes until one delivers nothing (everything due sent,
+/// or its endpoint failed and rests until the next run).
 pub async fn once(stage: &StageContext) -> anyhow::Result<PassReport> {
     let endpoints = endpoints(&stage.config)?;
-    let report = pass(&stage.intake.store, &stage.config, &endpoints).await?;
+    let mut total = PassReport::default();
+    loop {
+        let r = pass(&stage.intake.store, &stage.config, &endpoints).await?;
+        total.delivered += r.delivered;
+        total.failed += r.failed;
+        total.dead += r.dead;
+        if r.delivered == 0 {
+            break;
+        }
+    }
     prune(&stage.intake.store)?;
-    Ok(report)
+    Ok(total)
 }
 
 /// The daemon's task: a pass every [`TICK`] until shutdown.
