@@ -57,6 +57,12 @@ pub struct Config {
     /// `[business]`: what the business sells (weighs on a lead's interest).
     #[serde(default)]
     pub business: BusinessConfig,
+    /// `[[webhook]]`: signed event POSTs (issue 17, `crate::handoff`).
+    #[serde(default)]
+    pub webhook: Vec<Spanned<crate::handoff::WebhookConfig>>,
+    /// `[[chat]]`: Slack / Teams / Google Chat alerts (`crate::handoff`).
+    #[serde(default)]
+    pub chat: Vec<Spanned<crate::handoff::ChatConfig>>,
     /// Directory all relative paths are resolved against (not from TOML).
     #[serde(skip)]
     pub base_dir: PathBuf,
@@ -519,6 +525,12 @@ impl Config {
         if let Err(e) = self.business.validate() {
             out.push((self.table_span("business"), format!("[business]: {e}")));
         }
+        out.extend(crate::handoff::config_problems(
+            self,
+            &self.webhook,
+            &self.chat,
+            false,
+        ));
         out
     }
 
@@ -581,6 +593,12 @@ impl Config {
                 ),
             ));
         }
+        out.extend(crate::handoff::config_problems(
+            self,
+            &self.webhook,
+            &self.chat,
+            true,
+        ));
         out
     }
 

@@ -149,6 +149,13 @@ pub async fn run(config: Config, mode: RunMode) -> anyhow::Result<()> {
         );
         let nurtured = crate::nurture::scheduler::once(&stage).await?;
         let sent = crate::outbox::sender::once(&stage).await?;
+        let handed = crate::handoff::deliver::once(&stage).await?;
+        tracing::info!(
+            delivered = handed.delivered,
+            failed = handed.failed,
+            dead = handed.dead,
+            "hand-off pass done"
+        );
         tracing::info!(
             queued = nurtured.queued,
             sent = sent.sent,
@@ -177,6 +184,10 @@ pub async fn run(config: Config, mode: RunMode) -> anyhow::Result<()> {
         shutdown.clone(),
     ));
     tasks.spawn(crate::outbox::sender::task(stage.clone(), shutdown.clone()));
+    tasks.spawn(crate::handoff::deliver::task(
+        stage.clone(),
+        shutdown.clone(),
+    ));
     // The CLI's way in while the daemon holds the store, [http] or not.
     tasks.spawn(crate::http::serve_socket(stage.clone(), shutdown.clone()));
     if stage.config.http.is_some() {

@@ -9,6 +9,7 @@ pub mod config;
 pub mod daemon;
 pub mod deliverability;
 pub mod fault;
+pub mod handoff;
 pub mod http;
 pub mod ingest;
 pub mod inspect;

@@ -158,6 +158,11 @@ enum Command {
         #[command(subcommand)]
         command: AuthCommand,
     },
+    /// Hand-off to CRM and chat: `webhooks status`, `webhooks retry NAME`.
+    Webhooks {
+        #[command(subcommand)]
+        command: WebhooksCommand,
+    },
     /// Nurture sequences: `sequences status` shows enrollments per step.
     Sequences {
         #[command(subcommand)]
@@ -184,6 +189,18 @@ enum AuthCommand {
     /// For every OAuth2 login: whether a refresh token is there, when it was saved and
     /// when the daemon last refreshed an access token with it.
     Status,
+}
+
+#[derive(Subcommand)]
+enum WebhooksCommand {
+    /// Per `[[webhook]]`/`[[chat]]`: deliveries waiting, dead letters, delivered.
+    Status {
+        /// JSON lines instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Sends an endpoint's dead letters again (and enables it after a 410).
+    Retry { name: String },
 }
 
 #[derive(Subcommand)]
@@ -309,6 +326,12 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Check => Ok(check(&cli.config)),
+        Command::Webhooks {
+            command: WebhooksCommand::Status { json },
+        } => write(&cli.config, WriteRequest::WebhooksStatus { json }),
+        Command::Webhooks {
+            command: WebhooksCommand::Retry { name },
+        } => write(&cli.config, WriteRequest::WebhooksRetry { name }),
         Command::Preview { template, contact } => read(
             &cli.config,
             ReadRequest::new("preview")

@@ -60,6 +60,18 @@ pub fn install() -> Option<&'static PrometheusHandle> {
 }
 
 fn describe() {
+    metrics::describe_counter!(
+        crate::handoff::deliver::DELIVERIES,
+        "Webhook and chat deliveries, by endpoint and outcome (delivered, failed, dead, gone)"
+    );
+    metrics::describe_gauge!(
+        crate::handoff::deliver::PENDING,
+        "Hand-off deliveries waiting, by endpoint"
+    );
+    metrics::describe_gauge!(
+        crate::handoff::deliver::DEAD,
+        "Hand-off dead letters (past give_up_after), by endpoint"
+    );
     metrics::describe_counter!(INGESTED, "Messages stored, by kind");
     metrics::describe_counter!(UNDERSTANDING_ERRORS, "Messages whose understanding failed");
     metrics::describe_histogram!(

@@ -207,13 +207,20 @@ pub fn save(
     let leads = store.tree(LEADS)?;
     let reps = store.tree(REPS_STATE)?;
     let watch = store.tree(SLA_WATCH)?;
+    let handoff = store.tree(crate::handoff::queue::TREE)?;
     let watched = lead.is_open()
         && lead.lead.ownership.owner().is_none()
         && lead.speed.first_rep_action.is_none()
         && !lead.sla_stopped
         && !lead.notices.is_empty();
-    let result = (&leads, &reps, &watch).transaction(|(leads, reps, watch)| {
-        leads.insert(lead.id.as_bytes(), encode(lead))?;
+    let result = (&leads, &reps, &watch, &handoff).transaction(|(leads, reps, watch, handoff)| {
+        let old = leads.insert(lead.id.as_bytes(), encode(lead))?;
+        // Hand-off events (created, claimed, converted, closed, escalated)
+        // commit with the change that causes them.
+        let old: Option<LeadRecord> = old.and_then(|v| decode("leads", &v).ok());
+        for event in crate::handoff::event::lead_changes(old.as_ref(), lead) {
+            crate::handoff::queue::stage(handoff, &event)?;
+        }
         if let Some(state) = state {
             reps.insert(STATE_KEY, encode(state))?;
         }

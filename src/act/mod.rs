@@ -813,6 +813,12 @@ impl Act {
         }
         let u = &message.understanding;
         let email = response.contact.email.clone();
+        // Replayed until the pass flushes and clears the response: staged
+        // once (stable id), never lost.
+        crate::handoff::queue::record(
+            &self.store,
+            &[crate::handoff::event::reply_received(response)],
+        )?;
         if let Some(email) = &email {
             nurture::stop_for_contact(&self.store, email, StopReason::Reply)?;
         }

@@ -29,6 +29,13 @@ use crate::store::{Store, StoreError};
 pub enum WriteRequest {
     /// `lead convert|reassign|close`.
     Lead(crate::act::manage::Change),
+    /// `webhooks status [--json]`: the hand-off queue per endpoint.
+    WebhooksStatus {
+        #[serde(default)]
+        json: bool,
+    },
+    /// `webhooks retry NAME`: dead letters go out again.
+    WebhooksRetry { name: String },
     /// `import FILE [--dry-run]`: the daemon reads the file itself.
     Import {
         file: PathBuf,
@@ -64,6 +71,20 @@ pub fn run(
             output.stdout = format!("{value}\n");
             // A reassignment queued a notification.
             wake.outbox.notify_one();
+        }
+        WriteRequest::WebhooksStatus { json } => {
+            let lines = crate::handoff::deliver::status(store, &config)?;
+            output.stdout = if *json {
+                lines
+                    .iter()
+                    .map(|l| serde_json::to_string(l).map(|s| s + "\n"))
+                    .collect::<Result<String, _>>()?
+            } else {
+                crate::handoff::deliver::status_text(&lines)
+            };
+        }
+        WriteRequest::WebhooksRetry { name } => {
+            output.stdout = crate::handoff::deliver::retry(store, &config, name)?;
         }
         WriteRequest::Import {
             file,

@@ -198,13 +198,41 @@ pub fn suppress(store: &Store, email: &str, reason: StopReason) -> Result<(), St
     let tree = store.tree(SUPPRESSION)?;
     let now = crate::store::now_rfc3339();
     let record = serde_json::json!({"reason": reason, "at": now});
-    let before = tree.insert(email.as_bytes(), encode(&record))?;
+    let before = suppress_with_event(store, &tree, email, reason, &now, &record)?;
     stop_for_contact(store, email, reason)?;
     if reason == StopReason::Unsubscribe && before.is_none() {
         subscription_event(store, email, "unsubscribed", &now)?;
         store.add_to_counter("unsubscribes", 1)?;
     }
     Ok(())
+}
+
+/// The suppression write; a new unsubscribe stages `contact.unsubscribed`
+/// for the hand-off in the same transaction. Returns the previous record.
+fn suppress_with_event(
+    store: &Store,
+    tree: &sled::Tree,
+    email: &str,
+    reason: StopReason,
+    now: &str,
+    record: &serde_json::Value,
+) -> Result<Option<sled::IVec>, StoreError> {
+    use sled::Transactional as _;
+    let handoff = store.tree(crate::handoff::queue::TREE)?;
+    let event = crate::handoff::event::contact_unsubscribed(email, now);
+    let result = (tree, &handoff).transaction(|(suppression, handoff)| {
+        let before = suppression.insert(email.as_bytes(), encode(record))?;
+        if reason == StopReason::Unsubscribe && before.is_none() {
+            crate::handoff::queue::stage(handoff, &event)?;
+        }
+        Ok(before)
+    });
+    result.map_err(
+        |e: sled::transaction::TransactionError<StoreError>| match e {
+            sled::transaction::TransactionError::Abort(e) => e,
+            sled::transaction::TransactionError::Storage(e) => StoreError::Sled(e),
+        },
+    )
 }
 
 /// Takes an address off the suppression list when it was there by its own

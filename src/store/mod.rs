@@ -90,6 +90,8 @@ pub struct Store {
     counters: sled::Tree,
     pending: sled::Tree,
     cursors: sled::Tree,
+    /// Hand-off events staged with the change that causes them (`crate::handoff::queue`).
+    handoff: sled::Tree,
 }
 
 impl Store {
@@ -120,6 +122,7 @@ impl Store {
             counters: tree(TREES[6])?,
             pending: tree("pending")?,
             cursors: tree("cursors")?,
+            handoff: tree(crate::handoff::queue::TREE)?,
             db,
         };
         store.seed_response_seq()?;
@@ -198,6 +201,7 @@ impl Store {
             &self.interactions,
             &self.counters,
             &self.pending,
+            &self.handoff,
         );
         let result = trees.transaction(
             |(
@@ -209,6 +213,7 @@ impl Store {
                 interactions_t,
                 counters_t,
                 pending_t,
+                handoff_t,
             )| {
                 if messages_t.get(key.0.as_bytes())?.is_some() {
                     return Ok(Ingested::Duplicate { key: key.clone() });
@@ -260,6 +265,7 @@ impl Store {
                     }
                 }
                 note_noise(contacts_t, &understanding, &now)?;
+                stage_bounce_events(handoff_t, &understanding, &key)?;
                 for (email, summary) in interaction_contacts(&understanding) {
                     let interaction = Interaction {
                         at: now.clone(),
@@ -765,6 +771,26 @@ fn note_noise(
             }
         }
         _ => {}
+    }
+    Ok(())
+}
+
+/// `contact.bounced` for each failed recipient of a bounce, staged for the
+/// hand-off in the ingest transaction.
+fn stage_bounce_events(
+    handoff: &TransactionalTree,
+    u: &Understanding,
+    key: &MessageKey,
+) -> Result<(), ConflictableTransactionError<StoreError>> {
+    if u.kind != Kind::Bounce {
+        return Ok(());
+    }
+    for bounce in &u.bounces {
+        if let Some(email) = &bounce.recipient {
+            let email = crate::understand::normalize_email(email);
+            let event = crate::handoff::event::contact_bounced(&key.0, &email, bounce);
+            crate::handoff::queue::stage(handoff, &event)?;
+        }
     }
     Ok(())
 }
