@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use toml::Spanned;
 
+pub use crate::net::{TlsMode, is_local, read_secret, require_tls};
 use crate::understand::lead::ProviderRule;
 
 /// The whole configuration, with paths resolved against the config file's directory.
@@ -47,10 +48,10 @@ pub struct Config {
     #[serde(default)]
     pub sales: crate::qualify::conversion::SalesStages,
     /// The HTTP listener (health, metrics, `POST /leads`, the CLI's read API).
-    pub http: Option<crate::http::HttpConfig>,
+    pub http: Option<HttpConfig>,
     /// `[[intake_token]]`: per-provider bearer tokens for `POST /leads`.
     #[serde(default)]
-    pub intake_token: Vec<crate::http::IntakeToken>,
+    pub intake_token: Vec<IntakeToken>,
     /// `[costs]`: price paid per lead, by provider name (for ROI in reports).
     #[serde(default)]
     pub costs: std::collections::BTreeMap<String, f64>,
@@ -170,16 +171,6 @@ fn default_poll_ms() -> u64 {
     500
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum TlsMode {
-    /// TLS from the first byte (IMAPS 993, SMTPS 465).
-    Implicit,
-    Starttls,
-    /// Plain text: only for localhost unless `allow_insecure` is set.
-    None,
-}
-
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ImapConfig {
@@ -262,6 +253,66 @@ pub struct SmtpConfig {
     pub ca_file: Option<PathBuf>,
     /// AUTH XOAUTH2 with OAuth2 tokens instead of a password (needs `user`).
     pub oauth2: Option<Box<crate::oauth2::OAuth2Config>>,
+}
+
+// The settings of the application shell above config (the HTTP listener
+// and its intake tokens) live here: `http` sees the whole `Config`.
+
+/// `[http]`: where the listener binds and how much a request may carry.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HttpConfig {
+    /// `host:port`; keep it on loopback unless a proxy in front terminates TLS.
+    #[serde(default = "default_listen")]
+    pub listen: String,
+    /// Largest request body accepted by `POST /leads` (413 above it).
+    #[serde(default = "default_max_body")]
+    pub max_body_bytes: usize,
+    /// `POST /leads` per intake token and minute (429 above it, with
+    /// `Retry-After`); bursts up to this many are allowed. 0 = no limit.
+    #[serde(default = "default_leads_per_minute")]
+    pub leads_per_minute: u32,
+    /// Seconds a client may take to send a `POST /leads` body (408 after).
+    #[serde(default = "default_body_timeout")]
+    pub body_timeout_secs: u64,
+}
+
+impl Default for HttpConfig {
+    fn default() -> Self {
+        HttpConfig {
+            listen: default_listen(),
+            max_body_bytes: default_max_body(),
+            leads_per_minute: default_leads_per_minute(),
+            body_timeout_secs: default_body_timeout(),
+        }
+    }
+}
+
+fn default_leads_per_minute() -> u32 {
+    120
+}
+
+fn default_body_timeout() -> u64 {
+    10
+}
+
+fn default_listen() -> String {
+    "127.0.0.1:8025".into()
+}
+
+fn default_max_body() -> usize {
+    1024 * 1024
+}
+
+/// `[[intake_token]]`: one bearer token per lead provider posting to `/leads`.
+/// The token itself comes from the environment or a file, never the TOML.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IntakeToken {
+    /// The provider name leads posted with this token are stored under.
+    pub provider: String,
+    pub token_env: Option<String>,
+    pub token_file: Option<PathBuf>,
 }
 
 /// A configuration problem, located in the file.
@@ -619,6 +670,27 @@ impl Config {
         self.scoring.clone().with_partner_rules(&self.provider)
     }
 
+    /// Every OAuth2 login in a config: (target, table, use). Targets are the
+    /// mailbox names, `outbox` (SMTP) and `archive`.
+    pub fn oauth2_targets(&self) -> Vec<crate::oauth2::Target> {
+        let mut out = Vec::new();
+        for m in &self.mailbox {
+            let m = m.get_ref();
+            if let Some(o) = m.imap.as_ref().and_then(|i| i.oauth2.as_ref()) {
+                out.push((m.name.clone(), (**o).clone(), crate::oauth2::Use::Imap));
+            }
+        }
+        if let Some(outbox) = &self.outbox {
+            if let Some(o) = outbox.smtp.as_ref().and_then(|s| s.oauth2.as_ref()) {
+                out.push(("outbox".into(), (**o).clone(), crate::oauth2::Use::Smtp));
+            }
+            if let Some(o) = outbox.archive.as_ref().and_then(|a| a.imap.oauth2.as_ref()) {
+                out.push(("archive".into(), (**o).clone(), crate::oauth2::Use::Imap));
+            }
+        }
+        out
+    }
+
     /// A path from the config, resolved against the config file's directory.
     pub fn resolve(&self, p: &Path) -> PathBuf {
         if p.is_absolute() {
@@ -797,39 +869,6 @@ impl Connection<'_> {
         }
         out
     }
-}
-
-/// Refuses plain text to a host that is not loopback unless `allow_insecure`
-/// is set: the check every IMAP/SMTP connection makes at runtime, so a config
-/// that skipped validation still never sends a password in clear.
-pub fn require_tls(host: &str, tls: TlsMode, allow_insecure: bool) -> anyhow::Result<()> {
-    if tls == TlsMode::None && !is_local(host) && !allow_insecure {
-        anyhow::bail!(
-            "refusing plain text to {host}: set tls = \"implicit\" or \"starttls\", or allow_insecure = true"
-        );
-    }
-    Ok(())
-}
-
-/// Loopback hosts may be reached without TLS.
-pub fn is_local(host: &str) -> bool {
-    matches!(host, "localhost" | "127.0.0.1" | "::1") || host.starts_with("127.")
-}
-
-/// Reads a secret from the named environment variable or file. The value is
-/// never logged; errors name only where it was looked for.
-pub fn read_secret(env: Option<&String>, file: Option<&PathBuf>) -> anyhow::Result<String> {
-    use anyhow::Context as _;
-    if let Some(var) = env {
-        return std::env::var(var)
-            .with_context(|| format!("environment variable {var} is not set"));
-    }
-    if let Some(path) = file {
-        let s = std::fs::read_to_string(path)
-            .with_context(|| format!("cannot read password file {}", path.display()))?;
-        return Ok(s.trim_end_matches(['\r', '\n']).to_string());
-    }
-    anyhow::bail!("no password_env or password_file configured")
 }
 
 fn read_text(path: &Path) -> Result<String, Vec<ConfigError>> {

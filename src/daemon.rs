@@ -57,12 +57,7 @@ impl Source {
     }
 }
 
-/// What every stage after ingest (act, nurture, outbox, http) is given.
-#[derive(Clone)]
-pub struct StageContext {
-    pub config: Arc<Config>,
-    pub intake: Intake,
-}
+pub use crate::http::StageContext;
 
 /// Opens the store and builds the intake every source shares.
 pub fn intake_for(config: &Config) -> anyhow::Result<Intake> {
@@ -71,7 +66,7 @@ pub fn intake_for(config: &Config) -> anyhow::Result<Intake> {
         store,
         ctx: Arc::new(config.understand_context()),
         limits: config.limits.clone(),
-        wake: Arc::new(crate::ingest::Wakeups::default()),
+        wake: Arc::new(crate::wake::Wakeups::default()),
     })
 }
 
@@ -141,14 +136,20 @@ pub async fn run(config: Config, mode: RunMode) -> anyhow::Result<()> {
             return Ok(());
         }
         // Stages after ingest, one pass each, in pipeline order.
-        let acted = crate::act::once(&stage).await?;
+        let acted = crate::act::once(
+            stage.config.clone(),
+            intake.store.clone(),
+            intake.wake.clone(),
+        )
+        .await?;
         tracing::info!(
             responses = acted.responses,
             escalations = acted.escalations,
             "act pass done"
         );
-        let nurtured = crate::nurture::scheduler::once(&stage).await?;
-        let sent = crate::outbox::sender::once(&stage).await?;
+        let nurtured =
+            crate::nurture::scheduler::once(stage.config.clone(), intake.store.clone()).await?;
+        let sent = crate::outbox::sender::once(&stage.config, intake.store.clone()).await?;
         tracing::info!(
             queued = nurtured.queued,
             sent = sent.sent,
@@ -171,12 +172,26 @@ pub async fn run(config: Config, mode: RunMode) -> anyhow::Result<()> {
     }
     // Stages after ingest, each a task until shutdown.
     tasks.spawn(retention_task(stage.clone(), shutdown.clone()));
-    tasks.spawn(crate::act::run(stage.clone(), shutdown.clone()));
-    tasks.spawn(crate::nurture::scheduler::task(
-        stage.clone(),
+    tasks.spawn(crate::act::run(
+        stage.config.clone(),
+        intake.store.clone(),
+        intake.wake.clone(),
         shutdown.clone(),
     ));
-    tasks.spawn(crate::outbox::sender::task(stage.clone(), shutdown.clone()));
+    tasks.spawn(crate::nurture::scheduler::task(
+        stage.config.clone(),
+        intake.store.clone(),
+        intake.wake.clone(),
+        shutdown.clone(),
+    ));
+    {
+        let config = stage.config.clone();
+        let (store, wake) = (intake.store.clone(), intake.wake.clone());
+        let shutdown = shutdown.clone();
+        tasks.spawn(
+            async move { crate::outbox::sender::task(&config, store, wake, shutdown).await },
+        );
+    }
     // The CLI's way in while the daemon holds the store, [http] or not.
     tasks.spawn(crate::http::serve_socket(stage.clone(), shutdown.clone()));
     if stage.config.http.is_some() {

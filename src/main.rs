@@ -575,7 +575,7 @@ fn learn(
         }
     };
     let mut out = std::io::stdout().lock();
-    let understanding = carousel::ingest::understand_safely(&raw, &ctx);
+    let understanding = carousel::understand::understand_safely(&raw, &ctx);
     for line in carousel::inspect::lines(&file.display().to_string(), &understanding) {
         serde_json::to_writer(&mut out, &line)?;
         writeln!(out)?;
@@ -615,7 +615,7 @@ fn learn(
         let Some(raw) = store.raw(&record.key)?.filter(|_| record.raw_complete) else {
             continue;
         };
-        let understanding = carousel::ingest::understand_safely(&raw, &ctx);
+        let understanding = carousel::understand::understand_safely(&raw, &ctx);
         for line in carousel::inspect::lines(&format!("store:{}", record.key), &understanding) {
             serde_json::to_writer(&mut out, &line)?;
             writeln!(out)?;
@@ -649,7 +649,7 @@ fn reprocess(
             let act = carousel::act::Act::with(
                 std::sync::Arc::new(config),
                 store.clone(),
-                std::sync::Arc::new(carousel::ingest::Wakeups::default()),
+                std::sync::Arc::new(carousel::wake::Wakeups::default()),
             );
             let runtime = tokio::runtime::Builder::new_current_thread()
                 .enable_all()
@@ -705,7 +705,11 @@ fn auth(path: &Path, command: AuthCommand) -> anyhow::Result<ExitCode> {
     let config = load_config(path)?;
     match command {
         AuthCommand::Status => {
-            carousel::oauth2::device::status(&config, &mut std::io::stdout())?;
+            carousel::oauth2::device::status(
+                config.oauth2_targets(),
+                &config.base_dir,
+                &mut std::io::stdout(),
+            )?;
         }
         AuthCommand::Login {
             mailbox,
@@ -713,7 +717,7 @@ fn auth(path: &Path, command: AuthCommand) -> anyhow::Result<ExitCode> {
             device,
         } => {
             use carousel::oauth2::loopback::{self, Flow};
-            let (o, use_) = carousel::oauth2::device::find(&config, &mailbox)?;
+            let (o, use_) = carousel::oauth2::device::find(&config.oauth2_targets(), &mailbox)?;
             let forced = match (loopback, device) {
                 (true, _) => Some(Flow::Loopback),
                 (_, true) => Some(Flow::Device),
@@ -753,7 +757,7 @@ fn check(path: &Path) -> ExitCode {
             for w in carousel::act::routing_warnings(&config) {
                 println!("warning: {w}");
             }
-            for (target, o, _) in carousel::oauth2::targets(&config) {
+            for (target, o, _) in config.oauth2_targets() {
                 if !o.has_token(&config.base_dir) {
                     println!(
                         "note: {target} has no OAuth2 refresh token yet; run `carousel auth login {target}`"
@@ -800,7 +804,7 @@ fn inspect(config_path: &Path, files: &[PathBuf], explain: bool) -> anyhow::Resu
                 }
             }
         };
-        let understanding = carousel::ingest::understand_safely(&raw, &ctx);
+        let understanding = carousel::understand::understand_safely(&raw, &ctx);
         for line in
             carousel::inspect::lines_with(&file.display().to_string(), &understanding, explain)
         {

@@ -6,25 +6,26 @@
 //!
 //! ```text
 //! understand (pure) → store → abuse → deliverability → ingest → qualify →
-//! route → inspect → outbox → nurture → act → report → backup → listing →
-//! config → http → daemon → main
+//! route → inspect → outbox → nurture → act → report → backup → config →
+//! http → daemon → main
 //! ```
 //!
 //! Leaves any module may use, which import nothing but other leaves:
 //! `net` (TLS, secrets, backoff), `oauth2` (tokens for IMAP/SMTP logins),
-//! `shutdown`, `metrics`, `fault`. They are small utilities with no
-//! knowledge of mail, leads or the store.
+//! `wake` (nudges between stages), `duration` (`3d`-style config
+//! durations), `shutdown`, `metrics`, `fault`. They are small utilities
+//! with no knowledge of mail, leads or the store.
 //!
 //! `config` aggregates: it imports each component's own config struct and
 //! validates the whole file, so it sits above every component. Components
 //! receive their slice and never import `config`; `http`, `daemon` and
-//! `main` see the whole `Config`.
+//! `main` see the whole `Config`, and the settings of that shell (`[http]`,
+//! `[[intake_token]]`) live in `config.rs` itself.
 //!
 //! `abuse` (loop and flood checks) and `deliverability` (sender-side bounce
 //! blocks) are store-backed checks that ingest and the outbox consult, so they
 //! sit between store and ingest. `inspect` prints understanding and score for
-//! one file; `backup` and `listing` are CLI/API verbs over the store and the
-//! act records.
+//! one file; `backup` is a CLI/API verb over every store tree.
 //!
 //! References found: `use crate::a…`, `crate::a::…` in expressions and types,
 //! `use crate::{a::…, b}` groups (first segment of each member), and `super::`
@@ -39,7 +40,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 /// Leaves: any module may import them; they import only each other.
-const LEAVES: &[&str] = &["net", "oauth2", "shutdown", "metrics", "fault"];
+const LEAVES: &[&str] = &[
+    "net", "oauth2", "wake", "duration", "shutdown", "metrics", "fault",
+];
 
 /// The stack, lowest first. A module may import modules earlier in this
 /// list (and the leaves), never later ones.
@@ -57,7 +60,6 @@ const STACK: &[&str] = &[
     "act",
     "report",
     "backup",
-    "listing",
     "config",
     "http",
     "daemon",
@@ -66,40 +68,16 @@ const STACK: &[&str] = &[
 
 /// Imports that point down the stack but are still forbidden: the cycles
 /// issue 15 names (sources are not a library for the layers above them).
-const FORBIDDEN_DOWN: &[(&str, &str)] = &[
-    ("act", "ingest"),
-    ("outbox", "ingest"),
-    ("nurture", "ingest"),
-];
+const FORBIDDEN_DOWN: &[(&str, &str)] = &[];
 
 /// Upward (or forbidden) imports that exist today, `(from, to)`. Must only
 /// shrink.
 const KNOWN_VIOLATIONS: &[(&str, &str)] = &[
     ("act", "config"),
-    ("act", "daemon"),
-    ("act", "ingest"),
-    ("config", "http"),
-    ("http", "daemon"),
-    ("ingest", "act"),
     ("ingest", "config"),
-    ("ingest", "http"),
-    ("ingest", "qualify"),
-    ("listing", "http"),
-    ("metrics", "outbox"),
-    ("metrics", "store"),
     ("nurture", "config"),
-    ("nurture", "daemon"),
-    ("nurture", "ingest"),
-    ("oauth2", "config"),
     ("outbox", "config"),
-    ("outbox", "daemon"),
-    ("outbox", "ingest"),
-    ("outbox", "nurture"),
-    ("report", "config"),
-    ("report", "http"),
     ("store", "config"),
-    ("store", "ingest"),
-    ("understand", "ingest"),
 ];
 
 /// One reference from a file to another top-level module.

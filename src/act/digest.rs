@@ -178,7 +178,7 @@ fn import_finished(
     pass_started: Timestamp,
     now: Timestamp,
 ) -> anyhow::Result<bool> {
-    let Some(run) = crate::ingest::import::run_of(store, source)? else {
+    let Some(run) = crate::store::import_runs::run_of(store, source)? else {
         return Ok(true);
     };
     let Ok(at) = run.at.parse::<Timestamp>() else {

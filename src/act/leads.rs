@@ -268,7 +268,7 @@ pub fn opportunities(store: &Store) -> Result<Vec<Opportunity>, StoreError> {
 /// The date of the topmost `Received:` header (RFC 3339), if readable:
 /// when the receiving mail server accepted the message.
 pub fn received_by_server(raw: &[u8]) -> Option<String> {
-    let headers = crate::ingest::headers_of(raw);
+    let headers = crate::understand::headers_of(raw);
     let text = String::from_utf8_lossy(headers);
     let mut received: Option<String> = None;
     for line in text.split('\n') {

@@ -43,8 +43,6 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 use crate::config::Config;
-use crate::daemon::StageContext;
-use crate::ingest::Wakeups;
 use crate::nurture::{self, EnrollRequest, StopReason};
 use crate::qualify::conversion::has_text;
 use crate::qualify::conversion::{Lead, Response, ResponseId};
@@ -54,6 +52,7 @@ use crate::shutdown::Shutdown;
 use crate::store::model::{Direction, Interaction, MessageRecord, ResponseRecord};
 use crate::store::{Store, now_rfc3339};
 use crate::understand::{Intent, Kind};
+use crate::wake::Wakeups;
 use destination::{Destination, Situation};
 use leads::{Action, LeadRecord, Notice, SpeedToLead, lead_id};
 use notify::{Mailer, Original, safe_address};
@@ -126,20 +125,29 @@ pub struct Act {
 }
 
 /// `run --once`: act on everything pending, escalate what is due.
-pub async fn once(stage: &StageContext) -> anyhow::Result<PassReport> {
-    Act::new(stage).pass().await
+pub async fn once(
+    config: Arc<Config>,
+    store: Store,
+    wake: Arc<Wakeups>,
+) -> anyhow::Result<PassReport> {
+    Act::with(config, store, wake).pass().await
 }
 
 /// The stage task: a pass on start, when woken, and every `tick_ms`.
-pub async fn run(stage: StageContext, mut shutdown: Shutdown) -> anyhow::Result<()> {
-    let act = Act::new(&stage);
+pub async fn run(
+    config: Arc<Config>,
+    store: Store,
+    wake: Arc<Wakeups>,
+    mut shutdown: Shutdown,
+) -> anyhow::Result<()> {
+    let act = Act::with(config, store, wake.clone());
     let tick = Duration::from_millis(act.config.act.tick_ms.clamp(50, 60_000));
     loop {
         if let Err(e) = act.pass().await {
             tracing::error!("act stage: {e:#}");
         }
         tokio::select! {
-            _ = stage.intake.wake.responses.notified() => {}
+            _ = wake.responses.notified() => {}
             _ = tokio::time::sleep(tick) => {}
             _ = shutdown.wait() => {}
         }
@@ -152,14 +160,6 @@ pub async fn run(stage: StageContext, mut shutdown: Shutdown) -> anyhow::Result<
 }
 
 impl Act {
-    pub fn new(stage: &StageContext) -> Act {
-        Act::with(
-            stage.config.clone(),
-            stage.intake.store.clone(),
-            stage.intake.wake.clone(),
-        )
-    }
-
     pub fn with(config: Arc<Config>, store: Store, wake: Arc<Wakeups>) -> Act {
         let domain = config.outbox.as_ref().map_or_else(
             || "carousel.local".to_string(),
@@ -370,7 +370,7 @@ impl Act {
                 ..Default::default()
             },
             // Imported leads are announced in a digest, not chased by escalations.
-            sla_stopped: crate::ingest::import::is_imported(message),
+            sla_stopped: crate::store::import_runs::is_imported(message),
             created_at: now.to_string(),
         };
         let mut state = None;
@@ -492,7 +492,7 @@ impl Act {
         let raw = self.store.raw(&message.key)?.unwrap_or_default();
         let original = Original::of(&raw);
         let contact = record.lead.contact.email.clone();
-        let imported = crate::ingest::import::is_imported(message);
+        let imported = crate::store::import_runs::is_imported(message);
         let summary = match &record.action.clone() {
             Action::SalesRep { rep } => {
                 self.deliver(&mut record, &original, true)?;
@@ -690,11 +690,11 @@ impl Act {
         Ok(self
             .store
             .message(&record.message)?
-            .filter(crate::ingest::import::is_imported)
+            .filter(crate::store::import_runs::is_imported)
             .map(|m| {
                 m.understanding
                     .provider
-                    .unwrap_or_else(|| crate::ingest::import::IMPORT_MAILBOX.into())
+                    .unwrap_or_else(|| crate::store::import_runs::IMPORT_MAILBOX.into())
             }))
     }
 

@@ -19,8 +19,8 @@ use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 
 use crate::config::Config;
-use crate::ingest::Wakeups;
 use crate::store::{Store, StoreError};
+use crate::wake::Wakeups;
 
 /// A write verb and its arguments. Paths are absolute: the daemon may run
 /// in another directory.

@@ -18,8 +18,7 @@ use crate::store::{Store, StoreError, decode, encode};
 
 /// Enrollments by `contact\0sequence`.
 pub const ENROLLMENTS: &str = "enrollments";
-/// Suppressed addresses (unsubscribed, hard-bounced, complained).
-pub const SUPPRESSION: &str = "suppression";
+pub use crate::outbox::suppression::{SUPPRESSION, is_suppressed};
 
 /// A request to put a contact into a sequence (from routing or a not-now reply).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -43,6 +42,21 @@ pub enum StopReason {
     Claimed,
     Manual,
     Completed,
+}
+
+impl StopReason {
+    /// The snake_case word stored in records (`hard_bounce`), as serde writes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StopReason::Reply => "reply",
+            StopReason::Unsubscribe => "unsubscribe",
+            StopReason::HardBounce => "hard_bounce",
+            StopReason::Converted => "converted",
+            StopReason::Claimed => "claimed",
+            StopReason::Manual => "manual",
+            StopReason::Completed => "completed",
+        }
+    }
 }
 
 /// An enrollment's state: the types make "stopped but due" impossible.
@@ -195,12 +209,10 @@ pub fn enrollments_of(store: &Store, contact: &str) -> Result<Vec<Enrollment>, S
 /// unsubscribe is an event on the contact's timeline and counted
 /// (`unsubscribes`); repeating it changes nothing.
 pub fn suppress(store: &Store, email: &str, reason: StopReason) -> Result<(), StoreError> {
-    let tree = store.tree(SUPPRESSION)?;
     let now = crate::store::now_rfc3339();
-    let record = serde_json::json!({"reason": reason, "at": now});
-    let before = tree.insert(email.as_bytes(), encode(&record))?;
+    let added = crate::outbox::suppression::add(store, email, reason.as_str(), &now)?;
     stop_for_contact(store, email, reason)?;
-    if reason == StopReason::Unsubscribe && before.is_none() {
+    if reason == StopReason::Unsubscribe && added {
         subscription_event(store, email, "unsubscribed", &now)?;
         store.add_to_counter("unsubscribes", 1)?;
     }
@@ -211,15 +223,10 @@ pub fn suppress(store: &Store, email: &str, reason: StopReason) -> Result<(), St
 /// unsubscribe (a hard bounce stays). Returns whether it was resubscribed.
 /// Its sequences stay stopped: a later lead or enrollment starts one again.
 pub fn resubscribe(store: &Store, email: &str) -> Result<bool, StoreError> {
-    let tree = store.tree(SUPPRESSION)?;
-    let Some(v) = tree.get(email.as_bytes())? else {
-        return Ok(false);
-    };
-    let record: serde_json::Value = decode("suppression", &v)?;
-    if record["reason"] != serde_json::json!(StopReason::Unsubscribe) {
+    let unsubscribed = StopReason::Unsubscribe.as_str();
+    if !crate::outbox::suppression::remove_if(store, email, unsubscribed)? {
         return Ok(false);
     }
-    tree.remove(email.as_bytes())?;
     subscription_event(store, email, "resubscribed", &crate::store::now_rfc3339())?;
     store.add_to_counter("resubscribes", 1)?;
     Ok(true)
@@ -236,14 +243,6 @@ fn subscription_event(store: &Store, email: &str, kind: &str, at: &str) -> Resul
         summary: Some(format!("{kind} from nurture emails")),
     };
     store.record_interaction(&interaction, kind)
-}
-
-/// True when nothing automatic may be sent to this address.
-pub fn is_suppressed(store: &Store, email: &str) -> Result<bool, StoreError> {
-    if store.tree(SUPPRESSION)?.contains_key(email.as_bytes())? {
-        return Ok(true);
-    }
-    Ok(store.contact(email)?.is_some_and(|c| c.hard_bounced))
 }
 
 /// `[nurture]` and `[[sequence]]` problems for [`crate::config::Config`]
@@ -279,9 +278,8 @@ pub fn check_templates(config: &crate::config::Config) -> Vec<templates::Templat
 /// The one-click unsubscribe routes (`GET`/`POST /u/{token}`) for the
 /// daemon's HTTP listener. Without a usable secret (e.g. `secret_env`
 /// names an unset variable) the error is logged and no route is added.
-pub fn unsubscribe_router(stage: crate::daemon::StageContext) -> axum::Router {
-    let store = stage.intake.store.clone();
-    match unsubscribe::secret(&stage.config.nurture, &store) {
+pub fn unsubscribe_router(config: &sequence::NurtureConfig, store: Store) -> axum::Router {
+    match unsubscribe::secret(config, &store) {
         Ok(secret) => unsubscribe::unsubscribe_router(store, secret),
         Err(e) => {
             tracing::error!("unsubscribe links disabled: {e:#}");
@@ -389,6 +387,25 @@ mod restart_tests {
         );
         // Active already: a replay changes nothing.
         assert!(!enroll_or_restart(&store, &request(Some(spring))).unwrap());
+    }
+
+    #[test]
+    fn stop_reason_words_are_the_ones_serde_writes() {
+        use StopReason::*;
+        for r in [
+            Reply,
+            Unsubscribe,
+            HardBounce,
+            Converted,
+            Claimed,
+            Manual,
+            Completed,
+        ] {
+            assert_eq!(
+                serde_json::to_value(r).unwrap(),
+                serde_json::json!(r.as_str())
+            );
+        }
     }
 
     #[test]

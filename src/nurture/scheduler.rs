@@ -560,7 +560,7 @@ impl Scheduler {
     /// Runs passes until shutdown. Wakes the outbox after queueing.
     pub async fn run(
         mut self,
-        wake: Arc<crate::ingest::Wakeups>,
+        wake: Arc<crate::wake::Wakeups>,
         mut shutdown: crate::shutdown::Shutdown,
     ) -> anyhow::Result<()> {
         let tick = Duration::from_millis(self.config.nurture.tick_ms.max(50));
@@ -615,18 +615,20 @@ pub fn status(store: &Store) -> Result<Vec<(String, String, usize)>, StoreError>
 }
 
 /// `run --once`: one scheduler pass over everything due now.
-pub async fn once(stage: &crate::daemon::StageContext) -> anyhow::Result<PassReport> {
-    let mut scheduler = Scheduler::new(stage.config.clone(), stage.intake.store.clone())?;
+pub async fn once(config: Arc<Config>, store: Store) -> anyhow::Result<PassReport> {
+    let mut scheduler = Scheduler::new(config, store.clone())?;
     let report = tokio::task::spawn_blocking(move || scheduler.pass(Timestamp::now())).await??;
-    stage.intake.store.flush().await?;
+    store.flush().await?;
     Ok(report)
 }
 
 /// The daemon task: passes every `tick_ms` until shutdown.
 pub async fn task(
-    stage: crate::daemon::StageContext,
+    config: Arc<Config>,
+    store: Store,
+    wake: Arc<crate::wake::Wakeups>,
     shutdown: crate::shutdown::Shutdown,
 ) -> anyhow::Result<()> {
-    let scheduler = Scheduler::new(stage.config.clone(), stage.intake.store.clone())?;
-    scheduler.run(stage.intake.wake.clone(), shutdown).await
+    let scheduler = Scheduler::new(config, store)?;
+    scheduler.run(wake, shutdown).await
 }

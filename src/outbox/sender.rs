@@ -56,7 +56,8 @@ use tokio::io::{AsyncRead, AsyncWrite};
 use super::archive::ArchiveConfig;
 use super::limits::DomainLimits;
 use super::{Delivery, OutboundEmail, OutboundRecord, PENDING, Purpose, TREE};
-use crate::config::{Config, TlsMode};
+use crate::config::Config;
+use crate::net::TlsMode;
 use crate::store::{Store, decode};
 
 /// `[outbox.delivery]`: how hard and how fast to send.
@@ -162,7 +163,7 @@ impl Sender {
         let transport = match (&outbox.smtp, &outbox.dir) {
             (Some(smtp), _) => {
                 let port = u16::try_from(*smtp.port.get_ref()).context("smtp port")?;
-                crate::config::require_tls(&smtp.host, smtp.tls, smtp.allow_insecure)
+                crate::net::require_tls(&smtp.host, smtp.tls, smtp.allow_insecure)
                     .context("[outbox] smtp")?;
                 let ca_file = smtp.ca_file.as_ref().map(|ca| config.resolve(ca));
                 let tls = match smtp.tls {
@@ -177,7 +178,7 @@ impl Sender {
                         ServerTls::Starttls(b.build_rustls()?)
                     }
                     TlsMode::Implicit => ServerTls::Implicit(
-                        crate::ingest::imap::tls_connector(ca_file.as_deref())?,
+                        crate::net::tls_connector(ca_file.as_deref())?,
                         rustls_pki_types::ServerName::try_from(smtp.host.clone())
                             .with_context(|| format!("bad TLS server name {}", smtp.host))?,
                     ),
@@ -202,7 +203,7 @@ impl Sender {
                 let credentials = match &smtp.user {
                     Some(_) if oauth2.is_some() => None,
                     Some(user) => {
-                        let password = crate::config::read_secret(
+                        let password = crate::net::read_secret(
                             smtp.password_env.as_ref(),
                             smtp.password_file
                                 .as_ref()
@@ -237,7 +238,7 @@ impl Sender {
             (None, None) => anyhow::bail!("[outbox] needs `dir` or `smtp`"),
         };
         let give_up_after = Duration::from_secs(
-            crate::nurture::sequence::parse_delay(&delivery.give_up_after)
+            crate::duration::parse_delay(&delivery.give_up_after)
                 .map_err(|e| anyhow::anyhow!("[outbox.delivery] give_up_after: {e}"))?,
         );
         let sender = Sender {
@@ -425,7 +426,7 @@ impl Sender {
             return Ok(None);
         }
         for to in &record.email.to {
-            if crate::nurture::is_suppressed(&self.store, to)? {
+            if super::suppression::is_suppressed(&self.store, to)? {
                 return Ok(Some(Delivery::Suppressed {
                     at: crate::store::now_rfc3339(),
                     reason: "address on the suppression list".into(),
@@ -622,7 +623,7 @@ impl Sender {
     /// Runs passes until shutdown; woken early by `wake.outbox`.
     pub async fn run(
         mut self,
-        wake: Arc<crate::ingest::Wakeups>,
+        wake: Arc<crate::wake::Wakeups>,
         mut shutdown: crate::shutdown::Shutdown,
     ) -> anyhow::Result<()> {
         let tick = Duration::from_millis(self.delivery.tick_ms.max(20));
@@ -648,7 +649,7 @@ impl Sender {
                 }
             }
             let pause = if failures > 0 {
-                crate::ingest::imap::backoff(failures)
+                crate::net::backoff(failures)
             } else {
                 tick
             };
@@ -1068,7 +1069,7 @@ pub fn build(
     default_from: &Mailbox,
     archive: Option<&str>,
 ) -> anyhow::Result<(lettre::address::Envelope, Vec<u8>)> {
-    use crate::nurture::templates::one_line;
+    use super::one_line;
     let from = match &email.from {
         Some(f) => parse_mailbox(&one_line(f)).map_err(anyhow::Error::msg)?,
         None => default_from.clone(),
@@ -1132,11 +1133,11 @@ pub fn build(
 
 /// `run --once`: sends everything due now. Crash-window records waiting for
 /// the archive grace period are waited for (bounded by the grace period).
-pub async fn once(stage: &crate::daemon::StageContext) -> anyhow::Result<SendReport> {
-    if stage.config.outbox.is_none() {
+pub async fn once(config: &Config, store: Store) -> anyhow::Result<SendReport> {
+    if config.outbox.is_none() {
         return Ok(SendReport::default());
     }
-    let mut sender = Sender::new(&stage.config, stage.intake.store.clone())?;
+    let mut sender = Sender::new(config, store)?;
     let grace = sender.archive.as_ref().map_or(0, |a| a.grace_secs);
     let deadline = std::time::Instant::now() + Duration::from_secs(grace + 5);
     let mut total = SendReport::default();
@@ -1159,14 +1160,16 @@ pub async fn once(stage: &crate::daemon::StageContext) -> anyhow::Result<SendRep
 
 /// The daemon task: sends until shutdown.
 pub async fn task(
-    stage: crate::daemon::StageContext,
+    config: &Config,
+    store: Store,
+    wake: Arc<crate::wake::Wakeups>,
     shutdown: crate::shutdown::Shutdown,
 ) -> anyhow::Result<()> {
-    if stage.config.outbox.is_none() {
+    if config.outbox.is_none() {
         return Ok(());
     }
-    let sender = Sender::new(&stage.config, stage.intake.store.clone())?;
-    sender.run(stage.intake.wake.clone(), shutdown).await
+    let sender = Sender::new(config, store)?;
+    sender.run(wake, shutdown).await
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@
 //!
 //! Counters are kept in their own tree because sled's `len()` scans.
 
+pub mod import_runs;
 pub mod model;
 
 use std::path::Path;
@@ -852,7 +853,7 @@ fn message_id_key(mailbox: &str, message_id: &str, body: &[u8]) -> Vec<u8> {
 
 /// The bytes after the header block.
 fn body_of(raw: &[u8]) -> &[u8] {
-    &raw[crate::ingest::headers_of(raw).len()..]
+    &raw[crate::understand::headers_of(raw).len()..]
 }
 
 fn bump(
