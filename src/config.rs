@@ -8,7 +8,10 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use toml::Spanned;
 
-pub use crate::net::{TlsMode, is_local, read_secret, require_tls};
+pub use crate::ingest::config::{Limits, MailboxConfig};
+pub use crate::net::{ImapConfig, TlsMode, is_local, read_secret, require_tls};
+pub use crate::outbox::config::{OutboxConfig, SenderConfig, SmtpConfig};
+pub use crate::store::config::StoreConfig;
 use crate::understand::lead::ProviderRule;
 
 /// The whole configuration, with paths resolved against the config file's directory.
@@ -103,156 +106,6 @@ impl BusinessConfig {
         }
         Ok(())
     }
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct StoreConfig {
-    pub path: PathBuf,
-    /// sled page cache in MiB (sled's default is 1 GiB; carousel keeps it small).
-    #[serde(default = "default_cache_mb")]
-    pub cache_mb: u64,
-    /// Raw message bytes older than this many days are deleted (the message
-    /// record, responses and contacts stay). Unset: kept for ever.
-    #[serde(default)]
-    pub retain_raw_days: Option<u32>,
-}
-
-fn default_cache_mb() -> u64 {
-    64
-}
-
-/// Bounds on hostile input.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct Limits {
-    /// Larger messages are recorded (headers only) and left flagged on the server.
-    pub max_message_bytes: u64,
-    /// Attachments understanding looks at per message.
-    pub max_attachments: usize,
-    /// CSV rows read per message (over all its attachments).
-    pub max_csv_rows: usize,
-    /// Automatic emails (acknowledgements, nurture steps) per address per UTC day.
-    pub max_auto_emails_per_day: u32,
-    /// Inbound messages per sender per hour; more are kept but held (not acted on).
-    /// 0 turns the limit off.
-    pub max_inbound_per_sender_per_hour: u32,
-    /// Lead notifications per rep (or team inbox) per hour; more are held
-    /// back and sent as one digest when the hour allows (at least 1).
-    pub max_rep_notifications_per_hour: u32,
-}
-
-impl Default for Limits {
-    fn default() -> Self {
-        Limits {
-            max_message_bytes: 25 * 1024 * 1024,
-            max_attachments: crate::understand::Limits::default().max_attachments,
-            max_csv_rows: crate::understand::Limits::default().max_csv_rows,
-            max_auto_emails_per_day: 3,
-            max_inbound_per_sender_per_hour: 100,
-            max_rep_notifications_per_hour: 20,
-        }
-    }
-}
-
-/// One watched mailbox: a local Maildir or an IMAP folder.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct MailboxConfig {
-    pub name: String,
-    pub maildir: Option<PathBuf>,
-    pub imap: Option<ImapConfig>,
-    /// Seconds between Maildir scans (IMAP uses IDLE, or this when IDLE is missing).
-    #[serde(default = "default_poll_ms")]
-    pub poll_ms: u64,
-}
-
-fn default_poll_ms() -> u64 {
-    500
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ImapConfig {
-    pub host: String,
-    pub port: Spanned<i64>,
-    pub tls: TlsMode,
-    pub user: String,
-    pub password_env: Option<String>,
-    pub password_file: Option<PathBuf>,
-    /// Rejected: present only so the error can point at it.
-    pub password: Option<Spanned<String>>,
-    #[serde(default = "default_folder")]
-    pub folder: String,
-    /// After storing: `seen` (default) sets \Seen; a folder name moves the message there.
-    #[serde(default)]
-    pub move_to: Option<String>,
-    #[serde(default = "default_batch")]
-    pub batch: u32,
-    /// Re-issue IDLE this often (servers drop idle clients after ~30 min).
-    #[serde(default = "default_idle_secs")]
-    pub idle_secs: u64,
-    /// Timeout for every IMAP command.
-    #[serde(default = "default_timeout_secs")]
-    pub timeout_secs: u64,
-    /// Allow plain text to a host that is not localhost.
-    #[serde(default)]
-    pub allow_insecure: bool,
-    /// Extra CA certificate (PEM) to trust, e.g. a private server's self-signed cert.
-    pub ca_file: Option<PathBuf>,
-    /// Log in with OAuth2 (XOAUTH2 / OAUTHBEARER) instead of a password.
-    pub oauth2: Option<Box<crate::oauth2::OAuth2Config>>,
-}
-
-fn default_folder() -> String {
-    "INBOX".into()
-}
-fn default_batch() -> u32 {
-    200
-}
-fn default_idle_secs() -> u64 {
-    20 * 60
-}
-fn default_timeout_secs() -> u64 {
-    30
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct OutboxConfig {
-    /// Embedded default: lettre's file transport writes `.eml` files here.
-    pub dir: Option<PathBuf>,
-    pub smtp: Option<SmtpConfig>,
-    pub from: String,
-    /// Domain of carousel's deterministic Message-IDs.
-    #[serde(default = "default_message_id_domain")]
-    pub message_id_domain: String,
-    /// Sending behaviour (`[outbox.delivery]`): pool, batches, retries, rate limits.
-    #[serde(default)]
-    pub delivery: crate::outbox::sender::DeliveryConfig,
-    /// Sent-copy archive that resolves a crash between SMTP accept and record (`[outbox.archive]`).
-    pub archive: Option<crate::outbox::archive::ArchiveConfig>,
-}
-
-fn default_message_id_domain() -> String {
-    "carousel.local".into()
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SmtpConfig {
-    pub host: String,
-    pub port: Spanned<i64>,
-    pub tls: TlsMode,
-    pub user: Option<String>,
-    pub password_env: Option<String>,
-    pub password_file: Option<PathBuf>,
-    pub password: Option<Spanned<String>>,
-    #[serde(default)]
-    pub allow_insecure: bool,
-    pub ca_file: Option<PathBuf>,
-    /// AUTH XOAUTH2 with OAuth2 tokens instead of a password (needs `user`).
-    pub oauth2: Option<Box<crate::oauth2::OAuth2Config>>,
 }
 
 // The settings of the application shell above config (the HTTP listener
@@ -548,9 +401,18 @@ impl Config {
             out.push((span, format!("[[rep]]/[team]: {e}")));
         }
         out.extend(
-            crate::nurture::config_problems(self)
-                .into_iter()
-                .map(|(span, msg)| (span.or_else(|| self.table_span("nurture")), msg)),
+            crate::nurture::config_problems(
+                &self.nurture,
+                &self.sequence,
+                &self.resolve(&self.nurture.templates),
+                &self
+                    .mailbox
+                    .iter()
+                    .map(|m| m.get_ref().name.as_str())
+                    .collect::<Vec<_>>(),
+            )
+            .into_iter()
+            .map(|(span, msg)| (span.or_else(|| self.table_span("nurture")), msg)),
         );
         if let Err(e) = self.scoring.validate() {
             out.push((self.table_span("scoring"), format!("[scoring]: {e}")));
@@ -702,6 +564,46 @@ impl Config {
 
     pub fn store_path(&self) -> PathBuf {
         self.resolve(&self.store.path)
+    }
+
+    /// Nurture's slice: `[nurture]`, the sequences, the templates directory
+    /// resolved, and what it borrows from `[outbox]` and the first `[[rep]]`.
+    pub fn nurture_settings(&self) -> crate::nurture::NurtureSettings {
+        crate::nurture::NurtureSettings {
+            nurture: self.nurture.clone(),
+            sequences: self.sequence.iter().map(|s| s.get_ref().clone()).collect(),
+            templates_dir: self.resolve(&self.nurture.templates),
+            outbox_from: self.outbox.as_ref().map(|o| o.from.clone()),
+            message_id_domain: self.outbox.as_ref().map(|o| o.message_id_domain.clone()),
+            first_rep: self.rep.first().cloned(),
+        }
+    }
+
+    /// Opens the store this config names, with context for the operator.
+    pub fn open_store(&self) -> anyhow::Result<crate::store::Store> {
+        use anyhow::Context as _;
+        let path = self.store_path();
+        crate::store::Store::open(&path, self.store.cache_mb)
+            .with_context(|| format!("opening store {}", path.display()))
+    }
+
+    /// The sender's slice: `[outbox]` with its paths resolved, and the daily
+    /// cap on automatic mail. `None` without an `[outbox]`.
+    pub fn sender(&self) -> Option<SenderConfig> {
+        let mut outbox = self.outbox.clone()?;
+        outbox.dir = outbox.dir.map(|d| self.resolve(&d));
+        if let Some(smtp) = outbox.smtp.as_mut() {
+            smtp.ca_file = smtp.ca_file.take().map(|p| self.resolve(&p));
+            smtp.password_file = smtp.password_file.take().map(|p| self.resolve(&p));
+            if let Some(o) = smtp.oauth2.as_mut() {
+                o.refresh_token_file = o.refresh_token_file.take().map(|p| self.resolve(&p));
+            }
+        }
+        Some(SenderConfig {
+            outbox,
+            base_dir: self.base_dir.clone(),
+            max_auto_emails_per_day: self.limits.max_auto_emails_per_day,
+        })
     }
 
     /// What understanding needs from config.

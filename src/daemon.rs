@@ -80,7 +80,7 @@ fn open_store_waiting(config: &Config) -> anyhow::Result<crate::store::Store> {
     let deadline = Instant::now() + PATIENCE;
     let mut pause = Duration::from_millis(20);
     loop {
-        match crate::store::open_for(config) {
+        match config.open_store() {
             Err(e)
                 if Instant::now() < deadline
                     && e.downcast_ref::<crate::store::StoreError>()
@@ -147,9 +147,13 @@ pub async fn run(config: Config, mode: RunMode) -> anyhow::Result<()> {
             escalations = acted.escalations,
             "act pass done"
         );
-        let nurtured =
-            crate::nurture::scheduler::once(stage.config.clone(), intake.store.clone()).await?;
-        let sent = crate::outbox::sender::once(&stage.config, intake.store.clone()).await?;
+        let nurtured = crate::nurture::scheduler::once(
+            Arc::new(config.nurture_settings()),
+            intake.store.clone(),
+        )
+        .await?;
+        let sent =
+            crate::outbox::sender::once(config.sender().as_ref(), intake.store.clone()).await?;
         tracing::info!(
             queued = nurtured.queued,
             sent = sent.sent,
@@ -179,19 +183,17 @@ pub async fn run(config: Config, mode: RunMode) -> anyhow::Result<()> {
         shutdown.clone(),
     ));
     tasks.spawn(crate::nurture::scheduler::task(
-        stage.config.clone(),
+        Arc::new(config.nurture_settings()),
         intake.store.clone(),
         intake.wake.clone(),
         shutdown.clone(),
     ));
-    {
-        let config = stage.config.clone();
-        let (store, wake) = (intake.store.clone(), intake.wake.clone());
-        let shutdown = shutdown.clone();
-        tasks.spawn(
-            async move { crate::outbox::sender::task(&config, store, wake, shutdown).await },
-        );
-    }
+    tasks.spawn(crate::outbox::sender::task(
+        config.sender(),
+        intake.store.clone(),
+        intake.wake.clone(),
+        shutdown.clone(),
+    ));
     // The CLI's way in while the daemon holds the store, [http] or not.
     tasks.spawn(crate::http::serve_socket(stage.clone(), shutdown.clone()));
     if stage.config.http.is_some() {

@@ -746,7 +746,7 @@ fn auth(path: &Path, command: AuthCommand) -> anyhow::Result<ExitCode> {
 fn check(path: &Path) -> ExitCode {
     match Config::load(path) {
         Ok(config) => {
-            let template_problems = carousel::nurture::check_templates(&config);
+            let template_problems = carousel::nurture::check_templates(&config.nurture_settings());
             for p in &template_problems {
                 println!("{p}");
             }

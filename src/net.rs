@@ -12,6 +12,7 @@ use std::time::Duration;
 use anyhow::Context as _;
 use serde::Deserialize;
 use tokio::io::{AsyncRead, AsyncWrite};
+use toml::Spanned;
 
 /// Any byte stream an IMAP session can run over (plain TCP or TLS).
 pub trait Io: AsyncRead + AsyncWrite + Unpin + Send + Debug {}
@@ -25,6 +26,54 @@ pub enum TlsMode {
     Starttls,
     /// Plain text: only for localhost unless `allow_insecure` is set.
     None,
+}
+
+/// An IMAP connection (`imap = {…}` of a mailbox, or of the outbox's
+/// sent-copy archive).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ImapConfig {
+    pub host: String,
+    pub port: Spanned<i64>,
+    pub tls: TlsMode,
+    pub user: String,
+    pub password_env: Option<String>,
+    pub password_file: Option<PathBuf>,
+    /// Rejected: present only so the error can point at it.
+    pub password: Option<Spanned<String>>,
+    #[serde(default = "default_folder")]
+    pub folder: String,
+    /// After storing: `seen` (default) sets \Seen; a folder name moves the message there.
+    #[serde(default)]
+    pub move_to: Option<String>,
+    #[serde(default = "default_batch")]
+    pub batch: u32,
+    /// Re-issue IDLE this often (servers drop idle clients after ~30 min).
+    #[serde(default = "default_idle_secs")]
+    pub idle_secs: u64,
+    /// Timeout for every IMAP command.
+    #[serde(default = "default_timeout_secs")]
+    pub timeout_secs: u64,
+    /// Allow plain text to a host that is not localhost.
+    #[serde(default)]
+    pub allow_insecure: bool,
+    /// Extra CA certificate (PEM) to trust, e.g. a private server's self-signed cert.
+    pub ca_file: Option<PathBuf>,
+    /// Log in with OAuth2 (XOAUTH2 / OAUTHBEARER) instead of a password.
+    pub oauth2: Option<Box<crate::oauth2::OAuth2Config>>,
+}
+
+fn default_folder() -> String {
+    "INBOX".into()
+}
+fn default_batch() -> u32 {
+    200
+}
+fn default_idle_secs() -> u64 {
+    20 * 60
+}
+fn default_timeout_secs() -> u64 {
+    30
 }
 
 /// Refuses plain text to a host that is not loopback unless `allow_insecure`

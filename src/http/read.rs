@@ -100,7 +100,8 @@ pub fn run(
             let contact = request
                 .str_arg("contact")
                 .context("preview needs --contact EMAIL")?;
-            let text = crate::nurture::preview(store, config, template, contact)?;
+            let text =
+                crate::nurture::preview(store, &config.nurture_settings(), template, contact)?;
             Ok(out.write_all(text.as_bytes())?)
         }
         "sequences" => Ok(out.write_all(crate::nurture::status_text(store)?.as_bytes())?),

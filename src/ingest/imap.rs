@@ -15,9 +15,8 @@ use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpStream;
 
 use super::{Intake, headers_of};
-use crate::config::ImapConfig;
+use crate::net::{ImapConfig, TlsMode, read_secret};
 pub use crate::net::{Io, backoff, tls_connector};
-use crate::net::{TlsMode, read_secret};
 use crate::shutdown::Shutdown;
 use async_imap::types::UnsolicitedResponse;
 
@@ -173,7 +172,7 @@ impl ImapSource {
 
     async fn connect(&self) -> anyhow::Result<Session> {
         let c = &self.config;
-        crate::config::require_tls(&c.host, c.tls, c.allow_insecure)?;
+        crate::net::require_tls(&c.host, c.tls, c.allow_insecure)?;
         let port = u16::try_from(*c.port.get_ref()).context("port out of range")?;
         let addr = format!("{}:{}", c.host, port);
         let tcp = with_timeout(self.timeout(), "connect", async {

@@ -2,6 +2,7 @@
 //! through, [`Intake::accept`]: size limit → understand (panic-proof) → store
 //! in one transaction. The caller flushes the store before acknowledging.
 
+pub mod config;
 pub mod imap;
 pub mod import;
 pub mod maildir;
@@ -9,7 +10,7 @@ pub mod synthetic;
 
 use std::sync::Arc;
 
-use crate::config::Limits;
+use self::config::Limits;
 use crate::store::model::Origin;
 use crate::store::{Ingested, Store, StoreError};
 use crate::understand::{Context, Envelope, Understanding};

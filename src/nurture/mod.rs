@@ -20,6 +20,23 @@ use crate::store::{Store, StoreError, decode, encode};
 pub const ENROLLMENTS: &str = "enrollments";
 pub use crate::outbox::suppression::{SUPPRESSION, is_suppressed};
 
+/// What nurture receives from the configuration (`Config::nurture_settings`).
+#[derive(Debug, Clone)]
+pub struct NurtureSettings {
+    /// `[nurture]`.
+    pub nurture: sequence::NurtureConfig,
+    /// `[[sequence]]`, in file order.
+    pub sequences: Vec<sequence::SequenceConfig>,
+    /// `[nurture] templates`, resolved against the config file's directory.
+    pub templates_dir: std::path::PathBuf,
+    /// `[outbox] from`: nurture mail's From without `[nurture] from`.
+    pub outbox_from: Option<String>,
+    /// `[outbox] message_id_domain`.
+    pub message_id_domain: Option<String>,
+    /// The first `[[rep]]`, offered to templates as `rep`.
+    pub first_rep: Option<crate::route::Rep>,
+}
+
 /// A request to put a contact into a sequence (from routing or a not-now reply).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EnrollRequest {
@@ -248,13 +265,15 @@ fn subscription_event(store: &Store, email: &str, kind: &str, at: &str) -> Resul
 /// `[nurture]` and `[[sequence]]` problems for [`crate::config::Config`]
 /// validation (located in the config file).
 pub fn config_problems(
-    config: &crate::config::Config,
+    nurture: &sequence::NurtureConfig,
+    sequences: &[toml::Spanned<sequence::SequenceConfig>],
+    templates_dir: &std::path::Path,
+    mailbox_names: &[&str],
 ) -> Vec<(Option<std::ops::Range<usize>>, String)> {
-    let dir = config.resolve(&config.nurture.templates);
-    let exists = |name: &str| dir.join(format!("{name}.html")).is_file();
-    let mut out = sequence::problems(&config.nurture, &config.sequence, &exists);
-    if let Some(mailbox) = &config.nurture.unsubscribe_mailbox
-        && !config.mailbox.iter().any(|m| &m.get_ref().name == mailbox)
+    let exists = |name: &str| templates_dir.join(format!("{name}.html")).is_file();
+    let mut out = sequence::problems(nurture, sequences, &exists);
+    if let Some(mailbox) = &nurture.unsubscribe_mailbox
+        && !mailbox_names.contains(&mailbox.as_str())
     {
         out.push((
             None,
@@ -266,12 +285,12 @@ pub fn config_problems(
 
 /// Every template problem (`carousel check`): compile errors, front matter,
 /// unknown variables. Empty when there are no sequences and no templates dir.
-pub fn check_templates(config: &crate::config::Config) -> Vec<templates::TemplateProblem> {
-    let dir = config.resolve(&config.nurture.templates);
-    if config.sequence.is_empty() && !dir.is_dir() {
+pub fn check_templates(config: &NurtureSettings) -> Vec<templates::TemplateProblem> {
+    let dir = &config.templates_dir;
+    if config.sequences.is_empty() && !dir.is_dir() {
         return Vec::new();
     }
-    let (t, _) = templates::Templates::load(&dir, config.nurture.template_fuel);
+    let (t, _) = templates::Templates::load(dir, config.nurture.template_fuel);
     t.check()
 }
 
@@ -292,16 +311,15 @@ pub fn unsubscribe_router(config: &sequence::NurtureConfig, store: Store) -> axu
 /// text as the contact would receive them (from the store's contact record).
 pub fn preview(
     store: &Store,
-    config: &crate::config::Config,
+    config: &NurtureSettings,
     template: &str,
     contact: &str,
 ) -> anyhow::Result<String> {
     let scheduler = scheduler::Scheduler::new(std::sync::Arc::new(config.clone()), store.clone())?;
     let email = crate::understand::normalize_email(contact);
     let sequence = config
-        .sequence
+        .sequences
         .iter()
-        .map(|s| s.get_ref())
         .find(|s| s.step.iter().any(|st| st.template == template));
     let step = sequence
         .and_then(|s| s.step.iter().position(|st| st.template == template))

@@ -445,8 +445,13 @@ mod tests {
     #[test]
     fn enrollment_rules_choose_a_sequence_by_rank_interest_provider() {
         // Template files do not exist here: read the rules without validation.
-        let config: crate::config::Config = toml::from_str(
-            "[store]\npath = \"s\"\n[nurture]\ndefault_sequence = \"solar\"\n\
+        #[derive(serde::Deserialize)]
+        struct Tables {
+            nurture: super::NurtureConfig,
+            sequence: Vec<toml::Spanned<super::SequenceConfig>>,
+        }
+        let config: Tables = toml::from_str(
+            "[nurture]\ndefault_sequence = \"solar\"\n\
 [[sequence]]\nname = \"solar\"\n[[sequence.step]]\ntemplate = \"t\"\ndelay = \"1d\"\n\
 [[sequence]]\nname = \"heat\"\nenroll_when = { interest = [\"heat pump\"] }\n[[sequence.step]]\ntemplate = \"t\"\ndelay = \"1d\"\n\
 [[sequence]]\nname = \"fair\"\nenroll_when = { rank = [\"low_potential\"], provider = [\"import:fair.csv\"] }\n[[sequence.step]]\ntemplate = \"t\"\ndelay = \"1d\"\n",

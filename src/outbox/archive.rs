@@ -27,9 +27,8 @@ use anyhow::{Context as _, anyhow};
 use serde::Deserialize;
 use tokio::net::TcpStream;
 
-use crate::config::ImapConfig;
 use crate::net::Io;
-use crate::net::TlsMode;
+use crate::net::{ImapConfig, TlsMode};
 
 /// `[outbox.archive]`.
 #[derive(Debug, Clone, Deserialize)]

@@ -8,6 +8,7 @@
 //! SMTP `250` and its record).
 
 pub mod archive;
+pub mod config;
 pub mod limits;
 pub mod sender;
 pub mod suppression;

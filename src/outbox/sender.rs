@@ -54,9 +54,9 @@ use serde::Deserialize;
 use tokio::io::{AsyncRead, AsyncWrite};
 
 use super::archive::ArchiveConfig;
+use super::config::SenderConfig;
 use super::limits::DomainLimits;
 use super::{Delivery, OutboundEmail, OutboundRecord, PENDING, Purpose, TREE};
-use crate::config::Config;
 use crate::net::TlsMode;
 use crate::store::{Store, decode};
 
@@ -157,15 +157,17 @@ enum Outcome {
 }
 
 impl Sender {
-    pub fn new(config: &Config, store: Store) -> anyhow::Result<Sender> {
-        let outbox = config.outbox.as_ref().context("no [outbox] configured")?;
+    /// A sender for `config` (paths already resolved, see
+    /// `Config::sender`), recording into `store`.
+    pub fn new(config: &SenderConfig, store: Store) -> anyhow::Result<Sender> {
+        let outbox = &config.outbox;
         let delivery = outbox.delivery.clone();
         let transport = match (&outbox.smtp, &outbox.dir) {
             (Some(smtp), _) => {
                 let port = u16::try_from(*smtp.port.get_ref()).context("smtp port")?;
                 crate::net::require_tls(&smtp.host, smtp.tls, smtp.allow_insecure)
                     .context("[outbox] smtp")?;
-                let ca_file = smtp.ca_file.as_ref().map(|ca| config.resolve(ca));
+                let ca_file = smtp.ca_file.clone();
                 let tls = match smtp.tls {
                     TlsMode::None => ServerTls::None,
                     TlsMode::Starttls => {
@@ -185,8 +187,7 @@ impl Sender {
                 };
                 let oauth2 = match (&smtp.oauth2, &smtp.user) {
                     (Some(o), Some(user)) => {
-                        let mut o = o.clone();
-                        o.refresh_token_file = o.refresh_token_file.map(|p| config.resolve(&p));
+                        let o = o.clone();
                         Some(Box::new((
                             user.clone(),
                             crate::oauth2::source(
@@ -205,10 +206,7 @@ impl Sender {
                     Some(user) => {
                         let password = crate::net::read_secret(
                             smtp.password_env.as_ref(),
-                            smtp.password_file
-                                .as_ref()
-                                .map(|p| config.resolve(p))
-                                .as_ref(),
+                            smtp.password_file.as_ref(),
                         )
                         .context("outbox smtp password")?;
                         Some(Credentials::new(user.clone(), password))
@@ -230,7 +228,7 @@ impl Sender {
                 })
             }
             (None, Some(dir)) => {
-                let dir = config.resolve(dir);
+                let dir = dir.clone();
                 std::fs::create_dir_all(&dir)
                     .with_context(|| format!("creating outbox dir {}", dir.display()))?;
                 Transport::Dir(dir)
@@ -251,7 +249,7 @@ impl Sender {
             archive: outbox.archive.clone(),
             base: config.base_dir.clone(),
             give_up_after,
-            auto_per_day: config.limits.max_auto_emails_per_day,
+            auto_per_day: config.max_auto_emails_per_day,
             delivery,
             transport,
             store,
@@ -1133,10 +1131,10 @@ pub fn build(
 
 /// `run --once`: sends everything due now. Crash-window records waiting for
 /// the archive grace period are waited for (bounded by the grace period).
-pub async fn once(config: &Config, store: Store) -> anyhow::Result<SendReport> {
-    if config.outbox.is_none() {
+pub async fn once(config: Option<&SenderConfig>, store: Store) -> anyhow::Result<SendReport> {
+    let Some(config) = config else {
         return Ok(SendReport::default());
-    }
+    };
     let mut sender = Sender::new(config, store)?;
     let grace = sender.archive.as_ref().map_or(0, |a| a.grace_secs);
     let deadline = std::time::Instant::now() + Duration::from_secs(grace + 5);
@@ -1160,15 +1158,15 @@ pub async fn once(config: &Config, store: Store) -> anyhow::Result<SendReport> {
 
 /// The daemon task: sends until shutdown.
 pub async fn task(
-    config: &Config,
+    config: Option<SenderConfig>,
     store: Store,
     wake: Arc<crate::wake::Wakeups>,
     shutdown: crate::shutdown::Shutdown,
 ) -> anyhow::Result<()> {
-    if config.outbox.is_none() {
+    let Some(config) = config else {
         return Ok(());
-    }
-    let sender = Sender::new(config, store)?;
+    };
+    let sender = Sender::new(&config, store)?;
     sender.run(wake, shutdown).await
 }
 
@@ -1384,12 +1382,16 @@ mod daily_cap_tests {
     #[tokio::test]
     async fn automatic_mail_to_one_address_stops_at_the_daily_cap() {
         let dir = tempfile::tempdir().unwrap();
-        let text = "[store]\npath = \"store\"\n\n[limits]\nmax_auto_emails_per_day = 2\n\n\
-[[mailbox]]\nname = \"in\"\nmaildir = \"in\"\n\n\
-[outbox]\ndir = \"out\"\nfrom = \"Acme <hello@acme.example>\"\n";
-        let path = dir.path().join("carousel.toml");
-        std::fs::write(&path, text).unwrap();
-        let config = Config::parse(&path, text).unwrap();
+        let outbox: crate::outbox::config::OutboxConfig = toml::from_str(&format!(
+            "dir = {:?}\nfrom = \"Acme <hello@acme.example>\"\n",
+            dir.path().join("out")
+        ))
+        .unwrap();
+        let config = SenderConfig {
+            outbox,
+            base_dir: dir.path().to_path_buf(),
+            max_auto_emails_per_day: 2,
+        };
         let store = Store::open(&dir.path().join("store"), 8).unwrap();
         for step in 0..4u32 {
             let email = OutboundEmail {

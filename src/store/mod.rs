@@ -6,12 +6,12 @@
 //!
 //! Counters are kept in their own tree because sled's `len()` scans.
 
+pub mod config;
 pub mod import_runs;
 pub mod model;
 
 use std::path::Path;
 
-use anyhow::Context as _;
 use serde::{Serialize, de::DeserializeOwned};
 use sled::Transactional;
 use sled::transaction::{ConflictableTransactionError, TransactionError, TransactionalTree};
@@ -898,13 +898,6 @@ pub fn decode<T: DeserializeOwned>(tree: &'static str, bytes: &[u8]) -> Result<T
 
 pub fn now_rfc3339() -> String {
     jiff::Timestamp::now().to_string()
-}
-
-/// Opens the store named by a config, with context for the operator.
-pub fn open_for(config: &crate::config::Config) -> anyhow::Result<Store> {
-    let path = config.store_path();
-    Store::open(&path, config.store.cache_mb)
-        .with_context(|| format!("opening store {}", path.display()))
 }
 
 #[cfg(test)]
