@@ -579,6 +579,22 @@ impl Config {
         }
     }
 
+    /// The act stage's slice (see [`crate::act::ActSettings`]).
+    pub fn act_settings(&self) -> crate::act::ActSettings {
+        crate::act::ActSettings {
+            act: self.act.clone(),
+            rep: self.rep.clone(),
+            team: self.team.clone(),
+            scoring: self.scoring(),
+            sales: self.sales.clone(),
+            nurture: self.nurture.clone(),
+            sequence: self.sequence.clone(),
+            max_rep_notifications_per_hour: self.limits.max_rep_notifications_per_hour,
+            message_id_domain: self.outbox.as_ref().map(|o| o.message_id_domain.clone()),
+            base_dir: self.base_dir.clone(),
+        }
+    }
+
     /// Opens the store this config names, with context for the operator.
     pub fn open_store(&self) -> anyhow::Result<crate::store::Store> {
         use anyhow::Context as _;

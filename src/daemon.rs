@@ -137,7 +137,7 @@ pub async fn run(config: Config, mode: RunMode) -> anyhow::Result<()> {
         }
         // Stages after ingest, one pass each, in pipeline order.
         let acted = crate::act::once(
-            stage.config.clone(),
+            Arc::new(config.act_settings()),
             intake.store.clone(),
             intake.wake.clone(),
         )
@@ -177,7 +177,7 @@ pub async fn run(config: Config, mode: RunMode) -> anyhow::Result<()> {
     // Stages after ingest, each a task until shutdown.
     tasks.spawn(retention_task(stage.clone(), shutdown.clone()));
     tasks.spawn(crate::act::run(
-        stage.config.clone(),
+        Arc::new(config.act_settings()),
         intake.store.clone(),
         intake.wake.clone(),
         shutdown.clone(),

@@ -647,7 +647,7 @@ fn reprocess(
             let summary = reprocess::reprocess(&store, &ctx, &filter)?;
             store.flush_sync()?;
             let act = carousel::act::Act::with(
-                std::sync::Arc::new(config),
+                std::sync::Arc::new(config.act_settings()),
                 store.clone(),
                 std::sync::Arc::new(carousel::wake::Wakeups::default()),
             );
@@ -754,7 +754,7 @@ fn check(path: &Path) -> ExitCode {
             if template_problems.iter().any(|p| !p.is_warning()) {
                 return ExitCode::FAILURE;
             }
-            for w in carousel::act::routing_warnings(&config) {
+            for w in carousel::act::routing_warnings(&config.act_settings()) {
                 println!("warning: {w}");
             }
             for (target, o, _) in config.oauth2_targets() {

@@ -42,7 +42,6 @@ use anyhow::Context as _;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
-use crate::config::Config;
 use crate::nurture::{self, EnrollRequest, StopReason};
 use crate::qualify::conversion::has_text;
 use crate::qualify::conversion::{Lead, Response, ResponseId};
@@ -56,6 +55,44 @@ use crate::wake::Wakeups;
 use destination::{Destination, Situation};
 use leads::{Action, LeadRecord, Notice, SpeedToLead, lead_id};
 use notify::{Mailer, Original, safe_address};
+
+/// What the act stage receives from the configuration
+/// (`Config::act_settings`): `[act]`, the reps and team, scoring (with the
+/// partner provider rules folded in), the sales stages, the nurture tables
+/// it enrolls into, and the few values it borrows from `[limits]` and
+/// `[outbox]`. Field names follow the config file's tables.
+#[derive(Debug, Clone, Default)]
+pub struct ActSettings {
+    pub act: ActConfig,
+    pub rep: Vec<route::Rep>,
+    pub team: route::Team,
+    pub scoring: ScoringConfig,
+    pub sales: crate::qualify::conversion::SalesStages,
+    pub nurture: crate::nurture::sequence::NurtureConfig,
+    pub sequence: Vec<toml::Spanned<crate::nurture::sequence::SequenceConfig>>,
+    /// `[limits] max_rep_notifications_per_hour`.
+    pub max_rep_notifications_per_hour: u32,
+    /// `[outbox] message_id_domain`, when there is an outbox.
+    pub message_id_domain: Option<String>,
+    /// The config file's directory: relative paths resolve against it.
+    pub base_dir: std::path::PathBuf,
+}
+
+impl ActSettings {
+    /// Scoring settings, partner provider rules included.
+    pub fn scoring(&self) -> ScoringConfig {
+        self.scoring.clone()
+    }
+
+    /// A path from the config, resolved against the config file's directory.
+    pub fn resolve(&self, p: &std::path::Path) -> std::path::PathBuf {
+        if p.is_absolute() {
+            p.to_path_buf()
+        } else {
+            self.base_dir.join(p)
+        }
+    }
+}
 
 /// The `[act]` settings. Every key is optional.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -117,7 +154,7 @@ pub struct PassReport {
 
 /// The stage with what it needs; cheap to build.
 pub struct Act {
-    pub config: Arc<Config>,
+    pub config: Arc<ActSettings>,
     pub store: Store,
     pub mailer: Mailer,
     scoring: ScoringConfig,
@@ -126,7 +163,7 @@ pub struct Act {
 
 /// `run --once`: act on everything pending, escalate what is due.
 pub async fn once(
-    config: Arc<Config>,
+    config: Arc<ActSettings>,
     store: Store,
     wake: Arc<Wakeups>,
 ) -> anyhow::Result<PassReport> {
@@ -135,7 +172,7 @@ pub async fn once(
 
 /// The stage task: a pass on start, when woken, and every `tick_ms`.
 pub async fn run(
-    config: Arc<Config>,
+    config: Arc<ActSettings>,
     store: Store,
     wake: Arc<Wakeups>,
     mut shutdown: Shutdown,
@@ -160,11 +197,11 @@ pub async fn run(
 }
 
 impl Act {
-    pub fn with(config: Arc<Config>, store: Store, wake: Arc<Wakeups>) -> Act {
-        let domain = config.outbox.as_ref().map_or_else(
-            || "carousel.local".to_string(),
-            |o| o.message_id_domain.clone(),
-        );
+    pub fn with(config: Arc<ActSettings>, store: Store, wake: Arc<Wakeups>) -> Act {
+        let domain = config
+            .message_id_domain
+            .clone()
+            .unwrap_or_else(|| "carousel.local".to_string());
         let mailer = Mailer {
             domain,
             claim_address: config.act.claim_address.as_deref().and_then(safe_address),
@@ -593,7 +630,7 @@ impl Act {
     ) -> anyhow::Result<()> {
         let mut changed = false;
         let import = self.import_source(record)?;
-        let cap = self.config.limits.max_rep_notifications_per_hour;
+        let cap = self.config.max_rep_notifications_per_hour;
         for i in 0..record.notices.len() {
             if record.notices[i].enqueued && !all {
                 continue;
@@ -878,7 +915,7 @@ impl Act {
 
 /// `carousel check`: the ranks without a configured destination and where
 /// their leads go instead ([`destination::warnings`]).
-pub fn routing_warnings(config: &Config) -> Vec<String> {
+pub fn routing_warnings(config: &ActSettings) -> Vec<String> {
     let act = &config.act;
     let scoring = config.scoring();
     destination::warnings(&destination::Setup {

@@ -59,7 +59,8 @@ pub fn run(
     let mut output = WriteOutput::default();
     match request {
         WriteRequest::Lead(change) => {
-            let act = crate::act::Act::with(config, store.clone(), wake.clone());
+            let act =
+                crate::act::Act::with(Arc::new(config.act_settings()), store.clone(), wake.clone());
             let value = crate::act::manage::apply(&act, change.clone())?;
             output.stdout = format!("{value}\n");
             // A reassignment queued a notification.
