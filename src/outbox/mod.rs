@@ -10,7 +10,9 @@
 pub mod archive;
 pub mod config;
 pub mod limits;
+pub mod message;
 pub mod sender;
+pub mod smtp;
 pub mod suppression;
 
 use serde::{Deserialize, Serialize};
