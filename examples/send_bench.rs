@@ -51,7 +51,7 @@ fn carousel_run(
     );
     let config =
         Config::parse(&base.join("bench.toml"), &text).map_err(|e| anyhow::anyhow!("{e:?}"))?;
-    let store = carousel::store::open_for(&config)?;
+    let store = config.open_store()?;
     let body = "Hello,\n\nthis is a nurture-sized message with a paragraph of text. ".repeat(20);
     for i in 0..n {
         outbox::enqueue(
@@ -86,7 +86,12 @@ fn carousel_run(
     };
     let start = Instant::now();
     let report = runtime.block_on(async {
-        let mut sender = carousel::outbox::sender::Sender::new(&config, store.clone())?;
+        let mut sender = carousel::outbox::sender::Sender::new(
+            &config
+                .sender()
+                .ok_or_else(|| anyhow::anyhow!("no [outbox]"))?,
+            store.clone(),
+        )?;
         let report = sender.pass().await;
         sender.close().await;
         report

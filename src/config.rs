@@ -8,6 +8,10 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use toml::Spanned;
 
+pub use crate::ingest::config::{Limits, MailboxConfig};
+pub use crate::net::{ImapConfig, TlsMode, is_local, read_secret, require_tls};
+pub use crate::outbox::config::{OutboxConfig, SenderConfig, SmtpConfig};
+pub use crate::store::config::StoreConfig;
 use crate::understand::lead::ProviderRule;
 
 /// The whole configuration, with paths resolved against the config file's directory.
@@ -47,10 +51,10 @@ pub struct Config {
     #[serde(default)]
     pub sales: crate::qualify::conversion::SalesStages,
     /// The HTTP listener (health, metrics, `POST /leads`, the CLI's read API).
-    pub http: Option<crate::http::HttpConfig>,
+    pub http: Option<HttpConfig>,
     /// `[[intake_token]]`: per-provider bearer tokens for `POST /leads`.
     #[serde(default)]
-    pub intake_token: Vec<crate::http::IntakeToken>,
+    pub intake_token: Vec<IntakeToken>,
     /// `[costs]`: price paid per lead, by provider name (for ROI in reports).
     #[serde(default)]
     pub costs: std::collections::BTreeMap<String, f64>,
@@ -110,164 +114,64 @@ impl BusinessConfig {
     }
 }
 
+// The settings of the application shell above config (the HTTP listener
+// and its intake tokens) live here: `http` sees the whole `Config`.
+
+/// `[http]`: where the listener binds and how much a request may carry.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct StoreConfig {
-    pub path: PathBuf,
-    /// sled page cache in MiB (sled's default is 1 GiB; carousel keeps it small).
-    #[serde(default = "default_cache_mb")]
-    pub cache_mb: u64,
-    /// Raw message bytes older than this many days are deleted (the message
-    /// record, responses and contacts stay). Unset: kept for ever.
-    #[serde(default)]
-    pub retain_raw_days: Option<u32>,
+pub struct HttpConfig {
+    /// `host:port`; keep it on loopback unless a proxy in front terminates TLS.
+    #[serde(default = "default_listen")]
+    pub listen: String,
+    /// Largest request body accepted by `POST /leads` (413 above it).
+    #[serde(default = "default_max_body")]
+    pub max_body_bytes: usize,
+    /// `POST /leads` per intake token and minute (429 above it, with
+    /// `Retry-After`); bursts up to this many are allowed. 0 = no limit.
+    #[serde(default = "default_leads_per_minute")]
+    pub leads_per_minute: u32,
+    /// Seconds a client may take to send a `POST /leads` body (408 after).
+    #[serde(default = "default_body_timeout")]
+    pub body_timeout_secs: u64,
 }
 
-fn default_cache_mb() -> u64 {
-    64
-}
-
-/// Bounds on hostile input.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct Limits {
-    /// Larger messages are recorded (headers only) and left flagged on the server.
-    pub max_message_bytes: u64,
-    /// Attachments understanding looks at per message.
-    pub max_attachments: usize,
-    /// CSV rows read per message (over all its attachments).
-    pub max_csv_rows: usize,
-    /// Automatic emails (acknowledgements, nurture steps) per address per UTC day.
-    pub max_auto_emails_per_day: u32,
-    /// Inbound messages per sender per hour; more are kept but held (not acted on).
-    /// 0 turns the limit off.
-    pub max_inbound_per_sender_per_hour: u32,
-    /// Lead notifications per rep (or team inbox) per hour; more are held
-    /// back and sent as one digest when the hour allows (at least 1).
-    pub max_rep_notifications_per_hour: u32,
-}
-
-impl Default for Limits {
+impl Default for HttpConfig {
     fn default() -> Self {
-        Limits {
-            max_message_bytes: 25 * 1024 * 1024,
-            max_attachments: crate::understand::Limits::default().max_attachments,
-            max_csv_rows: crate::understand::Limits::default().max_csv_rows,
-            max_auto_emails_per_day: 3,
-            max_inbound_per_sender_per_hour: 100,
-            max_rep_notifications_per_hour: 20,
+        HttpConfig {
+            listen: default_listen(),
+            max_body_bytes: default_max_body(),
+            leads_per_minute: default_leads_per_minute(),
+            body_timeout_secs: default_body_timeout(),
         }
     }
 }
 
-/// One watched mailbox: a local Maildir or an IMAP folder.
+fn default_leads_per_minute() -> u32 {
+    120
+}
+
+fn default_body_timeout() -> u64 {
+    10
+}
+
+fn default_listen() -> String {
+    "127.0.0.1:8025".into()
+}
+
+fn default_max_body() -> usize {
+    1024 * 1024
+}
+
+/// `[[intake_token]]`: one bearer token per lead provider posting to `/leads`.
+/// The token itself comes from the environment or a file, never the TOML.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct MailboxConfig {
-    pub name: String,
-    pub maildir: Option<PathBuf>,
-    pub imap: Option<ImapConfig>,
-    /// Seconds between Maildir scans (IMAP uses IDLE, or this when IDLE is missing).
-    #[serde(default = "default_poll_ms")]
-    pub poll_ms: u64,
-}
-
-fn default_poll_ms() -> u64 {
-    500
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum TlsMode {
-    /// TLS from the first byte (IMAPS 993, SMTPS 465).
-    Implicit,
-    Starttls,
-    /// Plain text: only for localhost unless `allow_insecure` is set.
-    None,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ImapConfig {
-    pub host: String,
-    pub port: Spanned<i64>,
-    pub tls: TlsMode,
-    pub user: String,
-    pub password_env: Option<String>,
-    pub password_file: Option<PathBuf>,
-    /// Rejected: present only so the error can point at it.
-    pub password: Option<Spanned<String>>,
-    #[serde(default = "default_folder")]
-    pub folder: String,
-    /// After storing: `seen` (default) sets \Seen; a folder name moves the message there.
-    #[serde(default)]
-    pub move_to: Option<String>,
-    #[serde(default = "default_batch")]
-    pub batch: u32,
-    /// Re-issue IDLE this often (servers drop idle clients after ~30 min).
-    #[serde(default = "default_idle_secs")]
-    pub idle_secs: u64,
-    /// Timeout for every IMAP command.
-    #[serde(default = "default_timeout_secs")]
-    pub timeout_secs: u64,
-    /// Allow plain text to a host that is not localhost.
-    #[serde(default)]
-    pub allow_insecure: bool,
-    /// Extra CA certificate (PEM) to trust, e.g. a private server's self-signed cert.
-    pub ca_file: Option<PathBuf>,
-    /// Log in with OAuth2 (XOAUTH2 / OAUTHBEARER) instead of a password.
-    pub oauth2: Option<Box<crate::oauth2::OAuth2Config>>,
-}
-
-fn default_folder() -> String {
-    "INBOX".into()
-}
-fn default_batch() -> u32 {
-    200
-}
-fn default_idle_secs() -> u64 {
-    20 * 60
-}
-fn default_timeout_secs() -> u64 {
-    30
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct OutboxConfig {
-    /// Embedded default: lettre's file transport writes `.eml` files here.
-    pub dir: Option<PathBuf>,
-    pub smtp: Option<SmtpConfig>,
-    pub from: String,
-    /// Domain of carousel's deterministic Message-IDs.
-    #[serde(default = "default_message_id_domain")]
-    pub message_id_domain: String,
-    /// Sending behaviour (`[outbox.delivery]`): pool, batches, retries, rate limits.
-    #[serde(default)]
-    pub delivery: crate::outbox::sender::DeliveryConfig,
-    /// Sent-copy archive that resolves a crash between SMTP accept and record (`[outbox.archive]`).
-    pub archive: Option<crate::outbox::archive::ArchiveConfig>,
-}
-
-fn default_message_id_domain() -> String {
-    "carousel.local".into()
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SmtpConfig {
-    pub host: String,
-    pub port: Spanned<i64>,
-    pub tls: TlsMode,
-    pub user: Option<String>,
-    pub password_env: Option<String>,
-    pub password_file: Option<PathBuf>,
-    pub password: Option<Spanned<String>>,
-    #[serde(default)]
-    pub allow_insecure: bool,
-    pub ca_file: Option<PathBuf>,
-    /// AUTH XOAUTH2 with OAuth2 tokens instead of a password (needs `user`).
-    pub oauth2: Option<Box<crate::oauth2::OAuth2Config>>,
+pub struct IntakeToken {
+    /// The provider name leads posted with this token are stored under.
+    pub provider: String,
+    pub token_env: Option<String>,
+    pub token_file: Option<PathBuf>,
 }
 
 /// A configuration problem, located in the file.
@@ -503,9 +407,18 @@ impl Config {
             out.push((span, format!("[[rep]]/[team]: {e}")));
         }
         out.extend(
-            crate::nurture::config_problems(self)
-                .into_iter()
-                .map(|(span, msg)| (span.or_else(|| self.table_span("nurture")), msg)),
+            crate::nurture::config_problems(
+                &self.nurture,
+                &self.sequence,
+                &self.resolve(&self.nurture.templates),
+                &self
+                    .mailbox
+                    .iter()
+                    .map(|m| m.get_ref().name.as_str())
+                    .collect::<Vec<_>>(),
+            )
+            .into_iter()
+            .map(|(span, msg)| (span.or_else(|| self.table_span("nurture")), msg)),
         );
         if let Err(e) = self.scoring.validate() {
             out.push((self.table_span("scoring"), format!("[scoring]: {e}")));
@@ -526,7 +439,7 @@ impl Config {
             out.push((self.table_span("business"), format!("[business]: {e}")));
         }
         out.extend(crate::handoff::config_problems(
-            self,
+            &self.resolve(&self.nurture.templates),
             &self.webhook,
             &self.chat,
             false,
@@ -594,7 +507,7 @@ impl Config {
             ));
         }
         out.extend(crate::handoff::config_problems(
-            self,
+            &self.resolve(&self.nurture.templates),
             &self.webhook,
             &self.chat,
             true,
@@ -637,6 +550,27 @@ impl Config {
         self.scoring.clone().with_partner_rules(&self.provider)
     }
 
+    /// Every OAuth2 login in a config: (target, table, use). Targets are the
+    /// mailbox names, `outbox` (SMTP) and `archive`.
+    pub fn oauth2_targets(&self) -> Vec<crate::oauth2::Target> {
+        let mut out = Vec::new();
+        for m in &self.mailbox {
+            let m = m.get_ref();
+            if let Some(o) = m.imap.as_ref().and_then(|i| i.oauth2.as_ref()) {
+                out.push((m.name.clone(), (**o).clone(), crate::oauth2::Use::Imap));
+            }
+        }
+        if let Some(outbox) = &self.outbox {
+            if let Some(o) = outbox.smtp.as_ref().and_then(|s| s.oauth2.as_ref()) {
+                out.push(("outbox".into(), (**o).clone(), crate::oauth2::Use::Smtp));
+            }
+            if let Some(o) = outbox.archive.as_ref().and_then(|a| a.imap.oauth2.as_ref()) {
+                out.push(("archive".into(), (**o).clone(), crate::oauth2::Use::Imap));
+            }
+        }
+        out
+    }
+
     /// A path from the config, resolved against the config file's directory.
     pub fn resolve(&self, p: &Path) -> PathBuf {
         if p.is_absolute() {
@@ -648,6 +582,72 @@ impl Config {
 
     pub fn store_path(&self) -> PathBuf {
         self.resolve(&self.store.path)
+    }
+
+    /// Nurture's slice: `[nurture]`, the sequences, the templates directory
+    /// resolved, and what it borrows from `[outbox]` and the first `[[rep]]`.
+    pub fn nurture_settings(&self) -> crate::nurture::NurtureSettings {
+        crate::nurture::NurtureSettings {
+            nurture: self.nurture.clone(),
+            sequences: self.sequence.iter().map(|s| s.get_ref().clone()).collect(),
+            templates_dir: self.resolve(&self.nurture.templates),
+            outbox_from: self.outbox.as_ref().map(|o| o.from.clone()),
+            message_id_domain: self.outbox.as_ref().map(|o| o.message_id_domain.clone()),
+            first_rep: self.rep.first().cloned(),
+        }
+    }
+
+    /// The hand-off's slice (see [`crate::handoff::HandoffSettings`]).
+    pub fn handoff_settings(&self) -> crate::handoff::HandoffSettings {
+        crate::handoff::HandoffSettings {
+            webhooks: self.webhook.iter().map(|w| w.get_ref().clone()).collect(),
+            chats: self.chat.iter().map(|c| c.get_ref().clone()).collect(),
+            templates_dir: self.resolve(&self.nurture.templates),
+            claim_address: self.act.claim_address.clone(),
+        }
+    }
+
+    /// The act stage's slice (see [`crate::act::ActSettings`]).
+    pub fn act_settings(&self) -> crate::act::ActSettings {
+        crate::act::ActSettings {
+            act: self.act.clone(),
+            rep: self.rep.clone(),
+            team: self.team.clone(),
+            scoring: self.scoring(),
+            sales: self.sales.clone(),
+            nurture: self.nurture.clone(),
+            sequence: self.sequence.clone(),
+            max_rep_notifications_per_hour: self.limits.max_rep_notifications_per_hour,
+            message_id_domain: self.outbox.as_ref().map(|o| o.message_id_domain.clone()),
+            base_dir: self.base_dir.clone(),
+        }
+    }
+
+    /// Opens the store this config names, with context for the operator.
+    pub fn open_store(&self) -> anyhow::Result<crate::store::Store> {
+        use anyhow::Context as _;
+        let path = self.store_path();
+        crate::store::Store::open(&path, self.store.cache_mb)
+            .with_context(|| format!("opening store {}", path.display()))
+    }
+
+    /// The sender's slice: `[outbox]` with its paths resolved, and the daily
+    /// cap on automatic mail. `None` without an `[outbox]`.
+    pub fn sender(&self) -> Option<SenderConfig> {
+        let mut outbox = self.outbox.clone()?;
+        outbox.dir = outbox.dir.map(|d| self.resolve(&d));
+        if let Some(smtp) = outbox.smtp.as_mut() {
+            smtp.ca_file = smtp.ca_file.take().map(|p| self.resolve(&p));
+            smtp.password_file = smtp.password_file.take().map(|p| self.resolve(&p));
+            if let Some(o) = smtp.oauth2.as_mut() {
+                o.refresh_token_file = o.refresh_token_file.take().map(|p| self.resolve(&p));
+            }
+        }
+        Some(SenderConfig {
+            outbox,
+            base_dir: self.base_dir.clone(),
+            max_auto_emails_per_day: self.limits.max_auto_emails_per_day,
+        })
     }
 
     /// What understanding needs from config.
@@ -815,39 +815,6 @@ impl Connection<'_> {
         }
         out
     }
-}
-
-/// Refuses plain text to a host that is not loopback unless `allow_insecure`
-/// is set: the check every IMAP/SMTP connection makes at runtime, so a config
-/// that skipped validation still never sends a password in clear.
-pub fn require_tls(host: &str, tls: TlsMode, allow_insecure: bool) -> anyhow::Result<()> {
-    if tls == TlsMode::None && !is_local(host) && !allow_insecure {
-        anyhow::bail!(
-            "refusing plain text to {host}: set tls = \"implicit\" or \"starttls\", or allow_insecure = true"
-        );
-    }
-    Ok(())
-}
-
-/// Loopback hosts may be reached without TLS.
-pub fn is_local(host: &str) -> bool {
-    matches!(host, "localhost" | "127.0.0.1" | "::1") || host.starts_with("127.")
-}
-
-/// Reads a secret from the named environment variable or file. The value is
-/// never logged; errors name only where it was looked for.
-pub fn read_secret(env: Option<&String>, file: Option<&PathBuf>) -> anyhow::Result<String> {
-    use anyhow::Context as _;
-    if let Some(var) = env {
-        return std::env::var(var)
-            .with_context(|| format!("environment variable {var} is not set"));
-    }
-    if let Some(path) = file {
-        let s = std::fs::read_to_string(path)
-            .with_context(|| format!("cannot read password file {}", path.display()))?;
-        return Ok(s.trim_end_matches(['\r', '\n']).to_string());
-    }
-    anyhow::bail!("no password_env or password_file configured")
 }
 
 fn read_text(path: &Path) -> Result<String, Vec<ConfigError>> {

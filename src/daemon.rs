@@ -57,12 +57,7 @@ impl Source {
     }
 }
 
-/// What every stage after ingest (act, nurture, outbox, http) is given.
-#[derive(Clone)]
-pub struct StageContext {
-    pub config: Arc<Config>,
-    pub intake: Intake,
-}
+pub use crate::http::StageContext;
 
 /// Opens the store and builds the intake every source shares.
 pub fn intake_for(config: &Config) -> anyhow::Result<Intake> {
@@ -71,7 +66,7 @@ pub fn intake_for(config: &Config) -> anyhow::Result<Intake> {
         store,
         ctx: Arc::new(config.understand_context()),
         limits: config.limits.clone(),
-        wake: Arc::new(crate::ingest::Wakeups::default()),
+        wake: Arc::new(crate::wake::Wakeups::default()),
     })
 }
 
@@ -85,7 +80,7 @@ fn open_store_waiting(config: &Config) -> anyhow::Result<crate::store::Store> {
     let deadline = Instant::now() + PATIENCE;
     let mut pause = Duration::from_millis(20);
     loop {
-        match crate::store::open_for(config) {
+        match config.open_store() {
             Err(e)
                 if Instant::now() < deadline
                     && e.downcast_ref::<crate::store::StoreError>()
@@ -141,15 +136,26 @@ pub async fn run(config: Config, mode: RunMode) -> anyhow::Result<()> {
             return Ok(());
         }
         // Stages after ingest, one pass each, in pipeline order.
-        let acted = crate::act::once(&stage).await?;
+        let acted = crate::act::once(
+            Arc::new(config.act_settings()),
+            intake.store.clone(),
+            intake.wake.clone(),
+        )
+        .await?;
         tracing::info!(
             responses = acted.responses,
             escalations = acted.escalations,
             "act pass done"
         );
-        let nurtured = crate::nurture::scheduler::once(&stage).await?;
-        let sent = crate::outbox::sender::once(&stage).await?;
-        let handed = crate::handoff::deliver::once(&stage).await?;
+        let nurtured = crate::nurture::scheduler::once(
+            Arc::new(config.nurture_settings()),
+            intake.store.clone(),
+        )
+        .await?;
+        let sent =
+            crate::outbox::sender::once(config.sender().as_ref(), intake.store.clone()).await?;
+        let handed =
+            crate::handoff::deliver::once(&config.handoff_settings(), &intake.store).await?;
         tracing::info!(
             delivered = handed.delivered,
             failed = handed.failed,
@@ -178,14 +184,27 @@ pub async fn run(config: Config, mode: RunMode) -> anyhow::Result<()> {
     }
     // Stages after ingest, each a task until shutdown.
     tasks.spawn(retention_task(stage.clone(), shutdown.clone()));
-    tasks.spawn(crate::act::run(stage.clone(), shutdown.clone()));
-    tasks.spawn(crate::nurture::scheduler::task(
-        stage.clone(),
+    tasks.spawn(crate::act::run(
+        Arc::new(config.act_settings()),
+        intake.store.clone(),
+        intake.wake.clone(),
         shutdown.clone(),
     ));
-    tasks.spawn(crate::outbox::sender::task(stage.clone(), shutdown.clone()));
+    tasks.spawn(crate::nurture::scheduler::task(
+        Arc::new(config.nurture_settings()),
+        intake.store.clone(),
+        intake.wake.clone(),
+        shutdown.clone(),
+    ));
+    tasks.spawn(crate::outbox::sender::task(
+        config.sender(),
+        intake.store.clone(),
+        intake.wake.clone(),
+        shutdown.clone(),
+    ));
     tasks.spawn(crate::handoff::deliver::task(
-        stage.clone(),
+        Arc::new(config.handoff_settings()),
+        intake.store.clone(),
         shutdown.clone(),
     ));
     // The CLI's way in while the daemon holds the store, [http] or not.

@@ -598,7 +598,7 @@ fn learn(
         }
     };
     let mut out = std::io::stdout().lock();
-    let understanding = carousel::ingest::understand_safely(&raw, &ctx);
+    let understanding = carousel::understand::understand_safely(&raw, &ctx);
     for line in carousel::inspect::lines(&file.display().to_string(), &understanding) {
         serde_json::to_writer(&mut out, &line)?;
         writeln!(out)?;
@@ -638,7 +638,7 @@ fn learn(
         let Some(raw) = store.raw(&record.key)?.filter(|_| record.raw_complete) else {
             continue;
         };
-        let understanding = carousel::ingest::understand_safely(&raw, &ctx);
+        let understanding = carousel::understand::understand_safely(&raw, &ctx);
         for line in carousel::inspect::lines(&format!("store:{}", record.key), &understanding) {
             serde_json::to_writer(&mut out, &line)?;
             writeln!(out)?;
@@ -670,9 +670,9 @@ fn reprocess(
             let summary = reprocess::reprocess(&store, &ctx, &filter)?;
             store.flush_sync()?;
             let act = carousel::act::Act::with(
-                std::sync::Arc::new(config),
+                std::sync::Arc::new(config.act_settings()),
                 store.clone(),
-                std::sync::Arc::new(carousel::ingest::Wakeups::default()),
+                std::sync::Arc::new(carousel::wake::Wakeups::default()),
             );
             let runtime = tokio::runtime::Builder::new_current_thread()
                 .enable_all()
@@ -728,7 +728,11 @@ fn auth(path: &Path, command: AuthCommand) -> anyhow::Result<ExitCode> {
     let config = load_config(path)?;
     match command {
         AuthCommand::Status => {
-            carousel::oauth2::device::status(&config, &mut std::io::stdout())?;
+            carousel::oauth2::device::status(
+                config.oauth2_targets(),
+                &config.base_dir,
+                &mut std::io::stdout(),
+            )?;
         }
         AuthCommand::Login {
             mailbox,
@@ -736,7 +740,7 @@ fn auth(path: &Path, command: AuthCommand) -> anyhow::Result<ExitCode> {
             device,
         } => {
             use carousel::oauth2::loopback::{self, Flow};
-            let (o, use_) = carousel::oauth2::device::find(&config, &mailbox)?;
+            let (o, use_) = carousel::oauth2::device::find(&config.oauth2_targets(), &mailbox)?;
             let forced = match (loopback, device) {
                 (true, _) => Some(Flow::Loopback),
                 (_, true) => Some(Flow::Device),
@@ -765,7 +769,7 @@ fn auth(path: &Path, command: AuthCommand) -> anyhow::Result<ExitCode> {
 fn check(path: &Path) -> ExitCode {
     match Config::load(path) {
         Ok(config) => {
-            let template_problems = carousel::nurture::check_templates(&config);
+            let template_problems = carousel::nurture::check_templates(&config.nurture_settings());
             for p in &template_problems {
                 println!("{p}");
             }
@@ -773,10 +777,10 @@ fn check(path: &Path) -> ExitCode {
             if template_problems.iter().any(|p| !p.is_warning()) {
                 return ExitCode::FAILURE;
             }
-            for w in carousel::act::routing_warnings(&config) {
+            for w in carousel::act::routing_warnings(&config.act_settings()) {
                 println!("warning: {w}");
             }
-            for (target, o, _) in carousel::oauth2::targets(&config) {
+            for (target, o, _) in config.oauth2_targets() {
                 if !o.has_token(&config.base_dir) {
                     println!(
                         "note: {target} has no OAuth2 refresh token yet; run `carousel auth login {target}`"
@@ -823,7 +827,7 @@ fn inspect(config_path: &Path, files: &[PathBuf], explain: bool) -> anyhow::Resu
                 }
             }
         };
-        let understanding = carousel::ingest::understand_safely(&raw, &ctx);
+        let understanding = carousel::understand::understand_safely(&raw, &ctx);
         for line in
             carousel::inspect::lines_with(&file.display().to_string(), &understanding, explain)
         {

@@ -122,39 +122,15 @@ pub fn bounce_domain_blocked(domain: &str) {
     metrics::counter!(BOUNCE_DOMAIN_BLOCKS, "domain" => domain.to_string()).increment(1);
 }
 
+/// Sets the outbox gauges: emails waiting, and the age of the oldest in
+/// seconds. The outbox measures them from the store at scrape time.
+pub fn outbox_gauges(depth: usize, oldest_seconds: f64) {
+    metrics::gauge!(OUTBOX_DEPTH).set(depth as f64);
+    metrics::gauge!(OUTBOX_OLDEST_SECONDS).set(oldest_seconds);
+}
+
 pub fn smtp_failure() {
     metrics::counter!(SMTP_FAILURES).increment(1);
-}
-
-/// Outbox depth and oldest age, measured from the store (called at scrape time).
-pub fn observe_outbox(store: &crate::store::Store) {
-    if let Ok(age) = outbox_state(store) {
-        metrics::gauge!(OUTBOX_DEPTH).set(age.0 as f64);
-        metrics::gauge!(OUTBOX_OLDEST_SECONDS).set(age.1.unwrap_or(0.0));
-    }
-}
-
-/// (emails waiting, age in seconds of the oldest) — queued, sending or retrying.
-pub fn outbox_state(
-    store: &crate::store::Store,
-) -> Result<(usize, Option<f64>), crate::store::StoreError> {
-    use crate::outbox::Delivery;
-    let now = jiff::Timestamp::now();
-    let mut depth = 0;
-    let mut oldest: Option<f64> = None;
-    for record in crate::outbox::records(store)? {
-        if matches!(
-            record.delivery,
-            Delivery::Queued { .. } | Delivery::Sending { .. } | Delivery::Retrying { .. }
-        ) {
-            depth += 1;
-            if let Ok(t) = record.enqueued_at.parse::<jiff::Timestamp>() {
-                let age = (now - t).total(jiff::Unit::Second).unwrap_or(0.0).max(0.0);
-                oldest = Some(oldest.map_or(age, |o: f64| o.max(age)));
-            }
-        }
-    }
-    Ok((depth, oldest))
 }
 
 /// A source's connection state, for readiness.
@@ -176,7 +152,7 @@ pub fn set_source(name: &str, connected: bool, detail: Option<&str>) {
                 name.to_string(),
                 SourceStatus {
                     connected,
-                    since: crate::store::now_rfc3339(),
+                    since: jiff::Timestamp::now().to_string(),
                     detail: detail.map(str::to_string),
                 },
             );

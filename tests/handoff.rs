@@ -537,7 +537,7 @@ fn hostile(field: &str) -> String {
 
 #[test]
 fn hubspot_and_pipedrive_presets_render_valid_json_for_hostile_fields() {
-    use carousel::handoff::event::Event;
+    use carousel::store::events::Event;
     let contact = serde_json::json!({
         "name": hostile("Name Last"), "email": hostile("email"), "phone": hostile("phone"),
         "company": hostile("company"), "title": hostile("title"),

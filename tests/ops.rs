@@ -244,7 +244,12 @@ fn write_scenario(store: &Store) {
         };
         let lead = json!({"response": id.to_string(), "contact": {"email": contact}, "interest": "solar",
             "timeline": null, "rank": null, "points": 0, "ownership": ownership, "status": {"status": "open"}});
-        leads.insert(id.to_be_bytes(), encode(&lead)).unwrap();
+        // The record as the act stage writes it (act::leads::LeadRecord):
+        // the report reads that type, not loose JSON.
+        let record = json!({"id": carousel::act::leads::lead_id(*id), "response": id, "message": "k",
+            "lead": lead, "reasons": [], "action": {"type": "unassigned"}, "assigned": null,
+            "routing": [], "notices": [], "speed": {}, "created_at": received.to_string()});
+        leads.insert(id.to_be_bytes(), encode(&record)).unwrap();
     }
     let opportunities = store.tree("opportunities").unwrap();
     let opp = |lead: u64, minor: u64, stage: &str, p: u8, close: &str| {

@@ -33,7 +33,7 @@ fn readme_example_passes_check() {
     unsafe { std::env::set_var("CAROUSEL_ACME_TOKEN", "a-long-enough-intake-token") };
     let config = parse(&readme_example()).unwrap_or_else(|e| panic!("README example: {e:#?}"));
     assert!(!config.mailbox.is_empty());
-    let template_problems = carousel::nurture::check_templates(&config);
+    let template_problems = carousel::nurture::check_templates(&config.nurture_settings());
     assert!(template_problems.is_empty(), "{template_problems:?}");
 }
 

@@ -141,7 +141,7 @@ pub fn send_due(act: &Act, pass_started: Timestamp, now: Timestamp) -> anyhow::R
             .or_default()
             .push((k.to_vec(), held));
     }
-    let cap = act.config.limits.max_rep_notifications_per_hour;
+    let cap = act.config.max_rep_notifications_per_hour;
     let mut sent = 0;
     for ((source, to), entries) in groups {
         if source != OVER_CAP && !import_finished(&act.store, &source, pass_started, now)? {
@@ -178,7 +178,7 @@ fn import_finished(
     pass_started: Timestamp,
     now: Timestamp,
 ) -> anyhow::Result<bool> {
-    let Some(run) = crate::ingest::import::run_of(store, source)? else {
+    let Some(run) = crate::store::import_runs::run_of(store, source)? else {
         return Ok(true);
     };
     let Ok(at) = run.at.parse::<Timestamp>() else {
@@ -212,7 +212,7 @@ fn digest_email(act: &Act, source: &str, to: &str, entries: &[Entry]) -> Outboun
             format!("{n} more {plural} for you"),
             format!(
                 "{greeting}these {plural} arrived while you already had {} notifications this hour; here they are together.\n",
-                act.config.limits.max_rep_notifications_per_hour
+                act.config.max_rep_notifications_per_hour
             ),
         )
     } else {

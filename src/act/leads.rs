@@ -15,6 +15,7 @@ use crate::qualify::conversion::{Lead, LeadStatus, Opportunity};
 use crate::route::DistributionState;
 use crate::store::model::MessageKey;
 use crate::store::{Store, StoreError, decode, encode};
+use crate::store::events::Event;
 
 pub const LEADS: &str = "leads";
 pub const OPPORTUNITIES: &str = "opportunities";
@@ -197,6 +198,45 @@ pub fn distribution(store: &Store) -> Result<DistributionState, StoreError> {
         .map(Option::unwrap_or_default)
 }
 
+/// The events a lead record's save commits: `old` is the stored record
+/// (None for a new lead), `new` the one being written.
+pub fn lead_changes(old: Option<&LeadRecord>, new: &LeadRecord) -> Vec<Event> {
+    let data = || new.to_json();
+    let mut out = Vec::new();
+    if old.is_none() {
+        out.push(Event::new("lead.created", &new.id, data()));
+    }
+    let old_owner = old.and_then(|o| o.lead.ownership.owner());
+    if let Some(owner) = new.lead.ownership.owner()
+        && old_owner != Some(owner)
+    {
+        out.push(Event::new(
+            "lead.claimed",
+            &format!("{}\0{owner}", new.id),
+            data(),
+        ));
+    }
+    let old_status = old.map(|o| &o.lead.status);
+    if old_status != Some(&new.lead.status) {
+        match new.lead.status {
+            LeadStatus::Open => {}
+            LeadStatus::Converted => out.push(Event::new("lead.converted", &new.id, data())),
+            LeadStatus::Closed { .. } => out.push(Event::new("lead.closed", &new.id, data())),
+        }
+    }
+    let known = old.map_or(0, |o| o.notices.len());
+    for (i, notice) in new.notices.iter().enumerate().skip(known) {
+        if notice.why.starts_with("escalation") {
+            out.push(Event::new(
+                "lead.escalated",
+                &format!("{}\0{i}", new.id),
+                data(),
+            ));
+        }
+    }
+    out
+}
+
 /// Writes a lead and the distribution state together (one transaction), and
 /// starts or stops its SLA clock. Not durable until the store is flushed.
 pub fn save(
@@ -207,7 +247,7 @@ pub fn save(
     let leads = store.tree(LEADS)?;
     let reps = store.tree(REPS_STATE)?;
     let watch = store.tree(SLA_WATCH)?;
-    let handoff = store.tree(crate::handoff::queue::TREE)?;
+    let handoff = store.tree(crate::store::events::queue::TREE)?;
     let watched = lead.is_open()
         && lead.lead.ownership.owner().is_none()
         && lead.speed.first_rep_action.is_none()
@@ -218,8 +258,8 @@ pub fn save(
         // Hand-off events (created, claimed, converted, closed, escalated)
         // commit with the change that causes them.
         let old: Option<LeadRecord> = old.and_then(|v| decode("leads", &v).ok());
-        for event in crate::handoff::event::lead_changes(old.as_ref(), lead) {
-            crate::handoff::queue::stage(handoff, &event)?;
+        for event in lead_changes(old.as_ref(), lead) {
+            crate::store::events::queue::stage(handoff, &event)?;
         }
         if let Some(state) = state {
             reps.insert(STATE_KEY, encode(state))?;
@@ -275,7 +315,7 @@ pub fn opportunities(store: &Store) -> Result<Vec<Opportunity>, StoreError> {
 /// The date of the topmost `Received:` header (RFC 3339), if readable:
 /// when the receiving mail server accepted the message.
 pub fn received_by_server(raw: &[u8]) -> Option<String> {
-    let headers = crate::ingest::headers_of(raw);
+    let headers = crate::understand::headers_of(raw);
     let text = String::from_utf8_lossy(headers);
     let mut received: Option<String> = None;
     for line in text.split('\n') {
@@ -313,6 +353,76 @@ pub fn timestamp(text: &str) -> Timestamp {
 
 #[cfg(test)]
 mod tests {
+
+
+    fn lead(owner: Option<&str>, status: serde_json::Value, notices: &[&str]) -> LeadRecord {
+        let ownership = match owner {
+            Some(rep) => {
+                serde_json::json!({"state": "owned", "rep": rep, "since": "2026-11-25T10:00:00Z"})
+            }
+            None => serde_json::json!({"state": "unclaimed", "since": "2026-11-25T10:00:00Z"}),
+        };
+        let notices: Vec<serde_json::Value> = notices
+            .iter()
+            .map(|why| serde_json::json!({"message_id": "m", "to": "a@b.example", "rep": null, "at": "2026-11-25T10:00:00Z", "why": why}))
+            .collect();
+        serde_json::from_value(serde_json::json!({
+            "id": "L-1001", "response": 1001, "message": "abc",
+            "lead": {"response": "L-1001", "contact": {"email": "sam@example.org", "name": null, "phone": null,
+                     "company": null, "title": null, "postcode": null, "country": null},
+                     "interest": "Solar", "timeline": null, "rank": "hot", "points": 50,
+                     "ownership": ownership, "status": status},
+            "reasons": [], "action": {"type": "unassigned"}, "assigned": null, "routing": [],
+            "notices": notices, "speed": {}, "created_at": "2026-11-25T10:00:00Z",
+        }))
+        .unwrap()
+    }
+
+    fn kinds(events: Vec<Event>) -> Vec<String> {
+        events.into_iter().map(|e| e.kind).collect()
+    }
+
+    #[test]
+    fn each_lead_change_is_one_event_and_a_resave_is_none() {
+        let open = serde_json::json!({"status": "open"});
+        let new = lead(None, open.clone(), &["routed"]);
+        assert_eq!(kinds(lead_changes(None, &new)), ["lead.created"]);
+        assert!(lead_changes(Some(&new), &new).is_empty());
+        let escalated = lead(None, open.clone(), &["routed", "escalation 1"]);
+        assert_eq!(
+            kinds(lead_changes(Some(&new), &escalated)),
+            ["lead.escalated"]
+        );
+        let claimed = lead(Some("Dana"), open, &["routed", "escalation 1"]);
+        assert_eq!(
+            kinds(lead_changes(Some(&escalated), &claimed)),
+            ["lead.claimed"]
+        );
+        let converted = lead(
+            Some("Dana"),
+            serde_json::json!({"status": "converted"}),
+            &[],
+        );
+        assert_eq!(
+            kinds(lead_changes(Some(&claimed), &converted)),
+            ["lead.converted"]
+        );
+        let closed = lead(
+            Some("Dana"),
+            serde_json::json!({"status": "closed", "outcome": "won"}),
+            &[],
+        );
+        assert_eq!(
+            kinds(lead_changes(Some(&converted), &closed)),
+            ["lead.closed"]
+        );
+        // Reassigned to someone else: claimed again, a new event id.
+        let taken = lead(Some("Lee"), serde_json::json!({"status": "open"}), &[]);
+        let again = lead_changes(Some(&claimed), &taken);
+        assert_eq!(kinds(again.clone()), ["lead.claimed"]);
+        assert_ne!(again[0].id, lead_changes(Some(&escalated), &claimed)[0].id);
+    }
+
     use super::*;
 
     #[test]

@@ -129,7 +129,7 @@ pub fn reprocess(store: &Store, ctx: &Context, filter: &Filter) -> anyhow::Resul
                 continue;
             }
         };
-        let understanding = crate::ingest::understand_safely(&raw, ctx);
+        let understanding = crate::understand::understand_safely(&raw, ctx);
         if understanding == record.understanding {
             summary.unchanged += 1;
             continue;
@@ -255,7 +255,7 @@ Mailbox ..... jane@brightwater.example\r\n";
         let raw = RAW.as_bytes();
         // Without a rule the dot-leader layout is read by value shape only:
         // a lead kept for review (no name), never dropped.
-        let first = crate::ingest::understand_safely(raw, &empty);
+        let first = crate::understand::understand_safely(raw, &empty);
         assert_eq!(first.kind, Kind::Lead, "{first:?}");
         assert!(first.leads[0].needs_review(), "{first:?}");
         assert_eq!(first.leads[0].contact.name, None);

@@ -11,7 +11,7 @@
 use serde_json::{Value, json};
 
 use super::ChatKind;
-use super::event::Event;
+use crate::store::events::Event;
 use super::presets::TemplateLead;
 
 /// What a chat alert says, before formatting.

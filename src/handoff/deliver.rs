@@ -22,11 +22,10 @@ use std::time::Duration;
 use anyhow::Context as _;
 use serde::Serialize;
 
-use super::event::Event;
-use super::queue::{self, Delivery};
+use crate::store::events::Event;
+use crate::store::events::queue::{self, Delivery};
 use super::{ChatKind, RetryPolicy};
-use crate::config::Config;
-use crate::daemon::StageContext;
+use super::HandoffSettings;
 use crate::shutdown::Shutdown;
 use crate::store::Store;
 
@@ -121,10 +120,9 @@ fn client(timeout_secs: u64) -> anyhow::Result<reqwest::Client> {
 }
 
 /// Every `[[webhook]]` and `[[chat]]`, ready to send to.
-pub fn endpoints(config: &Config) -> anyhow::Result<Vec<Endpoint>> {
+pub fn endpoints(settings: &HandoffSettings) -> anyhow::Result<Vec<Endpoint>> {
     let mut out = Vec::new();
-    for w in &config.webhook {
-        let w = w.get_ref();
+    for w in &settings.webhooks {
         let what = || format!("webhook {:?}", w.name);
         let url = match (&w.url, &w.url_env) {
             (Some(u), _) => u.clone(),
@@ -162,8 +160,7 @@ pub fn endpoints(config: &Config) -> anyhow::Result<Vec<Endpoint>> {
             resting_until: Default::default(),
         });
     }
-    for c in &config.chat {
-        let c = c.get_ref();
+    for c in &settings.chats {
         let name = super::chat_name(c);
         let what = || format!("chat {name:?}");
         let url = env(&c.url_env).with_context(what)?;
@@ -201,13 +198,13 @@ impl Endpoint {
     }
 
     /// The request body and its content type.
-    fn body(&self, event: &Event, config: &Config) -> Result<(Vec<u8>, &'static str), String> {
+    fn body(&self, event: &Event, settings: &HandoffSettings) -> Result<(Vec<u8>, &'static str), String> {
         match &self.target {
             Target::Webhook {
                 template: Some(t),
                 vars,
                 ..
-            } => super::presets::render(&super::templates_dir(config), t, event, vars)
+            } => super::presets::render(&settings.templates_dir, t, event, vars)
                 .map(|b| (b.bytes, b.content_type)),
             Target::Webhook { .. } => serde_json::to_vec(event)
                 .map(|b| (b, "application/json"))
@@ -218,7 +215,7 @@ impl Endpoint {
                 let alert = super::chat::alert(
                     event,
                     lead_link.as_deref(),
-                    config.act.claim_address.as_deref(),
+                    settings.claim_address.as_deref(),
                 );
                 serde_json::to_vec(&super::chat::body(*kind, &alert))
                     .map(|b| (b, "application/json"))
@@ -228,8 +225,8 @@ impl Endpoint {
     }
 
     /// One attempt to deliver `event`.
-    pub async fn send(&self, event: &Event, config: &Config) -> Outcome {
-        let (body, content_type) = match self.body(event, config) {
+    pub async fn send(&self, event: &Event, settings: &HandoffSettings) -> Outcome {
+        let (body, content_type) = match self.body(event, settings) {
             Ok(b) => b,
             Err(e) => return Outcome::Failed(format!("body: {e}")),
         };
@@ -302,7 +299,7 @@ pub struct PassReport {
 /// One pass over the queue (see the module doc).
 pub async fn pass(
     store: &Store,
-    config: &Config,
+    settings: &HandoffSettings,
     endpoints: &[Endpoint],
 ) -> anyhow::Result<PassReport> {
     if endpoints.is_empty() {
@@ -322,7 +319,7 @@ pub async fn pass(
     let results = futures::future::join_all(
         endpoints
             .iter()
-            .map(|endpoint| drain_endpoint(store, config, endpoint)),
+            .map(|endpoint| drain_endpoint(store, settings, endpoint)),
     )
     .await;
     let mut report = PassReport::default();
@@ -356,7 +353,7 @@ fn update_gauges(store: &Store, endpoints: &[Endpoint]) -> anyhow::Result<()> {
 
 async fn drain_endpoint(
     store: &Store,
-    config: &Config,
+    settings: &HandoffSettings,
     endpoint: &Endpoint,
 ) -> anyhow::Result<PassReport> {
     use std::sync::atomic::Ordering;
@@ -460,11 +457,11 @@ fn prune(store: &Store) -> anyhow::Result<()> {
 
 /// `run --once`: passes until one delivers nothing (everything due sent,
 /// or its endpoint failed and rests until the next run).
-pub async fn once(stage: &StageContext) -> anyhow::Result<PassReport> {
-    let endpoints = endpoints(&stage.config)?;
+pub async fn once(settings: &HandoffSettings, store: &Store) -> anyhow::Result<PassReport> {
+    let endpoints = endpoints(settings)?;
     let mut total = PassReport::default();
     loop {
-        let r = pass(&stage.intake.store, &stage.config, &endpoints).await?;
+        let r = pass(&store, &settings, &endpoints).await?;
         total.delivered += r.delivered;
         total.failed += r.failed;
         total.dead += r.dead;
@@ -472,23 +469,27 @@ pub async fn once(stage: &StageContext) -> anyhow::Result<PassReport> {
             break;
         }
     }
-    prune(&stage.intake.store)?;
+    prune(&store)?;
     Ok(total)
 }
 
 /// The daemon's task: a pass every [`TICK`] until shutdown.
-pub async fn task(stage: StageContext, mut shutdown: Shutdown) -> anyhow::Result<()> {
-    let endpoints = endpoints(&stage.config)?;
+pub async fn task(
+    settings: std::sync::Arc<HandoffSettings>,
+    store: Store,
+    mut shutdown: Shutdown,
+) -> anyhow::Result<()> {
+    let endpoints = endpoints(&settings)?;
     let mut passes: u32 = 0;
     loop {
         // A slow receiver does not hold up shutdown: a send cut short stays
         // pending and goes out again, with the same id, after the restart.
         let mut result = tokio::select! {
-            r = pass(&stage.intake.store, &stage.config, &endpoints) => r,
+            r = pass(&store, &settings, &endpoints) => r,
             _ = shutdown.wait() => return Ok(()),
         };
         if passes.is_multiple_of(PRUNE_EVERY) {
-            result = result.and_then(|r| prune(&stage.intake.store).map(|()| r));
+            result = result.and_then(|r| prune(&store).map(|()| r));
         }
         passes = passes.wrapping_add(1);
         if let Err(e) = result {
@@ -515,15 +516,17 @@ pub struct StatusLine {
 }
 
 /// `webhooks status`: per endpoint, what waits, what is dead, what was delivered.
-pub fn status(store: &Store, config: &Config) -> anyhow::Result<Vec<StatusLine>> {
-    let names = config
-        .webhook
+pub fn status(store: &Store, settings: &HandoffSettings) -> anyhow::Result<Vec<StatusLine>> {
+    let names = settings
+        .webhooks
         .iter()
-        .map(|w| (w.get_ref().name.clone(), "webhook".to_string()))
-        .chain(config.chat.iter().map(|c| {
-            let c = c.get_ref();
-            (super::chat_name(c), c.kind.as_str().to_string())
-        }));
+        .map(|w| (w.name.clone(), "webhook".to_string()))
+        .chain(
+            settings
+                .chats
+                .iter()
+                .map(|c| (super::chat_name(c), c.kind.as_str().to_string())),
+        );
     let mut out = Vec::new();
     for (name, kind) in names {
         let dead_letters = queue::dead(store, &name)?
@@ -580,12 +583,9 @@ pub fn status_text(lines: &[StatusLine]) -> String {
 
 /// `webhooks retry NAME`: the endpoint's dead letters (and waiting retries)
 /// go out again now; a disabled endpoint is enabled.
-pub fn retry(store: &Store, config: &Config, name: &str) -> anyhow::Result<String> {
-    let known = config.webhook.iter().any(|w| w.get_ref().name == name)
-        || config
-            .chat
-            .iter()
-            .any(|c| super::chat_name(c.get_ref()) == name);
+pub fn retry(store: &Store, settings: &HandoffSettings, name: &str) -> anyhow::Result<String> {
+    let known = settings.webhooks.iter().any(|w| w.name == name)
+        || settings.chats.iter().any(|c| super::chat_name(c) == name);
     if !known {
         anyhow::bail!("no [[webhook]] or [[chat]] named {name:?} in the config");
     }

@@ -19,19 +19,16 @@
 
 pub mod chat;
 pub mod deliver;
-pub mod event;
 pub mod presets;
-pub mod queue;
 pub mod sign;
 
 use std::collections::BTreeMap;
 use std::ops::Range;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
-use crate::config::Config;
 
 /// `[[webhook]]`: one receiver of signed event POSTs.
 ///
@@ -273,9 +270,15 @@ pub fn is_local(url: &reqwest::Url) -> bool {
             .is_ok_and(|ip| ip.is_loopback())
 }
 
-/// The templates directory the `template` paths are relative to.
-pub fn templates_dir(config: &Config) -> PathBuf {
-    config.resolve(&config.nurture.templates)
+/// The hand-off's slice of the config: the endpoints, the templates
+/// directory their `template` paths are relative to, and the claim address
+/// chat alerts offer.
+#[derive(Debug, Clone, Default)]
+pub struct HandoffSettings {
+    pub webhooks: Vec<WebhookConfig>,
+    pub chats: Vec<ChatConfig>,
+    pub templates_dir: PathBuf,
+    pub claim_address: Option<String>,
 }
 
 /// `carousel check`: problems of `[[webhook]]` and `[[chat]]`, with spans
@@ -283,12 +286,12 @@ pub fn templates_dir(config: &Config) -> PathBuf {
 /// with it true, only what the environment answers (secrets and URLs set,
 /// URLs allowed), which `run` and `check` also need.
 pub fn config_problems(
-    config: &Config,
+    templates_dir: &Path,
     webhooks: &[Spanned<WebhookConfig>],
     chats: &[Spanned<ChatConfig>],
     environment: bool,
 ) -> Vec<(Option<Range<usize>>, String)> {
-    let all = problems(config, webhooks, chats);
+    let all = problems(templates_dir, webhooks, chats);
     all.into_iter()
         .filter(|(_, _, from_env)| *from_env == environment)
         .map(|(span, message, _)| (span, message))
@@ -297,7 +300,7 @@ pub fn config_problems(
 
 /// Every problem, each marked whether it comes from the environment.
 fn problems(
-    config: &Config,
+    templates_dir: &Path,
     webhooks: &[Spanned<WebhookConfig>],
     chats: &[Spanned<ChatConfig>],
 ) -> Vec<(Option<Range<usize>>, String, bool)> {
@@ -355,7 +358,7 @@ fn problems(
             }
         }
         if let Some(template) = &c.template
-            && let Err(e) = presets::check(&templates_dir(config), template)
+            && let Err(e) = presets::check(templates_dir, template)
         {
             problem(format!("template: {e}"));
         }

@@ -13,7 +13,7 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use super::event::Event;
+use crate::store::events::Event;
 
 /// Longest template file read.
 const MAX_TEMPLATE_BYTES: u64 = 256 * 1024;

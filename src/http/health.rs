@@ -14,7 +14,7 @@ pub async fn health(State(state): State<AppState>) -> Response {
     let store = state.stage.intake.store.clone();
     let probe = tokio::task::spawn_blocking(move || {
         let counter = store.counter("messages");
-        let outbox = crate::metrics::outbox_state(&store);
+        let outbox = crate::outbox::outbox_state(&store);
         (counter, outbox)
     })
     .await;

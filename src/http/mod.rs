@@ -14,6 +14,8 @@
 
 pub mod client;
 pub mod health;
+pub mod intake;
+pub mod listing;
 pub mod read;
 pub mod write;
 
@@ -29,64 +31,17 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
 
-use crate::daemon::StageContext;
+use crate::config::Config;
+pub use crate::config::{HttpConfig, IntakeToken};
 use crate::shutdown::Shutdown;
 
-/// `[http]`: where the listener binds and how much a request may carry.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct HttpConfig {
-    /// `host:port`; keep it on loopback unless a proxy in front terminates TLS.
-    #[serde(default = "default_listen")]
-    pub listen: String,
-    /// Largest request body accepted by `POST /leads` (413 above it).
-    #[serde(default = "default_max_body")]
-    pub max_body_bytes: usize,
-    /// `POST /leads` per intake token and minute (429 above it, with
-    /// `Retry-After`); bursts up to this many are allowed. 0 = no limit.
-    #[serde(default = "default_leads_per_minute")]
-    pub leads_per_minute: u32,
-    /// Seconds a client may take to send a `POST /leads` body (408 after).
-    #[serde(default = "default_body_timeout")]
-    pub body_timeout_secs: u64,
-}
-
-impl Default for HttpConfig {
-    fn default() -> Self {
-        HttpConfig {
-            listen: default_listen(),
-            max_body_bytes: default_max_body(),
-            leads_per_minute: default_leads_per_minute(),
-            body_timeout_secs: default_body_timeout(),
-        }
-    }
-}
-
-fn default_leads_per_minute() -> u32 {
-    120
-}
-
-fn default_body_timeout() -> u64 {
-    10
-}
-
-fn default_listen() -> String {
-    "127.0.0.1:8025".into()
-}
-
-fn default_max_body() -> usize {
-    1024 * 1024
-}
-
-/// `[[intake_token]]`: one bearer token per lead provider posting to `/leads`.
-/// The token itself comes from the environment or a file, never the TOML.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct IntakeToken {
-    /// The provider name leads posted with this token are stored under.
-    pub provider: String,
-    pub token_env: Option<String>,
-    pub token_file: Option<PathBuf>,
+/// What the listener's handlers are given: the whole configuration (the
+/// read API builds reports and previews, health lists the mailboxes) and
+/// the intake (store, understanding context, wake-ups). The daemon builds it.
+#[derive(Clone)]
+pub struct StageContext {
+    pub config: Arc<Config>,
+    pub intake: crate::ingest::Intake,
 }
 
 /// Shared state of every handler.
@@ -96,20 +51,19 @@ pub struct AppState {
     /// Bearer token → provider name (tokens read once at start).
     pub tokens: Arc<BTreeMap<String, String>>,
     /// `POST /leads` rate per provider token.
-    pub intake_limits: Arc<crate::ingest::http::RateLimits>,
+    pub intake_limits: Arc<crate::http::intake::RateLimits>,
 }
 
 impl AppState {
     fn new(stage: StageContext, tokens: BTreeMap<String, String>) -> AppState {
-        let per_minute = stage
-            .config
-            .http
-            .as_ref()
-            .map_or_else(default_leads_per_minute, |h| h.leads_per_minute);
+        let per_minute = stage.config.http.as_ref().map_or_else(
+            || HttpConfig::default().leads_per_minute,
+            |h| h.leads_per_minute,
+        );
         AppState {
             stage,
             tokens: Arc::new(tokens),
-            intake_limits: Arc::new(crate::ingest::http::RateLimits::new(per_minute)),
+            intake_limits: Arc::new(crate::http::intake::RateLimits::new(per_minute)),
         }
     }
 }
@@ -125,19 +79,22 @@ fn api() -> Router<AppState> {
 
 /// Builds the whole router from its parts.
 pub fn router(stage: StageContext) -> anyhow::Result<Router> {
-    let tokens = crate::ingest::http::load_tokens(&stage.config)?;
+    let tokens = crate::http::intake::load_tokens(&stage.config)?;
     let state = AppState::new(stage.clone(), tokens);
     let ops = Router::new()
         .route("/health", get(health::health))
         .route("/metrics", get(metrics));
-    let intake = Router::new().route("/leads", post(crate::ingest::http::post_lead));
+    let intake = Router::new().route("/leads", post(crate::http::intake::post_lead));
     let app = Router::new()
         .merge(ops)
         .merge(intake)
         .merge(api())
         .with_state(state);
     // ── MERGE POINT: one-click unsubscribe (RFC 8058, nurture) ──
-    let app = app.merge(crate::nurture::unsubscribe_router(stage.clone()));
+    let app = app.merge(crate::nurture::unsubscribe_router(
+        &stage.config.nurture,
+        stage.intake.store.clone(),
+    ));
     // ── end merge point ──
     Ok(app)
 }
@@ -247,7 +204,7 @@ impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Local {
 }
 
 async fn metrics(State(state): State<AppState>) -> Response {
-    crate::metrics::observe_outbox(&state.stage.intake.store);
+    crate::outbox::observe_outbox(&state.stage.intake.store);
     match crate::metrics::render() {
         Some(text) => ([("content-type", "text/plain; version=0.0.4")], text).into_response(),
         None => (

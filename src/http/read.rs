@@ -66,21 +66,26 @@ pub fn run(
 ) -> anyhow::Result<()> {
     match request.verb.as_str() {
         // List verbs: filters, then JSON lines or a table (crate::listing).
-        verb if crate::listing::is_list_verb(verb) => crate::listing::write(store, request, out),
+        verb if crate::http::listing::is_list_verb(verb) => {
+            crate::http::listing::write(store, request, out)
+        }
         "interactions" => {
             let contact = request
                 .str_arg("contact")
                 .context("interactions needs --contact EMAIL")?;
             let mut timeline = crate::report::interactions::timeline(store, contact)?;
-            if let Some(since) = crate::listing::Filters::from_request(request)?.since {
+            if let Some(since) = crate::http::listing::Filters::from_request(request)?.since {
                 timeline.retain(|e| e.at.parse::<jiff::Timestamp>().is_ok_and(|t| t >= since));
             }
             crate::report::interactions::write(&timeline, request.bool_arg("json"), out)
         }
         "report" => {
-            let filter = crate::report::Filter::from_request(request)?;
+            let filter = crate::report::Filter::parse(
+                request.str_arg("since"),
+                request.str_arg("campaign"),
+            )?;
             let snapshot = crate::report::Snapshot::load(store, &filter)?;
-            let report = crate::report::build(&snapshot, config, &filter);
+            let report = crate::report::build(&snapshot, &config.costs, &filter);
             crate::report::write(&report, request.bool_arg("json"), out)?;
             if let Some(path) = request.str_arg("html") {
                 let html = crate::report::html::render(&report);
@@ -95,7 +100,8 @@ pub fn run(
             let contact = request
                 .str_arg("contact")
                 .context("preview needs --contact EMAIL")?;
-            let text = crate::nurture::preview(store, config, template, contact)?;
+            let text =
+                crate::nurture::preview(store, &config.nurture_settings(), template, contact)?;
             Ok(out.write_all(text.as_bytes())?)
         }
         "sequences" => Ok(out.write_all(crate::nurture::status_text(store)?.as_bytes())?),

@@ -19,8 +19,8 @@ use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 
 use crate::config::Config;
-use crate::ingest::Wakeups;
 use crate::store::{Store, StoreError};
+use crate::wake::Wakeups;
 
 /// A write verb and its arguments. Paths are absolute: the daemon may run
 /// in another directory.
@@ -66,14 +66,15 @@ pub fn run(
     let mut output = WriteOutput::default();
     match request {
         WriteRequest::Lead(change) => {
-            let act = crate::act::Act::with(config, store.clone(), wake.clone());
+            let act =
+                crate::act::Act::with(Arc::new(config.act_settings()), store.clone(), wake.clone());
             let value = crate::act::manage::apply(&act, change.clone())?;
             output.stdout = format!("{value}\n");
             // A reassignment queued a notification.
             wake.outbox.notify_one();
         }
         WriteRequest::WebhooksStatus { json } => {
-            let lines = crate::handoff::deliver::status(store, &config)?;
+            let lines = crate::handoff::deliver::status(store, &config.handoff_settings())?;
             output.stdout = if *json {
                 lines
                     .iter()
@@ -84,7 +85,7 @@ pub fn run(
             };
         }
         WriteRequest::WebhooksRetry { name } => {
-            output.stdout = crate::handoff::deliver::retry(store, &config, name)?;
+            output.stdout = crate::handoff::deliver::retry(store, &config.handoff_settings(), name)?;
         }
         WriteRequest::Import {
             file,

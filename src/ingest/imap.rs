@@ -7,25 +7,21 @@
 
 use std::fmt::Debug;
 use std::path::Path;
-use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{Context as _, anyhow, bail};
 use futures::TryStreamExt;
-use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncWrite, AsyncWriteExt, BufReader};
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpStream;
 
 use super::{Intake, headers_of};
-use crate::config::{ImapConfig, TlsMode, read_secret};
+use crate::net::{ImapConfig, TlsMode, read_secret};
+pub use crate::net::{Io, backoff, tls_connector};
 use crate::shutdown::Shutdown;
 use async_imap::types::UnsolicitedResponse;
 
 use crate::store::Ingested;
 use crate::store::model::{ImapCursor, Origin};
-
-/// Any byte stream an IMAP session can run over (plain TCP or TLS).
-pub trait Io: AsyncRead + AsyncWrite + Unpin + Send + Debug {}
-impl<T: AsyncRead + AsyncWrite + Unpin + Send + Debug> Io for T {}
 
 type Session = async_imap::Session<Box<dyn Io>>;
 
@@ -176,7 +172,7 @@ impl ImapSource {
 
     async fn connect(&self) -> anyhow::Result<Session> {
         let c = &self.config;
-        crate::config::require_tls(&c.host, c.tls, c.allow_insecure)?;
+        crate::net::require_tls(&c.host, c.tls, c.allow_insecure)?;
         let port = u16::try_from(*c.port.get_ref()).context("port out of range")?;
         let addr = format!("{}:{}", c.host, port);
         let tcp = with_timeout(self.timeout(), "connect", async {
@@ -453,32 +449,6 @@ async fn starttls(tcp: TcpStream) -> anyhow::Result<TcpStream> {
     }
 }
 
-/// A rustls connector trusting the system roots, plus `ca_file` when given.
-pub fn tls_connector(
-    ca_file: Option<&std::path::Path>,
-) -> anyhow::Result<tokio_rustls::TlsConnector> {
-    let mut roots = tokio_rustls::rustls::RootCertStore::empty();
-    for cert in rustls_native_certs::load_native_certs().certs {
-        let _ = roots.add(cert);
-    }
-    if let Some(path) = ca_file {
-        let pem =
-            std::fs::read(path).with_context(|| format!("reading CA file {}", path.display()))?;
-        for cert in rustls_pemfile::certs(&mut pem.as_slice()) {
-            roots
-                .add(cert.context("bad certificate in CA file")?)
-                .context("adding CA certificate")?;
-        }
-    }
-    let provider = Arc::new(tokio_rustls::rustls::crypto::ring::default_provider());
-    let config = tokio_rustls::rustls::ClientConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .context("TLS versions")?
-        .with_root_certificates(roots)
-        .with_no_client_auth();
-    Ok(tokio_rustls::TlsConnector::from(Arc::new(config)))
-}
-
 /// Unsolicited responses pile up in a bounded channel; unread, they stall
 /// the session. Returns whether any said the mailbox grew.
 fn drain_unsolicited(session: &mut Session) -> bool {
@@ -545,15 +515,6 @@ pub fn uid_set(uids: impl Iterator<Item = u32>) -> String {
     out
 }
 
-/// 1 s, 2 s, 4 s … capped at 60 s, each with up to 50 % random jitter.
-pub fn backoff(attempt: u32) -> Duration {
-    let base = 1000u64
-        .saturating_mul(1 << attempt.saturating_sub(1).min(6))
-        .min(60_000);
-    let jitter = rand::random_range(0..=base / 2);
-    Duration::from_millis(base + jitter)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -562,12 +523,5 @@ mod tests {
     fn uid_sets_are_compact_ranges() {
         assert_eq!(uid_set([3, 1, 2, 7, 9, 10].into_iter()), "1:3,7,9:10");
         assert_eq!(uid_set([5].into_iter()), "5");
-    }
-
-    #[test]
-    fn backoff_grows_and_is_capped() {
-        assert!(backoff(1) >= Duration::from_secs(1) && backoff(1) <= Duration::from_millis(1500));
-        assert!(backoff(20) <= Duration::from_secs(90));
-        assert!(backoff(20) >= Duration::from_secs(60));
     }
 }

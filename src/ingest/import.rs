@@ -27,22 +27,19 @@ use std::io::IsTerminal;
 use std::path::Path;
 
 use anyhow::{Context as _, bail};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-use crate::store::model::{MessageRecord, Origin};
-use crate::store::{Ingested, Store, decode, encode};
+pub use crate::store::import_runs::{IMPORT_MAILBOX, ImportRun, RUNS, is_imported, run_of};
+use crate::store::model::Origin;
+use crate::store::{Ingested, Store, encode};
 use crate::understand::lead::FieldValues;
 use crate::understand::lead::labels::{self, Field};
 use crate::understand::{Envelope, Kind, Understanding};
 
 /// At most this many bad rows (and dry-run rows) are listed one by one (all are counted).
 const LISTED_BAD_ROWS: usize = 10_000;
-/// The mailbox name imported messages are stored under.
-pub const IMPORT_MAILBOX: &str = "import";
 /// Tree: `provider NUL e:email` / `provider NUL p:digits` → response id.
 const KEYS: &str = "import_keys";
-/// Tree: provider → [`ImportRun`] (is the import still running?).
-pub const RUNS: &str = "import_runs";
 /// Longest notes kept per row.
 const MAX_NOTES_CHARS: usize = 4_000;
 
@@ -132,28 +129,6 @@ impl std::fmt::Display for PlannedRow {
             ),
         }
     }
-}
-
-/// The state of one import (by provider) in tree [`RUNS`].
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ImportRun {
-    pub running: bool,
-    /// When the run started or finished (RFC 3339).
-    pub at: String,
-}
-
-/// True when a stored message came from `carousel import` (the person never wrote to us).
-pub fn is_imported(message: &MessageRecord) -> bool {
-    message.origin.mailbox == IMPORT_MAILBOX
-}
-
-/// The import run of `provider`, if one was recorded.
-pub fn run_of(store: &Store, provider: &str) -> anyhow::Result<Option<ImportRun>> {
-    Ok(store
-        .tree(RUNS)?
-        .get(provider.as_bytes())?
-        .map(|v| decode("import_runs", &v))
-        .transpose()?)
 }
 
 /// Marks the run of `provider` running, and done again when dropped
@@ -407,7 +382,7 @@ pub fn import_with(
             }
             continue;
         }
-        let raw = crate::ingest::http::synthesize(&provider, &text);
+        let raw = super::synthetic::synthesize(&provider, &text);
         let mut u = Understanding::other(Envelope::default(), "");
         u.kind = Kind::Lead;
         u.note = None;

@@ -2,17 +2,20 @@
 //! through, [`Intake::accept`]: size limit → understand (panic-proof) → store
 //! in one transaction. The caller flushes the store before acknowledging.
 
-pub mod http;
+pub mod config;
 pub mod imap;
 pub mod import;
 pub mod maildir;
+pub mod synthetic;
 
 use std::sync::Arc;
 
-use crate::config::Limits;
+use self::config::Limits;
 use crate::store::model::Origin;
 use crate::store::{Ingested, Store, StoreError};
-use crate::understand::{Context, Envelope, Understanding, understand};
+use crate::understand::{Context, Envelope, Understanding};
+pub use crate::understand::{headers_of, understand_safely};
+pub use crate::wake::Wakeups;
 
 /// Everything a source needs to hand a message over.
 #[derive(Clone)]
@@ -21,15 +24,6 @@ pub struct Intake {
     pub ctx: Arc<Context>,
     pub limits: Limits,
     pub wake: Arc<Wakeups>,
-}
-
-/// Nudges between stages: a source that flushed new responses wakes the act
-/// stage; a stage that queued mail wakes the sender. Each stage also scans its
-/// tree on start and on a timer, so a lost nudge only delays, never loses.
-#[derive(Default)]
-pub struct Wakeups {
-    pub responses: tokio::sync::Notify,
-    pub outbox: tokio::sync::Notify,
 }
 
 impl Intake {
@@ -152,35 +146,4 @@ fn metrics_for(result: &Ingested) {
         tracing::debug!(kind = kind.as_str(), "stored");
         crate::metrics::ingested(kind.as_str());
     }
-}
-
-/// Understanding that cannot take the process down: a panic in a parser
-/// becomes an `other` message with the reason, and the raw bytes are kept.
-pub fn understand_safely(raw: &[u8], ctx: &Context) -> Understanding {
-    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| understand(raw, ctx))) {
-        Ok(u) => u,
-        Err(_) => {
-            tracing::error!("understanding panicked; message stored as other");
-            crate::metrics::understanding_error();
-            Understanding::other(
-                Envelope::default(),
-                "understanding failed (internal error); raw message kept",
-            )
-        }
-    }
-}
-
-/// The header block of a raw message (up to the first empty line, at most 256 KiB).
-pub fn headers_of(raw: &[u8]) -> &[u8] {
-    let cap = raw.len().min(256 * 1024);
-    let head = &raw[..cap];
-    let end = find(head, b"\r\n\r\n")
-        .map(|i| i + 4)
-        .or_else(|| find(head, b"\n\n").map(|i| i + 2))
-        .unwrap_or(cap);
-    &raw[..end]
-}
-
-fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    hay.windows(needle.len()).position(|w| w == needle)
 }

@@ -18,8 +18,24 @@ use crate::store::{Store, StoreError, decode, encode};
 
 /// Enrollments by `contact\0sequence`.
 pub const ENROLLMENTS: &str = "enrollments";
-/// Suppressed addresses (unsubscribed, hard-bounced, complained).
-pub const SUPPRESSION: &str = "suppression";
+pub use crate::outbox::suppression::{SUPPRESSION, is_suppressed};
+
+/// What nurture receives from the configuration (`Config::nurture_settings`).
+#[derive(Debug, Clone)]
+pub struct NurtureSettings {
+    /// `[nurture]`.
+    pub nurture: sequence::NurtureConfig,
+    /// `[[sequence]]`, in file order.
+    pub sequences: Vec<sequence::SequenceConfig>,
+    /// `[nurture] templates`, resolved against the config file's directory.
+    pub templates_dir: std::path::PathBuf,
+    /// `[outbox] from`: nurture mail's From without `[nurture] from`.
+    pub outbox_from: Option<String>,
+    /// `[outbox] message_id_domain`.
+    pub message_id_domain: Option<String>,
+    /// The first `[[rep]]`, offered to templates as `rep`.
+    pub first_rep: Option<crate::route::Rep>,
+}
 
 /// A request to put a contact into a sequence (from routing or a not-now reply).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -43,6 +59,21 @@ pub enum StopReason {
     Claimed,
     Manual,
     Completed,
+}
+
+impl StopReason {
+    /// The snake_case word stored in records (`hard_bounce`), as serde writes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StopReason::Reply => "reply",
+            StopReason::Unsubscribe => "unsubscribe",
+            StopReason::HardBounce => "hard_bounce",
+            StopReason::Converted => "converted",
+            StopReason::Claimed => "claimed",
+            StopReason::Manual => "manual",
+            StopReason::Completed => "completed",
+        }
+    }
 }
 
 /// An enrollment's state: the types make "stopped but due" impossible.
@@ -195,12 +226,10 @@ pub fn enrollments_of(store: &Store, contact: &str) -> Result<Vec<Enrollment>, S
 /// unsubscribe is an event on the contact's timeline and counted
 /// (`unsubscribes`); repeating it changes nothing.
 pub fn suppress(store: &Store, email: &str, reason: StopReason) -> Result<(), StoreError> {
-    let tree = store.tree(SUPPRESSION)?;
     let now = crate::store::now_rfc3339();
-    let record = serde_json::json!({"reason": reason, "at": now});
-    let before = suppress_with_event(store, &tree, email, reason, &now, &record)?;
+    let added = suppress_with_event(store, email, reason, &now)?;
     stop_for_contact(store, email, reason)?;
-    if reason == StopReason::Unsubscribe && before.is_none() {
+    if reason == StopReason::Unsubscribe && added {
         subscription_event(store, email, "unsubscribed", &now)?;
         store.add_to_counter("unsubscribes", 1)?;
     }
@@ -208,46 +237,27 @@ pub fn suppress(store: &Store, email: &str, reason: StopReason) -> Result<(), St
 }
 
 /// The suppression write; a new unsubscribe stages `contact.unsubscribed`
-/// for the hand-off in the same transaction. Returns the previous record.
+/// for the hand-off in the same transaction. Returns whether the address was
+/// not on the list before.
 fn suppress_with_event(
     store: &Store,
-    tree: &sled::Tree,
     email: &str,
     reason: StopReason,
     now: &str,
-    record: &serde_json::Value,
-) -> Result<Option<sled::IVec>, StoreError> {
-    use sled::Transactional as _;
-    let handoff = store.tree(crate::handoff::queue::TREE)?;
-    let event = crate::handoff::event::contact_unsubscribed(email, now);
-    let result = (tree, &handoff).transaction(|(suppression, handoff)| {
-        let before = suppression.insert(email.as_bytes(), encode(record))?;
-        if reason == StopReason::Unsubscribe && before.is_none() {
-            crate::handoff::queue::stage(handoff, &event)?;
-        }
-        Ok(before)
-    });
-    result.map_err(
-        |e: sled::transaction::TransactionError<StoreError>| match e {
-            sled::transaction::TransactionError::Abort(e) => e,
-            sled::transaction::TransactionError::Storage(e) => StoreError::Sled(e),
-        },
-    )
+) -> Result<bool, StoreError> {
+    let event = (reason == StopReason::Unsubscribe)
+        .then(|| crate::store::events::contact_unsubscribed(email, now));
+    crate::outbox::suppression::add_with_event(store, email, reason.as_str(), now, event.as_ref())
 }
 
 /// Takes an address off the suppression list when it was there by its own
 /// unsubscribe (a hard bounce stays). Returns whether it was resubscribed.
 /// Its sequences stay stopped: a later lead or enrollment starts one again.
 pub fn resubscribe(store: &Store, email: &str) -> Result<bool, StoreError> {
-    let tree = store.tree(SUPPRESSION)?;
-    let Some(v) = tree.get(email.as_bytes())? else {
-        return Ok(false);
-    };
-    let record: serde_json::Value = decode("suppression", &v)?;
-    if record["reason"] != serde_json::json!(StopReason::Unsubscribe) {
+    let unsubscribed = StopReason::Unsubscribe.as_str();
+    if !crate::outbox::suppression::remove_if(store, email, unsubscribed)? {
         return Ok(false);
     }
-    tree.remove(email.as_bytes())?;
     subscription_event(store, email, "resubscribed", &crate::store::now_rfc3339())?;
     store.add_to_counter("resubscribes", 1)?;
     Ok(true)
@@ -266,24 +276,18 @@ fn subscription_event(store: &Store, email: &str, kind: &str, at: &str) -> Resul
     store.record_interaction(&interaction, kind)
 }
 
-/// True when nothing automatic may be sent to this address.
-pub fn is_suppressed(store: &Store, email: &str) -> Result<bool, StoreError> {
-    if store.tree(SUPPRESSION)?.contains_key(email.as_bytes())? {
-        return Ok(true);
-    }
-    Ok(store.contact(email)?.is_some_and(|c| c.hard_bounced))
-}
-
 /// `[nurture]` and `[[sequence]]` problems for [`crate::config::Config`]
 /// validation (located in the config file).
 pub fn config_problems(
-    config: &crate::config::Config,
+    nurture: &sequence::NurtureConfig,
+    sequences: &[toml::Spanned<sequence::SequenceConfig>],
+    templates_dir: &std::path::Path,
+    mailbox_names: &[&str],
 ) -> Vec<(Option<std::ops::Range<usize>>, String)> {
-    let dir = config.resolve(&config.nurture.templates);
-    let exists = |name: &str| dir.join(format!("{name}.html")).is_file();
-    let mut out = sequence::problems(&config.nurture, &config.sequence, &exists);
-    if let Some(mailbox) = &config.nurture.unsubscribe_mailbox
-        && !config.mailbox.iter().any(|m| &m.get_ref().name == mailbox)
+    let exists = |name: &str| templates_dir.join(format!("{name}.html")).is_file();
+    let mut out = sequence::problems(nurture, sequences, &exists);
+    if let Some(mailbox) = &nurture.unsubscribe_mailbox
+        && !mailbox_names.contains(&mailbox.as_str())
     {
         out.push((
             None,
@@ -295,21 +299,20 @@ pub fn config_problems(
 
 /// Every template problem (`carousel check`): compile errors, front matter,
 /// unknown variables. Empty when there are no sequences and no templates dir.
-pub fn check_templates(config: &crate::config::Config) -> Vec<templates::TemplateProblem> {
-    let dir = config.resolve(&config.nurture.templates);
-    if config.sequence.is_empty() && !dir.is_dir() {
+pub fn check_templates(config: &NurtureSettings) -> Vec<templates::TemplateProblem> {
+    let dir = &config.templates_dir;
+    if config.sequences.is_empty() && !dir.is_dir() {
         return Vec::new();
     }
-    let (t, _) = templates::Templates::load(&dir, config.nurture.template_fuel);
+    let (t, _) = templates::Templates::load(dir, config.nurture.template_fuel);
     t.check()
 }
 
 /// The one-click unsubscribe routes (`GET`/`POST /u/{token}`) for the
 /// daemon's HTTP listener. Without a usable secret (e.g. `secret_env`
 /// names an unset variable) the error is logged and no route is added.
-pub fn unsubscribe_router(stage: crate::daemon::StageContext) -> axum::Router {
-    let store = stage.intake.store.clone();
-    match unsubscribe::secret(&stage.config.nurture, &store) {
+pub fn unsubscribe_router(config: &sequence::NurtureConfig, store: Store) -> axum::Router {
+    match unsubscribe::secret(config, &store) {
         Ok(secret) => unsubscribe::unsubscribe_router(store, secret),
         Err(e) => {
             tracing::error!("unsubscribe links disabled: {e:#}");
@@ -322,16 +325,15 @@ pub fn unsubscribe_router(stage: crate::daemon::StageContext) -> axum::Router {
 /// text as the contact would receive them (from the store's contact record).
 pub fn preview(
     store: &Store,
-    config: &crate::config::Config,
+    config: &NurtureSettings,
     template: &str,
     contact: &str,
 ) -> anyhow::Result<String> {
     let scheduler = scheduler::Scheduler::new(std::sync::Arc::new(config.clone()), store.clone())?;
     let email = crate::understand::normalize_email(contact);
     let sequence = config
-        .sequence
+        .sequences
         .iter()
-        .map(|s| s.get_ref())
         .find(|s| s.step.iter().any(|st| st.template == template));
     let step = sequence
         .and_then(|s| s.step.iter().position(|st| st.template == template))
@@ -417,6 +419,25 @@ mod restart_tests {
         );
         // Active already: a replay changes nothing.
         assert!(!enroll_or_restart(&store, &request(Some(spring))).unwrap());
+    }
+
+    #[test]
+    fn stop_reason_words_are_the_ones_serde_writes() {
+        use StopReason::*;
+        for r in [
+            Reply,
+            Unsubscribe,
+            HardBounce,
+            Converted,
+            Claimed,
+            Manual,
+            Completed,
+        ] {
+            assert_eq!(
+                serde_json::to_value(r).unwrap(),
+                serde_json::json!(r.as_str())
+            );
+        }
     }
 
     #[test]

@@ -17,10 +17,10 @@ use std::time::Duration;
 
 use jiff::{Timestamp, tz::TimeZone};
 
+use super::NurtureSettings;
 use super::sequence::{CatchUp, SequenceConfig, parse_delay, time_zone};
 use super::templates::Templates;
 use super::{ENROLLMENTS, Enrollment, EnrollmentState, StopReason};
-use crate::config::Config;
 use crate::outbox::{OutboundEmail, Purpose};
 use crate::store::{Store, StoreError, decode, encode};
 
@@ -111,7 +111,7 @@ impl Pace {
 /// The scheduler, holding compiled templates and the unsubscribe secret.
 pub struct Scheduler {
     store: Store,
-    config: Arc<Config>,
+    config: Arc<NurtureSettings>,
     templates: Templates,
     secret: Vec<u8>,
     tz: TimeZone,
@@ -132,10 +132,9 @@ enum Decision {
 impl Scheduler {
     /// Loads templates and the secret; re-creates schedule entries for every
     /// live enrollment (cheap insurance against a lost index entry).
-    pub fn new(config: Arc<Config>, store: Store) -> anyhow::Result<Scheduler> {
+    pub fn new(config: Arc<NurtureSettings>, store: Store) -> anyhow::Result<Scheduler> {
         let nurture = &config.nurture;
-        let (templates, problems) =
-            Templates::load(&config.resolve(&nurture.templates), nurture.template_fuel);
+        let (templates, problems) = Templates::load(&config.templates_dir, nurture.template_fuel);
         for p in problems {
             tracing::error!("template: {p}");
         }
@@ -332,17 +331,13 @@ impl Scheduler {
         let wanted = if name == "default" {
             self.config.nurture.default_sequence.as_deref().or(self
                 .config
-                .sequence
+                .sequences
                 .first()
-                .map(|s| s.get_ref().name.as_str()))?
+                .map(|s| s.name.as_str()))?
         } else {
             name
         };
-        self.config
-            .sequence
-            .iter()
-            .map(|s| s.get_ref())
-            .find(|s| s.name == wanted)
+        self.config.sequences.iter().find(|s| s.name == wanted)
     }
 
     /// Stop conditions, out-of-office, catch-up and the send window, in that order.
@@ -476,8 +471,8 @@ impl Scheduler {
             .unwrap_or(serde_json::Value::Null);
         let rep = self
             .config
-            .rep
-            .first()
+            .first_rep
+            .as_ref()
             .map(|r| serde_json::json!({"name": r.name, "email": r.email}));
         let from = self.from();
         let company_name = from
@@ -513,7 +508,7 @@ impl Scheduler {
             .nurture
             .from
             .clone()
-            .or_else(|| self.config.outbox.as_ref().map(|o| o.from.clone()))
+            .or_else(|| self.config.outbox_from.clone())
             .unwrap_or_else(|| "carousel <carousel@localhost>".into())
     }
 
@@ -529,9 +524,8 @@ impl Scheduler {
         let rendered = self.templates.render(template, &ctx)?;
         let domain = self
             .config
-            .outbox
-            .as_ref()
-            .map(|o| o.message_id_domain.clone())
+            .message_id_domain
+            .clone()
             .unwrap_or_else(|| "carousel.local".into());
         let enrolled_digits: String = e.enrolled_at.chars().filter(char::is_ascii_digit).collect();
         let step_no = (step + 1).to_string();
@@ -560,7 +554,7 @@ impl Scheduler {
     /// Runs passes until shutdown. Wakes the outbox after queueing.
     pub async fn run(
         mut self,
-        wake: Arc<crate::ingest::Wakeups>,
+        wake: Arc<crate::wake::Wakeups>,
         mut shutdown: crate::shutdown::Shutdown,
     ) -> anyhow::Result<()> {
         let tick = Duration::from_millis(self.config.nurture.tick_ms.max(50));
@@ -615,18 +609,20 @@ pub fn status(store: &Store) -> Result<Vec<(String, String, usize)>, StoreError>
 }
 
 /// `run --once`: one scheduler pass over everything due now.
-pub async fn once(stage: &crate::daemon::StageContext) -> anyhow::Result<PassReport> {
-    let mut scheduler = Scheduler::new(stage.config.clone(), stage.intake.store.clone())?;
+pub async fn once(config: Arc<NurtureSettings>, store: Store) -> anyhow::Result<PassReport> {
+    let mut scheduler = Scheduler::new(config, store.clone())?;
     let report = tokio::task::spawn_blocking(move || scheduler.pass(Timestamp::now())).await??;
-    stage.intake.store.flush().await?;
+    store.flush().await?;
     Ok(report)
 }
 
 /// The daemon task: passes every `tick_ms` until shutdown.
 pub async fn task(
-    stage: crate::daemon::StageContext,
+    config: Arc<NurtureSettings>,
+    store: Store,
+    wake: Arc<crate::wake::Wakeups>,
     shutdown: crate::shutdown::Shutdown,
 ) -> anyhow::Result<()> {
-    let scheduler = Scheduler::new(stage.config.clone(), stage.intake.store.clone())?;
-    scheduler.run(stage.intake.wake.clone(), shutdown).await
+    let scheduler = Scheduler::new(config, store)?;
+    scheduler.run(wake, shutdown).await
 }

@@ -10,6 +10,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::StopReason;
+pub use crate::duration::parse_delay;
 
 /// `[nurture]`: settings every sequence shares.
 #[derive(Debug, Clone, Deserialize)]
@@ -217,29 +218,6 @@ impl Default for Window {
             to: "24:00".into(),
         }
     }
-}
-
-/// Parses `90`, `90s`, `15m`, `2h`, `3d`, `1w` into seconds.
-pub fn parse_delay(text: &str) -> Result<u64, String> {
-    let t = text.trim();
-    let (number, unit) = t.split_at(t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len()));
-    let n: u64 = number
-        .parse()
-        .map_err(|_| format!("delay {text:?}: expected a number and a unit, like \"3d\""))?;
-    let scale = match unit.trim() {
-        "" | "s" => 1,
-        "m" => 60,
-        "h" => 3600,
-        "d" => 86_400,
-        "w" => 7 * 86_400,
-        other => {
-            return Err(format!(
-                "delay {text:?}: unknown unit {other:?} (use s, m, h, d or w)"
-            ));
-        }
-    };
-    n.checked_mul(scale)
-        .ok_or_else(|| format!("delay {text:?} is too long"))
 }
 
 fn parse_day(day: &str) -> Option<civil::Weekday> {
@@ -467,8 +445,13 @@ mod tests {
     #[test]
     fn enrollment_rules_choose_a_sequence_by_rank_interest_provider() {
         // Template files do not exist here: read the rules without validation.
-        let config: crate::config::Config = toml::from_str(
-            "[store]\npath = \"s\"\n[nurture]\ndefault_sequence = \"solar\"\n\
+        #[derive(serde::Deserialize)]
+        struct Tables {
+            nurture: super::NurtureConfig,
+            sequence: Vec<toml::Spanned<super::SequenceConfig>>,
+        }
+        let config: Tables = toml::from_str(
+            "[nurture]\ndefault_sequence = \"solar\"\n\
 [[sequence]]\nname = \"solar\"\n[[sequence.step]]\ntemplate = \"t\"\ndelay = \"1d\"\n\
 [[sequence]]\nname = \"heat\"\nenroll_when = { interest = [\"heat pump\"] }\n[[sequence.step]]\ntemplate = \"t\"\ndelay = \"1d\"\n\
 [[sequence]]\nname = \"fair\"\nenroll_when = { rank = [\"low_potential\"], provider = [\"import:fair.csv\"] }\n[[sequence.step]]\ntemplate = \"t\"\ndelay = \"1d\"\n",

@@ -31,6 +31,8 @@ use std::time::SystemTime;
 
 use minijinja::{AutoEscape, Environment, UndefinedBehavior};
 
+pub use crate::outbox::one_line;
+
 /// Variables a template may use (roots; `contact.name` is under `contact`).
 pub const KNOWN_VARIABLES: &[&str] = &[
     "contact",
@@ -589,15 +591,6 @@ fn line_of_word(text: &str, word: &str) -> usize {
             (l.contains("{{") || l.contains("{%")) && re.as_ref().is_some_and(|r| r.is_match(l))
         })
         .map_or(0, |i| i + 1)
-}
-
-/// A header-safe single line: control characters (CR, LF, …) become spaces.
-pub fn one_line(text: &str) -> String {
-    let cleaned: String = text
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect();
-    cleaned.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// Width of the generated text part.

@@ -20,8 +20,7 @@ pub const TREE: &str = "nurture_meta";
 /// generated once and kept in the store (tokens then live as long as the store).
 pub fn secret(config: &NurtureConfig, store: &Store) -> anyhow::Result<Vec<u8>> {
     if config.secret_env.is_some() || config.secret_file.is_some() {
-        let s =
-            crate::config::read_secret(config.secret_env.as_ref(), config.secret_file.as_ref())?;
+        let s = crate::net::read_secret(config.secret_env.as_ref(), config.secret_file.as_ref())?;
         anyhow::ensure!(
             s.len() >= 16,
             "unsubscribe secret is shorter than 16 characters"

@@ -32,8 +32,7 @@ struct PollAnswer {
 }
 
 /// Finds the OAuth2 table of `target` (a mailbox name, `outbox` or `archive`).
-pub fn find(config: &crate::config::Config, target: &str) -> anyhow::Result<(OAuth2Config, Use)> {
-    let all = super::targets(config);
+pub fn find(all: &[super::Target], target: &str) -> anyhow::Result<(OAuth2Config, Use)> {
     let names: Vec<&str> = all.iter().map(|(n, _, _)| n.as_str()).collect();
     all.iter()
         .find(|(n, _, _)| n == target)
@@ -169,18 +168,18 @@ pub(crate) fn client_secret(o: &OAuth2Config) -> anyhow::Result<Option<String>> 
     }
 }
 
-/// One line per OAuth2 login: token present or not, when its file last
-/// changed, and when the daemon last refreshed an access token with it.
-pub fn status(config: &crate::config::Config, out: &mut dyn Write) -> anyhow::Result<()> {
-    let all = super::targets(config);
+/// One line per OAuth2 login (`all`, paths resolved against `base_dir`):
+/// token present or not, when its file last changed, and when the daemon
+/// last refreshed an access token with it.
+pub fn status(all: Vec<super::Target>, base_dir: &Path, out: &mut dyn Write) -> anyhow::Result<()> {
     if all.is_empty() {
         writeln!(out, "no mailbox uses oauth2")?;
     }
     for (target, o, _) in all {
-        let present = o.has_token(&config.base_dir);
+        let present = o.has_token(base_dir);
         let source = match (&o.refresh_token_file, &o.refresh_token_env) {
             (Some(f), _) => {
-                let path = resolve(&config.base_dir, f);
+                let path = resolve(base_dir, f);
                 let when = std::fs::metadata(&path)
                     .and_then(|m| m.modified())
                     .ok()
@@ -285,15 +284,14 @@ mod status_tests {
     #[test]
     fn status_shows_presence_and_last_refresh() {
         let dir = tempfile::tempdir().unwrap();
-        let text = "[store]\npath = \"store\"\n\n\
-[[mailbox]]\nname = \"sales\"\nimap = { host = \"imap.example.com\", port = 993, tls = \"implicit\", user = \"s@example.com\", \
-oauth2 = { provider = \"google\", client_id = \"cid\", refresh_token_file = \"sales.token\" } }\n";
-        let path = dir.path().join("carousel.toml");
-        std::fs::write(&path, text).unwrap();
-        let config = crate::config::Config::parse(&path, text).unwrap();
+        let table: OAuth2Config = toml::from_str(
+            "provider = \"google\"\nclient_id = \"cid\"\nrefresh_token_file = \"sales.token\"\n",
+        )
+        .unwrap();
+        let targets = vec![("sales".to_string(), table, Use::Imap)];
         let show = || {
             let mut out = Vec::new();
-            status(&config, &mut out).unwrap();
+            status(targets.clone(), dir.path(), &mut out).unwrap();
             String::from_utf8(out).unwrap()
         };
         let before = show();

@@ -167,26 +167,10 @@ impl OAuth2Config {
     }
 }
 
-/// Every OAuth2 login in a config: (target, table, use). Targets are the
-/// mailbox names, `outbox` (SMTP) and `archive`.
-pub fn targets(config: &crate::config::Config) -> Vec<(String, OAuth2Config, Use)> {
-    let mut out = Vec::new();
-    for m in &config.mailbox {
-        let m = m.get_ref();
-        if let Some(o) = m.imap.as_ref().and_then(|i| i.oauth2.as_ref()) {
-            out.push((m.name.clone(), (**o).clone(), Use::Imap));
-        }
-    }
-    if let Some(outbox) = &config.outbox {
-        if let Some(o) = outbox.smtp.as_ref().and_then(|s| s.oauth2.as_ref()) {
-            out.push(("outbox".into(), (**o).clone(), Use::Smtp));
-        }
-        if let Some(o) = outbox.archive.as_ref().and_then(|a| a.imap.oauth2.as_ref()) {
-            out.push(("archive".into(), (**o).clone(), Use::Imap));
-        }
-    }
-    out
-}
+/// One OAuth2 login of a config: target (a mailbox name, `outbox` or
+/// `archive`), its table, and what it logs in to. `Config::oauth2_targets`
+/// lists them.
+pub type Target = (String, OAuth2Config, Use);
 
 pub(crate) fn resolve(base: &Path, p: &Path) -> PathBuf {
     if p.is_absolute() {

@@ -27,8 +27,8 @@ use anyhow::{Context as _, anyhow};
 use serde::Deserialize;
 use tokio::net::TcpStream;
 
-use crate::config::{ImapConfig, TlsMode};
-use crate::ingest::imap::Io;
+use crate::net::Io;
+use crate::net::{ImapConfig, TlsMode};
 
 /// `[outbox.archive]`.
 #[derive(Debug, Clone, Deserialize)]
@@ -71,7 +71,7 @@ pub async fn present(
                 "archive imap: use tls = \"implicit\" (port 993) or \"none\" for localhost"
             );
             let ca: Option<PathBuf> = c.ca_file.as_ref().map(|p| base.join(p));
-            let connector = crate::ingest::imap::tls_connector(ca.as_deref())?;
+            let connector = crate::net::tls_connector(ca.as_deref())?;
             let name = rustls_pki_types::ServerName::try_from(c.host.clone())
                 .context("archive imap host name")?;
             Box::new(connector.connect(name, tcp).await.context("archive TLS")?)
@@ -137,7 +137,7 @@ async fn login(
         .await
         .map_err(|_| anyhow!("archive: no greeting"))?
         .context("archive greeting")?;
-    let password = crate::config::read_secret(
+    let password = crate::net::read_secret(
         c.password_env.as_ref(),
         c.password_file.as_ref().map(|p| base.join(p)).as_ref(),
     )?;

@@ -8,8 +8,12 @@
 //! SMTP `250` and its record).
 
 pub mod archive;
+pub mod config;
 pub mod limits;
+pub mod message;
 pub mod sender;
+pub mod smtp;
+pub mod suppression;
 
 use serde::{Deserialize, Serialize};
 use sled::Transactional as _;
@@ -201,6 +205,44 @@ pub fn records(store: &Store) -> Result<Vec<OutboundRecord>, StoreError> {
         .values()
         .map(|v| decode("outbox", &v?))
         .collect()
+}
+
+/// Outbox depth and oldest age, measured from the store (called at scrape time).
+pub fn observe_outbox(store: &crate::store::Store) {
+    if let Ok(age) = outbox_state(store) {
+        crate::metrics::outbox_gauges(age.0, age.1.unwrap_or(0.0));
+    }
+}
+
+/// (emails waiting, age in seconds of the oldest) — queued, sending or retrying.
+pub fn outbox_state(
+    store: &crate::store::Store,
+) -> Result<(usize, Option<f64>), crate::store::StoreError> {
+    let now = jiff::Timestamp::now();
+    let mut depth = 0;
+    let mut oldest: Option<f64> = None;
+    for record in records(store)? {
+        if matches!(
+            record.delivery,
+            Delivery::Queued { .. } | Delivery::Sending { .. } | Delivery::Retrying { .. }
+        ) {
+            depth += 1;
+            if let Ok(t) = record.enqueued_at.parse::<jiff::Timestamp>() {
+                let age = (now - t).total(jiff::Unit::Second).unwrap_or(0.0).max(0.0);
+                oldest = Some(oldest.map_or(age, |o: f64| o.max(age)));
+            }
+        }
+    }
+    Ok((depth, oldest))
+}
+
+/// A header-safe single line: control characters (CR, LF, …) become spaces.
+pub fn one_line(text: &str) -> String {
+    let cleaned: String = text
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    cleaned.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 #[cfg(test)]

@@ -7,114 +7,38 @@
 //! recording the reply); [`super::archive`] explains how it is resolved
 //! without sending twice.
 //!
-//! Transports: SMTP over a small pool of lettre connections that carousel
-//! opens itself (STARTTLS, implicit TLS, or plain for localhost; AUTH from
-//! `password_env` / `password_file`), or, the embedded default, `.eml` files
-//! in `[outbox] dir` named by Message-ID (writing the same id twice replaces
-//! one file, so it is idempotent by construction).
-//!
-//! Why not lettre's own pooled `AsyncSmtpTransport`: it opens sockets without
-//! `TCP_NODELAY`, and lettre writes a message and its final `\r\n.\r\n` as
-//! two writes, so Nagle's algorithm can hold the dot until the body is
-//! ACKed (at least one round trip per message, up to the server's delayed-ACK
-//! time); it sends a `NOOP` before every reuse of a pooled connection (one
-//! more round trip per message); and its timeout covers only the TCP
-//! connect. On loopback round trips are microseconds, so the bench
-//! (`examples/send_bench.rs`) shows little of this; over a WAN it is the
-//! difference. `SmtpPool` connects with `TCP_NODELAY`, skips the `NOOP`,
-//! puts a timeout on every SMTP step, and retries a send once on a fresh
-//! connection only when a reused one broke before any message content went
-//! out (so a retry can never deliver twice).
+//! Transports: SMTP over the small connection pool of [`super::smtp`]
+//! (why not lettre's own pool is explained there), or, the embedded
+//! default, `.eml` files in `[outbox] dir` named by Message-ID (writing the
+//! same id twice replaces one file, so it is idempotent by construction).
+//! The wire message itself is built in [`super::message`].
 //!
 //! At send time: suppressed addresses are skipped (`Suppressed`) for
 //! prospect mail (nurture, self-service); a nurture step to a contact whose
 //! out-of-office says they are away waits until they are back; per-domain
 //! rate limits apply; 4xx and connection errors retry with exponential
 //! backoff until `give_up_after`, then `Failed` is recorded; 5xx fails at once.
-
-use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 use anyhow::Context as _;
 use futures::StreamExt as _;
 use jiff::Timestamp;
-use lettre::Address;
-use lettre::message::header::{HeaderName, HeaderValue};
-use lettre::message::{Mailbox, MultiPart, SinglePart};
-use lettre::transport::smtp::authentication::{Credentials, DEFAULT_MECHANISMS, Mechanism};
-use lettre::transport::smtp::client::{
-    AsyncSmtpConnection, AsyncTokioStream, Certificate, TlsParameters,
-};
-use lettre::transport::smtp::commands::{Data, Mail, Quit, Rcpt, Rset};
-use lettre::transport::smtp::extension::{ClientId, Extension, MailBodyParameter, MailParameter};
-use lettre::transport::smtp::response::Response;
-use serde::Deserialize;
-use tokio::io::{AsyncRead, AsyncWrite};
+use lettre::message::Mailbox;
+use lettre::transport::smtp::authentication::Credentials;
+use lettre::transport::smtp::client::{Certificate, TlsParameters};
+use lettre::transport::smtp::extension::ClientId;
 
 use super::archive::ArchiveConfig;
+use super::config::SenderConfig;
+pub use super::config::{DeliveryConfig, OnUncertain};
 use super::limits::DomainLimits;
+pub use super::message::{build, parse_mailbox};
+use super::smtp::{ServerTls, SmtpPool, SmtpServer};
 use super::{Delivery, OutboundEmail, OutboundRecord, PENDING, Purpose, TREE};
-use crate::config::{Config, TlsMode};
+use crate::net::TlsMode;
 use crate::store::{Store, decode};
-
-/// `[outbox.delivery]`: how hard and how fast to send.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct DeliveryConfig {
-    /// SMTP connections in the pool = emails in flight at once.
-    pub concurrency: u32,
-    /// Emails marked `Sending` (and flushed) together.
-    pub batch: usize,
-    /// First retry after this many seconds, doubling up to `retry_max_secs`.
-    pub retry_base_secs: u64,
-    pub retry_max_secs: u64,
-    /// After this long since enqueueing, a failing email is given up (`Failed`).
-    pub give_up_after: String,
-    /// Per recipient domain, unless overridden in `domain_limits`.
-    pub per_domain_per_minute: Option<u32>,
-    /// `{ "gmail.com" = 60 }`: emails per minute for that domain.
-    pub domain_limits: BTreeMap<String, u32>,
-    /// Seconds for each SMTP command.
-    pub timeout_secs: u64,
-    /// Without `[outbox.archive]`, a record found `Sending` after a crash is
-    /// `fail` (never sent twice; default) or `resend` (at least once).
-    pub on_uncertain: OnUncertain,
-    /// Milliseconds between passes when idle.
-    pub tick_ms: u64,
-}
-
-impl Default for DeliveryConfig {
-    fn default() -> Self {
-        DeliveryConfig {
-            concurrency: 4,
-            batch: 64,
-            retry_base_secs: 60,
-            retry_max_secs: 3600,
-            give_up_after: "2d".into(),
-            per_domain_per_minute: None,
-            domain_limits: BTreeMap::new(),
-            timeout_secs: 30,
-            on_uncertain: OnUncertain::Fail,
-            tick_ms: 500,
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum OnUncertain {
-    Fail,
-    Resend,
-}
-
-/// Parses `Name <addr>` or `addr` into a mailbox.
-pub fn parse_mailbox(text: &str) -> Result<Mailbox, String> {
-    text.trim()
-        .parse::<Mailbox>()
-        .map_err(|e| format!("{text:?} is not an email address: {e}"))
-}
 
 enum Transport {
     Smtp(SmtpPool),
@@ -156,15 +80,17 @@ enum Outcome {
 }
 
 impl Sender {
-    pub fn new(config: &Config, store: Store) -> anyhow::Result<Sender> {
-        let outbox = config.outbox.as_ref().context("no [outbox] configured")?;
+    /// A sender for `config` (paths already resolved, see
+    /// `Config::sender`), recording into `store`.
+    pub fn new(config: &SenderConfig, store: Store) -> anyhow::Result<Sender> {
+        let outbox = &config.outbox;
         let delivery = outbox.delivery.clone();
         let transport = match (&outbox.smtp, &outbox.dir) {
             (Some(smtp), _) => {
                 let port = u16::try_from(*smtp.port.get_ref()).context("smtp port")?;
-                crate::config::require_tls(&smtp.host, smtp.tls, smtp.allow_insecure)
+                crate::net::require_tls(&smtp.host, smtp.tls, smtp.allow_insecure)
                     .context("[outbox] smtp")?;
-                let ca_file = smtp.ca_file.as_ref().map(|ca| config.resolve(ca));
+                let ca_file = smtp.ca_file.clone();
                 let tls = match smtp.tls {
                     TlsMode::None => ServerTls::None,
                     TlsMode::Starttls => {
@@ -177,15 +103,14 @@ impl Sender {
                         ServerTls::Starttls(b.build_rustls()?)
                     }
                     TlsMode::Implicit => ServerTls::Implicit(
-                        crate::ingest::imap::tls_connector(ca_file.as_deref())?,
+                        crate::net::tls_connector(ca_file.as_deref())?,
                         rustls_pki_types::ServerName::try_from(smtp.host.clone())
                             .with_context(|| format!("bad TLS server name {}", smtp.host))?,
                     ),
                 };
                 let oauth2 = match (&smtp.oauth2, &smtp.user) {
                     (Some(o), Some(user)) => {
-                        let mut o = o.clone();
-                        o.refresh_token_file = o.refresh_token_file.map(|p| config.resolve(&p));
+                        let o = o.clone();
                         Some(Box::new((
                             user.clone(),
                             crate::oauth2::source(
@@ -202,12 +127,9 @@ impl Sender {
                 let credentials = match &smtp.user {
                     Some(_) if oauth2.is_some() => None,
                     Some(user) => {
-                        let password = crate::config::read_secret(
+                        let password = crate::net::read_secret(
                             smtp.password_env.as_ref(),
-                            smtp.password_file
-                                .as_ref()
-                                .map(|p| config.resolve(p))
-                                .as_ref(),
+                            smtp.password_file.as_ref(),
                         )
                         .context("outbox smtp password")?;
                         Some(Credentials::new(user.clone(), password))
@@ -229,7 +151,7 @@ impl Sender {
                 })
             }
             (None, Some(dir)) => {
-                let dir = config.resolve(dir);
+                let dir = dir.clone();
                 std::fs::create_dir_all(&dir)
                     .with_context(|| format!("creating outbox dir {}", dir.display()))?;
                 Transport::Dir(dir)
@@ -237,7 +159,7 @@ impl Sender {
             (None, None) => anyhow::bail!("[outbox] needs `dir` or `smtp`"),
         };
         let give_up_after = Duration::from_secs(
-            crate::nurture::sequence::parse_delay(&delivery.give_up_after)
+            crate::duration::parse_delay(&delivery.give_up_after)
                 .map_err(|e| anyhow::anyhow!("[outbox.delivery] give_up_after: {e}"))?,
         );
         let sender = Sender {
@@ -250,7 +172,7 @@ impl Sender {
             archive: outbox.archive.clone(),
             base: config.base_dir.clone(),
             give_up_after,
-            auto_per_day: config.limits.max_auto_emails_per_day,
+            auto_per_day: config.max_auto_emails_per_day,
             delivery,
             transport,
             store,
@@ -425,7 +347,7 @@ impl Sender {
             return Ok(None);
         }
         for to in &record.email.to {
-            if crate::nurture::is_suppressed(&self.store, to)? {
+            if super::suppression::is_suppressed(&self.store, to)? {
                 return Ok(Some(Delivery::Suppressed {
                     at: crate::store::now_rfc3339(),
                     reason: "address on the suppression list".into(),
@@ -622,7 +544,7 @@ impl Sender {
     /// Runs passes until shutdown; woken early by `wake.outbox`.
     pub async fn run(
         mut self,
-        wake: Arc<crate::ingest::Wakeups>,
+        wake: Arc<crate::wake::Wakeups>,
         mut shutdown: crate::shutdown::Shutdown,
     ) -> anyhow::Result<()> {
         let tick = Duration::from_millis(self.delivery.tick_ms.max(20));
@@ -648,7 +570,7 @@ impl Sender {
                 }
             }
             let pause = if failures > 0 {
-                crate::ingest::imap::backoff(failures)
+                crate::net::backoff(failures)
             } else {
                 tick
             };
@@ -675,363 +597,6 @@ impl Sender {
     }
 }
 
-/// How to reach the SMTP server.
-struct SmtpServer {
-    host: String,
-    port: u16,
-    tls: ServerTls,
-    credentials: Option<Credentials>,
-    /// AUTH XOAUTH2 as this user with tokens from the source (instead of `credentials`).
-    oauth2: Option<Box<(String, Arc<crate::oauth2::TokenSource>)>>,
-    hello: ClientId,
-    /// For each SMTP step (`[outbox.delivery] timeout_secs`).
-    timeout: Duration,
-}
-
-enum ServerTls {
-    None,
-    Starttls(TlsParameters),
-    Implicit(
-        tokio_rustls::TlsConnector,
-        rustls_pki_types::ServerName<'static>,
-    ),
-}
-
-/// Why a send failed. Never contains the password.
-#[derive(Debug)]
-struct SmtpError {
-    text: String,
-    /// A 5xx reply: do not retry.
-    permanent: bool,
-    /// The connection is unusable: network error, timeout, garbled or
-    /// missing reply, or 421 (the server is closing it).
-    broken: bool,
-}
-
-impl SmtpError {
-    fn timeout(step: &str, after: Duration) -> SmtpError {
-        SmtpError {
-            text: format!("timed out after {} s: {step}", after.as_secs()),
-            permanent: false,
-            broken: true,
-        }
-    }
-}
-
-impl From<lettre::transport::smtp::Error> for SmtpError {
-    fn from(e: lettre::transport::smtp::Error) -> SmtpError {
-        let code = e.status().map(u16::from);
-        SmtpError {
-            text: e.to_string(),
-            permanent: e.is_permanent(),
-            broken: code.is_none_or(|c| c == 421),
-        }
-    }
-}
-
-/// Runs one SMTP step under `limit`.
-async fn step<T, E: Into<SmtpError>>(
-    limit: Duration,
-    what: &str,
-    fut: impl Future<Output = Result<T, E>>,
-) -> Result<T, SmtpError> {
-    match tokio::time::timeout(limit, fut).await {
-        Ok(r) => r.map_err(Into::into),
-        Err(_) => Err(SmtpError::timeout(what, limit)),
-    }
-}
-
-impl From<std::io::Error> for SmtpError {
-    fn from(e: std::io::Error) -> SmtpError {
-        SmtpError {
-            text: format!("network error: {e}"),
-            permanent: false,
-            broken: true,
-        }
-    }
-}
-
-/// Idle connections are dropped (with QUIT) after this long; lettre's pool
-/// uses the same, and servers close idle clients after a few minutes.
-const IDLE_MAX: Duration = Duration::from_secs(60);
-
-/// A pool of SMTP connections opened with `TCP_NODELAY` (see the module
-/// doc). Holds at most `[outbox.delivery] concurrency` idle connections;
-/// `send_batch` never has more sends in flight than that.
-struct SmtpPool {
-    server: SmtpServer,
-    idle: std::sync::Mutex<Vec<(AsyncSmtpConnection, std::time::Instant)>>,
-    max_idle: usize,
-}
-
-impl SmtpPool {
-    fn idle(&self) -> std::sync::MutexGuard<'_, Vec<(AsyncSmtpConnection, std::time::Instant)>> {
-        self.idle.lock().unwrap_or_else(|p| p.into_inner())
-    }
-
-    /// A fresh connection: TCP (no Nagle), implicit TLS or STARTTLS as
-    /// configured, EHLO, AUTH. With OAuth2, a refused token is dropped and
-    /// the login tried once more on a new connection with a fresh one.
-    async fn connect(&self) -> Result<AsyncSmtpConnection, SmtpError> {
-        let Some((user, tokens)) = self.server.oauth2.as_deref() else {
-            return self.open().await;
-        };
-        let mut last = None;
-        for _ in 0..2 {
-            let token = tokens.access_token().await.map_err(|e| {
-                crate::oauth2::report_login_required("outbox", e.needs_login());
-                SmtpError {
-                    text: e.to_string(),
-                    permanent: false,
-                    broken: true,
-                }
-            })?;
-            let credentials = Credentials::new(user.clone(), token.expose().to_string());
-            let mut conn = self.open().await?;
-            match step(
-                self.server.timeout * 2,
-                "AUTH XOAUTH2",
-                conn.auth(&[Mechanism::Xoauth2], &credentials),
-            )
-            .await
-            {
-                Ok(_) => {
-                    crate::oauth2::report_login_required("outbox", false);
-                    return Ok(conn);
-                }
-                Err(mut e) => {
-                    // A refused token is not the message's fault: retry later.
-                    e.permanent = false;
-                    e.broken = true;
-                    e.text = format!("AUTH XOAUTH2 as {user}: {}", e.text);
-                    tracing::debug!("SMTP refused the OAuth2 access token; refreshing it");
-                    tokens.invalidate().await;
-                    last = Some(e);
-                }
-            }
-        }
-        Err(last.unwrap_or_else(|| SmtpError::timeout("AUTH XOAUTH2", self.server.timeout)))
-    }
-
-    /// TCP, TLS, EHLO and password AUTH when configured.
-    async fn open(&self) -> Result<AsyncSmtpConnection, SmtpError> {
-        let s = &self.server;
-        let t = s.timeout;
-        let tcp = step(
-            t,
-            "connecting",
-            tokio::net::TcpStream::connect((s.host.as_str(), s.port)),
-        )
-        .await
-        .map_err(|mut e| {
-            e.text = format!("connecting to {}:{}: {}", s.host, s.port, e.text);
-            e
-        })?;
-        tcp.set_nodelay(true)?;
-        let stream: Box<dyn AsyncTokioStream> = match &s.tls {
-            ServerTls::Implicit(connector, name) => Box::new(TlsStream(
-                step(t, "TLS handshake", connector.connect(name.clone(), tcp)).await?,
-            )),
-            _ => Box::new(tcp),
-        };
-        // Greeting + EHLO.
-        let mut conn = step(
-            t * 2,
-            "greeting and EHLO",
-            AsyncSmtpConnection::connect_with_transport(stream, &s.hello),
-        )
-        .await?;
-        if let ServerTls::Starttls(params) = &s.tls {
-            // STARTTLS, handshake, EHLO again; fails if the server does not offer it.
-            step(t * 3, "STARTTLS", conn.starttls(params.clone(), &s.hello)).await?;
-        }
-        if let Some(credentials) = &s.credentials {
-            step(t * 2, "AUTH", conn.auth(DEFAULT_MECHANISMS, credentials)).await?;
-        }
-        Ok(conn)
-    }
-
-    /// An idle connection, newest first; stale ones are dropped.
-    fn take(&self) -> Option<AsyncSmtpConnection> {
-        let mut idle = self.idle();
-        while let Some((conn, since)) = idle.pop() {
-            if since.elapsed() < IDLE_MAX && !conn.has_broken() {
-                return Some(conn);
-            }
-        }
-        None
-    }
-
-    fn park(&self, conn: AsyncSmtpConnection) {
-        let mut idle = self.idle();
-        if idle.len() < self.max_idle && !conn.has_broken() {
-            idle.push((conn, std::time::Instant::now()));
-        }
-    }
-
-    /// Sends one message: on an idle connection when there is one, else a
-    /// new one. A reused connection that turns out broken before any message
-    /// content went out (closed by the server while idle) is replaced and the
-    /// send tried once more; after content went out it is never retried here
-    /// (the server may have accepted it).
-    async fn send(
-        &self,
-        envelope: &lettre::address::Envelope,
-        bytes: &[u8],
-    ) -> Result<Response, SmtpError> {
-        if let Some(mut conn) = self.take() {
-            match self.transaction(&mut conn, envelope, bytes).await {
-                Ok(r) => {
-                    self.park(conn);
-                    return Ok(r);
-                }
-                Err((e, content_sent)) => {
-                    if !e.broken || content_sent {
-                        self.recycle(conn, &e).await;
-                        return Err(e);
-                    }
-                    tracing::debug!("pooled SMTP connection broken ({}): reconnecting", e.text);
-                }
-            }
-        }
-        let mut conn = self.connect().await?;
-        match self.transaction(&mut conn, envelope, bytes).await {
-            Ok(r) => {
-                self.park(conn);
-                Ok(r)
-            }
-            Err((e, _)) => {
-                self.recycle(conn, &e).await;
-                Err(e)
-            }
-        }
-    }
-
-    /// After a failed transaction: a connection still in step with the
-    /// server (it replied 4xx/5xx) is reset and kept; a broken one is dropped.
-    async fn recycle(&self, mut conn: AsyncSmtpConnection, e: &SmtpError) {
-        if !e.broken
-            && step(self.server.timeout, "RSET", conn.command(Rset))
-                .await
-                .is_ok()
-        {
-            self.park(conn);
-        }
-    }
-
-    /// MAIL, RCPT…, DATA, content. The error says whether content was sent.
-    async fn transaction(
-        &self,
-        conn: &mut AsyncSmtpConnection,
-        envelope: &lettre::address::Envelope,
-        bytes: &[u8],
-    ) -> Result<Response, (SmtpError, bool)> {
-        let t = self.server.timeout;
-        let before = |e: SmtpError| (e, false);
-        // As lettre's `send`: SMTPUTF8 for non-ASCII addresses, 8BITMIME for a non-ASCII body.
-        let mut options = Vec::new();
-        let non_ascii = |a: &Address| !AsRef::<str>::as_ref(a).is_ascii();
-        if envelope.from().is_some_and(non_ascii) || envelope.to().iter().any(non_ascii) {
-            if !conn.server_info().supports_feature(Extension::SmtpUtfEight) {
-                return Err(before(SmtpError {
-                    text: "envelope has non-ASCII addresses but the server lacks SMTPUTF8".into(),
-                    permanent: false,
-                    broken: false,
-                }));
-            }
-            options.push(MailParameter::SmtpUtfEight);
-        }
-        if !bytes.is_ascii() {
-            if !conn.server_info().supports_feature(Extension::EightBitMime) {
-                return Err(before(SmtpError {
-                    text: "message has non-ASCII bytes but the server lacks 8BITMIME".into(),
-                    permanent: false,
-                    broken: false,
-                }));
-            }
-            options.push(MailParameter::Body(MailBodyParameter::EightBitMime));
-        }
-        let mail = Mail::new(envelope.from().cloned(), options);
-        step(t, "MAIL FROM", conn.command(mail))
-            .await
-            .map_err(before)?;
-        for to in envelope.to() {
-            step(t, "RCPT TO", conn.command(Rcpt::new(to.clone(), vec![])))
-                .await
-                .map_err(before)?;
-        }
-        step(t, "DATA", conn.command(Data)).await.map_err(before)?;
-        // From here the server may accept the message: never retried here.
-        // Writing the content gets one more timeout per MiB.
-        let limit = t
-            * (1 + u32::try_from(bytes.len() >> 20)
-                .unwrap_or(u32::MAX)
-                .min(1000));
-        step(limit, "message content", conn.message(bytes))
-            .await
-            .map_err(|e| (e, true))
-    }
-
-    /// QUITs idle connections: all of them, or only those idle too long.
-    async fn close(&self, all: bool) {
-        let closing: Vec<AsyncSmtpConnection> = {
-            let mut idle = self.idle();
-            let (old, keep) = std::mem::take(&mut *idle)
-                .into_iter()
-                .partition(|(_, since)| all || since.elapsed() >= IDLE_MAX);
-            *idle = keep;
-            old.into_iter().map(|(c, _)| c).collect()
-        };
-        for mut conn in closing {
-            let _ = tokio::time::timeout(self.server.timeout, conn.command(Quit)).await;
-        }
-    }
-}
-
-/// An implicit-TLS stream, in the shape lettre takes for a connection.
-#[derive(Debug)]
-struct TlsStream(tokio_rustls::client::TlsStream<tokio::net::TcpStream>);
-
-impl AsyncTokioStream for TlsStream {
-    fn peer_addr(&self) -> std::io::Result<std::net::SocketAddr> {
-        self.0.get_ref().0.peer_addr()
-    }
-}
-
-impl AsyncRead for TlsStream {
-    fn poll_read(
-        mut self: std::pin::Pin<&mut Self>,
-        cx: &mut std::task::Context<'_>,
-        buf: &mut tokio::io::ReadBuf<'_>,
-    ) -> std::task::Poll<std::io::Result<()>> {
-        std::pin::Pin::new(&mut self.0).poll_read(cx, buf)
-    }
-}
-
-impl AsyncWrite for TlsStream {
-    fn poll_write(
-        mut self: std::pin::Pin<&mut Self>,
-        cx: &mut std::task::Context<'_>,
-        buf: &[u8],
-    ) -> std::task::Poll<std::io::Result<usize>> {
-        std::pin::Pin::new(&mut self.0).poll_write(cx, buf)
-    }
-
-    fn poll_flush(
-        mut self: std::pin::Pin<&mut Self>,
-        cx: &mut std::task::Context<'_>,
-    ) -> std::task::Poll<std::io::Result<()>> {
-        std::pin::Pin::new(&mut self.0).poll_flush(cx)
-    }
-
-    fn poll_shutdown(
-        mut self: std::pin::Pin<&mut Self>,
-        cx: &mut std::task::Context<'_>,
-    ) -> std::task::Poll<std::io::Result<()>> {
-        std::pin::Pin::new(&mut self.0).poll_shutdown(cx)
-    }
-}
-
 fn sent_now(reply: &str) -> Delivery {
     Delivery::Sent {
         at: crate::store::now_rfc3339(),
@@ -1054,89 +619,13 @@ fn eml_name(message_id: &str) -> String {
     format!("{safe}.eml")
 }
 
-fn header_safe(name: &str, value: &str) -> bool {
-    !name.is_empty()
-        && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
-        && !value.chars().any(|c| c.is_control())
-}
-
-/// Builds the wire message with lettre's typed builders. Contact data never
-/// reaches a raw header: subject and names are single lines, extra headers
-/// must be printable, addresses must parse.
-pub fn build(
-    email: &OutboundEmail,
-    default_from: &Mailbox,
-    archive: Option<&str>,
-) -> anyhow::Result<(lettre::address::Envelope, Vec<u8>)> {
-    use crate::nurture::templates::one_line;
-    let from = match &email.from {
-        Some(f) => parse_mailbox(&one_line(f)).map_err(anyhow::Error::msg)?,
-        None => default_from.clone(),
-    };
-    let mut builder = lettre::Message::builder()
-        .from(from.clone())
-        .message_id(Some(format!("<{}>", email.message_id)))
-        .date(SystemTime::now())
-        .subject(one_line(&email.subject));
-    let mut recipients = Vec::new();
-    for to in &email.to {
-        let address: Address = to
-            .trim()
-            .parse()
-            .with_context(|| format!("bad recipient {to:?}"))?;
-        recipients.push(address.clone());
-        builder = builder.to(Mailbox::new(None, address));
-    }
-    anyhow::ensure!(!recipients.is_empty(), "no recipient");
-    // One address or a list ("prospect, claims@…"); an unparseable value is dropped.
-    if let Some(r) = &email.reply_to
-        && let Ok(list) = one_line(r).parse::<lettre::message::Mailboxes>()
-    {
-        for m in list {
-            builder = builder.reply_to(m);
-        }
-    }
-    if let Some(id) = &email.in_reply_to {
-        let id: String = id
-            .chars()
-            .filter(|c| !c.is_control() && !matches!(c, '<' | '>' | ' '))
-            .collect();
-        builder = builder
-            .in_reply_to(format!("<{id}>"))
-            .references(format!("<{id}>"));
-    }
-    let mut message = match &email.html {
-        Some(html) => builder.multipart(MultiPart::alternative_plain_html(
-            email.text.clone(),
-            html.clone(),
-        ))?,
-        None => builder.singlepart(SinglePart::plain(email.text.clone()))?,
-    };
-    for (name, value) in &email.headers {
-        anyhow::ensure!(header_safe(name, value), "unsafe header {name:?}");
-        let name = HeaderName::new_from_ascii(name.clone())
-            .map_err(|e| anyhow::anyhow!("header name: {e}"))?;
-        message
-            .headers_mut()
-            .insert_raw(HeaderValue::new(name, value.clone()));
-    }
-    if let Some(a) = archive {
-        recipients.push(
-            a.parse()
-                .with_context(|| format!("bad archive address {a:?}"))?,
-        );
-    }
-    let envelope = lettre::address::Envelope::new(Some(from.email), recipients)?;
-    Ok((envelope, message.formatted()))
-}
-
 /// `run --once`: sends everything due now. Crash-window records waiting for
 /// the archive grace period are waited for (bounded by the grace period).
-pub async fn once(stage: &crate::daemon::StageContext) -> anyhow::Result<SendReport> {
-    if stage.config.outbox.is_none() {
+pub async fn once(config: Option<&SenderConfig>, store: Store) -> anyhow::Result<SendReport> {
+    let Some(config) = config else {
         return Ok(SendReport::default());
-    }
-    let mut sender = Sender::new(&stage.config, stage.intake.store.clone())?;
+    };
+    let mut sender = Sender::new(config, store)?;
     let grace = sender.archive.as_ref().map_or(0, |a| a.grace_secs);
     let deadline = std::time::Instant::now() + Duration::from_secs(grace + 5);
     let mut total = SendReport::default();
@@ -1159,219 +648,16 @@ pub async fn once(stage: &crate::daemon::StageContext) -> anyhow::Result<SendRep
 
 /// The daemon task: sends until shutdown.
 pub async fn task(
-    stage: crate::daemon::StageContext,
+    config: Option<SenderConfig>,
+    store: Store,
+    wake: Arc<crate::wake::Wakeups>,
     shutdown: crate::shutdown::Shutdown,
 ) -> anyhow::Result<()> {
-    if stage.config.outbox.is_none() {
+    let Some(config) = config else {
         return Ok(());
-    }
-    let sender = Sender::new(&stage.config, stage.intake.store.clone())?;
-    sender.run(stage.intake.wake.clone(), shutdown).await
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn email(subject: &str, headers: Vec<(String, String)>) -> OutboundEmail {
-        OutboundEmail {
-            message_id: "n.e1.1@carousel.test".into(),
-            to: vec!["ann@example.test".into()],
-            from: None,
-            reply_to: Some("Eve\r\nBcc: x@evil.test <eve@example.test>".into()),
-            subject: subject.into(),
-            text: "hello".into(),
-            html: Some("<p>hello</p>".into()),
-            headers,
-            in_reply_to: None,
-            purpose: Purpose::TeamNote { lead: "1".into() },
-        }
-    }
-
-    #[test]
-    fn contact_data_cannot_inject_headers() {
-        let from = parse_mailbox("Acme <hello@acme.test>").unwrap();
-        let (envelope, bytes) =
-            build(&email("Hi\r\nBcc: victim@evil.test", vec![]), &from, None).unwrap();
-        let text = String::from_utf8(bytes).unwrap();
-        let head = text.split("\r\n\r\n").next().unwrap();
-        assert!(
-            !head
-                .lines()
-                .any(|l| l.to_ascii_lowercase().starts_with("bcc:")),
-            "{head}"
-        );
-        assert!(
-            head.contains("Message-ID: <n.e1.1@carousel.test>"),
-            "{head}"
-        );
-        assert!(head.contains("\r\nDate: "), "{head}");
-        assert_eq!(envelope.to().len(), 1);
-        assert!(
-            build(
-                &email("x", vec![("X-Evil".into(), "a\r\nBcc: y@z".into())]),
-                &from,
-                None
-            )
-            .is_err()
-        );
-    }
-
-    #[test]
-    fn archive_is_an_envelope_recipient_not_a_header() {
-        let from = parse_mailbox("hello@acme.test").unwrap();
-        let (envelope, bytes) =
-            build(&email("x", vec![]), &from, Some("archive@acme.test")).unwrap();
-        assert_eq!(envelope.to().len(), 2);
-        assert!(!String::from_utf8(bytes).unwrap().contains("archive@"));
-    }
-
-    /// What the fake server does with the n-th message on a connection.
-    #[derive(Clone, Copy)]
-    enum Fake {
-        Accept,
-        /// Accept, then close the connection (a server dropping an idle client).
-        AcceptThenClose,
-        /// Read the content, then close without a reply.
-        CloseAfterContent,
-    }
-
-    /// A tiny SMTP server: `script(connection, message)` decides each message.
-    /// Returns its port and (connections, messages whose content arrived).
-    async fn fake_smtp(
-        script: fn(usize, usize) -> Fake,
-    ) -> (
-        u16,
-        Arc<std::sync::atomic::AtomicUsize>,
-        Arc<std::sync::atomic::AtomicUsize>,
-    ) {
-        use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
-        use tokio::io::{AsyncBufReadExt as _, AsyncWriteExt as _, BufReader};
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let port = listener.local_addr().unwrap().port();
-        let (conns, msgs) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
-        let (c, m) = (conns.clone(), msgs.clone());
-        tokio::spawn(async move {
-            while let Ok((tcp, _)) = listener.accept().await {
-                let conn = c.fetch_add(1, SeqCst);
-                let m = m.clone();
-                tokio::spawn(async move {
-                    let mut s = BufReader::new(tcp);
-                    let _ = s.write_all(b"220 fake ESMTP\r\n").await;
-                    let mut n = 0;
-                    let mut line = String::new();
-                    loop {
-                        line.clear();
-                        if s.read_line(&mut line).await.unwrap_or(0) == 0 {
-                            return;
-                        }
-                        let verb = line.get(..4).unwrap_or("").to_ascii_uppercase();
-                        let reply: &[u8] = match verb.as_str() {
-                            "EHLO" => b"250-fake\r\n250 8BITMIME\r\n",
-                            "DATA" => {
-                                let _ = s.write_all(b"354 go on\r\n").await;
-                                loop {
-                                    line.clear();
-                                    if s.read_line(&mut line).await.unwrap_or(0) == 0 {
-                                        return;
-                                    }
-                                    if line == ".\r\n" {
-                                        break;
-                                    }
-                                }
-                                m.fetch_add(1, SeqCst);
-                                n += 1;
-                                match script(conn, n) {
-                                    Fake::Accept => b"250 2.0.0 queued\r\n",
-                                    Fake::AcceptThenClose => {
-                                        let _ = s.write_all(b"250 2.0.0 queued\r\n").await;
-                                        return;
-                                    }
-                                    Fake::CloseAfterContent => return,
-                                }
-                            }
-                            "QUIT" => {
-                                let _ = s.write_all(b"221 bye\r\n").await;
-                                return;
-                            }
-                            _ => b"250 ok\r\n",
-                        };
-                        let _ = s.write_all(reply).await;
-                    }
-                });
-            }
-        });
-        (port, conns, msgs)
-    }
-
-    fn pool(port: u16) -> SmtpPool {
-        SmtpPool {
-            server: SmtpServer {
-                host: "127.0.0.1".into(),
-                port,
-                tls: ServerTls::None,
-                credentials: None,
-                oauth2: None,
-                hello: ClientId::Domain("carousel.test".into()),
-                timeout: Duration::from_secs(10),
-            },
-            idle: std::sync::Mutex::new(Vec::new()),
-            max_idle: 2,
-        }
-    }
-
-    fn envelope() -> lettre::address::Envelope {
-        lettre::address::Envelope::new(
-            Some("a@acme.test".parse().unwrap()),
-            vec!["b@example.test".parse().unwrap()],
-        )
-        .unwrap()
-    }
-
-    #[tokio::test]
-    async fn a_pooled_connection_closed_while_idle_is_replaced_and_the_send_retried_once() {
-        // Connection 0 accepts one message and closes; connection 1 accepts all.
-        let (port, conns, msgs) = fake_smtp(|conn, _| {
-            if conn == 0 {
-                Fake::AcceptThenClose
-            } else {
-                Fake::Accept
-            }
-        })
-        .await;
-        let pool = pool(port);
-        let body = b"Subject: x\r\n\r\n.leading dot\r\n";
-        for _ in 0..3 {
-            let reply = pool.send(&envelope(), body).await.unwrap();
-            assert_eq!(u16::from(reply.code()), 250);
-        }
-        use std::sync::atomic::Ordering::SeqCst;
-        assert_eq!(msgs.load(SeqCst), 3, "each message delivered exactly once");
-        assert_eq!(conns.load(SeqCst), 2, "the second connection is reused");
-        pool.close(true).await;
-    }
-
-    #[tokio::test]
-    async fn a_connection_lost_after_the_content_went_out_is_not_retried() {
-        // Connection 0: first message accepted, the second read and then the
-        // connection drops: the server may have queued it, so no retry.
-        let (port, conns, msgs) = fake_smtp(|_, n| {
-            if n == 1 {
-                Fake::Accept
-            } else {
-                Fake::CloseAfterContent
-            }
-        })
-        .await;
-        let pool = pool(port);
-        let body = b"Subject: x\r\n\r\nhi\r\n";
-        pool.send(&envelope(), body).await.unwrap();
-        let e = pool.send(&envelope(), body).await.unwrap_err();
-        assert!(e.broken && !e.permanent, "{e:?}");
-        use std::sync::atomic::Ordering::SeqCst;
-        assert_eq!(msgs.load(SeqCst), 2);
-        assert_eq!(conns.load(SeqCst), 1, "no reconnect after content went out");
-    }
+    };
+    let sender = Sender::new(&config, store)?;
+    sender.run(wake, shutdown).await
 }
 
 #[cfg(test)]
@@ -1381,12 +667,16 @@ mod daily_cap_tests {
     #[tokio::test]
     async fn automatic_mail_to_one_address_stops_at_the_daily_cap() {
         let dir = tempfile::tempdir().unwrap();
-        let text = "[store]\npath = \"store\"\n\n[limits]\nmax_auto_emails_per_day = 2\n\n\
-[[mailbox]]\nname = \"in\"\nmaildir = \"in\"\n\n\
-[outbox]\ndir = \"out\"\nfrom = \"Acme <hello@acme.example>\"\n";
-        let path = dir.path().join("carousel.toml");
-        std::fs::write(&path, text).unwrap();
-        let config = Config::parse(&path, text).unwrap();
+        let outbox: crate::outbox::config::OutboxConfig = toml::from_str(&format!(
+            "dir = {:?}\nfrom = \"Acme <hello@acme.example>\"\n",
+            dir.path().join("out")
+        ))
+        .unwrap();
+        let config = SenderConfig {
+            outbox,
+            base_dir: dir.path().to_path_buf(),
+            max_auto_emails_per_day: 2,
+        };
         let store = Store::open(&dir.path().join("store"), 8).unwrap();
         for step in 0..4u32 {
             let email = OutboundEmail {

@@ -38,8 +38,9 @@ use anyhow::Context as _;
 use jiff::Timestamp;
 use serde::Serialize;
 
-use crate::config::Config;
+use crate::act::leads::LeadRecord;
 use crate::outbox::{Delivery, OutboundRecord, Purpose};
+use crate::qualify::conversion::{Opportunity, Outcome, Ownership, SalesStages};
 use crate::store::Store;
 use crate::store::model::ResponseRecord;
 use crate::understand::{Intent, Kind};
@@ -52,11 +53,11 @@ pub struct Filter {
 }
 
 impl Filter {
-    pub fn from_request(request: &crate::http::read::ReadRequest) -> anyhow::Result<Filter> {
-        let since = request.str_arg("since").map(parse_since).transpose()?;
+    /// From the `--since` and `--campaign` arguments as given.
+    pub fn parse(since: Option<&str>, campaign: Option<&str>) -> anyhow::Result<Filter> {
         Ok(Filter {
-            since,
-            campaign: request.str_arg("campaign").map(str::to_string),
+            since: since.map(parse_since).transpose()?,
+            campaign: campaign.map(str::to_string),
         })
     }
 
@@ -192,19 +193,23 @@ impl Snapshot {
                 snap.outbox.push(o);
             }
         }
-        for v in store.tree("leads")?.iter().values() {
-            if let Ok(value) = crate::store::decode::<serde_json::Value>("leads", &v?) {
-                snap.leads.push(lead_facts(&value));
+        // A record that does not decode (written by a newer version, say)
+        // is left out of the report rather than failing it.
+        for v in store.tree(crate::act::leads::LEADS)?.iter().values() {
+            if let Ok(record) = crate::store::decode::<LeadRecord>("leads", &v?) {
+                snap.leads.push(lead_facts(&record));
             }
         }
-        for v in store.tree("opportunities")?.iter().values() {
-            if let Ok(value) = crate::store::decode::<serde_json::Value>("opportunities", &v?)
-                && let Some(o) = opportunity_facts(&value)
-            {
-                snap.opportunities.push(o);
+        for v in store
+            .tree(crate::act::leads::OPPORTUNITIES)?
+            .iter()
+            .values()
+        {
+            if let Ok(o) = crate::store::decode::<Opportunity>("opportunities", &v?) {
+                snap.opportunities.push(opportunity_facts(&o));
             }
         }
-        for item in store.tree(crate::nurture::SUPPRESSION)?.iter() {
+        for item in store.tree(crate::outbox::suppression::SUPPRESSION)?.iter() {
             let (key, v) = item?;
             let Ok(value) = crate::store::decode::<serde_json::Value>("suppression", &v) else {
                 continue;
@@ -246,86 +251,6 @@ impl Snapshot {
             }
         }
     }
-}
-
-/// The record itself, or the object under `key` when the stage wraps it.
-fn unwrap_record<'a>(v: &'a serde_json::Value, key: &str, marker: &str) -> &'a serde_json::Value {
-    if v.get(marker).is_some() {
-        v
-    } else {
-        v.get(key)
-            .filter(|inner| inner.get(marker).is_some())
-            .unwrap_or(v)
-    }
-}
-
-fn id_of(v: Option<&serde_json::Value>) -> Option<u64> {
-    match v? {
-        serde_json::Value::Number(n) => n.as_u64(),
-        serde_json::Value::String(s) => s.trim().parse().ok(),
-        _ => None,
-    }
-}
-
-/// Reads a [`crate::qualify::conversion::Lead`]-shaped record (bare or wrapped in `lead`).
-pub fn lead_facts(value: &serde_json::Value) -> LeadFacts {
-    let v = unwrap_record(value, "lead", "ownership");
-    let claimed_at = v
-        .get("ownership")
-        .filter(|o| o.get("state").and_then(|s| s.as_str()) == Some("owned"))
-        .and_then(|o| o.get("since"))
-        .and_then(|s| s.as_str())
-        .and_then(|s| s.parse().ok());
-    LeadFacts {
-        id: value.get("id").and_then(|i| i.as_str()).map(str::to_string),
-        response: id_of(v.get("response")).or_else(|| id_of(value.get("response"))),
-        email: v
-            .pointer("/contact/email")
-            .and_then(|e| e.as_str())
-            .map(crate::understand::normalize_email),
-        claimed_at,
-    }
-}
-
-/// Reads a [`crate::qualify::conversion::Opportunity`]-shaped record.
-pub fn opportunity_facts(value: &serde_json::Value) -> Option<OpportunityFacts> {
-    let v = unwrap_record(value, "opportunity", "revenue");
-    let revenue = v.get("revenue")?;
-    let stage = v.get("stage").and_then(|s| s.as_str()).unwrap_or("");
-    let closes = crate::qualify::conversion::SalesStages::default()
-        .get(stage)
-        .and_then(|s| s.closes);
-    let outcome = v
-        .get("outcome")
-        .or_else(|| value.get("outcome"))
-        .and_then(|o| o.as_str());
-    let won = closes == Some(crate::qualify::conversion::Outcome::Won) || outcome == Some("won");
-    let lost = closes == Some(crate::qualify::conversion::Outcome::Lost) || outcome == Some("lost");
-    Some(OpportunityFacts {
-        lead: id_of(v.get("lead")),
-        lead_id: v.get("lead").and_then(|l| l.as_str()).map(str::to_string),
-        revenue_minor: revenue
-            .get("minor_units")
-            .and_then(|m| m.as_u64())
-            .unwrap_or(0),
-        currency: revenue
-            .get("currency")
-            .and_then(|c| c.as_str())
-            .unwrap_or("")
-            .to_string(),
-        probability: v
-            .get("win_probability")
-            .and_then(|p| p.as_u64())
-            .unwrap_or(0)
-            .min(100) as u8,
-        expected_close: v
-            .get("expected_close")
-            .and_then(|d| d.as_str())
-            .unwrap_or("")
-            .to_string(),
-        won,
-        lost,
-    })
 }
 
 /// The whole report (`report --json` prints it as one object).
@@ -433,12 +358,48 @@ fn major(minor: u64) -> f64 {
     round(minor as f64 / 100.0, 2)
 }
 
+/// What the report needs of a lead record.
+pub fn lead_facts(record: &LeadRecord) -> LeadFacts {
+    let claimed_at = match &record.lead.ownership {
+        Ownership::Owned { since, .. } => Some(*since),
+        Ownership::Unclaimed { .. } => None,
+    };
+    LeadFacts {
+        id: Some(record.id.clone()),
+        response: Some(record.response),
+        email: record
+            .lead
+            .contact
+            .email
+            .as_deref()
+            .map(crate::understand::normalize_email),
+        claimed_at,
+    }
+}
+
+/// What the report needs of an opportunity record. Won or lost: the
+/// recorded outcome, or a default stage that closes that way.
+pub fn opportunity_facts(o: &Opportunity) -> OpportunityFacts {
+    let closes = SalesStages::default().get(&o.stage).and_then(|s| s.closes);
+    OpportunityFacts {
+        lead: o.lead.0.trim().parse().ok(),
+        lead_id: Some(o.lead.0.clone()),
+        revenue_minor: o.revenue.minor_units,
+        currency: o.revenue.currency.clone(),
+        probability: o.win_probability.min(100),
+        expected_close: o.expected_close.to_string(),
+        won: closes == Some(Outcome::Won) || o.outcome == Some(Outcome::Won),
+        lost: closes == Some(Outcome::Lost) || o.outcome == Some(Outcome::Lost),
+    }
+}
+
 const NO_CAMPAIGN: &str = "(none)";
 const NO_PROVIDER: &str = "(unknown)";
 
-/// Builds the report from a snapshot. Pure: same snapshot, same report.
-pub fn build(snap: &Snapshot, config: &Config, filter: &Filter) -> Report {
-    build_at(snap, &config.costs, filter, Timestamp::now())
+/// Builds the report from a snapshot and `[costs]` (price per lead by
+/// provider). Pure: same snapshot, same report.
+pub fn build(snap: &Snapshot, costs: &BTreeMap<String, f64>, filter: &Filter) -> Report {
+    build_at(snap, costs, filter, Timestamp::now())
 }
 
 /// [`build`] with the costs and the clock given (for tests).
@@ -874,14 +835,17 @@ mod tests {
     #[test]
     fn opportunities_count_for_the_provider_of_their_lead() {
         let mut snap = Snapshot {
-            leads: vec![lead_facts(&serde_json::json!({"id": "r7", "response": 7,
-                "lead": {"response": "r7", "ownership": {"state": "unclaimed", "since": "2026-01-01T00:00:00Z"}}}))],
-            opportunities: vec![
-                opportunity_facts(&serde_json::json!({"lead": "r7", "owner": "Dana",
-                    "revenue": {"minor_units": 1_250_000, "currency": "USD"}, "stage": "closed-won",
-                    "outcome": "won", "win_probability": 100, "expected_close": "2027-01-31"}))
-                .unwrap(),
-            ],
+            leads: vec![LeadFacts {
+                id: Some("r7".into()),
+                response: Some(7),
+                email: None,
+                claimed_at: None,
+            }],
+            opportunities: vec![opportunity_facts(&opportunity(
+                "r7",
+                "closed-won",
+                Some(Outcome::Won),
+            ))],
             ..Snapshot::default()
         };
         snap.resolve_opportunity_leads();
@@ -901,19 +865,33 @@ mod tests {
         assert_eq!(fair.roi, Some(4.0));
     }
 
+    fn opportunity(lead: &str, stage: &str, outcome: Option<Outcome>) -> Opportunity {
+        Opportunity {
+            lead: crate::qualify::conversion::ResponseId(lead.into()),
+            owner: "Dana".into(),
+            revenue: crate::qualify::conversion::Money {
+                minor_units: 1_250_000,
+                currency: "USD".into(),
+            },
+            stage: stage.into(),
+            win_probability: 100,
+            expected_close: jiff::civil::date(2027, 1, 31),
+            outcome,
+            closed_at: None,
+        }
+    }
+
     #[test]
-    fn lead_and_opportunity_records_are_read_bare_or_wrapped() {
-        let lead = serde_json::json!({"lead": {"response": "42", "contact": {"email": "A@X.com"},
-            "ownership": {"state": "owned", "rep": "Dana", "since": "2026-01-01T00:00:00Z"}}});
-        let f = lead_facts(&lead);
-        assert_eq!(f.response, Some(42));
-        assert!(f.claimed_at.is_some());
-        let opp = serde_json::json!({"lead": "42", "owner": "Dana",
-            "revenue": {"minor_units": 1000, "currency": "EUR"}, "stage": "won",
-            "win_probability": 100, "expected_close": "2026-03-01"});
-        let o = opportunity_facts(&opp).unwrap();
-        assert!(o.won && !o.lost);
-        assert_eq!(o.lead, Some(42));
-        assert!(opportunity_facts(&serde_json::json!({"x": 1})).is_none());
+    fn an_opportunity_is_won_by_its_outcome_or_by_a_closing_default_stage() {
+        let by_stage = opportunity_facts(&opportunity("42", "won", None));
+        assert!(by_stage.won && !by_stage.lost);
+        assert_eq!(by_stage.lead, Some(42));
+        assert_eq!(by_stage.expected_close, "2027-01-31");
+        let by_outcome = opportunity_facts(&opportunity("r9", "negotiation", Some(Outcome::Lost)));
+        assert!(by_outcome.lost && !by_outcome.won);
+        assert_eq!(by_outcome.lead, None, "resolved later through the lead id");
+        assert_eq!(by_outcome.lead_id.as_deref(), Some("r9"));
+        let open = opportunity_facts(&opportunity("r9", "negotiation", None));
+        assert!(!open.won && !open.lost);
     }
 }

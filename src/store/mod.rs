@@ -6,11 +6,13 @@
 //!
 //! Counters are kept in their own tree because sled's `len()` scans.
 
+pub mod config;
+pub mod events;
+pub mod import_runs;
 pub mod model;
 
 use std::path::Path;
 
-use anyhow::Context as _;
 use serde::{Serialize, de::DeserializeOwned};
 use sled::Transactional;
 use sled::transaction::{ConflictableTransactionError, TransactionError, TransactionalTree};
@@ -90,7 +92,7 @@ pub struct Store {
     counters: sled::Tree,
     pending: sled::Tree,
     cursors: sled::Tree,
-    /// Hand-off events staged with the change that causes them (`crate::handoff::queue`).
+    /// Hand-off events staged with the change that causes them (`events::queue`).
     handoff: sled::Tree,
 }
 
@@ -122,7 +124,7 @@ impl Store {
             counters: tree(TREES[6])?,
             pending: tree("pending")?,
             cursors: tree("cursors")?,
-            handoff: tree(crate::handoff::queue::TREE)?,
+            handoff: tree(crate::store::events::queue::TREE)?,
             db,
         };
         store.seed_response_seq()?;
@@ -788,8 +790,8 @@ fn stage_bounce_events(
     for bounce in &u.bounces {
         if let Some(email) = &bounce.recipient {
             let email = crate::understand::normalize_email(email);
-            let event = crate::handoff::event::contact_bounced(&key.0, &email, bounce);
-            crate::handoff::queue::stage(handoff, &event)?;
+            let event = crate::store::events::contact_bounced(&key.0, &email, bounce);
+            crate::store::events::queue::stage(handoff, &event)?;
         }
     }
     Ok(())
@@ -878,7 +880,7 @@ fn message_id_key(mailbox: &str, message_id: &str, body: &[u8]) -> Vec<u8> {
 
 /// The bytes after the header block.
 fn body_of(raw: &[u8]) -> &[u8] {
-    &raw[crate::ingest::headers_of(raw).len()..]
+    &raw[crate::understand::headers_of(raw).len()..]
 }
 
 fn bump(
@@ -923,13 +925,6 @@ pub fn decode<T: DeserializeOwned>(tree: &'static str, bytes: &[u8]) -> Result<T
 
 pub fn now_rfc3339() -> String {
     jiff::Timestamp::now().to_string()
-}
-
-/// Opens the store named by a config, with context for the operator.
-pub fn open_for(config: &crate::config::Config) -> anyhow::Result<Store> {
-    let path = config.store_path();
-    Store::open(&path, config.store.cache_mb)
-        .with_context(|| format!("opening store {}", path.display()))
 }
 
 #[cfg(test)]

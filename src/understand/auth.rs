@@ -136,7 +136,7 @@ fn trusted_results(raw: &[u8], trusted: &str) -> Option<Vec<MethodResult>> {
 /// The unfolded values of every header called `name`, topmost first. Reads
 /// only the header block, at most 256 KiB of it.
 fn header_values(raw: &[u8], name: &str) -> Vec<String> {
-    let head = crate::ingest::headers_of(raw);
+    let head = crate::understand::headers_of(raw);
     let text = String::from_utf8_lossy(head);
     let mut out: Vec<String> = Vec::new();
     let mut current: Option<String> = None;

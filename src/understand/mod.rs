@@ -502,3 +502,34 @@ pub fn normalize_email(raw: &str) -> String {
         .trim()
         .to_lowercase()
 }
+
+/// Understanding that cannot take the process down: a panic in a parser
+/// becomes an `other` message with the reason, and the raw bytes are kept.
+pub fn understand_safely(raw: &[u8], ctx: &Context) -> Understanding {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| understand(raw, ctx))) {
+        Ok(u) => u,
+        Err(_) => {
+            tracing::error!("understanding panicked; message stored as other");
+            crate::metrics::understanding_error();
+            Understanding::other(
+                Envelope::default(),
+                "understanding failed (internal error); raw message kept",
+            )
+        }
+    }
+}
+
+/// The header block of a raw message (up to the first empty line, at most 256 KiB).
+pub fn headers_of(raw: &[u8]) -> &[u8] {
+    let cap = raw.len().min(256 * 1024);
+    let head = &raw[..cap];
+    let end = find(head, b"\r\n\r\n")
+        .map(|i| i + 4)
+        .or_else(|| find(head, b"\n\n").map(|i| i + 2))
+        .unwrap_or(cap);
+    &raw[..end]
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}

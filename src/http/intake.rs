@@ -34,7 +34,7 @@ pub fn load_tokens(config: &Config) -> anyhow::Result<BTreeMap<String, String>> 
     let mut tokens = BTreeMap::new();
     for t in &config.intake_token {
         let file = t.token_file.as_ref().map(|p| config.resolve(p));
-        let token = crate::config::read_secret(t.token_env.as_ref(), file.as_ref())
+        let token = crate::net::read_secret(t.token_env.as_ref(), file.as_ref())
             .map_err(|e| anyhow::anyhow!("intake token of provider {:?}: {e:#}", t.provider))?;
         let token = token.trim().to_string();
         if token.len() < crate::config::MIN_TOKEN_LEN {
@@ -226,11 +226,11 @@ pub async fn post_lead(State(state): State<AppState>, request: Request) -> Respo
         Ok(t) => t,
         Err((code, msg)) => return problem(code, msg),
     };
-    let raw = synthesize(&provider, &text);
+    let raw = crate::ingest::synthetic::synthesize(&provider, &text);
     let intake = state.stage.intake.clone();
     let provider_name = provider.clone();
     let stored = tokio::task::spawn_blocking(move || {
-        let mut u = crate::ingest::understand_safely(&raw, &intake.ctx);
+        let mut u = crate::understand::understand_safely(&raw, &intake.ctx);
         u.provider = Some(provider_name.clone());
         let origin = Origin {
             mailbox: format!("http:{provider_name}"),
@@ -440,29 +440,6 @@ fn percent_decode(s: &str) -> String {
         i += 1;
     }
     String::from_utf8_lossy(&out).into_owned()
-}
-
-/// A raw message carrying the posted lead. Headers are fixed text plus the
-/// provider name reduced to safe characters; the data goes only in the body.
-pub fn synthesize(provider: &str, body: &str) -> Vec<u8> {
-    let safe: String = provider
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, ' ' | '.' | '-' | '_'))
-        .take(64)
-        .collect();
-    let date = jiff::Timestamp::now()
-        .to_zoned(jiff::tz::TimeZone::UTC)
-        .strftime("%a, %d %b %Y %H:%M:%S +0000")
-        .to_string();
-    let mut raw = format!(
-        "From: \"{safe} (HTTP intake)\" <intake@carousel.invalid>\r\nTo: leads@carousel.invalid\r\nSubject: New lead from {safe}\r\nDate: {date}\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\nX-Carousel-Intake: http\r\n\r\n"
-    )
-    .into_bytes();
-    for line in body.lines() {
-        raw.extend_from_slice(line.as_bytes());
-        raw.extend_from_slice(b"\r\n");
-    }
-    raw
 }
 
 #[cfg(test)]

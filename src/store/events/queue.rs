@@ -15,7 +15,7 @@
 use serde::{Deserialize, Serialize};
 use sled::transaction::{ConflictableTransactionError, TransactionError, TransactionalTree};
 
-use super::event::Event;
+use super::Event;
 use crate::store::{Store, StoreError, decode, encode};
 
 /// The tree's name.
