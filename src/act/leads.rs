@@ -13,9 +13,9 @@ use sled::transaction::TransactionError;
 use crate::qualify::Reason;
 use crate::qualify::conversion::{Lead, LeadStatus, Opportunity};
 use crate::route::DistributionState;
+use crate::store::events::Event;
 use crate::store::model::MessageKey;
 use crate::store::{Store, StoreError, decode, encode};
-use crate::store::events::Event;
 
 pub const LEADS: &str = "leads";
 pub const OPPORTUNITIES: &str = "opportunities";
@@ -353,7 +353,6 @@ pub fn timestamp(text: &str) -> Timestamp {
 
 #[cfg(test)]
 mod tests {
-
 
     fn lead(owner: Option<&str>, status: serde_json::Value, notices: &[&str]) -> LeadRecord {
         let ownership = match owner {

@@ -11,8 +11,8 @@
 use serde_json::{Value, json};
 
 use super::ChatKind;
-use crate::store::events::Event;
 use super::presets::TemplateLead;
+use crate::store::events::Event;
 
 /// What a chat alert says, before formatting.
 #[derive(Debug, Clone, PartialEq, Eq)]

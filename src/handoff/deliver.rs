@@ -22,12 +22,12 @@ use std::time::Duration;
 use anyhow::Context as _;
 use serde::Serialize;
 
-use crate::store::events::Event;
-use crate::store::events::queue::{self, Delivery};
-use super::{ChatKind, RetryPolicy};
 use super::HandoffSettings;
+use super::{ChatKind, RetryPolicy};
 use crate::shutdown::Shutdown;
 use crate::store::Store;
+use crate::store::events::Event;
+use crate::store::events::queue::{self, Delivery};
 
 /// How often the task looks at the queue.
 const TICK: Duration = Duration::from_millis(250);
@@ -198,7 +198,11 @@ impl Endpoint {
     }
 
     /// The request body and its content type.
-    fn body(&self, event: &Event, settings: &HandoffSettings) -> Result<(Vec<u8>, &'static str), String> {
+    fn body(
+        &self,
+        event: &Event,
+        settings: &HandoffSettings,
+    ) -> Result<(Vec<u8>, &'static str), String> {
         match &self.target {
             Target::Webhook {
                 template: Some(t),

@@ -29,7 +29,6 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
-
 /// `[[webhook]]`: one receiver of signed event POSTs.
 ///
 /// ```toml

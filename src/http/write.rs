@@ -85,7 +85,8 @@ pub fn run(
             };
         }
         WriteRequest::WebhooksRetry { name } => {
-            output.stdout = crate::handoff::deliver::retry(store, &config.handoff_settings(), name)?;
+            output.stdout =
+                crate::handoff::deliver::retry(store, &config.handoff_settings(), name)?;
         }
         WriteRequest::Import {
             file,

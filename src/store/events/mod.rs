@@ -2,16 +2,15 @@
 //! `handoff` tree ([`queue`]) in the same transaction as the change that
 //! causes them; `crate::handoff` delivers them. Lead events are derived in
 //! `act::leads::lead_changes`.
-
-pub mod queue;
 //!
 //! An event's id is derived from what happened (its type and the subject's
 //! key), never drawn at random, so writing the same change again — as a
 //! replay after a crash does — yields the same id, and the queue keeps one.
 
+pub mod queue;
+
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
-
 
 /// Every event type a `[[webhook]]` may subscribe to. `lead.escalated` (an
 /// SLA escalation) is what `[[chat]]` alerts use besides `lead.created` and
