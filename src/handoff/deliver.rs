@@ -377,7 +377,7 @@ async fn drain_endpoint(
             queue::delivered(store, &endpoint.name, &key)?;
             continue;
         };
-        let outcome = endpoint.send(&event, config).await;
+        let outcome = endpoint.send(&event, settings).await;
         match outcome {
             Outcome::Delivered => {
                 crate::fault::point("handoff-after-send");

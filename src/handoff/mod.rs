@@ -51,7 +51,7 @@ pub struct WebhookConfig {
     /// itself is a secret); instead of `url`.
     #[serde(default)]
     pub url_env: Option<String>,
-    /// Event types to send ([`event::EVENT_TYPES`]); default: all but `lead.escalated`.
+    /// Event types to send ([`crate::store::events::EVENT_TYPES`]); default: all but `lead.escalated`.
     #[serde(default = "default_webhook_events")]
     pub events: Vec<String>,
     /// HMAC key for `Carousel-Signature`, from this environment variable.
@@ -180,7 +180,7 @@ delivery_settings!(WebhookConfig);
 delivery_settings!(ChatConfig);
 
 fn default_webhook_events() -> Vec<String> {
-    event::EVENT_TYPES
+    crate::store::events::EVENT_TYPES
         .iter()
         .filter(|t| **t != "lead.escalated")
         .map(|t| t.to_string())
@@ -339,10 +339,10 @@ fn problems(
             problem("`events` is empty: it would receive nothing".into());
         }
         for e in &c.events {
-            if !event::EVENT_TYPES.contains(&e.as_str()) {
+            if !crate::store::events::EVENT_TYPES.contains(&e.as_str()) {
                 problem(format!(
                     "unknown event {e:?}; known: {}",
-                    event::EVENT_TYPES.join(", ")
+                    crate::store::events::EVENT_TYPES.join(", ")
                 ));
             }
         }
