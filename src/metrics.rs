@@ -59,17 +59,21 @@ pub fn install() -> Option<&'static PrometheusHandle> {
     }
 }
 
+/// Hand-off (webhook and chat) deliveries, by endpoint and outcome.
+pub const HANDOFF_DELIVERIES: &str = "carousel_handoff_deliveries_total";
+/// Hand-off deliveries waiting, by endpoint.
+pub const HANDOFF_PENDING: &str = "carousel_handoff_pending";
+/// Hand-off dead letters, by endpoint.
+pub const HANDOFF_DEAD: &str = "carousel_handoff_dead";
+
 fn describe() {
     metrics::describe_counter!(
-        crate::handoff::deliver::DELIVERIES,
+        HANDOFF_DELIVERIES,
         "Webhook and chat deliveries, by endpoint and outcome (delivered, failed, dead, gone)"
     );
+    metrics::describe_gauge!(HANDOFF_PENDING, "Hand-off deliveries waiting, by endpoint");
     metrics::describe_gauge!(
-        crate::handoff::deliver::PENDING,
-        "Hand-off deliveries waiting, by endpoint"
-    );
-    metrics::describe_gauge!(
-        crate::handoff::deliver::DEAD,
+        HANDOFF_DEAD,
         "Hand-off dead letters (past give_up_after), by endpoint"
     );
     metrics::describe_counter!(INGESTED, "Messages stored, by kind");

@@ -42,9 +42,9 @@ const MAX_REDIRECTS: usize = 5;
 
 /// Metric names (see `crate::metrics`): deliveries by endpoint and outcome
 /// (`delivered`, `failed`, `dead`, `gone`), and the queue per endpoint.
-pub const DELIVERIES: &str = "carousel_handoff_deliveries_total";
-pub const PENDING: &str = "carousel_handoff_pending";
-pub const DEAD: &str = "carousel_handoff_dead";
+use crate::metrics::{
+    HANDOFF_DEAD as DEAD, HANDOFF_DELIVERIES as DELIVERIES, HANDOFF_PENDING as PENDING,
+};
 
 /// One configured receiver, with its secrets read from the environment.
 pub struct Endpoint {
