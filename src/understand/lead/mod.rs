@@ -27,6 +27,7 @@ pub mod forward;
 pub mod html;
 pub mod junk;
 pub mod labels;
+pub mod platform;
 pub mod rules;
 pub mod shape;
 pub mod timeline;
@@ -226,6 +227,22 @@ fn extract_at_depth(
     }
     if let Some(reason) = junk::subscriber_notice(subject, body_text) {
         return LeadExtraction::noted(reason);
+    }
+    // A platform telling about activity is no enquiry, unless a person
+    // plainly wrote to us through it.
+    if rule.is_none()
+        && let Some(activity) = platform::activity(message, envelope.from_email.as_deref(), text)
+    {
+        let subject_signal = lead_signal(subject, "")
+            || fwd
+                .as_ref()
+                .and_then(|f| f.subject.as_deref())
+                .is_some_and(|s| lead_signal(s, ""));
+        let person_wrote = (labelled_contact && subject_signal)
+            || reply_to_person(envelope) && (labelled_contact || signal);
+        if activity.is_decisive() || !person_wrote {
+            return LeadExtraction::noted(activity.note());
+        }
     }
 
     // Values by shape: the prospect's address and number where no label names them.
@@ -471,7 +488,7 @@ impl ShapeContact {
         // A direct address beats a relay's robot address.
         let pick = emails
             .iter()
-            .filter(|(_, e)| !exclude.excludes(e))
+            .filter(|(o, e)| !exclude.excludes(e) && !platform::is_service_contact_at(head, *o))
             .min_by_key(|(_, e)| contact::is_robot_address(e));
         if let Some((offset, email)) = pick {
             out.email = Some((email.clone(), "shape:email".into()));
@@ -481,7 +498,8 @@ impl ShapeContact {
             }
         }
         let line_of = |offset: usize| head[..offset].matches('\n').count();
-        let phones = shape::phones(head);
+        let mut phones = shape::phones(head);
+        phones.retain(|(o, _)| !platform::is_service_contact_at(head, *o));
         let phone = match anchor {
             Some(a) => phones
                 .iter()
@@ -524,6 +542,24 @@ fn senders<'a>(
     }
     out.extend(original);
     out
+}
+
+/// True when Reply-To names a person other than the sender's organisation,
+/// us, a provider or a relay: the notification hands us the person to answer.
+fn reply_to_person(envelope: &Envelope) -> bool {
+    let Some(reply_to) = envelope.reply_to_email.as_deref() else {
+        return false;
+    };
+    let domain = domain_of(reply_to);
+    let same_org = domain.is_some_and(|d| {
+        envelope.from_email.as_deref().and_then(domain_of) == Some(d)
+            || envelope.to.iter().any(|t| domain_of(t) == Some(d))
+    });
+    !same_org
+        && contact::valid_email(reply_to)
+        && !contact::is_relay_address(reply_to)
+        && !contact::is_robot_address(reply_to)
+        && !domain.is_some_and(rules::is_known_provider)
 }
 
 /// The domain part of an address.
