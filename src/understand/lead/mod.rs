@@ -30,6 +30,7 @@ pub mod labels;
 pub mod platform;
 pub mod rules;
 pub mod shape;
+pub mod signature;
 pub mod timeline;
 pub mod vcard;
 
@@ -352,6 +353,14 @@ fn extract_at_depth(
     {
         lead.contact.name = Some(name);
         lead.provenance.insert("name".into(), "subject:from".into());
+    }
+    if lead.contact.company.is_none()
+        && let Some(name) = lead.contact.name.as_deref()
+        && let Some(company) = signature::company_below_name(body_text, name)
+    {
+        lead.contact.company = Some(company);
+        lead.provenance
+            .insert("company".into(), "signature: line below the name".into());
     }
     if let Some(reason) = junk::test_submission(&lead) {
         return LeadExtraction::noted(reason);
@@ -922,6 +931,16 @@ fn values_of(pairs: &[form::Pair], rule: Option<&ProviderRule>, source: &str) ->
             values.set(&pair.label, field, &pair.value, &prov);
         } else {
             let prov = format!("{source}:{} \"{}\"{SHAPE_MARK}", pair.layout, pair.label);
+            // `Move-in date: within 2 months`, `采购时间：半年内`: a short value
+            // that states a time frame (a number with its unit and a forward
+            // word, read as free text) is the timeline, whatever the label.
+            if !values.values.contains_key(&Field::Timeline)
+                && pair.value.chars().count() <= 40
+                && timeline::parse(&pair.value, None, false).is_some()
+            {
+                values.set(&pair.label, Field::Timeline, &pair.value, &prov);
+                continue;
+            }
             match shape::of_value(&pair.value) {
                 Some(shape::Shape::Email) => {
                     values.set(&pair.label, Field::Email, &pair.value, &prov)

@@ -13,6 +13,8 @@
 //! own contact) are per-language data tables in [`WORDS`].
 
 use mail_parser::{HeaderValue, Message, MimeHeaders};
+use once_cell::sync::Lazy;
+use regex::Regex;
 
 /// What kind of platform activity a message is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,6 +29,9 @@ pub enum Activity {
     Calendar,
     /// Someone applying for a job, with a CV or résumé attached.
     Application,
+    /// A receipt, invoice or order confirmation: a document number and an
+    /// amount of money.
+    Transaction,
 }
 
 impl Activity {
@@ -38,6 +43,7 @@ impl Activity {
             Activity::Event => "platform activity: webinar, meeting or event notification",
             Activity::Calendar => "platform activity: calendar invitation",
             Activity::Application => "platform activity: job application with a CV attached",
+            Activity::Transaction => "platform activity: receipt, invoice or order confirmation",
         }
     }
 
@@ -57,6 +63,9 @@ pub struct PlatformWords {
     /// Words of an attachment's file name that make it a CV (matched on the
     /// name's alphanumeric tokens; CJK anywhere).
     pub cv_file_words: &'static [&'static str],
+    /// Names of a transaction document ("receipt", "pedido", "facture"),
+    /// read only when a number follows them and the mail states an amount.
+    pub document_words: &'static [&'static str],
     /// Text that introduces the sender's own service contact ("questions?
     /// contact us at …"): an address or number on (or right below) such a
     /// line is the platform's, never a prospect's.
@@ -68,6 +77,13 @@ pub const WORDS: &[PlatformWords] = &[
     PlatformWords {
         code: "en",
         cv_file_words: &["cv", "resume", "résumé", "curriculum", "vitae"],
+        document_words: &[
+            "receipt",
+            "invoice",
+            "order",
+            "order confirmation",
+            "payment",
+        ],
         service_contact_cues: &[
             "contact us",
             "questions?",
@@ -86,6 +102,13 @@ pub const WORDS: &[PlatformWords] = &[
     PlatformWords {
         code: "de",
         cv_file_words: &["lebenslauf", "bewerbung", "bewerbungsunterlagen"],
+        document_words: &[
+            "rechnung",
+            "quittung",
+            "bestellung",
+            "bestellnummer",
+            "auftrag",
+        ],
         service_contact_cues: &[
             "bei fragen",
             "kundenservice",
@@ -98,6 +121,7 @@ pub const WORDS: &[PlatformWords] = &[
     PlatformWords {
         code: "es",
         cv_file_words: &["curriculum", "currículum", "hoja de vida"],
+        document_words: &["pedido", "factura", "recibo"],
         service_contact_cues: &[
             "atención al cliente",
             "servicio al cliente",
@@ -112,6 +136,7 @@ pub const WORDS: &[PlatformWords] = &[
     PlatformWords {
         code: "fr",
         cv_file_words: &["candidature", "curriculum"],
+        document_words: &["commande", "facture", "reçu"],
         service_contact_cues: &[
             "service client",
             "pour toute question",
@@ -122,6 +147,7 @@ pub const WORDS: &[PlatformWords] = &[
     PlatformWords {
         code: "it",
         cv_file_words: &["curriculum", "candidatura"],
+        document_words: &["ordine", "fattura", "ricevuta"],
         service_contact_cues: &[
             "assistenza clienti",
             "servizio clienti",
@@ -133,6 +159,7 @@ pub const WORDS: &[PlatformWords] = &[
     PlatformWords {
         code: "pt",
         cv_file_words: &["curriculo", "currículo", "candidatura"],
+        document_words: &["encomenda", "fatura", "factura", "recibo", "pedido"],
         service_contact_cues: &[
             "apoio ao cliente",
             "atendimento ao cliente",
@@ -145,6 +172,7 @@ pub const WORDS: &[PlatformWords] = &[
     PlatformWords {
         code: "nl",
         cv_file_words: &["sollicitatie", "curriculum"],
+        document_words: &["bestelling", "factuur", "ordernummer", "bon"],
         service_contact_cues: &[
             "klantenservice",
             "vragen?",
@@ -155,6 +183,7 @@ pub const WORDS: &[PlatformWords] = &[
     PlatformWords {
         code: "ja",
         cv_file_words: &["履歴書", "職務経歴書"],
+        document_words: &["注文", "領収書", "請求書"],
         service_contact_cues: &[
             "お問い合わせ先",
             "事務局",
@@ -165,11 +194,13 @@ pub const WORDS: &[PlatformWords] = &[
     PlatformWords {
         code: "ko",
         cv_file_words: &["이력서", "자기소개서"],
+        document_words: &["주문", "영수증", "청구서"],
         service_contact_cues: &["고객센터", "문의처"],
     },
     PlatformWords {
         code: "zh",
         cv_file_words: &["简历", "履历"],
+        document_words: &["订单", "发票", "收据"],
         service_contact_cues: &["客服", "客户服务", "联系我们"],
     },
 ];
@@ -234,6 +265,9 @@ pub fn activity(message: &Message<'_>, from_email: Option<&str>, text: &str) -> 
     if has_cv_attachment(message) {
         return Some(Activity::Application);
     }
+    if is_transaction(message.subject().unwrap_or(""), text) {
+        return Some(Activity::Transaction);
+    }
     if is_social(message, from_email) {
         return Some(Activity::Social);
     }
@@ -281,6 +315,31 @@ fn is_social(message: &Message<'_>, from_email: Option<&str>) -> bool {
                     .iter()
                     .any(|s| d == *s || d.ends_with(&format!(".{s}")))
             })
+}
+
+/// A document number ("order #2231-7740", "pedido nº 45821", "注文番号:
+/// 8812") in the subject or the opening, and an amount of money in the text.
+pub fn is_transaction(subject: &str, text: &str) -> bool {
+    static DOCUMENT: Lazy<Regex> = Lazy::new(|| {
+        let words: Vec<String> = WORDS
+            .iter()
+            .flat_map(|w| w.document_words)
+            .map(|w| regex::escape(w))
+            .collect();
+        Regex::new(&format!(
+            r"(?i)(?:{})\s*(?:(?:n[º°o]\.?|no\.|nr\.?|number|número|numéro|nummer|numero|番号|번호|号)\s*[:#：]?|[:#：])\s*#?[0-9][0-9A-Z\-]{{2,}}",
+            words.join("|")
+        ))
+        .expect("regex built from the document words")
+    });
+    static MONEY: Lazy<Regex> = Lazy::new(|| {
+        Regex::new(r"(?:[$€£¥₩]\s?\d[\d.,]*|\d[\d.,]*\s?(?:€|eur|usd|gbp|chf|円|원|元)(?-u:\b)?)")
+            .expect("static regex")
+    });
+    let head = &text[..crate::understand::body::floor_char_boundary(text, text.len().min(600))];
+    let body =
+        &text[..crate::understand::body::floor_char_boundary(text, text.len().min(16 * 1024))];
+    (DOCUMENT.is_match(subject) || DOCUMENT.is_match(head)) && MONEY.is_match(body)
 }
 
 fn is_event(text: &str) -> bool {
@@ -385,6 +444,28 @@ mod tests {
 
     fn parse(raw: &str) -> Message<'_> {
         MessageParser::default().parse(raw.as_bytes()).unwrap()
+    }
+
+    #[test]
+    fn transactions_need_a_number_and_an_amount() {
+        assert!(is_transaction(
+            "Confirmación de pedido nº 45821",
+            "Total 404,96 €"
+        ));
+        assert!(is_transaction(
+            "Your receipt from Northwind",
+            "Receipt #2231-7740\nAmount paid $49.00"
+        ));
+        assert!(!is_transaction(
+            "Pedido de orçamento",
+            "Janelas, orçamento até 5000 €"
+        ));
+        assert!(!is_transaction("Order #1234", "no amount here"));
+        // An order of goods in a prospect's words is no document number.
+        assert!(!is_transaction(
+            "We want to order 2000 units",
+            "budget $5,000"
+        ));
     }
 
     #[test]

@@ -128,4 +128,5 @@ pub const TABLE: Language = Language {
         "hausverwaltung",
     ],
     says_words: &["schreibt", "sagt", "fragt"],
+    about_words: &["bezüglich", "interessiert sich für"],
 };

@@ -355,4 +355,5 @@ pub const TABLE: Language = Language {
         "commons",
     ],
     says_words: &["says", "wrote", "writes", "asks", "asked"],
+    about_words: &["about", "regarding", "concerning", "interested in"],
 };

@@ -77,4 +77,5 @@ pub const TABLE: Language = Language {
     ],
     listing_words: &["inmobiliaria", "apartamentos", "residencial", "inmuebles"],
     says_words: &["dice", "escribe", "escribió", "pregunta"],
+    about_words: &["sobre", "interesado en", "interesada en"],
 };

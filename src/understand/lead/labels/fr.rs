@@ -87,4 +87,10 @@ pub const TABLE: Language = Language {
     ],
     listing_words: &["immobilier", "résidence", "appartements", "agence"],
     says_words: &["écrit", "dit", "demande"],
+    about_words: &[
+        "concernant",
+        "au sujet de",
+        "intéressé par",
+        "intéressée par",
+    ],
 };

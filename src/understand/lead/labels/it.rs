@@ -118,4 +118,5 @@ pub const TABLE: Language = Language {
     ],
     listing_words: &["immobiliare", "appartamenti", "residence"],
     says_words: &["scrive", "dice", "chiede"],
+    about_words: &["riguardo a", "riguardo", "interessato a", "interessata a"],
 };

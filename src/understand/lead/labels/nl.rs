@@ -107,4 +107,5 @@ pub const TABLE: Language = Language {
     ],
     listing_words: &["makelaardij", "makelaars", "appartementen", "vastgoed"],
     says_words: &["zegt", "schrijft", "schreef", "vraagt"],
+    about_words: &["over", "geïnteresseerd in"],
 };

@@ -98,4 +98,5 @@ pub const TABLE: Language = Language {
     ],
     listing_words: &["imobiliária", "imobiliaria", "apartamentos", "residencial"],
     says_words: &["diz", "escreveu", "escreve", "pergunta"],
+    about_words: &["sobre", "interessado em", "interessada em"],
 };
