@@ -222,8 +222,44 @@ pub fn normalize_name(raw: &str) -> Option<String> {
         .trim_matches(|c: char| c == ',' || c == ';')
         .trim()
         .to_string();
+    let name = fold_capitals(&name);
     let letters = name.chars().filter(|c| c.is_alphabetic()).count();
     (letters >= 1 && name.chars().count() <= 100).then_some(name)
+}
+
+/// "Thomas MÜLLER" → "Thomas Müller": a family name written in capitals
+/// (a French and German habit) next to a name in mixed case is a name, not
+/// an acronym. A name all in capitals, or with one word only, stays as written.
+fn fold_capitals(name: &str) -> String {
+    let words: Vec<&str> = name.split(' ').collect();
+    let shouting = |w: &str| {
+        w.chars().filter(|c| c.is_alphabetic()).count() >= 2
+            && w.chars().all(|c| !c.is_alphabetic() || c.is_uppercase())
+    };
+    let mixed = words.iter().any(|w| w.chars().any(char::is_lowercase));
+    if is_cjk(name) || words.len() < 2 || !mixed || !words.iter().any(|w| shouting(w)) {
+        return name.to_string();
+    }
+    words
+        .iter()
+        .map(|w| {
+            if !shouting(w) {
+                return (*w).to_string();
+            }
+            let mut out = String::new();
+            let mut start = true;
+            for c in w.chars() {
+                if start {
+                    out.extend(c.to_uppercase());
+                } else {
+                    out.extend(c.to_lowercase());
+                }
+                start = matches!(c, '-' | '\'' | '’');
+            }
+            out
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// A display name without decoration: leading bullets and symbols, a

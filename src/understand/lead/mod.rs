@@ -232,15 +232,23 @@ fn extract_at_depth(
     // A platform telling about activity is no enquiry, unless a person
     // plainly wrote to us through it.
     if rule.is_none()
-        && let Some(activity) = platform::activity(message, envelope.from_email.as_deref(), text)
+        && let Some(activity) =
+            platform::activity(message, envelope.from_email.as_deref(), &envelope.to, text)
     {
         let subject_signal = lead_signal(subject, "")
             || fwd
                 .as_ref()
                 .and_then(|f| f.subject.as_deref())
                 .is_some_and(|s| lead_signal(s, ""));
-        let person_wrote = (labelled_contact && subject_signal)
-            || reply_to_person(envelope) && (labelled_contact || signal);
+        let person_wrote = match activity {
+            // A booking or a meeting request carries the invitee's own
+            // fields; a webinar's or host's notice names no one in a form.
+            platform::Activity::Event => labelled_contact,
+            _ => {
+                (labelled_contact && subject_signal)
+                    || reply_to_person(envelope) && (labelled_contact || signal)
+            }
+        };
         if activity.is_decisive() || !person_wrote {
             return LeadExtraction::noted(activity.note());
         }
@@ -347,6 +355,19 @@ fn extract_at_depth(
             lead.contact.name = Some(name.clone());
             lead.provenance.insert("name".into(), prov.clone());
         }
+    }
+    // `Carmen López via Houzz`, `Realty on behalf of Mark Jensen`: the
+    // platform relays the person it names, even when its address is no use.
+    if lead.contact.name.is_none()
+        && let Some(display) = envelope.from_name.as_deref()
+        && [" via ", " on behalf of ", " (via "]
+            .iter()
+            .any(|w| display.to_lowercase().contains(w))
+        && let Some(name) = contact::normalize_name(display).filter(|n| shape::is_name(n))
+    {
+        lead.contact.name = Some(name);
+        lead.provenance
+            .insert("name".into(), "header:from relayed person".into());
     }
     if lead.contact.name.is_none()
         && let Some(name) = hints.subject.and_then(subject_name)
@@ -1155,6 +1176,8 @@ fn choose_interest(
     }) {
         return Some((v.clone(), format!("{prov}, names product \"{product}\"")));
     }
+    // What someone asked for is never their address or number.
+    candidates.retain(|(v, _)| contact::find_email(v).is_none() && shape::phones(v).is_empty());
     let (chosen, prov) = candidates.first()?.clone();
     // The subject often shortens the listing the form spells out in full
     // ("2114 Maple Ave" → "2114 Maple Ave, Evanston, IL 60201").
@@ -1288,6 +1311,10 @@ pub fn short_phrase(message: &str) -> Option<String> {
             .expect("static regex")
     });
     let flat = message.split_whitespace().collect::<Vec<_>>().join(" ");
+    // A quoted message ("“Hola, me interesa…”"): the quote marks are no part of it.
+    let flat = flat
+        .trim_start_matches(['"', '“', '„', '«', '\'', '「', '『'])
+        .to_string();
     let mut s = GREETING.replace(&flat, "").to_string();
     // The greeting may name us ("Hi Acme team,"): drop up to its comma.
     static NAMED_GREETING: Lazy<Regex> = Lazy::new(|| {

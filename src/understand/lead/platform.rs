@@ -32,6 +32,9 @@ pub enum Activity {
     /// A receipt, invoice or order confirmation: a document number and an
     /// amount of money.
     Transaction,
+    /// An alert about our own account (sign-in, security, renewal): it
+    /// names our own address or domain as the account.
+    AccountAlert,
 }
 
 impl Activity {
@@ -44,6 +47,7 @@ impl Activity {
             Activity::Calendar => "platform activity: calendar invitation",
             Activity::Application => "platform activity: job application with a CV attached",
             Activity::Transaction => "platform activity: receipt, invoice or order confirmation",
+            Activity::AccountAlert => "platform activity: an alert about our own account",
         }
     }
 
@@ -66,6 +70,8 @@ pub struct PlatformWords {
     /// Names of a transaction document ("receipt", "pedido", "facture"),
     /// read only when a number follows them and the mail states an amount.
     pub document_words: &'static [&'static str],
+    /// Words of an alert about an account ("account", "sign-in", "Konto").
+    pub account_words: &'static [&'static str],
     /// Text that introduces the sender's own service contact ("questions?
     /// contact us at …"): an address or number on (or right below) such a
     /// line is the platform's, never a prospect's.
@@ -77,6 +83,15 @@ pub const WORDS: &[PlatformWords] = &[
     PlatformWords {
         code: "en",
         cv_file_words: &["cv", "resume", "résumé", "curriculum", "vitae"],
+        account_words: &[
+            "account",
+            "sign-in",
+            "signed in",
+            "password",
+            "security alert",
+            "subscription",
+            "renew",
+        ],
         document_words: &[
             "receipt",
             "invoice",
@@ -102,6 +117,14 @@ pub const WORDS: &[PlatformWords] = &[
     PlatformWords {
         code: "de",
         cv_file_words: &["lebenslauf", "bewerbung", "bewerbungsunterlagen"],
+        account_words: &[
+            "konto",
+            "anmeldung",
+            "passwort",
+            "sicherheitswarnung",
+            "abonnement",
+            "verlänger",
+        ],
         document_words: &[
             "rechnung",
             "quittung",
@@ -121,6 +144,14 @@ pub const WORDS: &[PlatformWords] = &[
     PlatformWords {
         code: "es",
         cv_file_words: &["curriculum", "currículum", "hoja de vida"],
+        account_words: &[
+            "cuenta",
+            "inicio de sesión",
+            "contraseña",
+            "alerta de seguridad",
+            "suscripción",
+            "renovación",
+        ],
         document_words: &["pedido", "factura", "recibo"],
         service_contact_cues: &[
             "atención al cliente",
@@ -136,6 +167,14 @@ pub const WORDS: &[PlatformWords] = &[
     PlatformWords {
         code: "fr",
         cv_file_words: &["candidature", "curriculum"],
+        account_words: &[
+            "compte",
+            "connexion",
+            "mot de passe",
+            "alerte de sécurité",
+            "abonnement",
+            "renouvel",
+        ],
         document_words: &["commande", "facture", "reçu"],
         service_contact_cues: &[
             "service client",
@@ -147,6 +186,14 @@ pub const WORDS: &[PlatformWords] = &[
     PlatformWords {
         code: "it",
         cv_file_words: &["curriculum", "candidatura"],
+        account_words: &[
+            "account",
+            "accesso",
+            "password",
+            "avviso di sicurezza",
+            "abbonamento",
+            "rinnov",
+        ],
         document_words: &["ordine", "fattura", "ricevuta"],
         service_contact_cues: &[
             "assistenza clienti",
@@ -159,6 +206,15 @@ pub const WORDS: &[PlatformWords] = &[
     PlatformWords {
         code: "pt",
         cv_file_words: &["curriculo", "currículo", "candidatura"],
+        account_words: &[
+            "conta",
+            "início de sessão",
+            "palavra-passe",
+            "senha",
+            "alerta de segurança",
+            "assinatura",
+            "renova",
+        ],
         document_words: &["encomenda", "fatura", "factura", "recibo", "pedido"],
         service_contact_cues: &[
             "apoio ao cliente",
@@ -172,6 +228,15 @@ pub const WORDS: &[PlatformWords] = &[
     PlatformWords {
         code: "nl",
         cv_file_words: &["sollicitatie", "curriculum"],
+        account_words: &[
+            "account",
+            "aanmelding",
+            "wachtwoord",
+            "beveiligingswaarschuwing",
+            "abonnement",
+            "domeinnaam",
+            "verleng",
+        ],
         document_words: &["bestelling", "factuur", "ordernummer", "bon"],
         service_contact_cues: &[
             "klantenservice",
@@ -183,6 +248,13 @@ pub const WORDS: &[PlatformWords] = &[
     PlatformWords {
         code: "ja",
         cv_file_words: &["履歴書", "職務経歴書"],
+        account_words: &[
+            "アカウント",
+            "ログイン",
+            "パスワード",
+            "セキュリティ",
+            "更新",
+        ],
         document_words: &["注文", "領収書", "請求書"],
         service_contact_cues: &[
             "お問い合わせ先",
@@ -194,12 +266,14 @@ pub const WORDS: &[PlatformWords] = &[
     PlatformWords {
         code: "ko",
         cv_file_words: &["이력서", "자기소개서"],
+        account_words: &["계정", "로그인", "비밀번호", "보안"],
         document_words: &["주문", "영수증", "청구서"],
         service_contact_cues: &["고객센터", "문의처"],
     },
     PlatformWords {
         code: "zh",
         cv_file_words: &["简历", "履历"],
+        account_words: &["账户", "账号", "登录", "密码", "安全"],
         document_words: &["订单", "发票", "收据"],
         service_contact_cues: &["客服", "客户服务", "联系我们"],
     },
@@ -257,8 +331,14 @@ const EVENT_LINKS: &[&str] = &[
     "meetup.com/",
 ];
 
-/// The platform activity `message` shows, if any. `text` is the body text.
-pub fn activity(message: &Message<'_>, from_email: Option<&str>, text: &str) -> Option<Activity> {
+/// The platform activity `message` shows, if any. `text` is the body text;
+/// `ours` the addresses the mail was sent to.
+pub fn activity(
+    message: &Message<'_>,
+    from_email: Option<&str>,
+    ours: &[String],
+    text: &str,
+) -> Option<Activity> {
     if has_calendar_part(message) {
         return Some(Activity::Calendar);
     }
@@ -270,6 +350,13 @@ pub fn activity(message: &Message<'_>, from_email: Option<&str>, text: &str) -> 
     }
     if is_social(message, from_email) {
         return Some(Activity::Social);
+    }
+    // An alert comes from another organisation: our own site's form
+    // mailer (`wordpress@our-domain`) names our domain in every notice.
+    let from_domain = from_email.and_then(|e| e.rsplit_once('@')).map(|(_, d)| d);
+    let from_us = from_domain.is_some_and(|d| ours.iter().any(|a| a.ends_with(&format!("@{d}"))));
+    if !from_us && is_account_alert(message.subject().unwrap_or(""), text, ours) {
+        return Some(Activity::AccountAlert);
     }
     if is_event(text) {
         return Some(Activity::Event);
@@ -340,6 +427,22 @@ pub fn is_transaction(subject: &str, text: &str) -> bool {
     let body =
         &text[..crate::understand::body::floor_char_boundary(text, text.len().min(16 * 1024))];
     (DOCUMENT.is_match(subject) || DOCUMENT.is_match(head)) && MONEY.is_match(body)
+}
+
+/// The subject or opening names our own address or domain, next to an
+/// account word: the alert is about our account, not from a person.
+pub fn is_account_alert(subject: &str, text: &str, ours: &[String]) -> bool {
+    let head = &text[..crate::understand::body::floor_char_boundary(text, text.len().min(800))];
+    let both = format!("{subject}\n{head}").to_lowercase();
+    let names_us = ours.iter().any(|address| {
+        let domain = address.rsplit_once('@').map_or("", |(_, d)| d);
+        both.contains(address.as_str()) || domain.contains('.') && both.contains(domain)
+    });
+    names_us
+        && WORDS
+            .iter()
+            .flat_map(|w| w.account_words)
+            .any(|w| both.contains(w))
 }
 
 fn is_event(text: &str) -> bool {
@@ -469,6 +572,21 @@ mod tests {
     }
 
     #[test]
+    fn account_alerts_name_our_own_account() {
+        let ours = ["sales@nordic-solar.example".to_string()];
+        assert!(is_account_alert(
+            "Security alert",
+            "A new sign-in\nsales@nordic-solar.example\n",
+            &ours
+        ));
+        assert!(!is_account_alert(
+            "New lead",
+            "Name: Jane\nEmail: jane@x.example\n",
+            &ours
+        ));
+    }
+
+    #[test]
     fn cv_file_names_by_token() {
         assert!(is_cv_file_name("cv_jean_dupont_2025.pdf"));
         assert!(is_cv_file_name("mike_tran_resume.docx"));
@@ -495,28 +613,29 @@ mod tests {
     fn headers_and_parts_tell_the_activity() {
         let list = "From: a@b.example\r\nList-Id: <x.b.example>\r\nSubject: s\r\n\r\nhi\r\n";
         assert_eq!(
-            activity(&parse(list), Some("a@b.example"), "hi"),
+            activity(&parse(list), Some("a@b.example"), &[], "hi"),
             Some(Activity::MassMail)
         );
         let social = "From: n@facebookmail.com\r\nSubject: s\r\n\r\nhi\r\n";
         assert_eq!(
-            activity(&parse(social), Some("n@facebookmail.com"), "hi"),
+            activity(&parse(social), Some("n@facebookmail.com"), &[], "hi"),
             Some(Activity::Social)
         );
         let cal = "From: a@b.example\r\nContent-Type: text/calendar; method=REQUEST\r\n\r\nBEGIN:VCALENDAR\r\n";
         assert_eq!(
-            activity(&parse(cal), Some("a@b.example"), ""),
+            activity(&parse(cal), Some("a@b.example"), &[], ""),
             Some(Activity::Calendar)
         );
         let plain = "From: a@b.example\r\nSubject: s\r\n\r\nName: Jane\r\n";
         assert_eq!(
-            activity(&parse(plain), Some("a@b.example"), "Name: Jane"),
+            activity(&parse(plain), Some("a@b.example"), &[], "Name: Jane"),
             None
         );
         assert_eq!(
             activity(
                 &parse(plain),
                 Some("a@b.example"),
+                &[],
                 "Join: https://us02web.zoom.us/j/8812"
             ),
             Some(Activity::Event)

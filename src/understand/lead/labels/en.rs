@@ -87,6 +87,10 @@ pub const TABLE: Language = Language {
             &[
                 "=customer",
                 "=client",
+                "=invitee",
+                "=invitee name",
+                "=attendee",
+                "=booked by",
                 "=prospect",
                 "=visitor",
                 "=renter",
@@ -354,6 +358,16 @@ pub const TABLE: Language = Language {
         "suites",
         "commons",
     ],
-    says_words: &["says", "wrote", "writes", "asks", "asked"],
+    says_words: &[
+        "says",
+        "wrote",
+        "writes",
+        "asks",
+        "asked",
+        "sent you a message",
+        "sent a message",
+        "left a message",
+        "left you a message",
+    ],
     about_words: &["about", "regarding", "concerning", "interested in"],
 };
