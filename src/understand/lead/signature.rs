@@ -44,6 +44,92 @@ pub const FORMS: &[(&str, &[&str])] = &[
     ("zh", &["有限公司", "股份公司", "集团"]),
 ];
 
+/// Job-title words per language, lowercase, matched as whole words: a
+/// name followed by one of them is a person and their role.
+pub const TITLE_WORDS: &[(&str, &[&str])] = &[
+    (
+        "en",
+        &[
+            "ceo",
+            "cto",
+            "cfo",
+            "coo",
+            "owner",
+            "founder",
+            "manager",
+            "director",
+            "president",
+            "head",
+            "officer",
+            "engineer",
+            "consultant",
+            "partner",
+            "assistant",
+            "lead",
+        ],
+    ),
+    (
+        "de",
+        &[
+            "geschäftsführer",
+            "geschäftsführerin",
+            "inhaber",
+            "inhaberin",
+            "leiter",
+            "leiterin",
+        ],
+    ),
+    (
+        "es",
+        &[
+            "gerente",
+            "director",
+            "directora",
+            "responsable",
+            "propietario",
+            "propietaria",
+        ],
+    ),
+    (
+        "fr",
+        &[
+            "gérant",
+            "gérante",
+            "directeur",
+            "directrice",
+            "responsable",
+        ],
+    ),
+    (
+        "it",
+        &["titolare", "direttore", "direttrice", "responsabile"],
+    ),
+    (
+        "pt",
+        &[
+            "gerente",
+            "diretor",
+            "diretora",
+            "sócio",
+            "sócia",
+            "responsável",
+        ],
+    ),
+    (
+        "nl",
+        &["eigenaar", "directeur", "manager", "bedrijfsleider"],
+    ),
+];
+
+/// True when `text` holds a job-title word.
+pub fn has_title_word(text: &str) -> bool {
+    let lower = text.to_lowercase();
+    lower
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|t| !t.is_empty())
+        .any(|t| TITLE_WORDS.iter().any(|(_, words)| words.contains(&t)))
+}
+
 /// True when `line` carries a legal form.
 pub fn has_legal_form(line: &str) -> bool {
     let lower = line.to_lowercase();
