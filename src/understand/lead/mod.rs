@@ -246,7 +246,8 @@ fn extract_at_depth(
             platform::Activity::Event => labelled_contact,
             _ => {
                 (labelled_contact && subject_signal)
-                    || reply_to_person(envelope) && (labelled_contact || signal)
+                    || reply_to_person(envelope)
+                        && (labelled_contact || lead_signal(subject, body_text))
             }
         };
         if activity.is_decisive() || !person_wrote {

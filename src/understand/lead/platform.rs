@@ -21,7 +21,8 @@ use regex::Regex;
 pub enum Activity {
     /// Sent to many (`List-Id`, `List-Unsubscribe`, `Precedence: bulk|list`).
     MassMail,
-    /// A social network or community telling about a member's activity.
+    /// A social network, community or collaboration tool telling about a
+    /// member's activity (a post, a comment, a shared document).
     Social,
     /// A webinar, meeting or event: a join link or a dial-in with meeting ID.
     Event,
@@ -42,7 +43,9 @@ impl Activity {
     pub fn note(self) -> &'static str {
         match self {
             Activity::MassMail => "newsletter: mass mail (list headers) without a person's enquiry",
-            Activity::Social => "platform activity: social or community notification",
+            Activity::Social => {
+                "platform activity: social, community or collaboration notification"
+            }
             Activity::Event => "platform activity: webinar, meeting or event notification",
             Activity::Calendar => "platform activity: calendar invitation",
             Activity::Application => "platform activity: job application with a CV attached",
@@ -98,6 +101,8 @@ pub const WORDS: &[PlatformWords] = &[
             "order",
             "order confirmation",
             "payment",
+            "transaction",
+            "transaction id",
         ],
         service_contact_cues: &[
             "contact us",
@@ -131,6 +136,9 @@ pub const WORDS: &[PlatformWords] = &[
             "bestellung",
             "bestellnummer",
             "auftrag",
+            "transaktionscode",
+            "transaktion",
+            "transaktionsnummer",
         ],
         service_contact_cues: &[
             "bei fragen",
@@ -152,7 +160,13 @@ pub const WORDS: &[PlatformWords] = &[
             "suscripción",
             "renovación",
         ],
-        document_words: &["pedido", "factura", "recibo"],
+        document_words: &[
+            "pedido",
+            "factura",
+            "recibo",
+            "transacción",
+            "id de transacción",
+        ],
         service_contact_cues: &[
             "atención al cliente",
             "servicio al cliente",
@@ -175,7 +189,7 @@ pub const WORDS: &[PlatformWords] = &[
             "abonnement",
             "renouvel",
         ],
-        document_words: &["commande", "facture", "reçu"],
+        document_words: &["commande", "facture", "reçu", "transaction"],
         service_contact_cues: &[
             "service client",
             "pour toute question",
@@ -194,7 +208,7 @@ pub const WORDS: &[PlatformWords] = &[
             "abbonamento",
             "rinnov",
         ],
-        document_words: &["ordine", "fattura", "ricevuta"],
+        document_words: &["ordine", "fattura", "ricevuta", "transazione"],
         service_contact_cues: &[
             "assistenza clienti",
             "servizio clienti",
@@ -215,7 +229,15 @@ pub const WORDS: &[PlatformWords] = &[
             "assinatura",
             "renova",
         ],
-        document_words: &["encomenda", "fatura", "factura", "recibo", "pedido"],
+        document_words: &[
+            "encomenda",
+            "fatura",
+            "factura",
+            "recibo",
+            "pedido",
+            "transação",
+            "transacção",
+        ],
         service_contact_cues: &[
             "apoio ao cliente",
             "atendimento ao cliente",
@@ -237,7 +259,14 @@ pub const WORDS: &[PlatformWords] = &[
             "domeinnaam",
             "verleng",
         ],
-        document_words: &["bestelling", "factuur", "ordernummer", "bon"],
+        document_words: &[
+            "bestelling",
+            "factuur",
+            "ordernummer",
+            "bon",
+            "transactie",
+            "transactienummer",
+        ],
         service_contact_cues: &[
             "klantenservice",
             "vragen?",
@@ -310,6 +339,30 @@ const SOCIAL_DOMAINS: &[&str] = &[
     "pinterest.com",
     "quora.com",
     "discoursemail.com",
+];
+
+/// Senders of collaboration tools (a shared document, a signature request,
+/// a comment): a colleague's or partner's activity, not an enquiry. An
+/// address prefix (`drive-shares`) or a whole domain.
+const COLLABORATION_SENDERS: &[&str] = &[
+    "drive-shares-dm-noreply@google.com",
+    "drive-shares-noreply@google.com",
+    "comments-noreply@docs.google.com",
+    "calendar-notification@google.com",
+    "@docusign.net",
+    "@dropbox.com",
+    "@dropboxmail.com",
+    "@slack.com",
+    "@atlassian.net",
+    "@asana.com",
+    "@trello.com",
+    "@notion.so",
+    "@mail.notion.so",
+    "@figma.com",
+    "@echosign.com",
+    "@adobesign.com",
+    "@wetransfer.com",
+    "@sharepointonline.com",
 ];
 
 /// Hosts of meeting and event links: a message that carries one is about a
@@ -394,7 +447,18 @@ fn is_social(message: &Message<'_>, from_email: Option<&str>) -> bool {
             name.len() > p.len() && name.as_bytes()[..p.len()].eq_ignore_ascii_case(p.as_bytes())
         })
     });
+    let collaboration = from_email.is_some_and(|e| {
+        COLLABORATION_SENDERS.iter().any(|s| {
+            if let Some(domain) = s.strip_prefix('@') {
+                e.rsplit_once('@')
+                    .is_some_and(|(_, d)| d == domain || d.ends_with(&format!(".{domain}")))
+            } else {
+                e == *s
+            }
+        })
+    });
     header
+        || collaboration
         || from_email
             .and_then(|e| e.rsplit_once('@'))
             .is_some_and(|(_, d)| {
