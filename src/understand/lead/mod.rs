@@ -243,7 +243,7 @@ fn extract_at_depth(
         let person_wrote = match activity {
             // A booking or a meeting request carries the invitee's own
             // fields; a webinar's or host's notice names no one in a form.
-            platform::Activity::Event => labelled_contact,
+            platform::Activity::Event => values.has_person_contact(body_text),
             _ => {
                 (labelled_contact && subject_signal)
                     || reply_to_person(envelope)
@@ -834,6 +834,20 @@ impl FieldValues {
         self.values
             .iter()
             .any(|(f, (_, p))| f.is_contact() && !p.ends_with(SHAPE_MARK))
+    }
+
+    /// [`FieldValues::has_contact`], and at least one labelled contact value
+    /// sits outside a block that introduces the sender's own service
+    /// contact ("お問い合わせ先: 事務局…", "Customer service:"): the
+    /// person's fields, not the platform's.
+    fn has_person_contact(&self, text: &str) -> bool {
+        self.values.iter().any(|(f, (v, p))| {
+            f.is_contact()
+                && !p.ends_with(SHAPE_MARK)
+                && text
+                    .find(v.as_str())
+                    .is_none_or(|at| !platform::is_service_contact_at(text, at))
+        })
     }
 
     /// Fills missing contact fields from a card (vCard).

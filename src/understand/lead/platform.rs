@@ -73,6 +73,10 @@ pub struct PlatformWords {
     /// Names of a transaction document ("receipt", "pedido", "facture"),
     /// read only when a number follows them and the mail states an amount.
     pub document_words: &'static [&'static str],
+    /// Subject words of a webinar or event notice ("webinar", "RSVP").
+    pub event_subject_words: &'static [&'static str],
+    /// Subject words of a social notice ("commented on your post").
+    pub social_subject_words: &'static [&'static str],
     /// Words of an alert about an account ("account", "sign-in", "Konto").
     pub account_words: &'static [&'static str],
     /// Text that introduces the sender's own service contact ("questions?
@@ -86,6 +90,30 @@ pub const WORDS: &[PlatformWords] = &[
     PlatformWords {
         code: "en",
         cv_file_words: &["cv", "resume", "résumé", "curriculum", "vitae"],
+        event_subject_words: &[
+            "webinar",
+            "registrant",
+            "rsvp",
+            "event reminder",
+            "registration confirmed",
+            "registration confirmation",
+            "you're registered",
+            "you are registered",
+        ],
+        social_subject_words: &[
+            "commented on your",
+            "mentioned you",
+            "liked your",
+            "endorsed you",
+            "viewed your profile",
+            "invited you to connect",
+            "wants to connect",
+            "started following you",
+            "tagged you",
+            "reacted to your",
+            "replied to your comment",
+            "shared your post",
+        ],
         account_words: &[
             "account",
             "sign-in",
@@ -122,6 +150,21 @@ pub const WORDS: &[PlatformWords] = &[
     PlatformWords {
         code: "de",
         cv_file_words: &["lebenslauf", "bewerbung", "bewerbungsunterlagen"],
+        event_subject_words: &[
+            "webinar",
+            "webinar-registrierung",
+            "anmeldebestätigung",
+            "teilnahmebestätigung",
+            "veranstaltung",
+        ],
+        social_subject_words: &[
+            "hat ihren beitrag kommentiert",
+            "hat deinen beitrag kommentiert",
+            "hat sie erwähnt",
+            "hat dich erwähnt",
+            "gefällt ihr beitrag",
+            "möchte sich mit ihnen vernetzen",
+        ],
         account_words: &[
             "konto",
             "anmeldung",
@@ -152,6 +195,20 @@ pub const WORDS: &[PlatformWords] = &[
     PlatformWords {
         code: "es",
         cv_file_words: &["curriculum", "currículum", "hoja de vida"],
+        event_subject_words: &[
+            "seminario web",
+            "webinar",
+            "inscripción confirmada",
+            "confirmación de inscripción",
+            "confirmación de registro",
+        ],
+        social_subject_words: &[
+            "comentó tu publicación",
+            "ha comentado tu publicación",
+            "te mencionó",
+            "te ha mencionado",
+            "le gusta tu publicación",
+        ],
         account_words: &[
             "cuenta",
             "inicio de sesión",
@@ -181,6 +238,18 @@ pub const WORDS: &[PlatformWords] = &[
     PlatformWords {
         code: "fr",
         cv_file_words: &["candidature", "curriculum"],
+        event_subject_words: &[
+            "webinaire",
+            "webinar",
+            "inscription confirmée",
+            "confirmation d'inscription",
+        ],
+        social_subject_words: &[
+            "a commenté votre publication",
+            "vous a mentionné",
+            "aime votre publication",
+            "a réagi à votre",
+        ],
         account_words: &[
             "compte",
             "connexion",
@@ -200,6 +269,18 @@ pub const WORDS: &[PlatformWords] = &[
     PlatformWords {
         code: "it",
         cv_file_words: &["curriculum", "candidatura"],
+        event_subject_words: &[
+            "webinar",
+            "iscrizione confermata",
+            "conferma di iscrizione",
+            "conferma registrazione",
+        ],
+        social_subject_words: &[
+            "ha commentato il tuo post",
+            "ha commentato la tua",
+            "ti ha menzionato",
+            "ha messo mi piace",
+        ],
         account_words: &[
             "account",
             "accesso",
@@ -220,6 +301,19 @@ pub const WORDS: &[PlatformWords] = &[
     PlatformWords {
         code: "pt",
         cv_file_words: &["curriculo", "currículo", "candidatura"],
+        event_subject_words: &[
+            "webinar",
+            "webinário",
+            "inscrição confirmada",
+            "confirmação de inscrição",
+        ],
+        social_subject_words: &[
+            "comentou a sua publicação",
+            "comentou sua publicação",
+            "mencionou você",
+            "mencionou-o",
+            "gostou da sua publicação",
+        ],
         account_words: &[
             "conta",
             "início de sessão",
@@ -250,6 +344,17 @@ pub const WORDS: &[PlatformWords] = &[
     PlatformWords {
         code: "nl",
         cv_file_words: &["sollicitatie", "curriculum"],
+        event_subject_words: &[
+            "webinar",
+            "inschrijving bevestigd",
+            "bevestiging van je inschrijving",
+            "bevestiging van uw inschrijving",
+        ],
+        social_subject_words: &[
+            "heeft gereageerd op je bericht",
+            "heeft je genoemd",
+            "vindt je bericht leuk",
+        ],
         account_words: &[
             "account",
             "aanmelding",
@@ -277,6 +382,14 @@ pub const WORDS: &[PlatformWords] = &[
     PlatformWords {
         code: "ja",
         cv_file_words: &["履歴書", "職務経歴書"],
+        event_subject_words: &[
+            "ウェビナー",
+            "セミナー",
+            "参加登録",
+            "参加申込完了",
+            "イベント",
+        ],
+        social_subject_words: &["コメントしました", "メンションしました", "いいね！しました"],
         account_words: &[
             "アカウント",
             "ログイン",
@@ -295,6 +408,8 @@ pub const WORDS: &[PlatformWords] = &[
     PlatformWords {
         code: "ko",
         cv_file_words: &["이력서", "자기소개서"],
+        event_subject_words: &["웨비나", "세미나", "참가 신청 완료", "등록 완료"],
+        social_subject_words: &["댓글을 남겼습니다", "회원님을 언급했습니다", "좋아합니다"],
         account_words: &["계정", "로그인", "비밀번호", "보안"],
         document_words: &["주문", "영수증", "청구서"],
         service_contact_cues: &["고객센터", "문의처"],
@@ -302,6 +417,8 @@ pub const WORDS: &[PlatformWords] = &[
     PlatformWords {
         code: "zh",
         cv_file_words: &["简历", "履历"],
+        event_subject_words: &["网络研讨会", "研讨会", "报名成功", "活动提醒"],
+        social_subject_words: &["评论了你的", "提到了你", "赞了你的"],
         account_words: &["账户", "账号", "登录", "密码", "安全"],
         document_words: &["订单", "发票", "收据"],
         service_contact_cues: &["客服", "客户服务", "联系我们"],
@@ -401,7 +518,11 @@ pub fn activity(
     if is_transaction(message.subject().unwrap_or(""), text) {
         return Some(Activity::Transaction);
     }
-    if is_social(message, from_email) {
+    let subject = message.subject().unwrap_or("").to_lowercase();
+    let subject_says = |pick: fn(&PlatformWords) -> &'static [&'static str]| {
+        WORDS.iter().flat_map(pick).any(|w| subject.contains(w))
+    };
+    if is_social(message, from_email) || subject_says(|w| w.social_subject_words) {
         return Some(Activity::Social);
     }
     // An alert comes from another organisation: our own site's form
@@ -411,7 +532,7 @@ pub fn activity(
     if !from_us && is_account_alert(message.subject().unwrap_or(""), text, ours) {
         return Some(Activity::AccountAlert);
     }
-    if is_event(text) {
+    if is_event(text) || subject_says(|w| w.event_subject_words) {
         return Some(Activity::Event);
     }
     if is_mass_mail(message) {
