@@ -965,7 +965,7 @@ fn values_of(pairs: &[form::Pair], rule: Option<&ProviderRule>, source: &str) ->
         } else if let Some(field) = pair.field
             // `Contact: jane@x.io | (415) 555-0112`: a name holds no phone
             // number, so the value is read by shape below.
-            && !(field == Field::Name && !shape::phones(&pair.value).is_empty())
+            && (field != Field::Name || shape::phones(&pair.value).is_empty())
         {
             let prov = format!("{source}:{} \"{}\"", pair.layout, pair.label);
             values.set(&pair.label, field, &pair.value, &prov);

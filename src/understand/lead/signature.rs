@@ -144,7 +144,7 @@ pub fn has_legal_form(line: &str) -> bool {
         .collect();
     // The form follows the name: never the first word alone.
     FORMS.iter().flat_map(|(_, f)| f.iter()).any(|form| {
-        if form.chars().any(|c| !c.is_ascii()) || form.starts_with('(') {
+        if !form.is_ascii() || form.starts_with('(') {
             lower.contains(form)
         } else {
             tokens.len() >= 2 && tokens[1..].iter().any(|t| t == form)
