@@ -335,6 +335,8 @@ fn understand_message(message: &Message<'_>, raw: &[u8], ctx: &Context) -> Under
     }
     let link = reply::campaign_link(&envelope, &reply::delivery_addresses(message), &text, ctx);
     let leads = lead::extract(message, &envelope, &text, ctx);
+    // A post to a discussion list answers the list, not carousel's mail.
+    let link = link.filter(|l| l.ours || !lead::platform::is_list_post(message));
     if link
         .as_ref()
         .is_some_and(|l| l.ours || leads.leads.is_empty())

@@ -410,6 +410,12 @@ static DAEMON_NAME: Lazy<Regex> = Lazy::new(|| {
         .expect("static regex")
 });
 
+/// Local parts of mailer daemons (`mailer-daemon`, `mail.delivery.system`).
+static DAEMON_LOCAL: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(r"(?i)mail(?:er)?[-_.]?daemon|mail[-_.]?delivery|delivery[-_.]?(?:subsystem|system|notification)|postmaster|postmeister|mail[-_.]?system|mail[-_.]?administrator")
+        .expect("static regex")
+});
+
 /// True when the message comes from a mail system rather than a person:
 /// a daemon address or name, or the null reverse path `<>` bounces must use.
 fn from_mail_system(message: &Message<'_>, raw: &[u8]) -> bool {
@@ -420,10 +426,12 @@ fn from_mail_system(message: &Message<'_>, raw: &[u8]) -> bool {
     let name_says = from
         .and_then(|a| a.name())
         .is_some_and(|n| DAEMON_NAME.is_match(n));
+    // A local part says so only with a daemon's words: `mailer@shopify.com`
+    // is a store platform's sender, not a mail system.
     let local_says = from
         .and_then(|a| a.address())
         .and_then(|a| a.split('@').next())
-        .is_some_and(|l| DAEMON_NAME.is_match(l));
+        .is_some_and(|l| DAEMON_LOCAL.is_match(l));
     address_says || name_says || local_says || has_null_return_path(message, raw)
 }
 

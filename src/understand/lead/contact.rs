@@ -206,7 +206,13 @@ pub fn normalize_name(raw: &str) -> Option<String> {
     {
         let (a, b) = (a.trim(), b.trim());
         let b_lower = b.trim_end_matches('.').to_lowercase();
-        if SUFFIXES.contains(&b_lower.as_str()) {
+        // "Rebecca Alvarez, Summit Dental Group", "Jane Roe, Sales Director":
+        // a full name, then what she works for or as. "Okafor, Daniel" has
+        // one side of a single word or a given name alone after the comma.
+        let names_org = super::signature::has_legal_form(b)
+            || super::signature::has_title_word(b)
+            || b.split_whitespace().count() >= 3;
+        if SUFFIXES.contains(&b_lower.as_str()) || names_org && !a.is_empty() {
             name = a.to_string();
         } else if !a.is_empty()
             && !b.is_empty()
@@ -222,8 +228,44 @@ pub fn normalize_name(raw: &str) -> Option<String> {
         .trim_matches(|c: char| c == ',' || c == ';')
         .trim()
         .to_string();
+    let name = fold_capitals(&name);
     let letters = name.chars().filter(|c| c.is_alphabetic()).count();
     (letters >= 1 && name.chars().count() <= 100).then_some(name)
+}
+
+/// "Thomas MÜLLER" → "Thomas Müller": a family name written in capitals
+/// (a French and German habit) next to a name in mixed case is a name, not
+/// an acronym. A name all in capitals, or with one word only, stays as written.
+fn fold_capitals(name: &str) -> String {
+    let words: Vec<&str> = name.split(' ').collect();
+    let shouting = |w: &str| {
+        w.chars().filter(|c| c.is_alphabetic()).count() >= 2
+            && w.chars().all(|c| !c.is_alphabetic() || c.is_uppercase())
+    };
+    let mixed = words.iter().any(|w| w.chars().any(char::is_lowercase));
+    if is_cjk(name) || words.len() < 2 || !mixed || !words.iter().any(|w| shouting(w)) {
+        return name.to_string();
+    }
+    words
+        .iter()
+        .map(|w| {
+            if !shouting(w) {
+                return (*w).to_string();
+            }
+            let mut out = String::new();
+            let mut start = true;
+            for c in w.chars() {
+                if start {
+                    out.extend(c.to_uppercase());
+                } else {
+                    out.extend(c.to_lowercase());
+                }
+                start = matches!(c, '-' | '\'' | '’');
+            }
+            out
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// A display name without decoration: leading bullets and symbols, a
@@ -315,7 +357,7 @@ pub fn join_name(first: Option<&str>, last: Option<&str>, family_first: bool) ->
     match (first, last) {
         (Some(f), Some(l)) if f == l => Some(f),
         (Some(f), Some(l)) if family_first || is_cjk(&f) || is_cjk(&l) => Some(format!("{l} {f}")),
-        (Some(f), Some(l)) => Some(format!("{f} {l}")),
+        (Some(f), Some(l)) => Some(fold_capitals(&format!("{f} {l}"))),
         (Some(f), None) => Some(f),
         (None, Some(l)) => Some(l),
         (None, None) => None,
@@ -326,6 +368,13 @@ pub fn join_name(first: Option<&str>, last: Option<&str>, family_first: bool) ->
 pub fn normalize_phone(raw: &str) -> Option<String> {
     let v = raw.lines().next().unwrap_or("").trim();
     let v = v.strip_prefix("tel:").unwrap_or(v).trim();
+    // "(303) 555-0184 (mobile, best after 3pm)", "06 12 55 01 78 (portable)":
+    // the number as written, without the note beside it.
+    let shaped = super::shape::phones(v);
+    let v = match shaped.as_slice() {
+        [(_, p)] if p.len() < v.len() && v.chars().any(char::is_alphabetic) => p.as_str(),
+        _ => v,
+    };
     let digits = v
         .chars()
         .filter(|c| c.is_ascii_digit() || ('０'..='９').contains(c))
@@ -356,6 +405,22 @@ mod tests {
         assert_eq!(
             normalize_name("Okafor, Daniel").as_deref(),
             Some("Daniel Okafor")
+        );
+        assert_eq!(
+            normalize_name("Rebecca Alvarez, Summit Dental Group").as_deref(),
+            Some("Rebecca Alvarez")
+        );
+        assert_eq!(
+            normalize_name("Jane Roe, Sales Director").as_deref(),
+            Some("Jane Roe")
+        );
+        assert_eq!(
+            normalize_name("García López, María José").as_deref(),
+            Some("María José García López")
+        );
+        assert_eq!(
+            normalize_name("MÜLLER, Thomas").as_deref(),
+            Some("Thomas Müller")
         );
         assert_eq!(normalize_name("Dr. Jane Roe").as_deref(), Some("Jane Roe"));
         assert_eq!(normalize_name("山田 太郎 様").as_deref(), Some("山田 太郎"));

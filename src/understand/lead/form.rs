@@ -115,7 +115,24 @@ pub fn pairs(text: &str) -> Vec<Pair> {
                     continue;
                 }
             }
-            let field = classify(&label);
+            let mut field = classify(&label);
+            if field.is_none()
+                && !value.is_empty()
+                && value.chars().count() <= 80
+                && let Some(who) = labels::about_label_person(&label)
+            {
+                // `Mark Jensen would like to be contacted about: Solar panels`:
+                // the person, then what they asked for.
+                if super::shape::is_name(&who) {
+                    out.push(Pair {
+                        label: label.clone(),
+                        value: who,
+                        field: Some(Field::Name),
+                        layout: "about",
+                    });
+                }
+                field = Some(Field::Headline);
+            }
             let collect = if value.is_empty() {
                 Collect::Block
             } else {

@@ -27,8 +27,10 @@ pub mod forward;
 pub mod html;
 pub mod junk;
 pub mod labels;
+pub mod platform;
 pub mod rules;
 pub mod shape;
+pub mod signature;
 pub mod timeline;
 pub mod vcard;
 
@@ -227,6 +229,31 @@ fn extract_at_depth(
     if let Some(reason) = junk::subscriber_notice(subject, body_text) {
         return LeadExtraction::noted(reason);
     }
+    // A platform telling about activity is no enquiry, unless a person
+    // plainly wrote to us through it.
+    if rule.is_none()
+        && let Some(activity) =
+            platform::activity(message, envelope.from_email.as_deref(), &envelope.to, text)
+    {
+        let subject_signal = lead_signal(subject, "")
+            || fwd
+                .as_ref()
+                .and_then(|f| f.subject.as_deref())
+                .is_some_and(|s| lead_signal(s, ""));
+        let person_wrote = match activity {
+            // A booking or a meeting request carries the invitee's own
+            // fields; a webinar's or host's notice names no one in a form.
+            platform::Activity::Event => values.has_person_contact(body_text),
+            _ => {
+                (labelled_contact && subject_signal)
+                    || reply_to_person(envelope)
+                        && (labelled_contact || lead_signal(subject, body_text))
+            }
+        };
+        if activity.is_decisive() || !person_wrote {
+            return LeadExtraction::noted(activity.note());
+        }
+    }
 
     // Values by shape: the prospect's address and number where no label names them.
     // Read only when needed: a form that names every contact field, or a
@@ -330,11 +357,32 @@ fn extract_at_depth(
             lead.provenance.insert("name".into(), prov.clone());
         }
     }
+    // `Carmen López via Houzz`, `Realty on behalf of Mark Jensen`: the
+    // platform relays the person it names, even when its address is no use.
+    if lead.contact.name.is_none()
+        && let Some(display) = envelope.from_name.as_deref()
+        && [" via ", " on behalf of ", " (via "]
+            .iter()
+            .any(|w| display.to_lowercase().contains(w))
+        && let Some(name) = contact::normalize_name(display).filter(|n| shape::is_name(n))
+    {
+        lead.contact.name = Some(name);
+        lead.provenance
+            .insert("name".into(), "header:from relayed person".into());
+    }
     if lead.contact.name.is_none()
         && let Some(name) = hints.subject.and_then(subject_name)
     {
         lead.contact.name = Some(name);
         lead.provenance.insert("name".into(), "subject:from".into());
+    }
+    if lead.contact.company.is_none()
+        && let Some(name) = lead.contact.name.as_deref()
+        && let Some(company) = signature::company_below_name(body_text, name)
+    {
+        lead.contact.company = Some(company);
+        lead.provenance
+            .insert("company".into(), "signature: line below the name".into());
     }
     if let Some(reason) = junk::test_submission(&lead) {
         return LeadExtraction::noted(reason);
@@ -471,7 +519,7 @@ impl ShapeContact {
         // A direct address beats a relay's robot address.
         let pick = emails
             .iter()
-            .filter(|(_, e)| !exclude.excludes(e))
+            .filter(|(o, e)| !exclude.excludes(e) && !platform::is_service_contact_at(head, *o))
             .min_by_key(|(_, e)| contact::is_robot_address(e));
         if let Some((offset, email)) = pick {
             out.email = Some((email.clone(), "shape:email".into()));
@@ -481,7 +529,8 @@ impl ShapeContact {
             }
         }
         let line_of = |offset: usize| head[..offset].matches('\n').count();
-        let phones = shape::phones(head);
+        let mut phones = shape::phones(head);
+        phones.retain(|(o, _)| !platform::is_service_contact_at(head, *o));
         let phone = match anchor {
             Some(a) => phones
                 .iter()
@@ -524,6 +573,24 @@ fn senders<'a>(
     }
     out.extend(original);
     out
+}
+
+/// True when Reply-To names a person other than the sender's organisation,
+/// us, a provider or a relay: the notification hands us the person to answer.
+fn reply_to_person(envelope: &Envelope) -> bool {
+    let Some(reply_to) = envelope.reply_to_email.as_deref() else {
+        return false;
+    };
+    let domain = domain_of(reply_to);
+    let same_org = domain.is_some_and(|d| {
+        envelope.from_email.as_deref().and_then(domain_of) == Some(d)
+            || envelope.to.iter().any(|t| domain_of(t) == Some(d))
+    });
+    !same_org
+        && contact::valid_email(reply_to)
+        && !contact::is_relay_address(reply_to)
+        && !contact::is_robot_address(reply_to)
+        && !domain.is_some_and(rules::is_known_provider)
 }
 
 /// The domain part of an address.
@@ -769,6 +836,20 @@ impl FieldValues {
             .any(|(f, (_, p))| f.is_contact() && !p.ends_with(SHAPE_MARK))
     }
 
+    /// [`FieldValues::has_contact`], and at least one labelled contact value
+    /// sits outside a block that introduces the sender's own service
+    /// contact ("お問い合わせ先: 事務局…", "Customer service:"): the
+    /// person's fields, not the platform's.
+    fn has_person_contact(&self, text: &str) -> bool {
+        self.values.iter().any(|(f, (v, p))| {
+            f.is_contact()
+                && !p.ends_with(SHAPE_MARK)
+                && text
+                    .find(v.as_str())
+                    .is_none_or(|at| !platform::is_service_contact_at(text, at))
+        })
+    }
+
     /// Fills missing contact fields from a card (vCard).
     fn fill_contact(&mut self, c: &super::Contact, source: &str) {
         for (field, value, key) in [
@@ -881,11 +962,25 @@ fn values_of(pairs: &[form::Pair], rule: Option<&ProviderRule>, source: &str) ->
                 None => source.to_string(),
             };
             values.force(field, &pair.value, &prov);
-        } else if let Some(field) = pair.field {
+        } else if let Some(field) = pair.field
+            // `Contact: jane@x.io | (415) 555-0112`: a name holds no phone
+            // number, so the value is read by shape below.
+            && (field != Field::Name || shape::phones(&pair.value).is_empty())
+        {
             let prov = format!("{source}:{} \"{}\"", pair.layout, pair.label);
             values.set(&pair.label, field, &pair.value, &prov);
         } else {
             let prov = format!("{source}:{} \"{}\"{SHAPE_MARK}", pair.layout, pair.label);
+            // `Move-in date: within 2 months`, `采购时间：半年内`: a short value
+            // that states a time frame (a number with its unit and a forward
+            // word, read as free text) is the timeline, whatever the label.
+            if !values.values.contains_key(&Field::Timeline)
+                && pair.value.chars().count() <= 40
+                && timeline::parse(&pair.value, None, false).is_some()
+            {
+                values.set(&pair.label, Field::Timeline, &pair.value, &prov);
+                continue;
+            }
             match shape::of_value(&pair.value) {
                 Some(shape::Shape::Email) => {
                     values.set(&pair.label, Field::Email, &pair.value, &prov)
@@ -1100,6 +1195,8 @@ fn choose_interest(
     }) {
         return Some((v.clone(), format!("{prov}, names product \"{product}\"")));
     }
+    // What someone asked for is never their address or number.
+    candidates.retain(|(v, _)| contact::find_email(v).is_none() && shape::phones(v).is_empty());
     let (chosen, prov) = candidates.first()?.clone();
     // The subject often shortens the listing the form spells out in full
     // ("2114 Maple Ave" → "2114 Maple Ave, Evanston, IL 60201").
@@ -1233,6 +1330,10 @@ pub fn short_phrase(message: &str) -> Option<String> {
             .expect("static regex")
     });
     let flat = message.split_whitespace().collect::<Vec<_>>().join(" ");
+    // A quoted message ("“Hola, me interesa…”"): the quote marks are no part of it.
+    let flat = flat
+        .trim_start_matches(['"', '“', '„', '«', '\'', '「', '『'])
+        .to_string();
     let mut s = GREETING.replace(&flat, "").to_string();
     // The greeting may name us ("Hi Acme team,"): drop up to its comma.
     static NAMED_GREETING: Lazy<Regex> = Lazy::new(|| {

@@ -71,10 +71,22 @@ pub fn phones(text: &str) -> Vec<(usize, String)> {
             } else {
                 s
             };
-            plausible_phone(text, m.start(), m.end(), s).then(|| (m.start(), s.to_string()))
+            if !plausible_phone(text, m.start(), m.end(), s) {
+                return None;
+            }
+            // An extension is part of the number as written ("… ext. 12").
+            let ext = EXTENSION.find(&text[m.end()..]).map_or(0, |e| e.end());
+            let written = format!("{s}{}", &text[m.end()..m.end() + ext]);
+            Some((m.start(), written))
         })
         .collect()
 }
+
+/// An extension right after a number: ` ext. 12`, ` x204`, ` Durchwahl 31`.
+static EXTENSION: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(r"^,?\s?(?:(?i:ext\.?|extension|durchwahl|dw\.?|poste|int\.|interno)\s?\d{1,5}|[xX]\d{1,5})(?-u:\b)")
+        .expect("static regex")
+});
 
 /// Digits enough to dial, separators like a phone, not a date, an amount,
 /// a postcode or an order number.
@@ -225,6 +237,15 @@ mod tests {
         assert_eq!(of_value("2025-04-03"), Some(Shape::Date));
         assert_eq!(of_value("$4,000"), Some(Shape::Money));
         assert_eq!(of_value("jane@brightwater.io"), Some(Shape::Email));
+    }
+
+    #[test]
+    fn extensions_stay_with_the_number() {
+        let found: Vec<String> = phones("call +1 (305) 555-0166 ext. 12 or 970.555.0123 x204.")
+            .into_iter()
+            .map(|(_, p)| p)
+            .collect();
+        assert_eq!(found, ["+1 (305) 555-0166 ext. 12", "970.555.0123 x204"]);
     }
 
     #[test]

@@ -127,5 +127,13 @@ pub const TABLE: Language = Language {
         "verwaltung",
         "hausverwaltung",
     ],
-    says_words: &["schreibt", "sagt", "fragt"],
+    says_words: &[
+        "schreibt",
+        "sagt",
+        "fragt",
+        "hat ihnen eine nachricht gesendet",
+        "hat ihnen eine nachricht geschickt",
+        "hat dir eine nachricht geschickt",
+    ],
+    about_words: &["bezüglich", "interessiert sich für"],
 };

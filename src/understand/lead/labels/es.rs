@@ -76,5 +76,14 @@ pub const TABLE: Language = Language {
         "presupuesto",
     ],
     listing_words: &["inmobiliaria", "apartamentos", "residencial", "inmuebles"],
-    says_words: &["dice", "escribe", "escribió", "pregunta"],
+    says_words: &[
+        "dice",
+        "escribe",
+        "escribió",
+        "pregunta",
+        "te ha enviado un mensaje",
+        "le ha enviado un mensaje",
+        "te envió un mensaje",
+    ],
+    about_words: &["sobre", "interesado en", "interesada en"],
 };

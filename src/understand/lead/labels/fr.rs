@@ -86,5 +86,17 @@ pub const TABLE: Language = Language {
         "nouveau message",
     ],
     listing_words: &["immobilier", "résidence", "appartements", "agence"],
-    says_words: &["écrit", "dit", "demande"],
+    says_words: &[
+        "écrit",
+        "dit",
+        "demande",
+        "vous a envoyé un message",
+        "vous a écrit",
+    ],
+    about_words: &[
+        "concernant",
+        "au sujet de",
+        "intéressé par",
+        "intéressée par",
+    ],
 };

@@ -117,5 +117,13 @@ pub const TABLE: Language = Language {
         "nuovo messaggio",
     ],
     listing_words: &["immobiliare", "appartamenti", "residence"],
-    says_words: &["scrive", "dice", "chiede"],
+    says_words: &[
+        "scrive",
+        "dice",
+        "chiede",
+        "ti ha inviato un messaggio",
+        "le ha inviato un messaggio",
+        "ti ha scritto",
+    ],
+    about_words: &["riguardo a", "riguardo", "interessato a", "interessata a"],
 };

@@ -116,4 +116,5 @@ pub const TABLE: Language = Language {
     ],
     listing_words: &["マンション", "不動産", "ハイツ", "レジデンス", "コーポ"],
     says_words: &[],
+    about_words: &["について"],
 };

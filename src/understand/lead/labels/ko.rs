@@ -68,4 +68,5 @@ pub const TABLE: Language = Language {
     lead_signals: &["문의", "견적", "상담 신청", "상담신청", "신규 리드"],
     listing_words: &["아파트", "부동산", "오피스텔", "빌라"],
     says_words: &[],
+    about_words: &["에 대해", "에 대하여"],
 };

@@ -228,6 +228,9 @@ pub struct Language {
     pub listing_words: &'static [&'static str],
     /// Verbs of a `Jane Doe says: …` headline.
     pub says_words: &'static [&'static str],
+    /// Last words of a `Jane Doe would like to be contacted about` headline
+    /// label: its value is what the person asked for.
+    pub about_words: &'static [&'static str],
 }
 
 /// The languages carousel reads, in no particular order (stages decide).
@@ -456,9 +459,51 @@ pub fn ends_with_says(label: &str) -> Option<usize> {
     })
 }
 
+/// The person a `Jane Doe would like to be contacted about` label names,
+/// when its last words are an "about" phrase and it opens with a name.
+pub fn about_label_person(label: &str) -> Option<String> {
+    let lower = label.to_lowercase();
+    if lower.len() != label.len() && label.is_ascii() {
+        return None;
+    }
+    let hit = all_words(|l| l.about_words).any(|w| {
+        if w.chars().any(is_unspaced_script) {
+            lower.trim_end().ends_with(w)
+        } else {
+            lower
+                .strip_suffix(w)
+                .is_some_and(|cut| cut.ends_with(' ') && cut.split_whitespace().count() >= 2)
+        }
+    });
+    if !hit {
+        return None;
+    }
+    // The leading capitalised words: "Mark Jensen would like…" → "Mark Jensen".
+    let who: Vec<&str> = label
+        .split_whitespace()
+        .take_while(|w| w.chars().next().is_some_and(char::is_uppercase))
+        .collect();
+    let who = who.join(" ");
+    Some(who)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn about_labels_name_the_person() {
+        assert_eq!(
+            about_label_person("Mark Jensen would like to be contacted about").as_deref(),
+            Some("Mark Jensen")
+        );
+        assert_eq!(
+            about_label_person("Ana Sousa quer ser contactada sobre").as_deref(),
+            Some("Ana Sousa")
+        );
+        assert_eq!(about_label_person("Questions about"), None);
+        assert_eq!(about_label_person("Phone"), None);
+    }
 
     #[test]
     fn labels_in_five_languages() {

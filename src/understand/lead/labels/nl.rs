@@ -106,5 +106,14 @@ pub const TABLE: Language = Language {
         "nieuw bericht",
     ],
     listing_words: &["makelaardij", "makelaars", "appartementen", "vastgoed"],
-    says_words: &["zegt", "schrijft", "schreef", "vraagt"],
+    says_words: &[
+        "zegt",
+        "schrijft",
+        "schreef",
+        "vraagt",
+        "heeft je een bericht gestuurd",
+        "heeft u een bericht gestuurd",
+        "stuurde je een bericht",
+    ],
+    about_words: &["over", "geïnteresseerd in"],
 };

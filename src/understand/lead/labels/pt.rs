@@ -97,5 +97,14 @@ pub const TABLE: Language = Language {
         "solicitação",
     ],
     listing_words: &["imobiliária", "imobiliaria", "apartamentos", "residencial"],
-    says_words: &["diz", "escreveu", "escreve", "pergunta"],
+    says_words: &[
+        "diz",
+        "escreveu",
+        "escreve",
+        "pergunta",
+        "enviou-lhe uma mensagem",
+        "enviou uma mensagem",
+        "te enviou uma mensagem",
+    ],
+    about_words: &["sobre", "interessado em", "interessada em"],
 };

@@ -45,4 +45,5 @@ pub const TABLE: Language = Language {
     lead_signals: &["咨询", "询价", "留言", "报价", "线索", "表单"],
     listing_words: &["公寓", "地产", "房产", "小区"],
     says_words: &[],
+    about_words: &["关于"],
 };
