@@ -240,6 +240,7 @@ pub const PHRASES: &[(&str, &[&str])] = &[
             "no such person at this address",
             "no such recipient",
             "no such user",
+            "please check if address is correct",
             "no thank you rejected: account unavailable",
             "no valid recipients, bye",
             "not a valid recipient",
@@ -1030,7 +1031,7 @@ static TABLE: Lazy<Phrases> = Lazy::new(|| {
 /// command", "after MAIL FROM", a `>>> RCPT TO:` transcript line). Read on
 /// lowercased, whitespace-collapsed text.
 static COMMAND: Lazy<Regex> = Lazy::new(|| {
-    Regex::new(r"(?:in reply to|after|while sending|while talking|in response to|did not like our|>>>|\[)(?: the)? ?(rcpt to|rcpt_to|rcpt|mail from|mail_from|end of data|data|helo|ehlo|initial connection|connect)\b")
+    Regex::new(r"(?:in reply to|after|while sending|while talking|in response to|did not like our|smtp command:?|>>>|\[)(?: the)? ?(rcpt to|rcpt_to|rcpt|mail from|mail_from|end of data|data|helo|ehlo|initial connection|connect)\b")
         .expect("static regex")
 });
 
