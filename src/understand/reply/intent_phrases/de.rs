@@ -35,6 +35,8 @@ pub static DE: Lang = Lang {
         r"nicht (?:jetzt|vor)",
     ],
     unsubscribe: &[
+        r"(?:entfernen|löschen|streichen) sie (?:mich|uns|meine (?:adresse|e-mail-adresse|e-mail|daten))",
+        r"aus (?:ihrer|ihrem|der|dem) (?:liste|verteiler|newsletter|mailingliste)",
         r"abmelden",
         r"abbestellen",
         r"austragen",
@@ -99,6 +101,8 @@ pub static DE: Lang = Lang {
         r"legen wir los",
     ],
     interested: &[
+        // Negated by a trailing "nicht": "wir brauchen das nicht".
+        r"(?:brauchen|benötigen) (?:das|so etwas|sowas|es|dies|diese \w+)",
         r"interessiert",
         r"interesse",
         r"klingt (?:gut|spannend|super)",

@@ -46,6 +46,7 @@ pub static EN: Lang = Lang {
     clause_breaks: &["and", "so", "because", "since", "while", "whereas", "if"],
     self_objects: &["me", "us", "myself", "me directly", "us directly"],
     idioms_interested: &[
+        r"(?:wouldn't|would not|won't|can't|couldn't|doesn't) hurt",
         r"(?:would(?:n't| not)|won't|will not)\s+(?:say no|object|mind|be opposed)",
         r"not\s+(?:un(?:interested|willing)|opposed|against)(?: to| it)?",
         r"why not",
@@ -62,12 +63,14 @@ pub static EN: Lang = Lang {
         r"not (?:until|before) (?:next|the|after)",
     ],
     unsubscribe: &[
+        r"(?:rather not|no longer (?:wish|want) to|(?:don't|do not) (?:wish|want) to) (?:receive|get)",
         r"unsubscribe",
         r"opt(?:-|\s)?out",
         r"take (?:me|us|my (?:email|address|name)) off",
         r"remove (?:me|us|my (?:email|address|name|details|data))",
         r"stop (?:emailing|e-mailing|sending|contacting|mailing|writing|messaging|spamming)",
-        r"(?:don't|do not|never) (?:email|e-mail|contact|write to|message|mail) (?:me|us)",
+        r"(?:don't|do not|didn't|never) (?:email|e-mail|contact|write to|message|mail) (?:me|us)",
+        r"(?:don't|do not|never) send (?:me|us) (?:any )?(?:more|further|anything else)",
         r"no (?:more|further) (?:emails|e-mails|messages|mails)",
         r"off (?:your|the|this) (?:mailing |email |distribution )?list",
         r"delete my (?:data|email|address|contact|details)",
@@ -159,14 +162,18 @@ pub static EN: Lang = Lang {
         r"(?:move|moving) forward",
         r"(?:let's|let us|we'd like to|we would like to|i'd like to|i would like to|we want to|i want to|ready to) (?:proceed|go|start|order|buy|sign|get started|book|schedule|move)",
         r"(?:count|sign) (?:me|us) (?:in|up)",
-        r"(?:schedule|book|set up|arrange) (?:a |the )?(?:call|demo|meeting|chat|site visit|consultation|visit|installation)",
+        r"(?:schedule|book|set up|arrange) (?:a |the )?(?:call|demo|meeting|chat|site visit|site survey|survey|assessment|inspection|appointment|consultation|visit|installation)",
         r"send (?:me |us )?(?:the |a )?(?:contract|agreement|order form|invoice|quote|proposal|offer)",
         r"yes,? please",
         r"(?:we'll|we will|i'll|i will) take it",
         r"sounds like a plan",
         r"i'm in",
+        // A visit is a concrete next step, asked as a question or not.
+        r"(?:come|stop|swing|pop) (?:by|over|out)",
     ],
     interested: &[
+        // Asking for a quote is interest, as a question or not.
+        r"(?:get|send|have|give|receive|request|need|want|prepare|put together) (?:me |us )?(?:a |an |the |your )?(?:quote|quotation|estimate|proposal|offer|price list)",
         r"interested",
         r"(?:our|my) interest",
         r"(?:sounds|looks) (?:good|great|promising|useful)",
@@ -174,6 +181,8 @@ pub static EN: Lang = Lang {
         r"have (?:a |the )?(?:call|demo|meeting|chat)",
         r"(?:send|share|email) (?:me |us )?(?:some |more |the )?(?:info|information|details|pricing|brochure|materials|case studies)",
         r"tell me more",
+        // "This isn't something we need": negated, a refusal.
+        r"(?:something|what) (?:we|i) (?:need|want|are looking for|were looking for)",
         r"love to",
         r"(?:we're|we are|i'm|i am) (?:looking|in the market) for",
         r"works for (?:me|us)",

@@ -81,6 +81,8 @@ pub static ES: Lang = Lang {
         r"adelante",
     ],
     interested: &[
+        // Asking for a quote is interest, as a question or not.
+        r"(?:enviar|mandar|hacer|pasar|preparar)(?:me|nos)? (?:un |una |el |la |su )?(?:presupuesto|cotización|propuesta|oferta)",
         r"interesad[oa]s?",
         r"me interesa",
         r"nos interesa",

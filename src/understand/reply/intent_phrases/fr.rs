@@ -29,7 +29,7 @@ pub static FR: Lang = Lang {
     unsubscribe: &[
         r"désabonner",
         r"désinscri\w*",
-        r"ne plus (?:me |nous )?(?:contacter|envoyer|écrire)",
+        r"ne plus (?:me |m'|nous )?(?:contacter|envoyer|écrire)",
         r"(?:retirez|supprimez|enlevez|rayez)[- ]moi",
         r"(?:retirer|supprimer) (?:mon adresse|mes données|mon e-?mail)",
         r"de votre liste",
@@ -94,6 +94,8 @@ pub static FR: Lang = Lang {
         r"allons-y",
     ],
     interested: &[
+        // Asking for a quote is interest, as a question or not.
+        r"(?:envoyer|faire|transmettre|établir|recevoir) (?:un |une |le |la |votre )?(?:devis|proposition|offre|chiffrage)",
         r"intéressée?s?",
         r"(?:m'|nous |vous )intéresse(?:nt|rait)?",
         r"volontiers",

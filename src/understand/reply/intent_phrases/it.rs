@@ -30,7 +30,7 @@ pub static IT: Lang = Lang {
         r"rimuovete(?:mi)?",
         r"toglietemi",
         r"dalla (?:vostra |vs )?(?:lista|mailing list)",
-        r"non (?:contattatemi|scrivetemi) più",
+        r"non (?:contattatemi|scrivetemi|inviatemi|mandatemi) più",
         r"non (?:mi|ci) (?:contattate|scrivete|inviate) più",
     ],
     address_links: &["a", "al", "su", "tramite"],
@@ -89,6 +89,8 @@ pub static IT: Lang = Lang {
         r"procediamo",
     ],
     interested: &[
+        // Asking for a quote is interest, as a question or not.
+        r"(?:inviar|mandar|far|preparar)(?:mi|ci|e)? (?:un |una |il |la |vostro )?(?:preventivo|proposta|offerta)",
         r"interessat[oiae]",
         r"interesse",
         r"(?:mi|ci) interessa",

@@ -19,7 +19,7 @@ pub static PT: Lang = Lang {
     ],
     idioms_not_now: &[
         r"não (?:agora|ainda|por enquanto|neste momento|este ano)",
-        r"(?:por enquanto|no momento|neste momento|por ora) não",
+        r"(?:por enquanto|no momento|neste momento|por ora|agora) não",
         r"não é (?:o|um bom) momento",
         r"(?:muito )?cedo demais",
     ],
@@ -56,7 +56,8 @@ pub static PT: Lang = Lang {
         r"poderia(?:m)? (?:explicar|me dizer|informar)",
     ],
     not_now: &[
-        r"(?:o )?(?:próximo|próxima) (?:ano|trimestre|mês|semestre)",
+        // "no próximo ano": the "no" is Portuguese "in the", not a negator.
+        r"(?:(?:n|d)?o |(?:n|d)?a )?(?:próximo|próxima) (?:ano|trimestre|mês|semestre)",
         r"ano que vem",
         r"(?:em|daqui a|dentro de) (?:\d+|alguns|algumas|dois|duas|três|seis) (?:meses|semanas|anos)",
         r"mais (?:para a frente|pra frente|tarde|adiante)",
@@ -85,6 +86,8 @@ pub static PT: Lang = Lang {
         r"vamos (?:em frente|avançar|fechar)",
     ],
     interested: &[
+        // Asking for a quote is interest, as a question or not.
+        r"(?:enviar|mandar|fazer|passar|preparar)(?:-me|-nos)? (?:um |uma |o |a )?(?:orçamento|proposta|cotação)",
         r"interessad[oa]s?",
         r"interesse",
         r"(?:me|nos) interessa",
