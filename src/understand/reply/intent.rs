@@ -291,8 +291,13 @@ static MATCHERS: Lazy<Matchers> = Lazy::new(|| {
         words(|l| l.contrast),
         words(|l| l.clause_breaks)
     );
+    let own_address = alternation(LANGS.iter().flat_map(|l| {
+        l.self_addresses
+            .iter()
+            .map(move |p| (l.spaced, p.to_string()))
+    }));
     let self_address = format!(
-        r"(?:{})\s*(?:(?:{})\s*)?[:(<\[]?\s*(?:mailto:)?$",
+        r"(?:(?:{})\s*(?:(?:{})\s*)?|(?:{own_address})\s*)[:(<\[,]?\s*(?:mailto:)?$",
         words(|l| l.self_objects),
         words(|l| l.address_links)
     );
@@ -1049,6 +1054,86 @@ mod tests {
         assert_eq!(
             intent("Wir brauchen das nicht."),
             Some(Intent::NotInterested)
+        );
+    }
+
+    #[test]
+    fn double_negatives_refusals_and_next_steps_by_meaning() {
+        for (text, want) in [
+            (
+                "I wouldn't be against hearing more about it.",
+                Intent::Interested,
+            ),
+            (
+                "We're not unhappy with the idea — let's set up a time.",
+                Intent::Interested,
+            ),
+            (
+                "Can't say no to that. When can we meet?",
+                Intent::Interested,
+            ),
+            ("I don't see any reason not to try it.", Intent::Interested),
+            (
+                "No es que no nos interese; mándenos más información.",
+                Intent::Interested,
+            ),
+            ("I don't think this is a fit for us.", Intent::NotInterested),
+            (
+                "Honestly, we're not looking for anything like this.",
+                Intent::NotInterested,
+            ),
+            (
+                "What would the next steps be to get this installed?",
+                Intent::Interested,
+            ),
+            (
+                "How soon could you start? We'd like to get this done before winter.",
+                Intent::Interested,
+            ),
+            (
+                "Could someone from your team give me a call on 555-0102?",
+                Intent::Interested,
+            ),
+            // "next week" schedules a meeting; it is no "not now".
+            (
+                "데모를 보고 싶습니다. 다음 주 화요일 가능하신가요?",
+                Intent::Interested,
+            ),
+            (
+                "Je ne souhaite plus recevoir vos e-mails.",
+                Intent::Unsubscribe,
+            ),
+            ("No quiero recibir más correos suyos.", Intent::Unsubscribe),
+            ("Non desidero ricevere altre email.", Intent::Unsubscribe),
+            ("Não quero receber mais e-mails.", Intent::Unsubscribe),
+            (
+                "今後このようなメールは送らないでください。",
+                Intent::Unsubscribe,
+            ),
+            ("Entre em contato depois das férias.", Intent::NotNow),
+        ] {
+            assert_eq!(intent(text), Some(want), "{text}");
+        }
+    }
+
+    #[test]
+    fn the_writers_other_address_is_no_referral_but_a_named_decider_is() {
+        let r = read(
+            "You can reach me at my personal address, sam.k@home.example, I'd like to hear more.",
+            None,
+            &["sam@customer.example"],
+        );
+        assert_eq!(r.intent, Some(Intent::Interested));
+        assert_eq!(r.referral_email, None);
+        let r = read(
+            "Please send this to our procurement lead, j.okoye@meridian.example, who makes the call on vendors.",
+            None,
+            &["sam@customer.example"],
+        );
+        assert_eq!(r.intent, Some(Intent::Referral));
+        assert_eq!(
+            r.referral_email.as_deref(),
+            Some("j.okoye@meridian.example")
         );
     }
 

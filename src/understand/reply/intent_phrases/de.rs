@@ -22,6 +22,9 @@ pub static DE: Lang = Lang {
     ],
     clause_breaks: &["und", "weil", "denn", "wenn", "falls"],
     self_objects: &["mich", "uns", "mir"],
+    self_addresses: &[
+        r"(?:meine|unsere) (?:\w+ ){0,2}(?:adresse|e-mail-adresse|e-mail|mailadresse)(?: lautet| ist)?",
+    ],
     idioms_interested: &[
         r"hätte(?:n)? nichts dagegen",
         r"nicht abgeneigt",

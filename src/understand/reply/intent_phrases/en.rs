@@ -45,7 +45,14 @@ pub static EN: Lang = Lang {
     ],
     clause_breaks: &["and", "so", "because", "since", "while", "whereas", "if"],
     self_objects: &["me", "us", "myself", "me directly", "us directly"],
+    self_addresses: &[
+        r"(?:my|our) (?:\w+ ){0,2}(?:address|email|e-mail|mail|inbox)(?: address)?(?: is)?",
+    ],
     idioms_interested: &[
+        r"(?:would(?:n't| not)|won't|will not|can't|cannot|couldn't) (?:be )?(?:against|averse|opposed)",
+        r"(?:can't|cannot|couldn't) say no",
+        r"(?:not|n't)\s+(?:be\s+)?un(?:happy|attractive|appealing|reasonable)",
+        r"(?:don't|do not) see (?:any |a )?(?:reason|why) not",
         r"(?:wouldn't|would not|won't|can't|couldn't|doesn't) hurt",
         r"(?:would(?:n't| not)|won't|will not)\s+(?:say no|object|mind|be opposed)",
         r"not\s+(?:un(?:interested|willing)|opposed|against)(?: to| it)?",
@@ -79,6 +86,8 @@ pub static EN: Lang = Lang {
     ],
     address_links: &["at", "on", "via", "under", "through"],
     referral: &[
+        r"makes? the (?:final )?call",
+        r"(?:send|forward|pass) (?:this|it|that)(?: on| along)? to",
         r"(?:please |pls )?(?:contact|reach out to|get in touch with|talk to|speak (?:to|with)|email|e-mail|write to|loop in|connect with|follow up with|send (?:it|this|them|that) to)\s+(?:my |our )?(?:colleague|coworker|co-worker|partner|boss|manager|head of \w+|director|cto|ceo|cfo|coo|team lead|him|her)",
         r"(?:is|would be|are) (?:the |a )?(?:right|better|best|correct|appropriate) (?:person|contact|people)",
         r"(?:i'm|i am|we're|we are) not the (?:right|best|correct) (?:person|contact|people)",
@@ -158,6 +167,8 @@ pub static EN: Lang = Lang {
         r"(?:don't|do not|doesn't|does not) (?:need|want|require)",
     ],
     interested_strong: &[
+        r"(?:the )?next steps?",
+        r"(?:we'd|we would|i'd|i would) like to (?:get (?:this|it) (?:done|installed|started|going)|have (?:this|it) (?:done|installed))",
         r"go ahead",
         r"(?:move|moving) forward",
         r"(?:let's|let us|we'd like to|we would like to|i'd like to|i would like to|we want to|i want to|ready to) (?:proceed|go|start|order|buy|sign|get started|book|schedule|move)",
@@ -172,6 +183,9 @@ pub static EN: Lang = Lang {
         r"(?:come|stop|swing|pop) (?:by|over|out)",
     ],
     interested: &[
+        r"(?:a |the )?(?:good |great |right |perfect )?fit for (?:us|our)",
+        r"looking for (?:something|anything|a \w+|this|that)",
+        r"(?:give|gimme) (?:me|us) a (?:call|ring|buzz)",
         // Asking for a quote is interest, as a question or not.
         r"(?:get|send|have|give|receive|request|need|want|prepare|put together) (?:me |us )?(?:a |an |the |your )?(?:quote|quotation|estimate|proposal|offer|price list)",
         r"interested",

@@ -15,6 +15,7 @@ pub static FR: Lang = Lang {
     contrast: &["mais", "cependant", "toutefois", "pourtant", "néanmoins"],
     clause_breaks: &["et", "parce que", "donc"],
     self_objects: &["moi", "nous", "me"],
+    self_addresses: &[r"(?:mon|ma|notre) (?:\w+ ){0,2}(?:adresse|e-mail|courriel|mail)(?: est)?"],
     idioms_interested: &[
         r"pourquoi pas",
         r"(?:ne )?(?:serais|serions) pas contre",
@@ -27,6 +28,7 @@ pub static FR: Lang = Lang {
         r"trop tôt",
     ],
     unsubscribe: &[
+        r"ne (?:souhaite|souhaitons|veux|voulons|désire|désirons) (?:plus|pas) recevoir",
         r"désabonner",
         r"désinscri\w*",
         r"ne plus (?:me |m'|nous )?(?:contacter|envoyer|écrire)",

@@ -11,6 +11,9 @@ pub static IT: Lang = Lang {
     contrast: &["ma", "però", "tuttavia", "comunque", "eppure"],
     clause_breaks: &["perché", "quindi", "poiché"],
     self_objects: &["me", "mi", "ci", "noi"],
+    self_addresses: &[
+        r"(?:il mio|la mia|mio|mia|nostro|nostra) (?:\w+ ){0,2}(?:indirizzo|email|e-mail|mail)(?: è)?",
+    ],
     idioms_interested: &[
         r"perché no",
         r"non (?:sarei|saremmo) contrari[oe]?",
@@ -24,6 +27,7 @@ pub static IT: Lang = Lang {
         r"troppo presto",
     ],
     unsubscribe: &[
+        r"non (?:desidero|voglio|vogliamo|desideriamo) (?:più )?ricevere",
         r"disiscriv\w*",
         r"cancellatemi",
         r"cancellare (?:la mia (?:email|iscrizione|e-mail)|i miei dati)",

@@ -41,6 +41,10 @@ pub struct Lang {
     pub clause_breaks: &'static [&'static str],
     /// First-person objects: "email *me* at …" hands over to nobody.
     pub self_objects: &'static [&'static str],
+    /// Regex fragments naming the writer's own (other) address right before
+    /// it ("my personal address, …", "meine private Adresse lautet …"): no
+    /// hand-over either.
+    pub self_addresses: &'static [&'static str],
     /// Fixed expressions matched first and masked, so a negator inside them
     /// flips nothing else: double negatives meaning yes ("wouldn't say no").
     pub idioms_interested: &'static [&'static str],

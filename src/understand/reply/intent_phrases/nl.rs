@@ -11,6 +11,9 @@ pub static NL: Lang = Lang {
     contrast: &["maar", "echter", "toch", "wel"],
     clause_breaks: &["omdat", "dus"],
     self_objects: &["mij", "me", "ons"],
+    self_addresses: &[
+        r"(?:mijn|ons|onze) (?:\w+ ){0,2}(?:adres|e-mailadres|e-mail|mailadres)(?: is)?",
+    ],
     idioms_interested: &[
         r"waarom niet",
         r"niet ongeïnteresseerd",

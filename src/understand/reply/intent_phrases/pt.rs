@@ -11,6 +11,7 @@ pub static PT: Lang = Lang {
     contrast: &["mas", "porém", "contudo", "entretanto", "todavia"],
     clause_breaks: &["porque", "pois", "então"],
     self_objects: &["comigo", "me", "nos", "mim"],
+    self_addresses: &[r"(?:meu|minha|nosso|nossa) (?:\w+ ){0,2}(?:endereço|e-mail|email)(?: é)?"],
     idioms_interested: &[
         r"por que não",
         r"porque não",
@@ -24,6 +25,7 @@ pub static PT: Lang = Lang {
         r"(?:muito )?cedo demais",
     ],
     unsubscribe: &[
+        r"não (?:quero|desejo|queremos|desejamos) (?:mais )?receber",
         r"descadastr\w*",
         r"cancelar (?:a )?(?:minha )?inscrição",
         r"(?:remover|retirar|tirar) (?:o )?(?:meu e-?mail|meus dados|meu contato)",
@@ -61,7 +63,7 @@ pub static PT: Lang = Lang {
         r"ano que vem",
         r"(?:em|daqui a|dentro de) (?:\d+|alguns|algumas|dois|duas|três|seis) (?:meses|semanas|anos)",
         r"mais (?:para a frente|pra frente|tarde|adiante)",
-        r"depois do (?:verão|carnaval|ano novo)",
+        r"depois d(?:o|a|as|os) (?:verão|carnaval|ano novo|natal|páscoa|férias|feriados)",
         r"(?:volte|voltem) a (?:entrar em contato|falar|escrever)",
         r"em (?:janeiro|fevereiro|março|abril|maio|junho|julho|agosto|setembro|outubro|novembro|dezembro)",
     ],
