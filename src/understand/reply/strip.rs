@@ -261,7 +261,7 @@ fn is_footer(trimmed: &str) -> bool {
     });
     static CJK: Lazy<Regex> = Lazy::new(|| {
         Regex::new(
-            r"^(?:.{1,30}から送信|[從从发發]自?我的.{1,30}(?:傳送|发送|發送)?|发自我的.{1,30})$",
+            r"^(?:.{1,30}から送信|.{1,30}에서\s?보냄|[從从发發]自?我的.{1,30}(?:傳送|发送|發送)?|发自我的.{1,30})$",
         )
         .unwrap()
     });
@@ -431,9 +431,10 @@ fn is_attribution(t: &str) -> bool {
             r"(?xi)(?:
               \b(?:wrote|writes|schrieb|escribió|escribio|escreveu|scrisse|schreef|skrev|kirjoitti|írta|yazdı)
             | \ba\ (?:é|e)crit | \bha\ scritto | \bhat\ geschrieben | geschreven | \bnapisał(?:\(a\)|a)?
-            | написал(?:а)? | написав | пише | 写道 | 寫道 | が書きました | 書きました | đã\ viết | \bnapsal(?:a)? | \bkirjoitti | 님이\ 작성
+            | написал(?:а)? | написав | пише | 写道 | 寫道 | が書きました | 書きました | đã\ viết | \bnapsal(?:a)? | \bkirjoitti | 님이\ 작성 | >\ 작성
             )
-            (?:\ am\ [^:]{3,60}|\ (?:the\ following|folgendes))?
+            (?:\ am\ [^:]{3,60}|\ on\ .{3,60}?|\ (?:the\ following|folgendes))?
+            (?:\s*\([^()]{3,80}\))?
             \s*(?::|：|-{2,})?\s*$",
         )
         .unwrap()
@@ -642,9 +643,22 @@ fn signoff(trimmed: &str) -> Option<Option<String>> {
             | cordiali\ saluti | distinti\ saluti | saluti | un\ saluto | grazie(?:\ mille)? | a\ presto
             | cumprimentos | atenciosamente | abraços? | obrigad[oa] | muito\ obrigad[oa] | att\.?
             | met\ vriendelijke\ groet(?:en)? | vriendelijke\ groet(?:en)? | hartelijke\ groet(?:en)? | groet(?:en|jes)? | mvg | bedankt | alvast\ bedankt
+            | med\ venlig\ hilsen | venlig\ hilsen | med\ vennlig\ hilsen | vennlig\ hilsen | (?:de\ )?bedste\ hilsner
+            | hilsen | hilsner | mvh | vh | tak(?:k)?(?:\ for\ nu)? | på\ forhånd\ tak(?:k)?
+            | med\ vänliga\ hälsningar | vänliga\ hälsningar | vänlig\ hälsning | bästa\ hälsningar | hälsningar | hälsning
+            | tack(?:\ så\ mycket)?
+            | pozdrawiam(?:\ serdecznie)? | serdecznie\ pozdrawiam | z\ poważaniem | z\ wyrazami\ szacunku | pozdrowienia | dziękuję
+            | s\ pozdravem | s\ přátelským\ pozdravem | se\ srdečným\ pozdravem | děkuji | díky
+            | ystävällisin\ terveisin | parhain\ terveisin | terveisin | kiitos
+            | üdvözlettel | tisztelettel | köszönöm | üdv
+            | saygılarımla | iyi\ çalışmalar | teşekkürler | selamlar
+            | с\ уважением | с\ наилучшими\ пожеланиями | всего\ доброго | спасибо
+            | un\ cordial\ saludo | cordiales\ saludos | un\ saludo\ cordial
+            | 감사합니다 | 감사드립니다 | 고맙습니다
+            | 谢谢 | 謝謝 | 多谢 | 此致敬礼 | 此致 | 祝好 | 顺祝商祺 | 顺颂商祺
             | よろしくお願い(?:いた|致)?します | 宜しくお願い(?:いた|致)?します | よろしくお願い申し上げます
             | 以上、?よろしくお願い(?:いた|致)?します | 引き続きよろしくお願い(?:いた|致)?します | 今後ともよろしくお願い(?:いた|致)?します
-            )[\s,.!。、]*(?P<name>[\p{Lu}\p{Lo}][\p{L}.'\-]*(?:\ [\p{Lu}][\p{L}.'\-]*){0,2})?[\s.!]*$",
+            )[\s,.!。、！，]*(?P<name>[\p{Lu}\p{Lo}][\p{L}.'\-]*(?:\ [\p{Lu}][\p{L}.'\-]*){0,2})?[\s.!]*$",
         )
         .unwrap()
     });
@@ -836,6 +850,76 @@ mod tests {
     fn gmail_attribution_wrapped_over_two_lines_is_cut() {
         let t = "Sounds good.\n\nOn Mon, Aug 26, 2019 at 4:37 PM Dana <\ndana@acme.example> wrote:\n\n> hi\n";
         assert_eq!(design(t), "Sounds good.");
+    }
+
+    #[test]
+    fn signoffs_and_headers_of_many_languages_are_cut() {
+        let quote = "> Hi,\n> Thanks for your interest.\n> Dana\n";
+        for (new, signoff, header) in [
+            (
+                "Hej Dana,\n\nVi er interesserede.",
+                "Med venlig hilsen\nAnders Andersen",
+                "Den tor. 19. nov. 2026 kl. 09.02 skrev Dana <dana@acme.example>:",
+            ),
+            (
+                "Hej,\n\nVi återkommer.",
+                "Med vänliga hälsningar\nErik Lund",
+                "Från: Dana <dana@acme.example>\nSkickat: den 19 november 2026 09:02\nTill: Erik\nÄmne: Tak",
+            ),
+            (
+                "Dzień dobry,\n\nProszę o ofertę.",
+                "Z poważaniem\nJan Kowalski",
+                "W dniu czw., 19.11.2026 o 09:02 Dana <dana@acme.example> napisał(a):",
+            ),
+            (
+                "Dobrý den,\n\nmáme zájem.",
+                "S pozdravem\nJan Novák",
+                "Od: Dana <dana@acme.example>\nOdesláno: 19. listopadu 2026 9:02\nKomu: Jan\nPředmět: Střecha",
+            ),
+            (
+                "Hei,\n\nOlemme kiinnostuneita.",
+                "Ystävällisin terveisin\nMatti Virtanen",
+                "to 19. marrask. 2026 klo 9.02 Dana (dana@acme.example) kirjoitti:",
+            ),
+            (
+                "Kedves Dana!\n\nÉrdekel minket.",
+                "Üdvözlettel\nKovács Péter",
+                "Dana <dana@acme.example> ezt írta (időpont: 2026. nov. 19., Cs, 9:02):",
+            ),
+            (
+                "Merhaba,\n\nİlgileniyoruz.",
+                "Saygılarımla\nAhmet Yılmaz",
+                "Kimden: Dana <dana@acme.example>\nGönderildi: 19 Kasım 2026 09:02\nKime: Ahmet\nKonu: Çatı",
+            ),
+            (
+                "Добрый день,\n\nНам интересно.",
+                "С уважением,\nИван Петров",
+                "От: Dana <dana@acme.example>\nОтправлено: 19 ноября 2026 г. 9:02\nКому: Иван\nТема: Крыша",
+            ),
+            (
+                "안녕하세요,\n\n견적서를 보내 주세요.",
+                "감사합니다.\n김지훈 드림",
+                "2026. 11. 19. 오전 9:02, Dana <dana@acme.example> 작성:",
+            ),
+            (
+                "您好，\n\n请发一份报价给我们。",
+                "谢谢！\n王芳",
+                "Dana <dana@acme.example> 于2026年11月19日周四 09:02写道：",
+            ),
+            (
+                "We are interested.",
+                "",
+                "Dana <dana@acme.example> wrote on 19.11.2026 09:02:",
+            ),
+            (
+                "관심 있습니다.",
+                "iPhone에서 보냄",
+                "2026. 11. 19. 오전 9:02, Dana <dana@acme.example> 작성:",
+            ),
+        ] {
+            let body = format!("{new}\n\n{signoff}\n\n{header}\n{quote}");
+            assert_eq!(design(&body), new, "{body}");
+        }
     }
 
     #[test]
