@@ -251,6 +251,8 @@ fn is_footer(trimmed: &str) -> bool {
             | (?:envoy[ée]|enviado|inviato|verzonden|verstuurd|sendt|skickat|gesendet|wys[łl]ane|отправлено)
                 \ (?:de(?:puis)?|à\ partir\ de|desde|do|da|dal|met|vanaf|fra|från|von|mit|z|с|from)\ .{1,60}
             | von\ meine[mr]\ .{1,40}\ gesendet\.?
+            | odesláno\ z\ .{1,40}
+            | lähetetty\ \S+(?:sta|stä)(?:\ .{0,30})?
             | diese\ nachricht\ wurde\ von\ meinem\ .{1,80}\ gesendet\.?
             | sent\ by\ .{1,30}
             | \S.{0,40}\ from\ (?:mobile|my\ phone)
@@ -261,7 +263,7 @@ fn is_footer(trimmed: &str) -> bool {
     });
     static CJK: Lazy<Regex> = Lazy::new(|| {
         Regex::new(
-            r"^(?:.{1,30}から送信|.{1,30}에서\s?보냄|[從从发發]自?我的.{1,30}(?:傳送|发送|發送)?|发自我的.{1,30})$",
+            r"^(?:傳送自.{1,30}|发送自.{1,30}|.{1,30}から送信|.{1,30}에서\s?보냄|[從从发發]自?我的.{1,30}(?:傳送|发送|發送)?|发自我的.{1,30})$",
         )
         .unwrap()
     });
@@ -330,7 +332,30 @@ fn is_disclaimer(trimmed: &str) -> bool {
         )
         .unwrap()
     });
-    trimmed.len() < 2000 && RE.is_match(trimmed)
+    static CONFIDENTIAL: Lazy<Regex> = Lazy::new(|| {
+        Regex::new(
+            r"(?i)confidential|privileged|vertraulich|confidentiel|confidenci|riservat|vertrouwelijk|fortrolig|konfidentiell|luottamuksellinen|poufn|důvěrn|bizalmas|gizli|конфиденциальн|保密|機密|机密|秘密|기밀",
+        )
+        .unwrap()
+    });
+    static RECIPIENT: Lazy<Regex> = Lazy::new(|| {
+        Regex::new(
+            r"(?i)intended|addressee|recipient|empfänger|destinataire|destinatari|destinatário|geadresseerde|modtage|mottagar|vastaanottaja|adresat|adresát|címzett|alıcı|получател|адресат|收件人|收件者|个人或群组|宛先|受信者|수신인|수신자",
+        )
+        .unwrap()
+    });
+    if trimmed.len() >= 2000 {
+        return false;
+    }
+    if RE.is_match(trimmed) {
+        return true;
+    }
+    // Any language: a long line naming both confidentiality and the
+    // intended recipient is a notice, not something the prospect wrote.
+    trimmed.chars().count() >= 40
+        && (trimmed.split_whitespace().count() >= 8 || !trimmed.is_ascii())
+        && CONFIDENTIAL.is_match(trimmed)
+        && RECIPIENT.is_match(trimmed)
 }
 
 /// If a quote header starts at line `i`, the index of its last line.
@@ -528,6 +553,11 @@ fn is_wrapped_quote(lines: &[&str], i: usize) -> bool {
 /// header line (`Sent:`, `To:`, `Subject:` … in several languages) close by.
 fn header_block_at(lines: &[&str], i: usize) -> Option<usize> {
     let first = header_key(lines[i])?;
+    if first == HeaderKey::From && inline_header_keys(lines[i]) >= 2 {
+        // "From: Dana <d@x> Sent: Thursday … To: Sam Subject: Roof" on one
+        // line (Outlook on the web pasted as text).
+        return Some(i);
+    }
     let mut keys = vec![first];
     let mut last = i;
     let mut from_like = first == HeaderKey::From;
@@ -549,6 +579,28 @@ fn header_block_at(lines: &[&str], i: usize) -> Option<usize> {
         && (first == HeaderKey::From || first == HeaderKey::Date || keys.len() >= 3))
         || dated_block)
         .then_some(last)
+}
+
+/// How many other header keys ("Sent:", "To:", "Subject:" …) stand inside
+/// a line after its first key.
+fn inline_header_keys(line: &str) -> usize {
+    static INLINE: Lazy<Regex> = Lazy::new(|| {
+        Regex::new(
+            r"(?i)\s(sent|date|to|subject|cc|gesendet|datum|an|betreff|envoyé|à|objet|enviado|fecha|para|asunto|inviato|oggetto|verzonden|aan|onderwerp|skickat|till|ämne|sendt|til|emne)\s?:\s",
+        )
+        .unwrap()
+    });
+    if line.len() > MAX_HEADER_LINE * 2 {
+        return 0;
+    }
+    let mut seen: Vec<String> = Vec::new();
+    for c in INLINE.captures_iter(line) {
+        let k = c[1].to_lowercase();
+        if !seen.contains(&k) {
+            seen.push(k);
+        }
+    }
+    seen.len()
 }
 
 /// "Date: Wed, 16 May 2012 00:15:02 -0600": a time and a year, not prose.
@@ -920,6 +972,34 @@ mod tests {
             let body = format!("{new}\n\n{signoff}\n\n{header}\n{quote}");
             assert_eq!(design(&body), new, "{body}");
         }
+    }
+
+    #[test]
+    fn footers_disclaimers_and_flat_headers_of_many_clients_are_cut() {
+        let new = "Yes, Tuesday at 10 works for us.";
+        let tail = "On Thu, Nov 19, 2026 at 9:02 AM Dana <dana@acme.example> wrote:\n> Hi\n";
+        for footer in [
+            "Odesláno z iPhonu",
+            "Lähetetty iPhonesta",
+            "傳送自 iPhone",
+            "Thanks,\nAnders\n\nDenne e-mail kan indeholde fortrolige oplysninger og er kun beregnet til modtageren.",
+            "Thanks,\nAnders\n\nEsta mensagem e seus anexos são confidenciais e destinados exclusivamente ao destinatário.",
+            "Thanks,\nAnders\n\n본 메일은 기밀 정보를 포함하고 있으며 수신인 외에는 사용할 수 없습니다.",
+            "Thanks,\nAnders\n\nCONFIDENTIALITY: This email and any attachments are confidential and intended solely for the addressee.",
+        ] {
+            let body = format!("{new}\n\n{footer}\n\n{tail}");
+            assert_eq!(design(&body), new, "{body}");
+        }
+        let flat = format!(
+            "{new}\n\nFrom: Dana <dana@acme.example> Sent: Thursday, November 19, 2026 9:02 AM To: Anders <a@x.example> Subject: Roof\n\nHi Anders,\nThanks.\n"
+        );
+        assert_eq!(design(&flat), new);
+        // A prospect's own sentence about confidentiality stays.
+        let own = "Please keep this confidential for now.\n\nThanks";
+        assert_eq!(
+            design(own),
+            "Please keep this confidential for now.\n\nThanks"
+        );
     }
 
     #[test]
