@@ -1420,6 +1420,33 @@ mod tests {
     }
 
     #[test]
+    fn the_stage_a_notice_names_decides_user_unknown_words() {
+        // A filter's "SMTP command: DATA" line: the address was accepted.
+        let r = reason(
+            "",
+            "550 unknown user <a@b.example> -------SMTP command DATA",
+        );
+        assert_eq!(r, "filtered");
+        assert!(!is_hard(r, None, Some("failed"), ""));
+        // Answered to RCPT TO, or with no stage at all: the address.
+        assert_eq!(
+            reason(
+                "",
+                "550 unknown user <a@b.example> (in reply to RCPT TO command)"
+            ),
+            "userunknown"
+        );
+        assert_eq!(reason("", "550 <a@b.example>: User unknown"), "userunknown");
+        assert_eq!(
+            reason(
+                "",
+                "Unable to deliver message to <a@b.example>. Please check if address is correct."
+            ),
+            "userunknown"
+        );
+    }
+
+    #[test]
     fn sender_side_failures_are_soft_even_with_5xx() {
         for (status, text, want) in [
             (
