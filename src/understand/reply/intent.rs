@@ -1111,6 +1111,18 @@ mod tests {
                 Intent::Unsubscribe,
             ),
             ("Entre em contato depois das férias.", Intent::NotNow),
+            (
+                "Could you put together a rough estimate? Our roof is about 2,000 m².",
+                Intent::Interested,
+            ),
+            (
+                "Appreciate the note but we just signed with SunPower last month.",
+                Intent::NotInterested,
+            ),
+            (
+                "We'd love to but we can't commit until after the holidays. Reach out mid-January?",
+                Intent::NotNow,
+            ),
         ] {
             assert_eq!(intent(text), Some(want), "{text}");
         }

@@ -134,6 +134,8 @@ pub static EN: Lang = Lang {
         r"(?:in|after) (?:a few|a couple of|\d+|two|three|four|six|several) (?:weeks|months|years)",
         r"in (?:about |around )?a year",
         r"after (?:the|our) (?:summer|holidays|new year|budget|quarter|launch|migration|merger|renovation|move|audit|fiscal year)",
+        // "can't commit until after the holidays": a date the refusal ends.
+        r"(?:can't|cannot|won't|unable to|not able to) (?:\w+ ){0,2}(?:until|before) (?:after|next|mid|early|late|the)",
         r"on hold",
         r"postpone\w*",
         r"down the (?:road|line)",
@@ -158,7 +160,8 @@ pub static EN: Lang = Lang {
         r"no thank you",
         r"(?:we're|we are|i'm|i am) (?:all set|covered|good for now|happy with (?:our|the|my) current)",
         r"already (?:have|use|work with|signed|chose|bought|purchased|installed|found)",
-        r"went with (?:another|a different|someone)",
+        r"(?:went|gone|going|decided to go) with (?:another|a different|someone|a competitor)",
+        r"(?:just |already |recently )?signed (?:a contract )?with",
         r"no need",
         r"not (?:a (?:good )?fit|for us|relevant|something we need)",
         r"(?:we'll|we will|i'll|i will) pass",
@@ -187,7 +190,7 @@ pub static EN: Lang = Lang {
         r"looking for (?:something|anything|a \w+|this|that)",
         r"(?:give|gimme) (?:me|us) a (?:call|ring|buzz)",
         // Asking for a quote is interest, as a question or not.
-        r"(?:get|send|have|give|receive|request|need|want|prepare|put together) (?:me |us )?(?:a |an |the |your )?(?:quote|quotation|estimate|proposal|offer|price list)",
+        r"(?:get|send|have|give|receive|request|need|want|prepare|put together) (?:me |us )?(?:a |an |the |your )?(?:(?:rough|ballpark|quick|formal|written|detailed|free) )?(?:quote|quotation|estimate|proposal|offer|price list)",
         r"interested",
         r"(?:our|my) interest",
         r"(?:sounds|looks) (?:good|great|promising|useful)",
