@@ -1111,6 +1111,11 @@ mod tests {
                 Intent::Unsubscribe,
             ),
             ("Entre em contato depois das férias.", Intent::NotNow),
+            ("Mi ricontatti a maggio.", Intent::NotNow),
+            ("Pas intéressé, ne m'écrivez plus.", Intent::Unsubscribe),
+            ("Por favor, dejen de escribirme.", Intent::Unsubscribe),
+            ("Smettete di scrivermi, per favore.", Intent::Unsubscribe),
+            ("Parem de me enviar e-mails.", Intent::Unsubscribe),
             (
                 "Could you put together a rough estimate? Our roof is about 2,000 m².",
                 Intent::Interested,

@@ -30,6 +30,7 @@ pub static ES: Lang = Lang {
         r"demasiado pronto",
     ],
     unsubscribe: &[
+        r"dej(?:en|e|ad) de (?:escribir|enviar|mandar|contactar)(?:me|nos)",
         r"no (?:quiero|deseo|queremos|deseamos) (?:seguir )?recibir",
         r"dar(?:me|nos|se)? de baja",
         r"no (?:me |nos )?(?:contacten|escriban|envíen|manden) más",

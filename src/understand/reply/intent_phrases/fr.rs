@@ -28,6 +28,7 @@ pub static FR: Lang = Lang {
         r"trop tôt",
     ],
     unsubscribe: &[
+        r"ne (?:m'|nous )?(?:écrivez|contactez|envoyez|sollicitez) plus",
         r"ne (?:souhaite|souhaitons|veux|voulons|désire|désirons) (?:plus|pas) recevoir",
         r"désabonner",
         r"désinscri\w*",

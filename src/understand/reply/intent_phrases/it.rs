@@ -27,6 +27,7 @@ pub static IT: Lang = Lang {
         r"troppo presto",
     ],
     unsubscribe: &[
+        r"smett(?:ete|a|i) di (?:scriver|inviar|contattar|mandar)(?:mi|ci)",
         r"non (?:desidero|voglio|vogliamo|desideriamo) (?:più )?ricevere",
         r"disiscriv\w*",
         r"cancellatemi",
@@ -63,6 +64,7 @@ pub static IT: Lang = Lang {
         r"che prezz[io]",
     ],
     not_now: &[
+        r"(?:a|in|da|entro) (?:gennaio|febbraio|marzo|aprile|maggio|giugno|luglio|agosto|settembre|ottobre|novembre|dicembre)",
         r"(?:il )?(?:prossimo|prossima) (?:anno|trimestre|mese|primavera|estate|autunno)",
         r"l'anno prossimo",
         r"(?:tra|fra) (?:\d+|qualche|alcuni|due|tre|sei) (?:mesi|settimane|anni)",

@@ -32,7 +32,7 @@ pub static PT: Lang = Lang {
         r"(?:removam|retirem|tirem)[- ]me",
         r"(?:da|de sua|da vossa) lista",
         r"não (?:me|nos) (?:enviem|mandem|contactem|contatem) mais",
-        r"parem de (?:enviar|mandar)",
+        r"parem de (?:me |nos )?(?:enviar|mandar|contactar|contatar|escrever)",
     ],
     address_links: &["em", "no", "pelo", "para"],
     referral: &[
