@@ -293,6 +293,7 @@ pub const PHRASES: &[(&str, &[&str])] = &[
             "not listed in public name & address book",
             "invalid final delivery userid",
             "ディレクトリのリストにありません",
+            "ディレクトリには見つかりません",
             "utilisateur inconnu",
             "vdeliver: invalid or unknown virtual user",
             "your envelope recipient is in my badrcptto list",
