@@ -134,7 +134,7 @@ pub fn parse(body: &str) -> Vec<RecipientFields> {
                     .map_or(value.as_str(), |(_, rest)| rest)
                     .trim();
                 if !text.is_empty() {
-                    current.diagnostic = Some(text.to_string());
+                    current.diagnostic = Some(decode_jis(text));
                 }
                 current.note_field();
             }
@@ -192,6 +192,19 @@ pub fn address(value: &str) -> Option<String> {
     (v.contains('@') && v.len() > 2).then(|| v.to_ascii_lowercase())
 }
 
+/// Some Japanese MTAs (Lotus Domino) write the diagnostic in raw ISO-2022-JP
+/// (RFC 1468: ASCII bytes between `ESC $ B` and `ESC ( B`) with no encoded
+/// word: decode it so its words can be read.
+fn decode_jis(text: &str) -> String {
+    if !(text.contains("\x1b$B") || text.contains("\x1b$@")) {
+        return text.to_string();
+    }
+    match mail_parser::decoders::charsets::map::charset_decoder(b"iso-2022-jp") {
+        Some(decode) => decode(text.as_bytes()),
+        None => text.to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -211,5 +224,13 @@ mod tests {
     fn generic_status_is_refined_by_the_diagnostic() {
         let body = "Final-Recipient: rfc822; a@example.com\nAction: failed\nStatus: 5.0.0\nDiagnostic-Code: smtp; 550 5.1.1\n <a@example.com>... User unknown\n";
         assert_eq!(parse(body)[0].stated_status().as_deref(), Some("5.1.1"));
+    }
+
+    #[test]
+    fn a_raw_iso_2022_jp_diagnostic_is_decoded() {
+        let body = "Final-Recipient: rfc822;a@b.example\nAction: failed\nStatus: 5.0.0\n\
+                    Diagnostic-Code: X-Notes; \x1b$B%f!<%6!<\x1b(B Neko\n";
+        let records = parse(body);
+        assert_eq!(records[0].diagnostic.as_deref(), Some("ユーザー Neko"));
     }
 }

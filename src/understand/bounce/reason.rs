@@ -240,6 +240,7 @@ pub const PHRASES: &[(&str, &[&str])] = &[
             "no such person at this address",
             "no such recipient",
             "no such user",
+            "please check if address is correct",
             "no thank you rejected: account unavailable",
             "no valid recipients, bye",
             "not a valid recipient",
@@ -292,6 +293,7 @@ pub const PHRASES: &[(&str, &[&str])] = &[
             "not listed in public name & address book",
             "invalid final delivery userid",
             "ディレクトリのリストにありません",
+            "ディレクトリには見つかりません",
             "utilisateur inconnu",
             "vdeliver: invalid or unknown virtual user",
             "your envelope recipient is in my badrcptto list",
@@ -1030,7 +1032,7 @@ static TABLE: Lazy<Phrases> = Lazy::new(|| {
 /// command", "after MAIL FROM", a `>>> RCPT TO:` transcript line). Read on
 /// lowercased, whitespace-collapsed text.
 static COMMAND: Lazy<Regex> = Lazy::new(|| {
-    Regex::new(r"(?:in reply to|after|while sending|while talking|in response to|did not like our|>>>|\[)(?: the)? ?(rcpt to|rcpt_to|rcpt|mail from|mail_from|end of data|data|helo|ehlo|initial connection|connect)\b")
+    Regex::new(r"(?:in reply to|after|while sending|while talking|in response to|did not like our|smtp command:?|>>>|\[)(?: the)? ?(rcpt to|rcpt_to|rcpt|mail from|mail_from|end of data|data|helo|ehlo|initial connection|connect)\b")
         .expect("static regex")
 });
 
@@ -1416,6 +1418,33 @@ mod tests {
             assert_eq!(r, want, "{status} {text}");
             assert!(is_hard(r, Some(status), Some("failed"), text), "{text}");
         }
+    }
+
+    #[test]
+    fn the_stage_a_notice_names_decides_user_unknown_words() {
+        // A filter's "SMTP command: DATA" line: the address was accepted.
+        let r = reason(
+            "",
+            "550 unknown user <a@b.example> -------SMTP command DATA",
+        );
+        assert_eq!(r, "filtered");
+        assert!(!is_hard(r, None, Some("failed"), ""));
+        // Answered to RCPT TO, or with no stage at all: the address.
+        assert_eq!(
+            reason(
+                "",
+                "550 unknown user <a@b.example> (in reply to RCPT TO command)"
+            ),
+            "userunknown"
+        );
+        assert_eq!(reason("", "550 <a@b.example>: User unknown"), "userunknown");
+        assert_eq!(
+            reason(
+                "",
+                "Unable to deliver message to <a@b.example>. Please check if address is correct."
+            ),
+            "userunknown"
+        );
     }
 
     #[test]

@@ -146,6 +146,19 @@ pub struct Found {
 pub fn recipients(report: &str, exclude: &[String]) -> Vec<Found> {
     let mut found: Vec<Found> = Vec::new();
     let mut machine: Vec<Found> = Vec::new();
+    // Addresses the notice offers for help, wherever it repeats them (the
+    // Japanese half of a bilingual notice names the same one).
+    let help: Vec<String> = report
+        .lines()
+        .flat_map(|line| {
+            ADDRESS
+                .find_iter(line)
+                .filter(|m| is_help_address(&line[..m.start()]))
+                .map(|m| m.as_str().trim_end_matches('.').to_ascii_lowercase())
+                .collect::<Vec<_>>()
+        })
+        .take(8)
+        .collect();
     let mut offset = 0;
     for line in report.split_inclusive('\n') {
         let start = offset;
@@ -164,7 +177,10 @@ pub fn recipients(report: &str, exclude: &[String]) -> Vec<Found> {
                     c.is_whitespace() || matches!(c, '<' | '"' | '*' | '-' | '\'')
                 })
                 .is_empty();
-            if looks_like_message_id(line, m.start()) || (!listed && exclude.contains(&address)) {
+            if looks_like_message_id(line, m.start())
+                || (!listed && exclude.contains(&address))
+                || (!listed && help.contains(&address))
+            {
                 continue;
             }
             if found
@@ -189,6 +205,18 @@ pub fn recipients(report: &str, exclude: &[String]) -> Vec<Found> {
     }
     // A machine address is a recipient only when nobody else is named.
     if found.is_empty() { machine } else { found }
+}
+
+/// "For further assistance, please contact <support@…>": an address the
+/// notice offers for help, not one that failed. `before` is its line up to it.
+fn is_help_address(before: &str) -> bool {
+    static HELP: Lazy<Regex> = Lazy::new(|| {
+        Regex::new(r#"(?i)(?:please\s+contact|for\s+(?:further\s+)?(?:assistance|help|questions)[^<]{0,40}|questions?\s+to|write\s+to\s+(?:us|the\s+postmaster)\s+at)\s*[<("]*$"#)
+            .expect("static regex")
+    });
+    let tail = &before
+        [crate::understand::body::floor_char_boundary(before, before.len().saturating_sub(120))..];
+    HELP.is_match(tail)
 }
 
 /// Message-IDs look like addresses; they follow "Message-ID" or "id".
@@ -231,4 +259,24 @@ pub fn addresses(s: &str) -> Vec<String> {
         .find_iter(s)
         .map(|a| a.as_str().trim_end_matches('.').to_ascii_lowercase())
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_address_offered_for_help_is_no_failed_recipient() {
+        let report = "For further assistance, please contact <support@isp.example>\n\
+                      上記で解決できない場合は、<support@isp.example>へご連絡ください。\n\
+                      <sam@customer.example>: host mx.customer.example said: 550 User unknown\n";
+        let found: Vec<String> = recipients(report, &[])
+            .into_iter()
+            .map(|f| f.address)
+            .collect();
+        assert_eq!(found, vec!["sam@customer.example".to_string()]);
+        // Listed at the start of its line, it is a recipient all the same.
+        let listed = recipients("<support@isp.example>: 550 User unknown\n", &[]);
+        assert_eq!(listed.len(), 1);
+    }
 }

@@ -291,8 +291,13 @@ static MATCHERS: Lazy<Matchers> = Lazy::new(|| {
         words(|l| l.contrast),
         words(|l| l.clause_breaks)
     );
+    let own_address = alternation(LANGS.iter().flat_map(|l| {
+        l.self_addresses
+            .iter()
+            .map(move |p| (l.spaced, p.to_string()))
+    }));
     let self_address = format!(
-        r"(?:{})\s*(?:(?:{})\s*)?[:(<\[]?\s*(?:mailto:)?$",
+        r"(?:(?:{})\s*(?:(?:{})\s*)?|(?:{own_address})\s*)[:(<\[,]?\s*(?:mailto:)?$",
         words(|l| l.self_objects),
         words(|l| l.address_links)
     );
@@ -959,6 +964,194 @@ mod tests {
         ] {
             assert_eq!(intent(text), Some(want), "{text}");
         }
+    }
+
+    #[test]
+    fn korean_and_chinese_are_read() {
+        for (text, want) in [
+            (
+                "관심 있습니다. 견적서를 보내 주시겠어요?",
+                Intent::Interested,
+            ),
+            ("미팅 일정을 잡고 싶습니다.", Intent::Interested),
+            ("관심 없습니다. 감사합니다.", Intent::NotInterested),
+            ("이미 다른 업체와 계약했습니다.", Intent::NotInterested),
+            ("지금은 어렵고 내년에 다시 연락 주세요.", Intent::NotNow),
+            ("앞으로 이런 메일은 보내지 마세요.", Intent::Unsubscribe),
+            ("수신 거부합니다.", Intent::Unsubscribe),
+            ("설치 비용은 얼마인가요?", Intent::Question),
+            ("我们很感兴趣，能否安排一次电话会议？", Intent::Interested),
+            ("请发一份报价给我们。", Intent::Interested),
+            ("我们不感兴趣，谢谢。", Intent::NotInterested),
+            ("现在不方便，明年再联系吧。", Intent::NotNow),
+            ("请将我从邮件列表中删除。", Intent::Unsubscribe),
+            ("请不要再给我发邮件了。", Intent::Unsubscribe),
+            ("安装费用是多少？", Intent::Question),
+            // A double negative, then a price question: the question.
+            ("不是不感兴趣，只是想先了解一下价格。", Intent::Question),
+        ] {
+            assert_eq!(intent(text), Some(want), "{text}");
+        }
+        let r = read(
+            "이 건은 담당자인 김민수 과장(minsu.kim@hanbit.example)에게 연락해 주세요.",
+            None,
+            &["sender@hanbit.example"],
+        );
+        assert_eq!(r.intent, Some(Intent::Referral));
+        assert_eq!(
+            r.referral_email.as_deref(),
+            Some("minsu.kim@hanbit.example")
+        );
+    }
+
+    #[test]
+    fn a_request_asked_as_a_question_is_interest() {
+        for text in [
+            "Could we get a quote for a 10 kW system?",
+            "Would it be possible to schedule a site survey?",
+            "Would you be able to come by on Tuesday to take a look at the roof?",
+            "Pourriez-vous m'envoyer un devis ?",
+            "¿Podrían enviarme un presupuesto?",
+            "Potreste inviarmi un preventivo?",
+            "Vocês podem me mandar um orçamento?",
+            "Kunt u mij een offerte sturen?",
+            "見積もりをお願いできますか。",
+        ] {
+            assert_eq!(intent(text), Some(Intent::Interested), "{text}");
+        }
+        // A question about the offer itself stays a question.
+        assert_eq!(
+            intent("Does the price include installation?"),
+            Some(Intent::Question)
+        );
+    }
+
+    #[test]
+    fn polite_and_indirect_unsubscribes_are_read() {
+        for text in [
+            "I'd appreciate it if you didn't email me again.",
+            "Please do not send me any more of these.",
+            "I'd rather not receive these emails anymore.",
+            "Merci de ne plus m'envoyer de courriels.",
+            "Non inviatemi più email, grazie.",
+            "Bitte entfernen Sie meine Adresse aus Ihrer Liste.",
+        ] {
+            assert_eq!(intent(text), Some(Intent::Unsubscribe), "{text}");
+        }
+        // Not receiving one email is no wish to leave.
+        assert_ne!(
+            intent("I did not receive your brochure, could you resend it?"),
+            Some(Intent::Unsubscribe)
+        );
+        assert_eq!(
+            intent("Agora não, falem comigo no próximo ano."),
+            Some(Intent::NotNow)
+        );
+        assert_eq!(
+            intent("This isn't something we need."),
+            Some(Intent::NotInterested)
+        );
+        assert_eq!(
+            intent("Wir brauchen das nicht."),
+            Some(Intent::NotInterested)
+        );
+    }
+
+    #[test]
+    fn double_negatives_refusals_and_next_steps_by_meaning() {
+        for (text, want) in [
+            (
+                "I wouldn't be against hearing more about it.",
+                Intent::Interested,
+            ),
+            (
+                "We're not unhappy with the idea — let's set up a time.",
+                Intent::Interested,
+            ),
+            (
+                "Can't say no to that. When can we meet?",
+                Intent::Interested,
+            ),
+            ("I don't see any reason not to try it.", Intent::Interested),
+            (
+                "No es que no nos interese; mándenos más información.",
+                Intent::Interested,
+            ),
+            ("I don't think this is a fit for us.", Intent::NotInterested),
+            (
+                "Honestly, we're not looking for anything like this.",
+                Intent::NotInterested,
+            ),
+            (
+                "What would the next steps be to get this installed?",
+                Intent::Interested,
+            ),
+            (
+                "How soon could you start? We'd like to get this done before winter.",
+                Intent::Interested,
+            ),
+            (
+                "Could someone from your team give me a call on 555-0102?",
+                Intent::Interested,
+            ),
+            // "next week" schedules a meeting; it is no "not now".
+            (
+                "데모를 보고 싶습니다. 다음 주 화요일 가능하신가요?",
+                Intent::Interested,
+            ),
+            (
+                "Je ne souhaite plus recevoir vos e-mails.",
+                Intent::Unsubscribe,
+            ),
+            ("No quiero recibir más correos suyos.", Intent::Unsubscribe),
+            ("Non desidero ricevere altre email.", Intent::Unsubscribe),
+            ("Não quero receber mais e-mails.", Intent::Unsubscribe),
+            (
+                "今後このようなメールは送らないでください。",
+                Intent::Unsubscribe,
+            ),
+            ("Entre em contato depois das férias.", Intent::NotNow),
+            ("Mi ricontatti a maggio.", Intent::NotNow),
+            ("Pas intéressé, ne m'écrivez plus.", Intent::Unsubscribe),
+            ("Por favor, dejen de escribirme.", Intent::Unsubscribe),
+            ("Smettete di scrivermi, per favore.", Intent::Unsubscribe),
+            ("Parem de me enviar e-mails.", Intent::Unsubscribe),
+            (
+                "Could you put together a rough estimate? Our roof is about 2,000 m².",
+                Intent::Interested,
+            ),
+            (
+                "Appreciate the note but we just signed with SunPower last month.",
+                Intent::NotInterested,
+            ),
+            (
+                "We'd love to but we can't commit until after the holidays. Reach out mid-January?",
+                Intent::NotNow,
+            ),
+        ] {
+            assert_eq!(intent(text), Some(want), "{text}");
+        }
+    }
+
+    #[test]
+    fn the_writers_other_address_is_no_referral_but_a_named_decider_is() {
+        let r = read(
+            "You can reach me at my personal address, sam.k@home.example, I'd like to hear more.",
+            None,
+            &["sam@customer.example"],
+        );
+        assert_eq!(r.intent, Some(Intent::Interested));
+        assert_eq!(r.referral_email, None);
+        let r = read(
+            "Please send this to our procurement lead, j.okoye@meridian.example, who makes the call on vendors.",
+            None,
+            &["sam@customer.example"],
+        );
+        assert_eq!(r.intent, Some(Intent::Referral));
+        assert_eq!(
+            r.referral_email.as_deref(),
+            Some("j.okoye@meridian.example")
+        );
     }
 
     #[test]

@@ -251,6 +251,8 @@ fn is_footer(trimmed: &str) -> bool {
             | (?:envoy[ée]|enviado|inviato|verzonden|verstuurd|sendt|skickat|gesendet|wys[łl]ane|отправлено)
                 \ (?:de(?:puis)?|à\ partir\ de|desde|do|da|dal|met|vanaf|fra|från|von|mit|z|с|from)\ .{1,60}
             | von\ meine[mr]\ .{1,40}\ gesendet\.?
+            | odesláno\ z\ .{1,40}
+            | lähetetty\ \S+(?:sta|stä)(?:\ .{0,30})?
             | diese\ nachricht\ wurde\ von\ meinem\ .{1,80}\ gesendet\.?
             | sent\ by\ .{1,30}
             | \S.{0,40}\ from\ (?:mobile|my\ phone)
@@ -261,7 +263,7 @@ fn is_footer(trimmed: &str) -> bool {
     });
     static CJK: Lazy<Regex> = Lazy::new(|| {
         Regex::new(
-            r"^(?:.{1,30}から送信|[從从发發]自?我的.{1,30}(?:傳送|发送|發送)?|发自我的.{1,30})$",
+            r"^(?:傳送自.{1,30}|发送自.{1,30}|.{1,30}から送信|.{1,30}에서\s?보냄|[從从发發]自?我的.{1,30}(?:傳送|发送|發送)?|发自我的.{1,30})$",
         )
         .unwrap()
     });
@@ -330,7 +332,30 @@ fn is_disclaimer(trimmed: &str) -> bool {
         )
         .unwrap()
     });
-    trimmed.len() < 2000 && RE.is_match(trimmed)
+    static CONFIDENTIAL: Lazy<Regex> = Lazy::new(|| {
+        Regex::new(
+            r"(?i)confidential|privileged|vertraulich|confidentiel|confidenci|riservat|vertrouwelijk|fortrolig|konfidentiell|luottamuksellinen|poufn|důvěrn|bizalmas|gizli|конфиденциальн|保密|機密|机密|秘密|기밀",
+        )
+        .unwrap()
+    });
+    static RECIPIENT: Lazy<Regex> = Lazy::new(|| {
+        Regex::new(
+            r"(?i)intended|addressee|recipient|empfänger|destinataire|destinatari|destinatário|geadresseerde|modtage|mottagar|vastaanottaja|adresat|adresát|címzett|alıcı|получател|адресат|收件人|收件者|个人或群组|宛先|受信者|수신인|수신자",
+        )
+        .unwrap()
+    });
+    if trimmed.len() >= 2000 {
+        return false;
+    }
+    if RE.is_match(trimmed) {
+        return true;
+    }
+    // Any language: a long line naming both confidentiality and the
+    // intended recipient is a notice, not something the prospect wrote.
+    trimmed.chars().count() >= 40
+        && (trimmed.split_whitespace().count() >= 8 || !trimmed.is_ascii())
+        && CONFIDENTIAL.is_match(trimmed)
+        && RECIPIENT.is_match(trimmed)
 }
 
 /// If a quote header starts at line `i`, the index of its last line.
@@ -431,9 +456,10 @@ fn is_attribution(t: &str) -> bool {
             r"(?xi)(?:
               \b(?:wrote|writes|schrieb|escribió|escribio|escreveu|scrisse|schreef|skrev|kirjoitti|írta|yazdı)
             | \ba\ (?:é|e)crit | \bha\ scritto | \bhat\ geschrieben | geschreven | \bnapisał(?:\(a\)|a)?
-            | написал(?:а)? | написав | пише | 写道 | 寫道 | が書きました | 書きました | đã\ viết | \bnapsal(?:a)? | \bkirjoitti | 님이\ 작성
+            | написал(?:а)? | написав | пише | 写道 | 寫道 | が書きました | 書きました | đã\ viết | \bnapsal(?:a)? | \bkirjoitti | 님이\ 작성 | >\ 작성
             )
-            (?:\ am\ [^:]{3,60}|\ (?:the\ following|folgendes))?
+            (?:\ am\ [^:]{3,60}|\ on\ .{3,60}?|\ (?:the\ following|folgendes))?
+            (?:\s*\([^()]{3,80}\))?
             \s*(?::|：|-{2,})?\s*$",
         )
         .unwrap()
@@ -527,6 +553,11 @@ fn is_wrapped_quote(lines: &[&str], i: usize) -> bool {
 /// header line (`Sent:`, `To:`, `Subject:` … in several languages) close by.
 fn header_block_at(lines: &[&str], i: usize) -> Option<usize> {
     let first = header_key(lines[i])?;
+    if first == HeaderKey::From && inline_header_keys(lines[i]) >= 2 {
+        // "From: Dana <d@x> Sent: Thursday … To: Sam Subject: Roof" on one
+        // line (Outlook on the web pasted as text).
+        return Some(i);
+    }
     let mut keys = vec![first];
     let mut last = i;
     let mut from_like = first == HeaderKey::From;
@@ -548,6 +579,28 @@ fn header_block_at(lines: &[&str], i: usize) -> Option<usize> {
         && (first == HeaderKey::From || first == HeaderKey::Date || keys.len() >= 3))
         || dated_block)
         .then_some(last)
+}
+
+/// How many other header keys ("Sent:", "To:", "Subject:" …) stand inside
+/// a line after its first key.
+fn inline_header_keys(line: &str) -> usize {
+    static INLINE: Lazy<Regex> = Lazy::new(|| {
+        Regex::new(
+            r"(?i)\s(sent|date|to|subject|cc|gesendet|datum|an|betreff|envoyé|à|objet|enviado|fecha|para|asunto|inviato|oggetto|verzonden|aan|onderwerp|skickat|till|ämne|sendt|til|emne)\s?:\s",
+        )
+        .unwrap()
+    });
+    if line.len() > MAX_HEADER_LINE * 2 {
+        return 0;
+    }
+    let mut seen: Vec<String> = Vec::new();
+    for c in INLINE.captures_iter(line) {
+        let k = c[1].to_lowercase();
+        if !seen.contains(&k) {
+            seen.push(k);
+        }
+    }
+    seen.len()
 }
 
 /// "Date: Wed, 16 May 2012 00:15:02 -0600": a time and a year, not prose.
@@ -642,9 +695,22 @@ fn signoff(trimmed: &str) -> Option<Option<String>> {
             | cordiali\ saluti | distinti\ saluti | saluti | un\ saluto | grazie(?:\ mille)? | a\ presto
             | cumprimentos | atenciosamente | abraços? | obrigad[oa] | muito\ obrigad[oa] | att\.?
             | met\ vriendelijke\ groet(?:en)? | vriendelijke\ groet(?:en)? | hartelijke\ groet(?:en)? | groet(?:en|jes)? | mvg | bedankt | alvast\ bedankt
+            | med\ venlig\ hilsen | venlig\ hilsen | med\ vennlig\ hilsen | vennlig\ hilsen | (?:de\ )?bedste\ hilsner
+            | hilsen | hilsner | mvh | vh | tak(?:k)?(?:\ for\ nu)? | på\ forhånd\ tak(?:k)?
+            | med\ vänliga\ hälsningar | vänliga\ hälsningar | vänlig\ hälsning | bästa\ hälsningar | hälsningar | hälsning
+            | tack(?:\ så\ mycket)?
+            | pozdrawiam(?:\ serdecznie)? | serdecznie\ pozdrawiam | z\ poważaniem | z\ wyrazami\ szacunku | pozdrowienia | dziękuję
+            | s\ pozdravem | s\ přátelským\ pozdravem | se\ srdečným\ pozdravem | děkuji | díky
+            | ystävällisin\ terveisin | parhain\ terveisin | terveisin | kiitos
+            | üdvözlettel | tisztelettel | köszönöm | üdv
+            | saygılarımla | iyi\ çalışmalar | teşekkürler | selamlar
+            | с\ уважением | с\ наилучшими\ пожеланиями | всего\ доброго | спасибо
+            | un\ cordial\ saludo | cordiales\ saludos | un\ saludo\ cordial
+            | 감사합니다 | 감사드립니다 | 고맙습니다
+            | 谢谢 | 謝謝 | 多谢 | 此致敬礼 | 此致 | 祝好 | 顺祝商祺 | 顺颂商祺
             | よろしくお願い(?:いた|致)?します | 宜しくお願い(?:いた|致)?します | よろしくお願い申し上げます
             | 以上、?よろしくお願い(?:いた|致)?します | 引き続きよろしくお願い(?:いた|致)?します | 今後ともよろしくお願い(?:いた|致)?します
-            )[\s,.!。、]*(?P<name>[\p{Lu}\p{Lo}][\p{L}.'\-]*(?:\ [\p{Lu}][\p{L}.'\-]*){0,2})?[\s.!]*$",
+            )[\s,.!。、！，]*(?P<name>[\p{Lu}\p{Lo}][\p{L}.'\-]*(?:\ [\p{Lu}][\p{L}.'\-]*){0,2})?[\s.!]*$",
         )
         .unwrap()
     });
@@ -836,6 +902,104 @@ mod tests {
     fn gmail_attribution_wrapped_over_two_lines_is_cut() {
         let t = "Sounds good.\n\nOn Mon, Aug 26, 2019 at 4:37 PM Dana <\ndana@acme.example> wrote:\n\n> hi\n";
         assert_eq!(design(t), "Sounds good.");
+    }
+
+    #[test]
+    fn signoffs_and_headers_of_many_languages_are_cut() {
+        let quote = "> Hi,\n> Thanks for your interest.\n> Dana\n";
+        for (new, signoff, header) in [
+            (
+                "Hej Dana,\n\nVi er interesserede.",
+                "Med venlig hilsen\nAnders Andersen",
+                "Den tor. 19. nov. 2026 kl. 09.02 skrev Dana <dana@acme.example>:",
+            ),
+            (
+                "Hej,\n\nVi återkommer.",
+                "Med vänliga hälsningar\nErik Lund",
+                "Från: Dana <dana@acme.example>\nSkickat: den 19 november 2026 09:02\nTill: Erik\nÄmne: Tak",
+            ),
+            (
+                "Dzień dobry,\n\nProszę o ofertę.",
+                "Z poważaniem\nJan Kowalski",
+                "W dniu czw., 19.11.2026 o 09:02 Dana <dana@acme.example> napisał(a):",
+            ),
+            (
+                "Dobrý den,\n\nmáme zájem.",
+                "S pozdravem\nJan Novák",
+                "Od: Dana <dana@acme.example>\nOdesláno: 19. listopadu 2026 9:02\nKomu: Jan\nPředmět: Střecha",
+            ),
+            (
+                "Hei,\n\nOlemme kiinnostuneita.",
+                "Ystävällisin terveisin\nMatti Virtanen",
+                "to 19. marrask. 2026 klo 9.02 Dana (dana@acme.example) kirjoitti:",
+            ),
+            (
+                "Kedves Dana!\n\nÉrdekel minket.",
+                "Üdvözlettel\nKovács Péter",
+                "Dana <dana@acme.example> ezt írta (időpont: 2026. nov. 19., Cs, 9:02):",
+            ),
+            (
+                "Merhaba,\n\nİlgileniyoruz.",
+                "Saygılarımla\nAhmet Yılmaz",
+                "Kimden: Dana <dana@acme.example>\nGönderildi: 19 Kasım 2026 09:02\nKime: Ahmet\nKonu: Çatı",
+            ),
+            (
+                "Добрый день,\n\nНам интересно.",
+                "С уважением,\nИван Петров",
+                "От: Dana <dana@acme.example>\nОтправлено: 19 ноября 2026 г. 9:02\nКому: Иван\nТема: Крыша",
+            ),
+            (
+                "안녕하세요,\n\n견적서를 보내 주세요.",
+                "감사합니다.\n김지훈 드림",
+                "2026. 11. 19. 오전 9:02, Dana <dana@acme.example> 작성:",
+            ),
+            (
+                "您好，\n\n请发一份报价给我们。",
+                "谢谢！\n王芳",
+                "Dana <dana@acme.example> 于2026年11月19日周四 09:02写道：",
+            ),
+            (
+                "We are interested.",
+                "",
+                "Dana <dana@acme.example> wrote on 19.11.2026 09:02:",
+            ),
+            (
+                "관심 있습니다.",
+                "iPhone에서 보냄",
+                "2026. 11. 19. 오전 9:02, Dana <dana@acme.example> 작성:",
+            ),
+        ] {
+            let body = format!("{new}\n\n{signoff}\n\n{header}\n{quote}");
+            assert_eq!(design(&body), new, "{body}");
+        }
+    }
+
+    #[test]
+    fn footers_disclaimers_and_flat_headers_of_many_clients_are_cut() {
+        let new = "Yes, Tuesday at 10 works for us.";
+        let tail = "On Thu, Nov 19, 2026 at 9:02 AM Dana <dana@acme.example> wrote:\n> Hi\n";
+        for footer in [
+            "Odesláno z iPhonu",
+            "Lähetetty iPhonesta",
+            "傳送自 iPhone",
+            "Thanks,\nAnders\n\nDenne e-mail kan indeholde fortrolige oplysninger og er kun beregnet til modtageren.",
+            "Thanks,\nAnders\n\nEsta mensagem e seus anexos são confidenciais e destinados exclusivamente ao destinatário.",
+            "Thanks,\nAnders\n\n본 메일은 기밀 정보를 포함하고 있으며 수신인 외에는 사용할 수 없습니다.",
+            "Thanks,\nAnders\n\nCONFIDENTIALITY: This email and any attachments are confidential and intended solely for the addressee.",
+        ] {
+            let body = format!("{new}\n\n{footer}\n\n{tail}");
+            assert_eq!(design(&body), new, "{body}");
+        }
+        let flat = format!(
+            "{new}\n\nFrom: Dana <dana@acme.example> Sent: Thursday, November 19, 2026 9:02 AM To: Anders <a@x.example> Subject: Roof\n\nHi Anders,\nThanks.\n"
+        );
+        assert_eq!(design(&flat), new);
+        // A prospect's own sentence about confidentiality stays.
+        let own = "Please keep this confidential for now.\n\nThanks";
+        assert_eq!(
+            design(own),
+            "Please keep this confidential for now.\n\nThanks"
+        );
     }
 
     #[test]

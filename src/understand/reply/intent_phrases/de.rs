@@ -22,6 +22,9 @@ pub static DE: Lang = Lang {
     ],
     clause_breaks: &["und", "weil", "denn", "wenn", "falls"],
     self_objects: &["mich", "uns", "mir"],
+    self_addresses: &[
+        r"(?:meine|unsere) (?:\w+ ){0,2}(?:adresse|e-mail-adresse|e-mail|mailadresse)(?: lautet| ist)?",
+    ],
     idioms_interested: &[
         r"hätte(?:n)? nichts dagegen",
         r"nicht abgeneigt",
@@ -35,6 +38,8 @@ pub static DE: Lang = Lang {
         r"nicht (?:jetzt|vor)",
     ],
     unsubscribe: &[
+        r"(?:entfernen|löschen|streichen) sie (?:mich|uns|meine (?:adresse|e-mail-adresse|e-mail|daten))",
+        r"aus (?:ihrer|ihrem|der|dem) (?:liste|verteiler|newsletter|mailingliste)",
         r"abmelden",
         r"abbestellen",
         r"austragen",
@@ -99,6 +104,8 @@ pub static DE: Lang = Lang {
         r"legen wir los",
     ],
     interested: &[
+        // Negated by a trailing "nicht": "wir brauchen das nicht".
+        r"(?:brauchen|benötigen) (?:das|so etwas|sowas|es|dies|diese \w+)",
         r"interessiert",
         r"interesse",
         r"klingt (?:gut|spannend|super)",

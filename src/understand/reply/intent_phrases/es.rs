@@ -13,7 +13,11 @@ pub static ES: Lang = Lang {
     contrast: &["pero", "sin embargo", "aunque", "no obstante", "sino"],
     clause_breaks: &["porque", "ya que", "así que"],
     self_objects: &["conmigo", "me", "nos", "mí"],
+    self_addresses: &[
+        r"(?:mi|nuestro|nuestra) (?:\w+ ){0,2}(?:correo|dirección|email|e-mail)(?: es)?",
+    ],
     idioms_interested: &[
+        r"no es que no (?:nos |me )?interes\w*",
         r"por qué no",
         r"no (?:me|nos) (?:vendría|vendrían) mal",
         r"no (?:estaría|estaríamos) en contra",
@@ -26,6 +30,8 @@ pub static ES: Lang = Lang {
         r"demasiado pronto",
     ],
     unsubscribe: &[
+        r"dej(?:en|e|ad) de (?:escribir|enviar|mandar|contactar)(?:me|nos)",
+        r"no (?:quiero|deseo|queremos|deseamos) (?:seguir )?recibir",
         r"dar(?:me|nos|se)? de baja",
         r"no (?:me |nos )?(?:contacten|escriban|envíen|manden) más",
         r"(?:elimínenme|quítenme|sáquenme|bórrenme)",
@@ -62,7 +68,7 @@ pub static ES: Lang = Lang {
         r"el año que viene",
         r"(?:en|dentro de) (?:\d+|unos|dos|tres|seis) (?:meses|semanas|años)",
         r"más adelante",
-        r"después del verano",
+        r"después de(?:l| las| la)? (?:verano|vacaciones|navidad|semana santa|año nuevo|fiestas)",
         r"(?:vuelva|vuelvan) a (?:contactar|escribir)",
         r"en (?:primavera|otoño|enero|febrero|marzo|abril|mayo|junio|julio|septiembre|octubre|noviembre|diciembre)",
     ],
@@ -81,6 +87,8 @@ pub static ES: Lang = Lang {
         r"adelante",
     ],
     interested: &[
+        // Asking for a quote is interest, as a question or not.
+        r"(?:enviar|mandar|hacer|pasar|preparar)(?:me|nos)? (?:un |una |el |la |su )?(?:presupuesto|cotización|propuesta|oferta)",
         r"interesad[oa]s?",
         r"me interesa",
         r"nos interesa",

@@ -15,6 +15,7 @@ pub static FR: Lang = Lang {
     contrast: &["mais", "cependant", "toutefois", "pourtant", "néanmoins"],
     clause_breaks: &["et", "parce que", "donc"],
     self_objects: &["moi", "nous", "me"],
+    self_addresses: &[r"(?:mon|ma|notre) (?:\w+ ){0,2}(?:adresse|e-mail|courriel|mail)(?: est)?"],
     idioms_interested: &[
         r"pourquoi pas",
         r"(?:ne )?(?:serais|serions) pas contre",
@@ -27,9 +28,11 @@ pub static FR: Lang = Lang {
         r"trop tôt",
     ],
     unsubscribe: &[
+        r"ne (?:m'|nous )?(?:écrivez|contactez|envoyez|sollicitez) plus",
+        r"ne (?:souhaite|souhaitons|veux|voulons|désire|désirons) (?:plus|pas) recevoir",
         r"désabonner",
         r"désinscri\w*",
-        r"ne plus (?:me |nous )?(?:contacter|envoyer|écrire)",
+        r"ne plus (?:me |m'|nous )?(?:contacter|envoyer|écrire)",
         r"(?:retirez|supprimez|enlevez|rayez)[- ]moi",
         r"(?:retirer|supprimer) (?:mon adresse|mes données|mon e-?mail)",
         r"de votre liste",
@@ -94,6 +97,8 @@ pub static FR: Lang = Lang {
         r"allons-y",
     ],
     interested: &[
+        // Asking for a quote is interest, as a question or not.
+        r"(?:envoyer|faire|transmettre|établir|recevoir) (?:un |une |le |la |votre )?(?:devis|proposition|offre|chiffrage)",
         r"intéressée?s?",
         r"(?:m'|nous |vous )intéresse(?:nt|rait)?",
         r"volontiers",

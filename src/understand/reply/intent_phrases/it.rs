@@ -11,6 +11,9 @@ pub static IT: Lang = Lang {
     contrast: &["ma", "però", "tuttavia", "comunque", "eppure"],
     clause_breaks: &["perché", "quindi", "poiché"],
     self_objects: &["me", "mi", "ci", "noi"],
+    self_addresses: &[
+        r"(?:il mio|la mia|mio|mia|nostro|nostra) (?:\w+ ){0,2}(?:indirizzo|email|e-mail|mail)(?: è)?",
+    ],
     idioms_interested: &[
         r"perché no",
         r"non (?:sarei|saremmo) contrari[oe]?",
@@ -24,13 +27,15 @@ pub static IT: Lang = Lang {
         r"troppo presto",
     ],
     unsubscribe: &[
+        r"smett(?:ete|a|i) di (?:scriver|inviar|contattar|mandar)(?:mi|ci)",
+        r"non (?:desidero|voglio|vogliamo|desideriamo) (?:più )?ricevere",
         r"disiscriv\w*",
         r"cancellatemi",
         r"cancellare (?:la mia (?:email|iscrizione|e-mail)|i miei dati)",
         r"rimuovete(?:mi)?",
         r"toglietemi",
         r"dalla (?:vostra |vs )?(?:lista|mailing list)",
-        r"non (?:contattatemi|scrivetemi) più",
+        r"non (?:contattatemi|scrivetemi|inviatemi|mandatemi) più",
         r"non (?:mi|ci) (?:contattate|scrivete|inviate) più",
     ],
     address_links: &["a", "al", "su", "tramite"],
@@ -59,6 +64,7 @@ pub static IT: Lang = Lang {
         r"che prezz[io]",
     ],
     not_now: &[
+        r"(?:a|in|da|entro) (?:gennaio|febbraio|marzo|aprile|maggio|giugno|luglio|agosto|settembre|ottobre|novembre|dicembre)",
         r"(?:il )?(?:prossimo|prossima) (?:anno|trimestre|mese|primavera|estate|autunno)",
         r"l'anno prossimo",
         r"(?:tra|fra) (?:\d+|qualche|alcuni|due|tre|sei) (?:mesi|settimane|anni)",
@@ -89,6 +95,8 @@ pub static IT: Lang = Lang {
         r"procediamo",
     ],
     interested: &[
+        // Asking for a quote is interest, as a question or not.
+        r"(?:inviar|mandar|far|preparar)(?:mi|ci|e)? (?:un |una |il |la |vostro )?(?:preventivo|proposta|offerta)",
         r"interessat[oiae]",
         r"interesse",
         r"(?:mi|ci) interessa",

@@ -1,5 +1,5 @@
 //! The words of reply intent, one data table per language (EN, DE, FR, ES,
-//! IT, PT, NL, JA). Nothing here decides anything: [`super::intent`] reads the
+//! IT, PT, NL, JA, KO, ZH). Nothing here decides anything: [`super::intent`] reads the
 //! tables, builds one matcher per category and resolves by meaning.
 //!
 //! Every entry is a regular-expression fragment matched against the
@@ -16,8 +16,10 @@ mod es;
 mod fr;
 mod it;
 mod ja;
+mod ko;
 mod nl;
 mod pt;
+mod zh;
 
 /// One language's words for every intent.
 pub struct Lang {
@@ -39,6 +41,10 @@ pub struct Lang {
     pub clause_breaks: &'static [&'static str],
     /// First-person objects: "email *me* at …" hands over to nobody.
     pub self_objects: &'static [&'static str],
+    /// Regex fragments naming the writer's own (other) address right before
+    /// it ("my personal address, …", "meine private Adresse lautet …"): no
+    /// hand-over either.
+    pub self_addresses: &'static [&'static str],
     /// Fixed expressions matched first and masked, so a negator inside them
     /// flips nothing else: double negatives meaning yes ("wouldn't say no").
     pub idioms_interested: &'static [&'static str],
@@ -67,7 +73,7 @@ pub struct Lang {
 }
 
 /// Every supported language.
-pub static LANGS: [&Lang; 8] = [
+pub static LANGS: [&Lang; 10] = [
     &en::EN,
     &de::DE,
     &fr::FR,
@@ -76,4 +82,6 @@ pub static LANGS: [&Lang; 8] = [
     &pt::PT,
     &nl::NL,
     &ja::JA,
+    &ko::KO,
+    &zh::ZH,
 ];

@@ -11,6 +11,9 @@ pub static NL: Lang = Lang {
     contrast: &["maar", "echter", "toch", "wel"],
     clause_breaks: &["omdat", "dus"],
     self_objects: &["mij", "me", "ons"],
+    self_addresses: &[
+        r"(?:mijn|ons|onze) (?:\w+ ){0,2}(?:adres|e-mailadres|e-mail|mailadres)(?: is)?",
+    ],
     idioms_interested: &[
         r"waarom niet",
         r"niet ongeïnteresseerd",
@@ -55,6 +58,8 @@ pub static NL: Lang = Lang {
         r"kunt u (?:uitleggen|vertellen)",
     ],
     not_now: &[
+        r"in (?:januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december)",
+        r"(?:weer|opnieuw) contact (?:op|opnemen)",
         r"volgend(?:e)? (?:jaar|kwartaal|maand|voorjaar|najaar)",
         r"(?:over|na) (?:\d+|een paar|enkele|twee|drie|zes) (?:weken|maanden|jaar)",
         r"later (?:dit jaar|terug|opnieuw)",
@@ -77,6 +82,9 @@ pub static NL: Lang = Lang {
         r"akkoord",
     ],
     interested: &[
+        // Asking for a quote is interest, as a question or not.
+        r"(?:offerte|prijsopgave|voorstel) (?:sturen|toesturen|opsturen|maken|ontvangen)",
+        r"(?:stuur|stuurt) (?:mij |ons )?(?:een |de )?(?:offerte|prijsopgave)",
         r"geïnteresseerd",
         r"interesse",
         r"graag",

@@ -11,6 +11,7 @@ pub static PT: Lang = Lang {
     contrast: &["mas", "porém", "contudo", "entretanto", "todavia"],
     clause_breaks: &["porque", "pois", "então"],
     self_objects: &["comigo", "me", "nos", "mim"],
+    self_addresses: &[r"(?:meu|minha|nosso|nossa) (?:\w+ ){0,2}(?:endereço|e-mail|email)(?: é)?"],
     idioms_interested: &[
         r"por que não",
         r"porque não",
@@ -19,18 +20,19 @@ pub static PT: Lang = Lang {
     ],
     idioms_not_now: &[
         r"não (?:agora|ainda|por enquanto|neste momento|este ano)",
-        r"(?:por enquanto|no momento|neste momento|por ora) não",
+        r"(?:por enquanto|no momento|neste momento|por ora|agora) não",
         r"não é (?:o|um bom) momento",
         r"(?:muito )?cedo demais",
     ],
     unsubscribe: &[
+        r"não (?:quero|desejo|queremos|desejamos) (?:mais )?receber",
         r"descadastr\w*",
         r"cancelar (?:a )?(?:minha )?inscrição",
         r"(?:remover|retirar|tirar) (?:o )?(?:meu e-?mail|meus dados|meu contato)",
         r"(?:removam|retirem|tirem)[- ]me",
         r"(?:da|de sua|da vossa) lista",
         r"não (?:me|nos) (?:enviem|mandem|contactem|contatem) mais",
-        r"parem de (?:enviar|mandar)",
+        r"parem de (?:me |nos )?(?:enviar|mandar|contactar|contatar|escrever)",
     ],
     address_links: &["em", "no", "pelo", "para"],
     referral: &[
@@ -56,11 +58,12 @@ pub static PT: Lang = Lang {
         r"poderia(?:m)? (?:explicar|me dizer|informar)",
     ],
     not_now: &[
-        r"(?:o )?(?:próximo|próxima) (?:ano|trimestre|mês|semestre)",
+        // "no próximo ano": the "no" is Portuguese "in the", not a negator.
+        r"(?:(?:n|d)?o |(?:n|d)?a )?(?:próximo|próxima) (?:ano|trimestre|mês|semestre)",
         r"ano que vem",
         r"(?:em|daqui a|dentro de) (?:\d+|alguns|algumas|dois|duas|três|seis) (?:meses|semanas|anos)",
         r"mais (?:para a frente|pra frente|tarde|adiante)",
-        r"depois do (?:verão|carnaval|ano novo)",
+        r"depois d(?:o|a|as|os) (?:verão|carnaval|ano novo|natal|páscoa|férias|feriados)",
         r"(?:volte|voltem) a (?:entrar em contato|falar|escrever)",
         r"em (?:janeiro|fevereiro|março|abril|maio|junho|julho|agosto|setembro|outubro|novembro|dezembro)",
     ],
@@ -85,6 +88,8 @@ pub static PT: Lang = Lang {
         r"vamos (?:em frente|avançar|fechar)",
     ],
     interested: &[
+        // Asking for a quote is interest, as a question or not.
+        r"(?:enviar|mandar|fazer|passar|preparar)(?:-me|-nos)? (?:um |uma |o |a )?(?:orçamento|proposta|cotação)",
         r"interessad[oa]s?",
         r"interesse",
         r"(?:me|nos) interessa",
