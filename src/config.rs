@@ -48,6 +48,9 @@ pub struct Config {
     pub sales: crate::qualify::conversion::SalesStages,
     /// The HTTP listener (health, metrics, `POST /leads`, the CLI's read API).
     pub http: Option<crate::http::HttpConfig>,
+    /// `[console]`: the web console on the `[http]` listener.
+    #[serde(default)]
+    pub console: crate::console::ConsoleConfig,
     /// `[[intake_token]]`: per-provider bearer tokens for `POST /leads`.
     #[serde(default)]
     pub intake_token: Vec<crate::http::IntakeToken>,

@@ -6,6 +6,7 @@ pub mod abuse;
 pub mod act;
 pub mod backup;
 pub mod config;
+pub mod console;
 pub mod daemon;
 pub mod deliverability;
 pub mod fault;

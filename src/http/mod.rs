@@ -139,6 +139,8 @@ pub fn router(stage: StageContext) -> anyhow::Result<Router> {
     // ── MERGE POINT: one-click unsubscribe (RFC 8058, nurture) ──
     let app = app.merge(crate::nurture::unsubscribe_router(stage.clone()));
     // ── end merge point ──
+    // The web console (`/`, `/login`, `/leads`, ...), unless `[console] enabled = false`.
+    let app = app.merge(crate::console::router(stage.clone()));
     Ok(app)
 }
 

@@ -77,6 +77,7 @@ pub fn run(
             }
             crate::report::interactions::write(&timeline, request.bool_arg("json"), out)
         }
+        "users" => crate::console::users::write_list(store, config, request.bool_arg("json"), out),
         "report" => {
             let filter = crate::report::Filter::from_request(request)?;
             let snapshot = crate::report::Snapshot::load(store, &filter)?;

@@ -1,0 +1,600 @@
+//! The web console in a real browser: the real `carousel` daemon (Maildir in,
+//! `.eml` outbox) and Debian's `chromium` driven by `chromedriver` over
+//! WebDriver (fantoccini). Each test runs its own daemon, chromedriver and
+//! browser session, and ends them, pass or fail.
+//!
+//! Screenshots of the main pages go to `target/console-screenshots/`.
+//! Needs `apt-get install chromium chromium-driver` (scripts/test.sh does it).
+
+mod common;
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::{carousel, spawn_daemon, terminate};
+use fantoccini::{Client, ClientBuilder, Locator};
+use futures::FutureExt as _;
+
+const PASSWORD: &str = "correct horse battery";
+
+/// A free TCP port on loopback (bound, then released for the child).
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// A web-form lead that ranks hot ("immediately") from a stable provider.
+fn hot_lead(n: usize, name: &str, email: &str) -> Vec<u8> {
+    format!(
+        "From: Web form <form@solar-site.example>\r\nTo: leads@acme.example\r\nReply-To: {email}\r\n\
+Subject: New submission from Contact form\r\nMessage-ID: <console-{n}@solar-site.example>\r\n\
+Date: Wed, 25 Nov 2026 10:00:00 +0000\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n\
+Name: {name}\r\nEmail: {email}\r\nPhone: +1 555 010 {n:04}\r\nCompany: Buyer {n} Ltd\r\n\
+Interest: Rooftop solar installation\r\nTimeline: immediately\r\nMessage: Please send a quote for our office roof.\r\n"
+    )
+    .into_bytes()
+}
+
+/// The daemon under test, with its directory; stopped when dropped.
+struct Daemon {
+    dir: tempfile::TempDir,
+    config: PathBuf,
+    port: u16,
+    child: Option<Child>,
+}
+
+impl Daemon {
+    /// A Maildir-fed daemon with one rep (Dana), the repository's nurture
+    /// templates (copied) and one sequence, the console on a free port, and
+    /// a rep user `dana` added before it starts.
+    fn start() -> Daemon {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        for sub in ["new", "cur", "tmp"] {
+            std::fs::create_dir_all(d.join("inbox").join(sub)).unwrap();
+        }
+        copy_dir(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("templates"),
+            &d.join("templates"),
+        );
+        let port = free_port();
+        let text = format!(
+            "[store]\npath = \"store\"\n\n[[mailbox]]\nname = \"leads\"\nmaildir = \"inbox\"\n\n\
+[outbox]\ndir = \"outbox\"\nfrom = \"Acme Solar <hello@acme.example>\"\nmessage_id_domain = \"carousel.acme.example\"\n\n\
+[http]\nlisten = \"127.0.0.1:{port}\"\n\n\
+[[rep]]\nname = \"Dana\"\nemail = \"dana@acme.example\"\nworking_hours = \"00:00-24:00\"\nworking_days = [\"mon-sun\"]\n\n\
+[nurture]\ntemplates = \"templates\"\ntime_zone = \"UTC\"\nunsubscribe_url = \"https://acme.example\"\nunsubscribe_mailto = \"unsubscribe@acme.example\"\n\n\
+[[sequence]]\nname = \"solar\"\n[[sequence.step]]\ntemplate = \"solar-1-welcome\"\ndelay = \"10m\"\n"
+        );
+        let config = d.join("carousel.toml");
+        std::fs::write(&config, text).unwrap();
+        add_user(&config, "dana", "dana@acme.example", "rep");
+        let child = spawn_daemon(&config, &d.join("daemon.log"), None);
+        let daemon = Daemon {
+            dir,
+            config,
+            port,
+            child: Some(child),
+        };
+        let start = Instant::now();
+        while http(port, "GET", "/login", "").is_none() {
+            assert!(
+                start.elapsed() < Duration::from_secs(60),
+                "the console did not answer; daemon log:\n{}",
+                daemon.log()
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        daemon
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("http://127.0.0.1:{}{path}", self.port)
+    }
+
+    fn log(&self) -> String {
+        std::fs::read_to_string(self.dir.path().join("daemon.log")).unwrap_or_default()
+    }
+
+    /// Delivers a message the way an MTA does: tmp/, then rename into new/.
+    fn deliver(&self, name: &str, raw: &[u8]) {
+        let inbox = self.dir.path().join("inbox");
+        std::fs::write(inbox.join("tmp").join(name), raw).unwrap();
+        std::fs::rename(inbox.join("tmp").join(name), inbox.join("new").join(name)).unwrap();
+    }
+}
+
+impl Drop for Daemon {
+    fn drop(&mut self) {
+        if let Some(child) = self.child.take() {
+            terminate(child);
+        }
+    }
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap().flatten() {
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &to.join(e.file_name()));
+        } else {
+            std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+        }
+    }
+}
+
+/// `carousel user add` with the password from the environment.
+fn add_user(config: &Path, name: &str, email: &str, role: &str) {
+    let out = carousel()
+        .arg("--config")
+        .arg(config)
+        .args([
+            "user",
+            "add",
+            name,
+            "--email",
+            email,
+            "--role",
+            role,
+            "--password-env",
+            "CONSOLE_TEST_PASSWORD",
+        ])
+        .env("CONSOLE_TEST_PASSWORD", PASSWORD)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "user add failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// One plain HTTP/1.1 request; `(status, whole answer)`, or `None` when
+/// nothing listens yet.
+fn http(port: u16, method: &str, path: &str, extra: &str) -> Option<(u16, String)> {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).ok()?;
+    s.set_read_timeout(Some(Duration::from_secs(30))).ok()?;
+    write!(
+        s,
+        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n{extra}"
+    )
+    .ok()?;
+    let mut answer = String::new();
+    s.read_to_string(&mut answer).ok()?;
+    let status = answer.split_whitespace().nth(1)?.parse().ok()?;
+    Some((status, answer))
+}
+
+/// chromedriver on a free port; killed when dropped (after the session ended).
+struct Driver {
+    child: Child,
+    port: u16,
+}
+
+impl Driver {
+    fn start() -> Driver {
+        let port = free_port();
+        let child = Command::new("chromedriver")
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("chromedriver (apt-get install chromium chromium-driver)");
+        let start = Instant::now();
+        while http(port, "GET", "/status", "\r\n").is_none() {
+            assert!(
+                start.elapsed() < Duration::from_secs(30),
+                "chromedriver did not start"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Driver { child, port }
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Runs `body` with a headless chromium session; the session is ended
+/// whether `body` passes or panics, then the panic (if any) goes on.
+async fn with_browser<F, Fut>(body: F)
+where
+    F: FnOnce(Client) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    let driver = Driver::start();
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".into(),
+        serde_json::json!({"args": ["--headless", "--no-sandbox", "--disable-gpu", "--window-size=1280,1000", "--disable-dev-shm-usage"]}),
+    );
+    let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+        .capabilities(caps)
+        .connect(&format!("http://127.0.0.1:{}", driver.port))
+        .await
+        .expect("a chromium session");
+    let outcome = std::panic::AssertUnwindSafe(body(client.clone()))
+        .catch_unwind()
+        .await;
+    let _ = client.close().await;
+    drop(driver);
+    if let Err(panic) = outcome {
+        std::panic::resume_unwind(panic);
+    }
+}
+
+fn screenshots() -> PathBuf {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/console-screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+async fn screenshot(c: &Client, name: &str) {
+    let png = c.screenshot().await.unwrap();
+    std::fs::write(screenshots().join(format!("{name}.png")), png).unwrap();
+}
+
+async fn log_in(c: &Client, d: &Daemon, user: &str) {
+    c.goto(&d.url("/login")).await.unwrap();
+    c.find(Locator::Id("user"))
+        .await
+        .unwrap()
+        .send_keys(user)
+        .await
+        .unwrap();
+    c.find(Locator::Id("password"))
+        .await
+        .unwrap()
+        .send_keys(PASSWORD)
+        .await
+        .unwrap();
+    c.find(Locator::Css("form button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_text(
+        c,
+        Locator::Css(".logout span"),
+        user,
+        "the signed-in header",
+    )
+    .await;
+}
+
+/// Waits until the element's text contains `want` (a liveness bound, not a speed goal).
+async fn wait_text(c: &Client, at: Locator<'_>, want: &str, what: &str) -> String {
+    let start = Instant::now();
+    loop {
+        if let Ok(e) = c.find(at).await
+            && let Ok(text) = e.text().await
+            && text.contains(want)
+        {
+            return text;
+        }
+        if start.elapsed() > Duration::from_secs(60) {
+            let source = c.source().await.unwrap_or_default();
+            panic!("gave up waiting for {what} ({want:?}); page:\n{source}");
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+async fn text_of(c: &Client, css: &str) -> String {
+    c.find(Locator::Css(css))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rep_claims_converts_and_wins_a_hot_lead_from_the_maildir_and_sees_the_revenue() {
+    let daemon = Daemon::start();
+    let d = &daemon;
+    with_browser(|c| async move {
+        log_in(&c, &d, "dana").await;
+        assert!(
+            c.current_url()
+                .await
+                .unwrap()
+                .as_str()
+                .contains("/leads?view=mine")
+        );
+        // The lead arrives while the list is open: the list updates itself.
+        d.deliver("1.hot", &hot_lead(1, "Sam Prospect", "sam@buyer.example"));
+        wait_text(
+            &c,
+            Locator::Id("lead-rows"),
+            "Sam Prospect",
+            "the new lead in the live list",
+        )
+        .await;
+        let row = text_of(&c, "#lead-rows tr").await;
+        assert!(row.contains("hot"), "{row}");
+        screenshot(&c, "leads").await;
+
+        c.find(Locator::LinkText("Sam Prospect"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        wait_text(
+            &c,
+            Locator::Id("lead-name"),
+            "Sam Prospect",
+            "the lead page",
+        )
+        .await;
+        assert_eq!(text_of(&c, "#lead-rank").await, "hot");
+        assert!(
+            text_of(&c, "#original")
+                .await
+                .contains("Please send a quote for our office roof.")
+        );
+        assert_eq!(text_of(&c, "#lead-owner").await, "unclaimed");
+        screenshot(&c, "lead").await;
+
+        c.find(Locator::Id("claim"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        wait_text(&c, Locator::Id("lead-owner"), "Dana", "the claimed lead").await;
+
+        c.find(Locator::Id("revenue"))
+            .await
+            .unwrap()
+            .send_keys("12500")
+            .await
+            .unwrap();
+        c.find(Locator::Id("convert"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        wait_text(
+            &c,
+            Locator::Id("lead-status"),
+            "converted",
+            "the converted lead",
+        )
+        .await;
+        assert!(text_of(&c, "#opportunity").await.contains("12500"));
+
+        c.find(Locator::Id("close-won"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        wait_text(&c, Locator::Id("lead-status"), "won", "the won lead").await;
+        let timeline = text_of(&c, ".timeline").await;
+        for event in ["claimed", "converted", "closed"] {
+            assert!(
+                timeline.contains(event),
+                "{event} missing from the timeline:\n{timeline}"
+            );
+        }
+
+        c.goto(&d.url("/reports")).await.unwrap();
+        let won = wait_text(
+            &c,
+            Locator::Id("won-revenue"),
+            "12500.00",
+            "the won revenue",
+        )
+        .await;
+        assert!(won.contains("USD"), "{won}");
+        assert_eq!(text_of(&c, "#won-count").await, "1");
+        screenshot(&c, "reports").await;
+    })
+    .await;
+    // The same change is visible to the CLI, through the running daemon.
+    let (ok, out, err) = common::carousel_run(&["leads", "list", "--json"], &d.config);
+    assert!(ok, "{err}");
+    assert!(out.contains("\"status\":\"closed\""), "{out}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_name_with_markup_renders_as_text_and_a_form_without_csrf_token_is_refused() {
+    let daemon = Daemon::start();
+    let d = &daemon;
+    d.deliver("2.xss", &hot_lead(2, "Pat Example", "pat@buyer.example"));
+    with_browser(|c| async move {
+        log_in(&c, &d, "dana").await;
+        c.goto(&d.url("/leads?view=all")).await.unwrap();
+        wait_text(
+            &c,
+            Locator::Id("lead-rows"),
+            "Pat Example",
+            "the lead in the list",
+        )
+        .await;
+        c.find(Locator::LinkText("Pat Example"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        wait_text(&c, Locator::Id("lead-name"), "Pat Example", "the lead page").await;
+        let lead_url = c.current_url().await.unwrap().to_string();
+
+        // A name fixed to markup is shown as the characters typed.
+        let markup = "<script>alert(1)</script>";
+        let fix = c.form(Locator::Css("form[action$='/fix']")).await.unwrap();
+        fix.set_by_name("value", markup).await.unwrap();
+        c.find(Locator::Css("form[action$='/fix'] select[name=field]"))
+            .await
+            .unwrap()
+            .select_by_value("name")
+            .await
+            .unwrap();
+        fix.submit().await.unwrap();
+        wait_text(&c, Locator::Id("lead-name"), markup, "the corrected name").await;
+        assert_eq!(text_of(&c, "#lead-name").await, markup);
+        assert!(c.get_alert_text().await.is_err(), "a script ran");
+        let source = c.source().await.unwrap();
+        assert!(source.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+        c.goto(&d.url("/leads?view=all")).await.unwrap();
+        wait_text(&c, Locator::Id("lead-rows"), markup, "the name in the list").await;
+        assert!(
+            c.get_alert_text().await.is_err(),
+            "a script ran in the list"
+        );
+
+        // The claim form with its token removed is refused, and the lead stays unclaimed.
+        c.goto(&lead_url).await.unwrap();
+        c.execute(
+            "document.querySelector(\"form[action$='/claim'] input[name=csrf]\").remove();",
+            vec![],
+        )
+        .await
+        .unwrap();
+        c.find(Locator::Id("claim"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        wait_text(&c, Locator::Id("message"), "security token", "the refusal").await;
+        c.goto(&lead_url).await.unwrap();
+        assert_eq!(text_of(&c, "#lead-owner").await, "unclaimed");
+    })
+    .await;
+    // Without a session, no form reaches an action.
+    let (status, answer) = http(
+        d.port,
+        "POST",
+        "/leads/L-1001/claim",
+        "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 0\r\n\r\n",
+    )
+    .unwrap();
+    assert_eq!(status, 303, "{answer}");
+    assert!(answer.contains("location: /login"), "{answer}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn marketer_edits_a_template_with_live_preview_and_a_rep_cannot_open_the_editor() {
+    let daemon = Daemon::start();
+    let d = &daemon;
+    // Added while the daemon holds the store: through its loopback API.
+    add_user(&d.config, "mia", "mia@acme.example", "marketer");
+    let template = d.dir.path().join("templates/solar-1-welcome.html");
+    let original = std::fs::read_to_string(&template).unwrap();
+    with_browser(|c| async move {
+        log_in(&c, &d, "mia").await;
+        assert!(
+            c.current_url()
+                .await
+                .unwrap()
+                .as_str()
+                .ends_with("/nurture")
+        );
+        wait_text(&c, Locator::Css("main"), "solar-1-welcome", "the sequence").await;
+        screenshot(&c, "nurture").await;
+        c.goto(&d.url("/nurture/templates/solar-1-welcome"))
+            .await
+            .unwrap();
+        wait_text(
+            &c,
+            Locator::Id("problems-none"),
+            "Checks pass",
+            "the first preview",
+        )
+        .await;
+
+        // Typing changes the preview (no reload).
+        let editor = c.find(Locator::Id("html-source")).await.unwrap();
+        editor
+            .send_keys("\n<p>Console marker paragraph</p>")
+            .await
+            .unwrap();
+        wait_text(
+            &c,
+            Locator::Id("preview-text"),
+            "Console marker paragraph",
+            "the live preview",
+        )
+        .await;
+
+        // An unknown variable is reported, as `carousel check` does.
+        editor
+            .send_keys("\n<p>{{ contact.shoe_size }}</p>")
+            .await
+            .unwrap();
+        let problems = wait_text(
+            &c,
+            Locator::Css("#preview-result"),
+            "shoe_size",
+            "the unknown variable error",
+        )
+        .await;
+        assert!(problems.contains("solar-1-welcome"), "{problems}");
+        screenshot(&c, "template-error").await;
+
+        // Saving with the error is refused; without it, saved with a backup.
+        c.find(Locator::Id("save"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        wait_text(&c, Locator::Id("notice"), "Not saved", "the refused save").await;
+        let fixed = format!("{original}\n<p>Console marker paragraph</p>");
+        c.execute(
+            "document.getElementById('html-source').value = arguments[0];",
+            vec![serde_json::json!(fixed)],
+        )
+        .await
+        .unwrap();
+        c.find(Locator::Id("save"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        wait_text(&c, Locator::Id("notice"), "Saved", "the saved template").await;
+        screenshot(&c, "template").await;
+    })
+    .await;
+    let saved = std::fs::read_to_string(&template).unwrap();
+    assert!(saved.contains("Console marker paragraph"), "{saved}");
+    assert!(!saved.contains("shoe_size"));
+    let backups: Vec<_> = std::fs::read_dir(d.dir.path().join("templates/.backups"))
+        .unwrap()
+        .flatten()
+        .map(|e| std::fs::read_to_string(e.path()).unwrap())
+        .collect();
+    assert_eq!(backups, vec![original], "the previous version is kept");
+    let (ok, _, err) = common::carousel_run(&["check"], &d.config);
+    assert!(ok, "carousel check fails on the saved template: {err}");
+
+    // A rep is turned away from the editor.
+    with_browser(|c| async move {
+        log_in(&c, &d, "dana").await;
+        c.goto(&d.url("/nurture/templates/solar-1-welcome"))
+            .await
+            .unwrap();
+        wait_text(&c, Locator::Css("h1"), "Not for your role", "the refusal").await;
+        assert!(c.find(Locator::Id("html-source")).await.is_err());
+        let nav = text_of(&c, "header nav").await;
+        assert!(!nav.contains("Nurture"), "{nav}");
+    })
+    .await;
+}
