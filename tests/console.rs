@@ -83,7 +83,7 @@ impl Daemon {
             child: Some(child),
         };
         let start = Instant::now();
-        while http(port, "GET", "/login", "").is_none() {
+        while http(port, "GET", "/login", "\r\n").is_none() {
             assert!(
                 start.elapsed() < Duration::from_secs(60),
                 "the console did not answer; daemon log:\n{}",
@@ -186,15 +186,18 @@ impl Driver {
             .stderr(Stdio::null())
             .spawn()
             .expect("chromedriver (apt-get install chromium chromium-driver)");
+        // Owned before waiting: a failed wait still stops it.
+        let driver = Driver { child, port };
         let start = Instant::now();
-        while http(port, "GET", "/status", "\r\n").is_none() {
+        // It answers /status but keeps the connection open: a connect is enough.
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
             assert!(
                 start.elapsed() < Duration::from_secs(30),
                 "chromedriver did not start"
             );
             std::thread::sleep(Duration::from_millis(50));
         }
-        Driver { child, port }
+        driver
     }
 }
 
@@ -495,10 +498,11 @@ async fn marketer_edits_a_template_with_live_preview_and_a_rep_cannot_open_the_e
     let d = &daemon;
     // Added while the daemon holds the store: through its loopback API.
     add_user(&d.config, "mia", "mia@acme.example", "marketer");
-    let template = d.dir.path().join("templates/solar-1-welcome.html");
+    let template = d.dir.path().join("templates/solar-1-welcome.txt");
     let original = std::fs::read_to_string(&template).unwrap();
+    let first = &original;
     with_browser(|c| async move {
-        log_in(&c, &d, "mia").await;
+        log_in(&c, d, "mia").await;
         assert!(
             c.current_url()
                 .await
@@ -518,11 +522,13 @@ async fn marketer_edits_a_template_with_live_preview_and_a_rep_cannot_open_the_e
             "the first preview",
         )
         .await;
+        let before = text_of(&c, "#preview-text").await;
+        assert!(!before.contains("Console marker paragraph"), "{before}");
 
-        // Typing changes the preview (no reload).
-        let editor = c.find(Locator::Id("html-source")).await.unwrap();
+        // Typing changes the preview (no reload, no button).
+        let editor = c.find(Locator::Id("text-source")).await.unwrap();
         editor
-            .send_keys("\n<p>Console marker paragraph</p>")
+            .send_keys("\nConsole marker paragraph")
             .await
             .unwrap();
         wait_text(
@@ -534,10 +540,7 @@ async fn marketer_edits_a_template_with_live_preview_and_a_rep_cannot_open_the_e
         .await;
 
         // An unknown variable is reported, as `carousel check` does.
-        editor
-            .send_keys("\n<p>{{ contact.shoe_size }}</p>")
-            .await
-            .unwrap();
+        editor.send_keys(" {{ contact.shoe_size }}").await.unwrap();
         let problems = wait_text(
             &c,
             Locator::Css("#preview-result"),
@@ -556,9 +559,9 @@ async fn marketer_edits_a_template_with_live_preview_and_a_rep_cannot_open_the_e
             .await
             .unwrap();
         wait_text(&c, Locator::Id("notice"), "Not saved", "the refused save").await;
-        let fixed = format!("{original}\n<p>Console marker paragraph</p>");
+        let fixed = format!("{first}\nConsole marker paragraph\n");
         c.execute(
-            "document.getElementById('html-source').value = arguments[0];",
+            "document.getElementById('text-source').value = arguments[0];",
             vec![serde_json::json!(fixed)],
         )
         .await
@@ -570,6 +573,13 @@ async fn marketer_edits_a_template_with_live_preview_and_a_rep_cannot_open_the_e
             .await
             .unwrap();
         wait_text(&c, Locator::Id("notice"), "Saved", "the saved template").await;
+        wait_text(
+            &c,
+            Locator::Id("preview-text"),
+            "Console marker paragraph",
+            "the saved preview",
+        )
+        .await;
         screenshot(&c, "template").await;
     })
     .await;
@@ -581,7 +591,11 @@ async fn marketer_edits_a_template_with_live_preview_and_a_rep_cannot_open_the_e
         .flatten()
         .map(|e| std::fs::read_to_string(e.path()).unwrap())
         .collect();
-    assert_eq!(backups, vec![original], "the previous version is kept");
+    assert_eq!(
+        backups,
+        vec![original],
+        "the previous version (and only it) is kept"
+    );
     let (ok, _, err) = common::carousel_run(&["check"], &d.config);
     assert!(ok, "carousel check fails on the saved template: {err}");
 

@@ -411,6 +411,9 @@ pub async fn save(
         let mut saved = Vec::new();
         for (ext, text) in [("html", Some(&s.html)), ("txt", s.text.as_ref())] {
             let file = dir.join(format!("{n}.{ext}"));
+            if text.is_some_and(|t| std::fs::read_to_string(&file).is_ok_and(|old| old == *t)) {
+                continue; // unchanged: no write, no backup
+            }
             if file.exists() {
                 let backup = backups.join(format!("{n}.{ext}.{stamp}.bak"));
                 std::fs::copy(&file, &backup)
