@@ -12,7 +12,11 @@
     var last = body.innerHTML;
     setInterval(function () {
       fetch(table.getAttribute("data-poll"), { credentials: "same-origin" })
-        .then(function (r) { return r.ok ? r.text() : null; })
+        .then(function (r) {
+          var count = r.headers.get("X-Lead-Count");
+          if (r.ok && count !== null) { document.getElementById("count").textContent = count; }
+          return r.ok ? r.text() : null;
+        })
         .then(function (html) {
           if (html !== null && html !== last) { body.innerHTML = html; last = html; }
         })

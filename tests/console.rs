@@ -326,7 +326,8 @@ async fn rep_claims_converts_and_wins_a_hot_lead_from_the_maildir_and_sees_the_r
         )
         .await;
         let row = text_of(&c, "#lead-rows tr").await;
-        assert!(row.contains("hot"), "{row}");
+        assert!(row.contains("hot") && row.contains("→ Dana"), "{row}");
+        wait_text(&c, Locator::Id("count"), "1", "the updated count").await;
         screenshot(&c, "leads").await;
 
         c.find(Locator::LinkText("Sam Prospect"))
@@ -609,6 +610,62 @@ async fn marketer_edits_a_template_with_live_preview_and_a_rep_cannot_open_the_e
         assert!(c.find(Locator::Id("html-source")).await.is_err());
         let nav = text_of(&c, "header nav").await;
         assert!(!nav.contains("Nurture"), "{nav}");
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn manager_clears_an_unrecognised_message_from_needs_review_and_reads_the_operator_page() {
+    let daemon = Daemon::start();
+    let d = &daemon;
+    add_user(&d.config, "max", "max@acme.example", "manager");
+    d.deliver(
+        "3.other",
+        b"From: Newsletter <news@magazine.example>\r\nTo: leads@acme.example\r\n\
+Subject: This week in roofing\r\nMessage-ID: <weekly-1@magazine.example>\r\n\
+Date: Wed, 25 Nov 2026 10:00:00 +0000\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n\
+Five stories about roofs this week. Read them on our site.\r\n",
+    );
+    with_browser(|c| async move {
+        log_in(&c, d, "max").await;
+        let start = Instant::now();
+        loop {
+            c.goto(&d.url("/review")).await.unwrap();
+            if text_of(&c, "main").await.contains("This week in roofing") {
+                break;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(60),
+                "the message never showed for review"
+            );
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        let item = text_of(&c, "article.review").await;
+        assert!(
+            item.contains("other") && item.contains("news@magazine.example"),
+            "{item}"
+        );
+        screenshot(&c, "review").await;
+        c.find(Locator::Css("article.review button[value=not_lead]"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        wait_text(
+            &c,
+            Locator::Css("main"),
+            "Nothing needs review",
+            "the emptied queue",
+        )
+        .await;
+
+        c.goto(&d.url("/operator")).await.unwrap();
+        let page = wait_text(&c, Locator::Css("main"), "leads", "the operator page").await;
+        let mailbox = text_of(&c, "main table tbody tr").await;
+        assert!(mailbox.starts_with("leads connected"), "{mailbox}");
+        assert!(page.contains("No failed or retrying email"), "{page}");
+        screenshot(&c, "operator").await;
     })
     .await;
 }

@@ -90,6 +90,8 @@ pub struct Row {
     pub rank: String,
     pub status: String,
     pub owner: String,
+    /// The rep it was routed to while nobody has claimed it.
+    pub assigned: String,
     pub provider: String,
 }
 
@@ -189,6 +191,7 @@ pub fn rows_for(
             rank: rank_word(r),
             status: status_word(r.lead.status).to_string(),
             owner: r.lead.ownership.owner().unwrap_or("").to_string(),
+            assigned: r.assigned.clone().unwrap_or_default(),
             provider: from,
         });
     }
@@ -243,7 +246,19 @@ pub async fn rows(
     let store = console.stage.intake.store.clone();
     let rep = who.rep.clone();
     match blocking(move || list_context(&store, &query, rep.as_deref())).await {
-        Ok(context) => console.page(&who, "lead_rows.html", context),
+        Ok(context) => {
+            let matched = context
+                .get_attr("matched")
+                .ok()
+                .map(|m| m.to_string())
+                .unwrap_or_default();
+            let mut response = console.page(&who, "lead_rows.html", context);
+            // The poller updates the count shown above the rows with it.
+            if let Ok(value) = axum::http::HeaderValue::from_str(&matched) {
+                response.headers_mut().insert("x-lead-count", value);
+            }
+            response
+        }
         Err(e) => error_page(&console, &who, e),
     }
 }

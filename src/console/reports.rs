@@ -71,9 +71,10 @@ pub async fn report(
     let config = console.stage.config.clone();
     let result = blocking(move || {
         let report = report_for(&store, &config, &range)?;
-        let won_revenue: f64 = report.providers.iter().map(|p| p.won_revenue).sum();
-        let pipeline: f64 = report.forecast.iter().map(|f| f.pipeline).sum();
-        let weighted: f64 = report.forecast.iter().map(|f| f.weighted).sum();
+        // `+ 0.0` turns an empty sum's -0.0 into 0.0 for display.
+        let won_revenue: f64 = report.providers.iter().map(|p| p.won_revenue).sum::<f64>() + 0.0;
+        let pipeline: f64 = report.forecast.iter().map(|f| f.pipeline).sum::<f64>() + 0.0;
+        let weighted: f64 = report.forecast.iter().map(|f| f.weighted).sum::<f64>() + 0.0;
         Ok(minijinja::context! {
             range => range,
             funnel => report.funnel.clone(),
