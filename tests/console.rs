@@ -308,7 +308,7 @@ async fn rep_claims_converts_and_wins_a_hot_lead_from_the_maildir_and_sees_the_r
     let daemon = Daemon::start();
     let d = &daemon;
     with_browser(|c| async move {
-        log_in(&c, &d, "dana").await;
+        log_in(&c, d, "dana").await;
         assert!(
             c.current_url()
                 .await
@@ -421,7 +421,7 @@ async fn a_name_with_markup_renders_as_text_and_a_form_without_csrf_token_is_ref
     let d = &daemon;
     d.deliver("2.xss", &hot_lead(2, "Pat Example", "pat@buyer.example"));
     with_browser(|c| async move {
-        log_in(&c, &d, "dana").await;
+        log_in(&c, d, "dana").await;
         c.goto(&d.url("/leads?view=all")).await.unwrap();
         wait_text(
             &c,
@@ -602,7 +602,7 @@ async fn marketer_edits_a_template_with_live_preview_and_a_rep_cannot_open_the_e
 
     // A rep is turned away from the editor.
     with_browser(|c| async move {
-        log_in(&c, &d, "dana").await;
+        log_in(&c, d, "dana").await;
         c.goto(&d.url("/nurture/templates/solar-1-welcome"))
             .await
             .unwrap();

@@ -382,9 +382,9 @@ async fn change(console: &Console, who: &Signed, id: &str, change: Change) -> Re
 }
 
 /// The rep a signed-in user acts as, or a page saying how to link one.
-fn acting_rep(console: &Console, who: &Signed) -> Result<String, Response> {
+fn acting_rep(console: &Console, who: &Signed) -> Result<String, Box<Response>> {
     who.rep.clone().ok_or_else(|| {
-        console.message(
+        Box::new(console.message(
             who,
             StatusCode::UNPROCESSABLE_ENTITY,
             "No rep linked",
@@ -392,7 +392,7 @@ fn acting_rep(console: &Console, who: &Signed) -> Result<String, Response> {
                 "No [[rep]] in the configuration has the email {}: add one to act on leads.",
                 who.user.email
             ),
-        )
+        ))
     })
 }
 
@@ -408,7 +408,7 @@ pub async fn claim(
     }
     let rep = match acting_rep(&console, who) {
         Ok(r) => r,
-        Err(page) => return page,
+        Err(page) => return *page,
     };
     change(
         &console,
