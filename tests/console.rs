@@ -54,6 +54,11 @@ impl Daemon {
     /// templates (copied) and one sequence, the console on a free port, and
     /// a rep user `dana` added before it starts.
     fn start() -> Daemon {
+        Daemon::start_with("")
+    }
+
+    /// Like [`Daemon::start`], with `extra` TOML appended to the config.
+    fn start_with(extra: &str) -> Daemon {
         let dir = tempfile::tempdir().unwrap();
         let d = dir.path();
         for sub in ["new", "cur", "tmp"] {
@@ -70,7 +75,7 @@ impl Daemon {
 [http]\nlisten = \"127.0.0.1:{port}\"\n\n\
 [[rep]]\nname = \"Dana\"\nemail = \"dana@acme.example\"\nworking_hours = \"00:00-24:00\"\nworking_days = [\"mon-sun\"]\n\n\
 [nurture]\ntemplates = \"templates\"\ntime_zone = \"UTC\"\nunsubscribe_url = \"https://acme.example\"\nunsubscribe_mailto = \"unsubscribe@acme.example\"\n\n\
-[[sequence]]\nname = \"solar\"\n[[sequence.step]]\ntemplate = \"solar-1-welcome\"\ndelay = \"10m\"\n"
+[[sequence]]\nname = \"solar\"\n[[sequence.step]]\ntemplate = \"solar-1-welcome\"\ndelay = \"10m\"\n\n{extra}"
         );
         let config = d.join("carousel.toml");
         std::fs::write(&config, text).unwrap();
@@ -668,4 +673,125 @@ Five stories about roofs this week. Read them on our site.\r\n",
         screenshot(&c, "operator").await;
     })
     .await;
+}
+
+/// The `Set-Cookie` value of `name` in an HTTP answer (the whole header line).
+fn set_cookie<'a>(answer: &'a str, name: &str) -> Option<&'a str> {
+    answer
+        .lines()
+        .filter_map(|l| l.strip_prefix("set-cookie: "))
+        .find(|l| l.starts_with(&format!("{name}=")))
+}
+
+fn cookie_value(line: &str) -> &str {
+    line.split(';')
+        .next()
+        .unwrap_or("")
+        .split_once('=')
+        .map_or("", |(_, v)| v)
+}
+
+/// Logs in over plain HTTP; the answer to `POST /login`.
+fn http_login(port: u16, user: &str, password: &str) -> (u16, String) {
+    let (_, page) = http(port, "GET", "/login", "\r\n").unwrap();
+    let login =
+        cookie_value(set_cookie(&page, "carousel_login").expect("login cookie")).to_string();
+    let csrf = page
+        .split("name=\"csrf\" value=\"")
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .unwrap()
+        .to_string();
+    let body = format!(
+        "user={user}&password={}&csrf={csrf}&next=%2F",
+        password.replace(' ', "+")
+    );
+    http(
+        port,
+        "POST",
+        "/login",
+        &format!(
+            "Cookie: carousel_login={login}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{body}",
+            body.len()
+        ),
+    )
+    .unwrap()
+}
+
+#[test]
+fn sessions_login_limits_user_removal_and_the_auth_proxy_header_over_plain_http() {
+    let daemon = Daemon::start_with(
+        "[console]\nauth_proxy_header = \"X-Forwarded-Email\"\nlogin_attempts = 3\n",
+    );
+    let port = daemon.port;
+
+    // A good login: a session cookie that scripts cannot read and other sites do not send.
+    let (status, answer) = http_login(port, "dana", PASSWORD);
+    assert_eq!(status, 303, "{answer}");
+    let session = set_cookie(&answer, "carousel_session").expect("session cookie");
+    assert!(
+        session.contains("HttpOnly") && session.contains("SameSite=Lax"),
+        "{session}"
+    );
+    assert!(
+        !session.contains("Secure"),
+        "no TLS and no trust_proxy: {session}"
+    );
+    let cookie = format!("Cookie: carousel_session={}\r\n", cookie_value(session));
+    let (status, page) = http(port, "GET", "/leads?view=mine", &format!("{cookie}\r\n")).unwrap();
+    assert_eq!(status, 200);
+    assert!(page.contains("dana (rep)"));
+    assert!(
+        page.contains("content-security-policy: default-src 'self'"),
+        "{page}"
+    );
+
+    // Wrong passwords: refused, then locked out even with the right one.
+    for _ in 0..3 {
+        assert_eq!(http_login(port, "dana", "wrong password").0, 401);
+    }
+    let (status, answer) = http_login(port, "dana", PASSWORD);
+    assert_eq!(status, 429, "{answer}");
+
+    // The trusted proxy header signs a user in by email; an unknown email is not.
+    let (status, page) = http(
+        port,
+        "GET",
+        "/leads?view=all",
+        "X-Forwarded-Email: DANA@acme.example\r\n\r\n",
+    )
+    .unwrap();
+    assert_eq!(status, 200, "{page}");
+    assert!(page.contains("dana (rep)"));
+    let (status, _) = http(
+        port,
+        "GET",
+        "/leads?view=all",
+        "X-Forwarded-Email: eve@evil.example\r\n\r\n",
+    )
+    .unwrap();
+    assert_eq!(status, 303);
+
+    // `user list` and `user remove` work while the daemon runs; removal ends the session.
+    let (ok, out, err) = common::carousel_run(&["user", "list", "--json"], &daemon.config);
+    assert!(ok, "{err}");
+    assert!(
+        out.contains("\"name\":\"dana\"") && out.contains("\"rep\":\"Dana\""),
+        "{out}"
+    );
+    assert!(!out.contains("argon2"), "the hash is never printed: {out}");
+    let (ok, _, err) = common::carousel_run(&["user", "remove", "dana"], &daemon.config);
+    assert!(ok, "{err}");
+    let (status, answer) = http(port, "GET", "/leads?view=mine", &format!("{cookie}\r\n")).unwrap();
+    assert_eq!(status, 303, "{answer}");
+    assert!(answer.contains("location: /login"), "{answer}");
+}
+
+#[test]
+fn console_can_be_turned_off() {
+    let daemon = Daemon::start_with("[console]\nenabled = false\n");
+    let (status, _) = http(daemon.port, "GET", "/login", "\r\n").unwrap();
+    assert_eq!(status, 404);
+    let (status, _) = http(daemon.port, "GET", "/health", "\r\n").unwrap();
+    assert_ne!(status, 404, "the rest of the listener stays");
 }
