@@ -587,6 +587,21 @@ async fn marketer_edits_a_template_with_live_preview_and_a_rep_cannot_open_the_e
         )
         .await;
         screenshot(&c, "template").await;
+
+        // A test email of the saved version goes to the marketer.
+        c.find(Locator::Css("form[action='/nurture/test'] button"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        wait_text(
+            &c,
+            Locator::Id("message"),
+            "mia@acme.example",
+            "the queued test email",
+        )
+        .await;
     })
     .await;
     let saved = std::fs::read_to_string(&template).unwrap();
@@ -601,6 +616,32 @@ async fn marketer_edits_a_template_with_live_preview_and_a_rep_cannot_open_the_e
         backups,
         vec![original],
         "the previous version (and only it) is kept"
+    );
+    let outbox = d.dir.path().join("outbox");
+    let start = Instant::now();
+    let test_email = loop {
+        let found = std::fs::read_dir(&outbox)
+            .map(|dir| {
+                dir.flatten()
+                    .map(|e| std::fs::read_to_string(e.path()).unwrap_or_default())
+                    .find(|m| m.contains("To: mia@acme.example"))
+            })
+            .ok()
+            .flatten();
+        if let Some(m) = found {
+            break m;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "no test email in {}",
+            outbox.display()
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert!(test_email.contains("[test]"), "{test_email}");
+    assert!(
+        test_email.contains("Console marker paragraph"),
+        "{test_email}"
     );
     let (ok, _, err) = common::carousel_run(&["check"], &d.config);
     assert!(ok, "carousel check fails on the saved template: {err}");
