@@ -13,6 +13,8 @@
     setInterval(function () {
       fetch(table.getAttribute("data-poll"), { credentials: "same-origin" })
         .then(function (r) {
+          // Signed out meanwhile: show the login page instead of pasting it in.
+          if (r.redirected) { window.location.reload(); return null; }
           var count = r.headers.get("X-Lead-Count");
           if (r.ok && count !== null) { document.getElementById("count").textContent = count; }
           return r.ok ? r.text() : null;
