@@ -583,3 +583,27 @@ fn learn_provider(
         .with_context(|| format!("writing {}", target.display()))?;
     Ok(target)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_poll_query_keeps_the_filters_and_defaults_to_my_leads() {
+        let q = ListQuery {
+            rank: Some("hot".into()),
+            provider: Some("solar site&co".into()),
+            since: Some(" ".into()),
+            ..ListQuery::default()
+        };
+        assert_eq!(
+            q.to_query(),
+            "view=mine&rank=hot&provider=solar%20site%26co"
+        );
+        let all = ListQuery {
+            view: Some("all".into()),
+            ..ListQuery::default()
+        };
+        assert_eq!(all.to_query(), "view=all");
+    }
+}

@@ -538,3 +538,14 @@ pub async fn send_test(State(console): State<Console>, form: Checked) -> Respons
         ),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn template_names_cannot_leave_the_templates_directory() {
+        assert!(super::valid_name("solar-1-welcome"));
+        for bad in ["", "../config", "a/b", "x.html", "layouts\\base"] {
+            assert!(!super::valid_name(bad), "{bad:?}");
+        }
+    }
+}
