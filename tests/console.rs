@@ -444,6 +444,33 @@ async fn a_name_with_markup_renders_as_text_and_a_form_without_csrf_token_is_ref
         wait_text(&c, Locator::Id("lead-name"), "Pat Example", "the lead page").await;
         let lead_url = c.current_url().await.unwrap().to_string();
 
+        // A fixed field is kept as a correction and can teach carousel the provider.
+        let fix = c.form(Locator::Css("form[action$='/fix']")).await.unwrap();
+        let asked = "Please send a quote for our office roof.";
+        fix.set_by_name("value", asked).await.unwrap();
+        c.find(Locator::Css("form[action$='/fix'] select[name=field]"))
+            .await
+            .unwrap()
+            .select_by_value("interest")
+            .await
+            .unwrap();
+        c.find(Locator::Css("form[action$='/fix'] input[name=learn]"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        fix.submit().await.unwrap();
+        let learned = wait_text(&c, Locator::Css("main"), "Correction kept", "the kept correction").await;
+        assert!(learned.contains("provider learned"), "{learned}");
+        c.goto(&lead_url).await.unwrap();
+        assert_eq!(text_of(&c, "#lead-interest").await, asked);
+        let corrections = text_of(&c, "main").await;
+        assert!(
+            corrections.contains("interest “Rooftop solar installation” → “Please send a quote for our office roof.” by dana"),
+            "{corrections}"
+        );
+
         // A name fixed to markup is shown as the characters typed.
         let markup = "<script>alert(1)</script>";
         let fix = c.form(Locator::Css("form[action$='/fix']")).await.unwrap();
@@ -486,6 +513,14 @@ async fn a_name_with_markup_renders_as_text_and_a_form_without_csrf_token_is_ref
         assert_eq!(text_of(&c, "#lead-owner").await, "unclaimed");
     })
     .await;
+    let rules: Vec<_> = std::fs::read_dir(d.dir.path().join("providers"))
+        .expect("a providers/ directory with the learned rule")
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().to_string())
+        .collect();
+    assert_eq!(rules, vec!["solar-site-example.toml".to_string()]);
+    let (ok, _, err) = common::carousel_run(&["check"], &d.config);
+    assert!(ok, "the learned rule does not pass check: {err}");
     // Without a session, no form reaches an action.
     let (status, answer) = http(
         d.port,
