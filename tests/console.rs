@@ -518,7 +518,7 @@ async fn a_name_with_markup_renders_as_text_and_a_form_without_csrf_token_is_ref
         .flatten()
         .map(|e| e.file_name().to_string_lossy().to_string())
         .collect();
-    assert_eq!(rules, vec!["solar-site-example.toml".to_string()]);
+    assert_eq!(rules, vec!["solar-site.example.toml".to_string()]);
     let (ok, _, err) = common::carousel_run(&["check"], &d.config);
     assert!(ok, "the learned rule does not pass check: {err}");
     // Without a session, no form reaches an action.
@@ -733,6 +733,64 @@ Five stories about roofs this week. Read them on our site.\r\n",
             .click()
             .await
             .unwrap();
+        // An unrecognised provider's lead: "this is a lead" with its fields
+        // learns the provider and reads its mail again, and the lead appears.
+        d.deliver(
+            "4.odd",
+            b"From: Odd Quotes <quotes@odd-provider.example>\r\nTo: leads@acme.example\r\n\
+Subject: Request 4471\r\nMessage-ID: <r4471@odd-provider.example>\r\n\
+Date: Wed, 25 Nov 2026 10:00:00 +0000\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n\
+Request 4471\r\nWho -- Jo Buyer\r\nReach -- jo@buyer.example\r\nWants -- battery storage\r\n",
+        );
+        let start = Instant::now();
+        loop {
+            c.goto(&d.url("/review")).await.unwrap();
+            if text_of(&c, "main").await.contains("Request 4471") {
+                break;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(60),
+                "the odd lead never showed for review"
+            );
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        let form = c.form(Locator::Css("article.review form")).await.unwrap();
+        form.set_by_name("email", "jo@buyer.example").await.unwrap();
+        form.set_by_name("name", "Jo Buyer").await.unwrap();
+        form.set_by_name("interest", "battery storage")
+            .await
+            .unwrap();
+        c.find(Locator::Css("article.review button[value=lead]"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        wait_text(
+            &c,
+            Locator::Id("message"),
+            "Learned the provider odd-provider.example",
+            "the learned provider",
+        )
+        .await;
+        let start = Instant::now();
+        loop {
+            c.goto(&d.url("/leads?view=all")).await.unwrap();
+            if text_of(&c, "#lead-rows").await.contains("Jo Buyer") {
+                break;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(60),
+                "the learned lead never appeared"
+            );
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        let row = text_of(&c, "#lead-rows tr").await;
+        assert!(
+            row.contains("battery storage") && row.contains("odd-provider.example"),
+            "{row}"
+        );
+        c.goto(&d.url("/review")).await.unwrap();
         wait_text(
             &c,
             Locator::Css("main"),

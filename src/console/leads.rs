@@ -560,7 +560,7 @@ fn learn_provider(
         .to_lowercase()
         .chars()
         .map(|c| {
-            if c.is_ascii_alphanumeric() || matches!(c, '_' | '-') {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') {
                 c
             } else {
                 '-'
@@ -568,7 +568,7 @@ fn learn_provider(
         })
         .collect();
     let dir = crate::config::providers_dir_of(&stage.config.file);
-    let target = dir.join(format!("{}.toml", stem.trim_matches('-')));
+    let target = dir.join(format!("{}.toml", stem.trim_matches('.')));
     anyhow::ensure!(
         !target.exists(),
         "{} exists already: edit it, or run `carousel learn --force`",

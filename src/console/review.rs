@@ -200,14 +200,14 @@ fn apply(
             .to_lowercase()
             .chars()
             .map(|c| {
-                if c.is_ascii_alphanumeric() || matches!(c, '_' | '-') {
+                if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') {
                     c
                 } else {
                     '-'
                 }
             })
             .collect();
-        let target = dir.join(format!("{}.toml", name.trim_matches('-')));
+        let target = dir.join(format!("{}.toml", name.trim_matches('.')));
         if !target.exists() {
             std::fs::create_dir_all(&dir)?;
             std::fs::write(
