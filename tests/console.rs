@@ -696,7 +696,7 @@ async fn marketer_edits_a_template_with_live_preview_and_a_rep_cannot_open_the_e
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn manager_clears_an_unrecognised_message_from_needs_review_and_reads_the_operator_page() {
+async fn manager_turns_unrecognised_mail_into_a_lead_or_not_and_reads_the_operator_page() {
     let daemon = Daemon::start();
     let d = &daemon;
     add_user(&d.config, "max", "max@acme.example", "manager");
