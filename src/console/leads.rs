@@ -537,51 +537,31 @@ pub async fn fix(
 }
 
 /// Derives a provider rule from the lead's original email with the
-/// corrected field (as `carousel learn FILE --set FIELD=VALUE` does) and
-/// writes it under `providers/` beside the configuration, never replacing
-/// an existing rule.
+/// corrected field (as `carousel learn FILE --set FIELD=VALUE` does).
 fn learn_provider(
     stage: &crate::daemon::StageContext,
     id: &str,
     field: &str,
     value: &str,
 ) -> anyhow::Result<std::path::PathBuf> {
-    use crate::understand::lead::rules::{self, learn};
     use anyhow::Context as _;
     let store = &stage.intake.store;
     let record = leads::get(store, id)?.context("the lead is gone")?;
     let raw = store
         .raw(&record.message)?
         .context("the original email is no longer stored")?;
-    let learned = learn::derive(&raw, &[(field.to_string(), value.to_string())], None)?;
-    let stem: String = learned
-        .rule
-        .name
-        .to_lowercase()
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') {
-                c
-            } else {
-                '-'
-            }
-        })
-        .collect();
-    let dir = crate::config::providers_dir_of(&stage.config.file);
-    let target = dir.join(format!("{}.toml", stem.trim_matches('.')));
-    anyhow::ensure!(
-        !target.exists(),
-        "{} exists already: edit it, or run `carousel learn --force`",
-        target.display()
-    );
     let comment = format!(
         "Provider rule learned in the console from lead {id} on {}.",
         jiff::Timestamp::now().strftime("%Y-%m-%d")
     );
-    std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
-    std::fs::write(&target, rules::rule_file_text(&learned.rule, &comment))
-        .with_context(|| format!("writing {}", target.display()))?;
-    Ok(target)
+    let sets = [(field.to_string(), value.to_string())];
+    let (_, path, written) = super::learn::learn_from(&stage.config.file, &raw, &sets, &comment)?;
+    anyhow::ensure!(
+        written,
+        "{} exists already: edit it, or run `carousel learn --force`",
+        path.display()
+    );
+    Ok(path)
 }
 
 #[cfg(test)]

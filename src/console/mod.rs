@@ -14,6 +14,7 @@
 //! lead list (polling a fragment) and the template editor's live preview.
 
 pub mod leads;
+pub mod learn;
 pub mod nurture;
 pub mod reports;
 pub mod review;

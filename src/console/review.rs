@@ -192,33 +192,9 @@ fn apply(
         let raw = store
             .raw(&message.key)?
             .context("the original email is no longer stored")?;
-        let learned = crate::understand::lead::rules::learn::derive(&raw, sets, None)?;
-        let dir = crate::config::providers_dir_of(&stage.config.file);
-        let name: String = learned
-            .rule
-            .name
-            .to_lowercase()
-            .chars()
-            .map(|c| {
-                if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') {
-                    c
-                } else {
-                    '-'
-                }
-            })
-            .collect();
-        let target = dir.join(format!("{}.toml", name.trim_matches('.')));
-        if !target.exists() {
-            std::fs::create_dir_all(&dir)?;
-            std::fs::write(
-                &target,
-                crate::understand::lead::rules::rule_file_text(
-                    &learned.rule,
-                    &format!("Provider rule learned in the console (needs review) by {by}."),
-                ),
-            )
-            .with_context(|| format!("writing {}", target.display()))?;
-        }
+        let comment = format!("Provider rule learned in the console (needs review) by {by}.");
+        let (provider, target, _) =
+            super::learn::learn_from(&stage.config.file, &raw, sets, &comment)?;
         let ctx = crate::config::Config::load_static(&stage.config.file)
             .map_err(|errors| {
                 let lines: Vec<String> = errors.iter().map(ToString::to_string).collect();
@@ -226,14 +202,14 @@ fn apply(
             })?
             .understand_context();
         let filter = crate::act::reprocess::Filter {
-            provider: Some(learned.rule.name.clone()),
+            provider: Some(provider.clone()),
             since: None,
         };
         let summary = crate::act::reprocess::reprocess(store, &ctx, &filter)?;
         stage.intake.wake.responses.notify_one();
         note = format!(
             "Learned the provider {} ({}) and read its mail again: {}",
-            learned.rule.name,
+            provider,
             target.display(),
             serde_json::to_string(&summary).unwrap_or_default()
         );
