@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # The test command (README "Tests"; CI runs it from .ci/run): installs the
-# private test mail servers when missing, then runs the whole test suite.
+# private test mail servers and the browser of the console tests (Debian's
+# chromium + chromedriver) when missing, then runs the whole test suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PATH:/usr/sbin:/sbin"
-if ! command -v dovecot >/dev/null || ! command -v postfix >/dev/null; then
+if ! command -v dovecot >/dev/null || ! command -v postfix >/dev/null \
+  || ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
   sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
   echo "postfix postfix/main_mailer_type select No configuration" | $sudo debconf-set-selections
   $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq dovecot-imapd dovecot-lmtpd postfix openssl >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq dovecot-imapd dovecot-lmtpd postfix openssl chromium chromium-driver >/dev/null
 fi
 cargo test --locked "$@"

@@ -52,6 +52,9 @@ pub struct Config {
     pub sales: crate::qualify::conversion::SalesStages,
     /// The HTTP listener (health, metrics, `POST /leads`, the CLI's read API).
     pub http: Option<HttpConfig>,
+    /// `[console]`: the web console on the `[http]` listener.
+    #[serde(default)]
+    pub console: ConsoleConfig,
     /// `[[intake_token]]`: per-provider bearer tokens for `POST /leads`.
     #[serde(default)]
     pub intake_token: Vec<IntakeToken>,
@@ -134,6 +137,55 @@ pub struct HttpConfig {
     /// Seconds a client may take to send a `POST /leads` body (408 after).
     #[serde(default = "default_body_timeout")]
     pub body_timeout_secs: u64,
+}
+
+/// `[console]`: the web console on the `[http]` listener.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConsoleConfig {
+    /// `false` serves no console pages (the API and intake stay).
+    #[serde(default = "default_enabled")]
+    pub enabled: bool,
+    /// A header set by a trusted auth proxy (oauth2-proxy, ...) carrying
+    /// the user's email, e.g. `"X-Forwarded-Email"`. Only set it when the
+    /// proxy is the only way to reach the listener.
+    #[serde(default)]
+    pub auth_proxy_header: Option<String>,
+    /// The listener sits behind a proxy that terminates TLS: session
+    /// cookies are marked `Secure`.
+    #[serde(default)]
+    pub trust_proxy: bool,
+    /// Hours a login lasts without use.
+    #[serde(default = "default_session_hours")]
+    pub session_hours: u64,
+    /// Failed logins allowed per client address and per user name within
+    /// 15 minutes; more are refused (429) until the window passes.
+    #[serde(default = "default_login_attempts")]
+    pub login_attempts: u32,
+}
+
+impl Default for ConsoleConfig {
+    fn default() -> Self {
+        ConsoleConfig {
+            enabled: default_enabled(),
+            auth_proxy_header: None,
+            trust_proxy: false,
+            session_hours: default_session_hours(),
+            login_attempts: default_login_attempts(),
+        }
+    }
+}
+
+fn default_enabled() -> bool {
+    true
+}
+
+fn default_session_hours() -> u64 {
+    12
+}
+
+fn default_login_attempts() -> u32 {
+    5
 }
 
 impl Default for HttpConfig {

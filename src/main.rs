@@ -168,6 +168,36 @@ enum Command {
         #[command(subcommand)]
         command: SequencesCommand,
     },
+    /// Web console users: `user add NAME --email E --role R`, `user list`, `user remove NAME`.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+}
+
+/// `carousel user …`: who may log in to the web console.
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Adds a user (or sets a new password and role for an existing name).
+    /// Asks for the password, or reads it from --password-env.
+    Add {
+        name: String,
+        /// Links the user to the `[[rep]]` with this email.
+        #[arg(long)]
+        email: String,
+        #[arg(long, value_enum)]
+        role: carousel::http::console::users::Role,
+        /// Environment variable holding the password (for scripts).
+        #[arg(long)]
+        password_env: Option<String>,
+    },
+    /// The users with their role and linked rep (never the password hash).
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Removes a user; their sessions end at their next request.
+    Remove { name: String },
 }
 
 /// `carousel auth …`: OAuth2 logins of the IMAP mailboxes, the outbox SMTP and the archive.
@@ -413,6 +443,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             &cli.config,
             carousel::act::reprocess::Filter { provider, since },
         ),
+        Command::User { command } => user(&cli.config, command),
         Command::Restore { file } => {
             let config = load_config(&cli.config)?;
             let summary =
@@ -470,6 +501,40 @@ fn write(config: &Path, request: WriteRequest) -> anyhow::Result<ExitCode> {
     print!("{}", output.stdout);
     std::io::stdout().flush()?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// `carousel user add|list|remove`: the password is hashed here, so only
+/// the hash reaches the store or the daemon.
+fn user(config: &Path, command: UserCommand) -> anyhow::Result<ExitCode> {
+    use carousel::http::console::users::{self, UserChange};
+    match command {
+        UserCommand::Add {
+            name,
+            email,
+            role,
+            password_env,
+        } => {
+            let password = match password_env {
+                Some(var) => std::env::var(&var)
+                    .with_context(|| format!("--password-env {var}: the variable is not set"))?,
+                None => users::ask_password(&name)?,
+            };
+            let password_hash = users::hash_password(&password)?;
+            write(
+                config,
+                WriteRequest::User(UserChange::Add {
+                    name,
+                    email,
+                    role,
+                    password_hash,
+                }),
+            )
+        }
+        UserCommand::Remove { name } => {
+            write(config, WriteRequest::User(UserChange::Remove { name }))
+        }
+        UserCommand::List { json } => read(config, ReadRequest::new("users").flag("json", json)),
+    }
 }
 
 /// Runs a read verb on the store, or through the daemon when it holds the store.

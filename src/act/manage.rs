@@ -207,6 +207,183 @@ pub fn close(
     Ok((record, opportunity))
 }
 
+/// A rep takes a lead from the console: the same rule as a claim by email
+/// reply (the first claim wins; claiming one's own lead again is harmless),
+/// the same bookkeeping (open-lead counts, SLA clock, nurture stops, an
+/// event on the contact's timeline).
+pub fn claim(act: &Act, id: &str, rep: &str) -> anyhow::Result<LeadRecord> {
+    let _writing = leads::write_lock();
+    let mut record = load(act, id)?;
+    if !record.is_open() {
+        bail!(
+            "lead {id} cannot be claimed: {}",
+            crate::qualify::conversion::LeadError::NotOpen(record.lead.status)
+        );
+    }
+    let rep = rep_named(act, rep)?.clone();
+    let now = Timestamp::now();
+    let ownership = match crate::route::claim(&record.lead.ownership, &rep.name, now) {
+        crate::route::ClaimOutcome::Claimed(ownership) => ownership,
+        crate::route::ClaimOutcome::AlreadyClaimedBy { owner, since } => {
+            bail!("lead {id} was already claimed by {owner} at {since}")
+        }
+    };
+    if record.lead.ownership.owner() == Some(rep.name.as_str()) {
+        return Ok(record);
+    }
+    record.lead.ownership = ownership;
+    let mut dist = leads::distribution(&act.store)?;
+    if record.assigned.as_deref() != Some(rep.name.as_str()) {
+        if let Some(previous) = &record.assigned {
+            dist.release(previous);
+        }
+        dist.assign(&rep.name);
+    }
+    record.assigned = Some(rep.name.clone());
+    record
+        .speed
+        .first_rep_action
+        .get_or_insert_with(|| now.to_string());
+    leads::save(&act.store, &record, Some(&dist))?;
+    act.event(
+        &record,
+        "claimed",
+        &now.to_string(),
+        format!("claimed by {} in the console", rep.name),
+        "claim.console",
+    )?;
+    if let Some(email) = &record.lead.contact.email {
+        nurture::stop_for_contact(&act.store, email, StopReason::Claimed)?;
+    }
+    act.store.flush_sync()?;
+    Ok(record)
+}
+
+/// Corrections of misread lead fields: key `<lead id>\0<time>`, value a
+/// [`Correction`]. The lead itself carries the corrected value; this tree
+/// keeps what was read before and who fixed it.
+pub const CORRECTIONS: &str = "lead_corrections";
+
+/// Lead fields a person may correct.
+pub const CORRECTABLE: &[&str] = &["name", "email", "phone", "company", "interest", "timeline"];
+
+/// One field fixed by a person.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Correction {
+    pub lead: String,
+    pub field: String,
+    pub before: Option<String>,
+    pub after: String,
+    pub by: String,
+    pub at: String,
+}
+
+/// Fixes a misread field of a lead and keeps the correction. `timeline`
+/// takes the DESIGN.md words (`within_3_months`, ...).
+pub fn correct(
+    act: &Act,
+    id: &str,
+    field: &str,
+    value: &str,
+    by: &str,
+) -> anyhow::Result<(LeadRecord, Correction)> {
+    let _writing = leads::write_lock();
+    let mut record = load(act, id)?;
+    let value = value.trim();
+    if value.is_empty() {
+        bail!("{field}: the corrected value is empty");
+    }
+    let contact = &mut record.lead.contact;
+    let slot = match field {
+        "name" => &mut contact.name,
+        "email" => &mut contact.email,
+        "phone" => &mut contact.phone,
+        "company" => &mut contact.company,
+        "interest" => {
+            let before = Some(std::mem::replace(
+                &mut record.lead.interest,
+                value.to_string(),
+            ));
+            return finish_correction(act, record, field, before, value, by);
+        }
+        "timeline" => {
+            let timeline: crate::understand::Timeline =
+                serde_json::from_value(serde_json::json!(value)).with_context(|| {
+                    format!("timeline {value:?}: expected immediate, within_3_months, 3_to_6_months, 6_to_12_months, over_12_months or researching")
+                })?;
+            let before = record.lead.timeline.replace(timeline).map(|t| {
+                serde_json::json!(t)
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string()
+            });
+            return finish_correction(act, record, field, before, value, by);
+        }
+        other => bail!(
+            "{other:?} cannot be corrected (one of: {})",
+            CORRECTABLE.join(", ")
+        ),
+    };
+    let value = if field == "email" {
+        crate::understand::normalize_email(value)
+    } else {
+        value.to_string()
+    };
+    let before = slot.replace(value.clone());
+    finish_correction(act, record, field, before, &value, by)
+}
+
+fn finish_correction(
+    act: &Act,
+    record: LeadRecord,
+    field: &str,
+    before: Option<String>,
+    after: &str,
+    by: &str,
+) -> anyhow::Result<(LeadRecord, Correction)> {
+    let now = Timestamp::now();
+    let correction = Correction {
+        lead: record.id.clone(),
+        field: field.to_string(),
+        before,
+        after: after.to_string(),
+        by: by.to_string(),
+        at: now.to_string(),
+    };
+    leads::save(&act.store, &record, None)?;
+    let key = format!("{}\0{}", record.id, correction.at);
+    act.store
+        .tree(CORRECTIONS)?
+        .insert(key.as_bytes(), crate::store::encode(&correction))?;
+    act.event(
+        &record,
+        "corrected",
+        &correction.at,
+        format!(
+            "{field} corrected by {by}: {:?} → {after:?}",
+            correction.before.as_deref().unwrap_or("")
+        ),
+        &format!("correct.{}", correction.at),
+    )?;
+    act.store.flush_sync()?;
+    Ok((record, correction))
+}
+
+/// The corrections of one lead, oldest first.
+pub fn corrections(
+    store: &crate::store::Store,
+    id: &str,
+) -> Result<Vec<Correction>, crate::store::StoreError> {
+    let mut prefix = id.as_bytes().to_vec();
+    prefix.push(0);
+    store
+        .tree(CORRECTIONS)?
+        .scan_prefix(prefix)
+        .values()
+        .map(|v| crate::store::decode(CORRECTIONS, &v?))
+        .collect()
+}
+
 /// Fills `notification_accepted` from the outbox (the sender records when
 /// SMTP accepted the first notification). For display; not saved.
 pub fn with_delivery(store: &crate::store::Store, mut record: LeadRecord) -> LeadRecord {
@@ -274,6 +451,18 @@ pub enum Change {
         #[serde(default)]
         revenue: Option<String>,
     },
+    /// A rep takes an unclaimed lead (the console's "Claim").
+    Claim {
+        id: String,
+        rep: String,
+    },
+    /// A misread field fixed by a person (the console's "Fix").
+    Correct {
+        id: String,
+        field: String,
+        value: String,
+        by: String,
+    },
 }
 
 /// Runs a change with the act stage given (the CLI's own, or the daemon's)
@@ -309,6 +498,20 @@ pub fn apply(act: &Act, change: Change) -> anyhow::Result<serde_json::Value> {
             let mut v = lead.to_json();
             if let (Some(map), Some(o)) = (v.as_object_mut(), opportunity) {
                 map.insert("opportunity".into(), serde_json::json!(o));
+            }
+            v
+        }
+        Change::Claim { id, rep } => claim(act, &id, &rep)?.to_json(),
+        Change::Correct {
+            id,
+            field,
+            value,
+            by,
+        } => {
+            let (lead, correction) = correct(act, &id, &field, &value, &by)?;
+            let mut v = lead.to_json();
+            if let Some(map) = v.as_object_mut() {
+                map.insert("correction".into(), serde_json::json!(correction));
             }
             v
         }

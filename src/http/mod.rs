@@ -13,6 +13,7 @@
 //! because they expose contact data, change leads and write files.
 
 pub mod client;
+pub mod console;
 pub mod health;
 pub mod intake;
 pub mod listing;
@@ -96,6 +97,8 @@ pub fn router(stage: StageContext) -> anyhow::Result<Router> {
         stage.intake.store.clone(),
     ));
     // ── end merge point ──
+    // The web console (`/`, `/login`, `/leads`, ...), unless `[console] enabled = false`.
+    let app = app.merge(crate::http::console::router(stage.clone()));
     Ok(app)
 }
 

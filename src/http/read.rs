@@ -79,6 +79,9 @@ pub fn run(
             }
             crate::report::interactions::write(&timeline, request.bool_arg("json"), out)
         }
+        "users" => {
+            crate::http::console::users::write_list(store, config, request.bool_arg("json"), out)
+        }
         "report" => {
             let filter = crate::report::Filter::parse(
                 request.str_arg("since"),

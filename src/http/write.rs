@@ -1,4 +1,4 @@
-//! The write verbs (`lead convert|reassign|close`, `import`), run either on a
+//! The write verbs (`lead convert|reassign|close|claim|correct`, `import`, `user add|remove`), run either on a
 //! store the CLI opened itself or — while the daemon holds the sled lock —
 //! by the daemon on the CLI's behalf (`POST /api/write`, over its socket or
 //! `[http]`). Both paths run the same [`run`] and return the same
@@ -45,6 +45,8 @@ pub enum WriteRequest {
         #[serde(default, skip_serializing)]
         progress: bool,
     },
+    /// `user add|remove` (the password arrives hashed).
+    User(crate::http::console::users::UserChange),
 }
 
 /// What the CLI prints for a write verb: stdout, and stderr (e.g. the
@@ -119,6 +121,9 @@ pub fn run(
                 serde_json::to_string(&summary_line(&summary))?
             ));
             wake.responses.notify_one();
+        }
+        WriteRequest::User(change) => {
+            output.stdout = format!("{}\n", crate::http::console::users::apply(store, change)?);
         }
     }
     Ok(output)
