@@ -61,8 +61,8 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("preview.html", include_str!("templates/preview.html")),
 ];
 
-const SCRIPT: &str = include_str!("../../assets/console.js");
-const STYLE: &str = include_str!("../../assets/console.css");
+const SCRIPT: &str = include_str!("../../../assets/console.js");
+const STYLE: &str = include_str!("../../../assets/console.css");
 
 /// The page environment: `.html` autoescaped (minijinja's default for the
 /// extension); a missing optional value prints nothing.
