@@ -29,7 +29,6 @@ use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use minijinja::Environment;
-use serde::Deserialize;
 
 use crate::http::StageContext;
 use session::{Sessions, Signed};

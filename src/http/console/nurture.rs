@@ -167,7 +167,7 @@ fn scheduler(console: &Console) -> anyhow::Result<&'static Scheduler> {
         return Ok(s);
     }
     let s = Scheduler::new(
-        Arc::clone(&console.stage.config),
+        Arc::new(console.stage.config.nurture_settings()),
         console.stage.intake.store.clone(),
     )?;
     Ok(SCHEDULER.get_or_init(|| s))

@@ -46,7 +46,7 @@ pub fn report_for(
         snapshot.notices.retain(|n| n.at.is_none_or(|t| t < end));
         snapshot.outbox.retain(|o| before(&o.enqueued_at));
     }
-    Ok(crate::report::build(&snapshot, config, &filter))
+    Ok(crate::report::build(&snapshot, &config.costs, &filter))
 }
 
 /// The `<body>` of the report's own HTML page: its tables and SVG charts,
@@ -117,7 +117,7 @@ pub async fn operator(State(console): State<Console>, who: Signed) -> Response {
     let store = console.stage.intake.store.clone();
     let config = console.stage.config.clone();
     let result = blocking(move || {
-        let (depth, oldest) = crate::metrics::outbox_state(&store)?;
+        let (depth, oldest) = crate::outbox::outbox_state(&store)?;
         let mut stuck = Vec::new();
         for value in store.tree(crate::outbox::TREE)?.iter().values() {
             let record: OutboundRecord = decode("outbox", &value?)?;
