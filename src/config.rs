@@ -14,6 +14,16 @@ pub use crate::outbox::config::{OutboxConfig, SenderConfig, SmtpConfig};
 pub use crate::store::config::StoreConfig;
 use crate::understand::lead::ProviderRule;
 
+mod connection;
+mod listener;
+mod locate;
+mod providers;
+
+use connection::{Connection, is_listen_address};
+pub use listener::{HttpConfig, IntakeToken};
+use locate::{header_offsets, line_of, line_of_key};
+pub use providers::{load_provider_files, providers_dir_of};
+
 /// The whole configuration, with paths resolved against the config file's directory.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -117,28 +127,6 @@ impl BusinessConfig {
     }
 }
 
-// The settings of the application shell above config (the HTTP listener
-// and its intake tokens) live here: `http` sees the whole `Config`.
-
-/// `[http]`: where the listener binds and how much a request may carry.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct HttpConfig {
-    /// `host:port`; keep it on loopback unless a proxy in front terminates TLS.
-    #[serde(default = "default_listen")]
-    pub listen: String,
-    /// Largest request body accepted by `POST /leads` (413 above it).
-    #[serde(default = "default_max_body")]
-    pub max_body_bytes: usize,
-    /// `POST /leads` per intake token and minute (429 above it, with
-    /// `Retry-After`); bursts up to this many are allowed. 0 = no limit.
-    #[serde(default = "default_leads_per_minute")]
-    pub leads_per_minute: u32,
-    /// Seconds a client may take to send a `POST /leads` body (408 after).
-    #[serde(default = "default_body_timeout")]
-    pub body_timeout_secs: u64,
-}
-
 /// `[console]`: the web console on the `[http]` listener.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -186,44 +174,6 @@ fn default_session_hours() -> u64 {
 
 fn default_login_attempts() -> u32 {
     5
-}
-
-impl Default for HttpConfig {
-    fn default() -> Self {
-        HttpConfig {
-            listen: default_listen(),
-            max_body_bytes: default_max_body(),
-            leads_per_minute: default_leads_per_minute(),
-            body_timeout_secs: default_body_timeout(),
-        }
-    }
-}
-
-fn default_leads_per_minute() -> u32 {
-    120
-}
-
-fn default_body_timeout() -> u64 {
-    10
-}
-
-fn default_listen() -> String {
-    "127.0.0.1:8025".into()
-}
-
-fn default_max_body() -> usize {
-    1024 * 1024
-}
-
-/// `[[intake_token]]`: one bearer token per lead provider posting to `/leads`.
-/// The token itself comes from the environment or a file, never the TOML.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct IntakeToken {
-    /// The provider name leads posted with this token are stored under.
-    pub provider: String,
-    pub token_env: Option<String>,
-    pub token_file: Option<PathBuf>,
 }
 
 /// A configuration problem, located in the file.
@@ -726,149 +676,6 @@ impl Config {
     }
 }
 
-/// `providers/` in the config file's directory.
-pub fn providers_dir_of(config_file: &Path) -> PathBuf {
-    config_file
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_default()
-        .join("providers")
-}
-
-/// Reads every `*.toml` in `dir` (in name order) as one provider rule: the
-/// keys of a `[[provider]]` table at the top level. A missing directory is
-/// no rules. Problems come back as `file:line: message` errors.
-pub fn load_provider_files(dir: &Path) -> (Vec<(PathBuf, ProviderRule)>, Vec<ConfigError>) {
-    let mut rules = Vec::new();
-    let mut errors = Vec::new();
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return (rules, errors);
-    };
-    let mut paths: Vec<PathBuf> = entries
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|e| e == "toml") && p.is_file())
-        .collect();
-    paths.sort();
-    let mut names = std::collections::HashMap::new();
-    for path in paths {
-        let file = path.display().to_string();
-        let text = match std::fs::read_to_string(&path) {
-            Ok(t) => t,
-            Err(e) => {
-                errors.push(ConfigError {
-                    file,
-                    line: 0,
-                    message: format!("cannot read: {e}"),
-                });
-                continue;
-            }
-        };
-        let rule: ProviderRule = match toml::from_str(&text) {
-            Ok(rule) => rule,
-            Err(e) => {
-                errors.push(ConfigError {
-                    file,
-                    line: e.span().map_or(1, |s| line_of(&text, s.start)),
-                    message: e.message().to_string(),
-                });
-                continue;
-            }
-        };
-        let problems = crate::understand::lead::rules::rule_problems(&rule);
-        for p in &problems {
-            errors.push(ConfigError {
-                file: file.clone(),
-                line: p.key.as_deref().map_or(1, |k| line_of_key(&text, k)),
-                message: p.message.clone(),
-            });
-        }
-        if let Some(first) = names.insert(rule.name.trim().to_lowercase(), file.clone()) {
-            errors.push(ConfigError {
-                file: file.clone(),
-                line: line_of_key(&text, "name"),
-                message: format!(
-                    "provider {:?} is defined twice (also in {first})",
-                    rule.name
-                ),
-            });
-            continue;
-        }
-        if problems.is_empty() {
-            rules.push((path, rule));
-        }
-    }
-    (rules, errors)
-}
-
-/// The line where `key` is assigned (`key =`, `"key" =`, inside an inline
-/// table too); 1 when it is not found.
-fn line_of_key(text: &str, key: &str) -> usize {
-    for (i, line) in text.lines().enumerate() {
-        let mut from = 0;
-        while let Some(pos) = line[from..].find(key) {
-            let at = from + pos;
-            let before = line[..at].trim_end_matches(['"', '\'']).trim_end();
-            let after = line[at + key.len()..]
-                .trim_start_matches(['"', '\''])
-                .trim_start();
-            if (before.is_empty() || before.ends_with(['{', ','])) && after.starts_with('=') {
-                return i + 1;
-            }
-            from = at + key.len();
-        }
-    }
-    1
-}
-
-/// The common shape of an IMAP or SMTP connection, for validation.
-struct Connection<'a> {
-    host: &'a str,
-    port: &'a Spanned<i64>,
-    tls: TlsMode,
-    allow_insecure: bool,
-    password: Option<&'a Spanned<String>>,
-    password_env: Option<&'a String>,
-    password_file: Option<&'a PathBuf>,
-    needs_password: bool,
-}
-
-impl Connection<'_> {
-    fn problems(&self, what: &str) -> Vec<(Option<std::ops::Range<usize>>, String)> {
-        let mut out = Vec::new();
-        let port = *self.port.get_ref();
-        if !(1..=65535).contains(&port) {
-            out.push((
-                Some(self.port.span()),
-                format!("{what}: port {port} is not between 1 and 65535"),
-            ));
-        }
-        if let Some(p) = self.password {
-            out.push((
-                Some(p.span()),
-                format!("{what}: passwords are never written in the config; use `password_env` or `password_file`"),
-            ));
-        }
-        if self.needs_password
-            && self.password_env.is_none()
-            && self.password_file.is_none()
-            && self.password.is_none()
-        {
-            out.push((
-                Some(self.port.span()),
-                format!("{what}: set `password_env` or `password_file`"),
-            ));
-        }
-        if self.tls == TlsMode::None && !is_local(self.host) && !self.allow_insecure {
-            out.push((
-                Some(self.port.span()),
-                format!("{what}: tls = \"none\" to {} would send the password in clear; use TLS or set allow_insecure = true", self.host),
-            ));
-        }
-        out
-    }
-}
-
 fn read_text(path: &Path) -> Result<String, Vec<ConfigError>> {
     std::fs::read_to_string(path).map_err(|e| {
         vec![ConfigError {
@@ -881,45 +688,6 @@ fn read_text(path: &Path) -> Result<String, Vec<ConfigError>> {
 
 /// Intake tokens shorter than this are refused (guessable).
 pub const MIN_TOKEN_LEN: usize = 16;
-
-/// True for `host:port` with a numeric port (`127.0.0.1:8025`, `[::1]:80`,
-/// `localhost:8025`): what the listener can bind.
-fn is_listen_address(listen: &str) -> bool {
-    if listen.parse::<std::net::SocketAddr>().is_ok() {
-        return true;
-    }
-    match listen.rsplit_once(':') {
-        Some((host, port)) => {
-            !host.is_empty()
-                && !host.contains(char::is_whitespace)
-                && port.parse::<u16>().is_ok_and(|p| p > 0)
-        }
-        None => false,
-    }
-}
-
-/// Byte offsets of the header lines `[name]` and `[[name]]`, in file order.
-fn header_offsets<'a>(text: &'a str, name: &'a str) -> impl Iterator<Item = usize> + 'a {
-    let mut offset = 0;
-    text.split_inclusive('\n').filter_map(move |line| {
-        let at = offset;
-        offset += line.len();
-        let header = line.trim().split('#').next().unwrap_or("").trim();
-        let inner = header
-            .strip_prefix("[[")
-            .and_then(|h| h.strip_suffix("]]"))
-            .or_else(|| header.strip_prefix('[').and_then(|h| h.strip_suffix(']')));
-        (inner.map(str::trim) == Some(name)).then_some(at)
-    })
-}
-
-fn line_of(text: &str, offset: usize) -> usize {
-    text.as_bytes()[..offset.min(text.len())]
-        .iter()
-        .filter(|&&b| b == b'\n')
-        .count()
-        + 1
-}
 
 #[cfg(test)]
 mod tests {

@@ -1,6 +1,9 @@
 //! carousel: a daemon that turns a company's inbound email into sales results.
-//! The modules follow the pipeline: sources (`ingest`) → `understand` →
-//! `store` → act (`qualify`, `route`, `nurture`, `outbox`) → `report`.
+//! The modules are a stack (DESIGN.md "Layout", checked by tests/layering.rs):
+//! `understand` → `store` → `ingest` → `qualify`/`route` → `outbox` →
+//! `nurture` → `act` → `report` → `config` → `http` → `daemon`, with leaves
+//! any module may use (`net`, `oauth2`, `wake`, `duration`, `shutdown`,
+//! `metrics`, `fault`).
 
 pub mod abuse;
 pub mod act;
