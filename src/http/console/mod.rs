@@ -4,7 +4,8 @@
 //!
 //! It owns users and roles ([`users`]), login and sessions with CSRF tokens
 //! ([`session`]), and one module per area: [`leads`], [`review`],
-//! [`nurture`], [`reports`] (reports and the operator page). Pages are
+//! [`nurture`], [`reports`] (reports and the operator page); [`learn`]
+//! writes the provider rules a lead fix or a review teaches. Pages are
 //! minijinja templates compiled into the binary from
 //! `src/console/templates/` (`.html`, autoescaped: a lead named
 //! `<script>` prints as text). Every change a page makes goes through the
