@@ -29,7 +29,7 @@ fn main() -> anyhow::Result<()> {
     let config = Arc::new(
         Config::parse(&base.join("carousel.toml"), text).map_err(|e| anyhow::anyhow!("{e:?}"))?,
     );
-    let store = carousel::store::open_for(&config)?;
+    let store = config.open_store()?;
 
     let mut csv = String::from("name,email,phone,company,interest,timeline\n");
     let timelines = ["immediately", "within 3 months", "next year", "researching"];
@@ -49,7 +49,7 @@ fn main() -> anyhow::Result<()> {
     };
     carousel::ingest::import::import_with(&store, &file, options)?;
     let act = carousel::act::Act::with(
-        Arc::clone(&config),
+        Arc::new(config.act_settings()),
         store.clone(),
         Arc::new(carousel::ingest::Wakeups::default()),
     );
