@@ -148,17 +148,24 @@ pub fn recipients(report: &str, exclude: &[String]) -> Vec<Found> {
     let mut machine: Vec<Found> = Vec::new();
     // Addresses the notice offers for help, wherever it repeats them (the
     // Japanese half of a bilingual notice names the same one).
-    let help: Vec<String> = report
-        .lines()
-        .flat_map(|line| {
-            ADDRESS
-                .find_iter(line)
-                .filter(|m| is_help_address(&line[..m.start()]))
-                .map(|m| m.as_str().trim_end_matches('.').to_ascii_lowercase())
-                .collect::<Vec<_>>()
-        })
-        .take(8)
-        .collect();
+    let offers_help = ["ontact", "ssistance", "elp", "uestion", "rite to"]
+        .iter()
+        .any(|w| report.contains(w));
+    let help: Vec<String> = if offers_help {
+        report
+            .lines()
+            .flat_map(|line| {
+                ADDRESS
+                    .find_iter(line)
+                    .filter(|m| is_help_address(&line[..m.start()]))
+                    .map(|m| m.as_str().trim_end_matches('.').to_ascii_lowercase())
+                    .collect::<Vec<_>>()
+            })
+            .take(8)
+            .collect()
+    } else {
+        Vec::new()
+    };
     let mut offset = 0;
     for line in report.split_inclusive('\n') {
         let start = offset;
