@@ -6,8 +6,10 @@
 pub mod attribution;
 pub mod intent;
 pub mod intent_phrases;
+mod quote_header;
 pub mod revisit;
 pub mod signature;
+mod signoff;
 pub mod strip;
 
 use mail_parser::{HeaderValue, Message, MimeHeaders};

@@ -1,0 +1,329 @@
+//! Quote headers: where quoted mail starts in a reply. "On … wrote:"
+//! attributions in many languages (wrapped over lines too), Outlook
+//! `From:/Sent:` blocks, "-----Original Message-----" separators, and
+//! whether inline answers follow a header (then it does not end new text).
+//! Look-ahead is bounded to a few lines of bounded length.
+
+use once_cell::sync::Lazy;
+use regex::Regex;
+
+use super::strip::*;
+
+/// If a quote header starts at line `i`, the index of its last line.
+pub(super) fn header_at(lines: &[&str], i: usize) -> Option<usize> {
+    let line = lines[i];
+    if line.len() > MAX_HEADER_LINE {
+        return None;
+    }
+    let t = strip_emphasis(line.trim());
+    if t.is_empty() {
+        return None;
+    }
+    if is_separator(t) {
+        return Some(i);
+    }
+    if let Some(end) = header_block_at(lines, i) {
+        return Some(end);
+    }
+    if is_quote(line) {
+        return None;
+    }
+    if is_attribution(t) {
+        return Some(i);
+    }
+    if !may_start_attribution(t) {
+        return None;
+    }
+    // A wrapped attribution: join the next few short lines. The longest
+    // match wins, so "… <a@b.example>" + "> wrote:" ends at the verb.
+    let mut joined = t.to_string();
+    let mut found = None;
+    for (j, next) in lines
+        .iter()
+        .enumerate()
+        .skip(i + 1)
+        .take(MAX_HEADER_SPAN - 1)
+    {
+        let piece = next.trim().trim_start_matches('>').trim();
+        if next.len() > 160 || joined.len() > MAX_HEADER_LINE {
+            break;
+        }
+        if piece.is_empty() {
+            continue;
+        }
+        if found.is_none() && joined.ends_with(['.', '!', '?']) {
+            break;
+        }
+        joined.push(' ');
+        joined.push_str(piece);
+        if is_attribution(&joined) {
+            found = Some(j);
+        } else if found.is_some() {
+            break;
+        }
+    }
+    found
+}
+
+pub(super) fn strip_emphasis(t: &str) -> &str {
+    t.trim_matches(|c| c == '*' || c == '_').trim()
+}
+
+/// "-----Original Message-----", "Begin forwarded message:" and kin.
+pub(super) fn is_separator(t: &str) -> bool {
+    static DASHED: Lazy<Regex> = Lazy::new(|| {
+        Regex::new(
+            r"(?xi)^[-=_\s]{2,}\s*(?:
+              original\ message | message\ d'origine | ursprüngliche\ nachricht | mensaje\ original
+            | mensagem\ original | messaggio\ originale | oorspronkelijk\ bericht | oprindelig\ (?:besked|meddelelse)
+            | opprinnelig\ melding | ursprungligt\ meddelande | alkuperäinen\ viesti | oryginalna\ wiadomość
+            | исходное\ сообщение | 元のメッセージ | 原始邮件 | 原始郵件 | forwarded\ message | weitergeleitete\ nachricht
+            | message\ transféré | mensaje\ reenviado | 転送メッセージ | reply\ message | original\ email
+            | vidarebefordrat\ meddelande | videresendt\ (?:meddelelse|besked|melding) | doorgestuurd\ bericht
+            | messaggio\ inoltrato | mensagem\ encaminhada | välitetty\ viesti | przekazana\ wiadomość
+            | пересылаемое\ сообщение | 转发的邮件 | 轉寄的郵件 | 전달된\ 메시지 | 원본\ 메시지
+            )\s*[-=_\s]{2,}$",
+        )
+        .unwrap()
+    });
+    static PLAIN: Lazy<Regex> = Lazy::new(|| {
+        Regex::new(
+            r"(?xi)^(?:
+              begin\ forwarded\ message | anfang\ der\ weitergeleiteten\ nachricht | début\ du\ message\ réexpédié
+            | inicio\ del\ mensaje\ reenviado | inizio\ messaggio\ inoltrato | 転送されたメッセージ
+            | forwarded\ message | mensagem\ encaminhada | doorgestuurd\ bericht
+            | original\ message | -+\ ?original\ message\ ?-+
+            )\s*:?$",
+        )
+        .unwrap()
+    });
+    t.len() < 120 && (DASHED.is_match(t) || PLAIN.is_match(t))
+}
+
+/// The verbs of "On … wrote:" in many languages, at the end of the line.
+pub(super) fn is_attribution(t: &str) -> bool {
+    static WROTE: Lazy<Regex> = Lazy::new(|| {
+        Regex::new(
+            r"(?xi)(?:
+              \b(?:wrote|writes|schrieb|escribió|escribio|escreveu|scrisse|schreef|skrev|kirjoitti|írta|yazdı)
+            | \ba\ (?:é|e)crit | \bha\ scritto | \bhat\ geschrieben | geschreven | \bnapisał(?:\(a\)|a)?
+            | написал(?:а)? | написав | пише | 写道 | 寫道 | が書きました | 書きました | đã\ viết | \bnapsal(?:a)? | \bkirjoitti | 님이\ 작성 | >\ 작성
+            )
+            (?:\ am\ [^:]{3,60}|\ on\ .{3,60}?|\ (?:the\ following|folgendes))?
+            (?:\s*\([^()]{3,80}\))?
+            \s*(?::|：|-{2,})?\s*$",
+        )
+        .unwrap()
+    });
+    static DATED: Lazy<Regex> = Lazy::new(|| {
+        // "2013/7/20 sam <s@x.org>", "30.09.2017, 18.30, "J" <j@x.com>:",
+        // "2026年11月20日(金) 10:00 山本 <y@x.jp>:"
+        Regex::new(r"(?x)<[^<>\s]+@[^<>\s]+>\s*[:：]?\s*$|\S+@\S+\s*[:：]\s*$").unwrap()
+    });
+    static DATE: Lazy<Regex> = Lazy::new(|| {
+        Regex::new(r"(?x)\b(?:19|20)\d\d\b|\d{1,2}[:.]\d{2}|\d{4}年|\d{1,2}月\d{1,2}日|\b\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b").unwrap()
+    });
+    static GMT: Lazy<Regex> = Lazy::new(|| {
+        Regex::new(r"^\d{4}[-/]\d{1,2}[-/]\d{1,2}\s+\d{1,2}:\d{2}\s+GMT[+-]\d{1,2}:?\d{2}\b")
+            .unwrap()
+    });
+    if t.len() > MAX_HEADER_LINE {
+        return false;
+    }
+    if WROTE.is_match(t) {
+        return t.contains('@')
+            || t.chars().any(|c| c.is_ascii_digit())
+            || starts_like_attribution(t)
+            || short_name_wrote(t);
+    }
+    if GMT.is_match(t) {
+        return true;
+    }
+    // "On 11-Apr-2011, at 6:54 PM, Roman <r@x.com> sent:" (some clients).
+    if t.len() < 250
+        && starts_like_attribution(t)
+        && t.to_lowercase().trim_end().ends_with("sent:")
+        && (t.contains('@') || t.chars().any(|c| c.is_ascii_digit()))
+    {
+        return true;
+    }
+    DATED.is_match(t) && DATE.is_match(t) && t.chars().count() < 250
+}
+
+/// "richard_clark wrote:" but not "As you wrote:" / "Here is what Sam wrote:".
+pub(super) fn short_name_wrote(t: &str) -> bool {
+    static SENTENCE: Lazy<Regex> = Lazy::new(|| {
+        Regex::new(r"(?i)^(?:as|here|this|that|what|you|he|she|they|we|i|like|just|and|but|so|which|who|someone)\b").unwrap()
+    });
+    t.split_whitespace().count() <= 5 && !SENTENCE.is_match(t)
+}
+
+pub(super) fn starts_like_attribution(t: &str) -> bool {
+    static START: Lazy<Regex> = Lazy::new(|| {
+        Regex::new(r"(?i)^(?:on|le|am|el|em|il|op|den|dnia|w dniu|in data|at|pe|ti|ma|ke|to|la|su|vào|dne|ср|пн|вт|чт|пт|сб|вс)\b")
+            .unwrap()
+    });
+    START.is_match(t)
+}
+
+/// Could this line be the first line of a wrapped attribution? It starts
+/// like one ("On", "Le", "Am", a date) or names an address (`Name <a@b>`).
+pub(super) fn may_start_attribution(t: &str) -> bool {
+    static ADDRESS: Lazy<Regex> = Lazy::new(|| Regex::new(r"<[^<>\s]*@|<\s*$|\(\s*$").unwrap());
+    if t.ends_with(['.', '?', '!']) || t.len() > 300 {
+        return false;
+    }
+    starts_like_attribution(t) || t.starts_with(|c: char| c.is_ascii_digit()) || ADDRESS.is_match(t)
+}
+
+/// An unquoted line wrapped out of a quote by a careless client:
+/// `> … pharetra d` / `ignissim odio?` / `> …`.
+pub(super) fn is_wrapped_quote(lines: &[&str], i: usize) -> bool {
+    let (Some(prev), Some(next)) = (
+        i.checked_sub(1).and_then(|p| lines.get(p)),
+        lines.get(i + 1),
+    ) else {
+        return false;
+    };
+    let prev_body = prev.trim_start().trim_start_matches('>').trim();
+    is_quote(prev)
+        && is_quote(next)
+        && !prev_body.is_empty()
+        && !prev_body.ends_with(['.', '?', '!', ':', '"'])
+        && {
+            let t = lines[i].trim();
+            // A lowercase continuation, or a wrapped URL tail ("_nonce=3dd518)").
+            t.starts_with(|c: char| c.is_lowercase())
+                || (!t.contains(' ')
+                    && t.len() < 80
+                    && !t.starts_with(|c: char| c.is_alphanumeric()))
+        }
+}
+
+/// An Outlook-style header block: a `From:` line and at least one more
+/// header line (`Sent:`, `To:`, `Subject:` … in several languages) close by.
+pub(super) fn header_block_at(lines: &[&str], i: usize) -> Option<usize> {
+    let first = header_key(lines[i])?;
+    if first == HeaderKey::From && inline_header_keys(lines[i]) >= 2 {
+        // "From: Dana <d@x> Sent: Thursday … To: Sam Subject: Roof" on one
+        // line (Outlook on the web pasted as text).
+        return Some(i);
+    }
+    let mut keys = vec![first];
+    let mut last = i;
+    let mut from_like = first == HeaderKey::From;
+    for (j, line) in lines.iter().enumerate().skip(i + 1).take(7) {
+        if let Some(k) = header_key(line) {
+            if !keys.contains(&k) {
+                keys.push(k);
+            }
+            from_like |= k == HeaderKey::From;
+            last = j;
+        }
+    }
+    let other = keys.iter().filter(|k| **k != HeaderKey::From).count();
+    let dated_block =
+        first == HeaderKey::Date && keys.contains(&HeaderKey::To) && header_value_is_date(lines[i]);
+    ((from_like
+        && other >= 1
+        && keys.len() >= 2
+        && (first == HeaderKey::From || first == HeaderKey::Date || keys.len() >= 3))
+        || dated_block)
+        .then_some(last)
+}
+
+/// "Date: Wed, 16 May 2012 00:15:02 -0600": a time and a year, not prose.
+pub(super) fn header_value_is_date(line: &str) -> bool {
+    static DATE: Lazy<Regex> = Lazy::new(|| {
+        Regex::new(r"\b(?:19|20)\d\d\b.*\d{1,2}:\d{2}|\d{1,2}:\d{2}.*\b(?:19|20)\d\d\b").unwrap()
+    });
+    line.len() < 200 && DATE.is_match(line)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum HeaderKey {
+    From,
+    Date,
+    To,
+    Subject,
+    Other,
+}
+
+pub(super) fn header_key(line: &str) -> Option<HeaderKey> {
+    static KEY: Lazy<Regex> = Lazy::new(|| {
+        Regex::new(
+            r"(?xi)^[\s>]*[*_]{0,2}\s*(?P<key>
+              from|de|von|van|da|från|fra|od|от|差出人|发件人|寄件者|送信者
+            | sent|date|gesendet|datum|envoyé(?:\ le)?|enviado|fecha|data|inviato|verzonden|skickat|sendt|dato
+            | 送信日時|日付|发送时间|寄件日期|message\ du
+            | to|an|à|a|para|aan|till|til|до|宛先|收件人|收件者
+            | subject|betreff|objet|sujet|asunto|assunto|oggetto|onderwerp|ämne|emne|temat|тема|件名|主题|主旨
+            | cc|kopie|copie\ à|cco|bcc|reply-to|antwort\ an|risposta
+            )\s*[*_]{0,2}\s*[:：]\s*[*_]{0,2}",
+        )
+        .unwrap()
+    });
+    if line.len() > MAX_HEADER_LINE * 2 {
+        return None;
+    }
+    let caps = KEY.captures(line)?;
+    let key = caps.name("key")?.as_str().to_lowercase();
+    Some(match key.as_str() {
+        "from" | "de" | "von" | "van" | "da" | "från" | "fra" | "od" | "от" | "差出人"
+        | "发件人" | "寄件者" | "送信者" => HeaderKey::From,
+        "sent" | "date" | "gesendet" | "datum" | "envoyé" | "envoyé le" | "enviado" | "fecha"
+        | "data" | "inviato" | "verzonden" | "skickat" | "sendt" | "dato" | "送信日時" | "日付"
+        | "发送时间" | "寄件日期" | "message du" => HeaderKey::Date,
+        "to" | "an" | "à" | "a" | "para" | "aan" | "till" | "til" | "до" | "宛先" | "收件人"
+        | "收件者" => HeaderKey::To,
+        "subject" | "betreff" | "objet" | "sujet" | "asunto" | "assunto" | "oggetto"
+        | "onderwerp" | "ämne" | "emne" | "temat" | "тема" | "件名" | "主题" | "主旨" => {
+            HeaderKey::Subject
+        }
+        _ => HeaderKey::Other,
+    })
+}
+
+/// After an attribution: a quote block followed by more new text means the
+/// prospect answered inline; keep reading instead of cutting.
+pub(super) fn inline_answers_follow(lines: &[&str], from: usize) -> bool {
+    let mut j = from;
+    while j < lines.len() && is_blank(lines[j]) {
+        j += 1;
+    }
+    if j >= lines.len() || !is_quote(lines[j]) {
+        return false;
+    }
+    while j < lines.len()
+        && (is_quote(lines[j]) || is_blank(lines[j]) || is_wrapped_quote(lines, j))
+    {
+        j += 1;
+    }
+    if j >= lines.len() {
+        return false;
+    }
+    let t = lines[j].trim();
+    !(is_delimiter(t) || is_footer(t) || is_disclaimer(t) || header_at(lines, j).is_some())
+}
+
+/// How many other header keys ("Sent:", "To:", "Subject:" …) stand inside
+/// a line after its first key.
+pub(super) fn inline_header_keys(line: &str) -> usize {
+    static INLINE: Lazy<Regex> = Lazy::new(|| {
+        Regex::new(
+            r"(?i)\s(sent|date|to|subject|cc|gesendet|datum|an|betreff|envoyé|à|objet|enviado|fecha|para|asunto|inviato|oggetto|verzonden|aan|onderwerp|skickat|till|ämne|sendt|til|emne)\s?:\s",
+        )
+        .unwrap()
+    });
+    if line.len() > MAX_HEADER_LINE * 2 {
+        return 0;
+    }
+    let mut seen: Vec<String> = Vec::new();
+    for c in INLINE.captures_iter(line) {
+        let k = c[1].to_lowercase();
+        if !seen.contains(&k) {
+            seen.push(k);
+        }
+    }
+    seen.len()
+}
