@@ -92,31 +92,17 @@ impl Intake {
 
     /// Understands a batch of messages on every core, results in input order.
     /// Understanding is pure and CPU-bound, and it is most of ingest's cost,
-    /// so a batch fetched over IMAP is understood in parallel and then stored
-    /// one by one. Oversized messages get a placeholder; `accept_understood`
-    /// records them by their headers.
-    pub fn understand_all(&self, raws: &[&[u8]]) -> Vec<Understanding> {
-        let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
-        let one = |raw: &&[u8]| {
+    /// so a batch is understood in parallel and then stored one by one.
+    /// Oversized messages get a placeholder; `accept_understood` records them
+    /// by their headers. A worker that dies is an error for the whole batch:
+    /// a short result would pair later understandings with the wrong messages.
+    pub fn understand_all(&self, raws: &[&[u8]]) -> Result<Vec<Understanding>, WorkerFailed> {
+        map_on_every_core(raws, |raw| {
             if raw.len() as u64 > self.limits.max_message_bytes {
                 Understanding::other(Envelope::default(), "over the size limit")
             } else {
                 understand_safely(raw, &self.ctx)
             }
-        };
-        if workers < 2 || raws.len() < 8 {
-            return raws.iter().map(one).collect();
-        }
-        let chunk = raws.len().div_ceil(workers);
-        std::thread::scope(|scope| {
-            let handles: Vec<_> = raws
-                .chunks(chunk)
-                .map(|part| scope.spawn(move || part.iter().map(one).collect::<Vec<_>>()))
-                .collect();
-            handles
-                .into_iter()
-                .flat_map(|h| h.join().unwrap_or_default())
-                .collect()
         })
     }
 
@@ -145,6 +131,45 @@ impl Intake {
         self.store
             .ingest(origin, headers, false, size, understanding)
     }
+}
+
+/// A worker thread of [`map_on_every_core`] died: the batch has no result.
+#[derive(Debug, thiserror::Error)]
+#[error("an understanding worker failed; the batch is left to be retried")]
+pub struct WorkerFailed;
+
+/// `items.iter().map(f)` spread over every core, results in input order.
+/// All or nothing: when a worker dies, the result is an error, never a
+/// shorter vector whose entries no longer line up with `items`.
+pub fn map_on_every_core<T: Sync, R: Send>(
+    items: &[T],
+    f: impl Fn(&T) -> R + Sync,
+) -> Result<Vec<R>, WorkerFailed> {
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
+    map_on_workers(items, workers, f)
+}
+
+fn map_on_workers<T: Sync, R: Send>(
+    items: &[T],
+    workers: usize,
+    f: impl Fn(&T) -> R + Sync,
+) -> Result<Vec<R>, WorkerFailed> {
+    if workers < 2 || items.len() < 8 {
+        return Ok(items.iter().map(&f).collect());
+    }
+    let chunk = items.len().div_ceil(workers);
+    let f = &f;
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = items
+            .chunks(chunk)
+            .map(|part| scope.spawn(move || part.iter().map(f).collect::<Vec<_>>()))
+            .collect();
+        let mut out = Vec::with_capacity(items.len());
+        for handle in handles {
+            out.extend(handle.join().map_err(|_| WorkerFailed)?);
+        }
+        Ok(out)
+    })
 }
 
 fn metrics_for(result: &Ingested) {
@@ -183,4 +208,21 @@ pub fn headers_of(raw: &[u8]) -> &[u8] {
 
 fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
     hay.windows(needle.len()).position(|w| w == needle)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_dead_worker_fails_the_batch_instead_of_shortening_it() {
+        let items: Vec<u32> = (0..64).collect();
+        let doubled = map_on_workers(&items, 4, |n| n * 2).unwrap();
+        assert_eq!(doubled, items.iter().map(|n| n * 2).collect::<Vec<_>>());
+        let failed = map_on_workers(&items, 4, |n| {
+            assert!(*n != 3, "worker dies on item 3");
+            *n
+        });
+        assert!(failed.is_err(), "got {failed:?}");
+    }
 }

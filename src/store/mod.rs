@@ -472,8 +472,8 @@ impl Store {
 
     /// Records how far a mailbox is acknowledged. Written after the ack; losing
     /// it only makes the next run re-read messages that dedupe then skips.
-    pub fn set_imap_cursor(&self, mailbox: &str, cursor: ImapCursor) -> Result<(), StoreError> {
-        self.cursors.insert(mailbox.as_bytes(), encode(&cursor))?;
+    pub fn set_imap_cursor(&self, mailbox: &str, cursor: &ImapCursor) -> Result<(), StoreError> {
+        self.cursors.insert(mailbox.as_bytes(), encode(cursor))?;
         Ok(())
     }
 

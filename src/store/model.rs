@@ -154,10 +154,80 @@ pub enum Direction {
     Event,
 }
 
-/// How far an IMAP mailbox has been read and acknowledged.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+/// How far an IMAP mailbox has been read and acknowledged: every UID up to
+/// `acked_uid` is stored and acknowledged, except those in `retry`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ImapCursor {
     pub uid_validity: u32,
-    /// Every UID ≤ this is stored and acknowledged.
+    /// The highest UID read; every UID ≤ this not in `retry` is stored.
     pub acked_uid: u32,
+    /// UIDs ≤ `acked_uid` the server listed but did not hand over (a FETCH
+    /// item without a body, or no item at all): not stored, not acknowledged,
+    /// fetched again on every sync until stored or expunged.
+    #[serde(default)]
+    pub retry: Vec<u32>,
+}
+
+/// More held-back UIDs than this and the server is broken, not flaky: the
+/// sync stops with an error (and is retried with backoff) rather than keep
+/// an unbounded list.
+pub const MAX_RETRY_UIDS: usize = 10_000;
+
+/// The server withheld more bodies than [`MAX_RETRY_UIDS`].
+#[derive(Debug, thiserror::Error)]
+#[error("the server withheld the bodies of {0} messages; not advancing past them")]
+pub struct TooManyWithheld(pub usize);
+
+impl ImapCursor {
+    /// Moves past a handled batch of listed UIDs: the stored ones leave
+    /// `retry`, the `missing` ones (listed, no body) join it, so the cursor
+    /// never passes a UID that was not stored without remembering it.
+    pub fn advance(
+        &mut self,
+        listed: impl Iterator<Item = u32>,
+        missing: &[u32],
+    ) -> Result<(), TooManyWithheld> {
+        let listed: Vec<u32> = listed.collect();
+        let mut retry: Vec<u32> = self
+            .retry
+            .iter()
+            .copied()
+            .filter(|u| !listed.contains(u))
+            .chain(missing.iter().copied())
+            .collect();
+        retry.sort_unstable();
+        retry.dedup();
+        if retry.len() > MAX_RETRY_UIDS {
+            return Err(TooManyWithheld(retry.len()));
+        }
+        self.retry = retry;
+        if let Some(max) = listed.iter().max() {
+            self.acked_uid = self.acked_uid.max(*max);
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursor_passes_a_missing_uid_only_by_holding_it_for_retry() {
+        let mut c = ImapCursor::default();
+        c.advance([1, 2, 3, 4].into_iter(), &[2, 3]).unwrap();
+        assert_eq!((c.acked_uid, c.retry.clone()), (4, vec![2, 3]));
+        // The retry batch stores 3; 2 is still withheld.
+        c.advance([2, 3].into_iter(), &[2]).unwrap();
+        assert_eq!((c.acked_uid, c.retry.clone()), (4, vec![2]));
+        c.advance([2, 5].into_iter(), &[]).unwrap();
+        assert_eq!((c.acked_uid, c.retry.clone()), (5, vec![]));
+    }
+
+    #[test]
+    fn a_cursor_written_before_retry_existed_still_reads() {
+        let old: ImapCursor = serde_json::from_str(r#"{"uid_validity":7,"acked_uid":9}"#).unwrap();
+        assert_eq!(old.acked_uid, 9);
+        assert!(old.retry.is_empty());
+    }
 }
