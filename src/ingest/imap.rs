@@ -20,8 +20,8 @@ use crate::config::{ImapConfig, TlsMode, read_secret};
 use crate::shutdown::Shutdown;
 use async_imap::types::UnsolicitedResponse;
 
-use crate::store::Ingested;
 use crate::store::model::{ImapCursor, Origin};
+use crate::store::received::{Admitted, Incoming};
 
 /// Any byte stream an IMAP session can run over (plain TCP or TLS).
 pub trait Io: AsyncRead + AsyncWrite + Unpin + Send + Debug {}
@@ -309,32 +309,28 @@ impl ImapSource {
             let (small, large): (Vec<_>, Vec<_>) = chunk
                 .iter()
                 .partition(|(_, size)| u64::from(*size) <= intake.limits.max_message_bytes);
-            let mut ack = Vec::new();
-            let mut flag = Vec::new();
             let mut missing = Vec::new();
+            let mut batch = Vec::with_capacity(chunk.len());
+            let origin = |uid: u32| Origin {
+                mailbox: self.name.clone(),
+                reference: format!("{validity}:{uid}"),
+            };
             if !small.is_empty() {
                 let set = uid_set(small.iter().map(|(u, _)| *u));
                 let mut bodies = self.fetch_bodies(session, &set, "BODY.PEEK[]").await?;
-                let mut received = Vec::with_capacity(small.len());
                 for (uid, size) in &small {
                     match take_body(&mut bodies, *uid, *size) {
-                        Some(body) => received.push((*uid, body)),
+                        Some(raw) => batch.push((
+                            *uid,
+                            Incoming {
+                                origin: origin(*uid),
+                                size: raw.len() as u64,
+                                raw,
+                                complete: true,
+                            },
+                        )),
                         None => missing.push(*uid),
                     }
-                }
-                let raws: Vec<&[u8]> = received.iter().map(|(_, b)| b.as_slice()).collect();
-                let understood = understand_off_reactor(intake, &raws)?;
-                for ((uid, body), understanding) in received.iter().zip(understood) {
-                    let uid = *uid;
-                    let origin = Origin {
-                        mailbox: self.name.clone(),
-                        reference: format!("{validity}:{uid}"),
-                    };
-                    match intake.accept_understood(origin, body, understanding)? {
-                        Ingested::New { .. } => report.stored += 1,
-                        Ingested::Duplicate { .. } => report.duplicates += 1,
-                    }
-                    ack.push(uid);
                 }
             }
             if !large.is_empty() {
@@ -343,17 +339,39 @@ impl ImapSource {
                     .fetch_bodies(session, &set, "BODY.PEEK[HEADER]")
                     .await?;
                 for (uid, size) in &large {
-                    let Some(head) = take_body(&mut heads, *uid, *size) else {
-                        missing.push(*uid);
-                        continue;
-                    };
-                    let origin = Origin {
-                        mailbox: self.name.clone(),
-                        reference: format!("{validity}:{uid}"),
-                    };
-                    intake.accept_oversized(origin, headers_of(&head), u64::from(*size))?;
-                    report.oversized += 1;
-                    flag.push(*uid);
+                    match take_body(&mut heads, *uid, *size) {
+                        Some(head) => batch.push((
+                            *uid,
+                            Incoming {
+                                origin: origin(*uid),
+                                raw: headers_of(&head).to_vec(),
+                                complete: false,
+                                size: u64::from(*size),
+                            },
+                        )),
+                        None => missing.push(*uid),
+                    }
+                }
+            }
+            let (uids, incoming): (Vec<u32>, Vec<Incoming>) = batch.into_iter().unzip();
+            let complete: Vec<bool> = incoming.iter().map(|m| m.complete).collect();
+            let admitted = intake.receive(incoming).await?;
+            let mut ack = Vec::new();
+            let mut flag = Vec::new();
+            for ((uid, complete), admitted) in uids.into_iter().zip(complete).zip(admitted) {
+                match (complete, admitted) {
+                    (false, _) => {
+                        report.oversized += 1;
+                        flag.push(uid);
+                    }
+                    (true, Admitted::Queued) => {
+                        report.stored += 1;
+                        ack.push(uid);
+                    }
+                    (true, Admitted::Duplicate) => {
+                        report.duplicates += 1;
+                        ack.push(uid);
+                    }
                 }
             }
             if !missing.is_empty() {
@@ -451,21 +469,6 @@ impl ImapSource {
             .await?;
         }
         Ok(())
-    }
-}
-
-/// Runs the CPU-bound batch understanding without stalling other tasks on a
-/// multi-threaded runtime (the daemon's); inline on a current-thread one.
-fn understand_off_reactor(
-    intake: &Intake,
-    raws: &[&[u8]],
-) -> Result<Vec<crate::understand::Understanding>, super::WorkerFailed> {
-    use tokio::runtime::{Handle, RuntimeFlavor};
-    match Handle::try_current().map(|h| h.runtime_flavor()) {
-        Ok(RuntimeFlavor::MultiThread) => {
-            tokio::task::block_in_place(|| intake.understand_all(raws))
-        }
-        _ => intake.understand_all(raws),
     }
 }
 

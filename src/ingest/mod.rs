@@ -1,16 +1,22 @@
-//! Ingest: the sources (Maildir, IMAP) and the one door every message passes
-//! through, [`Intake::accept`]: size limit → understand (panic-proof) → store
-//! in one transaction. The caller flushes the store before acknowledging.
+//! Ingest: the sources (Maildir, IMAP, HTTP intake, CSV import) and the
+//! doors a message passes through. Mailbox sources hand whole batches to
+//! [`Intake::receive`] (raw bytes + a queue entry, one transaction), flush
+//! with [`Intake::commit`] and only then acknowledge; the understanding
+//! stage ([`understanding`]) reads the queue behind them. HTTP intake and
+//! import use [`Intake::accept`]: size limit → understand (panic-proof) →
+//! store in one transaction, because their caller waits for the verdict.
 
 pub mod http;
 pub mod imap;
 pub mod import;
 pub mod maildir;
+pub mod understanding;
 
 use std::sync::Arc;
 
 use crate::config::Limits;
 use crate::store::model::Origin;
+use crate::store::received::{Admitted, Incoming};
 use crate::store::{Ingested, Store, StoreError};
 use crate::understand::{Context, Envelope, Understanding, understand};
 
@@ -23,11 +29,13 @@ pub struct Intake {
     pub wake: Arc<Wakeups>,
 }
 
-/// Nudges between stages: a source that flushed new responses wakes the act
-/// stage; a stage that queued mail wakes the sender. Each stage also scans its
-/// tree on start and on a timer, so a lost nudge only delays, never loses.
+/// Nudges between stages: a source that flushed a batch wakes the
+/// understanding stage; it wakes the act stage once responses are written; a
+/// stage that queued mail wakes the sender. Each stage also scans its tree
+/// on start and on a timer, so a lost nudge only delays, never loses.
 #[derive(Default)]
 pub struct Wakeups {
+    pub received: tokio::sync::Notify,
     pub responses: tokio::sync::Notify,
     pub outbox: tokio::sync::Notify,
 }
@@ -42,15 +50,23 @@ impl Intake {
         self.accept_understood(origin, raw, understanding)
     }
 
-    /// Makes everything accepted so far durable, then wakes the act stage.
-    /// A source acknowledges its messages only after this returns.
+    /// Stores a batch as received (raw bytes + queue entries, one
+    /// transaction) off the async reactor. Not durable until [`Intake::commit`].
+    pub async fn receive(&self, batch: Vec<Incoming>) -> anyhow::Result<Vec<Admitted>> {
+        let store = self.store.clone();
+        Ok(tokio::task::spawn_blocking(move || store.receive(&batch)).await??)
+    }
+
+    /// Makes everything received or accepted so far durable, then wakes the
+    /// understanding and act stages. A source acknowledges its messages only
+    /// after this returns.
     pub async fn commit(&self, mailbox: &str) -> anyhow::Result<()> {
         use anyhow::Context as _;
         self.store
             .flush()
             .await
             .with_context(|| format!("mailbox {mailbox}: flushing store"))?;
-        self.wake.responses.notify_one();
+        self.wake.received.notify_one();
         Ok(())
     }
 
@@ -59,11 +75,37 @@ impl Intake {
         &self,
         origin: Origin,
         raw: &[u8],
-        mut understanding: Understanding,
+        understanding: Understanding,
     ) -> Result<Ingested, StoreError> {
         if raw.len() as u64 > self.limits.max_message_bytes {
             return self.accept_oversized(origin, headers_of(raw), raw.len() as u64);
         }
+        self.settle(raw, understanding, |u| {
+            self.store.ingest(origin, raw, true, raw.len() as u64, u)
+        })
+    }
+
+    /// Writes the understanding of a message taken off the understanding
+    /// queue, and takes it off (one transaction; see [`Store::record_understood`]).
+    pub fn record_queued(
+        &self,
+        queued: &crate::store::received::Queued,
+        raw: &[u8],
+        understanding: Understanding,
+    ) -> Result<Ingested, StoreError> {
+        self.settle(raw, understanding, |u| {
+            self.store.record_understood(queued, raw, u)
+        })
+    }
+
+    /// The checks every understood message passes before `write` stores it
+    /// (flood limit), and the notes after (metrics, deliverability).
+    fn settle(
+        &self,
+        raw: &[u8],
+        mut understanding: Understanding,
+        write: impl FnOnce(Understanding) -> Result<Ingested, StoreError>,
+    ) -> Result<Ingested, StoreError> {
         if let Some(note) = crate::abuse::flood_check(
             &self.store,
             raw,
@@ -78,9 +120,7 @@ impl Intake {
         } else {
             Vec::new()
         };
-        let result = self
-            .store
-            .ingest(origin, raw, true, raw.len() as u64, understanding)?;
+        let result = write(understanding)?;
         metrics_for(&result);
         if matches!(result, Ingested::New { .. }) {
             // Several recipients at one domain blocked for a sender-side
@@ -113,11 +153,19 @@ impl Intake {
         headers: &[u8],
         size: u64,
     ) -> Result<Ingested, StoreError> {
+        tracing::warn!(mailbox = %origin.mailbox, reference = %origin.reference, size, "over the size limit; headers kept, body not read");
+        let understanding = self.understand_oversized(headers, size);
+        self.store
+            .ingest(origin, headers, false, size, understanding)
+    }
+
+    /// What is known of a message over the size limit: its envelope, and why
+    /// nothing more.
+    pub fn understand_oversized(&self, headers: &[u8], size: u64) -> Understanding {
         let reason = format!(
             "over the size limit: {size} bytes > {} bytes; headers kept, body not read",
             self.limits.max_message_bytes
         );
-        tracing::warn!(mailbox = %origin.mailbox, reference = %origin.reference, size, "{reason}");
         // Hostile headers must not take ingest down (mail-parser can panic).
         let envelope = std::panic::catch_unwind(|| {
             mail_parser::MessageParser::default()
@@ -127,9 +175,7 @@ impl Intake {
         .ok()
         .flatten()
         .unwrap_or_default();
-        let understanding = Understanding::other(envelope, &reason);
-        self.store
-            .ingest(origin, headers, false, size, understanding)
+        Understanding::other(envelope, &reason)
     }
 }
 

@@ -7,6 +7,7 @@
 //! Counters are kept in their own tree because sled's `len()` scans.
 
 pub mod model;
+pub mod received;
 
 use std::path::Path;
 
@@ -90,6 +91,8 @@ pub struct Store {
     counters: sled::Tree,
     pending: sled::Tree,
     cursors: sled::Tree,
+    /// Messages received (raw stored, acknowledged) but not yet understood.
+    understand_queue: sled::Tree,
 }
 
 impl Store {
@@ -120,6 +123,7 @@ impl Store {
             counters: tree(TREES[6])?,
             pending: tree("pending")?,
             cursors: tree("cursors")?,
+            understand_queue: tree(received::QUEUE)?,
             db,
         };
         store.seed_response_seq()?;
@@ -176,6 +180,25 @@ impl Store {
         understanding: Understanding,
     ) -> Result<Ingested, StoreError> {
         let key = MessageKey::of(raw);
+        let now = now_rfc3339();
+        self.write_message(origin, raw, key, complete, size, understanding, None, now)
+    }
+
+    /// [`Store::ingest`] for a message whose raw bytes are stored already
+    /// (`queued`: its entry in the understanding queue, removed in the same
+    /// transaction) or not yet (`None`: they are written here).
+    #[allow(clippy::too_many_arguments)]
+    fn write_message(
+        &self,
+        origin: Origin,
+        raw: &[u8],
+        key: MessageKey,
+        complete: bool,
+        size: u64,
+        understanding: Understanding,
+        queued: Option<u64>,
+        now: String,
+    ) -> Result<Ingested, StoreError> {
         // Same Message-ID *and* same body in the same mailbox: a re-delivery
         // (other trace headers). A different body under a reused Message-ID
         // is a different message and is kept.
@@ -188,7 +211,6 @@ impl Store {
         // are short, dense and survive restarts (sled's own `generate_id`
         // jumps by a million per start). A retried transaction re-reads it.
         let wanted = response_count(&understanding) as u64;
-        let now = now_rfc3339();
         let trees = (
             &self.raw,
             &self.messages,
@@ -198,6 +220,7 @@ impl Store {
             &self.interactions,
             &self.counters,
             &self.pending,
+            &self.understand_queue,
         );
         let result = trees.transaction(
             |(
@@ -209,21 +232,28 @@ impl Store {
                 interactions_t,
                 counters_t,
                 pending_t,
+                queue_t,
             )| {
+                if let Some(seq) = queued {
+                    queue_t.remove(&seq.to_be_bytes())?;
+                }
                 if messages_t.get(key.0.as_bytes())?.is_some() {
                     return Ok(Ingested::Duplicate { key: key.clone() });
                 }
                 if let Some(id_key) = &id_key
                     && let Some(existing) = ids_t.get(id_key)?
                 {
-                    return Ok(Ingested::Duplicate {
-                        key: MessageKey(String::from_utf8_lossy(&existing).into_owned()),
-                    });
+                    let existing = MessageKey(String::from_utf8_lossy(&existing).into_owned());
+                    if queued.is_some() && existing != key {
+                        // Received before it was known to be a re-delivery:
+                        // no record will point at these bytes.
+                        raw_t.remove(key.0.as_bytes())?;
+                    }
+                    return Ok(Ingested::Duplicate { key: existing });
                 }
-                let mut raw_value = Vec::with_capacity(raw.len() + 1);
-                raw_value.push(CODEC_VERSION);
-                raw_value.extend_from_slice(raw);
-                raw_t.insert(key.0.as_bytes(), raw_value)?;
+                if queued.is_none() {
+                    raw_t.insert(key.0.as_bytes(), raw_value(raw))?;
+                }
                 if let Some(id_key) = &id_key {
                     ids_t.insert(id_key.as_slice(), key.0.as_bytes())?;
                 }
@@ -866,6 +896,14 @@ fn bump(
 
 fn u64_of(v: &[u8]) -> u64 {
     v.try_into().map(u64::from_be_bytes).unwrap_or(0)
+}
+
+/// How raw bytes are kept: the version byte, then the bytes as received.
+fn raw_value(raw: &[u8]) -> Vec<u8> {
+    let mut value = Vec::with_capacity(raw.len() + 1);
+    value.push(CODEC_VERSION);
+    value.extend_from_slice(raw);
+    value
 }
 
 /// Version byte + JSON.
