@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use sled::Transactional;
 
 use super::model::{MessageKey, Origin};
-use super::{Ingested, Store, StoreError, decode, encode, from_transaction, raw_value};
+use super::{Ingested, Store, StoreError, decode, encode_compact, from_transaction, raw_value};
 use crate::understand::Understanding;
 
 /// The tree holding the queue: key = arrival sequence (u64 big-endian).
@@ -87,7 +87,7 @@ impl Store {
                         complete: message.complete,
                         received_at: now.clone(),
                     };
-                    queue_t.insert(&seq.to_be_bytes(), encode(&received))?;
+                    queue_t.insert(&seq.to_be_bytes(), encode_compact(&received))?;
                     admitted.push(Admitted::Queued);
                 }
                 Ok(admitted)
