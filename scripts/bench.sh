@@ -7,7 +7,7 @@
 #   2. examples/send_bench.rs: its own Dovecot + Postfix on 11443/11425; outbox
 #      send rate (plain, STARTTLS+AUTH, implicit TLS) vs Postfix's smtp-source
 #      → bench/send.txt
-# Usage: scripts/bench.sh [--quick] [--only speed,understand,ingest,growth]
+# Usage: scripts/bench.sh [--quick] [--only speed,understand,ingest,growth] [--growth N]
 # Needs root (Postfix), Dovecot + Postfix installed (see README), python3.
 set -euo pipefail
 cd "$(dirname "$0")/.."

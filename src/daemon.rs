@@ -136,6 +136,12 @@ pub async fn run(config: Config, mode: RunMode) -> anyhow::Result<()> {
             return Ok(());
         }
         // Stages after ingest, one pass each, in pipeline order.
+        let understood = crate::ingest::understanding::once(&intake).await?;
+        tracing::info!(
+            understood = understood.understood,
+            duplicates = understood.duplicates,
+            "understanding pass done"
+        );
         let acted = crate::act::once(
             Arc::new(config.act_settings()),
             intake.store.clone(),
@@ -183,6 +189,10 @@ pub async fn run(config: Config, mode: RunMode) -> anyhow::Result<()> {
         tasks.spawn(source.run(intake.clone(), shutdown.clone()));
     }
     // Stages after ingest, each a task until shutdown.
+    tasks.spawn(crate::ingest::understanding::run(
+        intake.clone(),
+        shutdown.clone(),
+    ));
     tasks.spawn(retention_task(stage.clone(), shutdown.clone()));
     tasks.spawn(crate::act::run(
         Arc::new(config.act_settings()),

@@ -8,6 +8,7 @@
 pub mod abuse;
 pub mod act;
 pub mod backup;
+pub mod blocking;
 pub mod config;
 pub mod daemon;
 pub mod deliverability;

@@ -328,17 +328,18 @@ fn escalate_one(
 ) -> anyhow::Result<bool> {
     {
         let message_key = lead.message.clone();
-        let original = || {
-            act.store
-                .raw(&message_key)
-                .ok()
-                .flatten()
+        // A store error is an error (the escalation is retried next pass),
+        // never a notification without the prospect's message.
+        let original = || -> anyhow::Result<Original> {
+            Ok(act
+                .store
+                .raw(&message_key)?
                 .map(|raw| Original::of(&raw))
-                .unwrap_or_default()
+                .unwrap_or_default())
         };
         if lead.notices.iter().any(|n| !n.enqueued) {
             // Saved, then the process died before the outbox got it.
-            let original = original();
+            let original = original()?;
             act.deliver(&mut lead, &original, false)?;
         }
         let Some(last) = lead.notices.last() else {
@@ -414,7 +415,7 @@ fn escalate_one(
             enqueued: false,
         });
         leads::save(&act.store, &lead, Some(&dist))?;
-        let original = original();
+        let original = original()?;
         act.deliver(&mut lead, &original, false)?;
         tracing::info!(lead = %lead.id, step = k, "lead escalated: {}", escalation.reasons.join("; "));
         Ok(true)

@@ -144,14 +144,18 @@ impl Act {
         let mut report = PassReport::default();
         let started = Timestamp::now();
         for batch in self.store.pending_responses()?.chunks(BATCH) {
-            let mut done = Vec::with_capacity(batch.len());
-            for &id in batch {
-                match self.act_on(id) {
-                    Ok(()) => done.push(id),
-                    // Left pending: the next pass retries it.
-                    Err(e) => tracing::error!(response = id, "act: {e:#}"),
+            // sled work: off the reactor, so sources and IDLE keep running.
+            let done = crate::blocking::off_reactor(|| {
+                let mut done = Vec::with_capacity(batch.len());
+                for &id in batch {
+                    match self.act_on(id) {
+                        Ok(()) => done.push(id),
+                        // Left pending: the next pass retries it.
+                        Err(e) => tracing::error!(response = id, "act: {e:#}"),
+                    }
                 }
-            }
+                done
+            });
             self.store.flush().await?;
             crate::fault::point("act-after-enqueue");
             for id in &done {
@@ -162,11 +166,12 @@ impl Act {
         }
         // After the batches: every response of an import done before the
         // pass started has been acted on, so its digest is complete.
-        if digest::send_due(self, started, Timestamp::now())? > 0 {
+        if crate::blocking::off_reactor(|| digest::send_due(self, started, Timestamp::now()))? > 0 {
             self.store.flush().await?;
             self.wake.outbox.notify_one();
         }
-        report.escalations = claim::escalate_due(self, Timestamp::now())?;
+        report.escalations =
+            crate::blocking::off_reactor(|| claim::escalate_due(self, Timestamp::now()))?;
         if report.escalations > 0 {
             self.store.flush().await?;
             self.wake.outbox.notify_one();

@@ -20,8 +20,8 @@ pub use crate::net::{Io, backoff, tls_connector};
 use crate::shutdown::Shutdown;
 use async_imap::types::UnsolicitedResponse;
 
-use crate::store::Ingested;
 use crate::store::model::{ImapCursor, Origin};
+use crate::store::received::{Admitted, Incoming};
 
 type Session = async_imap::Session<Box<dyn Io>>;
 
@@ -254,8 +254,10 @@ impl ImapSource {
         .await
     }
 
-    /// Stores every message above the cursor, batch by batch: fetch, store,
-    /// flush, acknowledge, advance the cursor.
+    /// Stores every message above the cursor, and every UID the cursor holds
+    /// for retry, batch by batch: fetch, store, flush, acknowledge, advance
+    /// the cursor. A UID the server lists but hands over no body for is
+    /// neither stored nor acknowledged; the cursor records it for the next sync.
     async fn sync(&self, session: &mut Session, intake: &Intake) -> anyhow::Result<SyncReport> {
         let t = self.timeout();
         let mailbox = with_timeout(t, "SELECT", session.select(&self.config.folder)).await?;
@@ -266,12 +268,12 @@ impl ImapSource {
                 tracing::warn!(mailbox = %self.name, old = old.uid_validity, new = validity, "UIDVALIDITY changed: re-reading the folder (duplicates are skipped)");
                 ImapCursor {
                     uid_validity: validity,
-                    acked_uid: 0,
+                    ..ImapCursor::default()
                 }
             }
             None => ImapCursor {
                 uid_validity: validity,
-                acked_uid: 0,
+                ..ImapCursor::default()
             },
         };
         let mut report = SyncReport::default();
@@ -279,10 +281,117 @@ impl ImapSource {
             return Ok(report);
         }
         let from = cursor.acked_uid + 1;
-        let listing: Vec<(u32, u32)> = with_timeout(t, "UID FETCH sizes", async {
-            let stream = session
-                .uid_fetch(format!("{from}:*"), "(UID RFC822.SIZE)")
+        let mut listing = self.list_sizes(session, &format!("{from}:*"), from).await?;
+        if !cursor.retry.is_empty() {
+            // A retried UID the server no longer lists was expunged: nothing to store.
+            let still_there = self
+                .list_sizes(session, &uid_set(cursor.retry.iter().copied()), 1)
                 .await?;
+            let gone: Vec<u32> = cursor
+                .retry
+                .iter()
+                .copied()
+                .filter(|u| !still_there.iter().any(|(l, _)| l == u))
+                .collect();
+            if !gone.is_empty() {
+                tracing::warn!(mailbox = %self.name, ?gone, "messages held for retry were expunged before their bodies could be read");
+                cursor.retry.retain(|u| !gone.contains(u));
+            }
+            listing.extend(still_there);
+        }
+        listing.sort_unstable();
+        listing.dedup_by_key(|(uid, _)| *uid);
+        for chunk in listing.chunks(self.config.batch.max(1) as usize) {
+            let (small, large): (Vec<_>, Vec<_>) = chunk
+                .iter()
+                .partition(|(_, size)| u64::from(*size) <= intake.limits.max_message_bytes);
+            let mut missing = Vec::new();
+            let mut batch = Vec::with_capacity(chunk.len());
+            let origin = |uid: u32| Origin {
+                mailbox: self.name.clone(),
+                reference: format!("{validity}:{uid}"),
+            };
+            if !small.is_empty() {
+                let set = uid_set(small.iter().map(|(u, _)| *u));
+                let mut bodies = self.fetch_bodies(session, &set, "BODY.PEEK[]").await?;
+                for (uid, size) in &small {
+                    match take_body(&mut bodies, *uid, *size) {
+                        Some(raw) => batch.push((
+                            *uid,
+                            Incoming {
+                                origin: origin(*uid),
+                                size: raw.len() as u64,
+                                raw,
+                                complete: true,
+                            },
+                        )),
+                        None => missing.push(*uid),
+                    }
+                }
+            }
+            if !large.is_empty() {
+                let set = uid_set(large.iter().map(|(u, _)| *u));
+                let mut heads = self
+                    .fetch_bodies(session, &set, "BODY.PEEK[HEADER]")
+                    .await?;
+                for (uid, size) in &large {
+                    match take_body(&mut heads, *uid, *size) {
+                        Some(head) => batch.push((
+                            *uid,
+                            Incoming {
+                                origin: origin(*uid),
+                                raw: headers_of(&head).to_vec(),
+                                complete: false,
+                                size: u64::from(*size),
+                            },
+                        )),
+                        None => missing.push(*uid),
+                    }
+                }
+            }
+            let (uids, incoming): (Vec<u32>, Vec<Incoming>) = batch.into_iter().unzip();
+            let complete: Vec<bool> = incoming.iter().map(|m| m.complete).collect();
+            let admitted = intake.receive(incoming).await?;
+            let mut ack = Vec::new();
+            let mut flag = Vec::new();
+            for ((uid, complete), admitted) in uids.into_iter().zip(complete).zip(admitted) {
+                match (complete, admitted) {
+                    (false, _) => {
+                        report.oversized += 1;
+                        flag.push(uid);
+                    }
+                    (true, Admitted::Queued) => {
+                        report.stored += 1;
+                        ack.push(uid);
+                    }
+                    (true, Admitted::Duplicate) => {
+                        report.duplicates += 1;
+                        ack.push(uid);
+                    }
+                }
+            }
+            if !missing.is_empty() {
+                tracing::warn!(mailbox = %self.name, ?missing, "server listed messages but sent no body: not stored, not acknowledged, retried next sync");
+            }
+            intake.commit(&self.name).await?;
+            crate::fault::point("imap-after-flush");
+            self.acknowledge(session, &ack, &flag).await?;
+            cursor.advance(chunk.iter().map(|(u, _)| *u), &missing)?;
+            intake.store.set_imap_cursor(&self.name, &cursor)?;
+        }
+        Ok(report)
+    }
+
+    /// `(UID, RFC822.SIZE)` of the messages in `set`, those below `from` left
+    /// out (`N:*` always names the highest UID, even when it is below N).
+    async fn list_sizes(
+        &self,
+        session: &mut Session,
+        set: &str,
+        from: u32,
+    ) -> anyhow::Result<Vec<(u32, u32)>> {
+        with_timeout(self.timeout(), "UID FETCH sizes", async {
+            let stream = session.uid_fetch(set, "(UID RFC822.SIZE)").await?;
             let fetched: Vec<_> = stream.try_collect().await?;
             Ok::<_, async_imap::error::Error>(
                 fetched
@@ -292,76 +401,24 @@ impl ImapSource {
                     .collect(),
             )
         })
-        .await?;
-        let mut listing = listing;
-        listing.sort_unstable();
-        for chunk in listing.chunks(self.config.batch.max(1) as usize) {
-            let (small, large): (Vec<_>, Vec<_>) = chunk
-                .iter()
-                .partition(|(_, size)| u64::from(*size) <= intake.limits.max_message_bytes);
-            let mut ack = Vec::new();
-            let mut flag = Vec::new();
-            if !small.is_empty() {
-                let set = uid_set(small.iter().map(|(u, _)| *u));
-                let bodies = self.fetch_bodies(session, &set, "BODY.PEEK[]").await?;
-                let raws: Vec<&[u8]> = bodies.iter().map(|(_, b)| b.as_slice()).collect();
-                let understood = understand_off_reactor(intake, &raws);
-                for ((uid, body), understanding) in bodies.iter().zip(understood) {
-                    let uid = *uid;
-                    let origin = Origin {
-                        mailbox: self.name.clone(),
-                        reference: format!("{validity}:{uid}"),
-                    };
-                    match intake.accept_understood(origin, body, understanding)? {
-                        Ingested::New { .. } => report.stored += 1,
-                        Ingested::Duplicate { .. } => report.duplicates += 1,
-                    }
-                    ack.push(uid);
-                }
-            }
-            if !large.is_empty() {
-                let set = uid_set(large.iter().map(|(u, _)| *u));
-                let heads = self
-                    .fetch_bodies(session, &set, "BODY.PEEK[HEADER]")
-                    .await?;
-                for (uid, head) in heads {
-                    let size = large
-                        .iter()
-                        .find(|(u, _)| *u == uid)
-                        .map_or(0, |(_, s)| u64::from(*s));
-                    let origin = Origin {
-                        mailbox: self.name.clone(),
-                        reference: format!("{validity}:{uid}"),
-                    };
-                    intake.accept_oversized(origin, headers_of(&head), size)?;
-                    report.oversized += 1;
-                    flag.push(uid);
-                }
-            }
-            intake.commit(&self.name).await?;
-            crate::fault::point("imap-after-flush");
-            self.acknowledge(session, &ack, &flag).await?;
-            if let Some(max) = ack.iter().chain(&flag).max() {
-                cursor.acked_uid = cursor.acked_uid.max(*max);
-                intake.store.set_imap_cursor(&self.name, cursor)?;
-            }
-        }
-        Ok(report)
+        .await
     }
 
+    /// The FETCH items of `set`, each with its body section, or `None` when
+    /// the server sent the item without one.
     async fn fetch_bodies(
         &self,
         session: &mut Session,
         set: &str,
         item: &str,
-    ) -> anyhow::Result<Vec<(u32, Vec<u8>)>> {
+    ) -> anyhow::Result<Vec<(u32, Option<Vec<u8>>)>> {
         with_timeout(self.timeout() * 4, "UID FETCH bodies", async {
             let stream = session.uid_fetch(set, format!("(UID {item})")).await?;
             let fetched: Vec<_> = stream.try_collect().await?;
             Ok::<_, async_imap::error::Error>(
                 fetched
                     .iter()
-                    .filter_map(|f| Some((f.uid?, f.body().unwrap_or_default().to_vec())))
+                    .filter_map(|f| Some((f.uid?, f.body().map(<[u8]>::to_vec))))
                     .collect(),
             )
         })
@@ -411,19 +468,15 @@ impl ImapSource {
     }
 }
 
-/// Runs the CPU-bound batch understanding without stalling other tasks on a
-/// multi-threaded runtime (the daemon's); inline on a current-thread one.
-fn understand_off_reactor(
-    intake: &Intake,
-    raws: &[&[u8]],
-) -> Vec<crate::understand::Understanding> {
-    use tokio::runtime::{Handle, RuntimeFlavor};
-    match Handle::try_current().map(|h| h.runtime_flavor()) {
-        Ok(RuntimeFlavor::MultiThread) => {
-            tokio::task::block_in_place(|| intake.understand_all(raws))
-        }
-        _ => intake.understand_all(raws),
-    }
+/// The body the server sent for `uid`, taken out of `fetched`. `None` when
+/// it sent none: no FETCH item for the UID, an item without a body section,
+/// or an empty section for a message it listed as non-empty.
+fn take_body(fetched: &mut [(u32, Option<Vec<u8>>)], uid: u32, size: u32) -> Option<Vec<u8>> {
+    let body = fetched
+        .iter_mut()
+        .find(|(u, b)| *u == uid && b.is_some())
+        .and_then(|(_, b)| b.take())?;
+    (!body.is_empty() || size == 0).then_some(body)
 }
 
 /// Upgrades a plain IMAP connection with STARTTLS (async-imap has no helper).

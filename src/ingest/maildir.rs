@@ -1,6 +1,6 @@
-//! Maildir source, the embedded default: each file in `new/` is stored, the
-//! store is flushed, and only then is the file moved to `cur/` with the `S`
-//! (seen) flag. A message over the size limit is recorded by its headers and
+//! Maildir source, the embedded default: each batch of files in `new/` is
+//! received (raw bytes queued for understanding), the store is flushed, and
+//! only then is each file moved to `cur/` with the `S` (seen) flag. A message over the size limit is recorded by its headers and
 //! moved with `F` (flagged, unseen) so a person notices it.
 
 use std::collections::HashSet;
@@ -11,6 +11,7 @@ use anyhow::Context as _;
 use super::{Intake, headers_of};
 use crate::shutdown::Shutdown;
 use crate::store::model::Origin;
+use crate::store::received::{Admitted, Incoming};
 
 /// Most files handled between two flushes.
 const BATCH: usize = 500;
@@ -62,70 +63,63 @@ impl MaildirSource {
     }
 
     async fn scan_batch(&mut self, intake: &Intake) -> anyhow::Result<(ScanReport, usize)> {
-        let new_dir = self.root.join("new");
-        let mut names: Vec<PathBuf> = std::fs::read_dir(&new_dir)
-            .with_context(|| format!("mailbox {}: reading {}", self.name, new_dir.display()))?
-            .flatten()
-            .map(|e| e.path())
-            .filter(|p| p.is_file() && !self.failed.contains(p))
-            .collect();
-        names.sort();
-        names.truncate(BATCH);
+        // Directory reads and file reads off the async reactor.
+        let (root, name, skip) = (self.root.clone(), self.name.clone(), self.failed.clone());
+        let limit = intake.limits.max_message_bytes;
+        let (listed, read) =
+            tokio::task::spawn_blocking(move || read_batch(&root, &name, &skip, limit)).await??;
         let mut report = ScanReport::default();
-        let mut moves = Vec::with_capacity(names.len());
-        for path in &names {
-            match self.accept_file(intake, path) {
-                Ok((outcome, flag)) => {
-                    match outcome {
-                        Outcome::Stored => report.stored += 1,
-                        Outcome::Duplicate => report.duplicates += 1,
-                        Outcome::Oversized => report.oversized += 1,
-                    }
-                    moves.push((path.clone(), flag));
+        let mut paths = Vec::with_capacity(read.len());
+        let mut incoming = Vec::with_capacity(read.len());
+        for (path, result) in read {
+            match result {
+                Ok(message) => {
+                    paths.push(path);
+                    incoming.push(message);
                 }
-                Err(e) if crate::store::is_storage_failure(&e) => return Err(e),
                 Err(e) => {
-                    tracing::error!(mailbox = %self.name, file = %path.display(), "cannot store message, left in new/: {e:#}");
-                    self.failed.insert(path.clone());
+                    tracing::error!(mailbox = %self.name, file = %path.display(), "cannot read message, left in new/: {e}");
+                    self.failed.insert(path);
                 }
             }
         }
-        if moves.is_empty() {
-            return Ok((report, names.len()));
+        if incoming.is_empty() {
+            return Ok((report, listed));
+        }
+        let complete: Vec<bool> = incoming.iter().map(|m| m.complete).collect();
+        let admitted = intake.receive(incoming).await?;
+        let mut moves = Vec::with_capacity(paths.len());
+        for ((path, complete), admitted) in paths.into_iter().zip(complete).zip(admitted) {
+            let flag = match (complete, admitted) {
+                (false, _) => {
+                    report.oversized += 1;
+                    'F'
+                }
+                (true, Admitted::Queued) => {
+                    report.stored += 1;
+                    'S'
+                }
+                (true, Admitted::Duplicate) => {
+                    report.duplicates += 1;
+                    'S'
+                }
+            };
+            moves.push((path, flag));
         }
         intake.commit(&self.name).await?;
         crate::fault::point("maildir-after-flush");
-        for (path, flag) in moves {
-            let target = cur_path(&self.root, &path, flag);
-            if let Err(e) = std::fs::rename(&path, &target) {
-                // Stored and flushed already: the next scan sees a duplicate and retries the move.
-                tracing::warn!(mailbox = %self.name, file = %path.display(), "cannot move to cur/: {e}");
+        let (root, name) = (self.root.clone(), self.name.clone());
+        tokio::task::spawn_blocking(move || {
+            for (path, flag) in moves {
+                let target = cur_path(&root, &path, flag);
+                if let Err(e) = std::fs::rename(&path, &target) {
+                    // Stored and flushed already: the next scan sees a duplicate and retries the move.
+                    tracing::warn!(mailbox = %name, file = %path.display(), "cannot move to cur/: {e}");
+                }
             }
-        }
-        Ok((report, names.len()))
-    }
-
-    fn accept_file(&self, intake: &Intake, path: &Path) -> anyhow::Result<(Outcome, char)> {
-        let file_name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let origin = Origin {
-            mailbox: self.name.clone(),
-            reference: file_name,
-        };
-        let size = std::fs::metadata(path)?.len();
-        if size > intake.limits.max_message_bytes {
-            let head = read_head(path)?;
-            intake.accept_oversized(origin, headers_of(&head), size)?;
-            return Ok((Outcome::Oversized, 'F'));
-        }
-        let raw = std::fs::read(path)?;
-        let outcome = match intake.accept(origin, &raw)? {
-            crate::store::Ingested::New { .. } => Outcome::Stored,
-            crate::store::Ingested::Duplicate { .. } => Outcome::Duplicate,
-        };
-        Ok((outcome, 'S'))
+        })
+        .await?;
+        Ok((report, listed))
     }
 
     /// Scans until shutdown, every `poll`.
@@ -152,10 +146,61 @@ impl MaildirSource {
     }
 }
 
-enum Outcome {
-    Stored,
-    Duplicate,
-    Oversized,
+/// Lists up to [`BATCH`] files of `new/` (oldest names first, known-bad
+/// ones skipped) and reads each: whole, or its headers when over `limit`.
+/// Returns how many were listed, and each file with its message or error.
+#[allow(clippy::type_complexity)]
+fn read_batch(
+    root: &Path,
+    mailbox: &str,
+    skip: &HashSet<PathBuf>,
+    limit: u64,
+) -> anyhow::Result<(usize, Vec<(PathBuf, std::io::Result<Incoming>)>)> {
+    let new_dir = root.join("new");
+    let mut names: Vec<PathBuf> = std::fs::read_dir(&new_dir)
+        .with_context(|| format!("mailbox {mailbox}: reading {}", new_dir.display()))?
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.is_file() && !skip.contains(p))
+        .collect();
+    names.sort();
+    names.truncate(BATCH);
+    let listed = names.len();
+    let read = names
+        .into_iter()
+        .map(|path| {
+            let message = read_message(mailbox, &path, limit);
+            (path, message)
+        })
+        .collect();
+    Ok((listed, read))
+}
+
+fn read_message(mailbox: &str, path: &Path, limit: u64) -> std::io::Result<Incoming> {
+    let origin = Origin {
+        mailbox: mailbox.to_string(),
+        reference: path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+    };
+    let size = std::fs::metadata(path)?.len();
+    if size > limit {
+        let head = read_head(path)?;
+        return Ok(Incoming {
+            origin,
+            raw: headers_of(&head).to_vec(),
+            complete: false,
+            size,
+        });
+    }
+    let raw = std::fs::read(path)?;
+    Ok(Incoming {
+        origin,
+        size: raw.len() as u64,
+        raw,
+        complete: true,
+    })
 }
 
 /// `cur/NAME:2,FLAGS` with `flag` added to whatever flags the name had.

@@ -1,17 +1,23 @@
-//! Ingest: the sources (Maildir, IMAP) and the one door every message passes
-//! through, [`Intake::accept`]: size limit → understand (panic-proof) → store
-//! in one transaction. The caller flushes the store before acknowledging.
+//! Ingest: the sources (Maildir, IMAP, HTTP intake, CSV import) and the
+//! doors a message passes through. Mailbox sources hand whole batches to
+//! [`Intake::receive`] (raw bytes + a queue entry, one transaction), flush
+//! with [`Intake::commit`] and only then acknowledge; the understanding
+//! stage ([`understanding`]) reads the queue behind them. HTTP intake and
+//! import use [`Intake::accept`]: size limit → understand (panic-proof) →
+//! store in one transaction, because their caller waits for the verdict.
 
 pub mod config;
 pub mod imap;
 pub mod import;
 pub mod maildir;
 pub mod synthetic;
+pub mod understanding;
 
 use std::sync::Arc;
 
 use self::config::Limits;
 use crate::store::model::Origin;
+use crate::store::received::{Admitted, Incoming};
 use crate::store::{Ingested, Store, StoreError};
 use crate::understand::{Context, Envelope, Understanding};
 pub use crate::understand::{headers_of, understand_safely};
@@ -36,15 +42,23 @@ impl Intake {
         self.accept_understood(origin, raw, understanding)
     }
 
-    /// Makes everything accepted so far durable, then wakes the act stage.
-    /// A source acknowledges its messages only after this returns.
+    /// Stores a batch as received (raw bytes + queue entries, one
+    /// transaction) off the async reactor. Not durable until [`Intake::commit`].
+    pub async fn receive(&self, batch: Vec<Incoming>) -> anyhow::Result<Vec<Admitted>> {
+        let store = self.store.clone();
+        Ok(tokio::task::spawn_blocking(move || store.receive(&batch)).await??)
+    }
+
+    /// Makes everything received or accepted so far durable, then wakes the
+    /// understanding and act stages. A source acknowledges its messages only
+    /// after this returns.
     pub async fn commit(&self, mailbox: &str) -> anyhow::Result<()> {
         use anyhow::Context as _;
         self.store
             .flush()
             .await
             .with_context(|| format!("mailbox {mailbox}: flushing store"))?;
-        self.wake.responses.notify_one();
+        self.wake.received.notify_one();
         Ok(())
     }
 
@@ -53,11 +67,37 @@ impl Intake {
         &self,
         origin: Origin,
         raw: &[u8],
-        mut understanding: Understanding,
+        understanding: Understanding,
     ) -> Result<Ingested, StoreError> {
         if raw.len() as u64 > self.limits.max_message_bytes {
             return self.accept_oversized(origin, headers_of(raw), raw.len() as u64);
         }
+        self.settle(raw, understanding, |u| {
+            self.store.ingest(origin, raw, true, raw.len() as u64, u)
+        })
+    }
+
+    /// Writes the understanding of a message taken off the understanding
+    /// queue, and takes it off (one transaction; see [`Store::record_understood`]).
+    pub fn record_queued(
+        &self,
+        queued: &crate::store::received::Queued,
+        raw: &[u8],
+        understanding: Understanding,
+    ) -> Result<Ingested, StoreError> {
+        self.settle(raw, understanding, |u| {
+            self.store.record_understood(queued, raw, u)
+        })
+    }
+
+    /// The checks every understood message passes before `write` stores it
+    /// (flood limit), and the notes after (metrics, deliverability).
+    fn settle(
+        &self,
+        raw: &[u8],
+        mut understanding: Understanding,
+        write: impl FnOnce(Understanding) -> Result<Ingested, StoreError>,
+    ) -> Result<Ingested, StoreError> {
         if let Some(note) = crate::abuse::flood_check(
             &self.store,
             raw,
@@ -72,9 +112,7 @@ impl Intake {
         } else {
             Vec::new()
         };
-        let result = self
-            .store
-            .ingest(origin, raw, true, raw.len() as u64, understanding)?;
+        let result = write(understanding)?;
         metrics_for(&result);
         if matches!(result, Ingested::New { .. }) {
             // Several recipients at one domain blocked for a sender-side
@@ -86,31 +124,17 @@ impl Intake {
 
     /// Understands a batch of messages on every core, results in input order.
     /// Understanding is pure and CPU-bound, and it is most of ingest's cost,
-    /// so a batch fetched over IMAP is understood in parallel and then stored
-    /// one by one. Oversized messages get a placeholder; `accept_understood`
-    /// records them by their headers.
-    pub fn understand_all(&self, raws: &[&[u8]]) -> Vec<Understanding> {
-        let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
-        let one = |raw: &&[u8]| {
+    /// so a batch is understood in parallel and then stored one by one.
+    /// Oversized messages get a placeholder; `accept_understood` records them
+    /// by their headers. A worker that dies is an error for the whole batch:
+    /// a short result would pair later understandings with the wrong messages.
+    pub fn understand_all(&self, raws: &[&[u8]]) -> Result<Vec<Understanding>, WorkerFailed> {
+        map_on_every_core(raws, |raw| {
             if raw.len() as u64 > self.limits.max_message_bytes {
                 Understanding::other(Envelope::default(), "over the size limit")
             } else {
                 understand_safely(raw, &self.ctx)
             }
-        };
-        if workers < 2 || raws.len() < 8 {
-            return raws.iter().map(one).collect();
-        }
-        let chunk = raws.len().div_ceil(workers);
-        std::thread::scope(|scope| {
-            let handles: Vec<_> = raws
-                .chunks(chunk)
-                .map(|part| scope.spawn(move || part.iter().map(one).collect::<Vec<_>>()))
-                .collect();
-            handles
-                .into_iter()
-                .flat_map(|h| h.join().unwrap_or_default())
-                .collect()
         })
     }
 
@@ -121,11 +145,19 @@ impl Intake {
         headers: &[u8],
         size: u64,
     ) -> Result<Ingested, StoreError> {
+        tracing::warn!(mailbox = %origin.mailbox, reference = %origin.reference, size, "over the size limit; headers kept, body not read");
+        let understanding = self.understand_oversized(headers, size);
+        self.store
+            .ingest(origin, headers, false, size, understanding)
+    }
+
+    /// What is known of a message over the size limit: its envelope, and why
+    /// nothing more.
+    pub fn understand_oversized(&self, headers: &[u8], size: u64) -> Understanding {
         let reason = format!(
             "over the size limit: {size} bytes > {} bytes; headers kept, body not read",
             self.limits.max_message_bytes
         );
-        tracing::warn!(mailbox = %origin.mailbox, reference = %origin.reference, size, "{reason}");
         // Hostile headers must not take ingest down (mail-parser can panic).
         let envelope = std::panic::catch_unwind(|| {
             mail_parser::MessageParser::default()
@@ -135,15 +167,69 @@ impl Intake {
         .ok()
         .flatten()
         .unwrap_or_default();
-        let understanding = Understanding::other(envelope, &reason);
-        self.store
-            .ingest(origin, headers, false, size, understanding)
+        Understanding::other(envelope, &reason)
     }
+}
+
+/// A worker thread of [`map_on_every_core`] died: the batch has no result.
+#[derive(Debug, thiserror::Error)]
+#[error("an understanding worker failed; the batch is left to be retried")]
+pub struct WorkerFailed;
+
+/// `items.iter().map(f)` spread over every core, results in input order.
+/// All or nothing: when a worker dies, the result is an error, never a
+/// shorter vector whose entries no longer line up with `items`.
+pub fn map_on_every_core<T: Sync, R: Send>(
+    items: &[T],
+    f: impl Fn(&T) -> R + Sync,
+) -> Result<Vec<R>, WorkerFailed> {
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
+    map_on_workers(items, workers, f)
+}
+
+fn map_on_workers<T: Sync, R: Send>(
+    items: &[T],
+    workers: usize,
+    f: impl Fn(&T) -> R + Sync,
+) -> Result<Vec<R>, WorkerFailed> {
+    if workers < 2 || items.len() < 8 {
+        return Ok(items.iter().map(&f).collect());
+    }
+    let chunk = items.len().div_ceil(workers);
+    let f = &f;
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = items
+            .chunks(chunk)
+            .map(|part| scope.spawn(move || part.iter().map(f).collect::<Vec<_>>()))
+            .collect();
+        let mut out = Vec::with_capacity(items.len());
+        for handle in handles {
+            out.extend(handle.join().map_err(|_| WorkerFailed)?);
+        }
+        Ok(out)
+    })
 }
 
 fn metrics_for(result: &Ingested) {
     if let Ingested::New { kind, .. } = result {
         tracing::debug!(kind = kind.as_str(), "stored");
         crate::metrics::ingested(kind.as_str());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_dead_worker_fails_the_batch_instead_of_shortening_it() {
+        let items: Vec<u32> = (0..64).collect();
+        let doubled = map_on_workers(&items, 4, |n| n * 2).unwrap();
+        assert_eq!(doubled, items.iter().map(|n| n * 2).collect::<Vec<_>>());
+        let failed = map_on_workers(&items, 4, |n| {
+            assert!(*n != 3, "worker dies on item 3");
+            *n
+        });
+        assert!(failed.is_err(), "got {failed:?}");
     }
 }

@@ -339,7 +339,7 @@ pub fn preview(
         .and_then(|s| s.step.iter().position(|st| st.template == template))
         .unwrap_or(0) as u32;
     let name = sequence.map_or("preview", |s| s.name.as_str());
-    let ctx = scheduler.context(&email, name, step, None);
+    let ctx = scheduler.context(&email, name, step, None)?;
     // Strict: a misspelled variable or attribute is an error here, not a blank.
     let r = scheduler
         .templates()

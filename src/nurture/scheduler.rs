@@ -191,9 +191,10 @@ impl Scheduler {
                 }
                 Ok(false) => break, // out of pace: the rest waits for the next pass
                 Err(e) => {
+                    // Kept due: a store error is retried next pass, never
+                    // read as "nothing to send" and never dropped.
                     report.errors += 1;
-                    tracing::error!("nurture step: {e:#}");
-                    tree.remove(&key)?;
+                    tracing::error!("nurture step, retried next pass: {e:#}");
                 }
             }
         }
@@ -268,7 +269,8 @@ impl Scheduler {
                 if !self.pace.take() {
                     return Ok(false);
                 }
-                let email = match self.compose(&e, &sequence, next_step, &step.template) {
+                let ctx = self.context(&e.contact, &e.sequence, next_step, e.lead.as_deref())?;
+                let email = match self.compose(&e, &sequence, next_step, &step.template, &ctx) {
                     Ok(email) => email,
                     Err(problem) => {
                         // A broken template for this contact: retry in an hour.
@@ -377,7 +379,9 @@ impl Scheduler {
                     let intent = i
                         .message
                         .as_ref()
-                        .and_then(|k| self.store.message(k).ok().flatten())
+                        .map(|k| self.store.message(k))
+                        .transpose()?
+                        .flatten()
                         .and_then(|m| m.understanding.reply.and_then(|r| r.intent));
                     if intent == Some(crate::understand::Intent::Unsubscribe) {
                         super::suppress(&self.store, &e.contact, StopReason::Unsubscribe)?;
@@ -453,22 +457,18 @@ impl Scheduler {
         sequence: &str,
         step: u32,
         lead: Option<&str>,
-    ) -> serde_json::Value {
-        let record = self.store.contact(contact).ok().flatten();
+    ) -> Result<serde_json::Value, StoreError> {
+        let record = self.store.contact(contact)?;
         let c = record.map(|r| r.contact).unwrap_or_default();
         let name = c.name.clone().unwrap_or_default();
         let first_name = name.split_whitespace().next().unwrap_or("").to_string();
-        let lead_value = lead
-            .and_then(|l| {
-                self.store
-                    .tree("leads")
-                    .ok()?
-                    .get(l.as_bytes())
-                    .ok()
-                    .flatten()
-            })
-            .and_then(|v| decode::<serde_json::Value>("leads", &v).ok())
-            .unwrap_or(serde_json::Value::Null);
+        let lead_value = match lead {
+            Some(l) => match self.store.tree("leads")?.get(l.as_bytes())? {
+                Some(v) => decode::<serde_json::Value>("leads", &v)?,
+                None => serde_json::Value::Null,
+            },
+            None => serde_json::Value::Null,
+        };
         let rep = self
             .config
             .first_rep
@@ -483,7 +483,7 @@ impl Scheduler {
             .trim_matches('"')
             .to_string();
         let campaign = self.sequence(sequence).and_then(|s| s.campaign.clone());
-        serde_json::json!({
+        Ok(serde_json::json!({
             "contact": {
                 "email": contact,
                 "name": c.name,
@@ -500,7 +500,7 @@ impl Scheduler {
             "step": step + 1,
             "unsubscribe_url": super::unsubscribe::url(&self.config.nurture, &self.secret, contact),
             "unsubscribe_mailto": self.config.nurture.unsubscribe_mailto,
-        })
+        }))
     }
 
     fn from(&self) -> String {
@@ -519,9 +519,9 @@ impl Scheduler {
         sequence: &SequenceConfig,
         step: u32,
         template: &str,
+        ctx: &serde_json::Value,
     ) -> Result<OutboundEmail, String> {
-        let ctx = self.context(&e.contact, &e.sequence, step, e.lead.as_deref());
-        let rendered = self.templates.render(template, &ctx)?;
+        let rendered = self.templates.render(template, ctx)?;
         let domain = self
             .config
             .message_id_domain
@@ -625,4 +625,55 @@ pub async fn task(
 ) -> anyhow::Result<()> {
     let scheduler = Scheduler::new(config, store)?;
     scheduler.run(wake, shutdown).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A contact record the store cannot read (a bad disk block, say) is an
+    /// error: the step stays due and is retried, never sent as "Hello ,".
+    #[test]
+    fn an_unreadable_contact_keeps_the_step_due_instead_of_mailing_without_a_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = format!(
+            "[store]\npath = \"store\"\n\n[[mailbox]]\nname = \"in\"\nmaildir = \"in\"\n\n\
+[outbox]\ndir = \"out\"\nfrom = \"Acme <hello@acme.example>\"\n\n\
+[nurture]\ntemplates = \"{}\"\ntime_zone = \"UTC\"\nmax_per_minute = 1000\n\n\
+[[sequence]]\nname = \"fast\"\n[[sequence.step]]\ntemplate = \"solar-1-welcome\"\n",
+            concat!(env!("CARGO_MANIFEST_DIR"), "/templates")
+        );
+        let path = dir.path().join("carousel.toml");
+        std::fs::write(&path, &text).unwrap();
+        let config = Arc::new(Config::parse(&path, &text).unwrap());
+        let store = Store::open(&dir.path().join("store"), 8).unwrap();
+        let who = "pat@example.test";
+        super::super::enroll(
+            &store,
+            &super::super::EnrollRequest {
+                contact: who.into(),
+                sequence: Some("fast".into()),
+                lead: None,
+                start_at: None,
+            },
+        )
+        .unwrap();
+        store
+            .tree("contacts")
+            .unwrap()
+            .insert(who, &[0xEE, 1, 2][..])
+            .unwrap();
+        let mut scheduler = Scheduler::new(config, store.clone()).unwrap();
+        let report = scheduler.pass(Timestamp::now()).unwrap();
+        assert_eq!((report.queued, report.errors), (0, 1));
+        assert_eq!(
+            store.tree(crate::outbox::TREE).unwrap().len(),
+            0,
+            "nothing queued"
+        );
+        // The store reads again: the same step goes out on the next pass.
+        store.tree("contacts").unwrap().remove(who).unwrap();
+        let report = scheduler.pass(Timestamp::now()).unwrap();
+        assert_eq!(report.queued, 1, "{report:?}");
+    }
 }

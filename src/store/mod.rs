@@ -1,5 +1,7 @@
 //! The store: sled trees behind a small typed API. Every value is a version
-//! byte plus JSON. One inbound message is stored by a single multi-tree
+//! byte plus its encoding: postcard for the typed records (messages,
+//! responses, interactions, cursors, the understanding queue), JSON for the
+//! rest; [`decode`] reads both, so stores written as all-JSON still open. One inbound message is stored by a single multi-tree
 //! transaction (raw bytes, message record, responses, contacts, interactions,
 //! counters), so a crash leaves either all of it or none; [`Store::flush`]
 //! must complete before the message is acknowledged at its source.
@@ -10,6 +12,7 @@ pub mod config;
 pub mod events;
 pub mod import_runs;
 pub mod model;
+pub mod received;
 
 use std::path::Path;
 
@@ -20,8 +23,10 @@ use sled::transaction::{ConflictableTransactionError, TransactionError, Transact
 use crate::understand::{Kind, Understanding};
 use model::*;
 
-/// Version byte written before every encoded value.
+/// Version byte of a JSON value (and of raw bytes, stored as they came).
 const CODEC_VERSION: u8 = 1;
+/// Version byte of a postcard value ([`encode_compact`]).
+const COMPACT_VERSION: u8 = 2;
 
 /// Counter holding the last response id handed out.
 const RESPONSE_SEQ: &str = "response_seq";
@@ -94,6 +99,8 @@ pub struct Store {
     cursors: sled::Tree,
     /// Hand-off events staged with the change that causes them (`events::queue`).
     handoff: sled::Tree,
+    /// Messages received (raw stored, acknowledged) but not yet understood.
+    understand_queue: sled::Tree,
 }
 
 impl Store {
@@ -125,6 +132,7 @@ impl Store {
             pending: tree("pending")?,
             cursors: tree("cursors")?,
             handoff: tree(crate::store::events::queue::TREE)?,
+            understand_queue: tree(received::QUEUE)?,
             db,
         };
         store.seed_response_seq()?;
@@ -181,6 +189,25 @@ impl Store {
         understanding: Understanding,
     ) -> Result<Ingested, StoreError> {
         let key = MessageKey::of(raw);
+        let now = now_rfc3339();
+        self.write_message(origin, raw, key, complete, size, understanding, None, now)
+    }
+
+    /// [`Store::ingest`] for a message whose raw bytes are stored already
+    /// (`queued`: its entry in the understanding queue, removed in the same
+    /// transaction) or not yet (`None`: they are written here).
+    #[allow(clippy::too_many_arguments)]
+    fn write_message(
+        &self,
+        origin: Origin,
+        raw: &[u8],
+        key: MessageKey,
+        complete: bool,
+        size: u64,
+        understanding: Understanding,
+        queued: Option<u64>,
+        now: String,
+    ) -> Result<Ingested, StoreError> {
         // Same Message-ID *and* same body in the same mailbox: a re-delivery
         // (other trace headers). A different body under a reused Message-ID
         // is a different message and is kept.
@@ -193,7 +220,6 @@ impl Store {
         // are short, dense and survive restarts (sled's own `generate_id`
         // jumps by a million per start). A retried transaction re-reads it.
         let wanted = response_count(&understanding) as u64;
-        let now = now_rfc3339();
         let trees = (
             &self.raw,
             &self.messages,
@@ -204,6 +230,7 @@ impl Store {
             &self.counters,
             &self.pending,
             &self.handoff,
+            &self.understand_queue,
         );
         let result = trees.transaction(
             |(
@@ -216,21 +243,28 @@ impl Store {
                 counters_t,
                 pending_t,
                 handoff_t,
+                queue_t,
             )| {
+                if let Some(seq) = queued {
+                    queue_t.remove(&seq.to_be_bytes())?;
+                }
                 if messages_t.get(key.0.as_bytes())?.is_some() {
                     return Ok(Ingested::Duplicate { key: key.clone() });
                 }
                 if let Some(id_key) = &id_key
                     && let Some(existing) = ids_t.get(id_key)?
                 {
-                    return Ok(Ingested::Duplicate {
-                        key: MessageKey(String::from_utf8_lossy(&existing).into_owned()),
-                    });
+                    let existing = MessageKey(String::from_utf8_lossy(&existing).into_owned());
+                    if queued.is_some() && existing != key {
+                        // Received before it was known to be a re-delivery:
+                        // no record will point at these bytes.
+                        raw_t.remove(key.0.as_bytes())?;
+                    }
+                    return Ok(Ingested::Duplicate { key: existing });
                 }
-                let mut raw_value = Vec::with_capacity(raw.len() + 1);
-                raw_value.push(CODEC_VERSION);
-                raw_value.extend_from_slice(raw);
-                raw_t.insert(key.0.as_bytes(), raw_value)?;
+                if queued.is_none() {
+                    raw_t.insert(key.0.as_bytes(), raw_value(raw))?;
+                }
                 if let Some(id_key) = &id_key {
                     ids_t.insert(id_key.as_slice(), key.0.as_bytes())?;
                 }
@@ -252,7 +286,7 @@ impl Store {
                         &origin.mailbox,
                         &now,
                     );
-                    responses_t.insert(&id.to_be_bytes(), encode(&record))?;
+                    responses_t.insert(&id.to_be_bytes(), encode_compact(&record))?;
                     // The act stage (qualify, route) picks it up from here.
                     pending_t.insert(&id.to_be_bytes(), &[])?;
                     response_ids.push(*id);
@@ -278,8 +312,10 @@ impl Store {
                         subject: understanding.envelope.subject.clone(),
                         summary,
                     };
-                    interactions_t
-                        .insert(interaction_key(&email, &now, &key), encode(&interaction))?;
+                    interactions_t.insert(
+                        interaction_key(&email, &now, &key),
+                        encode_compact(&interaction),
+                    )?;
                 }
                 let record = MessageRecord {
                     key: key.clone(),
@@ -291,7 +327,7 @@ impl Store {
                     understanding: understanding.clone(),
                     responses: response_ids.clone(),
                 };
-                messages_t.insert(key.0.as_bytes(), encode(&record))?;
+                messages_t.insert(key.0.as_bytes(), encode_compact(&record))?;
                 bump(counters_t, "messages")?;
                 bump(counters_t, &format!("kind.{}", understanding.kind.as_str()))?;
                 for _ in &response_ids {
@@ -359,7 +395,7 @@ impl Store {
                 continue;
             }
             record.raw_complete = false;
-            self.messages.insert(key, encode(&record))?;
+            self.messages.insert(key, encode_compact(&record))?;
             purged += 1;
         }
         Ok(purged)
@@ -435,7 +471,7 @@ impl Store {
         k.extend_from_slice(interaction.at.as_bytes());
         k.push(0);
         k.extend_from_slice(tag.as_bytes());
-        self.interactions.insert(k, encode(interaction))?;
+        self.interactions.insert(k, encode_compact(interaction))?;
         Ok(())
     }
 
@@ -480,8 +516,9 @@ impl Store {
 
     /// Records how far a mailbox is acknowledged. Written after the ack; losing
     /// it only makes the next run re-read messages that dedupe then skips.
-    pub fn set_imap_cursor(&self, mailbox: &str, cursor: ImapCursor) -> Result<(), StoreError> {
-        self.cursors.insert(mailbox.as_bytes(), encode(&cursor))?;
+    pub fn set_imap_cursor(&self, mailbox: &str, cursor: &ImapCursor) -> Result<(), StoreError> {
+        self.cursors
+            .insert(mailbox.as_bytes(), encode_compact(cursor))?;
         Ok(())
     }
 
@@ -505,7 +542,7 @@ impl Store {
             if record.interest.is_none() {
                 record.interest = interest.map(str::to_string);
             }
-            responses.insert(&key, encode(&record))?;
+            responses.insert(&key, encode_compact(&record))?;
             if let Some(email) = &record.contact.email {
                 upsert_contact(contacts, email, &now_rfc3339(), |c| {
                     c.contact = crate::understand::merge_contact(c.contact.clone(), extra);
@@ -599,7 +636,7 @@ impl Store {
                     if old.as_ref() == Some(&new) {
                         continue;
                     }
-                    responses_t.insert(&id.to_be_bytes(), encode(&new))?;
+                    responses_t.insert(&id.to_be_bytes(), encode_compact(&new))?;
                     let requeued = old.is_some() && new.kind == Kind::Lead && requeue.contains(&id);
                     if old.is_none() || requeued {
                         pending_t.insert(&id.to_be_bytes(), &[])?;
@@ -643,7 +680,7 @@ impl Store {
                     };
                     interactions_t.insert(
                         interaction_key(&email, &record.stored_at, key),
-                        encode(&interaction),
+                        encode_compact(&interaction),
                     )?;
                 }
                 if record.kind != understanding.kind {
@@ -655,7 +692,7 @@ impl Store {
                 record.kind = understanding.kind;
                 record.understanding = understanding.clone();
                 record.responses.extend(added.iter().copied());
-                messages_t.insert(key.0.as_bytes(), encode(&record))?;
+                messages_t.insert(key.0.as_bytes(), encode_compact(&record))?;
                 Ok(Reread::Changed { updated, added })
             },
         );
@@ -896,30 +933,45 @@ fn u64_of(v: &[u8]) -> u64 {
     v.try_into().map(u64::from_be_bytes).unwrap_or(0)
 }
 
-/// Version byte + JSON.
+/// How raw bytes are kept: the version byte, then the bytes as received.
+fn raw_value(raw: &[u8]) -> Vec<u8> {
+    let mut value = Vec::with_capacity(raw.len() + 1);
+    value.push(CODEC_VERSION);
+    value.extend_from_slice(raw);
+    value
+}
+
+/// Version byte + JSON: for records whose shape serde attributes bend
+/// (skipped or flattened fields, untyped values), which only a
+/// self-describing format reads back. Typed store records use [`encode_compact`].
 pub fn encode<T: Serialize>(value: &T) -> Vec<u8> {
     let mut out = vec![CODEC_VERSION];
     serde_json::to_writer(&mut out, value).expect("records serialise to JSON");
     out
 }
 
-/// Reads a value written by [`encode`].
+/// Version byte 2 + postcard: a third to a half the size of JSON, and no
+/// text to parse. Only for types whose fields are always written (no
+/// `skip_serializing_if`, no untyped JSON values): postcard is not self-describing.
+pub fn encode_compact<T: Serialize>(value: &T) -> Vec<u8> {
+    let mut out = vec![COMPACT_VERSION];
+    postcard::to_io(value, &mut out).expect("records serialise to postcard");
+    out
+}
+
+/// Reads a value written by [`encode`] or [`encode_compact`], told apart by
+/// the first byte, so a store written before the compact codec still reads.
 pub fn decode<T: DeserializeOwned>(tree: &'static str, bytes: &[u8]) -> Result<T, StoreError> {
+    let codec = |detail: String| StoreError::Codec { tree, detail };
     match bytes.split_first() {
         Some((&CODEC_VERSION, body)) => {
-            serde_json::from_slice(body).map_err(|e| StoreError::Codec {
-                tree,
-                detail: e.to_string(),
-            })
+            serde_json::from_slice(body).map_err(|e| codec(e.to_string()))
         }
-        Some((v, _)) => Err(StoreError::Codec {
-            tree,
-            detail: format!("unknown record version {v}"),
-        }),
-        None => Err(StoreError::Codec {
-            tree,
-            detail: "empty record".into(),
-        }),
+        Some((&COMPACT_VERSION, body)) => {
+            postcard::from_bytes(body).map_err(|e| codec(e.to_string()))
+        }
+        Some((v, _)) => Err(codec(format!("unknown record version {v}"))),
+        None => Err(codec("empty record".into())),
     }
 }
 

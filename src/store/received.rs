@@ -1,0 +1,140 @@
+//! The first durable step of every mailbox message: raw bytes plus a small
+//! record in the understanding queue, a whole batch in one transaction.
+//! A source acknowledges the batch once it is flushed; the understanding
+//! stage then takes entries off the queue in order, and writes each one's
+//! understanding and removes its entry in one transaction
+//! ([`Store::record_understood`]), so a crash between any two steps leaves
+//! the entry queued and nothing half-written.
+
+use serde::{Deserialize, Serialize};
+use sled::Transactional;
+
+use super::model::{MessageKey, Origin};
+use super::{Ingested, Store, StoreError, decode, encode_compact, from_transaction, raw_value};
+use crate::understand::Understanding;
+
+/// The tree holding the queue: key = arrival sequence (u64 big-endian).
+pub const QUEUE: &str = "understand_queue";
+
+/// A message as a source hands it over, before anything is understood.
+#[derive(Debug, Clone)]
+pub struct Incoming {
+    pub origin: Origin,
+    /// The whole message, or only its headers when it is over the size limit.
+    pub raw: Vec<u8>,
+    /// False when `raw` is only the headers.
+    pub complete: bool,
+    /// The message's size at the source.
+    pub size: u64,
+}
+
+/// What the queue remembers of a received message until it is understood.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Received {
+    pub key: MessageKey,
+    pub origin: Origin,
+    pub size: u64,
+    pub complete: bool,
+    /// When carousel received it (RFC 3339).
+    pub received_at: String,
+}
+
+/// What [`Store::receive`] did with one message of a batch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Admitted {
+    /// Raw bytes stored and queued for understanding.
+    Queued,
+    /// The same bytes are stored (or queued) already.
+    Duplicate,
+}
+
+/// One entry taken off the queue: its place and what was received.
+#[derive(Debug, Clone)]
+pub struct Queued {
+    pub seq: u64,
+    pub received: Received,
+}
+
+impl Store {
+    /// Stores a batch of messages as received (raw bytes + a queue entry
+    /// each) in one transaction, skipping bytes already stored. Not durable
+    /// until [`Store::flush`]; a source acknowledges the batch after that.
+    pub fn receive(&self, batch: &[Incoming]) -> Result<Vec<Admitted>, StoreError> {
+        // Ids outside the transaction: sled's generator is not transactional,
+        // and a gap in the sequence is harmless (it only orders the queue).
+        let seqs: Vec<u64> = batch
+            .iter()
+            .map(|_| self.db.generate_id())
+            .collect::<Result<_, _>>()?;
+        let keys: Vec<MessageKey> = batch.iter().map(|m| MessageKey::of(&m.raw)).collect();
+        let now = super::now_rfc3339();
+        let result = (&self.raw, &self.messages, &self.understand_queue).transaction(
+            |(raw_t, messages_t, queue_t)| {
+                let mut admitted = Vec::with_capacity(batch.len());
+                for ((message, key), seq) in batch.iter().zip(&keys).zip(&seqs) {
+                    let k = key.0.as_bytes();
+                    // `raw` alone is not enough: retention may have purged
+                    // the bytes of a message whose record is kept.
+                    if messages_t.get(k)?.is_some() || raw_t.get(k)?.is_some() {
+                        admitted.push(Admitted::Duplicate);
+                        continue;
+                    }
+                    raw_t.insert(k, raw_value(&message.raw))?;
+                    let received = Received {
+                        key: key.clone(),
+                        origin: message.origin.clone(),
+                        size: message.size,
+                        complete: message.complete,
+                        received_at: now.clone(),
+                    };
+                    queue_t.insert(&seq.to_be_bytes(), encode_compact(&received))?;
+                    admitted.push(Admitted::Queued);
+                }
+                Ok(admitted)
+            },
+        );
+        result.map_err(from_transaction)
+    }
+
+    /// Up to `max` queued messages, oldest first.
+    pub fn queued(&self, max: usize) -> Result<Vec<Queued>, StoreError> {
+        self.understand_queue
+            .iter()
+            .take(max)
+            .map(|item| {
+                let (k, v) = item?;
+                Ok(Queued {
+                    seq: super::u64_of(&k),
+                    received: decode("understand_queue", &v)?,
+                })
+            })
+            .collect()
+    }
+
+    /// How many received messages wait for understanding.
+    pub fn queued_len(&self) -> usize {
+        self.understand_queue.len()
+    }
+
+    /// Writes what a queued message was understood to be (message record,
+    /// responses, contacts, timeline) and takes it off the queue, in one
+    /// transaction: a crash before leaves it queued, after leaves it done.
+    pub fn record_understood(
+        &self,
+        queued: &Queued,
+        raw: &[u8],
+        understanding: Understanding,
+    ) -> Result<Ingested, StoreError> {
+        let r = &queued.received;
+        self.write_message(
+            r.origin.clone(),
+            raw,
+            r.key.clone(),
+            r.complete,
+            r.size,
+            understanding,
+            Some(queued.seq),
+            r.received_at.clone(),
+        )
+    }
+}
