@@ -636,16 +636,21 @@ mod tests {
     #[test]
     fn an_unreadable_contact_keeps_the_step_due_instead_of_mailing_without_a_name() {
         let dir = tempfile::tempdir().unwrap();
-        let text = format!(
-            "[store]\npath = \"store\"\n\n[[mailbox]]\nname = \"in\"\nmaildir = \"in\"\n\n\
-[outbox]\ndir = \"out\"\nfrom = \"Acme <hello@acme.example>\"\n\n\
-[nurture]\ntemplates = \"{}\"\ntime_zone = \"UTC\"\nmax_per_minute = 1000\n\n\
-[[sequence]]\nname = \"fast\"\n[[sequence.step]]\ntemplate = \"solar-1-welcome\"\n",
-            concat!(env!("CARGO_MANIFEST_DIR"), "/templates")
-        );
-        let path = dir.path().join("carousel.toml");
-        std::fs::write(&path, &text).unwrap();
-        let config = Arc::new(Config::parse(&path, &text).unwrap());
+        let templates = concat!(env!("CARGO_MANIFEST_DIR"), "/templates");
+        let config = Arc::new(super::super::NurtureSettings {
+            nurture: toml::from_str(&format!(
+                "templates = \"{templates}\"\ntime_zone = \"UTC\"\nmax_per_minute = 1000\n"
+            ))
+            .unwrap(),
+            sequences: vec![
+                toml::from_str("name = \"fast\"\n[[step]]\ntemplate = \"solar-1-welcome\"\n")
+                    .unwrap(),
+            ],
+            templates_dir: templates.into(),
+            outbox_from: Some("Acme <hello@acme.example>".into()),
+            message_id_domain: Some("carousel.acme.example".into()),
+            first_rep: None,
+        });
         let store = Store::open(&dir.path().join("store"), 8).unwrap();
         let who = "pat@example.test";
         super::super::enroll(

@@ -226,7 +226,7 @@ fn preview_of(
         sequence.map_or("preview", |s| s.name.as_str()),
         step,
         None,
-    );
+    )?;
     match templates.render_strict(name, &context) {
         Ok(r) => {
             preview.subject = Some(r.subject);
