@@ -12,6 +12,7 @@
 //!
 //! Leaves any module may use, which import nothing but other leaves:
 //! `net` (TLS, secrets, backoff), `oauth2` (tokens for IMAP/SMTP logins),
+//! `blocking` (blocking work off the async reactor),
 //! `wake` (nudges between stages), `duration` (`3d`-style config
 //! durations), `shutdown`, `metrics`, `fault`. They are small utilities
 //! with no knowledge of mail, leads or the store.
@@ -41,7 +42,7 @@ use std::path::{Path, PathBuf};
 
 /// Leaves: any module may import them; they import only each other.
 const LEAVES: &[&str] = &[
-    "net", "oauth2", "wake", "duration", "shutdown", "metrics", "fault",
+    "net", "oauth2", "wake", "duration", "shutdown", "metrics", "fault", "blocking",
 ];
 
 /// The stack, lowest first. A module may import modules earlier in this
