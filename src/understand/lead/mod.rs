@@ -229,32 +229,6 @@ fn extract_at_depth(
     if let Some(reason) = junk::subscriber_notice(subject, body_text) {
         return LeadExtraction::noted(reason);
     }
-    // A platform telling about activity is no enquiry, unless a person
-    // plainly wrote to us through it.
-    if rule.is_none()
-        && let Some(activity) =
-            platform::activity(message, envelope.from_email.as_deref(), &envelope.to, text)
-    {
-        let subject_signal = lead_signal(subject, "")
-            || fwd
-                .as_ref()
-                .and_then(|f| f.subject.as_deref())
-                .is_some_and(|s| lead_signal(s, ""));
-        let person_wrote = match activity {
-            // A booking or a meeting request carries the invitee's own
-            // fields; a webinar's or host's notice names no one in a form.
-            platform::Activity::Event => values.has_person_contact(body_text),
-            _ => {
-                (labelled_contact && subject_signal)
-                    || reply_to_person(envelope)
-                        && (labelled_contact || lead_signal(subject, body_text))
-            }
-        };
-        if activity.is_decisive() || !person_wrote {
-            return LeadExtraction::noted(activity.note());
-        }
-    }
-
     // Values by shape: the prospect's address and number where no label names them.
     // Read only when needed: a form that names every contact field, or a
     // message that is no notification at all, costs no scan.
@@ -305,6 +279,33 @@ fn extract_at_depth(
             "no lead form found"
         });
     }
+    // A platform telling about activity is no enquiry, unless a person
+    // plainly wrote to us through it. Read only for what would be a lead:
+    // replies and plain mail never pay for it.
+    if rule.is_none()
+        && let Some(activity) =
+            platform::activity(message, envelope.from_email.as_deref(), &envelope.to, text)
+    {
+        let subject_signal = lead_signal(subject, "")
+            || fwd
+                .as_ref()
+                .and_then(|f| f.subject.as_deref())
+                .is_some_and(|s| lead_signal(s, ""));
+        let person_wrote = match activity {
+            // A booking or a meeting request carries the invitee's own
+            // fields; a webinar's or host's notice names no one in a form.
+            platform::Activity::Event => values.has_person_contact(body_text),
+            _ => {
+                (labelled_contact && subject_signal)
+                    || reply_to_person(envelope)
+                        && (labelled_contact || lead_signal(subject, body_text))
+            }
+        };
+        if activity.is_decisive() || !person_wrote {
+            return LeadExtraction::noted(activity.note());
+        }
+    }
+
     if let Some(shapes) = &shapes {
         values.fill_shapes(shapes);
     }
@@ -976,6 +977,9 @@ fn values_of(pairs: &[form::Pair], rule: Option<&ProviderRule>, source: &str) ->
             // word, read as free text) is the timeline, whatever the label.
             if !values.values.contains_key(&Field::Timeline)
                 && pair.value.chars().count() <= 40
+                // A time frame states a number (digits, or CJK numerals such
+                // as 半/三); cheap to check before the phrase tables run.
+                && pair.value.chars().any(|c| c.is_ascii_digit() || !c.is_ascii())
                 && timeline::parse(&pair.value, None, false).is_some()
             {
                 values.set(&pair.label, Field::Timeline, &pair.value, &prov);
