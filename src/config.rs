@@ -22,7 +22,7 @@ mod providers;
 use connection::{Connection, is_listen_address};
 pub use listener::{HttpConfig, IntakeToken};
 use locate::{header_offsets, line_of, line_of_key};
-pub use providers::{load_provider_files, providers_dir_of};
+pub use providers::{load_provider_files, provider_rule_path, providers_dir_of};
 
 /// The whole configuration, with paths resolved against the config file's directory.
 #[derive(Debug, Clone, Deserialize)]

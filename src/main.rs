@@ -608,20 +608,7 @@ fn learn(
     let learned = learn::derive(&raw, &sets, provider)
         .with_context(|| format!("learning from {}", file.display()))?;
     let rule = learned.rule;
-    let stem: String = rule
-        .name
-        .to_lowercase()
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') {
-                c
-            } else {
-                '-'
-            }
-        })
-        .collect();
-    let dir = carousel::config::providers_dir_of(config_path);
-    let target = dir.join(format!("{}.toml", stem.trim_matches('.')));
+    let target = carousel::config::provider_rule_path(config_path, &rule.name);
     if target.exists() && !force {
         anyhow::bail!(
             "{} exists already: pass --force to replace it, or --provider NAME for another name",
@@ -637,6 +624,7 @@ fn learn(
         comment.push_str(&format!("\n  {field}: {how}"));
     }
     comment.push_str("\nEdit freely; `carousel check` validates this file.");
+    let dir = carousel::config::providers_dir_of(config_path);
     std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
     std::fs::write(&target, rules::rule_file_text(&rule, &comment))
         .with_context(|| format!("writing {}", target.display()))?;

@@ -804,6 +804,11 @@ Request 4471\r\nWho -- Jo Buyer\r\nReach -- jo@buyer.example\r\nWants -- battery
         let mailbox = text_of(&c, "main table tbody tr").await;
         assert!(mailbox.starts_with("leads connected"), "{mailbox}");
         assert!(page.contains("No failed or retrying email"), "{page}");
+        assert!(page.contains("Messages to understand"), "{page}");
+        assert!(
+            page.contains("No [[webhook]] or [[chat]] configured"),
+            "{page}"
+        );
         screenshot(&c, "operator").await;
     })
     .await;

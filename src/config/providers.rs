@@ -13,6 +13,24 @@ pub fn providers_dir_of(config_file: &Path) -> PathBuf {
         .join("providers")
 }
 
+/// Where the provider rule named `name` lives for the configuration
+/// `config_file`: `providers/<name>.toml`, the name lowercased and every
+/// character other than ASCII letters, digits, `.`, `_` and `-` made `-`.
+pub fn provider_rule_path(config_file: &Path, name: &str) -> PathBuf {
+    let stem: String = name
+        .to_lowercase()
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    providers_dir_of(config_file).join(format!("{}.toml", stem.trim_matches('.')))
+}
+
 /// Reads every `*.toml` in `dir` (in name order) as one provider rule: the
 /// keys of a `[[provider]]` table at the top level. A missing directory is
 /// no rules. Problems come back as `file:line: message` errors.

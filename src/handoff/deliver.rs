@@ -465,7 +465,7 @@ pub async fn once(settings: &HandoffSettings, store: &Store) -> anyhow::Result<P
     let endpoints = endpoints(settings)?;
     let mut total = PassReport::default();
     loop {
-        let r = pass(&store, &settings, &endpoints).await?;
+        let r = pass(store, settings, &endpoints).await?;
         total.delivered += r.delivered;
         total.failed += r.failed;
         total.dead += r.dead;
@@ -473,7 +473,7 @@ pub async fn once(settings: &HandoffSettings, store: &Store) -> anyhow::Result<P
             break;
         }
     }
-    prune(&store)?;
+    prune(store)?;
     Ok(total)
 }
 

@@ -11,18 +11,7 @@ use crate::understand::lead::rules::{self, learn};
 
 /// Where a rule named `name` is written for the configuration `config_file`.
 pub fn rule_path(config_file: &Path, name: &str) -> PathBuf {
-    let stem: String = name
-        .to_lowercase()
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') {
-                c
-            } else {
-                '-'
-            }
-        })
-        .collect();
-    crate::config::providers_dir_of(config_file).join(format!("{}.toml", stem.trim_matches('.')))
+    crate::config::provider_rule_path(config_file, name)
 }
 
 /// Derives a rule from `raw` and `sets` and writes it, never replacing a

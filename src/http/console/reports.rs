@@ -160,8 +160,13 @@ pub async fn operator(State(console): State<Console>, who: Signed) -> Response {
             .iter()
             .map(|c| (c.to_string(), store.counter(c).unwrap_or(0)))
             .collect();
+        // Webhook and chat endpoints: waiting, dead letters (as `webhooks status`).
+        let handoff = crate::handoff::deliver::status(&store, &config.handoff_settings())?;
+        let handoff = minijinja::Value::from_serialize(&handoff);
         Ok(minijinja::context! {
             mailboxes => mailboxes,
+            handoff => handoff,
+            understand_queue => store.queued_len(),
             outbox_depth => depth,
             outbox_oldest => oldest.map(|s| format!("{s:.0}")),
             pending_responses => store.pending_responses()?.len(),
