@@ -17,6 +17,8 @@ pub const UNDERSTANDING_ERRORS: &str = "carousel_understanding_errors_total";
 pub const ROUTING_SECONDS: &str = "carousel_routing_seconds";
 /// Emails queued or retrying in the outbox.
 pub const OUTBOX_DEPTH: &str = "carousel_outbox_depth";
+/// Messages stored and acknowledged but not yet understood.
+pub const UNDERSTAND_QUEUE: &str = "carousel_understand_queue";
 /// Age of the oldest email still waiting in the outbox.
 pub const OUTBOX_OLDEST_SECONDS: &str = "carousel_outbox_oldest_seconds";
 /// IMAP sessions re-opened after an error.
@@ -83,6 +85,10 @@ fn describe() {
         "Seconds from storing a response to routing it"
     );
     metrics::describe_gauge!(OUTBOX_DEPTH, "Emails waiting in the outbox");
+    metrics::describe_gauge!(
+        UNDERSTAND_QUEUE,
+        "Messages stored and acknowledged, waiting for the understanding stage"
+    );
     metrics::describe_gauge!(OUTBOX_OLDEST_SECONDS, "Age of the oldest waiting email");
     metrics::describe_counter!(IMAP_RECONNECTS, "IMAP reconnects after an error");
     metrics::describe_counter!(SMTP_FAILURES, "Failed SMTP sends");
@@ -131,6 +137,11 @@ pub fn bounce_domain_blocked(domain: &str) {
 pub fn outbox_gauges(depth: usize, oldest_seconds: f64) {
     metrics::gauge!(OUTBOX_DEPTH).set(depth as f64);
     metrics::gauge!(OUTBOX_OLDEST_SECONDS).set(oldest_seconds);
+}
+
+/// Sets the understanding-queue gauge (measured from the store at scrape time).
+pub fn understand_queue(depth: usize) {
+    metrics::gauge!(UNDERSTAND_QUEUE).set(depth as f64);
 }
 
 pub fn smtp_failure() {

@@ -418,6 +418,11 @@ fn daemon_serves_reads_intake_metrics_and_backups_while_running() {
     let (_, before) = http(port, "GET", "/metrics", &[], b"");
     let leads_before = metric(&before, "carousel_messages_ingested_total{kind=\"lead\"}");
     assert_eq!(leads_before, 20.0, "{before}");
+    // Everything received is understood: the understanding queue is empty.
+    assert!(
+        before.lines().any(|l| l == "carousel_understand_queue 0"),
+        "{before}"
+    );
     drop_mail(&maildir, 20, 25);
     wait_until(
         Duration::from_secs(30),

@@ -208,6 +208,7 @@ impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Local {
 
 async fn metrics(State(state): State<AppState>) -> Response {
     crate::outbox::observe_outbox(&state.stage.intake.store);
+    crate::metrics::understand_queue(state.stage.intake.store.queued_len());
     match crate::metrics::render() {
         Some(text) => ([("content-type", "text/plain; version=0.0.4")], text).into_response(),
         None => (
