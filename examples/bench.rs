@@ -413,15 +413,7 @@ fn carousel_once_staged(
     name: &str,
     user: &str,
 ) -> anyhow::Result<(Duration, Duration)> {
-    let dir = work.join(name);
-    std::fs::create_dir_all(&dir)?;
-    let config = dir.join("carousel.toml");
-    std::fs::write(
-        &config,
-        format!(
-            "[store]\npath = \"store\"\n\n[[mailbox]]\nname = \"{name}\"\nimap = {{ host = \"127.0.0.1\", port = {IMAP}, tls = \"none\", user = \"{user}\", password_env = \"BENCH_PASSWORD\", batch = 500 }}\n"
-        ),
-    )?;
+    let config = imap_config(work, name, user)?;
     let start = Instant::now();
     let mut child = Command::new(format!("{ROOT}/target/release/carousel"))
         .arg("--config")
@@ -442,6 +434,21 @@ fn carousel_once_staged(
     Ok((understood.unwrap_or(total), total))
 }
 
+/// Writes `work/name/carousel.toml`: a fresh store and one IMAP mailbox
+/// for `user` on the private Dovecot. Returns its path.
+fn imap_config(work: &Path, name: &str, user: &str) -> anyhow::Result<std::path::PathBuf> {
+    let dir = work.join(name);
+    std::fs::create_dir_all(&dir)?;
+    let config = dir.join("carousel.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[store]\npath = \"store\"\n\n[[mailbox]]\nname = \"{name}\"\nimap = {{ host = \"127.0.0.1\", port = {IMAP}, tls = \"none\", user = \"{user}\", password_env = \"BENCH_PASSWORD\", batch = 500 }}\n"
+        ),
+    )?;
+    Ok(config)
+}
+
 /// Runs the release binary's `run --once --ingest-only` (stored and
 /// acknowledged) on a fresh store against one IMAP user.
 fn carousel_once(work: &Path, name: &str, user: &str) -> anyhow::Result<Duration> {
@@ -455,15 +462,7 @@ fn carousel_once_with(
     user: &str,
     args: &[&str],
 ) -> anyhow::Result<Duration> {
-    let dir = work.join(name);
-    std::fs::create_dir_all(&dir)?;
-    let config = dir.join("carousel.toml");
-    std::fs::write(
-        &config,
-        format!(
-            "[store]\npath = \"store\"\n\n[[mailbox]]\nname = \"{name}\"\nimap = {{ host = \"127.0.0.1\", port = {IMAP}, tls = \"none\", user = \"{user}\", password_env = \"BENCH_PASSWORD\", batch = 500 }}\n"
-        ),
-    )?;
+    let config = imap_config(work, name, user)?;
     let start = Instant::now();
     let status = Command::new(format!("{ROOT}/target/release/carousel"))
         .arg("--config")

@@ -37,6 +37,18 @@ fn valid_name(name: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
+/// The 404 page for a template name [`valid_name`] refuses, or `None`.
+fn refuse_bad_name(console: &Console, who: &Signed, name: &str) -> Option<Response> {
+    (!valid_name(name)).then(|| {
+        console.message(
+            who,
+            StatusCode::NOT_FOUND,
+            "No such template",
+            "Template names are letters, digits, - and _.",
+        )
+    })
+}
+
 fn templates_dir(console: &Console) -> PathBuf {
     let c = &console.stage.config;
     c.resolve(&c.nurture.templates)
@@ -288,13 +300,8 @@ pub async fn editor(
     if !who.user.role.edits_nurture() {
         return console.forbidden(&who);
     }
-    if !valid_name(&name) {
-        return console.message(
-            &who,
-            StatusCode::NOT_FOUND,
-            "No such template",
-            "Template names are letters, digits, - and _.",
-        );
+    if let Some(refused) = refuse_bad_name(&console, &who, &name) {
+        return refused;
     }
     let c = console.clone();
     let n = name.clone();
@@ -338,13 +345,8 @@ pub async fn preview(
         return console.forbidden(&who);
     }
     let name = form.field("name").unwrap_or_default().to_string();
-    if !valid_name(&name) {
-        return console.message(
-            &who,
-            StatusCode::NOT_FOUND,
-            "No such template",
-            "Template names are letters, digits, - and _.",
-        );
+    if let Some(refused) = refuse_bad_name(&console, &who, &name) {
+        return refused;
     }
     let sources = sources_of(&form);
     let contact = preview_contact(&console, form.field("contact"));
@@ -383,13 +385,8 @@ pub async fn save(
     if !who.user.role.edits_nurture() {
         return console.forbidden(&who);
     }
-    if !valid_name(&name) {
-        return console.message(
-            &who,
-            StatusCode::NOT_FOUND,
-            "No such template",
-            "Template names are letters, digits, - and _.",
-        );
+    if let Some(refused) = refuse_bad_name(&console, &who, &name) {
+        return refused;
     }
     let sources = sources_of(&form);
     let contact = preview_contact(&console, form.field("contact"));
