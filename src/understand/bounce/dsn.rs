@@ -15,6 +15,9 @@ pub struct RecipientFields {
     pub action: Option<String>,
     pub status: Option<String>,
     pub diagnostic: Option<String>,
+    /// The reporting system's own bounce category (PowerMTA's
+    /// `X-PowerMTA-BounceCategory: bad-mailbox`), lowercase.
+    pub category: Option<String>,
     /// A recipient field was seen, even one without a usable address.
     opened: bool,
     /// A Final-Recipient field was seen.
@@ -137,6 +140,9 @@ pub fn parse(body: &str) -> Vec<RecipientFields> {
                     current.diagnostic = Some(decode_jis(text));
                 }
                 current.note_field();
+            }
+            "x-powermta-bouncecategory" => {
+                current.category = Some(value.trim().to_ascii_lowercase());
             }
             _ => {}
         }

@@ -13,6 +13,7 @@
 //! address that is itself undeliverable is hard.
 
 mod dsn;
+pub mod mta;
 mod notification;
 pub mod reason;
 mod status;
@@ -261,6 +262,7 @@ fn from_dsn(message: &Message<'_>, parts: &Parts) -> Option<Vec<Bounce>> {
     }
     let report = text::sections(&parts.human).report;
     let subject = message.subject().unwrap_or("");
+    let writer = mta::Writer::of(message);
     // Recipients for blocks whose address is missing ("Final-Recipient: <>").
     let mut spare = fallback_recipients(message, parts, report).into_iter();
     let blocks = text::recipients(report, &own_addresses(message));
@@ -297,6 +299,7 @@ fn from_dsn(message: &Message<'_>, parts: &Parts) -> Option<Vec<Bounce>> {
             r.action.as_deref(),
             evidence,
             &[subject, around, report],
+            &writer.for_category(r.category.as_deref()),
         );
         out.push(Bounce {
             recipient,
@@ -475,11 +478,12 @@ fn from_text(message: &Message<'_>, raw: &[u8], parts: &Parts) -> Vec<Bounce> {
         return Vec::new();
     }
     let exclude = own_addresses(message);
+    let writer = mta::Writer::of(message);
     let found = text::recipients(report, &exclude);
     if found.is_empty() {
         let status = status::first_failure_code(report).map(str::to_string);
         let action = text_action(status.as_deref(), report);
-        let (why, hard) = judge(status.as_deref(), Some(action), report, &[subject]);
+        let (why, hard) = judge(status.as_deref(), Some(action), report, &[subject], &writer);
         return fallback_recipients(message, parts, report)
             .into_iter()
             .map(|recipient| Bounce {
@@ -512,6 +516,7 @@ fn from_text(message: &Message<'_>, raw: &[u8], parts: &Parts) -> Vec<Bounce> {
             Some(action),
             evidence,
             &[subject, report],
+            &writer,
         );
         out.push(Bounce {
             recipient: Some(f.address.clone()),
@@ -531,8 +536,9 @@ pub(crate) fn judge(
     action: Option<&str>,
     evidence: &str,
     context: &[&str],
+    writer: &mta::Writer,
 ) -> (&'static str, bool) {
-    let why = reason::classify(status, action, evidence, context);
+    let why = reason::classify(status, action, evidence, context, writer);
     (why, reason::is_hard(why, status, action, evidence))
 }
 

@@ -55,6 +55,7 @@ pub fn from_json(text: &str) -> Option<Vec<Bounce>> {
                 action.as_deref(),
                 diagnostic.as_deref().unwrap_or(""),
                 &[],
+                &super::mta::Writer::UNKNOWN,
             );
             Bounce {
                 recipient: field(r, "emailAddress").map(|a| a.to_ascii_lowercase()),

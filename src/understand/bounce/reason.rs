@@ -25,6 +25,7 @@ use aho_corasick::AhoCorasick;
 use once_cell::sync::Lazy;
 use regex::Regex;
 
+use super::mta::Writer;
 use super::status;
 
 /// Most bytes of diagnostic text a reason is read from.
@@ -1032,7 +1033,7 @@ static TABLE: Lazy<Phrases> = Lazy::new(|| {
 /// command", "after MAIL FROM", a `>>> RCPT TO:` transcript line). Read on
 /// lowercased, whitespace-collapsed text.
 static COMMAND: Lazy<Regex> = Lazy::new(|| {
-    Regex::new(r"(?:in reply to|after|while sending|while talking|in response to|did not like our|smtp command:?|>>>|\[)(?: the)? ?(rcpt to|rcpt_to|rcpt|mail from|mail_from|end of data|data|helo|ehlo|initial connection|connect)\b")
+    Regex::new(r"(?:in reply to|after|while sending|while talking|in response to|did not like our|most progress was|smtp command:?|smtp:|>>>|\[|does not like)(?: the)? ?(recipient|rcpt to|rcpt_to|rcpt|mail from|mail_from|end of data|data|helo|ehlo|initial connection|connect)\b")
         .expect("static regex")
 });
 
@@ -1044,7 +1045,7 @@ fn command_in(text: &str) -> Option<&'static str> {
         .filter_map(|c| c.get(1))
         .last()?;
     Some(match found.as_str() {
-        "rcpt to" | "rcpt_to" | "rcpt" => "rcpt",
+        "rcpt to" | "rcpt_to" | "rcpt" | "recipient" => "rcpt",
         "mail from" | "mail_from" => "mail",
         "end of data" | "data" => "data",
         "helo" => "helo",
@@ -1169,13 +1170,19 @@ fn normalise_all(parts: &[&str]) -> String {
 /// status code it states, its delivery action and the remote server's words
 /// (`evidence`: its diagnostic or its part of the notice). `context` (the
 /// notice around it, its subject) is read for the SMTP command that failed,
-/// and for a reason only when the evidence and the code name none.
+/// and for a reason only when the evidence and the code name none. `writer`
+/// is the mail system that wrote the notice: its own words for an unknown
+/// address count where generic ones would not (see [`super::mta`]).
 pub fn classify(
     status: Option<&str>,
     action: Option<&str>,
     evidence: &str,
     context: &[&str],
+    writer: &Writer,
 ) -> &'static str {
+    if let Some(stated) = writer.stated {
+        return stated;
+    }
     let text = normalise(evidence);
     let said = Said::of(&text);
     let by_code = status.and_then(status_reason);
@@ -1218,6 +1225,9 @@ pub fn classify(
     if said.says("authfailure") || by_code == Some("authfailure") {
         return "authfailure";
     }
+    if writer.says_user_unknown(&text) {
+        return "userunknown";
+    }
     if by_code == Some("userunknown") {
         // The code says the user is unknown, unless the words blame
         // something else (a relay refusal, a block, a full mailbox …).
@@ -1247,8 +1257,15 @@ pub fn classify(
     {
         return "filtered";
     }
+    // Generic "no such user" words with no stage named: filters and
+    // gateways say them to refuse a message, so they do not prove the
+    // address unknown (sisimai's `Filtered.true`).
     if said.says("userunknown") && !said.says("rejected") {
-        return "userunknown";
+        return if command.is_empty() {
+            "filtered"
+        } else {
+            "userunknown"
+        };
     }
     if said.says("requireptr") || by_code == Some("requireptr") {
         return "requireptr";
@@ -1390,6 +1407,7 @@ mod tests {
             Some("failed"),
             evidence,
             &[],
+            &Writer::UNKNOWN,
         )
     }
 
@@ -1429,7 +1447,7 @@ mod tests {
         );
         assert_eq!(r, "filtered");
         assert!(!is_hard(r, None, Some("failed"), ""));
-        // Answered to RCPT TO, or with no stage at all: the address.
+        // Answered to RCPT TO: the address.
         assert_eq!(
             reason(
                 "",
@@ -1437,14 +1455,19 @@ mod tests {
             ),
             "userunknown"
         );
+        // No stage named: generic words may come from a filter, unless the
+        // answer names the address the way a known host does.
+        assert_eq!(reason("", "550 : User unknown"), "filtered");
         assert_eq!(reason("", "550 <a@b.example>: User unknown"), "userunknown");
         assert_eq!(
             reason(
                 "",
                 "Unable to deliver message to <a@b.example>. Please check if address is correct."
             ),
-            "userunknown"
+            "filtered"
         );
+        // A status code that says so is enough.
+        assert_eq!(reason("5.1.1", "550 : User unknown"), "userunknown");
     }
 
     #[test]
@@ -1500,13 +1523,14 @@ mod tests {
         let r = classify(
             Some("4.1.1"),
             Some("delayed"),
-            "450 4.1.1 user unknown",
+            "450 4.1.1 user unknown (in reply to RCPT TO command)",
             &[],
+            &Writer::UNKNOWN,
         );
         assert_eq!(r, "userunknown");
         assert!(!is_hard(r, Some("4.1.1"), Some("delayed"), ""));
         assert_eq!(
-            classify(None, Some("delayed"), "still trying", &[]),
+            classify(None, Some("delayed"), "still trying", &[], &Writer::UNKNOWN),
             "expired"
         );
     }
@@ -1533,6 +1557,7 @@ mod tests {
     #[test]
     fn long_hostile_text_is_bounded() {
         let text = "user unknown ".repeat(100_000);
-        assert_eq!(reason("", &text), "userunknown");
+        assert_eq!(reason("", &text), "filtered");
+        assert_eq!(reason("5.1.1", &text), "userunknown");
     }
 }
