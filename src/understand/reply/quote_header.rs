@@ -82,6 +82,9 @@ pub(super) fn is_separator(t: &str) -> bool {
             | vidarebefordrat\ meddelande | videresendt\ (?:meddelelse|besked|melding) | doorgestuurd\ bericht
             | messaggio\ inoltrato | mensagem\ encaminhada | välitetty\ viesti | przekazana\ wiadomość
             | пересылаемое\ сообщение | 转发的邮件 | 轉寄的郵件 | 전달된\ 메시지 | 원본\ 메시지
+            | message\ original | original-nachricht | originalnachricht | origineel\ bericht
+            | původní\ zpráva | přeposlaná\ zpráva | eredeti\ üzenet | továbbított\ üzenet
+            | orijinal\ mesaj | özgün\ ileti | iletilen\ ileti | исходное\ письмо | 원본\ 메일 | 전달된\ 메일
             )\s*[-=_\s]{2,}$",
         )
         .unwrap()
@@ -93,7 +96,13 @@ pub(super) fn is_separator(t: &str) -> bool {
             | inicio\ del\ mensaje\ reenviado | inizio\ messaggio\ inoltrato | 転送されたメッセージ
             | forwarded\ message | mensagem\ encaminhada | doorgestuurd\ bericht
             | original\ message | -+\ ?original\ message\ ?-+
-            )\s*:?$",
+            | begin\ doorgestuurd\ bericht | início\ da\ mensagem\ (?:reencaminhada|encaminhada)
+            | début\ du\ message\ transféré | začátek\ přeposlané\ zprávy | välitetty\ viesti\ alkaa
+            | vidarebefordrat\ (?:brev|mejl|meddelande) | videresendt\ (?:besked|melding|meddelelse)
+            | początek\ przekazywanej\ wiadomości | начало\ переадресованного\ сообщения
+            | yönlendirilmiş\ ileti\ başlangıcı | továbbított\ levél\ kezdete | 전달된\ 메(?:일|시지)
+            | 以下是转发的邮件 | 以下為轉寄的郵件
+            )\s*[:：]?$",
         )
         .unwrap()
     });
@@ -254,11 +263,16 @@ pub(super) fn header_key(line: &str) -> Option<HeaderKey> {
         Regex::new(
             r"(?xi)^[\s>]*[*_]{0,2}\s*(?P<key>
               from|de|von|van|da|från|fra|od|от|差出人|发件人|寄件者|送信者
-            | sent|date|gesendet|datum|envoyé(?:\ le)?|enviado|fecha|data|inviato|verzonden|skickat|sendt|dato
+            | lähettäjä|kimden|feladó|보낸\ 사람
+            | sent|date|gesendet|datum|envoyé(?:\ le)?|enviad[oa](?:\ (?:el|em))?|fecha|data|inviato|verzonden|skickat|sendt|dato
             | 送信日時|日付|发送时间|寄件日期|message\ du
+            | wysłano|odesláno|lähetetty|päivämäärä|отправлено|дата|gönderildi|gönderilme\ tarihi|tarih
+            | elküldve|dátum|보낸\ 날짜|날짜|日期|时间
             | to|an|à|a|para|aan|till|til|до|宛先|收件人|收件者
+            | do|komu|vastaanottaja|кому|kime|címzett|받는\ 사람
             | subject|betreff|objet|sujet|asunto|assunto|oggetto|onderwerp|ämne|emne|temat|тема|件名|主题|主旨
-            | cc|kopie|copie\ à|cco|bcc|reply-to|antwort\ an|risposta
+            | předmět|aihe|konu|tárgy|제목
+            | cc|kopie|copie\ à|cco|bcc|reply-to|antwort\ an|risposta|dw|kopio|копия|bilgi|másolat|참조|抄送
             )\s*[*_]{0,2}\s*[:：]\s*[*_]{0,2}",
         )
         .unwrap()
@@ -270,16 +284,54 @@ pub(super) fn header_key(line: &str) -> Option<HeaderKey> {
     let key = caps.name("key")?.as_str().to_lowercase();
     Some(match key.as_str() {
         "from" | "de" | "von" | "van" | "da" | "från" | "fra" | "od" | "от" | "差出人"
-        | "发件人" | "寄件者" | "送信者" => HeaderKey::From,
-        "sent" | "date" | "gesendet" | "datum" | "envoyé" | "envoyé le" | "enviado" | "fecha"
-        | "data" | "inviato" | "verzonden" | "skickat" | "sendt" | "dato" | "送信日時" | "日付"
-        | "发送时间" | "寄件日期" | "message du" => HeaderKey::Date,
-        "to" | "an" | "à" | "a" | "para" | "aan" | "till" | "til" | "до" | "宛先" | "收件人"
-        | "收件者" => HeaderKey::To,
-        "subject" | "betreff" | "objet" | "sujet" | "asunto" | "assunto" | "oggetto"
-        | "onderwerp" | "ämne" | "emne" | "temat" | "тема" | "件名" | "主题" | "主旨" => {
-            HeaderKey::Subject
+        | "发件人" | "寄件者" | "送信者" | "lähettäjä" | "kimden" | "feladó" | "보낸 사람" => {
+            HeaderKey::From
         }
+        "sent"
+        | "date"
+        | "gesendet"
+        | "datum"
+        | "envoyé"
+        | "envoyé le"
+        | "enviado"
+        | "enviada"
+        | "enviado el"
+        | "enviado em"
+        | "enviada el"
+        | "enviada em"
+        | "fecha"
+        | "data"
+        | "inviato"
+        | "verzonden"
+        | "skickat"
+        | "sendt"
+        | "dato"
+        | "送信日時"
+        | "日付"
+        | "发送时间"
+        | "寄件日期"
+        | "message du"
+        | "wysłano"
+        | "odesláno"
+        | "lähetetty"
+        | "päivämäärä"
+        | "отправлено"
+        | "дата"
+        | "gönderildi"
+        | "gönderilme tarihi"
+        | "tarih"
+        | "elküldve"
+        | "dátum"
+        | "보낸 날짜"
+        | "날짜"
+        | "日期"
+        | "时间" => HeaderKey::Date,
+        "to" | "an" | "à" | "a" | "para" | "aan" | "till" | "til" | "до" | "宛先" | "收件人"
+        | "收件者" | "do" | "komu" | "vastaanottaja" | "кому" | "kime" | "címzett"
+        | "받는 사람" => HeaderKey::To,
+        "subject" | "betreff" | "objet" | "sujet" | "asunto" | "assunto" | "oggetto"
+        | "onderwerp" | "ämne" | "emne" | "temat" | "тема" | "件名" | "主题" | "主旨"
+        | "předmět" | "aihe" | "konu" | "tárgy" | "제목" => HeaderKey::Subject,
         _ => HeaderKey::Other,
     })
 }
