@@ -244,17 +244,53 @@ fn edge_is_ascii_word(frag: &str, leading: bool) -> bool {
         f.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
     } else {
         loop {
-            let t = f.trim_end_matches(['?', '*', '+']);
-            let t = t.strip_suffix(')').unwrap_or(t);
-            if t.len() == f.len() {
-                break;
+            if let Some(t) = f.strip_suffix(['?', '*']) {
+                // An optional last piece: the match may end on it or on what
+                // stands before it ("intéressée?s?" may end in "é"), so both
+                // must end in an ASCII word character.
+                let (rest, piece) = t.split_at(last_piece_start(t));
+                return edge_is_ascii_word(piece, false)
+                    && (rest.is_empty() || edge_is_ascii_word(rest, false));
             }
-            f = t;
+            match f.strip_suffix(['+', ')']) {
+                Some(t) => f = t,
+                None => break,
+            }
         }
         // "[oa]" classes and "\w" end in a word character too.
         f.ends_with(']')
             || f.ends_with("\\w")
             || f.chars().last().is_some_and(|c| c.is_ascii_alphanumeric())
+    }
+}
+
+/// Where the last piece of a regex fragment starts: a group, a class, an
+/// escape or one character.
+fn last_piece_start(f: &str) -> usize {
+    if f.ends_with(')') {
+        let mut depth = 0usize;
+        for (i, c) in f.char_indices().rev() {
+            match c {
+                ')' => depth += 1,
+                '(' => {
+                    depth = depth.saturating_sub(1);
+                    if depth == 0 {
+                        return i;
+                    }
+                }
+                _ => {}
+            }
+        }
+        return 0;
+    }
+    if f.ends_with(']') {
+        return f.rfind('[').unwrap_or(0);
+    }
+    let last = f.char_indices().last().map_or(0, |(i, _)| i);
+    if last > 0 && f[..last].ends_with('\\') {
+        last - 1
+    } else {
+        last
     }
 }
 

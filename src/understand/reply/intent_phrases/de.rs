@@ -46,6 +46,8 @@ pub static DE: Lang = Lang {
         r"aus (?:dem|ihrem|diesem) (?:verteiler|newsletter|e-?mail-?verteiler)",
         r"keine (?:weiteren |werbe-?)?(?:e-?mails|nachrichten|werbung|zusendungen)",
         r"nicht mehr (?:kontaktieren|anschreiben|anrufen|schreiben|zuschicken)",
+        // Separable verbs: "schreiben Sie mich nicht mehr an".
+        r"(?:schreiben|rufen|mailen) sie (?:mich|uns) (?:bitte )?nicht mehr an",
         r"(?:meine daten|meine adresse|mich) (?:bitte )?(?:löschen|entfernen)",
         r"entfernen sie mich",
     ],

@@ -61,6 +61,8 @@ pub static EN: Lang = Lang {
         r"(?:don't|do not) see why not",
         r"(?:wouldn't|would not|don't|do not) hesitate",
         r"no (?:objection|problem|reason not to)",
+        // Certainty, not refusal: "we have no doubt this is what we need".
+        r"(?:no|without (?:a|any)) doubt",
     ],
     idioms_not_now: &[
         r"(?:not|isn't|aren't|no)\s+(?:(?:a\s+)?(?:priority|focus)\s+)?(?:right now|now|yet|at (?:this|the) (?:time|moment|point|stage)|for now|at present|currently|this (?:year|quarter|month))",

@@ -86,6 +86,9 @@ pub static FR: Lang = Lang {
         r"nous avons déjà",
         r"(?:nous|je) (?:sommes|suis) déjà équipée?s?",
         r"ne (?:nous|me) (?:intéresse|concerne) pas",
+        // "plus" as the negator: no longer.
+        r"n(?:e |')(?:nous |m'|me )?(?:intéresse|concerne)(?:nt)? plus",
+        r"ne (?:suis|sommes) plus intéressée?s?",
         r"sans intérêt",
     ],
     interested_strong: &[

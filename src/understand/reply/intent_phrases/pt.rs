@@ -85,7 +85,9 @@ pub static PT: Lang = Lang {
         r"(?:agendar|marcar|combinar) (?:uma |um )?(?:reunião|chamada|ligação|demo|demonstração|visita|conversa)",
         r"(?:enviem|envie|mandem|mande)(?:-me|-nos)? (?:o|um|a) (?:orçamento|contrato|proposta)",
         r"(?:queremos|quero|gostaríamos de|gostaria de) (?:avançar|seguir em frente|contratar|comprar|fechar)",
-        r"vamos (?:em frente|avançar|fechar)",
+        r"vamos (?:em frente|avançar|fechar|prosseguir)",
+        r"(?:pode|podem) (?:avançar|seguir em frente|prosseguir|fechar|agendar|marcar)",
+        r"negócio fechado",
     ],
     interested: &[
         // Asking for a quote is interest, as a question or not.
