@@ -98,6 +98,7 @@ pub static DE: Lang = Lang {
         r"(?:brauchen|benötigen) wir nicht",
         r"passt nicht",
         r"uninteressant",
+        r"nicht(?:s)? für uns",
     ],
     interested_strong: &[
         r"termin (?:vereinbaren|ausmachen|machen)",

@@ -33,6 +33,7 @@ pub static ES: Lang = Lang {
         r"dej(?:en|e|ad) de (?:escribir|enviar|mandar|contactar)(?:me|nos)",
         r"no (?:quiero|deseo|queremos|deseamos) (?:seguir )?recibir",
         r"dar(?:me|nos|se)? de baja",
+        r"(?:dé|de|dése|dénme|denme|den)(?:me|nos)? de baja",
         r"no (?:me |nos )?(?:contacten|escriban|envíen|manden) más",
         r"(?:elimínenme|quítenme|sáquenme|bórrenme)",
         r"de (?:su|la|vuestra) lista",
@@ -79,6 +80,7 @@ pub static ES: Lang = Lang {
         r"no (?:necesito|necesitamos)",
         r"no,? gracias",
         r"ya (?:tenemos|contamos con|trabajamos con)",
+        r"no (?:es|son) para (?:nosotros|mí|nuestra empresa)",
     ],
     interested_strong: &[
         r"(?:agendar|programar|concertar|coordinar|fijar) (?:una )?(?:llamada|reunión|demo|cita|visita)",

@@ -90,6 +90,7 @@ pub static FR: Lang = Lang {
         r"n(?:e |')(?:nous |m'|me )?(?:intéresse|concerne)(?:nt)? plus",
         r"ne (?:suis|sommes) plus intéressée?s?",
         r"sans intérêt",
+        r"pas pour (?:nous|moi)",
     ],
     interested_strong: &[
         r"(?:prendre|fixer|planifier|organiser|caler) (?:un )?(?:rendez-vous|appel|rdv|créneau)",

@@ -87,6 +87,7 @@ pub static IT: Lang = Lang {
         r"no,? grazie",
         r"non (?:ne )?abbiamo bisogno",
         r"abbiamo già",
+        r"non (?:fa|fanno|è) per (?:noi|me)",
     ],
     interested_strong: &[
         r"(?:fissare|organizzare|programmare|prenotare) (?:una |un )?(?:chiamata|riunione|demo|appuntamento|incontro)",

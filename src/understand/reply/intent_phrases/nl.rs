@@ -74,6 +74,10 @@ pub static NL: Lang = Lang {
         r"hebben (?:al|reeds) (?:een|de)",
         r"niet (?:nodig|geïnteresseerd)",
         r"ongeïnteresseerd",
+        r"niet (?:voor ons|aan de orde|van toepassing)",
+        // "interesseert ons niet": the trailing "niet" flips nothing here,
+        // the phrase carries it.
+        r"interesseert (?:ons|mij|me) (?:helaas )?niet",
     ],
     interested_strong: &[
         r"(?:afspraak|gesprek|demo|belafspraak) (?:inplannen|maken|plannen)",

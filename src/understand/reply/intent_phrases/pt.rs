@@ -80,6 +80,7 @@ pub static PT: Lang = Lang {
         r"não (?:preciso|precisamos)",
         r"não,? obrigad[oa]",
         r"já (?:temos|possuímos|trabalhamos com)",
+        r"não é (?:para|pra) (?:nós|mim|a gente)",
     ],
     interested_strong: &[
         r"(?:agendar|marcar|combinar) (?:uma |um )?(?:reunião|chamada|ligação|demo|demonstração|visita|conversa)",
