@@ -262,7 +262,7 @@ fn from_dsn(message: &Message<'_>, parts: &Parts) -> Option<Vec<Bounce>> {
     }
     let report = text::sections(&parts.human).report;
     let subject = message.subject().unwrap_or("");
-    let writer = mta::Writer::of(message);
+    let writer = mta::Writer::of(message, &parts.human);
     // Recipients for blocks whose address is missing ("Final-Recipient: <>").
     let mut spare = fallback_recipients(message, parts, report).into_iter();
     let blocks = text::recipients(report, &own_addresses(message));
@@ -478,7 +478,7 @@ fn from_text(message: &Message<'_>, raw: &[u8], parts: &Parts) -> Vec<Bounce> {
         return Vec::new();
     }
     let exclude = own_addresses(message);
-    let writer = mta::Writer::of(message);
+    let writer = mta::Writer::of(message, &parts.human);
     let found = text::recipients(report, &exclude);
     if found.is_empty() {
         let status = status::first_failure_code(report).map(str::to_string);

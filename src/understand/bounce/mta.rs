@@ -14,6 +14,8 @@
 //! their own (a Domino directory lookup, an Exchange 2003 error code, …).
 
 use mail_parser::Message;
+use once_cell::sync::Lazy;
+use regex::Regex;
 
 /// Mail systems told by a header: (system, header name, lowercase text the
 /// header's value contains).
@@ -24,7 +26,13 @@ const SYSTEMS: &[(&str, &str, &str)] = &[
     ("interscanmss", "from", "interscan"),
     ("outlook", "from", "@hotmail.com"),
     ("outlook", "from", "@outlook.com"),
+    ("googlegroups", "x-failed-recipients", "@googlegroups.com"),
 ];
+
+/// Google Groups' refusal of a post lists four possible causes (no such
+/// group, no permission to post, …) as `* ` bullets, in any language; a
+/// notice about a group address with that shape is `rejected`.
+const GROUP_REFUSAL_BULLETS: usize = 4;
 
 /// Words meaning "no such recipient" per system (`*` = any system), lowercase.
 const USER_UNKNOWN: &[(&str, &[&str])] = &[
@@ -45,8 +53,6 @@ const USER_UNKNOWN: &[(&str, &[&str])] = &[
             "resolver.adr.recipnotfound",
             "resolver.adr.exrecipnotfound",
             "not found by smtp address lookup",
-            // La Poste / Orange (France PTT): "Invalid recipient. LPN007_416".
-            "lpn007_416",
             // qmail's answer for a local part it does not host.
             "no mailbox here by that name",
             // IMail.
@@ -78,6 +84,49 @@ const USER_UNKNOWN: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// Orange / La Poste answer codes ("Invalid recipient. LPN007_416",
+/// "Mail rejete. OFR_506"): the last three digits name the reason
+/// (`Sisimai::Rhost::FrancePTT`). Codes meaning "try later" are left out.
+const ORANGE_CODES: &[(&str, &str)] = &[
+    ("102", "blocked"),
+    ("103", "blocked"),
+    ("104", "toomanyconn"),
+    ("305", "securityerror"),
+    ("401", "authfailure"),
+    ("402", "securityerror"),
+    ("403", "rejected"),
+    ("405", "rejected"),
+    ("415", "rejected"),
+    ("416", "userunknown"),
+    ("417", "mailboxfull"),
+    ("420", "suspend"),
+    ("421", "rejected"),
+    ("426", "suspend"),
+    ("505", "systemerror"),
+    ("506", "spamdetected"),
+    ("510", "blocked"),
+    ("514", "mesgtoobig"),
+    ("517", "authfailure"),
+    ("630", "policyviolation"),
+    ("999", "blocked"),
+];
+
+/// The reason a remote host's own answer code states (Orange / La Poste),
+/// read on lowercased text.
+pub fn remote_code_reason(text: &str) -> Option<&'static str> {
+    static CODE: Lazy<Regex> = Lazy::new(|| {
+        Regex::new(r"\b(?:lpn|lpnaaa|ofr|ouk)(?:_|\d{3}[-_])(\d{3})\b").expect("static regex")
+    });
+    if !(text.contains("lpn") || text.contains("ofr") || text.contains("ouk")) {
+        return None;
+    }
+    let code = CODE.captures(text)?.get(1)?.as_str();
+    ORANGE_CODES
+        .iter()
+        .find(|(c, _)| *c == code)
+        .map(|(_, reason)| *reason)
+}
+
 /// PowerMTA's per-recipient bounce categories and the reasons they state.
 const CATEGORIES: &[(&str, &str)] = &[
     ("bad-domain", "hostunknown"),
@@ -108,20 +157,23 @@ impl Writer {
 
     /// This writer, for a recipient whose report states `category`.
     pub fn for_category(&self, category: Option<&str>) -> Writer {
-        let stated = category.and_then(|c| {
-            CATEGORIES
-                .iter()
-                .find(|(name, _)| *name == c)
-                .map(|(_, reason)| *reason)
-        });
+        let stated = category
+            .and_then(|c| {
+                CATEGORIES
+                    .iter()
+                    .find(|(name, _)| *name == c)
+                    .map(|(_, reason)| *reason)
+            })
+            .or(self.stated);
         Writer {
             systems: self.systems.clone(),
             stated,
         }
     }
 
-    /// The systems whose header signature `message` carries.
-    pub fn of(message: &Message<'_>) -> Writer {
+    /// The systems whose header signature `message` carries; `notice` is
+    /// its human-readable text.
+    pub fn of(message: &Message<'_>, notice: &str) -> Writer {
         let mut systems = Vec::new();
         for &(system, header, needle) in SYSTEMS {
             let found = message
@@ -131,10 +183,10 @@ impl Writer {
                 systems.push(system);
             }
         }
-        Writer {
-            systems,
-            stated: None,
-        }
+        let stated = (systems.contains(&"googlegroups")
+            && bullet_lines(notice) == GROUP_REFUSAL_BULLETS)
+            .then_some("rejected");
+        Writer { systems, stated }
     }
 
     /// True when `text` (lowercased, whitespace-collapsed) carries words this
@@ -146,6 +198,17 @@ impl Writer {
             .flat_map(|(_, phrases)| phrases.iter())
             .any(|p| text.contains(p))
     }
+}
+
+/// Lines of `text` that are `* ` bullets (a few hundred lines at most).
+fn bullet_lines(text: &str) -> usize {
+    text.lines()
+        .take(400)
+        .filter(|l| {
+            let l = l.strip_prefix(' ').unwrap_or(l);
+            l.starts_with("* ") || l == "*"
+        })
+        .count()
 }
 
 #[cfg(test)]
@@ -162,14 +225,35 @@ mod tests {
     }
 
     #[test]
+    fn orange_answer_codes_name_the_reason() {
+        assert_eq!(
+            remote_code_reason("550 5.5.0 invalid recipient. lpn007_416"),
+            Some("userunknown")
+        );
+        assert_eq!(
+            remote_code_reason("550 5.2.0 mail rejete. mail rejected. ofr_506 [506]"),
+            Some("spamdetected")
+        );
+        assert_eq!(
+            remote_code_reason("too many connections. lpn105-104"),
+            Some("toomanyconn")
+        );
+        assert_eq!(
+            remote_code_reason("veuillez essayer plus tard. lpn105_423"),
+            None
+        );
+        assert_eq!(remote_code_reason("550 user unknown"), None);
+    }
+
+    #[test]
     fn a_systems_own_words_count_only_for_that_system() {
         let raw = b"From: Mail Delivery System <MAILER-DAEMON@messagelabs.com>\r\nSubject: Mail Delivery Failure\r\n\r\nbody\r\n";
         let message = mail_parser::MessageParser::default().parse(raw).unwrap();
-        let w = Writer::of(&message);
+        let w = Writer::of(&message, "");
         assert!(w.says_user_unknown("550 k@example.com... no such user"));
         let raw = b"From: postmaster@example.com\r\nX-NAI-Header: Modified by McAfee Email Gateway\r\n\r\nbody\r\n";
         let message = mail_parser::MessageParser::default().parse(raw).unwrap();
-        assert!(Writer::of(&message).says_user_unknown("550 unknown user k@example.com"));
+        assert!(Writer::of(&message, "").says_user_unknown("550 unknown user k@example.com"));
         assert!(!Writer::UNKNOWN.says_user_unknown("550 unknown user k@example.com"));
     }
 }

@@ -1184,6 +1184,10 @@ pub fn classify(
         return stated;
     }
     let text = normalise(evidence);
+    // A remote host's own answer code outranks generic words (sisimai's Rhost).
+    if let Some(stated) = super::mta::remote_code_reason(&text) {
+        return stated;
+    }
     let said = Said::of(&text);
     let by_code = status.and_then(status_reason);
     let class = status.and_then(|s| s.bytes().next());
