@@ -422,3 +422,32 @@ fn header_blocks_and_separators_in_more_languages_end_the_new_text() {
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
+
+/// Tuning cases written for this round: mobile-client footers in more
+/// languages ("Get Outlook for iOS" as Outlook localises it, iPhone footers
+/// in Hungarian, Turkish, Romanian). The footer is not what the prospect
+/// wrote.
+#[test]
+fn mobile_footers_in_more_languages_are_dropped() {
+    let footers = [
+        "Outlook für iOS herunterladen",
+        "Télécharger Outlook pour iOS",
+        "Obtener Outlook para iOS",
+        "Scarica Outlook per Android",
+        "Outlook voor iOS downloaden",
+        "Obter o Outlook para iOS",
+        "Küldve az iPhone-omról",
+        "iPhone'umdan gönderildi",
+        "Trimis de pe iPhone-ul meu",
+        "Sent from Mail for Windows",
+    ];
+    let mut wrong = Vec::new();
+    for footer in footers {
+        let body = format!("Yes, please call me tomorrow.\n\n{footer}\n");
+        let got = strip(&body, StripOptions::DESIGN).text;
+        if normalize(&got) != "Yes, please call me tomorrow." {
+            wrong.push(format!("{footer}: got {got:?}"));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}

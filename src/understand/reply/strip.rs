@@ -252,6 +252,12 @@ pub(super) fn is_footer(trimmed: &str) -> bool {
             r"(?xi)^[\s(<]*(?:
               sent\ (?:from|via|with|using|on)\ (?P<rest>.*)
             | get\ outlook\ for\ .*
+            # Outlook mobile's footer as it is localised.
+            | outlook\ (?:für|voor)\ (?:ios|android)\ (?:herunterladen|downloaden)
+            | (?:télécharger|obtenir|obtener|obter\ o|scarica|baixe\ o|pobierz)\ outlook\ (?:pour|para|per|dla)\ (?:ios|android)
+            | küldve\ (?:az\ )?.{1,30}(?:ról|ről)
+            | \S{1,30}(?:dan|den)\ gönderildi
+            | trimis\ de\ pe\ .{1,40}
             | (?:envoy[ée]|enviado|inviato|verzonden|verstuurd|sendt|skickat|gesendet|wys[łl]ane|отправлено)
                 \ (?:de(?:puis)?|à\ partir\ de|desde|do|da|dal|met|vanaf|fra|från|von|mit|z|с|from)\ .{1,60}
             | von\ meine[mr]\ .{1,40}\ gesendet\.?
