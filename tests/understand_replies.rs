@@ -451,3 +451,30 @@ fn mobile_footers_in_more_languages_are_dropped() {
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
+
+/// Tuning cases written for this round: Gmail and Thunderbird attribution
+/// lines in languages whose verb is not at the end of the line or was not
+/// known (Finnish, Polish "pisze", Romanian, Greek, Indonesian, Hungarian).
+#[test]
+fn attributions_in_more_languages_end_the_new_text() {
+    let attributions = [
+        "Dana Reyes (dana@acme.example) kirjoitti ma 1.12.2026 klo 9.00:",
+        "W dniu 1.12.2026 o 09:00, Dana Reyes pisze:",
+        "Dana Reyes <dana@acme.example> a scris în Lun, 1 dec. 2026 la 09:00:",
+        "Ο χρήστης Dana Reyes <dana@acme.example> έγραψε στις Δευ 1 Δεκ 2026 στις 9:00 π.μ.:",
+        "Pada tanggal Sen, 1 Des 2026 pukul 09.00 Dana Reyes <dana@acme.example> menulis:",
+        "Dana Reyes <dana@acme.example> ezt írta (időpont: 2026. dec. 1., H, 9:00):",
+        "Dana Reyes <dana@acme.example>, 1 Ara 2026 Pzt, 09:00 tarihinde şunu yazdı:",
+    ];
+    let mut wrong = Vec::new();
+    for header in attributions {
+        let body = format!(
+            "Thanks, please send the quote.\n\n{header}\n> Hello,\n> would solar suit your roof?\n"
+        );
+        let got = strip(&body, StripOptions::DESIGN).text;
+        if normalize(&got) != "Thanks, please send the quote." {
+            wrong.push(format!("{header}: got {got:?}"));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}

@@ -117,6 +117,7 @@ pub(super) fn is_attribution(t: &str) -> bool {
               \b(?:wrote|writes|schrieb|escribió|escribio|escreveu|scrisse|schreef|skrev|kirjoitti|írta|yazdı)
             | \ba\ (?:é|e)crit | \bha\ scritto | \bhat\ geschrieben | geschreven | \bnapisał(?:\(a\)|a)?
             | написал(?:а)? | написав | пише | 写道 | 寫道 | が書きました | 書きました | đã\ viết | \bnapsal(?:a)? | \bkirjoitti | 님이\ 작성 | >\ 작성
+            | \bpisze | \bpisał(?:a)? | \bmenulis | έγραψε | \ba\ scris
             )
             (?:\ am\ [^:]{3,60}|\ on\ .{3,60}?|\ (?:the\ following|folgendes))?
             (?:\s*\([^()]{3,80}\))?
@@ -132,6 +133,12 @@ pub(super) fn is_attribution(t: &str) -> bool {
     static DATE: Lazy<Regex> = Lazy::new(|| {
         Regex::new(r"(?x)\b(?:19|20)\d\d\b|\d{1,2}[:.]\d{2}|\d{4}年|\d{1,2}月\d{1,2}日|\b\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b").unwrap()
     });
+    static WROTE_THEN_DATE: Lazy<Regex> = Lazy::new(|| {
+        Regex::new(
+            r"(?i)(?:\b(?:wrote|schrieb|skrev|kirjoitti|napsal|napisał(?:\(a\)|a)?|escribió|escreveu|scrisse|schreef|menulis)|έγραψε|\ba scris)\s[^<>@]{0,40}\d[^<>@]{0,30}[:：]\s*$",
+        )
+        .unwrap()
+    });
     static GMT: Lazy<Regex> = Lazy::new(|| {
         Regex::new(r"^\d{4}[-/]\d{1,2}[-/]\d{1,2}\s+\d{1,2}:\d{2}\s+GMT[+-]\d{1,2}:?\d{2}\b")
             .unwrap()
@@ -146,6 +153,13 @@ pub(super) fn is_attribution(t: &str) -> bool {
             || short_name_wrote(t);
     }
     if GMT.is_match(t) {
+        return true;
+    }
+    // "… kirjoitti ma 1.12.2026 klo 9.00:", "… a scris în Lun, 1 dec. 2026
+    // la 09:00:": the verb, then the date, then the colon.
+    if WROTE_THEN_DATE.is_match(t)
+        && (t.contains('@') || starts_like_attribution(t) || t.contains('('))
+    {
         return true;
     }
     // "On 11-Apr-2011, at 6:54 PM, Roman <r@x.com> sent:" (some clients).
