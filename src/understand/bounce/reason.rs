@@ -13,11 +13,18 @@
 //!   kept as data in [`PHRASES`] (mostly from sisimai's `Sisimai::Reason::*`
 //!   tables, BSD-2-Clause, © azumakuniyuki), matched in one pass;
 //! * the RFC 3463 enhanced status code ([`STATUS_REASONS`]) and the SMTP reply
-//!   code.
+//!   code;
+//! * what the mail system that wrote the notice states itself (a bounce
+//!   category field, a remote host's answer code, its own words for an
+//!   unknown recipient: [`super::mta`]).
 //!
-//! The order of the decision follows sisimai's `Sisimai::Reason.get`: reasons
-//! that the words or the code state precisely first, then the code's own
-//! meaning, then the words of the looser reasons, then the code's class.
+//! The order of the decision follows sisimai's `Sisimai::Reason.get`: what
+//! the writing system states first, then reasons that the words or the code
+//! state precisely, then the code's own meaning, then the words of the looser
+//! reasons, then the code's class. Generic "user unknown" words count as the
+//! address being unknown only with an x.1.1-class code, the RCPT stage, or
+//! the writing system's own wording; otherwise they are a filter's
+//! (`filtered`, soft), as sisimai reads them.
 //! The text looked at is lowercased, whitespace-collapsed and bounded, so the
 //! work per recipient is bounded.
 
