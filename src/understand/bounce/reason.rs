@@ -194,6 +194,9 @@ pub const PHRASES: &[(&str, &[&str])] = &[
         "authfailure",
         &[
             "//spf.pobox.com",
+            // Tencent (QQ mail) answers.
+            "dmarc check failed",
+            "spf check failed",
             "bad spf records for",
             "dmarc policy",
             "please inspect your spf settings",
@@ -589,6 +592,11 @@ pub const PHRASES: &[(&str, &[&str])] = &[
         "toomanyconn",
         &[
             "all available ips are at maximum connection limit",
+            // Tencent (QQ mail) rate limits.
+            "ip frequency limited",
+            "domain frequency limited",
+            "sender frequency limited",
+            "connection frequency limited",
             "connection rate limit exceeded",
             "exceeds per-domain connection limit for",
             "has exceeded the max emails per hour ",
