@@ -478,3 +478,58 @@ fn attributions_in_more_languages_end_the_new_text() {
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
+
+/// The web-ridge suite (`tests/corpora/replies-webridge`, MIT, see its
+/// README): every base mail + signature + quoted reply must strip back to
+/// the base mail. A tuning suite, scored apart from the others.
+#[test]
+fn webridge_combinations_strip_back_to_the_base_mail() {
+    let dir = corpora().join("replies-webridge/dataset");
+    let read_dir = |sub: &str| -> Vec<(String, String)> {
+        let mut v: Vec<_> = std::fs::read_dir(dir.join(sub))
+            .unwrap_or_else(|e| panic!("{sub}: {e}"))
+            .flatten()
+            .map(|e| {
+                (
+                    e.file_name().to_string_lossy().to_string(),
+                    std::fs::read_to_string(e.path()).unwrap(),
+                )
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    let (bases, signatures, quotes) = (
+        read_dir("basemail"),
+        read_dir("signatures"),
+        read_dir("quoted_reply"),
+    );
+    let (mut right, mut all) = (0, 0);
+    let mut misses: std::collections::BTreeMap<String, usize> = Default::default();
+    for (b, base) in &bases {
+        for (s, signature) in &signatures {
+            for (q, quote) in &quotes {
+                all += 1;
+                let body = format!("{base}\n\n{signature}\n\n{quote}");
+                let got = strip(&body, StripOptions::DESIGN).text;
+                if normalize(&got) == normalize(base.trim()) {
+                    right += 1;
+                } else {
+                    *misses.entry(format!("base {b}")).or_default() += 1;
+                    *misses.entry(format!("signature {s}")).or_default() += 1;
+                    *misses.entry(format!("quote {q}")).or_default() += 1;
+                }
+            }
+        }
+    }
+    let share = 100.0 * right as f64 / all as f64;
+    println!("webridge combinations stripped right: {right}/{all} = {share:.1} %");
+    for (what, n) in &misses {
+        println!("  misses with {what}: {n}");
+    }
+    assert!(all >= 400, "webridge suite missing: {all} combinations");
+    assert!(share >= WEBRIDGE_FLOOR, "{share:.1} % < {WEBRIDGE_FLOOR} %");
+}
+
+/// Today's webridge figure, rounded down.
+const WEBRIDGE_FLOOR: f64 = 66.0;
