@@ -22,6 +22,7 @@ use anyhow::{Context as _, bail};
 use sha2::{Digest, Sha256};
 
 use crate::store::Store;
+use crate::store::kv::Tree;
 
 const MAGIC: &[u8] = b"carousel-backup\0";
 const VERSION: u8 = 1;
@@ -81,7 +82,7 @@ pub fn backup(store: &Store, path: &Path) -> anyhow::Result<Summary> {
     w.put(&[VERSION])?;
     let db = store.db();
     let mut records = 0u64;
-    let names = db.tree_names();
+    let names = db.tree_names()?;
     for name in &names {
         let tree = db.open_tree(name)?;
         w.put(b"T")?;
@@ -147,7 +148,7 @@ fn restore_into(path: &Path, store_dir: &Path, cache_mb: u64) -> anyhow::Result<
     }
     let store = Store::open(store_dir, cache_mb)?;
     let db = store.db();
-    let mut tree: Option<sled::Tree> = None;
+    let mut tree: Option<Tree> = None;
     let mut trees = 0;
     let mut records = 0u64;
     loop {

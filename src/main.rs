@@ -549,13 +549,13 @@ fn read(config: &Path, request: ReadRequest) -> anyhow::Result<ExitCode> {
 /// `backup FILE`: directly, or by the daemon when it holds the store.
 fn backup(config: &Path, file: &Path) -> anyhow::Result<ExitCode> {
     let config = load_config(config)?;
-    let path = config.store_path();
-    match carousel::store::Store::open(&path, config.store.cache_mb) {
+    let path = config.store_name();
+    match config.open_store_plain() {
         Ok(store) => {
             let summary = carousel::backup::backup(&store, file)?;
             println!(
                 "backup of {} written to {}: {summary}",
-                path.display(),
+                path,
                 file.display()
             );
         }
@@ -570,12 +570,12 @@ fn backup(config: &Path, file: &Path) -> anyhow::Result<ExitCode> {
             )?;
             println!(
                 "backup of {} written by the daemon to {}: {}",
-                path.display(),
+                path,
                 target.display(),
                 String::from_utf8_lossy(&answer).trim()
             );
         }
-        Err(e) => return Err(e).with_context(|| format!("opening store {}", path.display())),
+        Err(e) => return Err(e).with_context(|| format!("opening store {}", config.store_name())),
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -659,21 +659,21 @@ fn learn(
     let Some(config) = config else {
         return Ok(ExitCode::SUCCESS);
     };
-    let path = config.store_path();
-    if !path.exists() {
+    let shared = config.store.backend == carousel::store::config::Backend::Postgres;
+    if !shared && !config.store_path().exists() {
         return Ok(ExitCode::SUCCESS);
     }
-    let store = match carousel::store::Store::open(&path, config.store.cache_mb) {
+    let store = match config.open_store_plain() {
         Ok(store) => store,
         Err(carousel::store::StoreError::Locked(_)) => {
             eprintln!(
                 "carousel: the daemon holds the store {}: stored messages were not read (run `carousel reprocess --provider {}` to apply the rule)",
-                path.display(),
+                config.store_name(),
                 rule.name
             );
             return Ok(ExitCode::SUCCESS);
         }
-        Err(e) => return Err(e).with_context(|| format!("opening store {}", path.display())),
+        Err(e) => return Err(e).with_context(|| format!("opening store {}", config.store_name())),
     };
     let mut shown = 0;
     for record in store.messages() {
@@ -716,8 +716,7 @@ fn reprocess(
         reprocess::Filter::parse_since(since)?;
     }
     let config = load_config(config_path)?;
-    let path = config.store_path();
-    match carousel::store::Store::open(&path, config.store.cache_mb) {
+    match config.open_store_plain() {
         Ok(store) => {
             let ctx = config.understand_context();
             let summary = reprocess::reprocess(&store, &ctx, &filter)?;
@@ -750,12 +749,12 @@ fn reprocess(
             .with_context(|| {
                 format!(
                     "the store {} is held by a running daemon, and asking it at {listen} failed (is [http] configured?)",
-                    path.display()
+                    config.store_name()
                 )
             })?;
             out.flush()?;
         }
-        Err(e) => return Err(e).with_context(|| format!("opening store {}", path.display())),
+        Err(e) => return Err(e).with_context(|| format!("opening store {}", config.store_name())),
     }
     Ok(ExitCode::SUCCESS)
 }

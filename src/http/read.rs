@@ -122,7 +122,7 @@ pub fn run(
                 tree.iter().values().map(|v| {
                     crate::store::decode::<serde_json::Value>(
                         "enrollments",
-                        &v.map_err(StoreError::from)?,
+                        &v?,
                     )
                 }),
             )
@@ -150,13 +150,12 @@ pub fn run_or_ask(
     request: &ReadRequest,
     out: &mut dyn Write,
 ) -> anyhow::Result<()> {
-    let path = config.store_path();
-    match Store::open(&path, config.store.cache_mb) {
+    match config.open_store_plain() {
         Ok(store) => run(&store, config, request, out),
         Err(StoreError::Locked(_)) => {
             super::client::ask(config, "/api/read", &serde_json::to_value(request)?, out)
         }
-        Err(e) => Err(e).with_context(|| format!("opening store {}", path.display())),
+        Err(e) => Err(e).with_context(|| format!("opening store {}", config.store_name())),
     }
 }
 

@@ -6,8 +6,8 @@
 //! ([`Store::record_understood`]), so a crash between any two steps leaves
 //! the entry queued and nothing half-written.
 
+use super::kv::Transactional;
 use serde::{Deserialize, Serialize};
-use sled::Transactional;
 
 use super::model::{MessageKey, Origin};
 use super::{Ingested, Store, StoreError, decode, encode_compact, from_transaction, raw_value};
