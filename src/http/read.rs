@@ -119,12 +119,9 @@ pub fn run(
             let tree = store.tree("enrollments")?;
             json_lines(
                 out,
-                tree.iter().values().map(|v| {
-                    crate::store::decode::<serde_json::Value>(
-                        "enrollments",
-                        &v?,
-                    )
-                }),
+                tree.iter()
+                    .values()
+                    .map(|v| crate::store::decode::<serde_json::Value>("enrollments", &v?)),
             )
         }
         other => anyhow::bail!("unknown read verb {other:?}"),

@@ -128,6 +128,7 @@ impl Store {
     /// Opens the shared store in the PostgreSQL database at `url` (schema
     /// migrated on first use).
     pub fn open_postgres(url: &str) -> Result<Store, StoreError> {
+        SELF_DESCRIBING.store(true, std::sync::atomic::Ordering::Relaxed);
         Store::on(kv::Db::open_postgres(url)?)
     }
 
@@ -357,9 +358,7 @@ impl Store {
 
     /// True when a message with these exact bytes is already stored.
     pub fn has_message(&self, raw: &[u8]) -> Result<bool, StoreError> {
-        self
-            .messages
-            .contains_key(MessageKey::of(raw).0.as_bytes())
+        self.messages.contains_key(MessageKey::of(raw).0.as_bytes())
     }
 
     /// Responses stored but not yet acted on (qualified and routed), oldest first.
@@ -962,10 +961,19 @@ pub fn encode<T: Serialize>(value: &T) -> Vec<u8> {
     out
 }
 
+/// Set once a shared (PostgreSQL) store is opened in this process: records
+/// are then written as JSON, which the database's views can read (see
+/// `kv::pg`). A sled store opened by the same process (`migrate`, tests)
+/// writes JSON too, which [`decode`] reads as well.
+static SELF_DESCRIBING: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
 /// Version byte 2 + postcard: a third to a half the size of JSON, and no
 /// text to parse. Only for types whose fields are always written (no
 /// `skip_serializing_if`, no untyped JSON values): postcard is not self-describing.
 pub fn encode_compact<T: Serialize>(value: &T) -> Vec<u8> {
+    if SELF_DESCRIBING.load(std::sync::atomic::Ordering::Relaxed) {
+        return encode(value);
+    }
     let mut out = vec![COMPACT_VERSION];
     postcard::to_io(value, &mut out).expect("records serialise to postcard");
     out

@@ -199,9 +199,7 @@ pub fn apply(store: &Store, change: &UserChange) -> Result<String, UserError> {
                 password_hash: password_hash.clone(),
                 created_at: crate::store::now_rfc3339(),
             };
-            let replaced = tree
-                .insert(key(name), encode(&user))?
-                .is_some();
+            let replaced = tree.insert(key(name), encode(&user))?.is_some();
             store.flush_sync()?;
             Ok(format!(
                 "{} user {} <{}> ({})",
