@@ -185,8 +185,42 @@ pub async fn run(config: Config, mode: RunMode) -> anyhow::Result<()> {
     }
     let (trigger, shutdown) = shutdown::channel();
     let mut tasks = tokio::task::JoinSet::new();
-    for source in sources {
-        tasks.spawn(source.run(intake.clone(), shutdown.clone()));
+    let shared = intake.store.db().is_shared();
+    if shared {
+        // Several instances may share the store: each mailbox is read only
+        // by the instance holding its lease (see `store::leases`).
+        drop(sources);
+        let instance = instance_id();
+        tracing::info!(
+            instance,
+            "shared store: reading the mailboxes this instance leases"
+        );
+        let names: Vec<String> = config
+            .mailbox
+            .iter()
+            .map(|m| m.get_ref().name.clone())
+            .collect();
+        let (held_tx, held_rx) = tokio::sync::watch::channel(std::collections::BTreeSet::new());
+        tasks.spawn(lease_task(
+            intake.store.clone(),
+            instance,
+            names,
+            held_tx,
+            shutdown.clone(),
+        ));
+        for m in &config.mailbox {
+            tasks.spawn(leased_source(
+                stage.config.clone(),
+                m.get_ref().name.clone(),
+                intake.clone(),
+                held_rx.clone(),
+                shutdown.clone(),
+            ));
+        }
+    } else {
+        for source in sources {
+            tasks.spawn(source.run(intake.clone(), shutdown.clone()));
+        }
     }
     // Stages after ingest, each a task until shutdown.
     tasks.spawn(crate::ingest::understanding::run(
@@ -217,8 +251,11 @@ pub async fn run(config: Config, mode: RunMode) -> anyhow::Result<()> {
         intake.store.clone(),
         shutdown.clone(),
     ));
-    // The CLI's way in while the daemon holds the store, [http] or not.
-    tasks.spawn(crate::http::serve_socket(stage.clone(), shutdown.clone()));
+    // The CLI's way in while the daemon holds the store, [http] or not
+    // (a shared store is opened by the CLI itself).
+    if !shared {
+        tasks.spawn(crate::http::serve_socket(stage.clone(), shutdown.clone()));
+    }
     if stage.config.http.is_some() {
         crate::metrics::install();
         tasks.spawn(crate::http::serve(stage.clone(), shutdown.clone()));
@@ -247,6 +284,136 @@ pub async fn run(config: Config, mode: RunMode) -> anyhow::Result<()> {
     intake.store.flush().await?;
     tracing::info!("store flushed; bye");
     Ok(())
+}
+
+/// This instance's name in the lease table: host, process and a random
+/// suffix (a process id is reused across containers and restarts).
+fn instance_id() -> String {
+    let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .map(|h| h.trim().to_string())
+        .unwrap_or_else(|_| "host".into());
+    format!(
+        "{host}-{}-{:04x}",
+        std::process::id(),
+        rand::random::<u16>()
+    )
+}
+
+/// Renews this instance's mailbox leases every heartbeat and publishes the
+/// mailboxes it holds. When the store cannot be reached, the leases are
+/// treated as lost once they would have expired, so reading stops before
+/// another instance can have taken over. Releases every lease at shutdown.
+async fn lease_task(
+    store: crate::store::Store,
+    instance: String,
+    mailboxes: Vec<String>,
+    held: tokio::sync::watch::Sender<std::collections::BTreeSet<String>>,
+    mut shutdown: Shutdown,
+) -> anyhow::Result<()> {
+    use crate::store::leases::{HEARTBEAT, TTL_MS};
+    let mut last_ok = std::time::Instant::now();
+    loop {
+        let (s, me, names) = (store.clone(), instance.clone(), mailboxes.clone());
+        let now = jiff::Timestamp::now().as_millisecond();
+        let round = tokio::task::spawn_blocking(move || s.lease_round(&me, &names, now)).await?;
+        match round {
+            Ok(round) => {
+                last_ok = std::time::Instant::now();
+                let set: std::collections::BTreeSet<String> =
+                    round.held().map(str::to_string).collect();
+                if round.taken > 0 || round.released > 0 {
+                    tracing::info!(
+                        instance,
+                        held = ?set,
+                        taken = round.taken,
+                        released = round.released,
+                        live = round.live,
+                        "mailbox leases changed"
+                    );
+                }
+                let picture = serde_json::json!({
+                    "instance": instance,
+                    "live_instances": round.live,
+                    "mailboxes": round.states.iter().map(|s| (s.mailbox.clone(), serde_json::json!(s))).collect::<serde_json::Map<_, _>>(),
+                });
+                crate::metrics::set_leases(
+                    picture,
+                    set.len(),
+                    round.live,
+                    round.taken,
+                    round.released,
+                );
+                held.send_replace(set);
+            }
+            Err(e) => {
+                tracing::warn!(instance, "renewing mailbox leases: {e}");
+                if last_ok.elapsed() >= Duration::from_millis(TTL_MS as u64 / 2) {
+                    held.send_replace(Default::default());
+                }
+            }
+        }
+        if shutdown.sleep(HEARTBEAT).await {
+            held.send_replace(Default::default());
+            let (s, me) = (store.clone(), instance.clone());
+            let released = tokio::task::spawn_blocking(move || s.release_leases(&me)).await?;
+            if let Err(e) = released {
+                tracing::warn!(instance, "releasing mailbox leases at shutdown: {e}");
+            }
+            return Ok(());
+        }
+    }
+}
+
+/// Runs mailbox `name`'s source while this instance holds its lease: starts
+/// it when the lease is granted, asks it to stop (finishing the batch in
+/// hand, whose commit the lease epoch fences) when the lease is lost.
+async fn leased_source(
+    config: Arc<Config>,
+    name: String,
+    intake: Intake,
+    mut held: tokio::sync::watch::Receiver<std::collections::BTreeSet<String>>,
+    mut shutdown: Shutdown,
+) -> anyhow::Result<()> {
+    loop {
+        let granted = tokio::select! {
+            granted = held.wait_for(|h| h.contains(&name)) => granted.is_ok(),
+            _ = shutdown.wait() => false,
+        };
+        if !granted {
+            return Ok(());
+        }
+        let mailbox = config
+            .mailbox
+            .iter()
+            .find(|m| m.get_ref().name == name)
+            .context("leased mailbox left the config")?;
+        let source = Source::from_config(&config, mailbox.get_ref())?;
+        let (stop, child) = shutdown::channel();
+        let run = source.run(intake.clone(), child);
+        tokio::pin!(run);
+        let result = tokio::select! {
+            result = &mut run => result,
+            _ = async { held.wait_for(|h| !h.contains(&name)).await.is_ok() } => {
+                tracing::info!(mailbox = name, "lease lost: stopping this mailbox's reader");
+                stop.fire();
+                run.await
+            }
+            _ = shutdown.wait() => {
+                stop.fire();
+                return run.await;
+            }
+        };
+        match result {
+            Err(e) if crate::store::is_storage_failure(&e) => return Err(e),
+            Err(e) => {
+                tracing::warn!(mailbox = name, "reader stopped: {e:#}");
+                if shutdown.sleep(Duration::from_secs(1)).await {
+                    return Ok(());
+                }
+            }
+            Ok(()) => {}
+        }
+    }
 }
 
 /// Deletes raw bytes past `[store] retain_raw_days`, if set.

@@ -12,6 +12,7 @@ pub mod config;
 pub mod events;
 pub mod import_runs;
 pub mod kv;
+pub mod leases;
 pub mod model;
 pub mod received;
 
@@ -52,6 +53,8 @@ pub enum StoreError {
     Sled(#[from] sled::Error),
     #[error("PostgreSQL: {0}")]
     Postgres(String),
+    #[error("mailbox {0}: this instance no longer holds its lease (another instance reads it now)")]
+    LeaseLost(String),
     #[error("corrupt record in {tree}: {detail}")]
     Codec { tree: &'static str, detail: String },
 }
@@ -103,6 +106,9 @@ pub struct Store {
     handoff: kv::Tree,
     /// Messages received (raw stored, acknowledged) but not yet understood.
     understand_queue: kv::Tree,
+    /// Mailbox leases held by this process (several instances, shared store).
+    leases: kv::Tree,
+    fence: std::sync::Arc<leases::Fence>,
 }
 
 impl Store {
@@ -146,6 +152,8 @@ impl Store {
             cursors: tree("cursors")?,
             handoff: tree(crate::store::events::queue::TREE)?,
             understand_queue: tree(received::QUEUE)?,
+            leases: tree(leases::LEASES)?,
+            fence: leases::new_fence(),
             db,
         };
         store.seed_response_seq()?;

@@ -247,15 +247,19 @@ impl Pg {
         let table: Arc<str> = table_name(name).into();
         let c = self.client()?;
         let name_text = String::from_utf8_lossy(name).into_owned();
+        // Under the migration lock: two instances creating the same table
+        // at once would otherwise collide inside PostgreSQL's catalog.
+        let literal = name_text.replace('\'', "''");
         block_on(c.get().batch_execute(&format!(
-            "CREATE TABLE IF NOT EXISTS {table} (key bytea PRIMARY KEY, value bytea NOT NULL)"
+            "BEGIN; SELECT pg_advisory_xact_lock({MIGRATION_LOCK});
+             CREATE TABLE IF NOT EXISTS {table} (key bytea PRIMARY KEY, value bytea NOT NULL);
+             INSERT INTO carousel_trees (name, tbl) VALUES ('{literal}', '{table}') ON CONFLICT DO NOTHING;
+             COMMIT;"
         )))
-        .map_err(pg_err)?;
-        block_on(c.get().execute(
-            "INSERT INTO carousel_trees (name, tbl) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-            &[&name_text, &&*table],
-        ))
-        .map_err(pg_err)?;
+        .map_err(|e| {
+            rollback(c.get());
+            pg_err(e)
+        })?;
         self.tables
             .lock()
             .unwrap_or_else(|p| p.into_inner())
