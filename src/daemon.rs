@@ -187,19 +187,18 @@ pub async fn run(config: Config, mode: RunMode) -> anyhow::Result<()> {
     let mut tasks = tokio::task::JoinSet::new();
     let shared = intake.store.db().is_shared();
     if shared {
-        // Several instances may share the store: each mailbox is read only
-        // by the instance holding its lease (see `store::leases`).
+        // Several instances may share the store: each mailbox, and each
+        // stage after ingest, runs only on the instance holding its lease
+        // (see `store::leases`), so no mailbox is read twice and no response,
+        // email or delivery is worked on by two instances at once.
         drop(sources);
         let instance = instance_id();
         tracing::info!(
             instance,
-            "shared store: reading the mailboxes this instance leases"
+            "shared store: running the mailboxes and stages this instance leases"
         );
-        let names: Vec<String> = config
-            .mailbox
-            .iter()
-            .map(|m| m.get_ref().name.clone())
-            .collect();
+        let mut names: Vec<String> = STAGE_LEASES.iter().map(|s| s.to_string()).collect();
+        names.extend(config.mailbox.iter().map(|m| m.get_ref().name.clone()));
         let (held_tx, held_rx) = tokio::sync::watch::channel(std::collections::BTreeSet::new());
         tasks.spawn(lease_task(
             intake.store.clone(),
@@ -209,48 +208,46 @@ pub async fn run(config: Config, mode: RunMode) -> anyhow::Result<()> {
             shutdown.clone(),
         ));
         for m in &config.mailbox {
-            tasks.spawn(leased_source(
-                stage.config.clone(),
+            let name = m.get_ref().name.clone();
+            let (config, intake) = (stage.config.clone(), intake.clone());
+            let reader = move |child: Shutdown| {
+                let (config, intake, name) = (config.clone(), intake.clone(), name.clone());
+                async move {
+                    let mailbox = config
+                        .mailbox
+                        .iter()
+                        .find(|m| m.get_ref().name == name)
+                        .context("leased mailbox left the config")?;
+                    Source::from_config(&config, mailbox.get_ref())?
+                        .run(intake, child)
+                        .await
+                }
+            };
+            tasks.spawn(leased(
                 m.get_ref().name.clone(),
-                intake.clone(),
                 held_rx.clone(),
                 shutdown.clone(),
+                reader,
+            ));
+        }
+        for (name, stage_task) in stage_tasks(&config, &intake) {
+            tasks.spawn(leased(
+                name.to_string(),
+                held_rx.clone(),
+                shutdown.clone(),
+                stage_task,
             ));
         }
     } else {
         for source in sources {
             tasks.spawn(source.run(intake.clone(), shutdown.clone()));
         }
+        // Stages after ingest, each a task until shutdown.
+        for (_, stage_task) in stage_tasks(&config, &intake) {
+            tasks.spawn(stage_task(shutdown.clone()));
+        }
     }
-    // Stages after ingest, each a task until shutdown.
-    tasks.spawn(crate::ingest::understanding::run(
-        intake.clone(),
-        shutdown.clone(),
-    ));
     tasks.spawn(retention_task(stage.clone(), shutdown.clone()));
-    tasks.spawn(crate::act::run(
-        Arc::new(config.act_settings()),
-        intake.store.clone(),
-        intake.wake.clone(),
-        shutdown.clone(),
-    ));
-    tasks.spawn(crate::nurture::scheduler::task(
-        Arc::new(config.nurture_settings()),
-        intake.store.clone(),
-        intake.wake.clone(),
-        shutdown.clone(),
-    ));
-    tasks.spawn(crate::outbox::sender::task(
-        config.sender(),
-        intake.store.clone(),
-        intake.wake.clone(),
-        shutdown.clone(),
-    ));
-    tasks.spawn(crate::handoff::deliver::task(
-        Arc::new(config.handoff_settings()),
-        intake.store.clone(),
-        shutdown.clone(),
-    ));
     // The CLI's way in while the daemon holds the store, [http] or not
     // (a shared store is opened by the CLI itself).
     if !shared {
@@ -284,6 +281,65 @@ pub async fn run(config: Config, mode: RunMode) -> anyhow::Result<()> {
     intake.store.flush().await?;
     tracing::info!("store flushed; bye");
     Ok(())
+}
+
+/// Leases of the stages after ingest (they sort before mailbox names).
+const STAGE_LEASES: [&str; 5] = ["@act", "@handoff", "@nurture", "@outbox", "@understand"];
+
+type StageTask = Box<
+    dyn Fn(
+            Shutdown,
+        )
+            -> std::pin::Pin<Box<dyn std::future::Future<Output = anyhow::Result<()>> + Send>>
+        + Send
+        + Sync,
+>;
+
+/// Every stage after ingest, by its lease name, ready to start under a shutdown.
+fn stage_tasks(config: &Config, intake: &Intake) -> Vec<(&'static str, StageTask)> {
+    let act = Arc::new(config.act_settings());
+    let nurture = Arc::new(config.nurture_settings());
+    let handoff = Arc::new(config.handoff_settings());
+    let sender = config.sender();
+    let (store, wake) = (intake.store.clone(), intake.wake.clone());
+    let understand = intake.clone();
+    let understand: StageTask =
+        Box::new(move |s| Box::pin(crate::ingest::understanding::run(understand.clone(), s)));
+    let (st, wk) = (store.clone(), wake.clone());
+    let act: StageTask =
+        Box::new(move |s| Box::pin(crate::act::run(act.clone(), st.clone(), wk.clone(), s)));
+    let (st, wk) = (store.clone(), wake.clone());
+    let nurture: StageTask = Box::new(move |s| {
+        Box::pin(crate::nurture::scheduler::task(
+            nurture.clone(),
+            st.clone(),
+            wk.clone(),
+            s,
+        ))
+    });
+    let (st, wk) = (store.clone(), wake.clone());
+    let outbox: StageTask = Box::new(move |s| {
+        Box::pin(crate::outbox::sender::task(
+            sender.clone(),
+            st.clone(),
+            wk.clone(),
+            s,
+        ))
+    });
+    let handoff: StageTask = Box::new(move |s| {
+        Box::pin(crate::handoff::deliver::task(
+            handoff.clone(),
+            store.clone(),
+            s,
+        ))
+    });
+    vec![
+        ("@understand", understand),
+        ("@act", act),
+        ("@nurture", nurture),
+        ("@outbox", outbox),
+        ("@handoff", handoff),
+    ]
 }
 
 /// This instance's name in the lease table: host, process and a random
@@ -364,16 +420,20 @@ async fn lease_task(
     }
 }
 
-/// Runs mailbox `name`'s source while this instance holds its lease: starts
-/// it when the lease is granted, asks it to stop (finishing the batch in
-/// hand, whose commit the lease epoch fences) when the lease is lost.
-async fn leased_source(
-    config: Arc<Config>,
+/// Runs the task of lease `name` (a mailbox's reader, or a stage) while
+/// this instance holds the lease: starts it when granted, asks it to stop
+/// (finishing the work in hand; ingest commits are fenced by the lease
+/// epoch) when the lease is lost, and starts it again when regained.
+async fn leased<F, Fut>(
     name: String,
-    intake: Intake,
     mut held: tokio::sync::watch::Receiver<std::collections::BTreeSet<String>>,
     mut shutdown: Shutdown,
-) -> anyhow::Result<()> {
+    start: F,
+) -> anyhow::Result<()>
+where
+    F: Fn(Shutdown) -> Fut,
+    Fut: std::future::Future<Output = anyhow::Result<()>>,
+{
     loop {
         let granted = tokio::select! {
             granted = held.wait_for(|h| h.contains(&name)) => granted.is_ok(),
@@ -382,19 +442,14 @@ async fn leased_source(
         if !granted {
             return Ok(());
         }
-        let mailbox = config
-            .mailbox
-            .iter()
-            .find(|m| m.get_ref().name == name)
-            .context("leased mailbox left the config")?;
-        let source = Source::from_config(&config, mailbox.get_ref())?;
+        tracing::info!(lease = name, "lease held: starting");
         let (stop, child) = shutdown::channel();
-        let run = source.run(intake.clone(), child);
+        let run = start(child);
         tokio::pin!(run);
         let result = tokio::select! {
             result = &mut run => result,
             _ = async { held.wait_for(|h| !h.contains(&name)).await.is_ok() } => {
-                tracing::info!(mailbox = name, "lease lost: stopping this mailbox's reader");
+                tracing::info!(lease = name, "lease lost: stopping");
                 stop.fire();
                 run.await
             }
@@ -406,7 +461,7 @@ async fn leased_source(
         match result {
             Err(e) if crate::store::is_storage_failure(&e) => return Err(e),
             Err(e) => {
-                tracing::warn!(mailbox = name, "reader stopped: {e:#}");
+                tracing::warn!(lease = name, "stopped: {e:#}");
                 if shutdown.sleep(Duration::from_secs(1)).await {
                     return Ok(());
                 }

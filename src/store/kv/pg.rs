@@ -40,6 +40,20 @@ const MIGRATIONS: &[&str] = &[
      CREATE SEQUENCE carousel_ids START 1;",
     // 2: views a BI tool can read (README "Tables people can read").
     BI_VIEWS,
+    // 3: who reads which mailbox (`store::leases`), as a view.
+    "CREATE TABLE IF NOT EXISTS kv_leases (key bytea PRIMARY KEY, value bytea NOT NULL);
+     CREATE TABLE IF NOT EXISTS kv_instances (key bytea PRIMARY KEY, value bytea NOT NULL);
+     INSERT INTO carousel_trees (name, tbl) VALUES ('leases', 'kv_leases'),
+       ('instances', 'kv_instances') ON CONFLICT DO NOTHING;
+     CREATE VIEW leases AS
+       SELECT convert_from(key, 'UTF8') AS mailbox, d->>'owner' AS owner,
+              (d->>'epoch')::bigint AS epoch,
+              to_timestamp((d->>'expires_at_ms')::bigint / 1000.0) AS expires_at
+       FROM (SELECT key, carousel_json(value) AS d FROM kv_leases) l WHERE d IS NOT NULL;
+     CREATE VIEW instances AS
+       SELECT convert_from(key, 'UTF8') AS instance,
+              to_timestamp((carousel_json(value)#>>'{}')::bigint / 1000.0) AS heartbeat_at
+       FROM kv_instances;",
 ];
 
 /// The documented read-only views over the record trees: typed columns,
