@@ -117,8 +117,16 @@ enum Command {
     },
     /// Writes a consistent snapshot of the store to FILE (asks the daemon when it runs).
     Backup { file: PathBuf },
-    /// Restores a backup into the configured store directory, which must be empty or absent.
+    /// Restores a backup into the configured store directory, which must be empty or absent
+    /// (or into a fresh PostgreSQL database with `backend = "postgres"`).
     Restore { file: PathBuf },
+    /// Copies a sled store into the configured PostgreSQL store (idempotent:
+    /// running it again changes nothing).
+    Migrate {
+        /// `sled:PATH`, the sled store directory (stop the daemon using it first).
+        #[arg(long)]
+        from: String,
+    },
     /// Renders a nurture template for one contact: subject, HTML and text.
     Preview {
         /// Template name (`solar-1-welcome` for templates/solar-1-welcome.html).
@@ -446,9 +454,29 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::User { command } => user(&cli.config, command),
         Command::Restore { file } => {
             let config = load_config(&cli.config)?;
-            let summary =
-                carousel::backup::restore(&file, &config.store_path(), config.store.cache_mb)?;
-            println!("restored {summary} into {}", config.store_path().display());
+            let summary = if config.store.backend == carousel::store::config::Backend::Postgres {
+                carousel::backup::restore_shared(&file, &config.open_store()?)?
+            } else {
+                carousel::backup::restore(&file, &config.store_path(), config.store.cache_mb)?
+            };
+            println!("restored {summary} into {}", config.store_name());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Migrate { from } => {
+            let config = load_config(&cli.config)?;
+            let Some(path) = from.strip_prefix("sled:") else {
+                anyhow::bail!("--from takes sled:PATH (the sled store directory to copy)");
+            };
+            if config.store.backend != carousel::store::config::Backend::Postgres {
+                anyhow::bail!(
+                    "migrate copies into a shared store: set [store] backend = \"postgres\" in {}",
+                    cli.config.display()
+                );
+            }
+            let target = config.open_store()?;
+            let copied = carousel::store::migrate::copy_sled_into(Path::new(path), &target)
+                .with_context(|| format!("copying {path} into {}", config.store_name()))?;
+            println!("{}", serde_json::to_string(&copied)?);
             Ok(ExitCode::SUCCESS)
         }
     }

@@ -13,6 +13,7 @@ pub mod events;
 pub mod import_runs;
 pub mod kv;
 pub mod leases;
+pub mod migrate;
 pub mod model;
 pub mod received;
 

@@ -356,6 +356,18 @@ impl Db {
         }
     }
 
+    /// Makes [`Db::generate_id`] hand out only numbers above `n` (after
+    /// copying keys made from another database's ids).
+    pub fn advance_ids_past(&self, n: u64) -> Result<(), StoreError> {
+        match &self.0 {
+            DbInner::Sled(db) => {
+                while db.generate_id()? <= n {}
+                Ok(())
+            }
+            DbInner::Pg(pg) => pg.advance_ids_past(n),
+        }
+    }
+
     /// Waits until everything written so far is durable.
     pub async fn flush_async(&self) -> Result<(), StoreError> {
         match &self.0 {

@@ -302,6 +302,17 @@ impl Pg {
         next_id(c.get()).map_err(pg_err)
     }
 
+    pub(crate) fn advance_ids_past(&self, n: u64) -> Result<(), StoreError> {
+        let c = self.client()?;
+        let n = i64::try_from(n).unwrap_or(i64::MAX);
+        block_on(c.get().execute(
+            "SELECT setval('carousel_ids', greatest($1, (SELECT last_value FROM carousel_ids)))",
+            &[&n],
+        ))
+        .map_err(pg_err)?;
+        Ok(())
+    }
+
     /// Runs `f` as one SERIALIZABLE transaction over `trees`, again on a
     /// conflict (as sled does), with a short growing pause between tries.
     pub(crate) fn transaction<F, A, E>(
