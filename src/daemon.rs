@@ -200,11 +200,13 @@ pub async fn run(config: Config, mode: RunMode) -> anyhow::Result<()> {
         let mut names: Vec<String> = STAGE_LEASES.iter().map(|s| s.to_string()).collect();
         names.extend(config.mailbox.iter().map(|m| m.get_ref().name.clone()));
         let (held_tx, held_rx) = tokio::sync::watch::channel(std::collections::BTreeSet::new());
+        let busy = Busy::default();
         tasks.spawn(lease_task(
             intake.store.clone(),
             instance,
             names,
             held_tx,
+            busy.clone(),
             shutdown.clone(),
         ));
         for m in &config.mailbox {
@@ -226,6 +228,7 @@ pub async fn run(config: Config, mode: RunMode) -> anyhow::Result<()> {
             tasks.spawn(leased(
                 m.get_ref().name.clone(),
                 held_rx.clone(),
+                busy.clone(),
                 shutdown.clone(),
                 reader,
             ));
@@ -234,6 +237,7 @@ pub async fn run(config: Config, mode: RunMode) -> anyhow::Result<()> {
             tasks.spawn(leased(
                 name.to_string(),
                 held_rx.clone(),
+                busy.clone(),
                 shutdown.clone(),
                 stage_task,
             ));
@@ -342,6 +346,38 @@ fn stage_tasks(config: &Config, intake: &Intake) -> Vec<(&'static str, StageTask
     ]
 }
 
+/// The leases whose task is running on this instance: kept until the task
+/// has stopped, so a handed-over stage never runs on two instances at once.
+#[derive(Clone, Default)]
+struct Busy(Arc<std::sync::Mutex<std::collections::BTreeSet<String>>>);
+
+/// Marks a lease's task running until dropped.
+struct Working(Busy, String);
+
+impl Busy {
+    fn enter(&self, name: &str) -> Working {
+        self.0
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(name.to_string());
+        Working(self.clone(), name.to_string())
+    }
+
+    fn snapshot(&self) -> std::collections::BTreeSet<String> {
+        self.0.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+}
+
+impl Drop for Working {
+    fn drop(&mut self) {
+        self.0
+            .0
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(&self.1);
+    }
+}
+
 /// This instance's name in the lease table: host, process and a random
 /// suffix (a process id is reused across containers and restarts).
 fn instance_id() -> String {
@@ -364,14 +400,18 @@ async fn lease_task(
     instance: String,
     mailboxes: Vec<String>,
     held: tokio::sync::watch::Sender<std::collections::BTreeSet<String>>,
+    busy: Busy,
     mut shutdown: Shutdown,
 ) -> anyhow::Result<()> {
     use crate::store::leases::{HEARTBEAT, TTL_MS};
     let mut last_ok = std::time::Instant::now();
     loop {
         let (s, me, names) = (store.clone(), instance.clone(), mailboxes.clone());
+        let working = busy.snapshot();
         let now = jiff::Timestamp::now().as_millisecond();
-        let round = tokio::task::spawn_blocking(move || s.lease_round(&me, &names, now)).await?;
+        let round =
+            tokio::task::spawn_blocking(move || s.lease_round_keeping(&me, &names, &working, now))
+                .await?;
         match round {
             Ok(round) => {
                 last_ok = std::time::Instant::now();
@@ -427,6 +467,7 @@ async fn lease_task(
 async fn leased<F, Fut>(
     name: String,
     mut held: tokio::sync::watch::Receiver<std::collections::BTreeSet<String>>,
+    busy: Busy,
     mut shutdown: Shutdown,
     start: F,
 ) -> anyhow::Result<()>
@@ -443,6 +484,7 @@ where
             return Ok(());
         }
         tracing::info!(lease = name, "lease held: starting");
+        let _working = busy.enter(&name);
         let (stop, child) = shutdown::channel();
         let run = start(child);
         tokio::pin!(run);

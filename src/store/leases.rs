@@ -153,6 +153,19 @@ impl Store {
         mailboxes: &[String],
         now_ms: i64,
     ) -> Result<Round, StoreError> {
+        self.lease_round_keeping(me, mailboxes, &Default::default(), now_ms)
+    }
+
+    /// [`Store::lease_round`], where the leases in `busy` that `me` must give
+    /// up are kept (renewed, reported as not held) until their work has
+    /// stopped: the next holder starts only after this one has finished.
+    pub fn lease_round_keeping(
+        &self,
+        me: &str,
+        mailboxes: &[String],
+        busy: &std::collections::BTreeSet<String>,
+        now_ms: i64,
+    ) -> Result<Round, StoreError> {
         let instances = self.tree(INSTANCES)?;
         instances.insert(me.as_bytes(), encode(&now_ms))?;
         let mut live = Vec::new();
@@ -197,7 +210,10 @@ impl Store {
                     round.taken += 1;
                     true
                 } else {
-                    if mine {
+                    if mine && busy.contains(mailbox) {
+                        // Still working: hold on until it has stopped.
+                        lease.expires_at_ms = now_ms + TTL_MS;
+                    } else if mine {
                         lease.owner = None;
                         lease.expires_at_ms = now_ms;
                         round.released += 1;
