@@ -130,11 +130,13 @@ fn start(port: u16) -> Postgres {
             format!("{pg_ctl} -D {data_s} -m immediate -w stop")
         }
     );
+    // `setsid -f` forks the watcher off and returns at once.
     Command::new("setsid")
-        .args(["sh", "-c", &watch])
+        .args(["-f", "sh", "-c", &watch])
+        .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::null())
-        .spawn()
+        .status()
         .expect("spawn the PostgreSQL watcher");
     Postgres { port, dir }
 }
