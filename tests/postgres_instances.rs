@@ -138,6 +138,71 @@ fn a_killed_instances_mailbox_is_read_by_the_other_within_five_seconds() {
     let _ = a.wait();
 }
 
+/// GET `path` on the instance's `[http]` listener; the body.
+fn http_get(port: u16, path: &str) -> String {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).expect("connect http");
+    s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut out = String::new();
+    let _ = s.read_to_string(&mut out);
+    out.split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_string())
+        .unwrap_or_default()
+}
+
+#[test]
+fn health_and_metrics_show_the_instances_leases() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = config(dir.path());
+    let port = 18_780;
+    let mut text = std::fs::read_to_string(&config).unwrap();
+    text.push_str(&format!("\n[http]\nlisten = \"127.0.0.1:{port}\"\n"));
+    std::fs::write(&config, text).unwrap();
+    let url = fresh_database(PG_PORT);
+    let db = url.rsplit('/').next().unwrap().to_string();
+    drop(carousel::store::Store::open_postgres(&url).unwrap());
+    let mut one = Instances(vec![instance(&config, &url, &dir.path().join("one.log"))]);
+    let pid = one.0[0].id();
+    wait_until(
+        Duration::from_secs(30),
+        "the instance to lease the mailbox",
+        || holder(&db, "leads") == Some(pid),
+    );
+    let mut health = serde_json::Value::Null;
+    wait_until(Duration::from_secs(30), "/health to show the lease", || {
+        health = serde_json::from_str(&http_get(port, "/health")).unwrap_or_default();
+        health["leases"]["mailboxes"]["leads"]["held"] == true
+    });
+    let leases = &health["leases"];
+    assert!(
+        leases["instance"]
+            .as_str()
+            .unwrap()
+            .contains(&format!("-{pid}-")),
+        "{health}"
+    );
+    assert_eq!(leases["live_instances"], 1, "{health}");
+    assert!(
+        leases["mailboxes"]["leads"]["epoch"].as_u64().unwrap() >= 1,
+        "{health}"
+    );
+    assert_eq!(leases["mailboxes"]["@act"]["held"], true, "{health}");
+    let metrics = http_get(port, "/metrics");
+    // One mailbox and the five stages, all on the only instance.
+    assert!(metrics.contains("carousel_leases_held 6"), "{metrics}");
+    assert!(metrics.contains("carousel_instances_live 1"), "{metrics}");
+    assert!(
+        metrics.contains("carousel_lease_takeovers_total 6"),
+        "{metrics}"
+    );
+    assert!(terminate(one.0.remove(0)));
+}
+
 const IMAP: u16 = 11943;
 const SMTP: u16 = 11925;
 
