@@ -12,8 +12,7 @@
 //! from inside the daemon's runtime).
 
 use std::cell::Cell;
-use std::collections::VecDeque;
-use std::ops::{Bound, RangeBounds};
+use std::ops::Bound;
 use std::rc::Rc;
 use std::sync::{Arc, Mutex};
 
@@ -28,93 +27,14 @@ use super::{
 };
 use crate::store::StoreError;
 
+mod iter;
+mod schema;
+
+pub(crate) use iter::{PgIter, owned_bounds, prefix_bounds};
+use schema::MIGRATIONS;
+
 /// Rows fetched per round trip while iterating.
 const PAGE: i64 = 256;
-
-/// Versioned schema changes, applied in order at open under an advisory
-/// lock (so instances starting together do not race). Never edit a shipped
-/// entry: add one.
-const MIGRATIONS: &[&str] = &[
-    // 1: the tree registry and the id generator.
-    "CREATE TABLE carousel_trees (name text PRIMARY KEY, tbl text NOT NULL UNIQUE);
-     CREATE SEQUENCE carousel_ids START 1;",
-    // 2: views a BI tool can read (README "Tables people can read").
-    BI_VIEWS,
-    // 3: who reads which mailbox (`store::leases`), as a view.
-    "CREATE TABLE IF NOT EXISTS kv_leases (key bytea PRIMARY KEY, value bytea NOT NULL);
-     CREATE TABLE IF NOT EXISTS kv_instances (key bytea PRIMARY KEY, value bytea NOT NULL);
-     INSERT INTO carousel_trees (name, tbl) VALUES ('leases', 'kv_leases'),
-       ('instances', 'kv_instances') ON CONFLICT DO NOTHING;
-     CREATE VIEW leases AS
-       SELECT convert_from(key, 'UTF8') AS mailbox, d->>'owner' AS owner,
-              (d->>'epoch')::bigint AS epoch,
-              to_timestamp((d->>'expires_at_ms')::bigint / 1000.0) AS expires_at
-       FROM (SELECT key, carousel_json(value) AS d FROM kv_leases) l WHERE d IS NOT NULL;
-     CREATE VIEW instances AS
-       SELECT convert_from(key, 'UTF8') AS instance,
-              to_timestamp((carousel_json(value)#>>'{}')::bigint / 1000.0) AS heartbeat_at
-       FROM kv_instances;",
-];
-
-/// The documented read-only views over the record trees: typed columns,
-/// JSON only where the shape is open (the full contact, the lead's routing
-/// reasons and action). Records are stored as JSON on this backend, so
-/// `carousel_json` reads them; a record it cannot read (a compact value
-/// copied from an old sled store) is left out of the views, never guessed.
-const BI_VIEWS: &str = "
-CREATE FUNCTION carousel_json(v bytea) RETURNS jsonb LANGUAGE sql IMMUTABLE AS $$
-  SELECT CASE WHEN length(v) > 1 AND get_byte(v, 0) = 1
-              THEN convert_from(substring(v FROM 2), 'UTF8')::jsonb END $$;
-CREATE TABLE IF NOT EXISTS kv_responses (key bytea PRIMARY KEY, value bytea NOT NULL);
-CREATE TABLE IF NOT EXISTS kv_contacts (key bytea PRIMARY KEY, value bytea NOT NULL);
-CREATE TABLE IF NOT EXISTS kv_interactions (key bytea PRIMARY KEY, value bytea NOT NULL);
-CREATE TABLE IF NOT EXISTS kv_leads (key bytea PRIMARY KEY, value bytea NOT NULL);
-CREATE TABLE IF NOT EXISTS kv_opportunities (key bytea PRIMARY KEY, value bytea NOT NULL);
-INSERT INTO carousel_trees (name, tbl) VALUES
-  ('responses', 'kv_responses'), ('contacts', 'kv_contacts'),
-  ('interactions', 'kv_interactions'), ('leads', 'kv_leads'),
-  ('opportunities', 'kv_opportunities') ON CONFLICT DO NOTHING;
-CREATE VIEW responses AS
-  SELECT (d->>'id')::bigint AS id, d->>'kind' AS kind, d->>'mailbox' AS mailbox,
-         (d->>'received_at')::timestamptz AS received_at, d->>'provider' AS provider,
-         d->'contact'->>'email' AS email, d->'contact'->>'name' AS name,
-         d->'contact'->>'phone' AS phone, d->'contact'->>'company' AS company,
-         d->>'interest' AS interest, d->>'timeline' AS timeline, d->>'intent' AS intent,
-         d->>'subject' AS subject, d->>'reply_text' AS reply_text, d->>'message' AS message_key
-  FROM (SELECT carousel_json(value) AS d FROM kv_responses) r WHERE d IS NOT NULL;
-CREATE VIEW contacts AS
-  SELECT convert_from(key, 'UTF8') AS email, d->'contact'->>'name' AS name,
-         d->'contact'->>'phone' AS phone, d->'contact'->>'company' AS company,
-         d->'contact'->>'country' AS country,
-         (d->>'first_seen')::timestamptz AS first_seen, (d->>'last_seen')::timestamptz AS last_seen,
-         (d->>'responses')::int AS responses, (d->>'auto_replies')::int AS auto_replies,
-         (d->>'soft_bounces')::int AS soft_bounces, (d->>'hard_bounced')::boolean AS hard_bounced
-  FROM (SELECT key, carousel_json(value) AS d FROM kv_contacts) c WHERE d IS NOT NULL;
-CREATE VIEW interactions AS
-  SELECT d->>'contact' AS email, (d->>'at')::timestamptz AS at, d->>'direction' AS direction,
-         d->>'kind' AS kind, d->>'subject' AS subject, d->>'summary' AS summary,
-         d->>'message' AS message_key
-  FROM (SELECT carousel_json(value) AS d FROM kv_interactions) i WHERE d IS NOT NULL;
-CREATE VIEW leads AS
-  SELECT d->>'id' AS id, (d->>'response')::bigint AS response_id,
-         d->'lead'->'contact'->>'email' AS email, d->'lead'->'contact'->>'name' AS name,
-         d->'lead'->'contact'->>'phone' AS phone, d->'lead'->'contact'->>'company' AS company,
-         d->'lead'->>'interest' AS interest, d->'lead'->>'timeline' AS timeline,
-         d->'lead'->>'rank' AS rank, (d->'lead'->>'points')::int AS points,
-         d->'lead'->>'status' AS status, d->'lead'->'ownership'->>'rep' AS owner,
-         d->>'assigned' AS assigned, (d->>'created_at')::timestamptz AS created_at,
-         (d->'speed'->>'notification_accepted')::timestamptz AS notified_at,
-         d->'action' AS action, d->'reasons' AS reasons
-  FROM (SELECT carousel_json(value) AS d FROM kv_leads) l WHERE d IS NOT NULL;
-CREATE VIEW opportunities AS
-  SELECT convert_from(key, 'UTF8') AS lead_id, d->>'owner' AS owner,
-         (d->'revenue'->>'minor_units')::bigint AS revenue_minor_units,
-         d->'revenue'->>'currency' AS currency, d->>'stage' AS stage,
-         (d->>'win_probability')::int AS win_probability,
-         (d->>'expected_close')::date AS expected_close, d->>'outcome' AS outcome,
-         (d->>'closed_at')::timestamptz AS closed_at
-  FROM (SELECT key, carousel_json(value) AS d FROM kv_opportunities) o WHERE d IS NOT NULL;
-";
 
 /// Key of the advisory lock held while migrating ("carousel" in ASCII).
 const MIGRATION_LOCK: i64 = 0x6361_726f_7573_656c;
@@ -513,15 +433,7 @@ impl PgTree {
     }
 
     pub(crate) fn iter(&self, lo: Bound<Vec<u8>>, hi: Bound<Vec<u8>>) -> PgIter {
-        PgIter {
-            tree: self.clone(),
-            lo,
-            hi,
-            front: VecDeque::new(),
-            back: VecDeque::new(),
-            front_done: false,
-            back_done: false,
-        }
+        PgIter::new(self.clone(), lo, hi)
     }
 
     pub(crate) fn pg(&self) -> &Arc<Pg> {
@@ -540,152 +452,6 @@ fn pair_of(r: &tokio_postgres::Row) -> (Bytes, Bytes) {
         Bytes::from(r.get::<_, Vec<u8>>(0)),
         Bytes::from(r.get::<_, Vec<u8>>(1)),
     )
-}
-
-/// Bounds of a range as owned keys.
-pub(crate) fn owned_bounds<K: AsRef<[u8]>, R: RangeBounds<K>>(
-    range: &R,
-) -> (Bound<Vec<u8>>, Bound<Vec<u8>>) {
-    let own = |b: Bound<&K>| match b {
-        Bound::Included(k) => Bound::Included(k.as_ref().to_vec()),
-        Bound::Excluded(k) => Bound::Excluded(k.as_ref().to_vec()),
-        Bound::Unbounded => Bound::Unbounded,
-    };
-    (own(range.start_bound()), own(range.end_bound()))
-}
-
-/// The range of keys starting with `prefix`.
-pub(crate) fn prefix_bounds(prefix: &[u8]) -> (Bound<Vec<u8>>, Bound<Vec<u8>>) {
-    let mut end = prefix.to_vec();
-    while let Some(last) = end.pop() {
-        if last < 0xff {
-            end.push(last + 1);
-            return (Bound::Included(prefix.to_vec()), Bound::Excluded(end));
-        }
-    }
-    (Bound::Included(prefix.to_vec()), Bound::Unbounded)
-}
-
-/// A lazy scan, a page at a time from either end; each page narrows the
-/// bounds past what it returned, so the two ends never yield a key twice.
-pub(crate) struct PgIter {
-    tree: PgTree,
-    lo: Bound<Vec<u8>>,
-    hi: Bound<Vec<u8>>,
-    front: VecDeque<(Bytes, Bytes)>,
-    back: VecDeque<(Bytes, Bytes)>,
-    front_done: bool,
-    back_done: bool,
-}
-
-impl PgIter {
-    fn fetch(&mut self, from_back: bool) -> Result<Vec<(Bytes, Bytes)>, StoreError> {
-        let mut clauses = Vec::new();
-        let mut params: Vec<&(dyn ToSql + Sync)> = Vec::new();
-        let lo;
-        let hi;
-        match &self.lo {
-            Bound::Included(k) => {
-                lo = k.clone();
-                params.push(&lo);
-                clauses.push(format!("key >= ${}", params.len()));
-            }
-            Bound::Excluded(k) => {
-                lo = k.clone();
-                params.push(&lo);
-                clauses.push(format!("key > ${}", params.len()));
-            }
-            Bound::Unbounded => {}
-        }
-        match &self.hi {
-            Bound::Included(k) => {
-                hi = k.clone();
-                params.push(&hi);
-                clauses.push(format!("key <= ${}", params.len()));
-            }
-            Bound::Excluded(k) => {
-                hi = k.clone();
-                params.push(&hi);
-                clauses.push(format!("key < ${}", params.len()));
-            }
-            Bound::Unbounded => {}
-        }
-        let filter = if clauses.is_empty() {
-            String::new()
-        } else {
-            format!("WHERE {}", clauses.join(" AND "))
-        };
-        let order = if from_back { "DESC" } else { "ASC" };
-        let rows = self.tree.query(
-            &format!("SELECT key, value FROM {{t}} {filter} ORDER BY key {order} LIMIT {PAGE}"),
-            &params,
-        )?;
-        Ok(rows.iter().map(pair_of).collect())
-    }
-
-    fn next_from(&mut self, from_back: bool) -> Option<Result<(Bytes, Bytes), StoreError>> {
-        loop {
-            let (buffer, done) = if from_back {
-                (&mut self.back, self.back_done)
-            } else {
-                (&mut self.front, self.front_done)
-            };
-            if let Some(item) = buffer.pop_front() {
-                return Some(Ok(item));
-            }
-            if done {
-                // This end is exhausted: what is left sits in the other buffer.
-                // (held in the other end's order: its far end is our next).
-                let other = if from_back {
-                    &mut self.front
-                } else {
-                    &mut self.back
-                };
-                return other.pop_back().map(Ok);
-            }
-            let page = match self.fetch(from_back) {
-                Ok(page) => page,
-                Err(e) => {
-                    self.front_done = true;
-                    self.back_done = true;
-                    return Some(Err(e));
-                }
-            };
-            if (page.len() as i64) < PAGE {
-                if from_back {
-                    self.back_done = true;
-                } else {
-                    self.front_done = true;
-                }
-            }
-            if let Some((edge, _)) = page.last() {
-                if from_back {
-                    self.hi = Bound::Excluded(edge.to_vec());
-                } else {
-                    self.lo = Bound::Excluded(edge.to_vec());
-                }
-            }
-            if from_back {
-                self.back.extend(page);
-            } else {
-                self.front.extend(page);
-            }
-        }
-    }
-}
-
-impl Iterator for PgIter {
-    type Item = Result<(Bytes, Bytes), StoreError>;
-
-    fn next(&mut self) -> Option<Self::Item> {
-        self.next_from(false)
-    }
-}
-
-impl DoubleEndedIterator for PgIter {
-    fn next_back(&mut self) -> Option<Self::Item> {
-        self.next_from(true)
-    }
 }
 
 /// What the views of one transaction share: its connection, and whether a
