@@ -17,6 +17,7 @@ use std::sync::atomic::{AtomicI64, Ordering};
 
 use jiff::Timestamp;
 
+use crate::store::kv::{Bytes, ConflictableTransactionResult, Transactional as _, Tree};
 use crate::store::model::MessageKey;
 use crate::store::{Store, StoreError};
 use crate::understand::{Kind, Understanding};
@@ -118,7 +119,7 @@ pub fn take_daily_quota(
     let prefix = quota_prefix(&day_of(now), to);
     let mut key = prefix.clone();
     key.extend_from_slice(message_id.as_bytes());
-    let result = tree.transaction(|t| {
+    let result = tree.transaction(|t| -> ConflictableTransactionResult<bool> {
         if t.get(&key)?.is_some() {
             return Ok(true);
         }
@@ -133,12 +134,7 @@ pub fn take_daily_quota(
         t.insert(key.as_slice(), &[])?;
         Ok(true)
     });
-    result.map_err(
-        |e: sled::transaction::TransactionError<sled::Error>| match e {
-            sled::transaction::TransactionError::Abort(e)
-            | sled::transaction::TransactionError::Storage(e) => StoreError::Sled(e),
-        },
-    )
+    Ok(result?)
 }
 
 /// How many automatic emails `to` got on the UTC day of `now`.
@@ -218,14 +214,14 @@ pub fn flood_check(
 }
 
 /// Drops hourly buckets older than two days, at most once per hour.
-fn prune_old_hours(tree: &sled::Tree, now: Timestamp) {
+fn prune_old_hours(tree: &Tree, now: Timestamp) {
     static LAST: AtomicI64 = AtomicI64::new(0);
     let this_hour = now.as_second() / 3600;
     if LAST.swap(this_hour, Ordering::Relaxed) == this_hour {
         return;
     }
     let cutoff = hour_of(now - jiff::SignedDuration::from_hours(48));
-    let old: Vec<sled::IVec> = tree
+    let old: Vec<Bytes> = tree
         .range(..cutoff.as_bytes())
         .keys()
         .filter_map(Result::ok)

@@ -22,6 +22,7 @@ use anyhow::{Context as _, bail};
 use sha2::{Digest, Sha256};
 
 use crate::store::Store;
+use crate::store::kv::Tree;
 
 const MAGIC: &[u8] = b"carousel-backup\0";
 const VERSION: u8 = 1;
@@ -81,7 +82,7 @@ pub fn backup(store: &Store, path: &Path) -> anyhow::Result<Summary> {
     w.put(&[VERSION])?;
     let db = store.db();
     let mut records = 0u64;
-    let names = db.tree_names();
+    let names = db.tree_names()?;
     for name in &names {
         let tree = db.open_tree(name)?;
         w.put(b"T")?;
@@ -121,14 +122,26 @@ pub fn restore(path: &Path, store_dir: &Path, cache_mb: u64) -> anyhow::Result<S
             store_dir.display()
         );
     }
-    let result = restore_into(path, store_dir, cache_mb);
+    let result = Store::open(store_dir, cache_mb)
+        .map_err(anyhow::Error::from)
+        .and_then(|store| restore_into(path, &store));
     if result.is_err() {
         let _ = std::fs::remove_dir_all(store_dir);
     }
     result
 }
 
-fn restore_into(path: &Path, store_dir: &Path, cache_mb: u64) -> anyhow::Result<Summary> {
+/// Restores a backup into a shared (PostgreSQL) store, which must hold no
+/// messages or responses yet (a fresh database).
+pub fn restore_shared(path: &Path, store: &Store) -> anyhow::Result<Summary> {
+    let holds_mail = store.counter("messages")? > 0 || store.responses().next().is_some();
+    if holds_mail {
+        bail!("the shared store already holds mail: restore only into a fresh database");
+    }
+    restore_into(path, store)
+}
+
+fn restore_into(path: &Path, store: &Store) -> anyhow::Result<Summary> {
     let file = File::open(path).with_context(|| format!("opening {}", path.display()))?;
     let mut r = Reader {
         inner: BufReader::new(file),
@@ -145,9 +158,8 @@ fn restore_into(path: &Path, store_dir: &Path, cache_mb: u64) -> anyhow::Result<
     if version[0] != VERSION {
         bail!("backup format version {} is not supported", version[0]);
     }
-    let store = Store::open(store_dir, cache_mb)?;
     let db = store.db();
-    let mut tree: Option<sled::Tree> = None;
+    let mut tree: Option<Tree> = None;
     let mut trees = 0;
     let mut records = 0u64;
     loop {

@@ -301,6 +301,7 @@ impl Config {
     /// Semantic checks that serde cannot express, with the span they concern.
     fn problems(&self) -> Vec<(Option<std::ops::Range<usize>>, String)> {
         let mut out = Vec::new();
+        out.extend(self.store.problems().into_iter().map(|p| (None, p)));
         if self.mailbox.is_empty() {
             out.push((
                 None,
@@ -628,9 +629,33 @@ impl Config {
     /// Opens the store this config names, with context for the operator.
     pub fn open_store(&self) -> anyhow::Result<crate::store::Store> {
         use anyhow::Context as _;
-        let path = self.store_path();
-        crate::store::Store::open(&path, self.store.cache_mb)
-            .with_context(|| format!("opening store {}", path.display()))
+        self.open_store_plain()
+            .with_context(|| format!("opening store {}", self.store_name()))
+    }
+
+    /// Opens the store on the configured backend; [`crate::store::StoreError::Locked`]
+    /// tells the caller the daemon holds a sled store (ask it instead).
+    pub fn open_store_plain(&self) -> Result<crate::store::Store, crate::store::StoreError> {
+        match self.store.backend {
+            crate::store::config::Backend::Sled => {
+                crate::store::Store::open(&self.store_path(), self.store.cache_mb)
+            }
+            crate::store::config::Backend::Postgres => {
+                let url = self
+                    .store
+                    .postgres_url()
+                    .map_err(|e| crate::store::StoreError::Postgres(format!("{e:#}")))?;
+                crate::store::Store::open_postgres(&url)
+            }
+        }
+    }
+
+    /// How the store is named in messages: its directory, or "PostgreSQL".
+    pub fn store_name(&self) -> String {
+        match self.store.backend {
+            crate::store::config::Backend::Sled => self.store_path().display().to_string(),
+            crate::store::config::Backend::Postgres => "PostgreSQL (shared store)".to_string(),
+        }
     }
 
     /// The sender's slice: `[outbox]` with its paths resolved, and the daily

@@ -185,40 +185,78 @@ pub async fn run(config: Config, mode: RunMode) -> anyhow::Result<()> {
     }
     let (trigger, shutdown) = shutdown::channel();
     let mut tasks = tokio::task::JoinSet::new();
-    for source in sources {
-        tasks.spawn(source.run(intake.clone(), shutdown.clone()));
+    let shared = intake.store.db().is_shared();
+    if shared {
+        // Several instances may share the store: each mailbox, and each
+        // stage after ingest, runs only on the instance holding its lease
+        // (see `store::leases`), so no mailbox is read twice and no response,
+        // email or delivery is worked on by two instances at once.
+        drop(sources);
+        let instance = instance_id();
+        tracing::info!(
+            instance,
+            "shared store: running the mailboxes and stages this instance leases"
+        );
+        let mut names: Vec<String> = STAGE_LEASES.iter().map(|s| s.to_string()).collect();
+        names.extend(config.mailbox.iter().map(|m| m.get_ref().name.clone()));
+        let (held_tx, held_rx) = tokio::sync::watch::channel(std::collections::BTreeSet::new());
+        let busy = Busy::default();
+        tasks.spawn(lease_task(
+            intake.store.clone(),
+            instance,
+            names,
+            held_tx,
+            busy.clone(),
+            shutdown.clone(),
+        ));
+        for m in &config.mailbox {
+            let name = m.get_ref().name.clone();
+            let (config, intake) = (stage.config.clone(), intake.clone());
+            let reader = move |child: Shutdown| {
+                let (config, intake, name) = (config.clone(), intake.clone(), name.clone());
+                async move {
+                    let mailbox = config
+                        .mailbox
+                        .iter()
+                        .find(|m| m.get_ref().name == name)
+                        .context("leased mailbox left the config")?;
+                    Source::from_config(&config, mailbox.get_ref())?
+                        .run(intake, child)
+                        .await
+                }
+            };
+            tasks.spawn(leased(
+                m.get_ref().name.clone(),
+                held_rx.clone(),
+                busy.clone(),
+                shutdown.clone(),
+                reader,
+            ));
+        }
+        for (name, stage_task) in stage_tasks(&config, &intake) {
+            tasks.spawn(leased(
+                name.to_string(),
+                held_rx.clone(),
+                busy.clone(),
+                shutdown.clone(),
+                stage_task,
+            ));
+        }
+    } else {
+        for source in sources {
+            tasks.spawn(source.run(intake.clone(), shutdown.clone()));
+        }
+        // Stages after ingest, each a task until shutdown.
+        for (_, stage_task) in stage_tasks(&config, &intake) {
+            tasks.spawn(stage_task(shutdown.clone()));
+        }
     }
-    // Stages after ingest, each a task until shutdown.
-    tasks.spawn(crate::ingest::understanding::run(
-        intake.clone(),
-        shutdown.clone(),
-    ));
     tasks.spawn(retention_task(stage.clone(), shutdown.clone()));
-    tasks.spawn(crate::act::run(
-        Arc::new(config.act_settings()),
-        intake.store.clone(),
-        intake.wake.clone(),
-        shutdown.clone(),
-    ));
-    tasks.spawn(crate::nurture::scheduler::task(
-        Arc::new(config.nurture_settings()),
-        intake.store.clone(),
-        intake.wake.clone(),
-        shutdown.clone(),
-    ));
-    tasks.spawn(crate::outbox::sender::task(
-        config.sender(),
-        intake.store.clone(),
-        intake.wake.clone(),
-        shutdown.clone(),
-    ));
-    tasks.spawn(crate::handoff::deliver::task(
-        Arc::new(config.handoff_settings()),
-        intake.store.clone(),
-        shutdown.clone(),
-    ));
-    // The CLI's way in while the daemon holds the store, [http] or not.
-    tasks.spawn(crate::http::serve_socket(stage.clone(), shutdown.clone()));
+    // The CLI's way in while the daemon holds the store, [http] or not
+    // (a shared store is opened by the CLI itself).
+    if !shared {
+        tasks.spawn(crate::http::serve_socket(stage.clone(), shutdown.clone()));
+    }
     if stage.config.http.is_some() {
         crate::metrics::install();
         tasks.spawn(crate::http::serve(stage.clone(), shutdown.clone()));
@@ -247,6 +285,232 @@ pub async fn run(config: Config, mode: RunMode) -> anyhow::Result<()> {
     intake.store.flush().await?;
     tracing::info!("store flushed; bye");
     Ok(())
+}
+
+/// Leases of the stages after ingest (they sort before mailbox names).
+const STAGE_LEASES: [&str; 5] = ["@act", "@handoff", "@nurture", "@outbox", "@understand"];
+
+type StageTask = Box<
+    dyn Fn(
+            Shutdown,
+        )
+            -> std::pin::Pin<Box<dyn std::future::Future<Output = anyhow::Result<()>> + Send>>
+        + Send
+        + Sync,
+>;
+
+/// Every stage after ingest, by its lease name, ready to start under a shutdown.
+fn stage_tasks(config: &Config, intake: &Intake) -> Vec<(&'static str, StageTask)> {
+    let act = Arc::new(config.act_settings());
+    let nurture = Arc::new(config.nurture_settings());
+    let handoff = Arc::new(config.handoff_settings());
+    let sender = config.sender();
+    let (store, wake) = (intake.store.clone(), intake.wake.clone());
+    let understand = intake.clone();
+    let understand: StageTask =
+        Box::new(move |s| Box::pin(crate::ingest::understanding::run(understand.clone(), s)));
+    let (st, wk) = (store.clone(), wake.clone());
+    let act: StageTask =
+        Box::new(move |s| Box::pin(crate::act::run(act.clone(), st.clone(), wk.clone(), s)));
+    let (st, wk) = (store.clone(), wake.clone());
+    let nurture: StageTask = Box::new(move |s| {
+        Box::pin(crate::nurture::scheduler::task(
+            nurture.clone(),
+            st.clone(),
+            wk.clone(),
+            s,
+        ))
+    });
+    let (st, wk) = (store.clone(), wake.clone());
+    let outbox: StageTask = Box::new(move |s| {
+        Box::pin(crate::outbox::sender::task(
+            sender.clone(),
+            st.clone(),
+            wk.clone(),
+            s,
+        ))
+    });
+    let handoff: StageTask = Box::new(move |s| {
+        Box::pin(crate::handoff::deliver::task(
+            handoff.clone(),
+            store.clone(),
+            s,
+        ))
+    });
+    vec![
+        ("@understand", understand),
+        ("@act", act),
+        ("@nurture", nurture),
+        ("@outbox", outbox),
+        ("@handoff", handoff),
+    ]
+}
+
+/// The leases whose task is running on this instance: kept until the task
+/// has stopped, so a handed-over stage never runs on two instances at once.
+#[derive(Clone, Default)]
+struct Busy(Arc<std::sync::Mutex<std::collections::BTreeSet<String>>>);
+
+/// Marks a lease's task running until dropped.
+struct Working(Busy, String);
+
+impl Busy {
+    fn enter(&self, name: &str) -> Working {
+        self.0
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(name.to_string());
+        Working(self.clone(), name.to_string())
+    }
+
+    fn snapshot(&self) -> std::collections::BTreeSet<String> {
+        self.0.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+}
+
+impl Drop for Working {
+    fn drop(&mut self) {
+        self.0
+            .0
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(&self.1);
+    }
+}
+
+/// This instance's name in the lease table: host, process and a random
+/// suffix (a process id is reused across containers and restarts).
+fn instance_id() -> String {
+    let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .map(|h| h.trim().to_string())
+        .unwrap_or_else(|_| "host".into());
+    format!(
+        "{host}-{}-{:04x}",
+        std::process::id(),
+        rand::random::<u16>()
+    )
+}
+
+/// Renews this instance's mailbox leases every heartbeat and publishes the
+/// mailboxes it holds. When the store cannot be reached, the leases are
+/// treated as lost once they would have expired, so reading stops before
+/// another instance can have taken over. Releases every lease at shutdown.
+async fn lease_task(
+    store: crate::store::Store,
+    instance: String,
+    mailboxes: Vec<String>,
+    held: tokio::sync::watch::Sender<std::collections::BTreeSet<String>>,
+    busy: Busy,
+    mut shutdown: Shutdown,
+) -> anyhow::Result<()> {
+    use crate::store::leases::{HEARTBEAT, TTL_MS};
+    let mut last_ok = std::time::Instant::now();
+    loop {
+        let (s, me, names) = (store.clone(), instance.clone(), mailboxes.clone());
+        let working = busy.snapshot();
+        let now = jiff::Timestamp::now().as_millisecond();
+        let round =
+            tokio::task::spawn_blocking(move || s.lease_round_keeping(&me, &names, &working, now))
+                .await?;
+        match round {
+            Ok(round) => {
+                last_ok = std::time::Instant::now();
+                let set: std::collections::BTreeSet<String> =
+                    round.held().map(str::to_string).collect();
+                if round.taken > 0 || round.released > 0 {
+                    tracing::info!(
+                        instance,
+                        held = ?set,
+                        taken = round.taken,
+                        released = round.released,
+                        live = round.live,
+                        "mailbox leases changed"
+                    );
+                }
+                let picture = serde_json::json!({
+                    "instance": instance,
+                    "live_instances": round.live,
+                    "mailboxes": round.states.iter().map(|s| (s.mailbox.clone(), serde_json::json!(s))).collect::<serde_json::Map<_, _>>(),
+                });
+                crate::metrics::set_leases(
+                    picture,
+                    set.len(),
+                    round.live,
+                    round.taken,
+                    round.released,
+                );
+                held.send_replace(set);
+            }
+            Err(e) => {
+                tracing::warn!(instance, "renewing mailbox leases: {e}");
+                if last_ok.elapsed() >= Duration::from_millis(TTL_MS as u64 / 2) {
+                    held.send_replace(Default::default());
+                }
+            }
+        }
+        if shutdown.sleep(HEARTBEAT).await {
+            held.send_replace(Default::default());
+            let (s, me) = (store.clone(), instance.clone());
+            let released = tokio::task::spawn_blocking(move || s.release_leases(&me)).await?;
+            if let Err(e) = released {
+                tracing::warn!(instance, "releasing mailbox leases at shutdown: {e}");
+            }
+            return Ok(());
+        }
+    }
+}
+
+/// Runs the task of lease `name` (a mailbox's reader, or a stage) while
+/// this instance holds the lease: starts it when granted, asks it to stop
+/// (finishing the work in hand; ingest commits are fenced by the lease
+/// epoch) when the lease is lost, and starts it again when regained.
+async fn leased<F, Fut>(
+    name: String,
+    mut held: tokio::sync::watch::Receiver<std::collections::BTreeSet<String>>,
+    busy: Busy,
+    mut shutdown: Shutdown,
+    start: F,
+) -> anyhow::Result<()>
+where
+    F: Fn(Shutdown) -> Fut,
+    Fut: std::future::Future<Output = anyhow::Result<()>>,
+{
+    loop {
+        let granted = tokio::select! {
+            granted = held.wait_for(|h| h.contains(&name)) => granted.is_ok(),
+            _ = shutdown.wait() => false,
+        };
+        if !granted {
+            return Ok(());
+        }
+        tracing::info!(lease = name, "lease held: starting");
+        let _working = busy.enter(&name);
+        let (stop, child) = shutdown::channel();
+        let run = start(child);
+        tokio::pin!(run);
+        let result = tokio::select! {
+            result = &mut run => result,
+            _ = async { held.wait_for(|h| !h.contains(&name)).await.is_ok() } => {
+                tracing::info!(lease = name, "lease lost: stopping");
+                stop.fire();
+                run.await
+            }
+            _ = shutdown.wait() => {
+                stop.fire();
+                return run.await;
+            }
+        };
+        match result {
+            Err(e) if crate::store::is_storage_failure(&e) => return Err(e),
+            Err(e) => {
+                tracing::warn!(lease = name, "stopped: {e:#}");
+                if shutdown.sleep(Duration::from_secs(1)).await {
+                    return Ok(());
+                }
+            }
+            Ok(()) => {}
+        }
+    }
 }
 
 /// Deletes raw bytes past `[store] retain_raw_days`, if set.

@@ -16,6 +16,7 @@
 use jiff::{SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};
 
+use crate::store::kv::Tree;
 use crate::store::{Store, StoreError, decode, encode};
 use crate::understand::{Bounce, bounce};
 
@@ -115,7 +116,7 @@ fn key(domain: &str, recipient: &str) -> Vec<u8> {
 /// warning when the threshold is reached and none was given within the window.
 fn check_domain(
     store: &Store,
-    blocks: &sled::Tree,
+    blocks: &Tree,
     domain: &str,
     now: Timestamp,
 ) -> Result<Option<DomainAlert>, StoreError> {

@@ -117,8 +117,16 @@ enum Command {
     },
     /// Writes a consistent snapshot of the store to FILE (asks the daemon when it runs).
     Backup { file: PathBuf },
-    /// Restores a backup into the configured store directory, which must be empty or absent.
+    /// Restores a backup into the configured store directory, which must be empty or absent
+    /// (or into a fresh PostgreSQL database with `backend = "postgres"`).
     Restore { file: PathBuf },
+    /// Copies a sled store into the configured PostgreSQL store (idempotent:
+    /// running it again changes nothing).
+    Migrate {
+        /// `sled:PATH`, the sled store directory (stop the daemon using it first).
+        #[arg(long)]
+        from: String,
+    },
     /// Renders a nurture template for one contact: subject, HTML and text.
     Preview {
         /// Template name (`solar-1-welcome` for templates/solar-1-welcome.html).
@@ -446,9 +454,29 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::User { command } => user(&cli.config, command),
         Command::Restore { file } => {
             let config = load_config(&cli.config)?;
-            let summary =
-                carousel::backup::restore(&file, &config.store_path(), config.store.cache_mb)?;
-            println!("restored {summary} into {}", config.store_path().display());
+            let summary = if config.store.backend == carousel::store::config::Backend::Postgres {
+                carousel::backup::restore_shared(&file, &config.open_store()?)?
+            } else {
+                carousel::backup::restore(&file, &config.store_path(), config.store.cache_mb)?
+            };
+            println!("restored {summary} into {}", config.store_name());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Migrate { from } => {
+            let config = load_config(&cli.config)?;
+            let Some(path) = from.strip_prefix("sled:") else {
+                anyhow::bail!("--from takes sled:PATH (the sled store directory to copy)");
+            };
+            if config.store.backend != carousel::store::config::Backend::Postgres {
+                anyhow::bail!(
+                    "migrate copies into a shared store: set [store] backend = \"postgres\" in {}",
+                    cli.config.display()
+                );
+            }
+            let target = config.open_store()?;
+            let copied = carousel::store::migrate::copy_sled_into(Path::new(path), &target)
+                .with_context(|| format!("copying {path} into {}", config.store_name()))?;
+            println!("{}", serde_json::to_string(&copied)?);
             Ok(ExitCode::SUCCESS)
         }
     }
@@ -549,13 +577,13 @@ fn read(config: &Path, request: ReadRequest) -> anyhow::Result<ExitCode> {
 /// `backup FILE`: directly, or by the daemon when it holds the store.
 fn backup(config: &Path, file: &Path) -> anyhow::Result<ExitCode> {
     let config = load_config(config)?;
-    let path = config.store_path();
-    match carousel::store::Store::open(&path, config.store.cache_mb) {
+    let path = config.store_name();
+    match config.open_store_plain() {
         Ok(store) => {
             let summary = carousel::backup::backup(&store, file)?;
             println!(
                 "backup of {} written to {}: {summary}",
-                path.display(),
+                path,
                 file.display()
             );
         }
@@ -570,12 +598,12 @@ fn backup(config: &Path, file: &Path) -> anyhow::Result<ExitCode> {
             )?;
             println!(
                 "backup of {} written by the daemon to {}: {}",
-                path.display(),
+                path,
                 target.display(),
                 String::from_utf8_lossy(&answer).trim()
             );
         }
-        Err(e) => return Err(e).with_context(|| format!("opening store {}", path.display())),
+        Err(e) => return Err(e).with_context(|| format!("opening store {}", config.store_name())),
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -659,21 +687,21 @@ fn learn(
     let Some(config) = config else {
         return Ok(ExitCode::SUCCESS);
     };
-    let path = config.store_path();
-    if !path.exists() {
+    let shared = config.store.backend == carousel::store::config::Backend::Postgres;
+    if !shared && !config.store_path().exists() {
         return Ok(ExitCode::SUCCESS);
     }
-    let store = match carousel::store::Store::open(&path, config.store.cache_mb) {
+    let store = match config.open_store_plain() {
         Ok(store) => store,
         Err(carousel::store::StoreError::Locked(_)) => {
             eprintln!(
                 "carousel: the daemon holds the store {}: stored messages were not read (run `carousel reprocess --provider {}` to apply the rule)",
-                path.display(),
+                config.store_name(),
                 rule.name
             );
             return Ok(ExitCode::SUCCESS);
         }
-        Err(e) => return Err(e).with_context(|| format!("opening store {}", path.display())),
+        Err(e) => return Err(e).with_context(|| format!("opening store {}", config.store_name())),
     };
     let mut shown = 0;
     for record in store.messages() {
@@ -716,8 +744,7 @@ fn reprocess(
         reprocess::Filter::parse_since(since)?;
     }
     let config = load_config(config_path)?;
-    let path = config.store_path();
-    match carousel::store::Store::open(&path, config.store.cache_mb) {
+    match config.open_store_plain() {
         Ok(store) => {
             let ctx = config.understand_context();
             let summary = reprocess::reprocess(&store, &ctx, &filter)?;
@@ -750,12 +777,12 @@ fn reprocess(
             .with_context(|| {
                 format!(
                     "the store {} is held by a running daemon, and asking it at {listen} failed (is [http] configured?)",
-                    path.display()
+                    config.store_name()
                 )
             })?;
             out.flush()?;
         }
-        Err(e) => return Err(e).with_context(|| format!("opening store {}", path.display())),
+        Err(e) => return Err(e).with_context(|| format!("opening store {}", config.store_name())),
     }
     Ok(ExitCode::SUCCESS)
 }

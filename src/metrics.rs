@@ -96,6 +96,13 @@ fn describe() {
         BOUNCE_DOMAIN_BLOCKS,
         "Warnings that a recipient domain blocks the sender, by domain"
     );
+    metrics::describe_gauge!(LEASES_HELD, "Mailbox leases this instance holds");
+    metrics::describe_counter!(LEASE_TAKEOVERS, "Mailbox leases this instance took");
+    metrics::describe_counter!(
+        LEASE_RELEASES,
+        "Mailbox leases this instance gave up for another (rebalancing)"
+    );
+    metrics::describe_gauge!(INSTANCES_LIVE, "Live instances sharing the store");
     // Zero-valued series exist from the start, so a dashboard sees them.
     metrics::counter!(UNDERSTANDING_ERRORS).increment(0);
     metrics::counter!(IMAP_RECONNECTS).increment(0);
@@ -178,4 +185,33 @@ pub fn set_source(name: &str, connected: bool, detail: Option<&str>) {
 /// Every source's last reported status.
 pub fn sources() -> BTreeMap<String, SourceStatus> {
     SOURCES.lock().map(|m| m.clone()).unwrap_or_default()
+}
+
+/// Mailbox leases this instance holds (several instances on a shared store).
+pub const LEASES_HELD: &str = "carousel_leases_held";
+/// Leases this instance took (from nobody, an expired or a leaving owner).
+pub const LEASE_TAKEOVERS: &str = "carousel_lease_takeovers_total";
+/// Leases this instance gave up so another could hold them (rebalancing).
+pub const LEASE_RELEASES: &str = "carousel_lease_releases_total";
+/// Live instances sharing the store, as this one last saw them.
+pub const INSTANCES_LIVE: &str = "carousel_instances_live";
+
+/// The lease picture `/health` shows: this instance's id and, per mailbox,
+/// whether it holds it (JSON, as the store's lease round reported it).
+static LEASES: Mutex<Option<serde_json::Value>> = Mutex::new(None);
+
+/// One lease round's outcome: the `/health` picture and the lease metrics.
+pub fn set_leases(picture: serde_json::Value, held: usize, live: usize, taken: u32, released: u32) {
+    if let Ok(mut l) = LEASES.lock() {
+        *l = Some(picture);
+    }
+    metrics::gauge!(LEASES_HELD).set(held as f64);
+    metrics::gauge!(INSTANCES_LIVE).set(live as f64);
+    metrics::counter!(LEASE_TAKEOVERS).increment(u64::from(taken));
+    metrics::counter!(LEASE_RELEASES).increment(u64::from(released));
+}
+
+/// The last lease picture; `None` on a single-process store.
+pub fn leases() -> Option<serde_json::Value> {
+    LEASES.lock().ok().and_then(|l| l.clone())
 }

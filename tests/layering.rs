@@ -426,6 +426,37 @@ fn no_module_imports_one_above_it() {
     );
 }
 
+/// Only `store` knows which database holds the trees: every other module
+/// goes through `store::kv`, so a second backend changes nothing above it.
+#[test]
+fn only_the_store_names_its_database() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    let mut found = Vec::new();
+    for file in files.iter().filter(|f| !f.starts_with(src.join("store"))) {
+        let text = std::fs::read_to_string(file).expect("read source");
+        for (n, line) in code_only(&text).lines().enumerate() {
+            let named = ["sled::", "tokio_postgres::", "postgres::"]
+                .iter()
+                .any(|db| line.contains(db));
+            if named {
+                found.push(format!(
+                    "{}:{}: {}",
+                    file.strip_prefix(&src).unwrap_or(file).display(),
+                    n + 1,
+                    line.trim()
+                ));
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "database crates named outside src/store (use store::kv):\n{}",
+        found.join("\n")
+    );
+}
+
 #[test]
 fn the_scanner_sees_every_form_of_import() {
     let tops: BTreeSet<String> = ["act", "store", "understand", "ingest", "outbox"]

@@ -50,7 +50,7 @@ fn key(parts: &[&str]) -> Vec<u8> {
 
 /// True when this notice was held for a digest (never send it on its own).
 pub fn is_held(store: &Store, message_id: &str) -> Result<bool, StoreError> {
-    Ok(store.tree(DIGESTED)?.contains_key(message_id.as_bytes())?)
+    store.tree(DIGESTED)?.contains_key(message_id.as_bytes())
 }
 
 /// Holds `notice` about `lead` for the digest of `source`.

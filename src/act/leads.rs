@@ -5,10 +5,9 @@
 //! acting on the same response twice finds the same record; stores written
 //! before kept `r<response id>`, which [`get`] still finds.
 
+use crate::store::kv::{ConflictableTransactionError, Transactional};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
-use sled::Transactional;
-use sled::transaction::TransactionError;
 
 use crate::qualify::Reason;
 use crate::qualify::conversion::{Lead, LeadStatus, Opportunity};
@@ -269,12 +268,9 @@ pub fn save(
         } else {
             watch.remove(lead.id.as_bytes())?;
         }
-        Ok::<_, sled::transaction::ConflictableTransactionError<StoreError>>(())
+        Ok::<_, ConflictableTransactionError<StoreError>>(())
     });
-    result.map_err(|e: TransactionError<StoreError>| match e {
-        TransactionError::Abort(e) => e,
-        TransactionError::Storage(e) => StoreError::Sled(e),
-    })
+    Ok(result?)
 }
 
 /// Ids of leads whose SLA clock runs.

@@ -26,10 +26,17 @@ pub async fn health(State(state): State<AppState>) -> Response {
     let reported = crate::metrics::sources();
     let mut mailboxes = serde_json::Map::new();
     let mut all_connected = true;
+    // Several instances: each is ready when the mailboxes it holds are connected.
+    let leases = crate::metrics::leases();
+    let held = |name: &str| {
+        leases
+            .as_ref()
+            .is_none_or(|l| l["mailboxes"][name]["held"].as_bool().unwrap_or(false))
+    };
     for m in &state.stage.config.mailbox {
         let name = &m.get_ref().name;
         let status = reported.get(name);
-        all_connected &= status.is_some_and(|s| s.connected);
+        all_connected &= !held(name) || status.is_some_and(|s| s.connected);
         mailboxes.insert(
             name.clone(),
             match status {
@@ -44,6 +51,7 @@ pub async fn health(State(state): State<AppState>) -> Response {
         "ready": ready,
         "store": {"open": store_ok, "error": store_detail},
         "mailboxes": mailboxes,
+        "leases": leases,
         "outbox": {
             "depth": outbox.map(|o| o.0),
             "oldest_queued_seconds": outbox.and_then(|o| o.1),

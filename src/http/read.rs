@@ -119,12 +119,9 @@ pub fn run(
             let tree = store.tree("enrollments")?;
             json_lines(
                 out,
-                tree.iter().values().map(|v| {
-                    crate::store::decode::<serde_json::Value>(
-                        "enrollments",
-                        &v.map_err(StoreError::from)?,
-                    )
-                }),
+                tree.iter()
+                    .values()
+                    .map(|v| crate::store::decode::<serde_json::Value>("enrollments", &v?)),
             )
         }
         other => anyhow::bail!("unknown read verb {other:?}"),
@@ -150,13 +147,12 @@ pub fn run_or_ask(
     request: &ReadRequest,
     out: &mut dyn Write,
 ) -> anyhow::Result<()> {
-    let path = config.store_path();
-    match Store::open(&path, config.store.cache_mb) {
+    match config.open_store_plain() {
         Ok(store) => run(&store, config, request, out),
         Err(StoreError::Locked(_)) => {
             super::client::ask(config, "/api/read", &serde_json::to_value(request)?, out)
         }
-        Err(e) => Err(e).with_context(|| format!("opening store {}", path.display())),
+        Err(e) => Err(e).with_context(|| format!("opening store {}", config.store_name())),
     }
 }
 

@@ -140,8 +140,7 @@ fn summary_line(s: &crate::ingest::import::ImportSummary) -> serde_json::Value {
 /// Opens the store and runs the verb; when the daemon holds the store, asks
 /// the daemon to run it (over its socket, else `[http] listen`).
 pub fn run_or_ask(config: &Config, request: &WriteRequest) -> anyhow::Result<WriteOutput> {
-    let path = config.store_path();
-    match Store::open(&path, config.store.cache_mb) {
+    match config.open_store_plain() {
         Ok(store) => run(
             &store,
             Arc::new(config.clone()),
@@ -158,7 +157,7 @@ pub fn run_or_ask(config: &Config, request: &WriteRequest) -> anyhow::Result<Wri
             )?;
             serde_json::from_slice(&answer).context("the daemon's answer to a write verb")
         }
-        Err(e) => Err(e).with_context(|| format!("opening store {}", path.display())),
+        Err(e) => Err(e).with_context(|| format!("opening store {}", config.store_name())),
     }
 }
 

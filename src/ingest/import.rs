@@ -30,6 +30,7 @@ use anyhow::{Context as _, bail};
 use serde::Serialize;
 
 pub use crate::store::import_runs::{IMPORT_MAILBOX, ImportRun, RUNS, is_imported, run_of};
+use crate::store::kv::Tree;
 use crate::store::model::Origin;
 use crate::store::{Ingested, Store, encode};
 use crate::understand::lead::FieldValues;
@@ -416,7 +417,7 @@ pub fn import_with(
 }
 
 /// Points every key of a row at `id` (keys already known keep their response).
-fn remember(keys: &sled::Tree, row_keys: &[Option<Vec<u8>>; 2], id: u64) -> anyhow::Result<()> {
+fn remember(keys: &Tree, row_keys: &[Option<Vec<u8>>; 2], id: u64) -> anyhow::Result<()> {
     for k in row_keys.iter().flatten() {
         keys.compare_and_swap(k, None as Option<&[u8]>, Some(&id.to_be_bytes()[..]))?
             .ok();

@@ -173,7 +173,7 @@ impl Scheduler {
         let tree = self.store.tree(SCHEDULE)?;
         let now_ms = u64::try_from(now.as_millisecond()).unwrap_or(0);
         let end = (now_ms + 1).to_be_bytes();
-        let due: Vec<sled::IVec> = tree
+        let due: Vec<crate::store::kv::Bytes> = tree
             .range(..&end[..])
             .keys()
             .take(10_000)

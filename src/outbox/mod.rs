@@ -15,8 +15,8 @@ pub mod sender;
 pub mod smtp;
 pub mod suppression;
 
+use crate::store::kv::Transactional as _;
 use serde::{Deserialize, Serialize};
-use sled::Transactional as _;
 
 use crate::store::{Store, StoreError, decode, encode};
 
@@ -141,12 +141,7 @@ pub fn enqueue(store: &Store, email: OutboundEmail) -> Result<bool, StoreError> 
             p.insert(key.as_bytes(), &[])?;
             Ok(true)
         })
-        .map_err(|e: sled::transaction::TransactionError<()>| match e {
-            sled::transaction::TransactionError::Storage(e) => StoreError::Sled(e),
-            sled::transaction::TransactionError::Abort(()) => {
-                StoreError::Sled(sled::Error::Unsupported("enqueue aborted".into()))
-            }
-        })
+        .map_err(StoreError::from)
 }
 
 /// One outbox record by Message-ID.

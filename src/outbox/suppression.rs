@@ -28,7 +28,7 @@ pub fn add_with_event(
     at: &str,
     event: Option<&crate::store::events::Event>,
 ) -> Result<bool, StoreError> {
-    use sled::Transactional as _;
+    use crate::store::kv::Transactional as _;
     let record = encode(&serde_json::json!({"reason": reason, "at": at}));
     let suppression = store.tree(SUPPRESSION)?;
     let handoff = store.tree(crate::store::events::queue::TREE)?;
@@ -39,12 +39,7 @@ pub fn add_with_event(
         }
         Ok(before.is_none())
     });
-    result.map_err(
-        |e: sled::transaction::TransactionError<StoreError>| match e {
-            sled::transaction::TransactionError::Abort(e) => e,
-            sled::transaction::TransactionError::Storage(e) => StoreError::Sled(e),
-        },
-    )
+    Ok(result?)
 }
 
 /// Takes `email` off the list when it is there for `reason` (an address

@@ -11,14 +11,16 @@
 pub mod config;
 pub mod events;
 pub mod import_runs;
+pub mod kv;
+pub mod leases;
+pub mod migrate;
 pub mod model;
 pub mod received;
 
 use std::path::Path;
 
+use kv::{ConflictableTransactionError, TransactionError, Transactional, TransactionalTree};
 use serde::{Serialize, de::DeserializeOwned};
-use sled::Transactional;
-use sled::transaction::{ConflictableTransactionError, TransactionError, TransactionalTree};
 
 use crate::understand::{Kind, Understanding};
 use model::*;
@@ -50,6 +52,10 @@ pub enum StoreError {
     Locked(String),
     #[error("sled: {0}")]
     Sled(#[from] sled::Error),
+    #[error("PostgreSQL: {0}")]
+    Postgres(String),
+    #[error("mailbox {0}: this instance no longer holds its lease (another instance reads it now)")]
+    LeaseLost(String),
     #[error("corrupt record in {tree}: {detail}")]
     Codec { tree: &'static str, detail: String },
 }
@@ -87,20 +93,23 @@ pub enum Ingested {
 /// A handle to the open store. Cheap to clone.
 #[derive(Clone)]
 pub struct Store {
-    db: sled::Db,
-    raw: sled::Tree,
-    messages: sled::Tree,
-    message_ids: sled::Tree,
-    responses: sled::Tree,
-    contacts: sled::Tree,
-    interactions: sled::Tree,
-    counters: sled::Tree,
-    pending: sled::Tree,
-    cursors: sled::Tree,
+    db: kv::Db,
+    raw: kv::Tree,
+    messages: kv::Tree,
+    message_ids: kv::Tree,
+    responses: kv::Tree,
+    contacts: kv::Tree,
+    interactions: kv::Tree,
+    counters: kv::Tree,
+    pending: kv::Tree,
+    cursors: kv::Tree,
     /// Hand-off events staged with the change that causes them (`events::queue`).
-    handoff: sled::Tree,
+    handoff: kv::Tree,
     /// Messages received (raw stored, acknowledged) but not yet understood.
-    understand_queue: sled::Tree,
+    understand_queue: kv::Tree,
+    /// Mailbox leases held by this process (several instances, shared store).
+    leases: kv::Tree,
+    fence: std::sync::Arc<leases::Fence>,
 }
 
 impl Store {
@@ -120,6 +129,17 @@ impl Store {
                 }
                 other => StoreError::Sled(other),
             })?;
+        Store::on(kv::Db::from(db))
+    }
+
+    /// Opens the shared store in the PostgreSQL database at `url` (schema
+    /// migrated on first use).
+    pub fn open_postgres(url: &str) -> Result<Store, StoreError> {
+        SELF_DESCRIBING.store(true, std::sync::atomic::Ordering::Relaxed);
+        Store::on(kv::Db::open_postgres(url)?)
+    }
+
+    fn on(db: kv::Db) -> Result<Store, StoreError> {
         let tree = |name: &str| db.open_tree(name);
         let store = Store {
             raw: tree(TREES[0])?,
@@ -133,6 +153,8 @@ impl Store {
             cursors: tree("cursors")?,
             handoff: tree(crate::store::events::queue::TREE)?,
             understand_queue: tree(received::QUEUE)?,
+            leases: tree(leases::LEASES)?,
+            fence: leases::new_fence(),
             db,
         };
         store.seed_response_seq()?;
@@ -345,9 +367,7 @@ impl Store {
 
     /// True when a message with these exact bytes is already stored.
     pub fn has_message(&self, raw: &[u8]) -> Result<bool, StoreError> {
-        Ok(self
-            .messages
-            .contains_key(MessageKey::of(raw).0.as_bytes())?)
+        self.messages.contains_key(MessageKey::of(raw).0.as_bytes())
     }
 
     /// Responses stored but not yet acted on (qualified and routed), oldest first.
@@ -402,8 +422,8 @@ impl Store {
     }
 
     /// A tree owned by a later stage (`leads`, `outbox`, `schedule`, ...).
-    pub fn tree(&self, name: &str) -> Result<sled::Tree, StoreError> {
-        Ok(self.db.open_tree(name)?)
+    pub fn tree(&self, name: &str) -> Result<kv::Tree, StoreError> {
+        self.db.open_tree(name)
     }
 
     /// Adds `by` to a kept counter outside an ingest transaction.
@@ -700,7 +720,7 @@ impl Store {
     }
 
     /// The underlying database, for stages that keep their own trees.
-    pub fn db(&self) -> &sled::Db {
+    pub fn db(&self) -> &kv::Db {
         &self.db
     }
 }
@@ -726,7 +746,7 @@ pub enum Reread {
 impl Store {
     /// True when a response waits for the act stage.
     pub fn is_pending(&self, id: u64) -> Result<bool, StoreError> {
-        Ok(self.pending.contains_key(id.to_be_bytes())?)
+        self.pending.contains_key(id.to_be_bytes())
     }
 }
 
@@ -744,7 +764,7 @@ pub fn response_count(u: &Understanding) -> usize {
 fn from_transaction(e: TransactionError<StoreError>) -> StoreError {
     match e {
         TransactionError::Abort(e) => e,
-        TransactionError::Storage(e) => StoreError::Sled(e),
+        TransactionError::Storage(e) => e,
     }
 }
 
@@ -950,10 +970,19 @@ pub fn encode<T: Serialize>(value: &T) -> Vec<u8> {
     out
 }
 
+/// Set once a shared (PostgreSQL) store is opened in this process: records
+/// are then written as JSON, which the database's views can read (see
+/// `kv::pg`). A sled store opened by the same process (`migrate`, tests)
+/// writes JSON too, which [`decode`] reads as well.
+static SELF_DESCRIBING: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
 /// Version byte 2 + postcard: a third to a half the size of JSON, and no
 /// text to parse. Only for types whose fields are always written (no
 /// `skip_serializing_if`, no untyped JSON values): postcard is not self-describing.
 pub fn encode_compact<T: Serialize>(value: &T) -> Vec<u8> {
+    if SELF_DESCRIBING.load(std::sync::atomic::Ordering::Relaxed) {
+        return encode(value);
+    }
     let mut out = vec![COMPACT_VERSION];
     postcard::to_io(value, &mut out).expect("records serialise to postcard");
     out

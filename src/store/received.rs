@@ -6,8 +6,8 @@
 //! ([`Store::record_understood`]), so a crash between any two steps leaves
 //! the entry queued and nothing half-written.
 
+use super::kv::Transactional;
 use serde::{Deserialize, Serialize};
-use sled::Transactional;
 
 use super::model::{MessageKey, Origin};
 use super::{Ingested, Store, StoreError, decode, encode_compact, from_transaction, raw_value};
@@ -68,8 +68,21 @@ impl Store {
             .collect::<Result<_, _>>()?;
         let keys: Vec<MessageKey> = batch.iter().map(|m| MessageKey::of(&m.raw)).collect();
         let now = super::now_rfc3339();
-        let result = (&self.raw, &self.messages, &self.understand_queue).transaction(
-            |(raw_t, messages_t, queue_t)| {
+        let result = (
+            &self.raw,
+            &self.messages,
+            &self.understand_queue,
+            &self.leases,
+        )
+            .transaction(|(raw_t, messages_t, queue_t, leases_t)| {
+                // Several instances: only the lease holder commits (see `leases`).
+                for mailbox in batch
+                    .iter()
+                    .map(|m| &m.origin.mailbox)
+                    .collect::<std::collections::BTreeSet<_>>()
+                {
+                    self.fence.check(leases_t, mailbox)?;
+                }
                 let mut admitted = Vec::with_capacity(batch.len());
                 for ((message, key), seq) in batch.iter().zip(&keys).zip(&seqs) {
                     let k = key.0.as_bytes();
@@ -91,8 +104,7 @@ impl Store {
                     admitted.push(Admitted::Queued);
                 }
                 Ok(admitted)
-            },
-        );
+            });
         result.map_err(from_transaction)
     }
 

@@ -3,6 +3,8 @@
 //! speaking the real protocols, and helpers to run the `carousel` binary.
 #![allow(dead_code)]
 
+pub mod postgres;
+
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};

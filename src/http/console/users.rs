@@ -199,10 +199,7 @@ pub fn apply(store: &Store, change: &UserChange) -> Result<String, UserError> {
                 password_hash: password_hash.clone(),
                 created_at: crate::store::now_rfc3339(),
             };
-            let replaced = tree
-                .insert(key(name), encode(&user))
-                .map_err(StoreError::from)?
-                .is_some();
+            let replaced = tree.insert(key(name), encode(&user))?.is_some();
             store.flush_sync()?;
             Ok(format!(
                 "{} user {} <{}> ({})",
@@ -213,7 +210,7 @@ pub fn apply(store: &Store, change: &UserChange) -> Result<String, UserError> {
             ))
         }
         UserChange::Remove { name } => {
-            if tree.remove(key(name)).map_err(StoreError::from)?.is_none() {
+            if tree.remove(key(name))?.is_none() {
                 return Err(UserError::Unknown(name.clone()));
             }
             store.flush_sync()?;

@@ -12,8 +12,10 @@
 //! `seq` comes from sled's id generator, which only grows (also across
 //! restarts), so an endpoint receives events in the order they were committed.
 
+use crate::store::kv::{
+    ConflictableTransactionError, TransactionError, Transactional, TransactionalTree,
+};
 use serde::{Deserialize, Serialize};
-use sled::transaction::{ConflictableTransactionError, TransactionError, TransactionalTree};
 
 use super::Event;
 use crate::store::{Store, StoreError, decode, encode};
@@ -344,7 +346,7 @@ fn u64_of(v: &[u8]) -> u64 {
 fn from_transaction(e: TransactionError<StoreError>) -> StoreError {
     match e {
         TransactionError::Abort(e) => e,
-        TransactionError::Storage(e) => StoreError::Sled(e),
+        TransactionError::Storage(e) => e,
     }
 }
 

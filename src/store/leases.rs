@@ -1,0 +1,258 @@
+//! Mailbox leases: which instance reads which mailbox when several carousel
+//! instances share one store (PostgreSQL). Kept in two trees, so both
+//! backends run the same code (and the same tests):
+//!
+//! - `instances`: instance id → when it last beat (Unix ms);
+//! - `leases`: mailbox → [`Lease`] (owner, epoch, expiry).
+//!
+//! Every instance runs [`Store::lease_round`] each [`HEARTBEAT`]: it beats,
+//! works out the live instances (beat within [`TTL_MS`]), and gives mailbox
+//! *i* (in name order) to live instance *i mod n* (ids in order), so the
+//! mailboxes spread evenly and move when an instance joins or leaves. An
+//! instance renews the leases it should hold, takes those that are free or
+//! expired (the epoch goes up by one), and releases those it should no
+//! longer hold. A dead instance's leases expire [`TTL_MS`] after its last
+//! beat, so another takes them within TTL + one heartbeat (< 5 s).
+//!
+//! The epoch fences writes: [`Store::receive`] commits a batch only if the
+//! `leases` tree, read inside the same transaction, still names this
+//! instance with the epoch it was granted — an instance that was paused
+//! past its expiry cannot commit after its mailbox moved on.
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+use super::kv::{ConflictableTransactionError, Transactional, TransactionalTree};
+use super::{Store, StoreError, decode, encode};
+
+pub const LEASES: &str = "leases";
+pub const INSTANCES: &str = "instances";
+/// A lease not renewed for this long is free to take.
+pub const TTL_MS: i64 = 3_000;
+/// How often an instance renews its leases.
+pub const HEARTBEAT: Duration = Duration::from_millis(1_000);
+/// Instances silent this long are forgotten (tidiness only).
+const FORGET_MS: i64 = 60_000;
+
+/// One mailbox's lease as stored.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Lease {
+    /// The instance reading the mailbox; `None` once released.
+    pub owner: Option<String>,
+    /// Grows by one at every change of owner; fences ingest commits.
+    pub epoch: u64,
+    /// Unix ms after which another instance may take it.
+    pub expires_at_ms: i64,
+}
+
+/// One mailbox as this instance sees it after a round (for `/health`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LeaseState {
+    pub mailbox: String,
+    /// This instance holds it (and may read and commit).
+    pub held: bool,
+    pub owner: Option<String>,
+    pub epoch: u64,
+    pub expires_at_ms: i64,
+}
+
+/// What one round did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Round {
+    pub states: Vec<LeaseState>,
+    /// Live instances, this one included.
+    pub live: usize,
+    /// Leases taken this round (from nobody, an expired or a leaving owner).
+    pub taken: u32,
+    /// Leases given up this round so another instance can hold them.
+    pub released: u32,
+}
+
+impl Round {
+    pub fn held(&self) -> impl Iterator<Item = &str> {
+        self.states
+            .iter()
+            .filter(|s| s.held)
+            .map(|s| s.mailbox.as_str())
+    }
+}
+
+/// The epochs this process holds, by mailbox: what [`Store::receive`]
+/// checks its commits against. Empty and disabled on a single-process store.
+#[derive(Debug, Default)]
+pub struct Fence {
+    /// `Some` once this process takes part in leasing (its instance id).
+    instance: Mutex<Option<String>>,
+    held: Mutex<BTreeMap<String, u64>>,
+}
+
+impl Fence {
+    fn set(&self, instance: &str, round: &Round) {
+        *self.instance.lock().unwrap_or_else(|p| p.into_inner()) = Some(instance.to_string());
+        *self.held.lock().unwrap_or_else(|p| p.into_inner()) = round
+            .states
+            .iter()
+            .filter(|s| s.held)
+            .map(|s| (s.mailbox.clone(), s.epoch))
+            .collect();
+    }
+
+    /// Inside a commit for `mailbox`: fails unless this process still holds
+    /// the lease with the epoch it was granted. A no-op without leasing.
+    pub(super) fn check(
+        &self,
+        leases: &TransactionalTree,
+        mailbox: &str,
+    ) -> Result<(), ConflictableTransactionError<StoreError>> {
+        let Some(me) = self
+            .instance
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+        else {
+            return Ok(());
+        };
+        let granted = self
+            .held
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(mailbox)
+            .copied();
+        let stored: Option<Lease> = leases
+            .get(mailbox.as_bytes())?
+            .map(|v| decode(LEASES, &v))
+            .transpose()
+            .map_err(ConflictableTransactionError::Abort)?;
+        let current = stored
+            .is_some_and(|l| l.owner.as_deref() == Some(me.as_str()) && Some(l.epoch) == granted);
+        if current {
+            Ok(())
+        } else {
+            Err(ConflictableTransactionError::Abort(StoreError::LeaseLost(
+                mailbox.to_string(),
+            )))
+        }
+    }
+}
+
+/// The shared fence of a store handle and its clones.
+pub(super) fn new_fence() -> Arc<Fence> {
+    Arc::new(Fence::default())
+}
+
+impl Store {
+    /// One heartbeat of instance `me` over `mailboxes` at `now_ms`: beats,
+    /// renews, takes and releases leases as described in the module docs,
+    /// and arms the fence of this store handle (and its clones).
+    pub fn lease_round(
+        &self,
+        me: &str,
+        mailboxes: &[String],
+        now_ms: i64,
+    ) -> Result<Round, StoreError> {
+        self.lease_round_keeping(me, mailboxes, &Default::default(), now_ms)
+    }
+
+    /// [`Store::lease_round`], where the leases in `busy` that `me` must give
+    /// up are kept (renewed, reported as not held) until their work has
+    /// stopped: the next holder starts only after this one has finished.
+    pub fn lease_round_keeping(
+        &self,
+        me: &str,
+        mailboxes: &[String],
+        busy: &std::collections::BTreeSet<String>,
+        now_ms: i64,
+    ) -> Result<Round, StoreError> {
+        let instances = self.tree(INSTANCES)?;
+        instances.insert(me.as_bytes(), encode(&now_ms))?;
+        let mut live = Vec::new();
+        for item in instances.iter() {
+            let (id, beat) = item?;
+            let beat: i64 = decode(INSTANCES, &beat).unwrap_or(0);
+            if now_ms - beat <= TTL_MS {
+                live.push(String::from_utf8_lossy(&id).into_owned());
+            } else if now_ms - beat > FORGET_MS {
+                instances.remove(&id)?;
+            }
+        }
+        live.sort();
+        let mut names = mailboxes.to_vec();
+        names.sort();
+        names.dedup();
+        let leases = self.tree(LEASES)?;
+        let round = leases.transaction(|t| {
+            let mut round = Round {
+                live: live.len(),
+                ..Round::default()
+            };
+            for (i, mailbox) in names.iter().enumerate() {
+                let target = &live[i % live.len().max(1)];
+                let mut lease: Lease = match t.get(mailbox.as_bytes())? {
+                    Some(v) => decode(LEASES, &v).map_err(ConflictableTransactionError::Abort)?,
+                    None => Lease::default(),
+                };
+                let mine = lease.owner.as_deref() == Some(me);
+                let free = lease.owner.is_none()
+                    || lease.expires_at_ms <= now_ms
+                    || !live
+                        .iter()
+                        .any(|l| Some(l.as_str()) == lease.owner.as_deref());
+                let held = if target == me && mine && lease.expires_at_ms > now_ms {
+                    lease.expires_at_ms = now_ms + TTL_MS;
+                    true
+                } else if target == me && (free || mine) {
+                    lease.owner = Some(me.to_string());
+                    lease.epoch += 1;
+                    lease.expires_at_ms = now_ms + TTL_MS;
+                    round.taken += 1;
+                    true
+                } else {
+                    if mine && busy.contains(mailbox) {
+                        // Still working: hold on until it has stopped.
+                        lease.expires_at_ms = now_ms + TTL_MS;
+                    } else if mine {
+                        lease.owner = None;
+                        lease.expires_at_ms = now_ms;
+                        round.released += 1;
+                    }
+                    false
+                };
+                if held || mine {
+                    t.insert(mailbox.as_bytes(), encode(&lease))?;
+                }
+                round.states.push(LeaseState {
+                    mailbox: mailbox.clone(),
+                    held,
+                    owner: lease.owner.clone(),
+                    epoch: lease.epoch,
+                    expires_at_ms: lease.expires_at_ms,
+                });
+            }
+            Ok(round)
+        })?;
+        self.fence.set(me, &round);
+        Ok(round)
+    }
+
+    /// Gives up every lease `me` holds (a graceful stop), so the other
+    /// instances take them at their next heartbeat instead of after expiry.
+    pub fn release_leases(&self, me: &str) -> Result<(), StoreError> {
+        let leases = self.tree(LEASES)?;
+        for item in leases.iter() {
+            let (mailbox, value) = item?;
+            let mut lease: Lease = decode(LEASES, &value)?;
+            if lease.owner.as_deref() == Some(me) {
+                lease.owner = None;
+                lease.expires_at_ms = 0;
+                // Only if unchanged: it may have expired and moved on meanwhile.
+                let _ = leases.compare_and_swap(&mailbox, Some(&value), Some(encode(&lease)))?;
+            }
+        }
+        self.tree(INSTANCES)?.remove(me.as_bytes())?;
+        self.fence.set(me, &Round::default());
+        Ok(())
+    }
+}

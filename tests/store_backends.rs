@@ -1,0 +1,410 @@
+//! The store's key-value layer behaves the same on both backends: every
+//! test here runs on an embedded sled store and on a private PostgreSQL 15
+//! (sled parity), and the typed store on top works on PostgreSQL.
+
+mod common;
+
+use std::sync::Arc;
+
+use carousel::store::Store;
+use carousel::store::kv::{ConflictableTransactionError, TransactionError, Transactional, Tree};
+
+/// This binary's PostgreSQL port (each test binary has its own).
+const PG_PORT: u16 = 25432;
+
+/// A fresh store on each backend, with a name for assertion messages.
+fn stores() -> Vec<(&'static str, Store, Option<tempfile::TempDir>)> {
+    let dir = tempfile::tempdir().unwrap();
+    let sled = Store::open(&dir.path().join("store"), 8).unwrap();
+    let url = common::postgres::fresh_database(PG_PORT);
+    let pg = Store::open_postgres(&url).unwrap();
+    vec![("sled", sled, Some(dir)), ("postgres", pg, None)]
+}
+
+fn keys(
+    iter: impl Iterator<
+        Item = Result<
+            (carousel::store::kv::Bytes, carousel::store::kv::Bytes),
+            carousel::store::StoreError,
+        >,
+    >,
+) -> Vec<Vec<u8>> {
+    iter.map(|r| r.unwrap().0.to_vec()).collect()
+}
+
+#[test]
+fn single_key_operations_return_what_they_replaced() {
+    for (name, store, _dir) in stores() {
+        let t = store.tree("conformance").unwrap();
+        assert_eq!(t.get(b"a").unwrap(), None, "{name}");
+        assert_eq!(t.insert(b"a", &b"1"[..]).unwrap(), None, "{name}");
+        assert_eq!(
+            t.insert(b"a", &b"2"[..]).unwrap().as_deref(),
+            Some(&b"1"[..]),
+            "{name}"
+        );
+        assert_eq!(t.get(b"a").unwrap().as_deref(), Some(&b"2"[..]), "{name}");
+        assert!(t.contains_key(b"a").unwrap(), "{name}");
+        assert_eq!(
+            t.remove(b"a").unwrap().as_deref(),
+            Some(&b"2"[..]),
+            "{name}"
+        );
+        assert_eq!(t.remove(b"a").unwrap(), None, "{name}");
+        assert!(!t.contains_key(b"a").unwrap(), "{name}");
+        // Empty values and binary keys are values like any other.
+        t.insert([0u8, 255, 0], Vec::new()).unwrap();
+        assert_eq!(
+            t.get([0u8, 255, 0]).unwrap().as_deref(),
+            Some(&[][..]),
+            "{name}"
+        );
+        assert!(
+            store
+                .db()
+                .tree_names()
+                .unwrap()
+                .iter()
+                .any(|n| &n[..] == b"conformance"),
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn iteration_is_in_byte_order_from_both_ends_across_pages() {
+    for (name, store, _dir) in stores() {
+        let t = store.tree("order").unwrap();
+        // More keys than one PostgreSQL page, with bytes sled and SQL could order differently.
+        let mut expected: Vec<Vec<u8>> = (0u32..700)
+            .map(|n| (n * 7919 % 70_000).to_be_bytes().to_vec())
+            .collect();
+        expected.push(vec![0xff]);
+        expected.push(vec![0x00]);
+        expected.push(vec![0x7f, 0xff, 0x00]);
+        for k in &expected {
+            t.insert(k, k.clone()).unwrap();
+        }
+        expected.sort();
+        expected.dedup();
+        assert_eq!(keys(t.iter()), expected, "{name} forwards");
+        let mut backwards = keys(t.iter().rev());
+        backwards.reverse();
+        assert_eq!(backwards, expected, "{name} backwards");
+        // Both ends of one scan meet without repeating or losing a key.
+        let mut iter = t.iter();
+        let mut front = Vec::new();
+        let mut back = Vec::new();
+        loop {
+            match iter.next() {
+                Some(r) => front.push(r.unwrap().0.to_vec()),
+                None => break,
+            }
+            match iter.next_back() {
+                Some(r) => back.push(r.unwrap().0.to_vec()),
+                None => break,
+            }
+        }
+        back.reverse();
+        front.extend(back);
+        assert_eq!(front, expected, "{name} from both ends");
+        assert_eq!(t.len(), expected.len(), "{name}");
+        assert_eq!(
+            t.first().unwrap().unwrap().0.to_vec(),
+            expected[0],
+            "{name}"
+        );
+        assert_eq!(
+            t.last().unwrap().unwrap().0.to_vec(),
+            *expected.last().unwrap(),
+            "{name}"
+        );
+        assert_eq!(
+            t.iter().values().next().unwrap().unwrap().to_vec(),
+            expected[0],
+            "{name}"
+        );
+        t.clear().unwrap();
+        assert!(t.is_empty(), "{name}");
+        assert_eq!(t.first().unwrap(), None, "{name}");
+    }
+}
+
+#[test]
+fn ranges_and_prefixes_select_the_same_keys() {
+    for (name, store, _dir) in stores() {
+        let t = store.tree("ranges").unwrap();
+        for k in [
+            &b"a"[..],
+            b"a\x00",
+            b"a\xff",
+            b"a\xff\xff",
+            b"ab",
+            b"b",
+            b"\xff",
+            b"\xff\xff",
+        ] {
+            t.insert(k, &b"v"[..]).unwrap();
+        }
+        let of = |iter| keys(iter);
+        assert_eq!(
+            of(t.scan_prefix(b"a")),
+            [&b"a"[..], b"a\x00", b"ab", b"a\xff", b"a\xff\xff"].map(|k| k.to_vec()),
+            "{name}"
+        );
+        assert_eq!(
+            of(t.scan_prefix(b"a\xff")),
+            [&b"a\xff"[..], b"a\xff\xff"].map(|k| k.to_vec()),
+            "{name}"
+        );
+        assert_eq!(
+            of(t.scan_prefix(b"\xff")),
+            [&b"\xff"[..], b"\xff\xff"].map(|k| k.to_vec()),
+            "{name}"
+        );
+        assert_eq!(
+            of(t.range(&b"a\x00"[..]..&b"ab"[..])),
+            [b"a\x00".to_vec()],
+            "{name}"
+        );
+        assert_eq!(
+            of(t.range(&b"a\xff"[..]..=&b"b"[..])),
+            [&b"a\xff"[..], b"a\xff\xff", b"b"].map(|k| k.to_vec()),
+            "{name}"
+        );
+        assert_eq!(of(t.range(..&b"a\x00"[..])), [b"a".to_vec()], "{name}");
+        assert_eq!(of(t.range(&b"b"[..]..)).len(), 3, "{name}");
+        assert_eq!(
+            keys(t.scan_prefix(b"a").rev()).first().map(Vec::as_slice),
+            Some(&b"a\xff\xff"[..]),
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn compare_and_swap_and_update_and_fetch_change_only_what_they_expect() {
+    for (name, store, _dir) in stores() {
+        let t = store.tree("cas").unwrap();
+        assert_eq!(
+            t.compare_and_swap(b"k", None as Option<&[u8]>, Some(&b"1"[..]))
+                .unwrap(),
+            Ok(()),
+            "{name}"
+        );
+        let lost = t
+            .compare_and_swap(b"k", None as Option<&[u8]>, Some(&b"2"[..]))
+            .unwrap();
+        assert_eq!(
+            lost.unwrap_err().current.as_deref(),
+            Some(&b"1"[..]),
+            "{name}"
+        );
+        assert_eq!(
+            t.compare_and_swap(b"k", Some(&b"1"[..]), None as Option<&[u8]>)
+                .unwrap(),
+            Ok(()),
+            "{name}"
+        );
+        assert_eq!(t.get(b"k").unwrap(), None, "{name}");
+        for _ in 0..3 {
+            t.update_and_fetch(b"n", |old| {
+                let n = old.map_or(0, |v| v[0]);
+                Some(vec![n + 1])
+            })
+            .unwrap();
+        }
+        assert_eq!(t.get(b"n").unwrap().as_deref(), Some(&[3u8][..]), "{name}");
+    }
+}
+
+#[test]
+fn a_transaction_over_several_trees_commits_all_or_nothing() {
+    for (name, store, _dir) in stores() {
+        let a = store.tree("tx_a").unwrap();
+        let b = store.tree("tx_b").unwrap();
+        let done = (&a, &b).transaction(|(a, b)| {
+            a.insert(&b"x"[..], &b"1"[..])?;
+            // Reads see the transaction's own writes.
+            assert_eq!(a.get(b"x")?.as_deref(), Some(&b"1"[..]));
+            b.insert(&b"y"[..], &b"2"[..])?;
+            let id1 = a.generate_id()?;
+            let id2 = a.generate_id()?;
+            assert!(id2 > id1);
+            Ok::<_, ConflictableTransactionError<String>>(7)
+        });
+        assert_eq!(done.unwrap(), 7, "{name}");
+        assert!(
+            a.contains_key(b"x").unwrap() && b.contains_key(b"y").unwrap(),
+            "{name}"
+        );
+        let aborted = (&a, &b).transaction(|(a, b)| {
+            a.insert(&b"gone"[..], &b"1"[..])?;
+            b.remove(&b"y"[..])?;
+            Err::<(), _>(ConflictableTransactionError::Abort(
+                "changed my mind".to_string(),
+            ))
+        });
+        assert!(
+            matches!(aborted, Err(TransactionError::Abort(ref why)) if why == "changed my mind"),
+            "{name}"
+        );
+        assert!(
+            !a.contains_key(b"gone").unwrap(),
+            "{name}: aborted write kept"
+        );
+        assert!(b.contains_key(b"y").unwrap(), "{name}: aborted remove kept");
+    }
+}
+
+#[test]
+fn concurrent_transactions_lose_no_update() {
+    for (name, store, _dir) in stores() {
+        let counter: Arc<Tree> = Arc::new(store.tree("counter").unwrap());
+        let log = Arc::new(store.tree("log").unwrap());
+        let workers: Vec<_> = (0..6)
+            .map(|w| {
+                let (counter, log) = (counter.clone(), log.clone());
+                std::thread::spawn(move || {
+                    for i in 0..25u32 {
+                        (&*counter, &*log)
+                            .transaction(|(c, l)| {
+                                let n = c
+                                    .get(b"n")?
+                                    .map_or(0, |v| u32::from_be_bytes(v[..4].try_into().unwrap()));
+                                c.insert(&b"n"[..], &(n + 1).to_be_bytes())?;
+                                l.insert(
+                                    (n + 1).to_be_bytes().to_vec(),
+                                    format!("{w}:{i}").into_bytes(),
+                                )?;
+                                Ok::<_, ConflictableTransactionError<()>>(())
+                            })
+                            .unwrap();
+                    }
+                })
+            })
+            .collect();
+        for w in workers {
+            w.join().unwrap();
+        }
+        let n = counter.get(b"n").unwrap().unwrap();
+        assert_eq!(
+            u32::from_be_bytes(n[..4].try_into().unwrap()),
+            150,
+            "{name}"
+        );
+        // Every increment saw a distinct value: no two transactions read the same n.
+        assert_eq!(log.len(), 150, "{name}");
+    }
+}
+
+#[test]
+fn the_typed_store_counts_and_reopens_on_postgres() {
+    let url = common::postgres::fresh_database(PG_PORT);
+    let store = Store::open_postgres(&url).unwrap();
+    store.add_to_counter("things", 2).unwrap();
+    store.add_to_counter("things", 3).unwrap();
+    drop(store);
+    // A second instance (or a restart) sees the same database, migrated once.
+    let again = Store::open_postgres(&url).unwrap();
+    let other = Store::open_postgres(&url).unwrap();
+    assert_eq!(again.counter("things").unwrap(), 5);
+    assert_eq!(other.counter("things").unwrap(), 5);
+    let versions = common::postgres::psql(
+        PG_PORT,
+        url.rsplit('/').next().unwrap(),
+        "SELECT count(*) = max(version) FROM carousel_migrations",
+    );
+    // Each version applied once, although three handles opened the database.
+    assert_eq!(versions, "t");
+}
+
+fn mailboxes(n: usize) -> Vec<String> {
+    (1..=n).map(|i| format!("m{i}")).collect()
+}
+
+fn held(round: &carousel::store::leases::Round) -> Vec<String> {
+    round.held().map(str::to_string).collect()
+}
+
+#[test]
+fn leases_spread_evenly_rebalance_on_join_and_move_when_an_instance_dies() {
+    use carousel::store::leases::TTL_MS;
+    for (name, store, _dir) in stores() {
+        let boxes = mailboxes(4);
+        // Alone, A reads every mailbox.
+        let a = store.lease_round("a", &boxes, 0).unwrap();
+        assert_eq!(held(&a), boxes, "{name}");
+        assert_eq!((a.taken, a.live), (4, 1), "{name}");
+        // B joins: it waits for A to let go of its share, then takes it.
+        let b = store.lease_round("b", &boxes, 100).unwrap();
+        assert!(held(&b).is_empty(), "{name}: B took a lease A still held");
+        let a = store.lease_round("a", &boxes, 200).unwrap();
+        assert_eq!((a.released, held(&a).len()), (2, 2), "{name}");
+        let b = store.lease_round("b", &boxes, 300).unwrap();
+        assert_eq!(held(&b).len(), 2, "{name}");
+        let mut all = [held(&a), held(&b)].concat();
+        all.sort();
+        assert_eq!(all, boxes, "{name}: every mailbox held exactly once");
+        let epoch_before: Vec<u64> = a.states.iter().map(|s| s.epoch).collect();
+        // A dies (no more heartbeats). Within TTL its mailboxes stay with it...
+        let b = store.lease_round("b", &boxes, 200 + TTL_MS - 1).unwrap();
+        assert_eq!(held(&b).len(), 2, "{name}");
+        // ...and the first heartbeat after they expire moves them to B, epoch up.
+        let b = store.lease_round("b", &boxes, 200 + TTL_MS + 1).unwrap();
+        assert_eq!(held(&b), boxes, "{name}: B did not take over");
+        for (state, before) in b.states.iter().zip(&epoch_before) {
+            if a.held().any(|m| m == state.mailbox) {
+                assert_eq!(state.epoch, before + 1, "{name}: {}", state.mailbox);
+            }
+        }
+        // A graceful stop hands over at once, without waiting for expiry.
+        let now = 200 + TTL_MS + 100;
+        store.lease_round("c", &boxes, now).unwrap();
+        store.release_leases("b").unwrap();
+        let c = store.lease_round("c", &boxes, now + 1).unwrap();
+        assert_eq!(
+            held(&c),
+            boxes,
+            "{name}: C did not take over after B released"
+        );
+    }
+}
+
+#[test]
+fn a_paused_instance_cannot_commit_after_its_mailbox_moved_on() {
+    use carousel::store::leases::TTL_MS;
+    use carousel::store::model::Origin;
+    use carousel::store::received::{Admitted, Incoming};
+    let url = common::postgres::fresh_database(PG_PORT);
+    let a = Store::open_postgres(&url).unwrap();
+    let b = Store::open_postgres(&url).unwrap();
+    let boxes = mailboxes(1);
+    let incoming = |n: usize| {
+        vec![Incoming {
+            origin: Origin {
+                mailbox: "m1".into(),
+                reference: format!("1:{n}"),
+            },
+            raw: common::lead_email(n, "leads@acme.example"),
+            complete: true,
+            size: 100,
+        }]
+    };
+    let now = jiff::Timestamp::now().as_millisecond();
+    assert_eq!(held(&a.lease_round("a", &boxes, now).unwrap()), boxes);
+    assert_eq!(a.receive(&incoming(1)).unwrap(), [Admitted::Queued]);
+    // A pauses past its expiry; B takes the mailbox over.
+    b.lease_round("b", &boxes, now + 10).unwrap();
+    let b_round = b.lease_round("b", &boxes, now + TTL_MS + 10).unwrap();
+    assert_eq!(held(&b_round), boxes);
+    // A wakes up with a batch in hand: refused, nothing written.
+    let refused = a.receive(&incoming(2)).unwrap_err();
+    assert!(
+        matches!(refused, carousel::store::StoreError::LeaseLost(ref m) if m == "m1"),
+        "{refused}"
+    );
+    assert_eq!(b.queued_len(), 1);
+    assert_eq!(b.receive(&incoming(2)).unwrap(), [Admitted::Queued]);
+    assert_eq!(b.queued_len(), 2);
+}
