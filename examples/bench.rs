@@ -16,8 +16,19 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
-const IMAP: u16 = 13143;
-const SMTP: u16 = 13025;
+/// The private servers' ports; `BENCH_IMAP_PORT` / `BENCH_SMTP_PORT` move
+/// them, so two benches on one shared machine do not meet.
+static IMAP: std::sync::LazyLock<u16> =
+    std::sync::LazyLock::new(|| port_from_env("BENCH_IMAP_PORT", 13143));
+static SMTP: std::sync::LazyLock<u16> =
+    std::sync::LazyLock::new(|| port_from_env("BENCH_SMTP_PORT", 13025));
+
+fn port_from_env(name: &str, default: u16) -> u16 {
+    std::env::var(name)
+        .ok()
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(default)
+}
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
 fn main() -> anyhow::Result<()> {
@@ -353,7 +364,7 @@ fn ingest_bench(base: &Path, work: &Path, corpus: &[(String, Vec<u8>)]) -> anyho
 /// A bare IMAP client: LOGIN, SELECT, `FETCH 1:* BODY.PEEK[]`, literals read and dropped.
 fn bare_fetch(user: &str) -> anyhow::Result<(Duration, usize)> {
     let start = Instant::now();
-    let stream = TcpStream::connect(("127.0.0.1", IMAP))?;
+    let stream = TcpStream::connect(("127.0.0.1", *IMAP))?;
     stream.set_nodelay(true)?;
     let mut r = BufReader::with_capacity(1 << 16, stream.try_clone()?);
     let mut w = stream;
@@ -443,7 +454,8 @@ fn imap_config(work: &Path, name: &str, user: &str) -> anyhow::Result<std::path:
     std::fs::write(
         &config,
         format!(
-            "[store]\npath = \"store\"\n\n[[mailbox]]\nname = \"{name}\"\nimap = {{ host = \"127.0.0.1\", port = {IMAP}, tls = \"none\", user = \"{user}\", password_env = \"BENCH_PASSWORD\", batch = 500 }}\n"
+            "[store]\npath = \"store\"\n\n[[mailbox]]\nname = \"{name}\"\nimap = {{ host = \"127.0.0.1\", port = {imap}, tls = \"none\", user = \"{user}\", password_env = \"BENCH_PASSWORD\", batch = 500 }}\n",
+            imap = *IMAP
         ),
     )?;
     Ok(config)
@@ -643,7 +655,7 @@ fn dir_bytes(dir: &Path) -> u64 {
 
 /// `UID SEARCH UNSEEN` count for a user.
 fn unseen(user: &str) -> anyhow::Result<usize> {
-    let stream = TcpStream::connect(("127.0.0.1", IMAP))?;
+    let stream = TcpStream::connect(("127.0.0.1", *IMAP))?;
     stream.set_nodelay(true)?;
     let mut r = BufReader::new(stream.try_clone()?);
     let mut w = stream;
@@ -674,7 +686,7 @@ fn unseen(user: &str) -> anyhow::Result<usize> {
 
 /// One SMTP session per message; returns when the server accepted it (250 after DATA).
 fn smtp_deliver(from: &str, to: &str, raw: &[u8]) -> anyhow::Result<Instant> {
-    let stream = TcpStream::connect(("127.0.0.1", SMTP))?;
+    let stream = TcpStream::connect(("127.0.0.1", *SMTP))?;
     stream.set_nodelay(true)?;
     let mut r = BufReader::new(stream.try_clone()?);
     let mut w = stream;
@@ -718,7 +730,7 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
 /// The floor: Postfix accept → `* N EXISTS` seen by a bare IMAP client in IDLE.
 fn idle_floor(samples: usize) -> anyhow::Result<Vec<f64>> {
     let user = "bench-floor@example.test";
-    let stream = TcpStream::connect(("127.0.0.1", IMAP))?;
+    let stream = TcpStream::connect(("127.0.0.1", *IMAP))?;
     stream.set_nodelay(true)?;
     stream.set_read_timeout(Some(Duration::from_secs(10)))?;
     let mut r = BufReader::new(stream.try_clone()?);
@@ -770,12 +782,18 @@ fn speed_to_lead_bench(work: &Path, leads: usize) -> anyhow::Result<Value> {
     let dir = work.join("speed");
     std::fs::create_dir_all(&dir)?;
     let config = dir.join("carousel.toml");
+    // One rep takes every lead: her hourly notice cap is raised to the
+    // number of leads, so each lead is notified at once and timed (above
+    // the cap, notices wait for the digest, another path).
     std::fs::write(
         &config,
         format!(
-            "[store]\npath = \"store\"\n\n[[mailbox]]\nname = \"leads\"\nimap = {{ host = \"127.0.0.1\", port = {IMAP}, tls = \"none\", user = \"bench-stl@example.test\", password_env = \"BENCH_PASSWORD\" }}\n\n\
-[outbox]\nfrom = \"Acme <hello@acme.example>\"\nmessage_id_domain = \"carousel.acme.example\"\nsmtp = {{ host = \"127.0.0.1\", port = {SMTP}, tls = \"none\" }}\n\n\
-[[rep]]\nname = \"Dana\"\nemail = \"dana-stl@example.test\"\nworking_hours = \"00:00-23:59\"\nworking_days = [\"mon-sun\"]\n"
+            "[store]\npath = \"store\"\n\n[[mailbox]]\nname = \"leads\"\nimap = {{ host = \"127.0.0.1\", port = {imap}, tls = \"none\", user = \"bench-stl@example.test\", password_env = \"BENCH_PASSWORD\" }}\n\n\
+[outbox]\nfrom = \"Acme <hello@acme.example>\"\nmessage_id_domain = \"carousel.acme.example\"\nsmtp = {{ host = \"127.0.0.1\", port = {smtp}, tls = \"none\" }}\n\n\
+[[rep]]\nname = \"Dana\"\nemail = \"dana-stl@example.test\"\nworking_hours = \"00:00-23:59\"\nworking_days = [\"mon-sun\"]\n\n\
+[limits]\nmax_rep_notifications_per_hour = {leads}\n",
+            imap = *IMAP,
+            smtp = *SMTP
         ),
     )?;
     let mut child = Command::new(format!("{ROOT}/target/release/carousel"))

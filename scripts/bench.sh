@@ -6,8 +6,9 @@
 #      a Python imaplib+email peer), growth and RSS → bench/results.json
 #   2. examples/send_bench.rs: its own Dovecot + Postfix on 11443/11425; outbox
 #      send rate (plain, STARTTLS+AUTH, implicit TLS) vs Postfix's smtp-source
-#      → bench/send.txt
+#      → bench/send.txt, and into bench/results.json ("send")
 # Usage: scripts/bench.sh [--quick] [--only speed,understand,ingest,growth] [--growth N]
+# BENCH_IMAP_PORT / BENCH_SMTP_PORT move the private servers of examples/bench.rs.
 # Needs root (Postfix), Dovecot + Postfix installed (see README), python3.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,3 +17,4 @@ cargo build --release --bin carousel --example bench --example send_bench
 target/release/examples/bench "$@"
 n=2000; case " $* " in *" --quick "*) n=500;; esac
 target/release/examples/send_bench "$n" | tee bench/send.txt
+python3 bench/send_to_json.py bench/send.txt bench/results.json

@@ -126,17 +126,27 @@ pub async fn run(config: Config, mode: RunMode) -> anyhow::Result<()> {
         intake: intake.clone(),
     };
     if mode != RunMode::Daemon {
+        // Understanding follows the sources batch by batch, as in the
+        // daemon; it stops once they are done and the queue is empty.
+        let (sources_done, until_sources_done) = shutdown::channel();
+        let understanding = (mode == RunMode::Once).then(|| {
+            tokio::spawn(crate::ingest::understanding::serve(
+                intake.clone(),
+                until_sources_done,
+            ))
+        });
         let mut stored = 0;
         for source in sources {
             stored += source.once(&intake).await?;
         }
         intake.store.flush().await?;
-        if mode == RunMode::IngestOnce {
+        sources_done.fire();
+        let Some(understanding) = understanding else {
             tracing::info!(stored, "run --once --ingest-only finished");
             return Ok(());
-        }
+        };
         // Stages after ingest, one pass each, in pipeline order.
-        let understood = crate::ingest::understanding::once(&intake).await?;
+        let understood = understanding.await??;
         tracing::info!(
             understood = understood.understood,
             duplicates = understood.duplicates,

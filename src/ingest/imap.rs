@@ -301,85 +301,136 @@ impl ImapSource {
         }
         listing.sort_unstable();
         listing.dedup_by_key(|(uid, _)| *uid);
+        // Each chunk's store work (one transaction, one flush) runs while
+        // the next chunk is fetched; a chunk is acknowledged only once its
+        // own flush is done, and the cursor moves in chunk order.
+        let mut in_flight: Option<StoringChunk> = None;
         for chunk in listing.chunks(self.config.batch.max(1) as usize) {
-            let (small, large): (Vec<_>, Vec<_>) = chunk
-                .iter()
-                .partition(|(_, size)| u64::from(*size) <= intake.limits.max_message_bytes);
-            let mut missing = Vec::new();
-            let mut batch = Vec::with_capacity(chunk.len());
-            let origin = |uid: u32| Origin {
-                mailbox: self.name.clone(),
-                reference: format!("{validity}:{uid}"),
-            };
-            if !small.is_empty() {
-                let set = uid_set(small.iter().map(|(u, _)| *u));
-                let mut bodies = self.fetch_bodies(session, &set, "BODY.PEEK[]").await?;
-                for (uid, size) in &small {
-                    match take_body(&mut bodies, *uid, *size) {
-                        Some(raw) => batch.push((
-                            *uid,
-                            Incoming {
-                                origin: origin(*uid),
-                                size: raw.len() as u64,
-                                raw,
-                                complete: true,
-                            },
-                        )),
-                        None => missing.push(*uid),
-                    }
-                }
-            }
-            if !large.is_empty() {
-                let set = uid_set(large.iter().map(|(u, _)| *u));
-                let mut heads = self
-                    .fetch_bodies(session, &set, "BODY.PEEK[HEADER]")
+            let started = std::time::Instant::now();
+            let fetched = self.fetch_chunk(session, chunk, validity, intake).await?;
+            let fetch_ms = started.elapsed().as_millis();
+            if let Some(previous) = in_flight.take() {
+                self.settle_chunk(session, intake, previous, &mut cursor, &mut report)
                     .await?;
-                for (uid, size) in &large {
-                    match take_body(&mut heads, *uid, *size) {
-                        Some(head) => batch.push((
-                            *uid,
-                            Incoming {
-                                origin: origin(*uid),
-                                raw: headers_of(&head).to_vec(),
-                                complete: false,
-                                size: u64::from(*size),
-                            },
-                        )),
-                        None => missing.push(*uid),
-                    }
-                }
             }
-            let (uids, incoming): (Vec<u32>, Vec<Incoming>) = batch.into_iter().unzip();
-            let complete: Vec<bool> = incoming.iter().map(|m| m.complete).collect();
-            let admitted = intake.receive(incoming).await?;
-            let mut ack = Vec::new();
-            let mut flag = Vec::new();
-            for ((uid, complete), admitted) in uids.into_iter().zip(complete).zip(admitted) {
-                match (complete, admitted) {
-                    (false, _) => {
-                        report.oversized += 1;
-                        flag.push(uid);
-                    }
-                    (true, Admitted::Queued) => {
-                        report.stored += 1;
-                        ack.push(uid);
-                    }
-                    (true, Admitted::Duplicate) => {
-                        report.duplicates += 1;
-                        ack.push(uid);
-                    }
-                }
-            }
-            if !missing.is_empty() {
-                tracing::warn!(mailbox = %self.name, ?missing, "server listed messages but sent no body: not stored, not acknowledged, retried next sync");
-            }
-            intake.commit(&self.name).await?;
-            crate::fault::point("imap-after-flush");
-            self.acknowledge(session, &ack, &flag).await?;
-            cursor.advance(chunk.iter().map(|(u, _)| *u), &missing)?;
-            intake.store.set_imap_cursor(&self.name, &cursor)?;
+            tracing::debug!(mailbox = %self.name, messages = chunk.len(), fetch_ms, "batch fetched");
+            in_flight = Some(store_chunk(intake, &self.name, fetched));
+        }
+        if let Some(last) = in_flight.take() {
+            self.settle_chunk(session, intake, last, &mut cursor, &mut report)
+                .await?;
         }
         Ok(report)
+    }
+
+    /// Fetches one chunk of the listing: whole messages up to the size
+    /// limit, headers of larger ones. A UID the server sent no body for is
+    /// in `missing`: neither stored nor acknowledged.
+    async fn fetch_chunk(
+        &self,
+        session: &mut Session,
+        chunk: &[(u32, u32)],
+        validity: u32,
+        intake: &Intake,
+    ) -> anyhow::Result<FetchedChunk> {
+        let (small, large): (Vec<_>, Vec<_>) = chunk
+            .iter()
+            .partition(|(_, size)| u64::from(*size) <= intake.limits.max_message_bytes);
+        let mut fetched = FetchedChunk {
+            uids: chunk.iter().map(|(u, _)| *u).collect(),
+            ..FetchedChunk::default()
+        };
+        let origin = |uid: u32| Origin {
+            mailbox: self.name.clone(),
+            reference: format!("{validity}:{uid}"),
+        };
+        if !small.is_empty() {
+            let set = uid_set(small.iter().map(|(u, _)| *u));
+            let mut bodies = self.fetch_bodies(session, &set, "BODY.PEEK[]").await?;
+            for (uid, size) in &small {
+                match take_body(&mut bodies, *uid, *size) {
+                    Some(raw) => fetched.messages.push((
+                        *uid,
+                        Incoming {
+                            origin: origin(*uid),
+                            size: raw.len() as u64,
+                            raw,
+                            complete: true,
+                        },
+                    )),
+                    None => fetched.missing.push(*uid),
+                }
+            }
+        }
+        if !large.is_empty() {
+            let set = uid_set(large.iter().map(|(u, _)| *u));
+            let mut heads = self
+                .fetch_bodies(session, &set, "BODY.PEEK[HEADER]")
+                .await?;
+            for (uid, size) in &large {
+                match take_body(&mut heads, *uid, *size) {
+                    Some(head) => fetched.messages.push((
+                        *uid,
+                        Incoming {
+                            origin: origin(*uid),
+                            raw: headers_of(&head).to_vec(),
+                            complete: false,
+                            size: u64::from(*size),
+                        },
+                    )),
+                    None => fetched.missing.push(*uid),
+                }
+            }
+        }
+        Ok(fetched)
+    }
+
+    /// Waits for a chunk's store work (stored and flushed), then
+    /// acknowledges its messages and moves the cursor past it.
+    async fn settle_chunk(
+        &self,
+        session: &mut Session,
+        intake: &Intake,
+        chunk: StoringChunk,
+        cursor: &mut ImapCursor,
+        report: &mut SyncReport,
+    ) -> anyhow::Result<()> {
+        let started = std::time::Instant::now();
+        let admitted = chunk.store.await.context("storing a fetched batch")??;
+        let stored_ms = started.elapsed().as_millis();
+        crate::fault::point("imap-after-flush");
+        let mut ack = Vec::new();
+        let mut flag = Vec::new();
+        for ((uid, complete), admitted) in chunk.uids.iter().zip(&chunk.complete).zip(admitted) {
+            match (complete, admitted) {
+                (false, _) => {
+                    report.oversized += 1;
+                    flag.push(*uid);
+                }
+                (true, Admitted::Queued) => {
+                    report.stored += 1;
+                    ack.push(*uid);
+                }
+                (true, Admitted::Duplicate) => {
+                    report.duplicates += 1;
+                    ack.push(*uid);
+                }
+            }
+        }
+        if !chunk.missing.is_empty() {
+            tracing::warn!(mailbox = %self.name, missing = ?chunk.missing, "server listed messages but sent no body: not stored, not acknowledged, retried next sync");
+        }
+        self.acknowledge(session, &ack, &flag).await?;
+        cursor.advance(chunk.listed.iter().copied(), &chunk.missing)?;
+        intake.store.set_imap_cursor(&self.name, cursor)?;
+        tracing::debug!(
+            mailbox = %self.name,
+            messages = chunk.listed.len(),
+            waited_for_store_ms = stored_ms,
+            ack_ms = (started.elapsed().as_millis() - stored_ms),
+            "batch acknowledged"
+        );
+        Ok(())
     }
 
     /// `(UID, RFC822.SIZE)` of the messages in `set`, those below `from` left
@@ -465,6 +516,47 @@ impl ImapSource {
             .await?;
         }
         Ok(())
+    }
+}
+
+/// One chunk of the listing as fetched.
+#[derive(Default)]
+struct FetchedChunk {
+    /// Every UID of the chunk (listed by the server).
+    uids: Vec<u32>,
+    /// The messages the server sent, by UID.
+    messages: Vec<(u32, Incoming)>,
+    /// UIDs listed but sent without a body.
+    missing: Vec<u32>,
+}
+
+/// A chunk whose store work (receive + flush) runs in its own task.
+struct StoringChunk {
+    listed: Vec<u32>,
+    missing: Vec<u32>,
+    /// UID and completeness of each message handed to the store, in order.
+    uids: Vec<u32>,
+    complete: Vec<bool>,
+    store: tokio::task::JoinHandle<anyhow::Result<Vec<Admitted>>>,
+}
+
+/// Starts storing a fetched chunk: raw bytes + queue entries in one
+/// transaction, then a flush (which wakes the understanding stage).
+fn store_chunk(intake: &Intake, mailbox: &str, fetched: FetchedChunk) -> StoringChunk {
+    let (uids, incoming): (Vec<u32>, Vec<Incoming>) = fetched.messages.into_iter().unzip();
+    let complete = incoming.iter().map(|m| m.complete).collect();
+    let (intake, mailbox) = (intake.clone(), mailbox.to_string());
+    let store = tokio::spawn(async move {
+        let admitted = intake.receive(incoming).await?;
+        intake.commit(&mailbox).await?;
+        Ok(admitted)
+    });
+    StoringChunk {
+        listed: fetched.uids,
+        missing: fetched.missing,
+        uids,
+        complete,
+        store,
     }
 }
 

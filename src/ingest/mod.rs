@@ -95,31 +95,53 @@ impl Intake {
     fn settle(
         &self,
         raw: &[u8],
-        mut understanding: Understanding,
+        understanding: Understanding,
         write: impl FnOnce(Understanding) -> Result<Ingested, StoreError>,
     ) -> Result<Ingested, StoreError> {
-        if let Some(note) = crate::abuse::flood_check(
-            &self.store,
-            raw,
-            &understanding,
-            self.limits.max_inbound_per_sender_per_hour,
-            jiff::Timestamp::now(),
-        )? {
-            understanding = Understanding::other(understanding.envelope, &note);
-        }
-        let bounces = if understanding.kind == crate::understand::Kind::Bounce {
-            understanding.bounces.clone()
-        } else {
-            Vec::new()
-        };
+        let understanding = self.screen(raw, understanding)?;
+        let bounces = understanding.bounces.clone();
         let result = write(understanding)?;
-        metrics_for(&result);
-        if matches!(result, Ingested::New { .. }) {
+        self.note_stored(&result, &bounces)?;
+        Ok(result)
+    }
+
+    /// Before storing: a sender over its hourly limit has its message kept
+    /// as `other`, with the reason (see [`crate::abuse::flood_check`]).
+    fn screen(
+        &self,
+        raw: &[u8],
+        understanding: Understanding,
+    ) -> Result<Understanding, StoreError> {
+        Ok(
+            match crate::abuse::flood_check(
+                &self.store,
+                raw,
+                &understanding,
+                self.limits.max_inbound_per_sender_per_hour,
+                jiff::Timestamp::now(),
+            )? {
+                Some(note) => Understanding::other(understanding.envelope, &note),
+                None => understanding,
+            },
+        )
+    }
+
+    /// After storing: metrics, and for a new bounce the sender-side blocks
+    /// it reports (`bounces` is empty for any other kind).
+    fn note_stored(
+        &self,
+        result: &Ingested,
+        bounces: &[crate::understand::Bounce],
+    ) -> Result<(), StoreError> {
+        metrics_for(result);
+        if let Ingested::New { kind, .. } = result
+            && *kind == crate::understand::Kind::Bounce
+        {
             // Several recipients at one domain blocked for a sender-side
             // reason: warn the operator (log, metric, report).
-            crate::deliverability::note(&self.store, &bounces, jiff::Timestamp::now())?;
+            crate::deliverability::note(&self.store, bounces, jiff::Timestamp::now())?;
         }
-        Ok(result)
+        Ok(())
     }
 
     /// Understands a batch of messages on every core, results in input order.

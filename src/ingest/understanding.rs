@@ -1,25 +1,29 @@
 //! The understanding stage: takes received messages off the durable queue
 //! the mailbox sources fill ([`Store::receive`](crate::store::Store::receive)),
-//! understands each batch on every core, and writes each message's records
-//! while taking it off the queue (one transaction per message). It runs
+//! understands each batch on every core, and writes the batch's records
+//! while taking it off the queue, in one transaction
+//! ([`Store::record_understood_batch`](crate::store::Store::record_understood_batch)).
+//! Understanding the next batch overlaps with writing the last one. It runs
 //! behind the sources, so acknowledging mail never waits for understanding,
 //! and is woken the moment a source flushes a batch, so a lead is not late.
 //!
 //! Restartable and idempotent: an entry leaves the queue only with its
-//! records; a crash mid-batch leaves the rest queued for the next start.
+//! records; a crash mid-batch leaves the batch queued for the next start.
 
+use std::sync::mpsc;
 use std::time::Duration;
 
 use anyhow::Context as _;
 
 use super::{Intake, understand_safely};
 use crate::shutdown::Shutdown;
-use crate::store::Ingested;
 use crate::store::received::Queued;
+use crate::store::{Ingested, StoreError};
 use crate::understand::Understanding;
 
-/// Messages understood between two looks at the queue: enough to keep
-/// every core busy, few enough that act starts on a fresh lead soon.
+/// Messages understood and written together: enough to keep every core
+/// busy and to make one transaction worth its store-wide lock, few enough
+/// that act starts on a fresh lead soon.
 const BATCH: usize = 256;
 
 /// What a drain of the queue did.
@@ -29,37 +33,208 @@ pub struct UnderstoodReport {
     pub duplicates: usize,
 }
 
-/// Understands and records one batch off the queue. Blocking (CPU and
-/// sled): call it from a blocking thread. Returns how many were taken.
-pub fn understand_batch(intake: &Intake) -> anyhow::Result<(usize, UnderstoodReport)> {
-    let mut report = UnderstoodReport::default();
-    let batch = intake.store.queued(BATCH)?;
-    if batch.is_empty() {
-        return Ok((0, report));
+impl std::ops::AddAssign for UnderstoodReport {
+    fn add_assign(&mut self, other: UnderstoodReport) {
+        self.understood += other.understood;
+        self.duplicates += other.duplicates;
     }
-    let mut raws: Vec<Vec<u8>> = Vec::with_capacity(batch.len());
-    for q in &batch {
+}
+
+/// A batch taken off the queue and understood, waiting to be written.
+struct UnderstoodBatch {
+    queued: Vec<Queued>,
+    raws: Vec<Vec<u8>>,
+    understood: Vec<Understanding>,
+}
+
+/// Takes the queue until it is empty, each batch understood on every core
+/// while the one before is written by another thread; `after_batch` runs
+/// after each batch is written (the daemon wakes act there). Blocking: call
+/// it from a blocking thread. Returns what was written, or the first error
+/// (batches after it stay queued).
+pub fn drain(
+    intake: &Intake,
+    after_batch: impl Fn(UnderstoodReport) + Sync,
+) -> anyhow::Result<UnderstoodReport> {
+    drain_with(intake, after_batch, |q, raw| understand_one(intake, q, raw))
+}
+
+fn drain_with(
+    intake: &Intake,
+    after_batch: impl Fn(UnderstoodReport) + Sync,
+    understand: impl Fn(&Queued, &[u8]) -> Understanding + Sync,
+) -> anyhow::Result<UnderstoodReport> {
+    // One batch waits while one is written: memory stays at ~3 batches.
+    let (to_writer, batches) = mpsc::sync_channel::<UnderstoodBatch>(1);
+    std::thread::scope(|scope| {
+        let writer = scope.spawn(|| -> anyhow::Result<UnderstoodReport> {
+            let mut total = UnderstoodReport::default();
+            for batch in batches {
+                let started = std::time::Instant::now();
+                let report = record_batch(intake, batch)?;
+                tracing::debug!(
+                    ?report,
+                    write_ms = started.elapsed().as_millis(),
+                    "understood batch written"
+                );
+                after_batch(report);
+                total += report;
+            }
+            Ok(total)
+        });
+        let mut last = None;
+        let reading = loop {
+            let started = std::time::Instant::now();
+            let batch = match take_batch(intake, last, &understand) {
+                Ok(Some(batch)) => {
+                    tracing::debug!(
+                        messages = batch.queued.len(),
+                        understand_ms = started.elapsed().as_millis(),
+                        "batch understood"
+                    );
+                    batch
+                }
+                Ok(None) => break Ok(()),
+                Err(e) => break Err(e),
+            };
+            last = batch.queued.last().map(|q| q.seq);
+            if to_writer.send(batch).is_err() {
+                // The writer stopped on an error: it reports it below.
+                break Ok(());
+            }
+        };
+        drop(to_writer);
+        let written = writer
+            .join()
+            .map_err(|_| anyhow::anyhow!("the understanding writer thread panicked"))?;
+        let total = written?;
+        reading.map(|()| total)
+    })
+}
+
+/// The next batch after queue entry `after`, with its raw bytes, understood
+/// on every core; `None` when the queue holds nothing after it.
+fn take_batch(
+    intake: &Intake,
+    after: Option<u64>,
+    understand: &(impl Fn(&Queued, &[u8]) -> Understanding + Sync),
+) -> anyhow::Result<Option<UnderstoodBatch>> {
+    let queued = intake.store.queued_after(after, BATCH)?;
+    if queued.is_empty() {
+        return Ok(None);
+    }
+    let mut raws: Vec<Vec<u8>> = Vec::with_capacity(queued.len());
+    for q in &queued {
         // A queue entry always has its raw bytes (same transaction); an
         // entry without them cannot be understood and would block the queue.
         raws.push(intake.store.raw(&q.received.key)?.unwrap_or_default());
     }
-    let understood =
-        super::map_on_every_core(&batch.iter().zip(&raws).collect::<Vec<_>>(), |(q, raw)| {
-            understand_one(intake, q, raw)
-        })
+    let pairs: Vec<(&Queued, &[u8])> = queued.iter().zip(raws.iter().map(Vec::as_slice)).collect();
+    let understood = super::map_on_every_core(&pairs, |(q, raw)| guarded(understand, q, raw))
         .context("understanding a received batch")?;
-    for ((q, raw), understanding) in batch.iter().zip(&raws).zip(understood) {
-        let result = if q.received.complete {
-            intake.record_queued(q, raw, understanding)?
+    Ok(Some(UnderstoodBatch {
+        queued,
+        raws,
+        understood,
+    }))
+}
+
+/// Screens (flood limit) and writes an understood batch in one transaction.
+/// When that fails for anything but the store itself (a record that does
+/// not decode, say), the messages are written one by one, so one bad
+/// message neither holds up nor mismatches the others.
+fn record_batch(intake: &Intake, batch: UnderstoodBatch) -> Result<UnderstoodReport, StoreError> {
+    let UnderstoodBatch {
+        queued,
+        raws,
+        understood,
+    } = batch;
+    let mut screened = Vec::with_capacity(queued.len());
+    for ((q, raw), understanding) in queued.iter().zip(&raws).zip(understood) {
+        screened.push(if q.received.complete {
+            intake.screen(raw, understanding)?
         } else {
-            intake.store.record_understood(q, raw, understanding)?
-        };
+            understanding
+        });
+    }
+    let items: Vec<(&Queued, &[u8], &Understanding)> = queued
+        .iter()
+        .zip(&raws)
+        .zip(&screened)
+        .map(|((q, raw), u)| (q, raw.as_slice(), u))
+        .collect();
+    let started = std::time::Instant::now();
+    let results = match intake.store.record_understood_batch(&items) {
+        Err(e) if !e.is_storage_failure() => {
+            tracing::warn!(
+                "writing an understood batch failed, writing its messages one by one: {e}"
+            );
+            record_one_by_one(intake, &items)?
+        }
+        other => other?,
+    };
+    tracing::debug!(
+        transaction_ms = started.elapsed().as_millis(),
+        "understood batch: transaction"
+    );
+    let mut report = UnderstoodReport::default();
+    for ((_, _, understanding), result) in items.iter().zip(&results) {
+        intake.note_stored(result, &understanding.bounces)?;
         match result {
             Ingested::New { .. } => report.understood += 1,
             Ingested::Duplicate { .. } => report.duplicates += 1,
         }
     }
-    Ok((batch.len(), report))
+    Ok(report)
+}
+
+/// Each message in a transaction of its own. One whose records cannot be
+/// written is stored as `other` with the reason (its raw bytes are kept,
+/// and `carousel reprocess` reads it again), so the queue moves on.
+fn record_one_by_one(
+    intake: &Intake,
+    items: &[(&Queued, &[u8], &Understanding)],
+) -> Result<Vec<Ingested>, StoreError> {
+    let mut results = Vec::with_capacity(items.len());
+    for &(queued, raw, understanding) in items {
+        let written = match intake
+            .store
+            .record_understood_batch(&[(queued, raw, understanding)])
+        {
+            Err(e) if !e.is_storage_failure() => {
+                let key = &queued.received.key;
+                tracing::error!(%key, "records of a message could not be written, kept as other: {e}");
+                let other = Understanding::other(
+                    understanding.envelope.clone(),
+                    &format!("its records could not be written ({e}); raw message kept"),
+                );
+                intake
+                    .store
+                    .record_understood_batch(&[(queued, raw, &other)])?
+            }
+            other => other?,
+        };
+        results.extend(written);
+    }
+    Ok(results)
+}
+
+/// `understand` for one message, whose panic makes that message `other`
+/// rather than failing its whole batch (`understand_safely` guards the real
+/// reading already; this keeps the batch whole whatever `understand` is).
+fn guarded(
+    understand: &(impl Fn(&Queued, &[u8]) -> Understanding + Sync),
+    q: &Queued,
+    raw: &[u8],
+) -> Understanding {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| understand(q, raw))).unwrap_or_else(
+        |_| {
+            Understanding::other(
+                crate::understand::Envelope::default(),
+                "understanding failed (internal error); raw message kept",
+            )
+        },
+    )
 }
 
 fn understand_one(intake: &Intake, q: &Queued, raw: &[u8]) -> Understanding {
@@ -70,35 +245,49 @@ fn understand_one(intake: &Intake, q: &Queued, raw: &[u8]) -> Understanding {
     }
 }
 
-/// Empties the queue (`run --once`), then flushes.
+/// Empties the queue (`run --once` after the sources), then flushes.
 pub async fn once(intake: &Intake) -> anyhow::Result<UnderstoodReport> {
     let mut total = UnderstoodReport::default();
     loop {
         let i = intake.clone();
-        let (taken, report) = tokio::task::spawn_blocking(move || understand_batch(&i)).await??;
-        total.understood += report.understood;
-        total.duplicates += report.duplicates;
-        if taken == 0 {
+        let report = tokio::task::spawn_blocking(move || drain(&i, |_| {})).await??;
+        if report == UnderstoodReport::default() {
             break;
         }
+        total += report;
     }
     intake.store.flush().await?;
     Ok(total)
 }
 
-/// The daemon task: drains the queue whenever a source flushes a batch
-/// (and on a timer, so a lost nudge only delays), waking act after each batch.
-pub async fn run(intake: Intake, mut shutdown: Shutdown) -> anyhow::Result<()> {
+/// The daemon task: see [`serve`].
+pub async fn run(intake: Intake, shutdown: Shutdown) -> anyhow::Result<()> {
+    serve(intake, shutdown).await.map(drop)
+}
+
+/// Drains the queue whenever a source flushes a batch (and on a timer, so a
+/// lost nudge only delays), waking act after each batch, until `shutdown`
+/// fires and the queue is empty; then flushes. Returns what it wrote.
+/// `run --once` runs it beside the sources, so understanding starts with
+/// the first flushed batch instead of after the last.
+pub async fn serve(intake: Intake, mut shutdown: Shutdown) -> anyhow::Result<UnderstoodReport> {
     const TICK: Duration = Duration::from_secs(5);
+    let mut total = UnderstoodReport::default();
     loop {
         loop {
             let i = intake.clone();
-            match tokio::task::spawn_blocking(move || understand_batch(&i)).await? {
-                Ok((0, _)) => break,
-                Ok((_, report)) => {
+            let drained = tokio::task::spawn_blocking(move || {
+                drain(&i, |report| {
                     tracing::debug!(?report, "understood a batch");
-                    intake.wake.responses.notify_one();
-                }
+                    i.wake.responses.notify_one();
+                })
+            })
+            .await?;
+            match drained {
+                // Taken from the head again until nothing is left: a source
+                // may have queued entries behind the ones this drain saw.
+                Ok(report) if report == UnderstoodReport::default() => break,
+                Ok(report) => total += report,
                 Err(e) if crate::store::is_storage_failure(&e) => {
                     tracing::error!("store failed; understanding stops: {e:#}");
                     return Err(e);
@@ -114,7 +303,7 @@ pub async fn run(intake: Intake, mut shutdown: Shutdown) -> anyhow::Result<()> {
         // SIGTERM is understood before the process exits.
         if shutdown.is_set() {
             intake.store.flush().await?;
-            return Ok(());
+            return Ok(total);
         }
         tokio::select! {
             _ = intake.wake.received.notified() => {}
@@ -155,6 +344,99 @@ Phone: +1 555 010 {n:04}\r\nInterest: Solar panels\r\n"
             limits: Default::default(),
             wake: Default::default(),
         }
+    }
+
+    /// Receives leads 1..=n, as a source does, and returns the store.
+    fn received(dir: &std::path::Path, n: usize) -> Store {
+        let store = Store::open(dir, 8).unwrap();
+        let batch: Vec<Incoming> = (1..=n).map(lead).collect();
+        store.receive(&batch).unwrap();
+        store
+    }
+
+    /// Every stored message paired with its own bytes and reading: the
+    /// message record's key is the hash of lead `n`'s bytes (n from its
+    /// origin), and a lead's contact is lead `n`'s prospect. Returns the
+    /// `n`s stored as `other`, with their notes.
+    fn check_pairing(store: &Store, n: usize) -> Vec<(usize, String)> {
+        let mut others = Vec::new();
+        let mut seen = 0;
+        for record in store.messages() {
+            let record = record.unwrap();
+            let number: usize = record.origin.reference.parse().unwrap();
+            assert_eq!(
+                record.key,
+                crate::store::model::MessageKey::of(&lead(number).raw),
+                "message {number}: record on another message's bytes"
+            );
+            match record.kind {
+                crate::understand::Kind::Lead => assert_eq!(
+                    record.understanding.leads[0].contact.email.as_deref(),
+                    Some(format!("p{number}@buyer.example").as_str()),
+                    "message {number}: another message's reading"
+                ),
+                _ => others.push((number, record.understanding.note.unwrap_or_default())),
+            }
+            seen += 1;
+        }
+        assert_eq!(seen, n, "every received message is stored once");
+        assert_eq!(store.queued_len(), 0, "nothing left queued");
+        others
+    }
+
+    /// One message of a batch whose understanding blows up: it is kept as
+    /// `other` with the reason, and every other message of the batch is
+    /// written with its own reading.
+    #[test]
+    fn a_message_that_fails_to_understand_leaves_the_rest_of_its_batch_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = received(dir.path(), 40);
+        let intake = intake(store.clone());
+        let report = drain_with(
+            &intake,
+            |_| {},
+            |q, raw| {
+                assert!(
+                    q.received.origin.reference != "7",
+                    "reader bug on message 7"
+                );
+                understand_safely(raw, &intake.ctx)
+            },
+        )
+        .unwrap();
+        assert_eq!(report.understood, 40);
+        let others = check_pairing(&store, 40);
+        assert_eq!(others.len(), 1, "{others:?}");
+        assert_eq!(others[0].0, 7);
+        assert!(others[0].1.contains("internal error"), "{others:?}");
+        assert_eq!(store.counter("responses").unwrap(), 39);
+    }
+
+    /// One message of a batch whose records cannot be written (its
+    /// prospect's contact record is corrupt): the batch's transaction fails,
+    /// the messages are written one by one, and that one is kept as `other`
+    /// with the reason instead of holding the queue.
+    #[test]
+    fn a_message_whose_records_cannot_be_written_leaves_the_rest_of_its_batch_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = received(dir.path(), 40);
+        store
+            .tree("contacts")
+            .unwrap()
+            .insert("p12@buyer.example", &[9u8, 9, 9][..])
+            .unwrap();
+        let report = drain(&intake(store.clone()), |_| {}).unwrap();
+        assert_eq!(report.understood, 40);
+        let others = check_pairing(&store, 40);
+        assert_eq!(others.len(), 1, "{others:?}");
+        assert_eq!(others[0].0, 12);
+        assert!(others[0].1.contains("could not be written"), "{others:?}");
+        let emails: Vec<String> = store
+            .responses()
+            .map(|r| r.unwrap().contact.email.unwrap_or_default())
+            .collect();
+        assert_eq!(emails.len(), 39);
+        assert!(!emails.contains(&"p12@buyer.example".to_string()));
     }
 
     /// Received and flushed, then the process dies before understanding:

@@ -18,6 +18,9 @@
 //! out-of-office says they are away waits until they are back; per-domain
 //! rate limits apply; 4xx and connection errors retry with exponential
 //! backoff until `give_up_after`, then `Failed` is recorded; 5xx fails at once.
+//!
+//! Store and file work runs off the async reactor ([`off_reactor`]); only
+//! the SMTP conversations and the archive look-up are awaited on it.
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
@@ -37,6 +40,7 @@ use super::limits::DomainLimits;
 pub use super::message::{build, parse_mailbox};
 use super::smtp::{ServerTls, SmtpPool, SmtpServer};
 use super::{Delivery, OutboundEmail, OutboundRecord, PENDING, Purpose, TREE};
+use crate::blocking::off_reactor;
 use crate::net::TlsMode;
 use crate::store::{Store, decode};
 
@@ -177,7 +181,7 @@ impl Sender {
             transport,
             store,
         };
-        sender.reindex()?;
+        off_reactor(|| sender.reindex())?;
         Ok(sender)
     }
 
@@ -202,6 +206,51 @@ impl Sender {
     /// batches until none is due (or limits say wait).
     pub async fn pass(&mut self) -> anyhow::Result<SendReport> {
         let mut report = SendReport::default();
+        let (uncertain, mut due) = off_reactor(|| self.unfinished(&mut report))?;
+        due.extend(self.resolve(uncertain, &mut report).await?);
+        self.store.flush().await?;
+        // Oldest first.
+        due.sort_by(|a, b| a.enqueued_at.cmp(&b.enqueued_at));
+        let mut batch = Vec::new();
+        for record in due {
+            let held = off_reactor(|| -> anyhow::Result<_> {
+                let state = self.hold(&record)?;
+                if let Some(state) = &state {
+                    super::set_delivery(&self.store, &record, state.clone())?;
+                }
+                Ok(state)
+            })?;
+            if let Some(state) = held {
+                match state {
+                    Delivery::Suppressed { .. } => report.suppressed += 1,
+                    _ => report.waiting += 1,
+                }
+                continue;
+            }
+            if !record.email.to.iter().all(|to| self.limits.try_take(to)) {
+                report.waiting += 1;
+                continue;
+            }
+            batch.push(record);
+            if batch.len() >= self.delivery.batch.max(1) {
+                self.send_batch(std::mem::take(&mut batch), &mut report)
+                    .await?;
+            }
+        }
+        if !batch.is_empty() {
+            self.send_batch(batch, &mut report).await?;
+        }
+        self.store.flush().await?;
+        Ok(report)
+    }
+
+    /// The unfinished records in the pending index: those found `Sending`
+    /// (the crash window) and those due now; a record waiting for its retry
+    /// time is counted in `report`. Blocking (sled).
+    fn unfinished(
+        &self,
+        report: &mut SendReport,
+    ) -> anyhow::Result<(Vec<OutboundRecord>, Vec<OutboundRecord>)> {
         let now = Timestamp::now();
         let mut uncertain = Vec::new();
         let mut due = Vec::new();
@@ -229,35 +278,7 @@ impl Sender {
                 }
             }
         }
-        due.extend(self.resolve(uncertain, &mut report).await?);
-        self.store.flush().await?;
-        // Oldest first.
-        due.sort_by(|a, b| a.enqueued_at.cmp(&b.enqueued_at));
-        let mut batch = Vec::new();
-        for record in due {
-            if let Some(state) = self.hold(&record)? {
-                match state {
-                    Delivery::Suppressed { .. } => report.suppressed += 1,
-                    _ => report.waiting += 1,
-                }
-                super::set_delivery(&self.store, &record, state)?;
-                continue;
-            }
-            if !record.email.to.iter().all(|to| self.limits.try_take(to)) {
-                report.waiting += 1;
-                continue;
-            }
-            batch.push(record);
-            if batch.len() >= self.delivery.batch.max(1) {
-                self.send_batch(std::mem::take(&mut batch), &mut report)
-                    .await?;
-            }
-        }
-        if !batch.is_empty() {
-            self.send_batch(batch, &mut report).await?;
-        }
-        self.store.flush().await?;
-        Ok(report)
+        Ok((uncertain, due))
     }
 
     /// Decides records found `Sending` at the start of a pass. Returns those to send again.
@@ -271,7 +292,7 @@ impl Sender {
         }
         let mut resend = Vec::new();
         match (&self.transport, &self.archive) {
-            (Transport::Dir(dir), _) => {
+            (Transport::Dir(dir), _) => off_reactor(|| -> anyhow::Result<()> {
                 for r in uncertain {
                     if dir.join(eml_name(&r.email.message_id)).exists() {
                         super::set_delivery(&self.store, &r, sent_now("file written (recovered)"))?;
@@ -280,7 +301,8 @@ impl Sender {
                         resend.push(r);
                     }
                 }
-            }
+                Ok(())
+            })?,
             (Transport::Smtp(_), Some(archive)) => {
                 let ids: Vec<String> = uncertain
                     .iter()
@@ -288,33 +310,37 @@ impl Sender {
                     .collect();
                 let found = super::archive::present(archive, &self.base, &ids).await?;
                 let grace = Duration::from_secs(archive.grace_secs);
-                for r in uncertain {
-                    if found.contains(&r.email.message_id) {
-                        tracing::info!(id = %r.email.message_id, "found in the archive: it was sent before the crash");
-                        super::set_delivery(
-                            &self.store,
-                            &r,
-                            sent_now("250 accepted before a restart (copy found in archive)"),
-                        )?;
-                        report.recovered += 1;
-                        continue;
+                off_reactor(|| -> anyhow::Result<()> {
+                    for r in uncertain {
+                        if found.contains(&r.email.message_id) {
+                            tracing::info!(id = %r.email.message_id, "found in the archive: it was sent before the crash");
+                            super::set_delivery(
+                                &self.store,
+                                &r,
+                                sent_now("250 accepted before a restart (copy found in archive)"),
+                            )?;
+                            report.recovered += 1;
+                            continue;
+                        }
+                        let since = match &r.delivery {
+                            Delivery::Sending { since, .. } => since.parse::<Timestamp>().ok(),
+                            _ => None,
+                        };
+                        let age = since.map_or(Duration::MAX, |s| {
+                            Duration::try_from(Timestamp::now().duration_since(s))
+                                .unwrap_or_default()
+                        });
+                        if age >= grace {
+                            tracing::info!(id = %r.email.message_id, "not in the archive after the grace period: sending again");
+                            resend.push(r);
+                        } else {
+                            report.unresolved += 1;
+                        }
                     }
-                    let since = match &r.delivery {
-                        Delivery::Sending { since, .. } => since.parse::<Timestamp>().ok(),
-                        _ => None,
-                    };
-                    let age = since.map_or(Duration::MAX, |s| {
-                        Duration::try_from(Timestamp::now().duration_since(s)).unwrap_or_default()
-                    });
-                    if age >= grace {
-                        tracing::info!(id = %r.email.message_id, "not in the archive after the grace period: sending again");
-                        resend.push(r);
-                    } else {
-                        report.unresolved += 1;
-                    }
-                }
+                    Ok(())
+                })?;
             }
-            (Transport::Smtp(_), None) => {
+            (Transport::Smtp(_), None) => off_reactor(|| -> anyhow::Result<()> {
                 for r in uncertain {
                     if self.delivery.on_uncertain == OnUncertain::Resend {
                         resend.push(r);
@@ -331,7 +357,8 @@ impl Sender {
                         report.failed += 1;
                     }
                 }
-            }
+                Ok(())
+            })?,
         }
         Ok(resend)
     }
@@ -412,23 +439,26 @@ impl Sender {
         report: &mut SendReport,
     ) -> anyhow::Result<()> {
         // 1. Durably mark the whole batch Sending before any byte goes out.
-        let mut ready = Vec::with_capacity(batch.len());
-        for record in batch {
-            let attempts = match record.delivery {
-                Delivery::Retrying { attempts, .. } | Delivery::Sending { attempts, .. } => {
-                    attempts
-                }
-                _ => 0,
-            } + 1;
-            let sending = Delivery::Sending {
-                since: crate::store::now_rfc3339(),
-                attempts,
-            };
-            super::set_delivery(&self.store, &record, sending.clone())?;
-            let mut r = record;
-            r.delivery = sending;
-            ready.push(r);
-        }
+        let ready = off_reactor(|| -> anyhow::Result<Vec<OutboundRecord>> {
+            let mut ready = Vec::with_capacity(batch.len());
+            for record in batch {
+                let attempts = match record.delivery {
+                    Delivery::Retrying { attempts, .. } | Delivery::Sending { attempts, .. } => {
+                        attempts
+                    }
+                    _ => 0,
+                } + 1;
+                let sending = Delivery::Sending {
+                    since: crate::store::now_rfc3339(),
+                    attempts,
+                };
+                super::set_delivery(&self.store, &record, sending.clone())?;
+                let mut r = record;
+                r.delivery = sending;
+                ready.push(r);
+            }
+            Ok(ready)
+        })?;
         self.store.flush().await?;
         // 2. Hand them over, `concurrency` at a time.
         let this = &*self;
@@ -441,28 +471,31 @@ impl Sender {
             .collect()
             .await;
         // 3. Record what the server said.
-        for (record, outcome) in results {
-            let attempts = match record.delivery {
-                Delivery::Sending { attempts, .. } => attempts,
-                _ => 1,
-            };
-            let state = match outcome {
-                Outcome::Sent(reply) => {
-                    report.sent += 1;
-                    sent_now(&reply)
-                }
-                Outcome::Permanent(e) => {
-                    report.failed += 1;
-                    tracing::warn!(id = %record.email.message_id, "permanent failure: {e}");
-                    Delivery::Failed {
-                        at: crate::store::now_rfc3339(),
-                        reason: e,
+        off_reactor(|| -> anyhow::Result<()> {
+            for (record, outcome) in results {
+                let attempts = match record.delivery {
+                    Delivery::Sending { attempts, .. } => attempts,
+                    _ => 1,
+                };
+                let state = match outcome {
+                    Outcome::Sent(reply) => {
+                        report.sent += 1;
+                        sent_now(&reply)
                     }
-                }
-                Outcome::Transient(e) => self.retry_or_give_up(&record, attempts, e, report),
-            };
-            super::set_delivery(&self.store, &record, state)?;
-        }
+                    Outcome::Permanent(e) => {
+                        report.failed += 1;
+                        tracing::warn!(id = %record.email.message_id, "permanent failure: {e}");
+                        Delivery::Failed {
+                            at: crate::store::now_rfc3339(),
+                            reason: e,
+                        }
+                    }
+                    Outcome::Transient(e) => self.retry_or_give_up(&record, attempts, e, report),
+                };
+                super::set_delivery(&self.store, &record, state)?;
+            }
+            Ok(())
+        })?;
         self.store.flush().await?;
         Ok(())
     }

@@ -11,6 +11,7 @@
 pub mod config;
 pub mod events;
 pub mod import_runs;
+mod inbound;
 pub mod kv;
 pub mod leases;
 pub mod migrate;
@@ -230,139 +231,17 @@ impl Store {
         queued: Option<u64>,
         now: String,
     ) -> Result<Ingested, StoreError> {
-        // Same Message-ID *and* same body in the same mailbox: a re-delivery
-        // (other trace headers). A different body under a reused Message-ID
-        // is a different message and is kept.
-        let id_key = understanding
-            .envelope
-            .message_id
-            .as_ref()
-            .map(|id| message_id_key(&origin.mailbox, id, body_of(raw)));
-        // Response ids come from a counter inside the transaction, so they
-        // are short, dense and survive restarts (sled's own `generate_id`
-        // jumps by a million per start). A retried transaction re-reads it.
-        let wanted = response_count(&understanding) as u64;
-        let trees = (
-            &self.raw,
-            &self.messages,
-            &self.message_ids,
-            &self.responses,
-            &self.contacts,
-            &self.interactions,
-            &self.counters,
-            &self.pending,
-            &self.handoff,
-            &self.understand_queue,
+        let message = inbound::Inbound::new(
+            &origin,
+            raw,
+            &key,
+            complete,
+            size,
+            &understanding,
+            queued,
+            &now,
         );
-        let result = trees.transaction(
-            |(
-                raw_t,
-                messages_t,
-                ids_t,
-                responses_t,
-                contacts_t,
-                interactions_t,
-                counters_t,
-                pending_t,
-                handoff_t,
-                queue_t,
-            )| {
-                if let Some(seq) = queued {
-                    queue_t.remove(&seq.to_be_bytes())?;
-                }
-                if messages_t.get(key.0.as_bytes())?.is_some() {
-                    return Ok(Ingested::Duplicate { key: key.clone() });
-                }
-                if let Some(id_key) = &id_key
-                    && let Some(existing) = ids_t.get(id_key)?
-                {
-                    let existing = MessageKey(String::from_utf8_lossy(&existing).into_owned());
-                    if queued.is_some() && existing != key {
-                        // Received before it was known to be a re-delivery:
-                        // no record will point at these bytes.
-                        raw_t.remove(key.0.as_bytes())?;
-                    }
-                    return Ok(Ingested::Duplicate { key: existing });
-                }
-                if queued.is_none() {
-                    raw_t.insert(key.0.as_bytes(), raw_value(raw))?;
-                }
-                if let Some(id_key) = &id_key {
-                    ids_t.insert(id_key.as_slice(), key.0.as_bytes())?;
-                }
-                let first = counters_t
-                    .get(RESPONSE_SEQ)?
-                    .map(|v| u64_of(&v))
-                    .unwrap_or(FIRST_RESPONSE_ID - 1);
-                let ids: Vec<u64> = (first + 1..=first + wanted).collect();
-                if wanted > 0 {
-                    counters_t.insert(RESPONSE_SEQ, &(first + wanted).to_be_bytes())?;
-                }
-                let mut response_ids = Vec::new();
-                for (index, id) in ids.iter().enumerate() {
-                    let record = ResponseRecord::from_understanding(
-                        &understanding,
-                        index,
-                        *id,
-                        &key,
-                        &origin.mailbox,
-                        &now,
-                    );
-                    responses_t.insert(&id.to_be_bytes(), encode_compact(&record))?;
-                    // The act stage (qualify, route) picks it up from here.
-                    pending_t.insert(&id.to_be_bytes(), &[])?;
-                    response_ids.push(*id);
-                    if let Some(email) = &record.contact.email {
-                        upsert_contact(contacts_t, email, &now, |c| {
-                            c.contact = crate::understand::merge_contact(
-                                record.contact.clone(),
-                                &c.contact,
-                            );
-                            c.responses += 1;
-                        })?;
-                    }
-                }
-                note_noise(contacts_t, &understanding, &now)?;
-                stage_bounce_events(handoff_t, &understanding, &key)?;
-                for (email, summary) in interaction_contacts(&understanding) {
-                    let interaction = Interaction {
-                        at: now.clone(),
-                        contact: email.clone(),
-                        direction: Direction::Inbound,
-                        kind: understanding.kind.as_str().to_string(),
-                        message: Some(key.clone()),
-                        subject: understanding.envelope.subject.clone(),
-                        summary,
-                    };
-                    interactions_t.insert(
-                        interaction_key(&email, &now, &key),
-                        encode_compact(&interaction),
-                    )?;
-                }
-                let record = MessageRecord {
-                    key: key.clone(),
-                    origin: origin.clone(),
-                    stored_at: now.clone(),
-                    size,
-                    raw_complete: complete,
-                    kind: understanding.kind,
-                    understanding: understanding.clone(),
-                    responses: response_ids.clone(),
-                };
-                messages_t.insert(key.0.as_bytes(), encode_compact(&record))?;
-                bump(counters_t, "messages")?;
-                bump(counters_t, &format!("kind.{}", understanding.kind.as_str()))?;
-                for _ in &response_ids {
-                    bump(counters_t, "responses")?;
-                }
-                Ok(Ingested::New {
-                    key: key.clone(),
-                    kind: understanding.kind,
-                    responses: response_ids,
-                })
-            },
-        );
-        result.map_err(from_transaction)
+        self.inbound_transaction(|tx| inbound::write(tx, &message))
     }
 
     /// True when a message with these exact bytes is already stored.

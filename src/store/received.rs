@@ -1,14 +1,15 @@
 //! The first durable step of every mailbox message: raw bytes plus a small
 //! record in the understanding queue, a whole batch in one transaction.
 //! A source acknowledges the batch once it is flushed; the understanding
-//! stage then takes entries off the queue in order, and writes each one's
-//! understanding and removes its entry in one transaction
-//! ([`Store::record_understood`]), so a crash between any two steps leaves
-//! the entry queued and nothing half-written.
+//! stage then takes entries off the queue in order, and writes a batch of
+//! understandings and removes their entries in one transaction
+//! ([`Store::record_understood_batch`]), so a crash between any two steps
+//! leaves the entries queued and nothing half-written.
 
 use super::kv::Transactional;
 use serde::{Deserialize, Serialize};
 
+use super::inbound::{self, Inbound};
 use super::model::{MessageKey, Origin};
 use super::{Ingested, Store, StoreError, decode, encode_compact, from_transaction, raw_value};
 use crate::understand::Understanding;
@@ -110,8 +111,15 @@ impl Store {
 
     /// Up to `max` queued messages, oldest first.
     pub fn queued(&self, max: usize) -> Result<Vec<Queued>, StoreError> {
+        self.queued_after(None, max)
+    }
+
+    /// Up to `max` queued messages after the entry `after` (all when
+    /// `None`), oldest first: the next batch while one is still being written.
+    pub fn queued_after(&self, after: Option<u64>, max: usize) -> Result<Vec<Queued>, StoreError> {
+        let start = after.map_or(0, |seq| seq.saturating_add(1));
         self.understand_queue
-            .iter()
+            .range(start.to_be_bytes()..)
             .take(max)
             .map(|item| {
                 let (k, v) = item?;
@@ -148,5 +156,32 @@ impl Store {
             Some(queued.seq),
             r.received_at.clone(),
         )
+    }
+
+    /// [`Store::record_understood`] for a whole batch in one transaction:
+    /// every message's records are written and its queue entry removed, or
+    /// (on an error) none is. Results in input order. One transaction holds
+    /// sled's store-wide lock once instead of once per message.
+    pub fn record_understood_batch(
+        &self,
+        batch: &[(&Queued, &[u8], &Understanding)],
+    ) -> Result<Vec<Ingested>, StoreError> {
+        let messages: Vec<Inbound<'_>> = batch
+            .iter()
+            .map(|(queued, raw, understanding)| {
+                let r = &queued.received;
+                Inbound::new(
+                    &r.origin,
+                    raw,
+                    &r.key,
+                    r.complete,
+                    r.size,
+                    understanding,
+                    Some(queued.seq),
+                    &r.received_at,
+                )
+            })
+            .collect();
+        self.inbound_transaction(|tx| messages.iter().map(|m| inbound::write(tx, m)).collect())
     }
 }
