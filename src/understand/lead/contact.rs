@@ -99,6 +99,107 @@ pub fn is_relay_address(email: &str) -> bool {
     })
 }
 
+/// Mailbox providers anyone can have an address at (data, not logic).
+const FREE_MAIL: &[&str] = &[
+    "gmail.com",
+    "googlemail.com",
+    "outlook.com",
+    "hotmail.com",
+    "live.com",
+    "msn.com",
+    "yahoo.com",
+    "yahoo.co.jp",
+    "icloud.com",
+    "me.com",
+    "aol.com",
+    "proton.me",
+    "protonmail.com",
+    "gmx.de",
+    "gmx.net",
+    "web.de",
+    "t-online.de",
+    "mail.ru",
+    "yandex.ru",
+    "qq.com",
+    "163.com",
+    "naver.com",
+    "daum.net",
+    "libero.it",
+    "orange.fr",
+    "free.fr",
+    "laposte.net",
+    "uol.com.br",
+    "bol.com.br",
+    "zoho.com",
+];
+
+/// True when `domain` is a mailbox provider anyone can have an address at:
+/// sharing it says nothing about belonging to one organisation.
+pub fn is_free_mail(domain: &str) -> bool {
+    let d = domain.trim().to_lowercase();
+    FREE_MAIL
+        .iter()
+        .any(|f| d == *f || d.starts_with("yahoo.") || d.starts_with("hotmail."))
+}
+
+/// True when an address spells the display name it is sent under, or part
+/// of it: `Tom Harris <tom.harris@…>`, `Markus Weber <m.weber@…>`,
+/// `Jane Doe <jd@…>`. A service writing under its own name
+/// (`Expo Lead Capture <scans@…>`) does not; a name without Latin letters
+/// cannot be compared and counts as spelled.
+pub fn display_matches_address(name: &str, email: &str) -> bool {
+    if !name.chars().any(|c| c.is_ascii_alphabetic()) {
+        return true;
+    }
+    let local: String = email
+        .split('@')
+        .next()
+        .unwrap_or("")
+        .to_lowercase()
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .collect();
+    let words: Vec<(String, String)> = name
+        .split_whitespace()
+        .map(|w| (fold_latin(w, false), fold_latin(w, true)))
+        .filter(|(w, _)| !w.is_empty())
+        .collect();
+    let initials: String = words.iter().filter_map(|(w, _)| w.chars().next()).collect();
+    (initials.len() >= 2 && local == initials)
+        || words.iter().any(|(plain, umlaut)| {
+            plain.len() >= 3 && (local.contains(plain.as_str()) || local.contains(umlaut.as_str()))
+        })
+}
+
+/// A word lowercased with its accents dropped (`Müller` → `muller`, or
+/// `mueller` with `umlaut_e`), keeping ASCII letters and digits only.
+fn fold_latin(word: &str, umlaut_e: bool) -> String {
+    let mut out = String::new();
+    for c in word.to_lowercase().chars() {
+        match c {
+            'ä' | 'ö' | 'ü' if umlaut_e => {
+                out.push(match c {
+                    'ä' => 'a',
+                    'ö' => 'o',
+                    _ => 'u',
+                });
+                out.push('e');
+            }
+            'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' => out.push('a'),
+            'è' | 'é' | 'ê' | 'ë' => out.push('e'),
+            'ì' | 'í' | 'î' | 'ï' => out.push('i'),
+            'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' => out.push('o'),
+            'ù' | 'ú' | 'û' | 'ü' => out.push('u'),
+            'ç' => out.push('c'),
+            'ñ' => out.push('n'),
+            'ß' => out.push_str("ss"),
+            c if c.is_ascii_alphanumeric() => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
 /// Characters that make a name CJK (kept as written, family name first).
 pub fn is_cjk(s: &str) -> bool {
     s.chars().any(|c| {

@@ -222,6 +222,9 @@ fn extract_at_depth(
             .as_deref()
             .is_some_and(contact::is_relay_address)
         || rule.is_some();
+    // Staff passing on a person's own mail ("Fwd: Quote for our roof"): the
+    // person wrote to us, no form or lead word needed.
+    let person_forward = fwd.as_ref().is_some_and(|f| forwarded_person(f, envelope));
     let list_mail = junk::is_list_mail(message);
     if let Some(reason) = junk::job_application(subject, body_text) {
         return LeadExtraction::noted(reason);
@@ -233,25 +236,55 @@ fn extract_at_depth(
     // Read only when needed: a form that names every contact field, or a
     // message that is no notification at all, costs no scan.
     let mut review = Vec::new();
-    let mut is_form = values.is_form(signal);
+    let mut is_form = values.is_form(signal) || person_forward;
     let notification = signal
         || envelope
             .from_email
             .as_deref()
             .is_some_and(|e| contact::is_relay_address(e) || contact::is_robot_address(e))
         || junk::is_automated(message);
+    // A service writing under its own name (a badge scanner, a site
+    // builder): a notification only if it carries a whole contact block.
+    let service = !notification && !list_mail && service_sender(envelope);
     let wants_shapes = if is_form {
         !(values.values.contains_key(&Field::Phone)
             && (values.values.contains_key(&Field::Email)
                 || values.values.contains_key(&Field::NameAndEmail)))
     } else {
-        notification && (!list_mail || signal) && card.is_none()
+        (notification && (!list_mail || signal) || service) && card.is_none()
     };
-    let shapes = if wants_shapes {
+    let mut shapes = if wants_shapes {
         ShapeContact::read(body_text, &Exclusions::new(envelope, fwd.as_ref()))
     } else {
         None
     };
+    if !is_form && !notification && !shapes.as_ref().is_some_and(ShapeContact::is_block) {
+        shapes = None;
+    }
+    // Read as a lead only for the contact block a service sender carries:
+    // any platform activity it also shows outweighs it.
+    let only_by_service_block = service && !is_form && shapes.is_some();
+    // A tool's notice that mentions someone inside a free-text description
+    // ("Lisa assigned you a task: … call Priya on …"): the only contact is
+    // in prose the notice quotes, and nothing says a person enquired.
+    let strong_signal = lead_signal(subject, body_text)
+        || fwd
+            .as_ref()
+            .and_then(|f| f.subject.as_deref())
+            .is_some_and(|s| lead_signal(s, ""))
+        || from_domain.as_deref().is_some_and(rules::is_known_provider)
+        || rule.is_some()
+        || person_forward;
+    if !strong_signal
+        && !labelled_contact
+        && card.is_none()
+        && let Some(s) = &shapes
+        && values.only_in_description(s)
+    {
+        return LeadExtraction::noted(
+            "platform activity: a third party named only inside a task or description",
+        );
+    }
     if !is_form && shapes.is_some() {
         is_form = true;
         if !signal {
@@ -301,7 +334,7 @@ fn extract_at_depth(
                         && (labelled_contact || lead_signal(subject, body_text))
             }
         };
-        if activity.is_decisive() || !person_wrote {
+        if activity.is_decisive() || !person_wrote || only_by_service_block {
             return LeadExtraction::noted(activity.note());
         }
     }
@@ -453,19 +486,24 @@ struct Exclusions {
 impl Exclusions {
     fn new(envelope: &Envelope, fwd: Option<&forward::Forwarded>) -> Self {
         let mut addresses: Vec<String> = envelope.to.clone();
+        // Our own organisation's domains (a shared mailbox domain says nothing).
         let mut domains: Vec<String> = envelope
             .to
             .iter()
-            .filter_map(|t| domain_of(t).map(str::to_string))
+            .filter_map(|t| domain_of(t))
+            .filter(|d| !contact::is_free_mail(d))
+            .map(str::to_string)
             .collect();
-        let from_is_robot = envelope.from_email.as_deref().is_some_and(|e| {
-            contact::is_relay_address(e) || domain_of(e).is_some_and(rules::is_known_provider)
-        });
         if let Some(from) = &envelope.from_email {
             addresses.push(from.clone());
-            if from_is_robot || fwd.is_some() {
-                domains.extend(domain_of(from).map(str::to_string));
-            }
+            // The sender's organisation: a provider's, a platform's or a
+            // colleague's addresses in the body (support, account manager,
+            // "scanned by") are never the prospect's.
+            domains.extend(
+                domain_of(from)
+                    .filter(|d| !contact::is_free_mail(d))
+                    .map(str::to_string),
+            );
         }
         if let Some(f) = fwd {
             addresses.extend(f.forwarders.iter().cloned());
@@ -486,8 +524,9 @@ impl Exclusions {
     fn excludes(&self, email: &str) -> bool {
         contact::is_relay_address(email)
             || self.addresses.iter().any(|a| a == email)
-            || domain_of(email)
-                .is_some_and(|d| rules::is_known_provider(d) || self.domains.iter().any(|x| x == d))
+            || domain_of(email).is_some_and(|d| {
+                rules::is_known_provider(d) || self.domains.iter().any(|x| same_organisation(x, d))
+            })
     }
 }
 
@@ -517,6 +556,14 @@ impl ShapeContact {
         let mut out = ShapeContact::default();
         let mut anchor = None;
         let emails = shape::emails(head);
+        let line_of = |offset: usize| head[..offset].matches('\n').count();
+        // Lines holding an address that is not the prospect's: a number
+        // written beside it is the same party's ("support@x.io or 0800 …").
+        let excluded_lines: Vec<usize> = emails
+            .iter()
+            .filter(|(_, e)| exclude.excludes(e))
+            .map(|(o, _)| line_of(*o))
+            .collect();
         // A direct address beats a relay's robot address.
         let pick = emails
             .iter()
@@ -529,9 +576,10 @@ impl ShapeContact {
                 out.name = Some((name, "shape:name-next-to-email".into()));
             }
         }
-        let line_of = |offset: usize| head[..offset].matches('\n').count();
         let mut phones = shape::phones(head);
-        phones.retain(|(o, _)| !platform::is_service_contact_at(head, *o));
+        phones.retain(|(o, _)| {
+            !platform::is_service_contact_at(head, *o) && !excluded_lines.contains(&line_of(*o))
+        });
         let phone = match anchor {
             Some(a) => phones
                 .iter()
@@ -556,6 +604,59 @@ impl ShapeContact {
         }
         (out.email.is_some() || out.phone.is_some()).then_some(out)
     }
+
+    /// A whole contact block: a name with an address and a number.
+    fn is_block(&self) -> bool {
+        self.email.is_some() && self.phone.is_some() && self.name.is_some()
+    }
+}
+
+/// True when `f` is a person's own mail that staff forwarded: the original
+/// sender is named like a person, writes from an address of their own (no
+/// relay, robot or provider) and belongs to neither the forwarders' nor our
+/// organisation.
+fn forwarded_person(f: &forward::Forwarded, envelope: &Envelope) -> bool {
+    let Some(orig) = f.from_email.as_deref() else {
+        return false;
+    };
+    let Some(orig_domain) = domain_of(orig) else {
+        return false;
+    };
+    let staff_domains = envelope
+        .from_email
+        .iter()
+        .chain(envelope.to.iter())
+        .chain(f.forwarders.iter())
+        .filter_map(|e| domain_of(e))
+        .filter(|d| !contact::is_free_mail(d))
+        .any(|d| same_organisation(d, orig_domain));
+    let staff_address = envelope.from_email.as_deref() == Some(orig)
+        || envelope.to.iter().any(|t| t == orig)
+        || f.forwarders.iter().any(|x| x == orig);
+    contact::valid_email(orig)
+        && !staff_domains
+        && !staff_address
+        && !contact::is_relay_address(orig)
+        && !contact::is_robot_address(orig)
+        && !rules::is_known_provider(orig_domain)
+        && f.from_name
+            .as_deref()
+            .and_then(contact::normalize_name)
+            .is_some_and(|n| shape::is_name(&n) && contact::display_matches_address(&n, orig))
+}
+
+/// True when the sender writes under a name that is not a person's own: a
+/// display name that is no name, or one its address does not spell
+/// ("Expo Lead Capture" <scans@…>).
+fn service_sender(envelope: &Envelope) -> bool {
+    let (Some(email), Some(name)) = (
+        envelope.from_email.as_deref(),
+        envelope.from_name.as_deref(),
+    ) else {
+        return false;
+    };
+    contact::normalize_name(name)
+        .is_none_or(|n| !shape::is_name(&n) || !contact::display_matches_address(&n, email))
 }
 
 /// Sender addresses a rule may match: From, Sender, and a forward's original From.
@@ -594,6 +695,15 @@ fn reply_to_person(envelope: &Envelope) -> bool {
         && !domain.is_some_and(rules::is_known_provider)
 }
 
+/// True when two domains belong to one organisation: equal, or one a
+/// subdomain of the other (`mail.crmly.example` and `crmly.example`).
+fn same_organisation(a: &str, b: &str) -> bool {
+    let sub_of = |x: &str, y: &str| {
+        x.len() > y.len() && x.ends_with(y) && x.as_bytes()[x.len() - y.len() - 1] == b'.'
+    };
+    a == b || sub_of(a, b) || sub_of(b, a)
+}
+
 /// The domain part of an address.
 fn domain_of(email: &str) -> Option<&str> {
     email
@@ -615,6 +725,8 @@ fn finish_contact(
     let not_prospect = |e: &str| {
         contact::is_relay_address(e)
             || envelope.to.iter().any(|t| t == e)
+            // A colleague or shared mailbox of our own organisation.
+            || domain_of(e).is_some_and(|d| !contact::is_free_mail(d) && ours.contains(&d))
             || domain_of(e).is_some_and(rules::is_known_provider)
             || fwd.is_some() && envelope.from_email.as_deref() == Some(e)
             || fwd.is_some_and(|f| f.forwarders.iter().any(|x| x == e))
@@ -673,8 +785,10 @@ fn finish_contact(
         // A relay's robot address, or a service writing under its own name
         // ("Sunset Group Rentals", "LiveDesk"), loses to a direct address
         // found in the body.
-        let person =
-            name.is_some_and(|n| contact::normalize_name(n).is_some_and(|n| shape::is_name(&n)));
+        let person = name.is_some_and(|n| {
+            contact::normalize_name(n)
+                .is_some_and(|n| shape::is_name(&n) && contact::display_matches_address(&n, email))
+        });
         if direct.is_some_and(|d| d != email) && (contact::is_robot_address(email) || !person) {
             continue;
         }
@@ -849,6 +963,33 @@ impl FieldValues {
                     .find(v.as_str())
                     .is_none_or(|at| !platform::is_service_contact_at(text, at))
         })
+    }
+
+    /// True when every value `s` read by shape sits inside the free-text
+    /// message (a description, a comment), not in a contact block of its own.
+    fn only_in_description(&self, s: &ShapeContact) -> bool {
+        let Some((message, prov)) = self.values.get(&Field::Message) else {
+            return false;
+        };
+        // `Jane Doe says: "…"` reads the quote as the message on purpose.
+        if prov.contains(":says ") {
+            return false;
+        }
+        let mut rest = message.to_lowercase();
+        for (value, _) in [&s.email, &s.phone, &s.name].into_iter().flatten() {
+            let value = value.to_lowercase();
+            if !rest.contains(value.as_str()) && s.name.as_ref().map(|n| &n.0) != Some(&value) {
+                return false;
+            }
+            rest = rest.replace(value.as_str(), " ");
+        }
+        // Prose around them, not a list of the person's details
+        // ("A visitor left their details: Nadia Rahman, nadia@…, 0161 …").
+        let words = rest
+            .split_whitespace()
+            .filter(|w| w.chars().filter(|c| c.is_alphabetic()).count() >= 2)
+            .count();
+        (s.email.is_some() || s.phone.is_some()) && words >= 6
     }
 
     /// Fills missing contact fields from a card (vCard).

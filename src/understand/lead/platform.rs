@@ -599,8 +599,10 @@ pub fn is_transaction(subject: &str, text: &str) -> bool {
             .map(|w| regex::escape(w))
             .collect();
         Regex::new(&format!(
-            r"(?i)(?:{})\s*(?:(?:n[º°o]\.?|no\.|nr\.?|number|número|numéro|nummer|numero|番号|번호|号)\s*[:#：]?|[:#：])\s*#?[0-9][0-9A-Z\-]{{2,}}",
-            words.join("|")
+            // `Invoice #CR-88120`, `pedido nº 45821`, or a number whose
+            // letter prefix shows it is a document's (`Invoice INV-20931`).
+            r"(?i)(?:{w})(?:\s*(?:(?:n[º°o]\.?|no\.|nr\.?|number|número|numéro|nummer|numero|番号|번호|号)\s*[:#：]?|[:#：])\s*#?(?:[A-Z]{{1,4}}-?)?|\s+[A-Z]{{1,4}}-)[0-9][0-9A-Z\-]{{2,}}",
+            w = words.join("|")
         ))
         .expect("regex built from the document words")
     });
@@ -749,6 +751,15 @@ mod tests {
             "Janelas, orçamento até 5000 €"
         ));
         assert!(!is_transaction("Order #1234", "no amount here"));
+        assert!(is_transaction(
+            "Fwd: Invoice INV-20931 from Northern Scaffolding Ltd",
+            "total £3,480.00"
+        ));
+        // A document number with a letter prefix.
+        assert!(is_transaction(
+            "Action required: your payment failed",
+            "We couldn't charge your card for invoice #CR-88120 ($1,188.00)."
+        ));
         // An order of goods in a prospect's words is no document number.
         assert!(!is_transaction(
             "We want to order 2000 units",

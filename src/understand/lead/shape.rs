@@ -9,7 +9,14 @@
 use once_cell::sync::Lazy;
 use regex::Regex;
 
-use super::{contact, labels};
+use super::{contact, labels, signature};
+
+/// Lowercase particles inside a person's name ("Sanne de Vries", "Ana da
+/// Silva", "Ludwig van der Berg"): never its first word.
+const NAME_PARTICLES: &[&str] = &[
+    "de", "da", "das", "do", "dos", "del", "della", "di", "du", "la", "le", "van", "von", "der",
+    "den", "ter", "ten", "y", "e", "bin", "al",
+];
 
 /// Most text scanned for shapes; a notification's contact sits near the top.
 pub const MAX_SCAN_BYTES: usize = 64 * 1024;
@@ -157,10 +164,25 @@ pub fn is_name(s: &str) -> bool {
             && !labels::is_listing_name(s);
     }
     let words: Vec<&str> = s.split_whitespace().collect();
-    if !(2..=4).contains(&words.len()) {
+    if !(2..=5).contains(&words.len()) {
         return false;
     }
-    let shaped = words.iter().all(|w| {
+    // A company's name ("Bakkerij De Vries B.V.") or a job title
+    // ("Facilities Manager") is no person's.
+    if signature::has_legal_form(s) || signature::has_title_word(s) {
+        return false;
+    }
+    let particles = words[1..words.len() - 1]
+        .iter()
+        .filter(|w| NAME_PARTICLES.contains(w))
+        .count();
+    if words.len() - particles > 4 {
+        return false;
+    }
+    let shaped = words.iter().enumerate().all(|(i, w)| {
+        if i > 0 && i + 1 < words.len() && NAME_PARTICLES.contains(w) {
+            return true;
+        }
         let mut chars = w.chars();
         chars.next().is_some_and(char::is_uppercase)
             && w.chars()
@@ -189,6 +211,8 @@ pub fn name_near(text: &str, offset: usize) -> Option<String> {
                     '<' | '(' | '[' | '-' | '–' | '—' | ',' | '|' | ':' | '·' | '•'
                 )
         })
+        // An icon or bullet before the value ("📧 ana@…") is no name.
+        .trim_start_matches(|c: char| !c.is_alphanumeric())
         .trim();
     // The last few words before the value, after any label or punctuation.
     let tail = before
@@ -204,20 +228,46 @@ pub fn name_near(text: &str, offset: usize) -> Option<String> {
     if is_name(tail) {
         return contact::normalize_name(tail);
     }
-    if before.is_empty() && line_start > 0 {
+    if !before.is_empty() {
+        return None;
+    }
+    // The lines above in the same block: the name line, or the name heading
+    // a contact block over its title and company lines ("Laura Fischer" /
+    // "Head of Procurement" / "Helio Components AG" / the address).
+    let mut line_start = line_start;
+    for _ in 0..4 {
+        if line_start == 0 {
+            break;
+        }
         let prev_end = line_start - 1;
         let prev_start = text[..prev_end].rfind('\n').map_or(0, |i| i + 1);
+        // Decoration before the name: a bullet, an arrow, an emoji ("👤").
         let prev = text[prev_start..prev_end]
             .trim()
-            .trim_start_matches(['•', '-', '*', '·'])
+            .trim_start_matches(|c: char| !c.is_alphanumeric())
             .trim();
         // A name alone, or the value of a `Renter: Priya Raman` line.
-        let prev = prev.split_once([':', '：']).map_or(prev, |(_, v)| v.trim());
-        if is_name(prev) {
-            return contact::normalize_name(prev);
+        let value = prev.split_once([':', '：']).map_or(prev, |(_, v)| v.trim());
+        if is_name(value) {
+            return contact::normalize_name(value);
         }
+        // Only a title or a company line may sit between a name and its
+        // address; anything else ends the block.
+        let block_line = !prev.is_empty()
+            && prev.chars().count() <= 60
+            && !prev.contains([':', '：', '@'])
+            && (signature::has_legal_form(prev) || signature::has_title_word(prev));
+        if !block_line && !is_contact_value(prev) {
+            break;
+        }
+        line_start = prev_start;
     }
     None
+}
+
+/// A line holding only an address or a number: part of a contact block.
+fn is_contact_value(line: &str) -> bool {
+    matches!(of_value(line), Some(Shape::Email | Shape::Phone))
 }
 
 #[cfg(test)]

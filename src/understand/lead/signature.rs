@@ -152,6 +152,30 @@ pub fn has_legal_form(line: &str) -> bool {
     })
 }
 
+/// True when `line` is a company's own name rather than a label asking for
+/// one: it ends in a legal form ("Weber Bau GmbH", "Bianchi Arredi S.r.l.")
+/// or holds a CJK legal form beside other characters ("山田工業株式会社").
+/// "Company" or "Name of company" are labels.
+pub fn is_company_name(line: &str) -> bool {
+    let lower = line.trim().to_lowercase();
+    let cjk_form = FORMS.iter().flat_map(|(_, f)| f.iter()).any(|form| {
+        !form.is_ascii() && lower.contains(form) && lower.chars().count() > form.chars().count()
+    });
+    let last = lower
+        .split_whitespace()
+        .last()
+        .unwrap_or("")
+        .trim_matches(|c: char| !c.is_alphanumeric() && c != '.')
+        .trim_end_matches('.');
+    cjk_form
+        || lower.split_whitespace().count() >= 2
+            && !matches!(last, "company" | "group" | "corporation" | "limited")
+            && FORMS
+                .iter()
+                .flat_map(|(_, f)| f.iter())
+                .any(|form| form.is_ascii() && *form == last)
+}
+
 /// The company on the line below the last line that is exactly `name`.
 pub fn company_below_name(text: &str, name: &str) -> Option<String> {
     let name = name.trim().to_lowercase();
@@ -159,18 +183,27 @@ pub fn company_below_name(text: &str, name: &str) -> Option<String> {
         return None;
     }
     let lines: Vec<&str> = text.lines().map(str::trim).collect();
-    let at = lines.iter().rposition(|l| l.to_lowercase() == name)?;
+    // The name line, possibly after a department ("総務部 山田 太郎").
+    let suffix = format!(" {name}");
+    let at = lines.iter().rposition(|l| {
+        let l = l.to_lowercase();
+        l == name || l.ends_with(&suffix) && l.chars().count() <= name.chars().count() + 12
+    })?;
+    let company = |l: &&&str| {
+        let n = l.chars().count();
+        (3..=60).contains(&n)
+            && !l.contains(['@', ':', '：', '/'])
+            && l.chars().filter(char::is_ascii_digit).count() < 3
+            && has_legal_form(l)
+    };
+    // Below the name in most signatures; above it in Japanese, Chinese and
+    // Korean ones (company, then department and name).
     lines
         .iter()
         .skip(at + 1)
         .take(2)
-        .find(|l| {
-            let n = l.chars().count();
-            (3..=60).contains(&n)
-                && !l.contains(['@', ':', '：', '/'])
-                && l.chars().filter(char::is_ascii_digit).count() < 3
-                && has_legal_form(l)
-        })
+        .find(company)
+        .or_else(|| lines[at.saturating_sub(2)..at].iter().rev().find(company))
         .map(|l| (*l).to_string())
 }
 
@@ -185,10 +218,19 @@ mod tests {
             company_below_name(t, "Hannah Schultz").as_deref(),
             Some("Schultz Bäckerei GmbH")
         );
+        let t = "山田工業株式会社\n総務部 山田 太郎\nTEL: 03-5555-1234\n";
+        assert_eq!(
+            company_below_name(t, "山田 太郎").as_deref(),
+            Some("山田工業株式会社")
+        );
         let t = "Hannah Schultz\nSent from my phone\n";
         assert_eq!(company_below_name(t, "Hannah Schultz"), None);
         assert!(has_legal_form("Rossi Impianti S.r.l."));
         assert!(has_legal_form("株式会社サンプル"));
         assert!(!has_legal_form("Co-founder"));
+        assert!(is_company_name("山田工業株式会社"));
+        assert!(is_company_name("Weber Bau GmbH"));
+        assert!(!is_company_name("Name of company"));
+        assert!(!is_company_name("会社名"));
     }
 }
