@@ -189,6 +189,13 @@ fn extract_at_depth(
         Some(h) => text_values.fill_from(h),
         None => text_values,
     };
+    // A platform's own staff under an unknown label ("Il tuo consulente
+    // dedicato: matteo@platform…"): the sender's organisation, not a prospect.
+    if let Some(domain) = from_domain.as_deref()
+        && !contact::is_free_mail(domain)
+    {
+        values.drop_shapes_at(domain);
+    }
     let labelled_contact = values.has_contact();
     let card = vcard_contact(message, text, &ctx.limits);
     if let Some(card) = &card {
@@ -312,6 +319,21 @@ fn extract_at_depth(
             "no lead form found"
         });
     }
+    // A person offering slots of their own calendar sells; an enquirer asks.
+    if rule.is_none()
+        && fwd.is_none()
+        && !service_sender(envelope)
+        && !envelope
+            .from_email
+            .as_deref()
+            .is_some_and(|e| contact::is_relay_address(e) || contact::is_robot_address(e))
+        && !junk::is_automated(message)
+        && platform::offers_own_calendar(body_text)
+    {
+        return LeadExtraction::noted(
+            "vendor pitch: the sender offers a slot in their own calendar",
+        );
+    }
     // A platform telling about activity is no enquiry, unless a person
     // plainly wrote to us through it. Read only for what would be a lead:
     // replies and plain mail never pay for it.
@@ -328,6 +350,7 @@ fn extract_at_depth(
             // A booking or a meeting request carries the invitee's own
             // fields; a webinar's or host's notice names no one in a form.
             platform::Activity::Event => values.has_person_contact(body_text),
+            platform::Activity::Webinar => false,
             _ => {
                 (labelled_contact && subject_signal)
                     || reply_to_person(envelope)
@@ -990,6 +1013,28 @@ impl FieldValues {
             .filter(|w| w.chars().filter(|c| c.is_alphabetic()).count() >= 2)
             .count();
         (s.email.is_some() || s.phone.is_some()) && words >= 6
+    }
+
+    /// Forgets an address read by shape alone at `domain`'s organisation,
+    /// and a number read by shape under the same label.
+    fn drop_shapes_at(&mut self, domain: &str) {
+        let Some((email, prov)) = self.values.get(&Field::Email) else {
+            return;
+        };
+        if !prov.ends_with(SHAPE_MARK)
+            || !domain_of(email).is_some_and(|d| same_organisation(d, domain))
+        {
+            return;
+        }
+        let prov = prov.clone();
+        self.values.remove(&Field::Email);
+        if self
+            .values
+            .get(&Field::Phone)
+            .is_some_and(|(_, p)| *p == prov)
+        {
+            self.values.remove(&Field::Phone);
+        }
     }
 
     /// Fills missing contact fields from a card (vCard).
