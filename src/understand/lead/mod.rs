@@ -144,6 +144,7 @@ fn extract_at_depth(
     }
 
     // A lead forwarded as an attached message: read the original.
+    let mut attached_as_inline = None;
     if depth == 0
         && let Some(inner) = message
             .attachments()
@@ -163,7 +164,11 @@ fn extract_at_depth(
             }
             return found;
         }
+        // A person's own mail forwarded as an attachment: read it as an
+        // inline forward, so the staff who passed it on are known as such.
+        attached_as_inline = Some(inline_forward(text, &inner_env, &inner_text));
     }
+    let text = attached_as_inline.as_deref().unwrap_or(text);
 
     let fwd = forward::find(text);
     let body_text = fwd.as_ref().map_or(text, |f| f.body.as_str());
@@ -632,6 +637,27 @@ impl ShapeContact {
     fn is_block(&self) -> bool {
         self.email.is_some() && self.phone.is_some() && self.name.is_some()
     }
+}
+
+/// `text` followed by an attached message written out as an inline forward
+/// (marker, From, Subject, body), the shape [`forward::find`] reads.
+fn inline_forward(text: &str, inner: &Envelope, inner_text: &str) -> String {
+    let from = match (&inner.from_name, &inner.from_email) {
+        (Some(n), Some(e)) => format!("{n} <{e}>"),
+        (None, Some(e)) => e.clone(),
+        (Some(n), None) => n.clone(),
+        (None, None) => String::new(),
+    };
+    let mut out = format!(
+        "{text}\n\n---------- Forwarded message ---------\nFrom: {from}\nSubject: {}\n",
+        inner.subject.as_deref().unwrap_or("")
+    );
+    if let Some(reply_to) = &inner.reply_to_email {
+        out.push_str(&format!("Reply-To: {reply_to}\n"));
+    }
+    out.push('\n');
+    out.push_str(inner_text);
+    out
 }
 
 /// True when `f` is a person's own mail that staff forwarded: the original
