@@ -247,6 +247,48 @@ const PREFIXES: &[&str] = &[
     "dhr",
     "mevr",
     "mw",
+    "med",
+    "dipl",
+    "dipl.-ing",
+    "dipl-ing",
+    "ing",
+    "mag",
+    "dra",
+    "lic",
+    "arq",
+    "eng",
+];
+
+/// Words joining two honorifics ("Mr. and Mrs. John Smith").
+const HONORIFIC_JOINS: &[&str] = &["and", "&", "und", "et", "y", "e", "en"];
+
+/// What forms and widgets write where no name was given (lowercase).
+const PLACEHOLDER_NAMES: &[&str] = &[
+    "visitor",
+    "website visitor",
+    "web visitor",
+    "site visitor",
+    "guest",
+    "anonymous",
+    "unknown",
+    "customer",
+    "user",
+    "n/a",
+    "none",
+    "no name",
+    "besucher",
+    "gast",
+    "visiteur",
+    "invité",
+    "visitante",
+    "invitado",
+    "visitatore",
+    "ospite",
+    "bezoeker",
+    "gast",
+    "訪問者",
+    "방문자",
+    "访客",
 ];
 const SUFFIXES: &[&str] = &["jr", "sr", "phd", "md", "mba", "esq", "cpa", "ii", "iii"];
 const CJK_HONORIFICS: &[&str] = &[
@@ -280,9 +322,14 @@ pub fn normalize_name(raw: &str) -> Option<String> {
         .map(str::to_string)
         .filter(|w| !w.contains('@'))
         .collect();
-    // Honorifics in front ("Dr. Jane Roe") and CJK ones behind ("山田 太郎 様").
+    // Honorifics in front ("Dr. Jane Roe", "Mr. and Mrs. John Smith") and
+    // CJK ones behind ("山田 太郎 様").
+    let is_prefix = |w: &str| PREFIXES.contains(&w.trim_end_matches('.').to_lowercase().as_str());
     while words.len() > 1
-        && PREFIXES.contains(&words[0].trim_end_matches('.').to_lowercase().as_str())
+        && (is_prefix(&words[0])
+            || words.len() > 2
+                && HONORIFIC_JOINS.contains(&words[0].to_lowercase().as_str())
+                && is_prefix(&words[1]))
     {
         words.remove(0);
     }
@@ -331,7 +378,11 @@ pub fn normalize_name(raw: &str) -> Option<String> {
         .to_string();
     let name = fold_capitals(&name);
     let letters = name.chars().filter(|c| c.is_alphabetic()).count();
-    (letters >= 1 && name.chars().count() <= 100).then_some(name)
+    // "Visitor 48213", "Guest": what a widget writes when no one gave a name.
+    let lower = name.to_lowercase();
+    let placeholder = name.chars().any(|c| c.is_ascii_digit())
+        || PLACEHOLDER_NAMES.contains(&lower.as_str());
+    (letters >= 1 && name.chars().count() <= 100 && !placeholder).then_some(name)
 }
 
 /// "Thomas MÜLLER" → "Thomas Müller": a family name written in capitals
@@ -376,6 +427,10 @@ fn undecorate(raw: &str) -> String {
     let mut s = raw
         .trim()
         .trim_start_matches(|c: char| !c.is_alphanumeric() && c != '"' && c != '“')
+        // An icon after the name ("Jane Doe 📞").
+        .trim_end_matches(|c: char| {
+            !c.is_alphanumeric() && !matches!(c, ')' | ']' | '.' | '"' | '”' | '>' | '\'' | '’')
+        })
         .to_string();
     let lower = s.to_lowercase();
     if let Some(at) = lower.find(" on behalf of ") {
@@ -389,6 +444,16 @@ fn undecorate(raw: &str) -> String {
             && at > 0
         {
             s.truncate(at);
+            break;
+        }
+    }
+    // `Jane Doe - Brightwater`, `Jane Doe – Acme Roofing Inc`: a person's
+    // name, then what they work for.
+    for dash in [" - ", " – ", " — "] {
+        if let Some((person, _)) = s.split_once(dash)
+            && super::shape::is_name(person.trim())
+        {
+            s = person.trim().to_string();
             break;
         }
     }
@@ -502,6 +567,21 @@ mod tests {
     use super::*;
 
     #[test]
+    fn decorated_and_placeholder_names() {
+        for (raw, want) in [
+            ("Mr. and Mrs. John Smith", Some("John Smith")),
+            ("Dr. med. Petra Klein", Some("Petra Klein")),
+            ("Jane Doe - Acme Roofing Inc", Some("Jane Doe")),
+            ("Jane Doe 📞", Some("Jane Doe")),
+            ("Visitor 48213", None),
+            ("Guest", None),
+            ("Anna-Lena Berg", Some("Anna-Lena Berg")),
+        ] {
+            assert_eq!(normalize_name(raw).as_deref(), want, "{raw}");
+        }
+    }
+
+    #[test]
     fn names_in_display_order() {
         assert_eq!(
             normalize_name("Okafor, Daniel").as_deref(),
@@ -568,3 +648,4 @@ mod tests {
         assert!(!is_relay_address("jane@brightwater.io"));
     }
 }
+
