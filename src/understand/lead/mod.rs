@@ -170,7 +170,23 @@ fn extract_at_depth(
     }
     let text = attached_as_inline.as_deref().unwrap_or(text);
 
-    let fwd = forward::find(text);
+    let mut fwd = forward::find(text);
+    // Forms: the HTML body too when there is no forward to follow.
+    let mut html_text = if fwd.is_none() {
+        body::html(message).map(|h| html::form_text(&h))
+    } else {
+        None
+    };
+    // An HTML-only forward (Outlook): the text rendering may run the
+    // forwarded header block into one line; the HTML's own lines keep it.
+    if fwd.is_none()
+        && !message.text_body.is_empty()
+        && message.text_body == message.html_body
+        && let Some(found) = html_text.as_deref().and_then(forward::find)
+    {
+        fwd = Some(found);
+        html_text = None;
+    }
     let body_text = fwd.as_ref().map_or(text, |f| f.body.as_str());
     let original_from = fwd.as_ref().and_then(|f| f.from_email.clone());
     let rule = rules::matching_rule(
@@ -179,13 +195,7 @@ fn extract_at_depth(
         subject,
     );
 
-    // Forms: the text body, and the HTML body when there is no forward to follow.
     let text_values = values_of(&form::pairs(body_text), rule, "form");
-    let html_text = if fwd.is_none() {
-        body::html(message).map(|h| html::form_text(&h))
-    } else {
-        None
-    };
     let html_values = html_text
         .as_deref()
         .map(|h| values_of(&form::pairs(h), rule, "html"));
@@ -605,8 +615,10 @@ impl ShapeContact {
             }
         }
         let mut phones = shape::phones(head);
-        phones.retain(|(o, _)| {
-            !platform::is_service_contact_at(head, *o) && !excluded_lines.contains(&line_of(*o))
+        phones.retain(|(o, p)| {
+            !platform::is_service_contact_at(head, *o)
+                && !excluded_lines.contains(&line_of(*o))
+                && !shape::is_service_number(p)
         });
         let phone = match anchor {
             Some(a) => phones
@@ -1201,7 +1213,7 @@ fn values_of(pairs: &[form::Pair], rule: Option<&ProviderRule>, source: &str) ->
                 Some(shape::Shape::Email) => {
                     values.set(&pair.label, Field::Email, &pair.value, &prov)
                 }
-                Some(shape::Shape::Phone) => {
+                Some(shape::Shape::Phone) if !shape::is_service_number(&pair.value) => {
                     values.set(&pair.label, Field::Phone, &pair.value, &prov)
                 }
                 Some(_) => {}
@@ -1210,7 +1222,9 @@ fn values_of(pairs: &[form::Pair], rule: Option<&ProviderRule>, source: &str) ->
                     if let [email] = shape::emails(&pair.value).as_slice() {
                         values.set(&pair.label, Field::Email, &email.1, &prov);
                     }
-                    if let [phone] = shape::phones(&pair.value).as_slice() {
+                    if let [phone] = shape::phones(&pair.value).as_slice()
+                        && !shape::is_service_number(&phone.1)
+                    {
                         values.set(&pair.label, Field::Phone, &phone.1, &prov);
                     }
                 }

@@ -89,6 +89,53 @@ pub fn phones(text: &str) -> Vec<(usize, String)> {
         .collect()
 }
 
+/// True when a number is a business's service line by its shape:
+/// toll-free or shared-cost prefixes (`1-800`, `0800`, `0120`, `900`,
+/// `1588-`, `400-`). A prospect calls from their own line; a notification
+/// that shows only such a number shows the platform's.
+pub fn is_service_number(phone: &str) -> bool {
+    let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
+    let written = phone.trim_start();
+    // The number as dialled at home: country code replaced by the trunk
+    // prefix (`+44 800 …` → `0800…`, `+1 888 …` → `1888…`).
+    let national = if written.starts_with('+') || written.starts_with("00") {
+        let d = digits.strip_prefix("00").unwrap_or(&digits);
+        const CODES: &[(&str, &str)] = &[
+            ("1", "1"),
+            ("44", "0"),
+            ("49", "0"),
+            ("33", "0"),
+            ("31", "0"),
+            ("81", "0"),
+            ("82", ""),
+            ("34", ""),
+            ("39", ""),
+            ("86", ""),
+        ];
+        CODES
+            .iter()
+            .find_map(|(cc, trunk)| d.strip_prefix(cc).map(|rest| format!("{trunk}{rest}")))
+            .unwrap_or_else(|| d.to_string())
+    } else {
+        digits
+    };
+    const PREFIXES: &[&str] = &[
+        // North America: 1-800, 888, 877, 866, 855, 844, 833.
+        "1800", "1888", "1877", "1866", "1855", "1844", "1833",
+        // UK, Germany, France, Netherlands, Japan: freephone and shared cost.
+        "0800", "0808", "0842", "0843", "0844", "0845", "0870", "0871", "0180", "0805", "0809",
+        "0900", "0120", "0570",
+    ];
+    let starts = |ps: &[&str]| ps.iter().any(|p| national.starts_with(p));
+    let us_ten = national.len() == 10 && starts(&["800", "888", "877", "866", "855", "844", "833"]);
+    // Spain 900/901/902 and Italy 800/803 (nine digits), China 400 (ten).
+    let southern = national.len() == 9 && starts(&["900", "901", "902", "800", "803"])
+        || national.len() == 10 && starts(&["400"]);
+    // Korea: eight-digit 15xx/16xx/18xx business numbers.
+    let korean = national.len() == 8 && starts(&["15", "16", "18"]);
+    starts(PREFIXES) || us_ten || southern || korean
+}
+
 /// An extension right after a number: ` ext. 12`, ` x204`, ` Durchwahl 31`.
 static EXTENSION: Lazy<Regex> = Lazy::new(|| {
     Regex::new(r"^,?\s?(?:(?i:ext\.?|extension|durchwahl|dw\.?|poste|int\.|interno)\s?\d{1,5}|[xX]\d{1,5})(?-u:\b)")
@@ -287,6 +334,16 @@ mod tests {
         assert_eq!(of_value("2025-04-03"), Some(Shape::Date));
         assert_eq!(of_value("$4,000"), Some(Shape::Money));
         assert_eq!(of_value("jane@brightwater.io"), Some(Shape::Email));
+    }
+
+    #[test]
+    fn service_lines_by_their_prefix() {
+        for n in ["1-800-555-0199", "+1 (888) 555-0142", "0800 555 0140", "+44 800 555 0140", "0120-555-123", "1588-1234", "400-555-0199", "902 555 014"] {
+            assert!(is_service_number(n), "{n}");
+        }
+        for n in ["(614) 555-0129", "+44 113 496 0321", "0711 555 2380", "06 12 48 56 73", "03-5555-1234", "+81 90 5555 2841", "655 12 34 87", "010-5555-1234", "(803) 555-0123"] {
+            assert!(!is_service_number(n), "{n}");
+        }
     }
 
     #[test]

@@ -36,6 +36,7 @@ pub const FORMS: &[(&str, &[&str])] = &[
         &["lda", "ltda", "sa", "s.a", "unipessoal", "me", "eireli"],
     ),
     ("nl", &["bv", "b.v", "nv", "n.v", "vof"]),
+    ("nordic", &["ab", "oy", "oyj", "aps", "asa", "a/s"]),
     (
         "ja",
         &["株式会社", "有限会社", "合同会社", "(株)", "（株）"],
