@@ -366,6 +366,13 @@ fn extract_at_depth(
             // fields; a webinar's or host's notice names no one in a form.
             platform::Activity::Event => values.has_person_contact(body_text),
             platform::Activity::Webinar => false,
+            // Mass mail relays an enquiry only as a form block (several
+            // labelled fields), never as one "Contact: …" line in a story.
+            platform::Activity::MassMail => {
+                (labelled_contact && subject_signal && values.known() >= 3)
+                    || reply_to_person(envelope)
+                        && (labelled_contact || lead_signal(subject, body_text))
+            }
             _ => {
                 (labelled_contact && subject_signal)
                     || reply_to_person(envelope)
