@@ -380,8 +380,8 @@ pub fn normalize_name(raw: &str) -> Option<String> {
     let letters = name.chars().filter(|c| c.is_alphabetic()).count();
     // "Visitor 48213", "Guest": what a widget writes when no one gave a name.
     let lower = name.to_lowercase();
-    let placeholder = name.chars().any(|c| c.is_ascii_digit())
-        || PLACEHOLDER_NAMES.contains(&lower.as_str());
+    let placeholder =
+        name.chars().any(|c| c.is_ascii_digit()) || PLACEHOLDER_NAMES.contains(&lower.as_str());
     (letters >= 1 && name.chars().count() <= 100 && !placeholder).then_some(name)
 }
 
@@ -648,4 +648,3 @@ mod tests {
         assert!(!is_relay_address("jane@brightwater.io"));
     }
 }
-

@@ -656,6 +656,18 @@ pub fn is_mass_mail(message: &Message<'_>) -> bool {
         })
 }
 
+/// Mail a platform sends about its own threads: a robot sender
+/// (`notifications@`, `no-reply@`), a social or collaboration tool, mass
+/// mail headers, a calendar part or a CV. Its `In-Reply-To` groups the
+/// platform's notifications; no person answers carousel's mail in it.
+pub fn is_threaded_notification(message: &Message<'_>, from_email: Option<&str>) -> bool {
+    from_email.is_some_and(crate::understand::lead::contact::is_relay_address)
+        || is_social(message, from_email)
+        || is_mass_mail(message)
+        || has_calendar_part(message)
+        || has_cv_attachment(message)
+}
+
 /// A discussion list's post (`List-Id`, `List-Post` or `Mailing-List`):
 /// people writing to a list, not to the business.
 pub fn is_list_post(message: &Message<'_>) -> bool {
