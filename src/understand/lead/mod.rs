@@ -393,6 +393,7 @@ fn extract_at_depth(
             .as_ref()
             .and_then(|f| f.subject.as_deref())
             .or(envelope.subject.as_deref()),
+        persons_subject: person_forward,
     };
     let source = values.main_source();
     let mut lead = build_lead_with(&values, date, &source, &hints);
@@ -1250,6 +1251,9 @@ pub struct Hints<'a> {
     pub products: &'a [String],
     /// The notification's subject (of the original, for a forward).
     pub subject: Option<&'a str>,
+    /// The subject is the prospect's own (their mail, forwarded by staff):
+    /// it names what they ask for even without a lead word.
+    pub persons_subject: bool,
 }
 
 /// Builds a lead from field values: normalised contact, interest, timeline.
@@ -1414,6 +1418,15 @@ fn choose_interest(
         .map(|v| (v, "subject".to_string()));
     let subject_at = candidates.len();
     candidates.extend(from_subject);
+    if hints.persons_subject && candidates.is_empty() {
+        candidates.extend(
+            hints
+                .subject
+                .and_then(subject_ask)
+                .filter(|v| not_the_person(v))
+                .map(|v| (v, "subject: the person's own".to_string())),
+        );
+    }
     candidates.extend(field(Field::InterestWeak));
     // The message's first sentence is the last resort; read it only when
     // nothing better is known or a product may be named in it.
@@ -1496,19 +1509,7 @@ fn subject_name(subject: &str) -> Option<String> {
 /// lead signal ("New lead: Interior painting" → "Interior painting"). `None`
 /// when the subject is only the signal or no signal at all.
 pub fn subject_interest(subject: &str) -> Option<String> {
-    let mut s = subject.trim();
-    // Reply and forward prefixes in any language: "Re:", "Fwd:", "WG:", "RV:", "転送:".
-    while let Some((head, rest)) = s.split_once([':', '：']) {
-        if head.chars().count() <= 4
-            && !head.contains(' ')
-            && !head.is_empty()
-            && !lead_signal(head, "")
-        {
-            s = rest.trim();
-        } else {
-            break;
-        }
-    }
+    let s = strip_reply_prefixes(subject);
     let segments: Vec<&str> = s
         .split([':', '：', '|'])
         .flat_map(|p| p.split(" - "))
@@ -1553,6 +1554,45 @@ pub fn subject_interest(subject: &str) -> Option<String> {
                 && labels::classify(p).is_none()
         })
         .map(|p| p.to_string())
+}
+
+/// What a person's own subject asks for: the subject without reply and
+/// forward prefixes and without the request word in front ("Anfrage
+/// Wärmepumpe für Bürogebäude" → "Wärmepumpe für Bürogebäude").
+fn subject_ask(subject: &str) -> Option<String> {
+    if let Some(ask) = subject_interest(subject) {
+        return Some(ask);
+    }
+    let mut words: Vec<&str> = strip_reply_prefixes(subject).split_whitespace().collect();
+    while words.len() > 1 && lead_signal(words[0], "") {
+        words.remove(0);
+    }
+    const JOINS: &[&str] = &[
+        "for", "für", "pour", "para", "per", "voor", "de", "di", "about", "re",
+    ];
+    while words.len() > 1 && JOINS.contains(&words[0].to_lowercase().as_str()) {
+        words.remove(0);
+    }
+    let ask = words.join(" ");
+    (ask.chars().filter(|c| c.is_alphabetic()).count() >= 3).then_some(ask)
+}
+
+/// A subject without its reply and forward prefixes in any language
+/// ("Re:", "Fwd:", "WG:", "RV:", "転送:").
+fn strip_reply_prefixes(subject: &str) -> &str {
+    let mut s = subject.trim();
+    while let Some((head, rest)) = s.split_once([':', '：']) {
+        if head.chars().count() <= 4
+            && !head.contains(' ')
+            && !head.is_empty()
+            && !lead_signal(head, "")
+        {
+            s = rest.trim();
+        } else {
+            break;
+        }
+    }
+    s
 }
 
 /// A short phrase of what a free-text message asks for: its first sentence,
@@ -1650,6 +1690,7 @@ mod tests {
         let hints = Hints {
             products: &products,
             subject: None,
+            persons_subject: false,
         };
         let lead = build_lead_with(&v, None, "form", &hints);
         assert_eq!(lead.interest.as_deref(), Some("Solar Panel Installation"));
