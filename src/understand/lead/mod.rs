@@ -307,6 +307,21 @@ fn extract_at_depth(
             "platform activity: a third party named only inside a task or description",
         );
     }
+    // A review, comment or post the platform quotes ("…text me at 614…"):
+    // the contact is inside someone's quoted words, not handed to us.
+    if !strong_signal
+        && !labelled_contact
+        && card.is_none()
+        && let Some(s) = &shapes
+        && [&s.email, &s.phone]
+            .into_iter()
+            .flatten()
+            .all(|(v, _)| shape::inside_quotes(body_text, v))
+    {
+        return LeadExtraction::noted(
+            "platform activity: a third party's contact only inside quoted words",
+        );
+    }
     if !is_form && shapes.is_some() {
         is_form = true;
         if !signal {

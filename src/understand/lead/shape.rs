@@ -244,6 +244,39 @@ pub fn is_name(s: &str) -> bool {
         && !labels::is_listing_name(s)
 }
 
+/// True when the first `needle` in `text` sits inside a quotation
+/// (`"…"`, `“…”`, `«…»`, `„…“`, `「…」`) that closes after it.
+pub fn inside_quotes(text: &str, needle: &str) -> bool {
+    let at = text.find(needle).or_else(|| {
+        // Addresses read by shape are lowercase; the text may not be (and
+        // byte offsets hold only when lowercasing kept every length).
+        let lower = text.to_lowercase();
+        (lower.len() == text.len())
+            .then(|| lower.find(&needle.to_lowercase()))
+            .flatten()
+    });
+    let Some(at) = at else {
+        return false;
+    };
+    let hay = text;
+    let at = crate::understand::body::floor_char_boundary(hay, at);
+    // Only the paragraph around the value: a quote never spans blank lines.
+    let start = hay[..at].rfind("\n\n").map_or(0, |i| i + 2);
+    let end = hay[at..].find("\n\n").map_or(hay.len(), |i| at + i);
+    let (before, after) = (&hay[start..at], &hay[at..end]);
+    let count = |s: &str, c: char| s.chars().filter(|x| *x == c).count();
+    [
+        ('“', '”'),
+        ('«', '»'),
+        ('„', '“'),
+        ('「', '」'),
+        ('『', '』'),
+    ]
+    .iter()
+    .any(|(open, close)| count(before, *open) > count(before, *close) && after.contains(*close))
+        || count(before, '"') % 2 == 1 && after.contains('"')
+}
+
 /// A name written next to the value at `offset` in `text`: before it on the
 /// same line (`Jane Doe <jane@x.io>`, `Jane Doe - 555…`), or alone on the
 /// line above.
@@ -334,6 +367,16 @@ mod tests {
         assert_eq!(of_value("2025-04-03"), Some(Shape::Date));
         assert_eq!(of_value("$4,000"), Some(Shape::Money));
         assert_eq!(of_value("jane@brightwater.io"), Some(Shape::Email));
+    }
+
+    #[test]
+    fn quoted_words_hold_the_value() {
+        let t = "Denise left a review\n\n\"Great crew. Text me at 614-555-0129.\"\n";
+        assert!(inside_quotes(t, "614-555-0129"));
+        let t = "Hannah says:\n\n\"We want a battery.\"\n\nhannah@fastmail.com\n";
+        assert!(!inside_quotes(t, "hannah@fastmail.com"));
+        let t = "« Appelez-moi au 06 12 48 56 73 » a écrit Claire";
+        assert!(inside_quotes(t, "06 12 48 56 73"));
     }
 
     #[test]
