@@ -240,17 +240,20 @@ fn extract_at_depth(
         }
     }
 
-    let signal = lead_signal(subject, body_text)
+    // Lead words in the subject or opening, or a known provider or rule:
+    // a sender's relay address alone is a weaker sign (`signal`).
+    let strong_signal = lead_signal(subject, body_text)
         || fwd
             .as_ref()
             .and_then(|f| f.subject.as_deref())
             .is_some_and(|s| lead_signal(s, ""))
         || from_domain.as_deref().is_some_and(rules::is_known_provider)
+        || rule.is_some();
+    let signal = strong_signal
         || envelope
             .from_email
             .as_deref()
-            .is_some_and(contact::is_relay_address)
-        || rule.is_some();
+            .is_some_and(contact::is_relay_address);
     // Staff passing on a person's own mail ("Fwd: Quote for our roof"): the
     // person wrote to us, no form or lead word needed.
     let person_forward = fwd.as_ref().is_some_and(|f| forwarded_person(f, envelope));
@@ -274,7 +277,12 @@ fn extract_at_depth(
         || junk::is_automated(message);
     // A service writing under its own name (a badge scanner, a site
     // builder): a notification only if it carries a whole contact block.
-    let service = !notification && !list_mail && service_sender(envelope);
+    // (Never a reply in a thread: a notification starts none.)
+    let service = !notification
+        && !list_mail
+        && envelope.in_reply_to.is_empty()
+        && envelope.references.is_empty()
+        && service_sender(envelope);
     let wants_shapes = if is_form {
         !(values.values.contains_key(&Field::Phone)
             && (values.values.contains_key(&Field::Email)
@@ -296,14 +304,7 @@ fn extract_at_depth(
     // A tool's notice that mentions someone inside a free-text description
     // ("Lisa assigned you a task: … call Priya on …"): the only contact is
     // in prose the notice quotes, and nothing says a person enquired.
-    let strong_signal = lead_signal(subject, body_text)
-        || fwd
-            .as_ref()
-            .and_then(|f| f.subject.as_deref())
-            .is_some_and(|s| lead_signal(s, ""))
-        || from_domain.as_deref().is_some_and(rules::is_known_provider)
-        || rule.is_some()
-        || person_forward;
+    let strong_signal = strong_signal || person_forward;
     if !strong_signal
         && !labelled_contact
         && card.is_none()

@@ -214,11 +214,6 @@ pub fn is_name(s: &str) -> bool {
     if !(2..=5).contains(&words.len()) {
         return false;
     }
-    // A company's name ("Bakkerij De Vries B.V.") or a job title
-    // ("Facilities Manager") is no person's.
-    if signature::has_legal_form(s) || signature::has_title_word(s) {
-        return false;
-    }
     let particles = words[1..words.len() - 1]
         .iter()
         .filter(|w| NAME_PARTICLES.contains(w))
@@ -240,6 +235,10 @@ pub fn is_name(s: &str) -> bool {
         && !words
             .iter()
             .all(|w| w.chars().all(char::is_uppercase) && w.len() > 1)
+        // A company's name ("Bakkerij De Vries B.V.") or a job title
+        // ("Facilities Manager") is no person's.
+        && !signature::has_legal_form(s)
+        && !signature::has_title_word(s)
         && labels::classify(s).is_none()
         && !labels::is_listing_name(s)
 }
