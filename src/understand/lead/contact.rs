@@ -380,8 +380,13 @@ pub fn normalize_name(raw: &str) -> Option<String> {
     let letters = name.chars().filter(|c| c.is_alphabetic()).count();
     // "Visitor 48213", "Guest": what a widget writes when no one gave a name.
     let lower = name.to_lowercase();
-    let placeholder =
-        name.chars().any(|c| c.is_ascii_digit()) || PLACEHOLDER_NAMES.contains(&lower.as_str());
+    // A number standing as a word ("Visitor 48213", "Guest #12") is a
+    // widget's counter, never part of a name.
+    let counter = name.split_whitespace().any(|w| {
+        let w = w.trim_start_matches('#');
+        !w.is_empty() && w.chars().all(|c| c.is_ascii_digit())
+    });
+    let placeholder = counter || PLACEHOLDER_NAMES.contains(&lower.as_str());
     (letters >= 1 && name.chars().count() <= 100 && !placeholder).then_some(name)
 }
 
@@ -575,6 +580,7 @@ mod tests {
             ("Jane Doe 📞", Some("Jane Doe")),
             ("Visitor 48213", None),
             ("Guest", None),
+            ("Guest #12", None),
             ("Anna-Lena Berg", Some("Anna-Lena Berg")),
         ] {
             assert_eq!(normalize_name(raw).as_deref(), want, "{raw}");
