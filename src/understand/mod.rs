@@ -335,8 +335,18 @@ fn understand_message(message: &Message<'_>, raw: &[u8], ctx: &Context) -> Under
     }
     let link = reply::campaign_link(&envelope, &reply::delivery_addresses(message), &text, ctx);
     let leads = lead::extract(message, &envelope, &text, ctx);
-    // A post to a discussion list answers the list, not carousel's mail.
-    let link = link.filter(|l| l.ours || !lead::platform::is_list_post(message));
+    // A post to a discussion list answers the list, not carousel's mail; a
+    // platform threads its own notifications (`In-Reply-To` groups them)
+    // and answers nothing of ours either.
+    let link = link.filter(|l| {
+        l.ours
+            || !lead::platform::is_list_post(message)
+                && (!leads.leads.is_empty()
+                    || !lead::platform::is_threaded_notification(
+                        message,
+                        envelope.from_email.as_deref(),
+                    ))
+    });
     if link
         .as_ref()
         .is_some_and(|l| l.ours || leads.leads.is_empty())

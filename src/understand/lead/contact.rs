@@ -99,6 +99,107 @@ pub fn is_relay_address(email: &str) -> bool {
     })
 }
 
+/// Mailbox providers anyone can have an address at (data, not logic).
+const FREE_MAIL: &[&str] = &[
+    "gmail.com",
+    "googlemail.com",
+    "outlook.com",
+    "hotmail.com",
+    "live.com",
+    "msn.com",
+    "yahoo.com",
+    "yahoo.co.jp",
+    "icloud.com",
+    "me.com",
+    "aol.com",
+    "proton.me",
+    "protonmail.com",
+    "gmx.de",
+    "gmx.net",
+    "web.de",
+    "t-online.de",
+    "mail.ru",
+    "yandex.ru",
+    "qq.com",
+    "163.com",
+    "naver.com",
+    "daum.net",
+    "libero.it",
+    "orange.fr",
+    "free.fr",
+    "laposte.net",
+    "uol.com.br",
+    "bol.com.br",
+    "zoho.com",
+];
+
+/// True when `domain` is a mailbox provider anyone can have an address at:
+/// sharing it says nothing about belonging to one organisation.
+pub fn is_free_mail(domain: &str) -> bool {
+    let d = domain.trim().to_lowercase();
+    FREE_MAIL
+        .iter()
+        .any(|f| d == *f || d.starts_with("yahoo.") || d.starts_with("hotmail."))
+}
+
+/// True when an address spells the display name it is sent under, or part
+/// of it: `Tom Harris <tom.harris@…>`, `Markus Weber <m.weber@…>`,
+/// `Jane Doe <jd@…>`. A service writing under its own name
+/// (`Expo Lead Capture <scans@…>`) does not; a name without Latin letters
+/// cannot be compared and counts as spelled.
+pub fn display_matches_address(name: &str, email: &str) -> bool {
+    if !name.chars().any(|c| c.is_ascii_alphabetic()) {
+        return true;
+    }
+    let local: String = email
+        .split('@')
+        .next()
+        .unwrap_or("")
+        .to_lowercase()
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .collect();
+    let words: Vec<(String, String)> = name
+        .split_whitespace()
+        .map(|w| (fold_latin(w, false), fold_latin(w, true)))
+        .filter(|(w, _)| !w.is_empty())
+        .collect();
+    let initials: String = words.iter().filter_map(|(w, _)| w.chars().next()).collect();
+    (initials.len() >= 2 && local == initials)
+        || words.iter().any(|(plain, umlaut)| {
+            plain.len() >= 3 && (local.contains(plain.as_str()) || local.contains(umlaut.as_str()))
+        })
+}
+
+/// A word lowercased with its accents dropped (`Müller` → `muller`, or
+/// `mueller` with `umlaut_e`), keeping ASCII letters and digits only.
+fn fold_latin(word: &str, umlaut_e: bool) -> String {
+    let mut out = String::new();
+    for c in word.to_lowercase().chars() {
+        match c {
+            'ä' | 'ö' | 'ü' if umlaut_e => {
+                out.push(match c {
+                    'ä' => 'a',
+                    'ö' => 'o',
+                    _ => 'u',
+                });
+                out.push('e');
+            }
+            'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' => out.push('a'),
+            'è' | 'é' | 'ê' | 'ë' => out.push('e'),
+            'ì' | 'í' | 'î' | 'ï' => out.push('i'),
+            'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' => out.push('o'),
+            'ù' | 'ú' | 'û' | 'ü' => out.push('u'),
+            'ç' => out.push('c'),
+            'ñ' => out.push('n'),
+            'ß' => out.push_str("ss"),
+            c if c.is_ascii_alphanumeric() => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
 /// Characters that make a name CJK (kept as written, family name first).
 pub fn is_cjk(s: &str) -> bool {
     s.chars().any(|c| {
@@ -146,6 +247,48 @@ const PREFIXES: &[&str] = &[
     "dhr",
     "mevr",
     "mw",
+    "med",
+    "dipl",
+    "dipl.-ing",
+    "dipl-ing",
+    "ing",
+    "mag",
+    "dra",
+    "lic",
+    "arq",
+    "eng",
+];
+
+/// Words joining two honorifics ("Mr. and Mrs. John Smith").
+const HONORIFIC_JOINS: &[&str] = &["and", "&", "und", "et", "y", "e", "en"];
+
+/// What forms and widgets write where no name was given (lowercase).
+const PLACEHOLDER_NAMES: &[&str] = &[
+    "visitor",
+    "website visitor",
+    "web visitor",
+    "site visitor",
+    "guest",
+    "anonymous",
+    "unknown",
+    "customer",
+    "user",
+    "n/a",
+    "none",
+    "no name",
+    "besucher",
+    "gast",
+    "visiteur",
+    "invité",
+    "visitante",
+    "invitado",
+    "visitatore",
+    "ospite",
+    "bezoeker",
+    "gast",
+    "訪問者",
+    "방문자",
+    "访客",
 ];
 const SUFFIXES: &[&str] = &["jr", "sr", "phd", "md", "mba", "esq", "cpa", "ii", "iii"];
 const CJK_HONORIFICS: &[&str] = &[
@@ -179,9 +322,14 @@ pub fn normalize_name(raw: &str) -> Option<String> {
         .map(str::to_string)
         .filter(|w| !w.contains('@'))
         .collect();
-    // Honorifics in front ("Dr. Jane Roe") and CJK ones behind ("山田 太郎 様").
+    // Honorifics in front ("Dr. Jane Roe", "Mr. and Mrs. John Smith") and
+    // CJK ones behind ("山田 太郎 様").
+    let is_prefix = |w: &str| PREFIXES.contains(&w.trim_end_matches('.').to_lowercase().as_str());
     while words.len() > 1
-        && PREFIXES.contains(&words[0].trim_end_matches('.').to_lowercase().as_str())
+        && (is_prefix(&words[0])
+            || words.len() > 2
+                && HONORIFIC_JOINS.contains(&words[0].to_lowercase().as_str())
+                && is_prefix(&words[1]))
     {
         words.remove(0);
     }
@@ -230,7 +378,16 @@ pub fn normalize_name(raw: &str) -> Option<String> {
         .to_string();
     let name = fold_capitals(&name);
     let letters = name.chars().filter(|c| c.is_alphabetic()).count();
-    (letters >= 1 && name.chars().count() <= 100).then_some(name)
+    // "Visitor 48213", "Guest": what a widget writes when no one gave a name.
+    let lower = name.to_lowercase();
+    // A number standing as a word ("Visitor 48213", "Guest #12") is a
+    // widget's counter, never part of a name.
+    let counter = name.split_whitespace().any(|w| {
+        let w = w.trim_start_matches('#');
+        !w.is_empty() && w.chars().all(|c| c.is_ascii_digit())
+    });
+    let placeholder = counter || PLACEHOLDER_NAMES.contains(&lower.as_str());
+    (letters >= 1 && name.chars().count() <= 100 && !placeholder).then_some(name)
 }
 
 /// "Thomas MÜLLER" → "Thomas Müller": a family name written in capitals
@@ -275,6 +432,10 @@ fn undecorate(raw: &str) -> String {
     let mut s = raw
         .trim()
         .trim_start_matches(|c: char| !c.is_alphanumeric() && c != '"' && c != '“')
+        // An icon after the name ("Jane Doe 📞").
+        .trim_end_matches(|c: char| {
+            !c.is_alphanumeric() && !matches!(c, ')' | ']' | '.' | '"' | '”' | '>' | '\'' | '’')
+        })
         .to_string();
     let lower = s.to_lowercase();
     if let Some(at) = lower.find(" on behalf of ") {
@@ -288,6 +449,16 @@ fn undecorate(raw: &str) -> String {
             && at > 0
         {
             s.truncate(at);
+            break;
+        }
+    }
+    // `Jane Doe - Brightwater`, `Jane Doe – Acme Roofing Inc`: a person's
+    // name, then what they work for.
+    for dash in [" - ", " – ", " — "] {
+        if let Some((person, _)) = s.split_once(dash)
+            && super::shape::is_name(person.trim())
+        {
+            s = person.trim().to_string();
             break;
         }
     }
@@ -399,6 +570,22 @@ pub fn joined_lines(raw: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn decorated_and_placeholder_names() {
+        for (raw, want) in [
+            ("Mr. and Mrs. John Smith", Some("John Smith")),
+            ("Dr. med. Petra Klein", Some("Petra Klein")),
+            ("Jane Doe - Acme Roofing Inc", Some("Jane Doe")),
+            ("Jane Doe 📞", Some("Jane Doe")),
+            ("Visitor 48213", None),
+            ("Guest", None),
+            ("Guest #12", None),
+            ("Anna-Lena Berg", Some("Anna-Lena Berg")),
+        ] {
+            assert_eq!(normalize_name(raw).as_deref(), want, "{raw}");
+        }
+    }
 
     #[test]
     fn names_in_display_order() {

@@ -423,6 +423,11 @@ fn label_alone(line: &str, collecting: Option<Collect>) -> Option<Field> {
     }
     let stripped = t.trim_end_matches([':', '：', '?', '？']).trim();
     if let Some(field) = classify(stripped) {
+        // A signature's company line ("山田工業株式会社") names a company; it
+        // asks for nothing.
+        if field == Field::Company && stripped == t && super::signature::is_company_name(t) {
+            return None;
+        }
         // A one-word label, or a question: free prose rarely looks like that.
         if stripped.split_whitespace().count() <= 5 || t.ends_with('?') || t.ends_with('？') {
             return Some(field);

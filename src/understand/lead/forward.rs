@@ -28,7 +28,15 @@ fn header_name(label: &str) -> Option<Header> {
         .trim()
         .trim_end_matches('*')
         .trim();
-    labels::forward_header(l)
+    labels::forward_header(l).or_else(|| {
+        // Outlook adds a short particle to the label in some languages
+        // ("Enviado el", "Envoyé le", "Gesendet am", "Verzonden op"): the
+        // header is named by its first word.
+        let (first, rest) = l.split_once(' ')?;
+        (rest.chars().count() <= 3 && !rest.contains(' '))
+            .then(|| labels::forward_header(first))
+            .flatten()
+    })
 }
 
 /// The header a `Label: value` line names, if any.

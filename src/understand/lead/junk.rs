@@ -123,6 +123,19 @@ pub fn job_application(subject: &str, text: &str) -> Option<&'static str> {
         "求人",
         "resume for",
         "cv for",
+        "new application",
+        "new applicant",
+        "applied to",
+        "applied for",
+        "postulación",
+        "postulacion",
+        "candidatura",
+        "sollicitatie",
+        "지원서",
+        "입사지원",
+        "应聘",
+        "求职",
+        "简历",
     ]
     .iter()
     .any(|p| s.contains(p));
@@ -154,6 +167,25 @@ pub fn job_application(subject: &str, text: &str) -> Option<&'static str> {
         "mi candidatura",
         "ma candidature",
         "lettre de motivation",
+        // The person is named as an applicant or candidate.
+        "candidate:",
+        "applicant:",
+        "candidato:",
+        "candidata:",
+        "candidat :",
+        "candidat:",
+        "bewerber:",
+        "bewerberin:",
+        "sollicitant:",
+        "지원자:",
+        "应聘者：",
+        "応募者：",
+        "applied for",
+        "applied to",
+        "postulación",
+        "solliciteren",
+        "이력서",
+        "简历",
     ]
     .iter()
     .filter(|p| head.contains(*p))

@@ -13,7 +13,9 @@
 //! 6. values by shape where no label names them ([`shape`]): the prospect's
 //!    email, phone and the name next to them;
 //! 7. the prospect is never the provider, a relay's robot address when a
-//!    direct one is known, the staff who forwarded the mail, or a listing;
+//!    direct one is known, the staff who forwarded the mail, the sender's
+//!    own organisation, or a listing ([`prospect`]); a person's own mail
+//!    that staff forwarded is a lead without any form;
 //! 8. qualification basics: reachable contact, test submissions, job
 //!    applications, newsletters, plain conversations. A notification that
 //!    carries a third party's contact but reads without confidence is a lead
@@ -28,6 +30,7 @@ pub mod html;
 pub mod junk;
 pub mod labels;
 pub mod platform;
+pub mod prospect;
 pub mod rules;
 pub mod shape;
 pub mod signature;
@@ -44,6 +47,10 @@ pub use rules::{ProviderRule, validate_rule};
 
 use super::{Context, Envelope, Lead, body};
 use labels::Field;
+use prospect::{
+    Exclusions, ShapeContact, domain_of, forwarded_person, inline_forward, reply_to_person,
+    same_organisation, service_sender,
+};
 
 /// What the lead extractor found.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -144,6 +151,7 @@ fn extract_at_depth(
     }
 
     // A lead forwarded as an attached message: read the original.
+    let mut attached_as_inline = None;
     if depth == 0
         && let Some(inner) = message
             .attachments()
@@ -163,9 +171,29 @@ fn extract_at_depth(
             }
             return found;
         }
+        // A person's own mail forwarded as an attachment: read it as an
+        // inline forward, so the staff who passed it on are known as such.
+        attached_as_inline = Some(inline_forward(text, &inner_env, &inner_text));
     }
+    let text = attached_as_inline.as_deref().unwrap_or(text);
 
-    let fwd = forward::find(text);
+    let mut fwd = forward::find(text);
+    // Forms: the HTML body too when there is no forward to follow.
+    let mut html_text = if fwd.is_none() {
+        body::html(message).map(|h| html::form_text(&h))
+    } else {
+        None
+    };
+    // An HTML-only forward (Outlook): the text rendering may run the
+    // forwarded header block into one line; the HTML's own lines keep it.
+    if fwd.is_none()
+        && !message.text_body.is_empty()
+        && message.text_body == message.html_body
+        && let Some(found) = html_text.as_deref().and_then(forward::find)
+    {
+        fwd = Some(found);
+        html_text = None;
+    }
     let body_text = fwd.as_ref().map_or(text, |f| f.body.as_str());
     let original_from = fwd.as_ref().and_then(|f| f.from_email.clone());
     let rule = rules::matching_rule(
@@ -174,13 +202,7 @@ fn extract_at_depth(
         subject,
     );
 
-    // Forms: the text body, and the HTML body when there is no forward to follow.
     let text_values = values_of(&form::pairs(body_text), rule, "form");
-    let html_text = if fwd.is_none() {
-        body::html(message).map(|h| html::form_text(&h))
-    } else {
-        None
-    };
     let html_values = html_text
         .as_deref()
         .map(|h| values_of(&form::pairs(h), rule, "html"));
@@ -189,6 +211,13 @@ fn extract_at_depth(
         Some(h) => text_values.fill_from(h),
         None => text_values,
     };
+    // A platform's own staff under an unknown label ("Il tuo consulente
+    // dedicato: matteo@platform…"): the sender's organisation, not a prospect.
+    if let Some(domain) = from_domain.as_deref()
+        && !contact::is_free_mail(domain)
+    {
+        values.drop_shapes_at(domain);
+    }
     let labelled_contact = values.has_contact();
     let card = vcard_contact(message, text, &ctx.limits);
     if let Some(card) = &card {
@@ -211,17 +240,23 @@ fn extract_at_depth(
         }
     }
 
-    let signal = lead_signal(subject, body_text)
+    // Lead words in the subject or opening, or a known provider or rule:
+    // a sender's relay address alone is a weaker sign (`signal`).
+    let strong_signal = lead_signal(subject, body_text)
         || fwd
             .as_ref()
             .and_then(|f| f.subject.as_deref())
             .is_some_and(|s| lead_signal(s, ""))
         || from_domain.as_deref().is_some_and(rules::is_known_provider)
+        || rule.is_some();
+    let signal = strong_signal
         || envelope
             .from_email
             .as_deref()
-            .is_some_and(contact::is_relay_address)
-        || rule.is_some();
+            .is_some_and(contact::is_relay_address);
+    // Staff passing on a person's own mail ("Fwd: Quote for our roof"): the
+    // person wrote to us, no form or lead word needed.
+    let person_forward = fwd.as_ref().is_some_and(|f| forwarded_person(f, envelope));
     let list_mail = junk::is_list_mail(message);
     if let Some(reason) = junk::job_application(subject, body_text) {
         return LeadExtraction::noted(reason);
@@ -233,25 +268,68 @@ fn extract_at_depth(
     // Read only when needed: a form that names every contact field, or a
     // message that is no notification at all, costs no scan.
     let mut review = Vec::new();
-    let mut is_form = values.is_form(signal);
+    let mut is_form = values.is_form(signal) || person_forward;
     let notification = signal
         || envelope
             .from_email
             .as_deref()
             .is_some_and(|e| contact::is_relay_address(e) || contact::is_robot_address(e))
         || junk::is_automated(message);
+    // A service writing under its own name (a badge scanner, a site
+    // builder): a notification only if it carries a whole contact block.
+    // (Never a reply in a thread: a notification starts none.)
+    let service = !notification
+        && !list_mail
+        && envelope.in_reply_to.is_empty()
+        && envelope.references.is_empty()
+        && service_sender(envelope);
     let wants_shapes = if is_form {
         !(values.values.contains_key(&Field::Phone)
             && (values.values.contains_key(&Field::Email)
                 || values.values.contains_key(&Field::NameAndEmail)))
     } else {
-        notification && (!list_mail || signal) && card.is_none()
+        (notification && (!list_mail || signal) || service) && card.is_none()
     };
-    let shapes = if wants_shapes {
+    let mut shapes = if wants_shapes {
         ShapeContact::read(body_text, &Exclusions::new(envelope, fwd.as_ref()))
     } else {
         None
     };
+    if !is_form && !notification && !shapes.as_ref().is_some_and(ShapeContact::is_block) {
+        shapes = None;
+    }
+    // Read as a lead only for the contact block a service sender carries:
+    // any platform activity it also shows outweighs it.
+    let only_by_service_block = service && !is_form && shapes.is_some();
+    // A tool's notice that mentions someone inside a free-text description
+    // ("Lisa assigned you a task: … call Priya on …"): the only contact is
+    // in prose the notice quotes, and nothing says a person enquired.
+    let strong_signal = strong_signal || person_forward;
+    if !strong_signal
+        && !labelled_contact
+        && card.is_none()
+        && let Some(s) = &shapes
+        && values.only_in_description(s)
+    {
+        return LeadExtraction::noted(
+            "platform activity: a third party named only inside a task or description",
+        );
+    }
+    // A review, comment or post the platform quotes ("…text me at 614…"):
+    // the contact is inside someone's quoted words, not handed to us.
+    if !strong_signal
+        && !labelled_contact
+        && card.is_none()
+        && let Some(s) = &shapes
+        && [&s.email, &s.phone]
+            .into_iter()
+            .flatten()
+            .all(|(v, _)| shape::inside_quotes(body_text, v))
+    {
+        return LeadExtraction::noted(
+            "platform activity: a third party's contact only inside quoted words",
+        );
+    }
     if !is_form && shapes.is_some() {
         is_form = true;
         if !signal {
@@ -279,6 +357,21 @@ fn extract_at_depth(
             "no lead form found"
         });
     }
+    // A person offering slots of their own calendar sells; an enquirer asks.
+    if rule.is_none()
+        && fwd.is_none()
+        && !service_sender(envelope)
+        && !envelope
+            .from_email
+            .as_deref()
+            .is_some_and(|e| contact::is_relay_address(e) || contact::is_robot_address(e))
+        && !junk::is_automated(message)
+        && platform::offers_own_calendar(body_text)
+    {
+        return LeadExtraction::noted(
+            "vendor pitch: the sender offers a slot in their own calendar",
+        );
+    }
     // A platform telling about activity is no enquiry, unless a person
     // plainly wrote to us through it. Read only for what would be a lead:
     // replies and plain mail never pay for it.
@@ -295,13 +388,21 @@ fn extract_at_depth(
             // A booking or a meeting request carries the invitee's own
             // fields; a webinar's or host's notice names no one in a form.
             platform::Activity::Event => values.has_person_contact(body_text),
+            platform::Activity::Webinar => false,
+            // Mass mail relays an enquiry only as a form block (several
+            // labelled fields), never as one "Contact: …" line in a story.
+            platform::Activity::MassMail => {
+                (labelled_contact && subject_signal && values.known() >= 3)
+                    || reply_to_person(envelope)
+                        && (labelled_contact || lead_signal(subject, body_text))
+            }
             _ => {
                 (labelled_contact && subject_signal)
                     || reply_to_person(envelope)
                         && (labelled_contact || lead_signal(subject, body_text))
             }
         };
-        if activity.is_decisive() || !person_wrote {
+        if activity.is_decisive() || !person_wrote || only_by_service_block {
             return LeadExtraction::noted(activity.note());
         }
     }
@@ -315,6 +416,7 @@ fn extract_at_depth(
             .as_ref()
             .and_then(|f| f.subject.as_deref())
             .or(envelope.subject.as_deref()),
+        persons_subject: person_forward,
     };
     let source = values.main_source();
     let mut lead = build_lead_with(&values, date, &source, &hints);
@@ -443,121 +545,6 @@ fn vcard_contact(
         .flatten()
 }
 
-/// Addresses that are never the prospect: ours, the provider's, relays,
-/// the staff who forwarded the mail.
-struct Exclusions {
-    addresses: Vec<String>,
-    domains: Vec<String>,
-}
-
-impl Exclusions {
-    fn new(envelope: &Envelope, fwd: Option<&forward::Forwarded>) -> Self {
-        let mut addresses: Vec<String> = envelope.to.clone();
-        let mut domains: Vec<String> = envelope
-            .to
-            .iter()
-            .filter_map(|t| domain_of(t).map(str::to_string))
-            .collect();
-        let from_is_robot = envelope.from_email.as_deref().is_some_and(|e| {
-            contact::is_relay_address(e) || domain_of(e).is_some_and(rules::is_known_provider)
-        });
-        if let Some(from) = &envelope.from_email {
-            addresses.push(from.clone());
-            if from_is_robot || fwd.is_some() {
-                domains.extend(domain_of(from).map(str::to_string));
-            }
-        }
-        if let Some(f) = fwd {
-            addresses.extend(f.forwarders.iter().cloned());
-            domains.extend(
-                f.forwarders
-                    .iter()
-                    .filter_map(|e| domain_of(e).map(str::to_string)),
-            );
-            if let Some(orig) = &f.from_email
-                && contact::is_relay_address(orig)
-            {
-                domains.extend(domain_of(orig).map(str::to_string));
-            }
-        }
-        Exclusions { addresses, domains }
-    }
-
-    fn excludes(&self, email: &str) -> bool {
-        contact::is_relay_address(email)
-            || self.addresses.iter().any(|a| a == email)
-            || domain_of(email)
-                .is_some_and(|d| rules::is_known_provider(d) || self.domains.iter().any(|x| x == d))
-    }
-}
-
-/// The prospect's contact read by value shape, with provenance.
-#[derive(Debug, Clone, Default)]
-struct ShapeContact {
-    email: Option<(String, String)>,
-    phone: Option<(String, String)>,
-    name: Option<(String, String)>,
-}
-
-impl ShapeContact {
-    /// `None` when the text shows no third party's address or number.
-    fn read(text: &str, exclude: &Exclusions) -> Option<ShapeContact> {
-        let head = &text[..body::floor_char_boundary(text, text.len().min(shape::MAX_SCAN_BYTES))];
-        // Stop at the first footer: providers sign with their own numbers.
-        let mut end = head.len();
-        let mut at = 0;
-        for line in head.split_inclusive('\n') {
-            if at > 0 && form::is_footer(line) {
-                end = at;
-                break;
-            }
-            at += line.len();
-        }
-        let head = &head[..end];
-        let mut out = ShapeContact::default();
-        let mut anchor = None;
-        let emails = shape::emails(head);
-        // A direct address beats a relay's robot address.
-        let pick = emails
-            .iter()
-            .filter(|(o, e)| !exclude.excludes(e) && !platform::is_service_contact_at(head, *o))
-            .min_by_key(|(_, e)| contact::is_robot_address(e));
-        if let Some((offset, email)) = pick {
-            out.email = Some((email.clone(), "shape:email".into()));
-            anchor = Some(*offset);
-            if let Some(name) = shape::name_near(head, *offset) {
-                out.name = Some((name, "shape:name-next-to-email".into()));
-            }
-        }
-        let line_of = |offset: usize| head[..offset].matches('\n').count();
-        let mut phones = shape::phones(head);
-        phones.retain(|(o, _)| !platform::is_service_contact_at(head, *o));
-        let phone = match anchor {
-            Some(a) => phones
-                .iter()
-                .find(|(o, _)| line_of(*o).abs_diff(line_of(a)) <= 3),
-            None => phones.first(),
-        };
-        // A chat line of the person ("Omar Haddad: my number is …").
-        let phone = phone.or_else(|| {
-            let (name, _) = out.name.as_ref()?;
-            phones.iter().find(|(o, _)| {
-                let start = head[..*o].rfind('\n').map_or(0, |i| i + 1);
-                head[start..*o].contains(name.as_str())
-            })
-        });
-        if let Some((offset, p)) = phone {
-            out.phone = Some((p.clone(), "shape:phone".into()));
-            if out.name.is_none()
-                && let Some(name) = shape::name_near(head, *offset)
-            {
-                out.name = Some((name, "shape:name-next-to-phone".into()));
-            }
-        }
-        (out.email.is_some() || out.phone.is_some()).then_some(out)
-    }
-}
-
 /// Sender addresses a rule may match: From, Sender, and a forward's original From.
 fn senders<'a>(
     message: &'a Message<'_>,
@@ -576,32 +563,6 @@ fn senders<'a>(
     out
 }
 
-/// True when Reply-To names a person other than the sender's organisation,
-/// us, a provider or a relay: the notification hands us the person to answer.
-fn reply_to_person(envelope: &Envelope) -> bool {
-    let Some(reply_to) = envelope.reply_to_email.as_deref() else {
-        return false;
-    };
-    let domain = domain_of(reply_to);
-    let same_org = domain.is_some_and(|d| {
-        envelope.from_email.as_deref().and_then(domain_of) == Some(d)
-            || envelope.to.iter().any(|t| domain_of(t) == Some(d))
-    });
-    !same_org
-        && contact::valid_email(reply_to)
-        && !contact::is_relay_address(reply_to)
-        && !contact::is_robot_address(reply_to)
-        && !domain.is_some_and(rules::is_known_provider)
-}
-
-/// The domain part of an address.
-fn domain_of(email: &str) -> Option<&str> {
-    email
-        .rsplit_once('@')
-        .map(|(_, d)| d)
-        .filter(|d| !d.is_empty())
-}
-
 /// Fills the prospect's email from the headers when the form has none, and
 /// drops addresses that are not the prospect's (provider, relay, our own).
 fn finish_contact(
@@ -615,6 +576,8 @@ fn finish_contact(
     let not_prospect = |e: &str| {
         contact::is_relay_address(e)
             || envelope.to.iter().any(|t| t == e)
+            // A colleague or shared mailbox of our own organisation.
+            || domain_of(e).is_some_and(|d| !contact::is_free_mail(d) && ours.contains(&d))
             || domain_of(e).is_some_and(rules::is_known_provider)
             || fwd.is_some() && envelope.from_email.as_deref() == Some(e)
             || fwd.is_some_and(|f| f.forwarders.iter().any(|x| x == e))
@@ -673,8 +636,10 @@ fn finish_contact(
         // A relay's robot address, or a service writing under its own name
         // ("Sunset Group Rentals", "LiveDesk"), loses to a direct address
         // found in the body.
-        let person =
-            name.is_some_and(|n| contact::normalize_name(n).is_some_and(|n| shape::is_name(&n)));
+        let person = name.is_some_and(|n| {
+            contact::normalize_name(n)
+                .is_some_and(|n| shape::is_name(&n) && contact::display_matches_address(&n, email))
+        });
         if direct.is_some_and(|d| d != email) && (contact::is_robot_address(email) || !person) {
             continue;
         }
@@ -851,6 +816,55 @@ impl FieldValues {
         })
     }
 
+    /// True when every value `s` read by shape sits inside the free-text
+    /// message (a description, a comment), not in a contact block of its own.
+    fn only_in_description(&self, s: &ShapeContact) -> bool {
+        let Some((message, prov)) = self.values.get(&Field::Message) else {
+            return false;
+        };
+        // `Jane Doe says: "…"` reads the quote as the message on purpose.
+        if prov.contains(":says ") {
+            return false;
+        }
+        let mut rest = message.to_lowercase();
+        for (value, _) in [&s.email, &s.phone, &s.name].into_iter().flatten() {
+            let value = value.to_lowercase();
+            if !rest.contains(value.as_str()) && s.name.as_ref().map(|n| &n.0) != Some(&value) {
+                return false;
+            }
+            rest = rest.replace(value.as_str(), " ");
+        }
+        // Prose around them, not a list of the person's details
+        // ("A visitor left their details: Nadia Rahman, nadia@…, 0161 …").
+        let words = rest
+            .split_whitespace()
+            .filter(|w| w.chars().filter(|c| c.is_alphabetic()).count() >= 2)
+            .count();
+        (s.email.is_some() || s.phone.is_some()) && words >= 6
+    }
+
+    /// Forgets an address read by shape alone at `domain`'s organisation,
+    /// and a number read by shape under the same label.
+    fn drop_shapes_at(&mut self, domain: &str) {
+        let Some((email, prov)) = self.values.get(&Field::Email) else {
+            return;
+        };
+        if !prov.ends_with(SHAPE_MARK)
+            || !domain_of(email).is_some_and(|d| same_organisation(d, domain))
+        {
+            return;
+        }
+        let prov = prov.clone();
+        self.values.remove(&Field::Email);
+        if self
+            .values
+            .get(&Field::Phone)
+            .is_some_and(|(_, p)| *p == prov)
+        {
+            self.values.remove(&Field::Phone);
+        }
+    }
+
     /// Fills missing contact fields from a card (vCard).
     fn fill_contact(&mut self, c: &super::Contact, source: &str) {
         for (field, value, key) in [
@@ -989,7 +1003,7 @@ fn values_of(pairs: &[form::Pair], rule: Option<&ProviderRule>, source: &str) ->
                 Some(shape::Shape::Email) => {
                     values.set(&pair.label, Field::Email, &pair.value, &prov)
                 }
-                Some(shape::Shape::Phone) => {
+                Some(shape::Shape::Phone) if !shape::is_service_number(&pair.value) => {
                     values.set(&pair.label, Field::Phone, &pair.value, &prov)
                 }
                 Some(_) => {}
@@ -998,7 +1012,9 @@ fn values_of(pairs: &[form::Pair], rule: Option<&ProviderRule>, source: &str) ->
                     if let [email] = shape::emails(&pair.value).as_slice() {
                         values.set(&pair.label, Field::Email, &email.1, &prov);
                     }
-                    if let [phone] = shape::phones(&pair.value).as_slice() {
+                    if let [phone] = shape::phones(&pair.value).as_slice()
+                        && !shape::is_service_number(&phone.1)
+                    {
                         values.set(&pair.label, Field::Phone, &phone.1, &prov);
                     }
                 }
@@ -1017,6 +1033,9 @@ pub struct Hints<'a> {
     pub products: &'a [String],
     /// The notification's subject (of the original, for a forward).
     pub subject: Option<&'a str>,
+    /// The subject is the prospect's own (their mail, forwarded by staff):
+    /// it names what they ask for even without a lead word.
+    pub persons_subject: bool,
 }
 
 /// Builds a lead from field values: normalised contact, interest, timeline.
@@ -1181,6 +1200,15 @@ fn choose_interest(
         .map(|v| (v, "subject".to_string()));
     let subject_at = candidates.len();
     candidates.extend(from_subject);
+    if hints.persons_subject && candidates.is_empty() {
+        candidates.extend(
+            hints
+                .subject
+                .and_then(subject_ask)
+                .filter(|v| not_the_person(v))
+                .map(|v| (v, "subject: the person's own".to_string())),
+        );
+    }
     candidates.extend(field(Field::InterestWeak));
     // The message's first sentence is the last resort; read it only when
     // nothing better is known or a product may be named in it.
@@ -1263,19 +1291,7 @@ fn subject_name(subject: &str) -> Option<String> {
 /// lead signal ("New lead: Interior painting" → "Interior painting"). `None`
 /// when the subject is only the signal or no signal at all.
 pub fn subject_interest(subject: &str) -> Option<String> {
-    let mut s = subject.trim();
-    // Reply and forward prefixes in any language: "Re:", "Fwd:", "WG:", "RV:", "転送:".
-    while let Some((head, rest)) = s.split_once([':', '：']) {
-        if head.chars().count() <= 4
-            && !head.contains(' ')
-            && !head.is_empty()
-            && !lead_signal(head, "")
-        {
-            s = rest.trim();
-        } else {
-            break;
-        }
-    }
+    let s = strip_reply_prefixes(subject);
     let segments: Vec<&str> = s
         .split([':', '：', '|'])
         .flat_map(|p| p.split(" - "))
@@ -1320,6 +1336,45 @@ pub fn subject_interest(subject: &str) -> Option<String> {
                 && labels::classify(p).is_none()
         })
         .map(|p| p.to_string())
+}
+
+/// What a person's own subject asks for: the subject without reply and
+/// forward prefixes and without the request word in front ("Anfrage
+/// Wärmepumpe für Bürogebäude" → "Wärmepumpe für Bürogebäude").
+fn subject_ask(subject: &str) -> Option<String> {
+    if let Some(ask) = subject_interest(subject) {
+        return Some(ask);
+    }
+    let mut words: Vec<&str> = strip_reply_prefixes(subject).split_whitespace().collect();
+    while words.len() > 1 && lead_signal(words[0], "") {
+        words.remove(0);
+    }
+    const JOINS: &[&str] = &[
+        "for", "für", "pour", "para", "per", "voor", "de", "di", "about", "re",
+    ];
+    while words.len() > 1 && JOINS.contains(&words[0].to_lowercase().as_str()) {
+        words.remove(0);
+    }
+    let ask = words.join(" ");
+    (ask.chars().filter(|c| c.is_alphabetic()).count() >= 3).then_some(ask)
+}
+
+/// A subject without its reply and forward prefixes in any language
+/// ("Re:", "Fwd:", "WG:", "RV:", "転送:").
+fn strip_reply_prefixes(subject: &str) -> &str {
+    let mut s = subject.trim();
+    while let Some((head, rest)) = s.split_once([':', '：']) {
+        if head.chars().count() <= 4
+            && !head.contains(' ')
+            && !head.is_empty()
+            && !lead_signal(head, "")
+        {
+            s = rest.trim();
+        } else {
+            break;
+        }
+    }
+    s
 }
 
 /// A short phrase of what a free-text message asks for: its first sentence,
@@ -1417,6 +1472,7 @@ mod tests {
         let hints = Hints {
             products: &products,
             subject: None,
+            persons_subject: false,
         };
         let lead = build_lead_with(&v, None, "form", &hints);
         assert_eq!(lead.interest.as_deref(), Some("Solar Panel Installation"));

@@ -26,6 +26,9 @@ pub enum Activity {
     Social,
     /// A webinar, meeting or event: a join link or a dial-in with meeting ID.
     Event,
+    /// A webinar's registration or attendance: one event for many people,
+    /// whatever fields the registrant filled in.
+    Webinar,
     /// A calendar invitation (`text/calendar`, an `.ics` attachment).
     Calendar,
     /// Someone applying for a job, with a CV or résumé attached.
@@ -47,6 +50,7 @@ impl Activity {
                 "platform activity: social, community or collaboration notification"
             }
             Activity::Event => "platform activity: webinar, meeting or event notification",
+            Activity::Webinar => "platform activity: webinar registration or attendance",
             Activity::Calendar => "platform activity: calendar invitation",
             Activity::Application => "platform activity: job application with a CV attached",
             Activity::Transaction => "platform activity: receipt, invoice or order confirmation",
@@ -59,7 +63,10 @@ impl Activity {
     /// carries; a list or social notification may relay one (a form mailer
     /// that adds `List-Unsubscribe`, a portal relaying a contact request).
     pub fn is_decisive(self) -> bool {
-        matches!(self, Activity::Calendar | Activity::Application)
+        matches!(
+            self,
+            Activity::Calendar | Activity::Application | Activity::Webinar
+        )
     }
 }
 
@@ -440,6 +447,100 @@ const SOCIAL_HEADER_PREFIXES: &[&str] = &[
     "x-xing-",
 ];
 
+/// Names of a one-to-many online event in every supported language, read
+/// in the subject and the opening of the text (data, not logic).
+const WEBINAR_WORDS: &[&str] = &[
+    "webinar",
+    "webinars",
+    "webinaire",
+    "webinário",
+    "webinario",
+    "seminario web",
+    "seminário online",
+    "registrant",
+    "registrants",
+    "ウェビナー",
+    "웨비나",
+    "网络研讨会",
+    "线上研讨会",
+];
+
+/// Words of an unsubscribe line at the foot of mass mail, per language.
+const UNSUBSCRIBE_WORDS: &[&str] = &[
+    "unsubscribe",
+    "opt out",
+    "opt-out",
+    "abmelden",
+    "abbestellen",
+    "darse de baja",
+    "darte de baja",
+    "cancelar suscripción",
+    "cancelar la suscripción",
+    "se désabonner",
+    "désabonner",
+    "désinscrire",
+    "disiscriviti",
+    "annulla iscrizione",
+    "cancelar inscrição",
+    "descadastrar",
+    "afmelden",
+    "uitschrijven",
+    "配信停止",
+    "配信解除",
+    "수신거부",
+    "수신 거부",
+    "退订",
+    "取消订阅",
+];
+
+/// Hosts of scheduling pages where someone offers slots of their own
+/// calendar: a seller's signature, not an enquirer's.
+const BOOKING_LINKS: &[&str] = &[
+    "calendly.com/",
+    "cal.com/",
+    "meetings.hubspot.com/",
+    "meetings-eu1.hubspot.com/",
+    "savvycal.com/",
+    "tidycal.com/",
+    "zcal.co/",
+    "youcanbook.me",
+    "chilipiper.com/",
+    "/bookings/",
+];
+
+/// True when `text` links a scheduling page of the writer's own calendar.
+pub fn offers_own_calendar(text: &str) -> bool {
+    let body =
+        &text[..crate::understand::body::floor_char_boundary(text, text.len().min(16 * 1024))];
+    let lower = body.to_ascii_lowercase();
+    BOOKING_LINKS.iter().any(|l| lower.contains(l))
+}
+
+/// True when the foot of `text` (its last lines) offers to unsubscribe:
+/// mass mail, even without list headers.
+pub fn has_unsubscribe_footer(text: &str) -> bool {
+    let start = crate::understand::body::floor_char_boundary(text, text.len().saturating_sub(1500));
+    let foot = text[start..].to_lowercase();
+    UNSUBSCRIBE_WORDS.iter().any(|w| foot.contains(w))
+}
+
+fn is_webinar(subject: &str, text: &str) -> bool {
+    let head = &text[..crate::understand::body::floor_char_boundary(text, text.len().min(400))];
+    let both = format!("{subject}\n{head}").to_lowercase();
+    WEBINAR_WORDS.iter().any(|w| {
+        if w.is_ascii() {
+            both.match_indices(w).any(|(at, _)| {
+                let before = both[..at].chars().next_back();
+                let after = both[at + w.len()..].chars().next();
+                !before.is_some_and(char::is_alphanumeric)
+                    && !after.is_some_and(char::is_alphanumeric)
+            })
+        } else {
+            both.contains(w)
+        }
+    })
+}
+
 /// Sending domains of social networks and communities (the domain or a
 /// subdomain of it).
 const SOCIAL_DOMAINS: &[&str] = &[
@@ -532,10 +633,13 @@ pub fn activity(
     if !from_us && is_account_alert(message.subject().unwrap_or(""), text, ours) {
         return Some(Activity::AccountAlert);
     }
+    if is_webinar(message.subject().unwrap_or(""), text) {
+        return Some(Activity::Webinar);
+    }
     if is_event(text) || subject_says(|w| w.event_subject_words) {
         return Some(Activity::Event);
     }
-    if is_mass_mail(message) {
+    if is_mass_mail(message) || has_unsubscribe_footer(text) {
         return Some(Activity::MassMail);
     }
     None
@@ -550,6 +654,18 @@ pub fn is_mass_mail(message: &Message<'_>) -> bool {
             let v = v.trim().to_ascii_lowercase();
             v == "bulk" || v == "list" || v == "junk"
         })
+}
+
+/// Mail a platform sends about its own threads: a robot sender
+/// (`notifications@`, `no-reply@`), a social or collaboration tool, mass
+/// mail headers, a calendar part or a CV. Its `In-Reply-To` groups the
+/// platform's notifications; no person answers carousel's mail in it.
+pub fn is_threaded_notification(message: &Message<'_>, from_email: Option<&str>) -> bool {
+    from_email.is_some_and(crate::understand::lead::contact::is_relay_address)
+        || is_social(message, from_email)
+        || is_mass_mail(message)
+        || has_calendar_part(message)
+        || has_cv_attachment(message)
 }
 
 /// A discussion list's post (`List-Id`, `List-Post` or `Mailing-List`):
@@ -599,8 +715,10 @@ pub fn is_transaction(subject: &str, text: &str) -> bool {
             .map(|w| regex::escape(w))
             .collect();
         Regex::new(&format!(
-            r"(?i)(?:{})\s*(?:(?:n[º°o]\.?|no\.|nr\.?|number|número|numéro|nummer|numero|番号|번호|号)\s*[:#：]?|[:#：])\s*#?[0-9][0-9A-Z\-]{{2,}}",
-            words.join("|")
+            // `Invoice #CR-88120`, `pedido nº 45821`, or a number whose
+            // letter prefix shows it is a document's (`Invoice INV-20931`).
+            r"(?i)(?:{w})(?:\s*(?:(?:n[º°o]\.?|no\.|nr\.?|number|número|numéro|nummer|numero|番号|번호|号)\s*[:#：]?|[:#：])\s*#?(?:[A-Z]{{1,4}}-?)?|\s+[A-Z]{{1,4}}-)[0-9][0-9A-Z\-]{{2,}}",
+            w = words.join("|")
         ))
         .expect("regex built from the document words")
     });
@@ -749,6 +867,15 @@ mod tests {
             "Janelas, orçamento até 5000 €"
         ));
         assert!(!is_transaction("Order #1234", "no amount here"));
+        assert!(is_transaction(
+            "Fwd: Invoice INV-20931 from Northern Scaffolding Ltd",
+            "total £3,480.00"
+        ));
+        // A document number with a letter prefix.
+        assert!(is_transaction(
+            "Action required: your payment failed",
+            "We couldn't charge your card for invoice #CR-88120 ($1,188.00)."
+        ));
         // An order of goods in a prospect's words is no document number.
         assert!(!is_transaction(
             "We want to order 2000 units",

@@ -9,7 +9,14 @@
 use once_cell::sync::Lazy;
 use regex::Regex;
 
-use super::{contact, labels};
+use super::{contact, labels, signature};
+
+/// Lowercase particles inside a person's name ("Sanne de Vries", "Ana da
+/// Silva", "Ludwig van der Berg"): never its first word.
+const NAME_PARTICLES: &[&str] = &[
+    "de", "da", "das", "do", "dos", "del", "della", "di", "du", "la", "le", "van", "von", "der",
+    "den", "ter", "ten", "y", "e", "bin", "al",
+];
 
 /// Most text scanned for shapes; a notification's contact sits near the top.
 pub const MAX_SCAN_BYTES: usize = 64 * 1024;
@@ -80,6 +87,53 @@ pub fn phones(text: &str) -> Vec<(usize, String)> {
             Some((m.start(), written))
         })
         .collect()
+}
+
+/// True when a number is a business's service line by its shape:
+/// toll-free or shared-cost prefixes (`1-800`, `0800`, `0120`, `900`,
+/// `1588-`, `400-`). A prospect calls from their own line; a notification
+/// that shows only such a number shows the platform's.
+pub fn is_service_number(phone: &str) -> bool {
+    let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
+    let written = phone.trim_start();
+    // The number as dialled at home: country code replaced by the trunk
+    // prefix (`+44 800 …` → `0800…`, `+1 888 …` → `1888…`).
+    let national = if written.starts_with('+') || written.starts_with("00") {
+        let d = digits.strip_prefix("00").unwrap_or(&digits);
+        const CODES: &[(&str, &str)] = &[
+            ("1", "1"),
+            ("44", "0"),
+            ("49", "0"),
+            ("33", "0"),
+            ("31", "0"),
+            ("81", "0"),
+            ("82", ""),
+            ("34", ""),
+            ("39", ""),
+            ("86", ""),
+        ];
+        CODES
+            .iter()
+            .find_map(|(cc, trunk)| d.strip_prefix(cc).map(|rest| format!("{trunk}{rest}")))
+            .unwrap_or_else(|| d.to_string())
+    } else {
+        digits
+    };
+    const PREFIXES: &[&str] = &[
+        // North America: 1-800, 888, 877, 866, 855, 844, 833.
+        "1800", "1888", "1877", "1866", "1855", "1844", "1833",
+        // UK, Germany, France, Netherlands, Japan: freephone and shared cost.
+        "0800", "0808", "0842", "0843", "0844", "0845", "0870", "0871", "0180", "0805", "0809",
+        "0900", "0120", "0570",
+    ];
+    let starts = |ps: &[&str]| ps.iter().any(|p| national.starts_with(p));
+    let us_ten = national.len() == 10 && starts(&["800", "888", "877", "866", "855", "844", "833"]);
+    // Spain 900/901/902 and Italy 800/803 (nine digits), China 400 (ten).
+    let southern = national.len() == 9 && starts(&["900", "901", "902", "800", "803"])
+        || national.len() == 10 && starts(&["400"]);
+    // Korea: eight-digit 15xx/16xx/18xx business numbers.
+    let korean = national.len() == 8 && starts(&["15", "16", "18"]);
+    starts(PREFIXES) || us_ten || southern || korean
 }
 
 /// An extension right after a number: ` ext. 12`, ` x204`, ` Durchwahl 31`.
@@ -157,10 +211,20 @@ pub fn is_name(s: &str) -> bool {
             && !labels::is_listing_name(s);
     }
     let words: Vec<&str> = s.split_whitespace().collect();
-    if !(2..=4).contains(&words.len()) {
+    if !(2..=5).contains(&words.len()) {
         return false;
     }
-    let shaped = words.iter().all(|w| {
+    let particles = words[1..words.len() - 1]
+        .iter()
+        .filter(|w| NAME_PARTICLES.contains(w))
+        .count();
+    if words.len() - particles > 4 {
+        return false;
+    }
+    let shaped = words.iter().enumerate().all(|(i, w)| {
+        if i > 0 && i + 1 < words.len() && NAME_PARTICLES.contains(w) {
+            return true;
+        }
         let mut chars = w.chars();
         chars.next().is_some_and(char::is_uppercase)
             && w.chars()
@@ -171,8 +235,45 @@ pub fn is_name(s: &str) -> bool {
         && !words
             .iter()
             .all(|w| w.chars().all(char::is_uppercase) && w.len() > 1)
+        // A company's name ("Bakkerij De Vries B.V.") or a job title
+        // ("Facilities Manager") is no person's.
+        && !signature::has_legal_form(s)
+        && !signature::has_title_word(s)
         && labels::classify(s).is_none()
         && !labels::is_listing_name(s)
+}
+
+/// True when the first `needle` in `text` sits inside a quotation
+/// (`"…"`, `“…”`, `«…»`, `„…“`, `「…」`) that closes after it.
+pub fn inside_quotes(text: &str, needle: &str) -> bool {
+    let at = text.find(needle).or_else(|| {
+        // Addresses read by shape are lowercase; the text may not be (and
+        // byte offsets hold only when lowercasing kept every length).
+        let lower = text.to_lowercase();
+        (lower.len() == text.len())
+            .then(|| lower.find(&needle.to_lowercase()))
+            .flatten()
+    });
+    let Some(at) = at else {
+        return false;
+    };
+    let hay = text;
+    let at = crate::understand::body::floor_char_boundary(hay, at);
+    // Only the paragraph around the value: a quote never spans blank lines.
+    let start = hay[..at].rfind("\n\n").map_or(0, |i| i + 2);
+    let end = hay[at..].find("\n\n").map_or(hay.len(), |i| at + i);
+    let (before, after) = (&hay[start..at], &hay[at..end]);
+    let count = |s: &str, c: char| s.chars().filter(|x| *x == c).count();
+    [
+        ('“', '”'),
+        ('«', '»'),
+        ('„', '“'),
+        ('「', '」'),
+        ('『', '』'),
+    ]
+    .iter()
+    .any(|(open, close)| count(before, *open) > count(before, *close) && after.contains(*close))
+        || count(before, '"') % 2 == 1 && after.contains('"')
 }
 
 /// A name written next to the value at `offset` in `text`: before it on the
@@ -189,6 +290,8 @@ pub fn name_near(text: &str, offset: usize) -> Option<String> {
                     '<' | '(' | '[' | '-' | '–' | '—' | ',' | '|' | ':' | '·' | '•'
                 )
         })
+        // An icon or bullet before the value ("📧 ana@…") is no name.
+        .trim_start_matches(|c: char| !c.is_alphanumeric())
         .trim();
     // The last few words before the value, after any label or punctuation.
     let tail = before
@@ -204,20 +307,46 @@ pub fn name_near(text: &str, offset: usize) -> Option<String> {
     if is_name(tail) {
         return contact::normalize_name(tail);
     }
-    if before.is_empty() && line_start > 0 {
+    if !before.is_empty() {
+        return None;
+    }
+    // The lines above in the same block: the name line, or the name heading
+    // a contact block over its title and company lines ("Laura Fischer" /
+    // "Head of Procurement" / "Helio Components AG" / the address).
+    let mut line_start = line_start;
+    for _ in 0..4 {
+        if line_start == 0 {
+            break;
+        }
         let prev_end = line_start - 1;
         let prev_start = text[..prev_end].rfind('\n').map_or(0, |i| i + 1);
+        // Decoration before the name: a bullet, an arrow, an emoji ("👤").
         let prev = text[prev_start..prev_end]
             .trim()
-            .trim_start_matches(['•', '-', '*', '·'])
+            .trim_start_matches(|c: char| !c.is_alphanumeric())
             .trim();
         // A name alone, or the value of a `Renter: Priya Raman` line.
-        let prev = prev.split_once([':', '：']).map_or(prev, |(_, v)| v.trim());
-        if is_name(prev) {
-            return contact::normalize_name(prev);
+        let value = prev.split_once([':', '：']).map_or(prev, |(_, v)| v.trim());
+        if is_name(value) {
+            return contact::normalize_name(value);
         }
+        // Only a title or a company line may sit between a name and its
+        // address; anything else ends the block.
+        let block_line = !prev.is_empty()
+            && prev.chars().count() <= 60
+            && !prev.contains([':', '：', '@'])
+            && (signature::has_legal_form(prev) || signature::has_title_word(prev));
+        if !block_line && !is_contact_value(prev) {
+            break;
+        }
+        line_start = prev_start;
     }
     None
+}
+
+/// A line holding only an address or a number: part of a contact block.
+fn is_contact_value(line: &str) -> bool {
+    matches!(of_value(line), Some(Shape::Email | Shape::Phone))
 }
 
 #[cfg(test)]
@@ -237,6 +366,45 @@ mod tests {
         assert_eq!(of_value("2025-04-03"), Some(Shape::Date));
         assert_eq!(of_value("$4,000"), Some(Shape::Money));
         assert_eq!(of_value("jane@brightwater.io"), Some(Shape::Email));
+    }
+
+    #[test]
+    fn quoted_words_hold_the_value() {
+        let t = "Denise left a review\n\n\"Great crew. Text me at 614-555-0129.\"\n";
+        assert!(inside_quotes(t, "614-555-0129"));
+        let t = "Hannah says:\n\n\"We want a battery.\"\n\nhannah@fastmail.com\n";
+        assert!(!inside_quotes(t, "hannah@fastmail.com"));
+        let t = "« Appelez-moi au 06 12 48 56 73 » a écrit Claire";
+        assert!(inside_quotes(t, "06 12 48 56 73"));
+    }
+
+    #[test]
+    fn service_lines_by_their_prefix() {
+        for n in [
+            "1-800-555-0199",
+            "+1 (888) 555-0142",
+            "0800 555 0140",
+            "+44 800 555 0140",
+            "0120-555-123",
+            "1588-1234",
+            "400-555-0199",
+            "902 555 014",
+        ] {
+            assert!(is_service_number(n), "{n}");
+        }
+        for n in [
+            "(614) 555-0129",
+            "+44 113 496 0321",
+            "0711 555 2380",
+            "06 12 48 56 73",
+            "03-5555-1234",
+            "+81 90 5555 2841",
+            "655 12 34 87",
+            "010-5555-1234",
+            "(803) 555-0123",
+        ] {
+            assert!(!is_service_number(n), "{n}");
+        }
     }
 
     #[test]

@@ -36,6 +36,7 @@ pub const FORMS: &[(&str, &[&str])] = &[
         &["lda", "ltda", "sa", "s.a", "unipessoal", "me", "eireli"],
     ),
     ("nl", &["bv", "b.v", "nv", "n.v", "vof"]),
+    ("nordic", &["ab", "oy", "oyj", "aps", "asa", "a/s"]),
     (
         "ja",
         &["株式会社", "有限会社", "合同会社", "(株)", "（株）"],
@@ -152,6 +153,30 @@ pub fn has_legal_form(line: &str) -> bool {
     })
 }
 
+/// True when `line` is a company's own name rather than a label asking for
+/// one: it ends in a legal form ("Weber Bau GmbH", "Bianchi Arredi S.r.l.")
+/// or holds a CJK legal form beside other characters ("山田工業株式会社").
+/// "Company" or "Name of company" are labels.
+pub fn is_company_name(line: &str) -> bool {
+    let lower = line.trim().to_lowercase();
+    let cjk_form = FORMS.iter().flat_map(|(_, f)| f.iter()).any(|form| {
+        !form.is_ascii() && lower.contains(form) && lower.chars().count() > form.chars().count()
+    });
+    let last = lower
+        .split_whitespace()
+        .last()
+        .unwrap_or("")
+        .trim_matches(|c: char| !c.is_alphanumeric() && c != '.')
+        .trim_end_matches('.');
+    cjk_form
+        || lower.split_whitespace().count() >= 2
+            && !matches!(last, "company" | "group" | "corporation" | "limited")
+            && FORMS
+                .iter()
+                .flat_map(|(_, f)| f.iter())
+                .any(|form| form.is_ascii() && *form == last)
+}
+
 /// The company on the line below the last line that is exactly `name`.
 pub fn company_below_name(text: &str, name: &str) -> Option<String> {
     let name = name.trim().to_lowercase();
@@ -159,19 +184,88 @@ pub fn company_below_name(text: &str, name: &str) -> Option<String> {
         return None;
     }
     let lines: Vec<&str> = text.lines().map(str::trim).collect();
-    let at = lines.iter().rposition(|l| l.to_lowercase() == name)?;
-    lines
+    // The name line, possibly after a department ("総務部 山田 太郎").
+    let suffix = format!(" {name}");
+    let at = lines.iter().rposition(|l| {
+        let l = l.to_lowercase();
+        l == name || l.ends_with(&suffix) && l.chars().count() <= name.chars().count() + 12
+    })?;
+    let company = |l: &&&str| {
+        let n = l.chars().count();
+        (3..=60).contains(&n)
+            && !l.contains(['@', ':', '：', '/'])
+            && l.chars().filter(char::is_ascii_digit).count() < 3
+            && has_legal_form(l)
+    };
+    // Below the name in most signatures; above it in Japanese, Chinese and
+    // Korean ones (company, then department and name).
+    let below: Vec<&str> = lines.iter().skip(at + 1).take(3).copied().collect();
+    below
         .iter()
-        .skip(at + 1)
         .take(2)
-        .find(|l| {
-            let n = l.chars().count();
-            (3..=60).contains(&n)
-                && !l.contains(['@', ':', '：', '/'])
-                && l.chars().filter(char::is_ascii_digit).count() < 3
-                && has_legal_form(l)
+        .find_map(|l| company(&l).then(|| after_title(l).unwrap_or(l).to_string()))
+        .or_else(|| company_after_title(&below))
+        .or_else(|| {
+            lines[at.saturating_sub(2)..at]
+                .iter()
+                .rev()
+                .find(company)
+                .map(|l| (*l).to_string())
         })
-        .map(|l| (*l).to_string())
+}
+
+/// `Key Account Manager, PV Direct Ltd`, `Head of Sales | Brightwater`,
+/// `CTO at Brightwater`: the company part of a title-and-company line.
+fn after_title(line: &str) -> Option<&str> {
+    [
+        ", ", " | ", " · ", " - ", " – ", " at ", " bei ", " chez ", " en ", " presso ",
+    ]
+    .iter()
+    .find_map(|sep| {
+        let (title, rest) = line.split_once(sep)?;
+        let rest = rest.trim();
+        (has_title_word(title) && !rest.is_empty() && !has_title_word(rest)).then_some(rest)
+    })
+}
+
+/// The company of a signature without a legal form: on the title line
+/// after a separator, or the plain line right after a title line
+/// ("Jane Doe" / "Operations Manager" / "Brightwater Logistics").
+fn company_after_title(below: &[&str]) -> Option<String> {
+    let title_at = below.iter().position(|l| has_title_word(l))?;
+    if let Some(rest) = after_title(below[title_at]) {
+        return plain_company(rest).then(|| rest.to_string());
+    }
+    let next = below.get(title_at + 1)?;
+    plain_company(next).then(|| (*next).to_string())
+}
+
+/// A short line that can only be an organisation's name: capitalised,
+/// no digits, no address or link, no device footer, no title.
+fn plain_company(line: &str) -> bool {
+    let n = line.chars().count();
+    let lower = line.to_lowercase();
+    (2..=50).contains(&n)
+        && line.split_whitespace().count() <= 6
+        && line
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_uppercase() || !c.is_alphabetic() && c.is_alphanumeric())
+        && !line.chars().any(|c| c.is_ascii_digit())
+        && !line.contains(['@', ':', '：', '/', '+'])
+        && !line.ends_with(['.', '!', '?', ','])
+        && !has_title_word(line)
+        && ![
+            "sent from",
+            "envoyé de",
+            "enviado desde",
+            "gesendet von",
+            "inviato da",
+            "verzonden",
+            "enviado do",
+        ]
+        .iter()
+        .any(|f| lower.contains(f))
 }
 
 #[cfg(test)]
@@ -185,10 +279,31 @@ mod tests {
             company_below_name(t, "Hannah Schultz").as_deref(),
             Some("Schultz Bäckerei GmbH")
         );
+        let t = "山田工業株式会社\n総務部 山田 太郎\nTEL: 03-5555-1234\n";
+        assert_eq!(
+            company_below_name(t, "山田 太郎").as_deref(),
+            Some("山田工業株式会社")
+        );
+        let t = "Jordan Blake\nKey Account Manager, PV Direct Ltd\n+44 161 496 0555\n";
+        assert_eq!(
+            company_below_name(t, "Jordan Blake").as_deref(),
+            Some("PV Direct Ltd")
+        );
+        let t = "Jane Doe\nOperations Manager\nBrightwater Logistics\njane@bw.example\n";
+        assert_eq!(
+            company_below_name(t, "Jane Doe").as_deref(),
+            Some("Brightwater Logistics")
+        );
+        let t = "Jane Doe\nOwner\nSent from my iPhone\n";
+        assert_eq!(company_below_name(t, "Jane Doe"), None);
         let t = "Hannah Schultz\nSent from my phone\n";
         assert_eq!(company_below_name(t, "Hannah Schultz"), None);
         assert!(has_legal_form("Rossi Impianti S.r.l."));
         assert!(has_legal_form("株式会社サンプル"));
         assert!(!has_legal_form("Co-founder"));
+        assert!(is_company_name("山田工業株式会社"));
+        assert!(is_company_name("Weber Bau GmbH"));
+        assert!(!is_company_name("Name of company"));
+        assert!(!is_company_name("会社名"));
     }
 }

@@ -135,5 +135,5 @@ pub const TABLE: Language = Language {
         "hat ihnen eine nachricht geschickt",
         "hat dir eine nachricht geschickt",
     ],
-    about_words: &["bezüglich", "interessiert sich für"],
+    about_words: &["bezüglich", "interessiert sich für", "sucht", "benötigt"],
 };

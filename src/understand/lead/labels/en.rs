@@ -371,5 +371,14 @@ pub const TABLE: Language = Language {
         "left a message",
         "left you a message",
     ],
-    about_words: &["about", "regarding", "concerning", "interested in"],
+    about_words: &[
+        "about",
+        "regarding",
+        "concerning",
+        "interested in",
+        "requested",
+        "is looking for",
+        "needs",
+        "wants",
+    ],
 };

@@ -85,5 +85,11 @@ pub const TABLE: Language = Language {
         "le ha enviado un mensaje",
         "te envió un mensaje",
     ],
-    about_words: &["sobre", "interesado en", "interesada en"],
+    about_words: &[
+        "sobre",
+        "interesado en",
+        "interesada en",
+        "solicita",
+        "busca",
+    ],
 };

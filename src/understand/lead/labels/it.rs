@@ -125,5 +125,12 @@ pub const TABLE: Language = Language {
         "le ha inviato un messaggio",
         "ti ha scritto",
     ],
-    about_words: &["riguardo a", "riguardo", "interessato a", "interessata a"],
+    about_words: &[
+        "riguardo a",
+        "riguardo",
+        "interessato a",
+        "interessata a",
+        "richiede",
+        "cerca",
+    ],
 };

@@ -115,5 +115,5 @@ pub const TABLE: Language = Language {
         "heeft u een bericht gestuurd",
         "stuurde je een bericht",
     ],
-    about_words: &["over", "geïnteresseerd in"],
+    about_words: &["over", "geïnteresseerd in", "zoekt", "vraagt"],
 };

@@ -106,5 +106,11 @@ pub const TABLE: Language = Language {
         "enviou uma mensagem",
         "te enviou uma mensagem",
     ],
-    about_words: &["sobre", "interessado em", "interessada em"],
+    about_words: &[
+        "sobre",
+        "interessado em",
+        "interessada em",
+        "solicitou",
+        "procura",
+    ],
 };

@@ -36,10 +36,11 @@ pub const TABLE: Language = Language {
     empty_values: &["无", "暂无"],
     forward_markers: &["转发的邮件", "原始邮件", "转发邮件", "原邮件"],
     forward_headers: &[
-        (Header::From, &["发件人"]),
-        (Header::Date, &["日期", "发送时间", "时间"]),
-        (Header::Subject, &["主题"]),
-        (Header::To, &["收件人", "抄送"]),
+        // Traditional-script Outlook writes 寄件者 / 寄件日期 / 收件者 / 主旨.
+        (Header::From, &["发件人", "寄件者", "寄件人"]),
+        (Header::Date, &["日期", "发送时间", "时间", "寄件日期"]),
+        (Header::Subject, &["主题", "主旨"]),
+        (Header::To, &["收件人", "抄送", "收件者", "副本"]),
         (Header::ReplyTo, &["回复"]),
     ],
     lead_signals: &["咨询", "询价", "留言", "报价", "线索", "表单"],

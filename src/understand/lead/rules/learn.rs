@@ -19,6 +19,7 @@ use std::collections::BTreeMap;
 
 use regex::Regex;
 
+use super::super::contact::is_free_mail;
 use super::super::labels::{Field, classify};
 use super::super::{form, forward, html};
 use super::{ProviderRule, check_field, provider_of_domain};
@@ -235,47 +236,6 @@ pub fn derive(
         }
     }
     Ok(Learned { rule, anchors })
-}
-
-/// Mailbox providers anyone can have an address at (data, not logic).
-const FREE_MAIL: &[&str] = &[
-    "gmail.com",
-    "googlemail.com",
-    "outlook.com",
-    "hotmail.com",
-    "live.com",
-    "msn.com",
-    "yahoo.com",
-    "yahoo.co.jp",
-    "icloud.com",
-    "me.com",
-    "aol.com",
-    "proton.me",
-    "protonmail.com",
-    "gmx.de",
-    "gmx.net",
-    "web.de",
-    "t-online.de",
-    "mail.ru",
-    "yandex.ru",
-    "qq.com",
-    "163.com",
-    "naver.com",
-    "daum.net",
-    "libero.it",
-    "orange.fr",
-    "free.fr",
-    "laposte.net",
-    "uol.com.br",
-    "bol.com.br",
-    "zoho.com",
-];
-
-fn is_free_mail(domain: &str) -> bool {
-    let d = domain.trim().to_lowercase();
-    FREE_MAIL
-        .iter()
-        .any(|f| d == *f || d.starts_with("yahoo.") || d.starts_with("hotmail."))
 }
 
 /// What `rule` reads from `raw` that differs from the values it was taught:

@@ -309,6 +309,35 @@ pub(super) fn cjk_month(
     None
 }
 
+/// A whole value that is a numeric date: `2026-03-15`, `15.03.2026`,
+/// `15/03/2026` or `03/15/2026` (day first unless only the month-first
+/// reading is a date, or the separator is `/` and both read: US order).
+pub(super) fn numeric_date(s: &str, now: (i32, u32, u32)) -> Option<Timeline> {
+    static DATE: once_cell::sync::Lazy<regex::Regex> = once_cell::sync::Lazy::new(|| {
+        regex::Regex::new(
+            r"^\s*(?:(?P<y1>\d{4})[-/.](?P<m1>\d{1,2})[-/.](?P<d1>\d{1,2})|(?P<a>\d{1,2})(?P<sep>[./-])(?P<b>\d{1,2})[./-](?P<y2>\d{4}))\s*$",
+        )
+        .expect("static regex")
+    });
+    let c = DATE.captures(s)?;
+    let num = |n: &str| c.name(n).and_then(|m| m.as_str().parse::<u32>().ok());
+    let (year, month, day) = if let Some(y) = num("y1") {
+        (y, num("m1")?, num("d1")?)
+    } else {
+        let (a, b, y) = (num("a")?, num("b")?, num("y2")?);
+        let us = c.name("sep").is_some_and(|m| m.as_str() == "/");
+        if a > 12 || !us && b <= 12 {
+            (y, b, a)
+        } else {
+            (y, a, b)
+        }
+    };
+    if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
+        return None;
+    }
+    place_month(now, month, Some(year as i32), &[], false, Some(day))
+}
+
 /// "in 2026", "early 2027", "by 2028".
 pub(super) fn calendar_year(s: &str, now: (i32, u32, u32), field: bool) -> Option<Timeline> {
     for c in M.year.captures_iter(s) {

@@ -33,7 +33,9 @@ mod matchers;
 mod words;
 
 use crate::understand::Timeline;
-use calendar::{calendar_year, cjk_month, month_name, period_bucket, quarter, season, ymd};
+use calendar::{
+    calendar_year, cjk_month, month_name, numeric_date, period_bucket, quarter, season, ymd,
+};
 use durations::{cjk_window, window};
 use matchers::M;
 use words::{Period, Phrase};
@@ -82,6 +84,14 @@ pub fn parse(text: &str, date: Option<&str>, field: bool) -> Option<Timeline> {
     }
     if let Some(period) = found.period {
         return Some(period_bucket(period, now));
+    }
+    // A date picked in a timeline field ("2026-03-15", "15.03.2026") is a
+    // point in time, not the calendar year it names.
+    if field
+        && let Some(now) = now
+        && let Some(t) = numeric_date(&s, now)
+    {
+        return Some(t);
     }
     calendar_year(&s, now?, field)
 }

@@ -391,3 +391,38 @@ fn hostile_input_stays_bounded() {
     let _ = parse(&junk, MAY, true);
     let _ = parse(&"9".repeat(5_000), MAY, true);
 }
+
+#[test]
+fn a_picked_date_is_a_point_in_time() {
+    let december = Some("2025-12-02T10:00:00+00:00");
+    check(
+        &[
+            ("2026-01-20", Within3Months),
+            ("15.04.2026", ThreeTo6Months),
+            ("03/15/2026", ThreeTo6Months),
+            ("20/09/2026", SixTo12Months),
+            ("2027-06-01", Over12Months),
+        ],
+        december,
+        true,
+    );
+    // In prose a date stamp says nothing about when to buy.
+    check_none(&["2026-01-20"], december, false);
+}
+
+#[test]
+fn the_coming_weeks_without_a_number() {
+    let december = Some("2025-12-02T10:00:00+00:00");
+    check(
+        &[
+            ("in the coming weeks", Within3Months),
+            ("in den nächsten Wochen", Within3Months),
+            ("dans les prochaines semaines", Within3Months),
+            ("en las próximas semanas", Within3Months),
+            ("nelle prossime settimane", Within3Months),
+            ("in de komende weken", Within3Months),
+        ],
+        december,
+        false,
+    );
+}

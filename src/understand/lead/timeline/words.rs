@@ -135,6 +135,8 @@ const QUARTER: f64 = 3.0;
 pub const EN: Lang = Lang {
     code: "en",
     phrases: &[
+        ("coming weeks", Phrase::Period(NextMonth)),
+        ("next several weeks", Phrase::Period(NextMonth)),
         ("just researching", Researching),
         ("only researching", Researching),
         ("researching", Researching),
@@ -378,6 +380,9 @@ pub const EN: Lang = Lang {
 pub const DE: Lang = Lang {
     code: "de",
     phrases: &[
+        ("nächsten wochen", Phrase::Period(NextMonth)),
+        ("kommenden wochen", Phrase::Period(NextMonth)),
+        ("zeitnah", Phrase::Period(NextMonth)),
         ("nur informieren", Researching),
         ("informiere mich", Researching),
         ("informieren uns", Researching),
@@ -572,6 +577,7 @@ pub const DE: Lang = Lang {
 pub const FR: Lang = Lang {
     code: "fr",
     phrases: &[
+        ("prochaines semaines", Phrase::Period(NextMonth)),
         ("je me renseigne", Researching),
         ("simple renseignement", Researching),
         ("je compare", Researching),
@@ -719,6 +725,8 @@ pub const FR: Lang = Lang {
 pub const ES: Lang = Lang {
     code: "es",
     phrases: &[
+        ("próximas semanas", Phrase::Period(NextMonth)),
+        ("proximas semanas", Phrase::Period(NextMonth)),
         ("solo estoy mirando", Researching),
         ("solo mirando", Researching),
         ("solo comparando", Researching),
@@ -875,6 +883,7 @@ pub const ES: Lang = Lang {
 pub const IT: Lang = Lang {
     code: "it",
     phrases: &[
+        ("prossime settimane", Phrase::Period(NextMonth)),
         ("sto solo guardando", Researching),
         ("solo guardando", Researching),
         ("sto solo valutando", Researching),
@@ -1031,6 +1040,7 @@ pub const IT: Lang = Lang {
 pub const PT: Lang = Lang {
     code: "pt",
     phrases: &[
+        ("nas próximas semanas", Phrase::Period(NextMonth)),
         ("apenas pesquisando", Researching),
         ("só pesquisando", Researching),
         ("estou pesquisando", Researching),
@@ -1184,6 +1194,8 @@ pub const PT: Lang = Lang {
 pub const NL: Lang = Lang {
     code: "nl",
     phrases: &[
+        ("komende weken", Phrase::Period(NextMonth)),
+        ("volgende weken", Phrase::Period(NextMonth)),
         ("alleen oriënteren", Researching),
         ("ik oriënteer me", Researching),
         ("oriënterend", Researching),
