@@ -274,6 +274,10 @@ pub async fn serve(intake: Intake, mut shutdown: Shutdown) -> anyhow::Result<Und
     const TICK: Duration = Duration::from_secs(5);
     let mut total = UnderstoodReport::default();
     loop {
+        // Read before draining: a stop fired while a drain runs may follow
+        // entries that drain did not see (the sources' last batch), so only
+        // a drain begun after the stop proves the queue is empty for good.
+        let stopping = shutdown.is_set();
         loop {
             let i = intake.clone();
             let drained = tokio::task::spawn_blocking(move || {
@@ -299,9 +303,9 @@ pub async fn serve(intake: Intake, mut shutdown: Shutdown) -> anyhow::Result<Und
                 }
             }
         }
-        // Checked only after the queue is empty: mail acknowledged before a
-        // SIGTERM is understood before the process exits.
-        if shutdown.is_set() {
+        // Mail acknowledged before a SIGTERM (or before `run --once`'s
+        // sources finished) is understood before the process exits.
+        if stopping {
             intake.store.flush().await?;
             return Ok(total);
         }
