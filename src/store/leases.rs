@@ -33,8 +33,8 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 use super::kv::{
-    ConflictableTransactionError, ConflictableTransactionResult, Transactional, Tree,
-    TransactionalTree,
+    ConflictableTransactionError, ConflictableTransactionResult, Transactional, TransactionalTree,
+    Tree,
 };
 use super::{Store, StoreError, decode, encode};
 
@@ -192,6 +192,12 @@ impl Store {
             f(&views[..trees.len()])
         });
         result.map_err(StoreError::from)
+    }
+
+    /// A handle on the same database with a fence of its own: how another
+    /// instance sees the store (a takeover tested on one sled database).
+    pub fn as_another_instance(&self) -> Result<Store, StoreError> {
+        Store::on(self.db.clone())
     }
 
     /// Fails with [`StoreError::LeaseLost`] unless this process still holds

@@ -655,8 +655,10 @@ pub fn response_count(u: &Understanding) -> usize {
 /// the stage stops its pass quietly and its work stays queued for the
 /// lease's new holder (see [`leases`]).
 pub fn lease_lost(e: &anyhow::Error) -> bool {
-    e.chain()
-        .any(|c| c.downcast_ref::<StoreError>().is_some_and(StoreError::is_lease_lost))
+    e.chain().any(|c| {
+        c.downcast_ref::<StoreError>()
+            .is_some_and(StoreError::is_lease_lost)
+    })
 }
 
 fn from_transaction(e: TransactionError<StoreError>) -> StoreError {

@@ -523,4 +523,3 @@ tuple_transactional!(Tree 0, Tree 1, Tree 2, Tree 3, Tree 4, Tree 5, Tree 6);
 tuple_transactional!(Tree 0, Tree 1, Tree 2, Tree 3, Tree 4, Tree 5, Tree 6, Tree 7);
 tuple_transactional!(Tree 0, Tree 1, Tree 2, Tree 3, Tree 4, Tree 5, Tree 6, Tree 7, Tree 8);
 tuple_transactional!(Tree 0, Tree 1, Tree 2, Tree 3, Tree 4, Tree 5, Tree 6, Tree 7, Tree 8, Tree 9);
-
