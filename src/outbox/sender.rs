@@ -490,7 +490,7 @@ impl Sender {
                 let state = match outcome {
                     Outcome::Sent(reply) => {
                         report.sent += 1;
-                        sent_now(&reply)
+                        sent_now(reply)
                     }
                     Outcome::Permanent(e) => {
                         report.failed += 1;
