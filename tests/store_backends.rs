@@ -547,3 +547,31 @@ fn without_leases_the_stages_commit_unfenced() {
         store.check_stage(carousel::store::leases::OUTBOX).unwrap();
     }
 }
+
+/// The hand-off stage's `delivered` commit: refused for a paused instance
+/// (the delivery stays pending for the new holder), committed by the holder.
+#[test]
+fn a_paused_instance_cannot_mark_a_hand_off_delivered_after_takeover() {
+    use carousel::store::events::{Event, queue};
+    use carousel::store::leases::{self, TTL_MS};
+    for (backend, a, _dir) in stores() {
+        let b = a.as_another_instance().unwrap();
+        let names = vec![leases::HANDOFF.to_string()];
+        let now = jiff::Timestamp::now().as_millisecond();
+        a.lease_round("a", &names, now).unwrap();
+        let event = Event::new("lead.created", "lead1", serde_json::json!({"id": "lead1"}));
+        assert_eq!(queue::record(&a, &[event]).unwrap(), 1, "{backend}");
+        queue::fan_out(&a, |_| vec!["crm".to_string()]).unwrap();
+        let due = queue::due(&a, "crm", queue::now_ms() + 1, 10).unwrap();
+        assert_eq!(due.len(), 1, "{backend}");
+        b.lease_round("b", &names, now + 10).unwrap();
+        b.lease_round("b", &names, now + TTL_MS + 10).unwrap();
+        let refused = queue::delivered(&a, "crm", &due[0].0).unwrap_err();
+        assert_eq!(lost_stage(&refused), Some(leases::HANDOFF), "{backend}");
+        let status = queue::status(&b, "crm").unwrap();
+        assert_eq!((status.pending, status.delivered), (1, 0), "{backend}");
+        queue::delivered(&b, "crm", &due[0].0).unwrap();
+        let status = queue::status(&b, "crm").unwrap();
+        assert_eq!((status.pending, status.delivered), (0, 1), "{backend}");
+    }
+}
