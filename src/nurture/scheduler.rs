@@ -190,6 +190,8 @@ impl Scheduler {
                     tree.remove(&key)?;
                 }
                 Ok(false) => break, // out of pace: the rest waits for the next pass
+                // Another instance holds the stage now: the rest is its.
+                Err(e) if crate::store::lease_lost(&e) => return Err(e),
                 Err(e) => {
                     // Kept due: a store error is retried next pass, never
                     // read as "nothing to send" and never dropped.
