@@ -7,6 +7,11 @@
 //! recording the reply); [`super::archive`] explains how it is resolved
 //! without sending twice.
 //!
+//! Several instances: every delivery-state commit is fenced by the `@outbox`
+//! lease ([`super::set_deliveries`]), so an instance paused past its lease
+//! finds its `Sending` commit refused and sends nothing; the pass stops
+//! (logged at info) and the emails wait for the new holder.
+//!
 //! Transports: SMTP over the small connection pool of [`super::smtp`]
 //! (why not lettre's own pool is explained there), or, the embedded
 //! default, `.eml` files in `[outbox] dir` named by Message-ID (writing the
