@@ -298,7 +298,7 @@ pub async fn run(config: Config, mode: RunMode) -> anyhow::Result<()> {
 }
 
 /// Leases of the stages after ingest (they sort before mailbox names).
-const STAGE_LEASES: [&str; 5] = ["@act", "@handoff", "@nurture", "@outbox", "@understand"];
+const STAGE_LEASES: [&str; 5] = crate::store::leases::STAGES;
 
 type StageTask = Box<
     dyn Fn(

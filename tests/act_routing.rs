@@ -719,3 +719,69 @@ fn needs_review_and_unreachable_leads_are_stored_and_sent_to_the_team_inbox() {
 fn servers() -> &'static MailServers {
     mail_servers(IMAP, SMTP)
 }
+
+/// Two instances on one store: A holds `@act`, pauses past its expiry while
+/// B takes the stage over, then wakes up to act on a pending hot lead. Its
+/// decision commit is refused: no lead record, no notification, the
+/// response stays pending; B then acts on it once.
+#[test]
+fn a_paused_instance_cannot_decide_a_lead_after_the_act_stage_moved_on() {
+    use carousel::store::leases::{ACT, TTL_MS};
+    use std::sync::Arc;
+    let dir = tempfile::tempdir().unwrap();
+    let config = maildir_config(dir.path(), &rep("Ann", "ann@example.test", false, None));
+    let config = carousel::config::Config::load(&config).unwrap();
+    let a = carousel::store::Store::open(&config.store_path(), 16).unwrap();
+    let b = a.as_another_instance().unwrap();
+    let raw = form_lead(
+        1,
+        "forms@site.example",
+        "leads@acme.example",
+        "p1@buyer.example",
+        "immediately",
+    );
+    let understanding = carousel::understand::understand(&raw, &config.understand_context());
+    a.receive(&[carousel::store::received::Incoming {
+        origin: carousel::store::model::Origin {
+            mailbox: "leads".into(),
+            reference: "1".into(),
+        },
+        raw: raw.clone(),
+        complete: true,
+        size: raw.len() as u64,
+    }])
+    .unwrap();
+    let queued = a.queued(1).unwrap();
+    a.record_understood_batch(&[(&queued[0], raw.as_slice(), &understanding)])
+        .unwrap();
+    let pending = a.pending_responses().unwrap();
+    assert_eq!(pending.len(), 1);
+
+    let names = vec![ACT.to_string()];
+    let now = jiff::Timestamp::now().as_millisecond();
+    a.lease_round("a", &names, now).unwrap();
+    b.lease_round("b", &names, now + 10).unwrap();
+    b.lease_round("b", &names, now + TTL_MS + 10).unwrap();
+
+    let settings = Arc::new(config.act_settings());
+    let wake = Arc::new(carousel::wake::Wakeups::default());
+    let act_a = carousel::act::Act::with(settings.clone(), a.clone(), wake.clone());
+    let refused = act_a.act_on(pending[0]).unwrap_err();
+    assert!(carousel::store::lease_lost(&refused), "{refused:#}");
+    assert!(leads::all(&b).unwrap().is_empty());
+    assert!(carousel::outbox::records(&b).unwrap().is_empty());
+    assert_eq!(b.pending_responses().unwrap(), pending);
+
+    let act_b = carousel::act::Act::with(settings, b.clone(), wake);
+    act_b.act_on(pending[0]).unwrap();
+    b.clear_pending(pending[0]).unwrap();
+    let leads = leads::all(&b).unwrap();
+    assert_eq!(leads.len(), 1);
+    let notices: Vec<_> = carousel::outbox::records(&b)
+        .unwrap()
+        .into_iter()
+        .filter(|r| matches!(r.email.purpose, Purpose::SalesNotification { .. }))
+        .collect();
+    assert_eq!(notices.len(), 1, "{notices:?}");
+    assert!(b.pending_responses().unwrap().is_empty());
+}

@@ -535,3 +535,58 @@ fn hostile_names_render_safely_and_check_and_fuel_catch_bad_templates() {
     let (ok, _, err) = carousel_run(&["preview", "forever", "--contact", lead], &cfg);
     assert!(!ok && err.contains("fuel"), "{err}");
 }
+
+/// Two instances on one store: A holds `@nurture`, pauses past its expiry
+/// while B takes the stage over, then wakes up with a step due. Its pass
+/// stops at the fence: nothing enqueued, the enrollment still at step 0 and
+/// still due; B's pass then enqueues the step once.
+#[test]
+fn a_paused_instance_cannot_commit_a_nurture_step_after_takeover() {
+    use carousel::store::leases::{NURTURE, TTL_MS};
+    use std::sync::Arc;
+    let dir = tempfile::tempdir().unwrap();
+    let path = config(dir.path(), "fence", None, SEQUENCES);
+    enroll(
+        &path,
+        "fast",
+        &[("fence@example.test".into(), "Fen".into())],
+    );
+    let config = carousel::config::Config::load(&path).unwrap();
+    let a = Store::open(&config.store_path(), 16).unwrap();
+    let b = a.as_another_instance().unwrap();
+    let names = vec![NURTURE.to_string()];
+    let now = jiff::Timestamp::now().as_millisecond();
+    a.lease_round("a", &names, now).unwrap();
+    b.lease_round("b", &names, now + 10).unwrap();
+    b.lease_round("b", &names, now + TTL_MS + 10).unwrap();
+
+    let settings = Arc::new(config.nurture_settings());
+    let at = jiff::Timestamp::now() + Duration::from_secs(1);
+    let mut paused = nurture::scheduler::Scheduler::new(settings.clone(), a.clone()).unwrap();
+    let refused = paused.pass(at).unwrap_err();
+    assert!(carousel::store::lease_lost(&refused), "{refused:#}");
+    assert!(carousel::outbox::records(&b).unwrap().is_empty());
+    let before = nurture::enrollments_of(&b, "fence@example.test").unwrap();
+    assert!(
+        matches!(
+            before[0].state,
+            nurture::EnrollmentState::Active { next_step: 0, .. }
+        ),
+        "{:?}",
+        before[0].state
+    );
+
+    let mut holder = nurture::scheduler::Scheduler::new(settings, b.clone()).unwrap();
+    let report = holder.pass(at).unwrap();
+    assert_eq!(report.queued, 1, "{report:?}");
+    assert_eq!(carousel::outbox::records(&b).unwrap().len(), 1);
+    let after = nurture::enrollments_of(&b, "fence@example.test").unwrap();
+    assert!(
+        matches!(
+            after[0].state,
+            nurture::EnrollmentState::Active { next_step: 1, .. }
+        ),
+        "{:?}",
+        after[0].state
+    );
+}

@@ -141,7 +141,11 @@ fn a_killed_instances_mailbox_is_read_by_the_other_within_five_seconds() {
 /// GET `path` on the instance's `[http]` listener; the body.
 fn http_get(port: u16, path: &str) -> String {
     use std::io::{Read, Write};
-    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).expect("connect http");
+    // Not listening yet (the lease can be taken before the listener binds):
+    // an empty body, so a `wait_until` polls again.
+    let Ok(mut s) = std::net::TcpStream::connect(("127.0.0.1", port)) else {
+        return String::new();
+    };
     s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
     write!(
         s,

@@ -408,3 +408,170 @@ fn a_paused_instance_cannot_commit_after_its_mailbox_moved_on() {
     assert_eq!(b.receive(&incoming(2)).unwrap(), [Admitted::Queued]);
     assert_eq!(b.queued_len(), 2);
 }
+
+fn outbound(n: usize) -> carousel::outbox::OutboundEmail {
+    carousel::outbox::OutboundEmail {
+        message_id: format!("n.fence{n}@carousel.acme.example"),
+        to: vec![format!("rep{n}@acme.example")],
+        from: None,
+        reply_to: None,
+        subject: "New lead".into(),
+        text: "A lead".into(),
+        html: None,
+        headers: vec![],
+        in_reply_to: None,
+        purpose: carousel::outbox::Purpose::TeamNote {
+            lead: format!("lead{n}"),
+        },
+    }
+}
+
+fn lost_stage(e: &carousel::store::StoreError) -> Option<&str> {
+    match e {
+        carousel::store::StoreError::LeaseLost(stage) => Some(stage.as_str()),
+        _ => None,
+    }
+}
+
+/// Instance A holds every stage, pauses past its leases' expiry while B
+/// takes them over, then wakes up mid-pass: each stage's commit from A is
+/// refused and changes nothing (no `Sending` mark, so no second send; the
+/// understanding batch and the act mark stay queued), and B commits them.
+#[test]
+fn a_paused_instance_cannot_commit_its_stages_after_they_moved_on() {
+    use carousel::outbox::{self, Delivery};
+    use carousel::store::leases::{self, TTL_MS};
+    use carousel::store::model::Origin;
+    use carousel::store::received::Incoming;
+    for (backend, a, _dir) in stores() {
+        let b = a.as_another_instance().unwrap();
+        let mut names: Vec<String> = leases::STAGES.iter().map(|s| s.to_string()).collect();
+        names.push("m1".into());
+        let now = jiff::Timestamp::now().as_millisecond();
+        let a_round = a.lease_round("a", &names, now).unwrap();
+        assert_eq!(held(&a_round).len(), names.len(), "{backend}");
+        // Work in A's hands: a received lead, an email due, a pending response.
+        a.receive(&[Incoming {
+            origin: Origin {
+                mailbox: "m1".into(),
+                reference: "1:1".into(),
+            },
+            raw: common::lead_email(1, "leads@acme.example"),
+            complete: true,
+            size: 100,
+        }])
+        .unwrap();
+        assert!(outbox::enqueue(&a, outbound(1)).unwrap(), "{backend}");
+        let queued = a.queued(10).unwrap();
+        let raw = common::lead_email(1, "leads@acme.example");
+        let understanding =
+            carousel::understand::understand(&raw, &carousel::understand::Context::default());
+        let batch = [(&queued[0], raw.as_slice(), &understanding)];
+        // A pauses; B beats, then takes every lease once A's have expired.
+        b.lease_round("b", &names, now + 10).unwrap();
+        let b_round = b.lease_round("b", &names, now + TTL_MS + 10).unwrap();
+        assert_eq!(held(&b_round).len(), names.len(), "{backend}");
+
+        // A wakes up: the outbox's `Sending` mark is refused...
+        let email = outbox::record(&a, "n.fence1@carousel.acme.example")
+            .unwrap()
+            .unwrap();
+        let sending = Delivery::Sending {
+            since: carousel::store::now_rfc3339(),
+            attempts: 1,
+        };
+        let refused = outbox::set_deliveries(&a, &[(&email, sending.clone())]).unwrap_err();
+        assert_eq!(
+            lost_stage(&refused),
+            Some(leases::OUTBOX),
+            "{backend}: {refused}"
+        );
+        let stored = outbox::record(&b, &email.email.message_id)
+            .unwrap()
+            .unwrap();
+        assert!(
+            matches!(stored.delivery, Delivery::Queued { .. }),
+            "{backend}: {:?}",
+            stored.delivery
+        );
+        // ...so is the understanding batch (still queued, no message)...
+        let refused = a.record_understood_batch(&batch).unwrap_err();
+        assert_eq!(lost_stage(&refused), Some(leases::UNDERSTAND), "{backend}");
+        assert_eq!(b.queued_len(), 1, "{backend}");
+        assert!(b.message(&queued[0].received.key).unwrap().is_none());
+        assert_eq!(b.counter("messages").unwrap(), 0, "{backend}");
+        // ...and a hand-off POST would not start.
+        let refused = a.check_stage(leases::HANDOFF).unwrap_err();
+        assert_eq!(lost_stage(&refused), Some(leases::HANDOFF), "{backend}");
+
+        // B, the holder, commits the same work.
+        let written = b.record_understood_batch(&batch).unwrap();
+        assert_eq!(written.len(), 1, "{backend}");
+        assert_eq!(b.queued_len(), 0, "{backend}");
+        let pending = b.pending_responses().unwrap();
+        assert_eq!(pending.len(), 1, "{backend}: the lead waits for act");
+        // The act stage's mark: refused for A, kept for B's act pass.
+        let refused = a.clear_pending(pending[0]).unwrap_err();
+        assert_eq!(lost_stage(&refused), Some(leases::ACT), "{backend}");
+        assert_eq!(b.pending_responses().unwrap(), pending, "{backend}");
+        b.clear_pending(pending[0]).unwrap();
+        assert!(b.pending_responses().unwrap().is_empty(), "{backend}");
+        outbox::set_deliveries(&b, &[(&email, sending.clone())]).unwrap();
+        let stored = outbox::record(&a, &email.email.message_id)
+            .unwrap()
+            .unwrap();
+        assert_eq!(stored.delivery, sending, "{backend}");
+        b.check_stage(leases::HANDOFF).unwrap();
+    }
+}
+
+/// Without leasing (one instance) the stages' commits are not fenced.
+#[test]
+fn without_leases_the_stages_commit_unfenced() {
+    use carousel::outbox::{self, Delivery};
+    for (backend, store, _dir) in stores() {
+        assert!(outbox::enqueue(&store, outbound(2)).unwrap());
+        let email = outbox::record(&store, "n.fence2@carousel.acme.example")
+            .unwrap()
+            .unwrap();
+        let sent = Delivery::Sent {
+            at: carousel::store::now_rfc3339(),
+            reply: "250 ok".into(),
+        };
+        outbox::set_deliveries(&store, &[(&email, sent.clone())]).unwrap();
+        let stored = outbox::record(&store, &email.email.message_id)
+            .unwrap()
+            .unwrap();
+        assert_eq!(stored.delivery, sent, "{backend}");
+        store.clear_pending(7).unwrap();
+        store.check_stage(carousel::store::leases::OUTBOX).unwrap();
+    }
+}
+
+/// The hand-off stage's `delivered` commit: refused for a paused instance
+/// (the delivery stays pending for the new holder), committed by the holder.
+#[test]
+fn a_paused_instance_cannot_mark_a_hand_off_delivered_after_takeover() {
+    use carousel::store::events::{Event, queue};
+    use carousel::store::leases::{self, TTL_MS};
+    for (backend, a, _dir) in stores() {
+        let b = a.as_another_instance().unwrap();
+        let names = vec![leases::HANDOFF.to_string()];
+        let now = jiff::Timestamp::now().as_millisecond();
+        a.lease_round("a", &names, now).unwrap();
+        let event = Event::new("lead.created", "lead1", serde_json::json!({"id": "lead1"}));
+        assert_eq!(queue::record(&a, &[event]).unwrap(), 1, "{backend}");
+        queue::fan_out(&a, |_| vec!["crm".to_string()]).unwrap();
+        let due = queue::due(&a, "crm", queue::now_ms() + 1, 10).unwrap();
+        assert_eq!(due.len(), 1, "{backend}");
+        b.lease_round("b", &names, now + 10).unwrap();
+        b.lease_round("b", &names, now + TTL_MS + 10).unwrap();
+        let refused = queue::delivered(&a, "crm", &due[0].0).unwrap_err();
+        assert_eq!(lost_stage(&refused), Some(leases::HANDOFF), "{backend}");
+        let status = queue::status(&b, "crm").unwrap();
+        assert_eq!((status.pending, status.delivered), (1, 0), "{backend}");
+        queue::delivered(&b, "crm", &due[0].0).unwrap();
+        let status = queue::status(&b, "crm").unwrap();
+        assert_eq!((status.pending, status.delivered), (0, 1), "{backend}");
+    }
+}

@@ -140,7 +140,13 @@ impl Act {
             Destination::Partner { to } => Action::Partner { to },
             Destination::Nurture => Action::Nurture,
         };
-        leads::save(&self.store, &record, state.as_ref())?;
+        // The decision is the act stage's commit: fenced by its lease.
+        leads::save_in(
+            &self.store,
+            Some(crate::store::leases::ACT),
+            &record,
+            state.as_ref(),
+        )?;
         Ok(Some(record))
     }
 

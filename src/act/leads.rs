@@ -5,7 +5,7 @@
 //! acting on the same response twice finds the same record; stores written
 //! before kept `r<response id>`, which [`get`] still finds.
 
-use crate::store::kv::{ConflictableTransactionError, Transactional};
+use crate::store::kv::{ConflictableTransactionError, TransactionalTree};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
@@ -243,6 +243,18 @@ pub fn save(
     lead: &LeadRecord,
     state: Option<&DistributionState>,
 ) -> Result<(), StoreError> {
+    save_in(store, None, lead, state)
+}
+
+/// [`save`] as a commit of `stage` (e.g. the act stage's decision): with
+/// `Some`, refused with [`StoreError::LeaseLost`] once this instance no
+/// longer holds the stage's lease ([`Store::stage_transaction`]).
+pub fn save_in(
+    store: &Store,
+    stage: Option<&str>,
+    lead: &LeadRecord,
+    state: Option<&DistributionState>,
+) -> Result<(), StoreError> {
     let leads = store.tree(LEADS)?;
     let reps = store.tree(REPS_STATE)?;
     let watch = store.tree(SLA_WATCH)?;
@@ -252,7 +264,8 @@ pub fn save(
         && lead.speed.first_rep_action.is_none()
         && !lead.sla_stopped
         && !lead.notices.is_empty();
-    let result = (&leads, &reps, &watch, &handoff).transaction(|(leads, reps, watch, handoff)| {
+    let commit = |t: &[TransactionalTree]| {
+        let (leads, reps, watch, handoff) = (&t[0], &t[1], &t[2], &t[3]);
         let old = leads.insert(lead.id.as_bytes(), encode(lead))?;
         // Hand-off events (created, claimed, converted, closed, escalated)
         // commit with the change that causes them.
@@ -269,8 +282,12 @@ pub fn save(
             watch.remove(lead.id.as_bytes())?;
         }
         Ok::<_, ConflictableTransactionError<StoreError>>(())
-    });
-    Ok(result?)
+    };
+    let trees = [&leads, &reps, &watch, &handoff];
+    match stage {
+        Some(stage) => store.stage_transaction(stage, &trees, commit),
+        None => Ok(crate::store::kv::transaction_over(&trees, commit)?),
+    }
 }
 
 /// Ids of leads whose SLA clock runs.

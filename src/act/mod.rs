@@ -98,8 +98,10 @@ pub async fn run(
     let act = Act::with(config, store, wake.clone());
     let tick = Duration::from_millis(act.config.act.tick_ms.clamp(50, 60_000));
     loop {
-        if let Err(e) = act.pass().await {
-            tracing::error!("act stage: {e:#}");
+        match act.pass().await {
+            Err(e) if crate::store::lease_lost(&e) => tracing::info!("act pass stopped: {e:#}"),
+            Err(e) => tracing::error!("act stage: {e:#}"),
+            Ok(_) => {}
         }
         tokio::select! {
             _ = wake.responses.notified() => {}
@@ -145,18 +147,23 @@ impl Act {
         let started = Timestamp::now();
         for batch in self.store.pending_responses()?.chunks(BATCH) {
             // sled work: off the reactor, so sources and IDLE keep running.
-            let done = crate::blocking::off_reactor(|| {
+            let (done, lost) = crate::blocking::off_reactor(|| {
                 let mut done = Vec::with_capacity(batch.len());
                 for &id in batch {
                     match self.act_on(id) {
                         Ok(()) => done.push(id),
+                        // Another instance acts now: stop, leave the rest pending.
+                        Err(e) if crate::store::lease_lost(&e) => return (done, Some(e)),
                         // Left pending: the next pass retries it.
                         Err(e) => tracing::error!(response = id, "act: {e:#}"),
                     }
                 }
-                done
+                (done, None)
             });
             self.store.flush().await?;
+            if let Some(e) = lost {
+                return Err(e);
+            }
             crate::fault::point("act-after-enqueue");
             for id in &done {
                 self.store.clear_pending(*id)?;

@@ -377,6 +377,8 @@ async fn drain_endpoint(
             queue::delivered(store, &endpoint.name, &key)?;
             continue;
         };
+        // No new POST once another instance holds the hand-off stage.
+        store.check_stage(crate::store::leases::HANDOFF)?;
         let outcome = endpoint.send(&event, settings).await;
         match outcome {
             Outcome::Delivered => {
@@ -500,7 +502,11 @@ pub async fn task(
             if crate::store::is_storage_failure(&e) {
                 return Err(e);
             }
-            tracing::error!("hand-off pass: {e:#}");
+            if crate::store::lease_lost(&e) {
+                tracing::info!("hand-off pass stopped: {e:#}");
+            } else {
+                tracing::error!("hand-off pass: {e:#}");
+            }
         }
         if shutdown.sleep(TICK).await {
             return Ok(());

@@ -165,7 +165,7 @@ fn record_batch(intake: &Intake, batch: UnderstoodBatch) -> Result<UnderstoodRep
         .collect();
     let started = std::time::Instant::now();
     let results = match intake.store.record_understood_batch(&items) {
-        Err(e) if !e.is_storage_failure() => {
+        Err(e) if !e.is_storage_failure() && !e.is_lease_lost() => {
             tracing::warn!(
                 "writing an understood batch failed, writing its messages one by one: {e}"
             );
@@ -201,7 +201,7 @@ fn record_one_by_one(
             .store
             .record_understood_batch(&[(queued, raw, understanding)])
         {
-            Err(e) if !e.is_storage_failure() => {
+            Err(e) if !e.is_storage_failure() && !e.is_lease_lost() => {
                 let key = &queued.received.key;
                 tracing::error!(%key, "records of a message could not be written, kept as other: {e}");
                 let other = Understanding::other(
@@ -295,6 +295,11 @@ pub async fn serve(intake: Intake, mut shutdown: Shutdown) -> anyhow::Result<Und
                 Err(e) if crate::store::is_storage_failure(&e) => {
                     tracing::error!("store failed; understanding stops: {e:#}");
                     return Err(e);
+                }
+                Err(e) if crate::store::lease_lost(&e) => {
+                    // Another instance understands now; the queue is its.
+                    tracing::info!("understanding pass stopped: {e:#}");
+                    break;
                 }
                 Err(e) => {
                     // Left queued: retried on the next nudge or tick.

@@ -190,6 +190,8 @@ impl Scheduler {
                     tree.remove(&key)?;
                 }
                 Ok(false) => break, // out of pace: the rest waits for the next pass
+                // Another instance holds the stage now: the rest is its.
+                Err(e) if crate::store::lease_lost(&e) => return Err(e),
                 Err(e) => {
                     // Kept due: a store error is retried next pass, never
                     // read as "nothing to send" and never dropped.
@@ -285,6 +287,9 @@ impl Scheduler {
                         return Ok(true);
                     }
                 };
+                // Only while holding the stage (the enqueue itself is
+                // idempotent: the Message-ID is the enrollment's step's).
+                self.store.check_stage(crate::store::leases::NURTURE)?;
                 crate::outbox::enqueue(&self.store, email)?;
                 e.last_sent_at = Some(now.to_string());
                 e.last_error = None;
@@ -325,8 +330,20 @@ impl Scheduler {
     ) -> Result<(), StoreError> {
         let mut e = e.clone();
         e.state = state;
-        self.store.tree(ENROLLMENTS)?.insert(key, encode(&e))?;
-        schedule(&self.store, key, &e.state)
+        let value = encode(&e);
+        let entry = due_of(&e.state)
+            .and_then(millis)
+            .map(|ms| schedule_key(ms, key));
+        // The step's commit, fenced by the nurture stage's lease.
+        let trees = [&self.store.tree(ENROLLMENTS)?, &self.store.tree(SCHEDULE)?];
+        self.store
+            .stage_transaction(crate::store::leases::NURTURE, &trees, |t| {
+                t[0].insert(key, value.as_slice())?;
+                if let Some(entry) = &entry {
+                    t[1].insert(entry.as_slice(), &[])?;
+                }
+                Ok(())
+            })
     }
 
     fn sequence(&self, name: &str) -> Option<&SequenceConfig> {
@@ -572,6 +589,9 @@ impl Scheduler {
                     wake.outbox.notify_one();
                 }
                 Ok(_) => {}
+                Err(e) if crate::store::lease_lost(&e) => {
+                    tracing::info!("nurture pass stopped: {e:#}")
+                }
                 Err(e) => tracing::error!("nurture pass: {e:#}"),
             }
             if shutdown.sleep(tick).await {

@@ -176,21 +176,44 @@ impl Delivery {
 }
 
 /// Records a new delivery state (and drops final records from the pending
-/// index). Not durable until the store is flushed.
+/// index). Not durable until the store is flushed. A commit of the outbox
+/// stage: see [`set_deliveries`].
 pub fn set_delivery(
     store: &Store,
     record: &OutboundRecord,
     delivery: Delivery,
 ) -> Result<(), StoreError> {
-    let mut record = record.clone();
-    let id = record.email.message_id.clone();
-    let done = delivery.is_final();
-    record.delivery = delivery;
-    store.tree(TREE)?.insert(id.as_bytes(), encode(&record))?;
-    if done {
-        store.tree(PENDING)?.remove(id.as_bytes())?;
-    }
-    Ok(())
+    set_deliveries(store, &[(record, delivery)])
+}
+
+/// [`set_delivery`] for several records in one transaction, fenced by the
+/// outbox stage's lease: once another instance holds `@outbox`, the whole
+/// commit is refused ([`StoreError::LeaseLost`]) and nothing changes — so a
+/// paused instance can never mark an email `Sending`, hence never start a
+/// second send of it.
+pub fn set_deliveries(
+    store: &Store,
+    changes: &[(&OutboundRecord, Delivery)],
+) -> Result<(), StoreError> {
+    let updates: Vec<(String, Vec<u8>, bool)> = changes
+        .iter()
+        .map(|(record, delivery)| {
+            let mut record = (*record).clone();
+            record.delivery = delivery.clone();
+            let id = record.email.message_id.clone();
+            (id, encode(&record), delivery.is_final())
+        })
+        .collect();
+    let trees = [&store.tree(TREE)?, &store.tree(PENDING)?];
+    store.stage_transaction(crate::store::leases::OUTBOX, &trees, |t| {
+        for (id, value, done) in &updates {
+            t[0].insert(id.as_bytes(), value.as_slice())?;
+            if *done {
+                t[1].remove(id.as_bytes())?;
+            }
+        }
+        Ok(())
+    })
 }
 
 /// Every outbox record, by Message-ID.

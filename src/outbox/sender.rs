@@ -7,6 +7,11 @@
 //! recording the reply); [`super::archive`] explains how it is resolved
 //! without sending twice.
 //!
+//! Several instances: every delivery-state commit is fenced by the `@outbox`
+//! lease ([`super::set_deliveries`]), so an instance paused past its lease
+//! finds its `Sending` commit refused and sends nothing; the pass stops
+//! (logged at info) and the emails wait for the new holder.
+//!
 //! Transports: SMTP over the small connection pool of [`super::smtp`]
 //! (why not lettre's own pool is explained there), or, the embedded
 //! default, `.eml` files in `[outbox] dir` named by Message-ID (writing the
@@ -439,25 +444,32 @@ impl Sender {
         report: &mut SendReport,
     ) -> anyhow::Result<()> {
         // 1. Durably mark the whole batch Sending before any byte goes out.
+        // One fenced commit: refused as a whole (nothing goes out) once
+        // another instance holds the outbox stage.
         let ready = off_reactor(|| -> anyhow::Result<Vec<OutboundRecord>> {
-            let mut ready = Vec::with_capacity(batch.len());
-            for record in batch {
-                let attempts = match record.delivery {
-                    Delivery::Retrying { attempts, .. } | Delivery::Sending { attempts, .. } => {
-                        attempts
-                    }
-                    _ => 0,
-                } + 1;
-                let sending = Delivery::Sending {
-                    since: crate::store::now_rfc3339(),
-                    attempts,
-                };
-                super::set_delivery(&self.store, &record, sending.clone())?;
-                let mut r = record;
-                r.delivery = sending;
-                ready.push(r);
-            }
-            Ok(ready)
+            let marks: Vec<(&OutboundRecord, Delivery)> = batch
+                .iter()
+                .map(|record| {
+                    let attempts = match record.delivery {
+                        Delivery::Retrying { attempts, .. }
+                        | Delivery::Sending { attempts, .. } => attempts,
+                        _ => 0,
+                    } + 1;
+                    let sending = Delivery::Sending {
+                        since: crate::store::now_rfc3339(),
+                        attempts,
+                    };
+                    (record, sending)
+                })
+                .collect();
+            super::set_deliveries(&self.store, &marks)?;
+            Ok(marks
+                .into_iter()
+                .map(|(record, sending)| OutboundRecord {
+                    delivery: sending,
+                    ..record.clone()
+                })
+                .collect())
         })?;
         self.store.flush().await?;
         // 2. Hand them over, `concurrency` at a time.
@@ -471,8 +483,11 @@ impl Sender {
             .collect()
             .await;
         // 3. Record what the server said.
+        // Refused after a lost lease: left `Sending`, which the new holder
+        // reconciles through the archive (at most once, plus reconciliation).
         off_reactor(|| -> anyhow::Result<()> {
-            for (record, outcome) in results {
+            let mut states = Vec::with_capacity(results.len());
+            for (record, outcome) in &results {
                 let attempts = match record.delivery {
                     Delivery::Sending { attempts, .. } => attempts,
                     _ => 1,
@@ -480,20 +495,23 @@ impl Sender {
                 let state = match outcome {
                     Outcome::Sent(reply) => {
                         report.sent += 1;
-                        sent_now(&reply)
+                        sent_now(reply)
                     }
                     Outcome::Permanent(e) => {
                         report.failed += 1;
                         tracing::warn!(id = %record.email.message_id, "permanent failure: {e}");
                         Delivery::Failed {
                             at: crate::store::now_rfc3339(),
-                            reason: e,
+                            reason: e.clone(),
                         }
                     }
-                    Outcome::Transient(e) => self.retry_or_give_up(&record, attempts, e, report),
+                    Outcome::Transient(e) => {
+                        self.retry_or_give_up(record, attempts, e.clone(), report)
+                    }
                 };
-                super::set_delivery(&self.store, &record, state)?;
+                states.push((record, state));
             }
+            super::set_deliveries(&self.store, &states)?;
             Ok(())
         })?;
         self.store.flush().await?;
@@ -596,6 +614,9 @@ impl Sender {
                             "outbox pass"
                         );
                     }
+                }
+                Err(e) if crate::store::lease_lost(&e) => {
+                    tracing::info!("outbox pass stopped: {e:#}");
                 }
                 Err(e) => {
                     failures += 1;

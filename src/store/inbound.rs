@@ -6,7 +6,6 @@
 //! sled holds a store-wide lock while a transaction runs, so a message costs
 //! far less inside a batch than in a transaction of its own.
 
-use super::kv::Transactional;
 use super::kv::{ConflictableTransactionError, TransactionalTree};
 
 use super::model::{Direction, Interaction, MessageKey, MessageRecord, Origin, ResponseRecord};
@@ -91,11 +90,14 @@ impl Store {
     /// Runs `f` in one transaction over every tree an inbound write touches.
     /// `f` may run more than once (sled retries on conflict): it must only
     /// read and write through the transaction.
+    /// With `stage`, the commit is fenced by that stage's lease
+    /// ([`Store::stage_transaction`]).
     pub(super) fn inbound_transaction<R>(
         &self,
+        stage: Option<&str>,
         f: impl Fn(&InboundTx<'_>) -> TxResult<R>,
     ) -> Result<R, StoreError> {
-        let trees = (
+        let trees = [
             &self.raw,
             &self.messages,
             &self.message_ids,
@@ -106,35 +108,25 @@ impl Store {
             &self.pending,
             &self.handoff,
             &self.understand_queue,
-        );
-        let result = trees.transaction(
-            |(
-                raw,
-                messages,
-                message_ids,
-                responses,
-                contacts,
-                interactions,
-                counters,
-                pending,
-                handoff,
-                queue,
-            )| {
-                f(&InboundTx {
-                    raw,
-                    messages,
-                    message_ids,
-                    responses,
-                    contacts,
-                    interactions,
-                    counters,
-                    pending,
-                    handoff,
-                    queue,
-                })
-            },
-        );
-        result.map_err(from_transaction)
+        ];
+        let run = |t: &[TransactionalTree]| {
+            f(&InboundTx {
+                raw: &t[0],
+                messages: &t[1],
+                message_ids: &t[2],
+                responses: &t[3],
+                contacts: &t[4],
+                interactions: &t[5],
+                counters: &t[6],
+                pending: &t[7],
+                handoff: &t[8],
+                queue: &t[9],
+            })
+        };
+        match stage {
+            Some(stage) => self.stage_transaction(stage, &trees, run),
+            None => super::kv::transaction_over(&trees, run).map_err(from_transaction),
+        }
     }
 }
 

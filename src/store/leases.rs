@@ -18,6 +18,13 @@
 //! `leases` tree, read inside the same transaction, still names this
 //! instance with the epoch it was granted — an instance that was paused
 //! past its expiry cannot commit after its mailbox moved on.
+//!
+//! The stages after ingest hold leases too (`@understand`, `@act`, …), and
+//! their commits are fenced the same way through [`Store::stage_transaction`]:
+//! an instance paused in the middle of a stage pass cannot commit that
+//! stage's effects (an understanding batch, an act decision, an outbox
+//! `sending` mark, …) once the stage's lease has moved on. Without leasing
+//! (one instance, sled) the fence is disarmed and costs nothing.
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
@@ -25,11 +32,21 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use super::kv::{ConflictableTransactionError, Transactional, TransactionalTree};
+use super::kv::{
+    ConflictableTransactionError, ConflictableTransactionResult, Transactional, TransactionalTree,
+    Tree,
+};
 use super::{Store, StoreError, decode, encode};
 
 pub const LEASES: &str = "leases";
 pub const INSTANCES: &str = "instances";
+/// The leases of the stages after ingest (they sort before mailbox names).
+pub const UNDERSTAND: &str = "@understand";
+pub const ACT: &str = "@act";
+pub const NURTURE: &str = "@nurture";
+pub const OUTBOX: &str = "@outbox";
+pub const HANDOFF: &str = "@handoff";
+pub const STAGES: [&str; 5] = [ACT, HANDOFF, NURTURE, OUTBOX, UNDERSTAND];
 /// A lease not renewed for this long is free to take.
 pub const TTL_MS: i64 = 3_000;
 /// How often an instance renews its leases.
@@ -100,6 +117,14 @@ impl Fence {
             .collect();
     }
 
+    /// Whether this process takes part in leasing, so commits must be fenced.
+    pub(super) fn armed(&self) -> bool {
+        self.instance
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .is_some()
+    }
+
     /// Inside a commit for `mailbox`: fails unless this process still holds
     /// the lease with the epoch it was granted. A no-op without leasing.
     pub(super) fn check(
@@ -144,6 +169,44 @@ pub(super) fn new_fence() -> Arc<Fence> {
 }
 
 impl Store {
+    /// Runs `f` in one transaction over `trees`, committed only while this
+    /// process still holds the lease `stage` (e.g. `"@outbox"`) with the
+    /// epoch it was granted; otherwise fails with [`StoreError::LeaseLost`]
+    /// and writes nothing. Without leasing, exactly `trees.transaction(f)`:
+    /// the `leases` tree is not even read.
+    pub fn stage_transaction<R>(
+        &self,
+        stage: &str,
+        trees: &[&Tree],
+        f: impl Fn(&[TransactionalTree]) -> ConflictableTransactionResult<R>,
+    ) -> Result<R, StoreError> {
+        let fenced = self.fence.armed();
+        let mut all = trees.to_vec();
+        if fenced {
+            all.push(&self.leases);
+        }
+        let result = super::kv::transaction_over(&all, |views| {
+            if fenced {
+                self.fence.check(&views[trees.len()], stage)?;
+            }
+            f(&views[..trees.len()])
+        });
+        result.map_err(StoreError::from)
+    }
+
+    /// A handle on the same database with a fence of its own: how another
+    /// instance sees the store (a takeover tested on one sled database).
+    pub fn as_another_instance(&self) -> Result<Store, StoreError> {
+        Store::on(self.db.clone())
+    }
+
+    /// Fails with [`StoreError::LeaseLost`] unless this process still holds
+    /// `stage`: checked before an effect outside the store (an HTTP POST)
+    /// that no transaction can cover. Free without leasing.
+    pub fn check_stage(&self, stage: &str) -> Result<(), StoreError> {
+        self.stage_transaction(stage, &[], |_| Ok(()))
+    }
+
     /// One heartbeat of instance `me` over `mailboxes` at `now_ms`: beats,
     /// renews, takes and releases leases as described in the module docs,
     /// and arms the fence of this store handle (and its clones).

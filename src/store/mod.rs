@@ -68,6 +68,11 @@ impl StoreError {
     pub fn is_storage_failure(&self) -> bool {
         matches!(self, StoreError::Sled(_))
     }
+
+    /// A commit refused by a lease fence (another instance holds the lease).
+    pub fn is_lease_lost(&self) -> bool {
+        matches!(self, StoreError::LeaseLost(_))
+    }
 }
 
 /// True when an error chain carries a store failure (see [`StoreError::is_storage_failure`]).
@@ -241,7 +246,9 @@ impl Store {
             queued,
             &now,
         );
-        self.inbound_transaction(|tx| inbound::write(tx, &message))
+        // Taken off the understanding queue: the understanding stage's commit.
+        let stage = queued.map(|_| leases::UNDERSTAND);
+        self.inbound_transaction(stage, |tx| inbound::write(tx, &message))
     }
 
     /// True when a message with these exact bytes is already stored.
@@ -258,10 +265,14 @@ impl Store {
             .collect()
     }
 
-    /// Marks a response acted on. Call after the action's own records are written.
+    /// Marks a response acted on. Call after the action's own records are
+    /// written. Fenced by the act stage's lease: an instance that lost it
+    /// leaves the mark for the new holder.
     pub fn clear_pending(&self, id: u64) -> Result<(), StoreError> {
-        self.pending.remove(id.to_be_bytes())?;
-        Ok(())
+        self.stage_transaction(leases::ACT, &[&self.pending], |t| {
+            t[0].remove(&id.to_be_bytes())?;
+            Ok(())
+        })
     }
 
     pub fn response(&self, id: u64) -> Result<Option<ResponseRecord>, StoreError> {
@@ -640,6 +651,16 @@ pub fn response_count(u: &Understanding) -> usize {
 }
 
 /// A failed transaction as a store error: our abort, or sled's own.
+/// Whether `e` (or one of its causes) is a commit refused by a lease fence:
+/// the stage stops its pass quietly and its work stays queued for the
+/// lease's new holder (see [`leases`]).
+pub fn lease_lost(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<StoreError>()
+            .is_some_and(StoreError::is_lease_lost)
+    })
+}
+
 fn from_transaction(e: TransactionError<StoreError>) -> StoreError {
     match e {
         TransactionError::Abort(e) => e,

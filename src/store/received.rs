@@ -182,6 +182,8 @@ impl Store {
                 )
             })
             .collect();
-        self.inbound_transaction(|tx| messages.iter().map(|m| inbound::write(tx, m)).collect())
+        self.inbound_transaction(Some(super::leases::UNDERSTAND), |tx| {
+            messages.iter().map(|m| inbound::write(tx, m)).collect()
+        })
     }
 }

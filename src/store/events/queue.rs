@@ -180,14 +180,15 @@ pub fn event(store: &Store, id: &str) -> Result<Option<Event>, StoreError> {
 pub fn delivered(store: &Store, endpoint: &str, delivery_key: &[u8]) -> Result<(), StoreError> {
     let tree = store.tree(TREE)?;
     let counter = key(b'c', &[endpoint.as_bytes()]);
-    let result = tree.transaction(|t| {
+    // The hand-off stage's commit, fenced by its lease.
+    store.stage_transaction(super::super::leases::HANDOFF, &[&tree], |t| {
+        let t = &t[0];
         if t.remove(delivery_key)?.is_some() {
             let n = t.get(&counter)?.map_or(0, |v| u64_of(&v));
             t.insert(counter.as_slice(), &(n + 1).to_be_bytes())?;
         }
         Ok(())
-    });
-    result.map_err(from_transaction)
+    })
 }
 
 /// Writes a delivery back after a failed attempt (next time, or dead).

@@ -441,6 +441,15 @@ pub trait Transactional {
         F: Fn(&Self::View) -> ConflictableTransactionResult<A, E>;
 }
 
+/// One transaction over a list of trees whose length is known only at run
+/// time (e.g. a stage's trees plus, when fenced, `leases`).
+pub fn transaction_over<F, A, E>(trees: &[&Tree], f: F) -> Result<A, TransactionError<E>>
+where
+    F: Fn(&[TransactionalTree]) -> ConflictableTransactionResult<A, E>,
+{
+    run(trees, f)
+}
+
 /// The one transaction runner every shape of [`Transactional`] goes through.
 fn run<F, A, E>(trees: &[&Tree], f: F) -> Result<A, TransactionError<E>>
 where
