@@ -9,24 +9,11 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
-use common::postgres::{fresh_database, psql};
+use common::postgres::{fresh_database, maildir_config, psql};
 use common::*;
 
 /// This binary's PostgreSQL port (each test binary has its own).
 const PG_PORT: u16 = 25434;
-
-fn config(dir: &Path) -> PathBuf {
-    let text = "[store]\nbackend = \"postgres\"\nurl_env = \"CAROUSEL_DATABASE_URL\"\n\n\
-[[mailbox]]\nname = \"leads\"\nmaildir = \"inbox\"\npoll_ms = 50\n\n\
-[outbox]\ndir = \"outbox\"\nfrom = \"Acme <hello@acme.example>\"\nmessage_id_domain = \"carousel.acme.example\"\n\n\
-[[rep]]\nname = \"Dana\"\nemail = \"dana@acme.example\"\n";
-    let path = dir.join("carousel.toml");
-    std::fs::write(&path, text).unwrap();
-    for sub in ["new", "cur", "tmp"] {
-        std::fs::create_dir_all(dir.join("inbox").join(sub)).unwrap();
-    }
-    path
-}
 
 fn instance(config: &Path, url: &str, log: &Path) -> Child {
     let file = std::fs::File::create(log).unwrap();
@@ -64,7 +51,7 @@ fn count(db: &str, sql: &str) -> usize {
 #[test]
 fn a_killed_instances_mailbox_is_read_by_the_other_within_five_seconds() {
     let dir = tempfile::tempdir().unwrap();
-    let config = config(dir.path());
+    let config = maildir_config(dir.path());
     let url = fresh_database(PG_PORT);
     let db = url.rsplit('/').next().unwrap().to_string();
     // Migrated before the instances start, so the queries below find the tables.
@@ -162,7 +149,7 @@ fn http_get(port: u16, path: &str) -> String {
 #[test]
 fn health_and_metrics_show_the_instances_leases() {
     let dir = tempfile::tempdir().unwrap();
-    let config = config(dir.path());
+    let config = maildir_config(dir.path());
     let port = 18_780;
     let mut text = std::fs::read_to_string(&config).unwrap();
     text.push_str(&format!("\n[http]\nlisten = \"127.0.0.1:{port}\"\n"));

@@ -8,24 +8,11 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::postgres::{fresh_database, psql};
+use common::postgres::{fresh_database, maildir_config, psql};
 use common::*;
 
 /// This binary's PostgreSQL port (each test binary has its own).
 const PG_PORT: u16 = 25433;
-
-fn postgres_config(dir: &Path) -> PathBuf {
-    let text = "[store]\nbackend = \"postgres\"\nurl_env = \"CAROUSEL_DATABASE_URL\"\n\n\
-[[mailbox]]\nname = \"leads\"\nmaildir = \"inbox\"\npoll_ms = 50\n\n\
-[outbox]\ndir = \"outbox\"\nfrom = \"Acme <hello@acme.example>\"\nmessage_id_domain = \"carousel.acme.example\"\n\n\
-[[rep]]\nname = \"Dana\"\nemail = \"dana@acme.example\"\n";
-    let path = dir.join("carousel.toml");
-    std::fs::write(&path, text).unwrap();
-    for sub in ["new", "cur", "tmp"] {
-        std::fs::create_dir_all(dir.join("inbox").join(sub)).unwrap();
-    }
-    path
-}
 
 fn run(config: &Path, url: &str, args: &[&str]) -> String {
     let out = carousel()
@@ -50,7 +37,7 @@ fn database_of(url: &str) -> &str {
 #[test]
 fn leads_read_into_postgres_are_listed_and_readable_through_the_views() {
     let dir = tempfile::tempdir().unwrap();
-    let config = postgres_config(dir.path());
+    let config = maildir_config(dir.path());
     let url = fresh_database(PG_PORT);
     assert!(run(&config, &url, &["check"]).contains("ok"));
     const N: usize = 6;
@@ -167,7 +154,7 @@ fn listings(config: &Path, url: &str) -> Vec<Vec<String>> {
 #[test]
 fn a_sled_store_migrated_to_postgres_lists_the_same_and_backups_cross_backends() {
     let dir = tempfile::tempdir().unwrap();
-    let pg = postgres_config(dir.path());
+    let pg = maildir_config(dir.path());
     let sled = sled_config(dir.path(), "store");
     const N: usize = 5;
     for n in 0..N {

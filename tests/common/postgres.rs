@@ -148,3 +148,18 @@ fn is_root() -> bool {
         .map(|o| o.stdout.starts_with(b"0"))
         .unwrap_or(false)
 }
+
+/// A config on a PostgreSQL store (`CAROUSEL_DATABASE_URL`) with a Maildir
+/// source `inbox` (created) polled every 50 ms and one rep, Dana.
+pub fn maildir_config(dir: &Path) -> PathBuf {
+    let text = "[store]\nbackend = \"postgres\"\nurl_env = \"CAROUSEL_DATABASE_URL\"\n\n\
+[[mailbox]]\nname = \"leads\"\nmaildir = \"inbox\"\npoll_ms = 50\n\n\
+[outbox]\ndir = \"outbox\"\nfrom = \"Acme <hello@acme.example>\"\nmessage_id_domain = \"carousel.acme.example\"\n\n\
+[[rep]]\nname = \"Dana\"\nemail = \"dana@acme.example\"\n";
+    let path = dir.join("carousel.toml");
+    std::fs::write(&path, text).unwrap();
+    for sub in ["new", "cur", "tmp"] {
+        std::fs::create_dir_all(dir.join("inbox").join(sub)).unwrap();
+    }
+    path
+}
