@@ -202,10 +202,10 @@ fn extract_at_depth(
         subject,
     );
 
-    let text_values = values_of(&form::pairs(body_text), rule, "form");
+    let text_values = values_of(&form::pairs(body_text), rule, "form", date);
     let html_values = html_text
         .as_deref()
-        .map(|h| values_of(&form::pairs(h), rule, "html"));
+        .map(|h| values_of(&form::pairs(h), rule, "html", date));
     let mut values = match html_values {
         Some(h) if h.known() > text_values.known() => h.fill_from(text_values),
         Some(h) => text_values.fill_from(h),
@@ -967,7 +967,14 @@ impl FieldValues {
 /// whose label is unknown still counts when its value has a contact's shape.
 /// Provenance names the extractor, the layout and the label:
 /// `form:colon "E-Mail"`, `html:colon "Phone"`, `form:columns "Name"`.
-fn values_of(pairs: &[form::Pair], rule: Option<&ProviderRule>, source: &str) -> FieldValues {
+/// `date` is the message date, so an unlabelled value naming a month, a
+/// season or a date ("Start: before the summer") is read as the timeline.
+fn values_of(
+    pairs: &[form::Pair],
+    rule: Option<&ProviderRule>,
+    source: &str,
+    date: Option<&str>,
+) -> FieldValues {
     let mut values = FieldValues::default();
     let rule_source = rule.map(|r| format!("rule:{}", r.name));
     for pair in pairs {
@@ -986,15 +993,12 @@ fn values_of(pairs: &[form::Pair], rule: Option<&ProviderRule>, source: &str) ->
             values.set(&pair.label, field, &pair.value, &prov);
         } else {
             let prov = format!("{source}:{} \"{}\"{SHAPE_MARK}", pair.layout, pair.label);
-            // `Move-in date: within 2 months`, `采购时间：半年内`: a short value
-            // that states a time frame (a number with its unit and a forward
-            // word, read as free text) is the timeline, whatever the label.
+            // `Move-in date: within 2 months`, `采购时间：半年内`, `When: by
+            // March`: a short value that states a time frame (read as free
+            // text, so it needs a time word) is the timeline, whatever the label.
             if !values.values.contains_key(&Field::Timeline)
                 && pair.value.chars().count() <= 40
-                // A time frame states a number (digits, or CJK numerals such
-                // as 半/三); cheap to check before the phrase tables run.
-                && pair.value.chars().any(|c| c.is_ascii_digit() || !c.is_ascii())
-                && timeline::parse(&pair.value, None, false).is_some()
+                && timeline::parse(&pair.value, date, false).is_some()
             {
                 values.set(&pair.label, Field::Timeline, &pair.value, &prov);
                 continue;

@@ -86,8 +86,11 @@ pub enum Part {
     Early,
     Mid,
     Late,
-    /// "by", "before", "until": the window ends with it.
+    /// "by", "until": the window ends with it.
     By,
+    /// "before", "vor dem", "avant": the window ends where it begins
+    /// ("before the summer" is done by June).
+    Before,
     /// "this": the one of this year.
     This,
     /// "next": the one of next year when we are in it or past it.
@@ -121,7 +124,7 @@ pub struct Lang {
     pub next_after: &'static [&'static str],
 }
 
-use Part::{By, Early, Late, Mid, Next, This};
+use Part::{Before, By, Early, Late, Mid, Next, This};
 use Period::*;
 use Phrase::{Ignore, Immediate, ImmediateField, Researching, ResearchingField};
 
@@ -216,6 +219,11 @@ pub const EN: Lang = Lang {
         ("beginning of next year", Phrase::Period(EarlyNextYear)),
         ("start of next year", Phrase::Period(EarlyNextYear)),
         ("next year", Phrase::Period(NextYear)),
+        ("in the new year", Phrase::Period(EarlyNextYear)),
+        ("after the new year", Phrase::Period(EarlyNextYear)),
+        ("after new year", Phrase::Period(EarlyNextYear)),
+        ("into the new year", Phrase::Period(EarlyNextYear)),
+        ("happy new year", Phrase::Ignore),
         ("end of next year", Phrase::Period(EndOfNextYear)),
         ("years away", Phrase::Period(YearsOut)),
         ("years out", Phrase::Period(YearsOut)),
@@ -256,6 +264,8 @@ pub const EN: Lang = Lang {
         ("days", DAY),
         ("week", WEEK),
         ("weeks", WEEK),
+        ("fortnight", 2.0 * WEEK),
+        ("fortnights", 2.0 * WEEK),
         ("wk", WEEK),
         ("wks", WEEK),
         ("month", MONTH),
@@ -348,6 +358,9 @@ pub const EN: Lang = Lang {
         ("november", 11),
         ("nov", 11),
         ("december", 12),
+        ("christmas", 12),
+        ("xmas", 12),
+        ("the holidays", 12),
         ("dec", 12),
     ],
     parts: &[
@@ -366,7 +379,10 @@ pub const EN: Lang = Lang {
         ("late", Late),
         ("end of", Late),
         ("by", By),
-        ("before", By),
+        ("before", Before),
+        ("before the", Before),
+        ("around", Part::In),
+        ("around the", Part::In),
         ("until", By),
         ("by the end of", By),
         ("no later than", By),
@@ -437,6 +453,9 @@ pub const DE: Lang = Lang {
         ("anfang des nächsten jahres", Phrase::Period(EarlyNextYear)),
         ("anfang kommenden jahres", Phrase::Period(EarlyNextYear)),
         ("nächstes jahr", Phrase::Period(NextYear)),
+        ("im neuen jahr", Phrase::Period(EarlyNextYear)),
+        ("nach neujahr", Phrase::Period(EarlyNextYear)),
+        ("nach dem jahreswechsel", Phrase::Period(EarlyNextYear)),
         ("nächsten jahr", Phrase::Period(NextYear)),
         ("nächsten jahres", Phrase::Period(NextYear)),
         ("kommendes jahr", Phrase::Period(NextYear)),
@@ -551,6 +570,7 @@ pub const DE: Lang = Lang {
         ("okt", 10),
         ("november", 11),
         ("dezember", 12),
+        ("weihnachten", 12),
         ("dez", 12),
     ],
     parts: &[
@@ -563,7 +583,9 @@ pub const DE: Lang = Lang {
         ("bis", By),
         ("bis ende", By),
         ("bis zum", By),
-        ("vor dem", By),
+        ("vor dem", Before),
+        ("vor", Before),
+        ("vor der", Before),
         ("spätestens im", By),
         ("diesen", This),
         ("dieses", This),
@@ -653,6 +675,7 @@ pub const FR: Lang = Lang {
         ("jours", DAY),
         ("semaine", WEEK),
         ("semaines", WEEK),
+        ("quinzaine", 2.0 * WEEK),
         ("mois", MONTH),
         ("an", YEAR),
         ("ans", YEAR),
@@ -696,6 +719,7 @@ pub const FR: Lang = Lang {
         ("octobre", 10),
         ("novembre", 11),
         ("décembre", 12),
+        ("noël", 12),
     ],
     parts: &[
         ("en", Part::In),
@@ -708,9 +732,9 @@ pub const FR: Lang = Lang {
         ("mi-", Mid),
         ("fin", Late),
         ("fin de", Late),
-        ("avant", By),
-        ("avant le", By),
-        ("avant l'", By),
+        ("avant", Before),
+        ("avant le", Before),
+        ("avant l'", Before),
         ("d'ici", By),
         ("d'ici le", By),
         ("d'ici l'", By),
@@ -807,6 +831,8 @@ pub const ES: Lang = Lang {
         ("días", DAY),
         ("semana", WEEK),
         ("semanas", WEEK),
+        ("quincena", 2.0 * WEEK),
+        ("quincenas", 2.0 * WEEK),
         ("mes", MONTH),
         ("meses", MONTH),
         ("año", YEAR),
@@ -856,6 +882,8 @@ pub const ES: Lang = Lang {
         ("octubre", 10),
         ("noviembre", 11),
         ("diciembre", 12),
+        ("navidad", 12),
+        ("navidades", 12),
     ],
     parts: &[
         ("en", Part::In),
@@ -870,8 +898,8 @@ pub const ES: Lang = Lang {
         ("finales de", Late),
         ("fines de", Late),
         ("hasta", By),
-        ("antes de", By),
-        ("antes del", By),
+        ("antes de", Before),
+        ("antes del", Before),
         ("este", This),
         ("esta", This),
         ("próximo", Next),
@@ -1010,6 +1038,7 @@ pub const IT: Lang = Lang {
         ("ottobre", 10),
         ("novembre", 11),
         ("dicembre", 12),
+        ("natale", 12),
     ],
     parts: &[
         ("a", Part::In),
@@ -1026,8 +1055,10 @@ pub const IT: Lang = Lang {
         ("fine di", Late),
         ("entro", By),
         ("entro il", By),
-        ("prima di", By),
-        ("prima dell'", By),
+        ("prima di", Before),
+        ("prima dell'", Before),
+        ("prima del", Before),
+        ("prima della", Before),
         ("questa", This),
         ("quest'", This),
         ("questo", This),
@@ -1120,6 +1151,8 @@ pub const PT: Lang = Lang {
         ("dias", DAY),
         ("semana", WEEK),
         ("semanas", WEEK),
+        ("quinzena", 2.0 * WEEK),
+        ("quinzenas", 2.0 * WEEK),
         ("mês", MONTH),
         ("mes", MONTH),
         ("meses", MONTH),
@@ -1166,6 +1199,7 @@ pub const PT: Lang = Lang {
         ("outubro", 10),
         ("novembro", 11),
         ("dezembro", 12),
+        ("natal", 12),
     ],
     parts: &[
         ("em", Part::In),
@@ -1179,8 +1213,9 @@ pub const PT: Lang = Lang {
         ("final de", Late),
         ("fim de", Late),
         ("até", By),
-        ("antes de", By),
-        ("antes do", By),
+        ("antes de", Before),
+        ("antes do", Before),
+        ("antes da", Before),
         ("este", This),
         ("esta", This),
         ("neste", This),
@@ -1325,6 +1360,8 @@ pub const NL: Lang = Lang {
         ("oktober", 10),
         ("november", 11),
         ("december", 12),
+        ("kerst", 12),
+        ("kerstmis", 12),
     ],
     parts: &[
         ("in", Part::In),
@@ -1338,8 +1375,11 @@ pub const NL: Lang = Lang {
         ("medio", Mid),
         ("eind", Late),
         ("einde", Late),
-        ("voor", By),
-        ("vóór", By),
+        ("voor", Before),
+        ("vóór", Before),
+        ("voor de", Before),
+        ("vóór de", Before),
+        ("voor het", Before),
         ("uiterlijk", By),
         ("tegen", By),
         ("deze", This),
@@ -1752,3 +1792,61 @@ pub const QUARTER_ORDINALS: &[(&str, u32)] = &[
 
 /// Words for "quarter" after an ordinal.
 pub const QUARTER_WORDS: &[&str] = &["quarter", "quartal", "trimestre", "kwartaal"];
+
+/// Words after which a written date ("15/09/2026") is a plan: prepositions
+/// of time and "date is", in every language (longest first is not needed:
+/// the date must follow directly).
+pub const DATE_LEADS: &[&str] = &[
+    // en
+    "on",
+    "by",
+    "before",
+    "until",
+    "for",
+    "from",
+    "starting",
+    "around",
+    "date is",
+    "no later than",
+    // de
+    "am",
+    "bis",
+    "bis zum",
+    "vor dem",
+    "ab",
+    "ab dem",
+    "zum",
+    "termin",
+    // fr
+    "le",
+    "avant le",
+    "d'ici le",
+    "pour le",
+    "à partir du",
+    // es
+    "el",
+    "para el",
+    "antes del",
+    "hasta el",
+    "desde el",
+    // it
+    "il",
+    "entro il",
+    "prima del",
+    "dal",
+    "per il",
+    // pt
+    "em",
+    "até",
+    "antes de",
+    "a partir de",
+    "para",
+    // nl
+    "op",
+    "voor",
+    "vóór",
+    "uiterlijk",
+    "vanaf",
+    "per",
+    "datum is",
+];
