@@ -65,6 +65,9 @@ pub struct LeadExtraction {
 
 /// Provenance suffix of a value read by its shape under an unknown label.
 const SHAPE_MARK: &str = " by value shape";
+/// A timeline found in a free comment under an unknown label: read as
+/// prose, and given way to any labelled timeline field.
+const PROSE_MARK: &str = " in a free comment";
 
 /// The note of a lead notification whose prospect cannot be reached.
 pub const UNQUALIFIED_NOTE: &str = "unqualified: no reachable contact";
@@ -773,6 +776,13 @@ impl FieldValues {
         if matches!(field, Field::LastName | Field::FirstName) && contact::is_cjk(label) {
             self.family_first = true;
         }
+        if field == Field::Timeline
+            && self
+                .provenance(Field::Timeline)
+                .is_some_and(|p| p.ends_with(PROSE_MARK))
+        {
+            self.values.remove(&Field::Timeline);
+        }
         self.values
             .entry(field)
             .or_insert_with(|| (value.to_string(), source.to_string()));
@@ -990,6 +1000,18 @@ fn values_of(
             && (field != Field::Name || shape::phones(&pair.value).is_empty())
         {
             let prov = format!("{source}:{} \"{}\"", pair.layout, pair.label);
+            // `What do you need?: EV charger` then `Tell us about your
+            // project: Closing in August …`: the second, longer answer under
+            // an interest-like label is the free comment, not lost.
+            let field = if field == Field::Interest
+                && values.values.contains_key(&Field::Interest)
+                && !values.values.contains_key(&Field::Message)
+                && pair.value.split_whitespace().count() > 6
+            {
+                Field::Message
+            } else {
+                field
+            };
             values.set(&pair.label, field, &pair.value, &prov);
         } else {
             let prov = format!("{source}:{} \"{}\"{SHAPE_MARK}", pair.layout, pair.label);
@@ -1002,6 +1024,15 @@ fn values_of(
             {
                 values.set(&pair.label, Field::Timeline, &pair.value, &prov);
                 continue;
+            }
+            // `Tell us about your project: … move-in is 15/10/2025 …`: a
+            // free comment under a label nobody knows still states when.
+            if !values.values.contains_key(&Field::Timeline)
+                && pair.value.chars().count() > 40
+                && timeline::parse(&pair.value, date, false).is_some()
+            {
+                let prov = format!("{source}:{} \"{}\"{PROSE_MARK}", pair.layout, pair.label);
+                values.set(&pair.label, Field::Timeline, &pair.value, &prov);
             }
             match shape::of_value(&pair.value) {
                 Some(shape::Shape::Email) => {
@@ -1125,9 +1156,12 @@ pub fn build_lead_with(
     if let Some((_, prov)) = &interest {
         provenance.insert("interest".into(), prov.clone());
     }
+    let prose = values
+        .provenance(Field::Timeline)
+        .is_some_and(|p| p.ends_with(PROSE_MARK));
     let timeline = values
         .get(Field::Timeline)
-        .and_then(|t| timeline::parse(t, date, true))
+        .and_then(|t| timeline::parse(t, date, !prose))
         .or_else(|| {
             message
                 .as_deref()

@@ -240,12 +240,21 @@ pub(super) fn month_name(
         {
             continue;
         }
+        let stated_year = explicit;
         let explicit = explicit.or(next_year.then_some(now.0 + 1));
         let day = c
             .name("day")
             .or(c.name("day0"))
             .and_then(|d| d.as_str().parse::<u32>().ok())
             .filter(|d| (1..=31).contains(d));
+        // "Submitted 15 March 2025": in prose, the message's own day (or
+        // one before it) is a stamp, not a plan.
+        if !field
+            && let (Some(d), Some(y)) = (day, stated_year)
+            && (y, month, d) <= now
+        {
+            continue;
+        }
         if let Some(t) = place_month(now, month, explicit, &parts, c.name("next").is_some(), day) {
             return Some(t);
         }
