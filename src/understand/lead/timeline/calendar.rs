@@ -74,6 +74,9 @@ fn parts_of(c: &Captures) -> Vec<Part> {
 /// for "by", the bucket ending with the span. `start`/`end` are months from now.
 fn place(parts: &[Part], start: f64, end: f64) -> Timeline {
     let len = end - start;
+    if parts.contains(&Part::After) {
+        return bucket_at(end.max(0.0) + 0.5);
+    }
     if parts.contains(&Part::Before) && start > 0.0 {
         return bucket_ending(start);
     }

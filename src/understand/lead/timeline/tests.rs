@@ -501,3 +501,26 @@ fn past_dates_in_prose_are_history() {
         false,
     );
 }
+
+#[test]
+fn after_a_named_span_and_the_new_year_in_every_language() {
+    check(
+        &[
+            ("We'd start after the summer.", ThreeTo6Months),
+            ("Nach dem Sommer wäre gut.", ThreeTo6Months),
+            ("Plutôt après l'été.", ThreeTo6Months),
+            ("Mejor después del verano.", ThreeTo6Months),
+            ("Meglio dopo l'estate.", ThreeTo6Months),
+            ("Só depois do verão.", ThreeTo6Months),
+            ("Pas na de zomer.", ThreeTo6Months),
+            ("On verra après les fêtes.", SixTo12Months),
+            ("Lo vemos en el año nuevo.", SixTo12Months),
+            ("Ne parliamo nel nuovo anno.", SixTo12Months),
+            ("Falamos no ano novo.", SixTo12Months),
+            ("Liever in het nieuwe jaar.", SixTo12Months),
+        ],
+        MAY,
+        false,
+    );
+    check_none(&["Happy new year! We'd like a quote."], MAY, false);
+}

@@ -91,6 +91,8 @@ pub enum Part {
     /// "before", "vor dem", "avant": the window ends where it begins
     /// ("before the summer" is done by June).
     Before,
+    /// "after the summer", "nach dem Sommer": a point just after it ends.
+    After,
     /// "this": the one of this year.
     This,
     /// "next": the one of next year when we are in it or past it.
@@ -124,7 +126,7 @@ pub struct Lang {
     pub next_after: &'static [&'static str],
 }
 
-use Part::{Before, By, Early, Late, Mid, Next, This};
+use Part::{After, Before, By, Early, Late, Mid, Next, This};
 use Period::*;
 use Phrase::{Ignore, Immediate, ImmediateField, Researching, ResearchingField};
 
@@ -381,6 +383,8 @@ pub const EN: Lang = Lang {
         ("by", By),
         ("before", Before),
         ("before the", Before),
+        ("after", After),
+        ("after the", After),
         ("around", Part::In),
         ("around the", Part::In),
         ("until", By),
@@ -586,6 +590,8 @@ pub const DE: Lang = Lang {
         ("vor dem", Before),
         ("vor", Before),
         ("vor der", Before),
+        ("nach dem", After),
+        ("nach der", After),
         ("spätestens im", By),
         ("diesen", This),
         ("dieses", This),
@@ -640,6 +646,9 @@ pub const FR: Lang = Lang {
         ("début de l'année prochaine", Phrase::Period(EarlyNextYear)),
         ("début d'année prochaine", Phrase::Period(EarlyNextYear)),
         ("l'année prochaine", Phrase::Period(NextYear)),
+        ("début d'année prochaine", Phrase::Period(EarlyNextYear)),
+        ("après le nouvel an", Phrase::Period(EarlyNextYear)),
+        ("après les fêtes", Phrase::Period(EarlyNextYear)),
         ("l'an prochain", Phrase::Period(NextYear)),
         ("année prochaine", Phrase::Period(NextYear)),
         ("fin de l'année prochaine", Phrase::Period(EndOfNextYear)),
@@ -733,6 +742,9 @@ pub const FR: Lang = Lang {
         ("fin", Late),
         ("fin de", Late),
         ("avant", Before),
+        ("après", After),
+        ("après le", After),
+        ("après l'", After),
         ("avant le", Before),
         ("avant l'", Before),
         ("d'ici", By),
@@ -795,6 +807,9 @@ pub const ES: Lang = Lang {
         ),
         ("próximo año", Phrase::Period(NextYear)),
         ("año que viene", Phrase::Period(NextYear)),
+        ("después de año nuevo", Phrase::Period(EarlyNextYear)),
+        ("después de las fiestas", Phrase::Period(EarlyNextYear)),
+        ("en el año nuevo", Phrase::Period(EarlyNextYear)),
         ("año próximo", Phrase::Period(NextYear)),
     ],
     field_first_words: &["ya", "hoy", "mañana", "urgente", "inmediato", "inmediata"],
@@ -900,6 +915,8 @@ pub const ES: Lang = Lang {
         ("hasta", By),
         ("antes de", Before),
         ("antes del", Before),
+        ("después de", After),
+        ("después del", After),
         ("este", This),
         ("esta", This),
         ("próximo", Next),
@@ -951,6 +968,9 @@ pub const IT: Lang = Lang {
         ("prossimo anno", Phrase::Period(NextYear)),
         ("anno prossimo", Phrase::Period(NextYear)),
         ("l'anno prossimo", Phrase::Period(NextYear)),
+        ("nel nuovo anno", Phrase::Period(EarlyNextYear)),
+        ("dopo le feste", Phrase::Period(EarlyNextYear)),
+        ("dopo capodanno", Phrase::Period(EarlyNextYear)),
     ],
     field_first_words: &["ora", "adesso", "oggi", "domani", "subito", "urgente"],
     numbers: &[
@@ -1059,6 +1079,10 @@ pub const IT: Lang = Lang {
         ("prima dell'", Before),
         ("prima del", Before),
         ("prima della", Before),
+        ("dopo", After),
+        ("dopo il", After),
+        ("dopo l'", After),
+        ("dopo la", After),
         ("questa", This),
         ("quest'", This),
         ("questo", This),
@@ -1114,6 +1138,9 @@ pub const PT: Lang = Lang {
         ("início do ano que vem", Phrase::Period(EarlyNextYear)),
         ("próximo ano", Phrase::Period(NextYear)),
         ("ano que vem", Phrase::Period(NextYear)),
+        ("no ano novo", Phrase::Period(EarlyNextYear)),
+        ("depois do ano novo", Phrase::Period(EarlyNextYear)),
+        ("depois das festas", Phrase::Period(EarlyNextYear)),
     ],
     field_first_words: &[
         "já", "agora", "hoje", "amanhã", "urgente", "imediato", "imediata",
@@ -1216,6 +1243,9 @@ pub const PT: Lang = Lang {
         ("antes de", Before),
         ("antes do", Before),
         ("antes da", Before),
+        ("depois de", After),
+        ("depois do", After),
+        ("depois da", After),
         ("este", This),
         ("esta", This),
         ("neste", This),
@@ -1274,6 +1304,9 @@ pub const NL: Lang = Lang {
         ("begin volgend jaar", Phrase::Period(EarlyNextYear)),
         ("begin van volgend jaar", Phrase::Period(EarlyNextYear)),
         ("volgend jaar", Phrase::Period(NextYear)),
+        ("in het nieuwe jaar", Phrase::Period(EarlyNextYear)),
+        ("na de jaarwisseling", Phrase::Period(EarlyNextYear)),
+        ("na nieuwjaar", Phrase::Period(EarlyNextYear)),
         ("komend jaar", Phrase::Period(NextYear)),
         ("eind volgend jaar", Phrase::Period(EndOfNextYear)),
     ],
@@ -1380,6 +1413,8 @@ pub const NL: Lang = Lang {
         ("voor de", Before),
         ("vóór de", Before),
         ("voor het", Before),
+        ("na de", After),
+        ("na het", After),
         ("uiterlijk", By),
         ("tegen", By),
         ("deze", This),
