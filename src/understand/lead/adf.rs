@@ -157,6 +157,7 @@ struct Prospect {
     vehicle: Vec<String>,
     comments: Option<String>,
     timeframe: Option<String>,
+    earliest: Option<String>,
     latest: Option<String>,
 }
 
@@ -175,7 +176,8 @@ impl Prospect {
             if within("timeframe") {
                 match name {
                     "description" => set(&mut self.timeframe),
-                    "latestdate" | "earliestdate" => set(&mut self.latest),
+                    "earliestdate" => set(&mut self.earliest),
+                    "latestdate" => set(&mut self.latest),
                     _ => {}
                 }
                 return;
@@ -212,9 +214,16 @@ impl Prospect {
             .timeframe
             .as_deref()
             .and_then(|t| timeline::parse(t, date, true))
+            .or_else(
+                || match (self.earliest.as_deref(), self.latest.as_deref()) {
+                    (Some(e), Some(l)) => timeline::between_dates(e, l, date),
+                    _ => None,
+                },
+            )
             .or_else(|| {
                 self.latest
                     .as_deref()
+                    .or(self.earliest.as_deref())
                     .and_then(|d| timeline::parse(d, date, true))
             })
             .or_else(|| {

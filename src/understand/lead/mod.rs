@@ -65,6 +65,9 @@ pub struct LeadExtraction {
 
 /// Provenance suffix of a value read by its shape under an unknown label.
 const SHAPE_MARK: &str = " by value shape";
+/// A timeline found in a free comment under an unknown label: read as
+/// prose, and given way to any labelled timeline field.
+const PROSE_MARK: &str = " in a free comment";
 
 /// The note of a lead notification whose prospect cannot be reached.
 pub const UNQUALIFIED_NOTE: &str = "unqualified: no reachable contact";
@@ -202,10 +205,10 @@ fn extract_at_depth(
         subject,
     );
 
-    let text_values = values_of(&form::pairs(body_text), rule, "form");
+    let text_values = values_of(&form::pairs(body_text), rule, "form", date);
     let html_values = html_text
         .as_deref()
-        .map(|h| values_of(&form::pairs(h), rule, "html"));
+        .map(|h| values_of(&form::pairs(h), rule, "html", date));
     let mut values = match html_values {
         Some(h) if h.known() > text_values.known() => h.fill_from(text_values),
         Some(h) => text_values.fill_from(h),
@@ -773,6 +776,13 @@ impl FieldValues {
         if matches!(field, Field::LastName | Field::FirstName) && contact::is_cjk(label) {
             self.family_first = true;
         }
+        if field == Field::Timeline
+            && self
+                .provenance(Field::Timeline)
+                .is_some_and(|p| p.ends_with(PROSE_MARK))
+        {
+            self.values.remove(&Field::Timeline);
+        }
         self.values
             .entry(field)
             .or_insert_with(|| (value.to_string(), source.to_string()));
@@ -967,7 +977,14 @@ impl FieldValues {
 /// whose label is unknown still counts when its value has a contact's shape.
 /// Provenance names the extractor, the layout and the label:
 /// `form:colon "E-Mail"`, `html:colon "Phone"`, `form:columns "Name"`.
-fn values_of(pairs: &[form::Pair], rule: Option<&ProviderRule>, source: &str) -> FieldValues {
+/// `date` is the message date, so an unlabelled value naming a month, a
+/// season or a date ("Start: before the summer") is read as the timeline.
+fn values_of(
+    pairs: &[form::Pair],
+    rule: Option<&ProviderRule>,
+    source: &str,
+    date: Option<&str>,
+) -> FieldValues {
     let mut values = FieldValues::default();
     let rule_source = rule.map(|r| format!("rule:{}", r.name));
     for pair in pairs {
@@ -983,21 +1000,39 @@ fn values_of(pairs: &[form::Pair], rule: Option<&ProviderRule>, source: &str) ->
             && (field != Field::Name || shape::phones(&pair.value).is_empty())
         {
             let prov = format!("{source}:{} \"{}\"", pair.layout, pair.label);
+            // `What do you need?: EV charger` then `Tell us about your
+            // project: Closing in August …`: the second, longer answer under
+            // an interest-like label is the free comment, not lost.
+            let field = if field == Field::Interest
+                && values.values.contains_key(&Field::Interest)
+                && !values.values.contains_key(&Field::Message)
+                && pair.value.split_whitespace().count() > 6
+            {
+                Field::Message
+            } else {
+                field
+            };
             values.set(&pair.label, field, &pair.value, &prov);
         } else {
             let prov = format!("{source}:{} \"{}\"{SHAPE_MARK}", pair.layout, pair.label);
-            // `Move-in date: within 2 months`, `采购时间：半年内`: a short value
-            // that states a time frame (a number with its unit and a forward
-            // word, read as free text) is the timeline, whatever the label.
+            // `Move-in date: within 2 months`, `采购时间：半年内`, `When: by
+            // March`: a short value that states a time frame (read as free
+            // text, so it needs a time word) is the timeline, whatever the label.
             if !values.values.contains_key(&Field::Timeline)
                 && pair.value.chars().count() <= 40
-                // A time frame states a number (digits, or CJK numerals such
-                // as 半/三); cheap to check before the phrase tables run.
-                && pair.value.chars().any(|c| c.is_ascii_digit() || !c.is_ascii())
-                && timeline::parse(&pair.value, None, false).is_some()
+                && timeline::parse(&pair.value, date, false).is_some()
             {
                 values.set(&pair.label, Field::Timeline, &pair.value, &prov);
                 continue;
+            }
+            // `Tell us about your project: … move-in is 15/10/2025 …`: a
+            // free comment under a label nobody knows still states when.
+            if !values.values.contains_key(&Field::Timeline)
+                && pair.value.chars().count() > 40
+                && timeline::parse(&pair.value, date, false).is_some()
+            {
+                let prov = format!("{source}:{} \"{}\"{PROSE_MARK}", pair.layout, pair.label);
+                values.set(&pair.label, Field::Timeline, &pair.value, &prov);
             }
             match shape::of_value(&pair.value) {
                 Some(shape::Shape::Email) => {
@@ -1121,9 +1156,12 @@ pub fn build_lead_with(
     if let Some((_, prov)) = &interest {
         provenance.insert("interest".into(), prov.clone());
     }
+    let prose = values
+        .provenance(Field::Timeline)
+        .is_some_and(|p| p.ends_with(PROSE_MARK));
     let timeline = values
         .get(Field::Timeline)
-        .and_then(|t| timeline::parse(t, date, true))
+        .and_then(|t| timeline::parse(t, date, !prose))
         .or_else(|| {
             message
                 .as_deref()

@@ -1197,3 +1197,112 @@ mod tests {
         let _ = read(&long, None, &[]);
     }
 }
+
+#[cfg(test)]
+mod unseen_phrasings {
+    use super::*;
+    use Intent::*;
+
+    fn intent(text: &str) -> Option<Intent> {
+        read(
+            text,
+            Some("2026-11-20T10:00:00+00:00"),
+            &["sam@customer.example"],
+        )
+        .intent
+    }
+
+    #[test]
+    fn replies_written_for_this_round_in_nine_languages() {
+        let cases: &[(&str, Intent)] = &[
+            (
+                "Please don't take me off the list — we're interested.",
+                Interested,
+            ),
+            (
+                "Don't unsubscribe me, I still want to hear about this.",
+                Interested,
+            ),
+            ("Could we set up a call next week? We're keen.", Interested),
+            (
+                "Is the offer still available? We'd love to get started.",
+                Interested,
+            ),
+            (
+                "Would you be able to come round and measure up on Thursday?",
+                Interested,
+            ),
+            ("Not now, but what would it cost?", Question),
+            ("Not interested, thanks.", NotInterested),
+            ("We've gone with another supplier.", NotInterested),
+            (
+                "We decided to go with someone else, thanks anyway.",
+                NotInterested,
+            ),
+            ("Please remove me from your mailing list.", Unsubscribe),
+            ("Stop emailing me.", Unsubscribe),
+            ("Check back with me in the spring.", NotNow),
+            ("Maybe next year, we're busy right now.", NotNow),
+            (
+                "Bitte nehmen Sie mich nicht aus dem Verteiler, wir sind interessiert.",
+                Interested,
+            ),
+            ("Kein Interesse, danke.", NotInterested),
+            ("Bitte melden Sie sich im Frühjahr wieder.", NotNow),
+            ("Was würde das kosten?", Question),
+            (
+                "Ne me retirez pas de la liste, nous sommes intéressés.",
+                Interested,
+            ),
+            ("Merci, mais nous ne sommes pas intéressés.", NotInterested),
+            ("Combien cela coûterait-il ?", Question),
+            ("No me den de baja, estamos interesados.", Interested),
+            ("Por favor, denme de baja de esta lista.", Unsubscribe),
+            ("¿Cuánto costaría?", Question),
+            ("Non siamo interessati, grazie.", NotInterested),
+            (
+                "Siamo interessati, possiamo fissare una chiamata?",
+                Interested,
+            ),
+            (
+                "Não temos interesse no momento, talvez no próximo ano.",
+                NotNow,
+            ),
+            ("Temos interesse! Quando podem vir?", Interested),
+            ("Wij hebben geen interesse.", NotInterested),
+            (
+                "Ja, wij zijn geïnteresseerd. Wanneer kunt u langskomen?",
+                Interested,
+            ),
+            ("興味があります。詳しく教えてください。", Interested),
+            ("관심 있습니다. 견적 부탁드립니다.", Interested),
+            ("我们很感兴趣，请联系我。", Interested),
+            (
+                "Are you able to install before Christmas? We want to go ahead.",
+                Interested,
+            ),
+            (
+                "We are interested — could you send over pricing?",
+                Interested,
+            ),
+            ("Interested! What's the next step?", Interested),
+            ("Yes please, sounds good. When?", Interested),
+            (
+                "Not at the moment, but what would a 10 kW system cost?",
+                Question,
+            ),
+            (
+                "I'm not the right person, please contact jane@customer.example.",
+                Referral,
+            ),
+        ];
+        let wrong: Vec<String> = cases
+            .iter()
+            .filter_map(|(t, want)| {
+                let got = intent(t);
+                (got != Some(*want)).then(|| format!("{t:?}: got {got:?}, want {want:?}"))
+            })
+            .collect();
+        assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    }
+}

@@ -5,7 +5,7 @@
 use regex::Captures;
 
 use super::matchers::M;
-use super::words::{Part, Period};
+use super::words::{self, Part, Period};
 use super::{Timeline, bucket_at, bucket_ending};
 
 /// Year, month, day of an RFC 3339 date.
@@ -74,7 +74,13 @@ fn parts_of(c: &Captures) -> Vec<Part> {
 /// for "by", the bucket ending with the span. `start`/`end` are months from now.
 fn place(parts: &[Part], start: f64, end: f64) -> Timeline {
     let len = end - start;
-    if parts.contains(&Part::By) {
+    if parts.contains(&Part::After) {
+        return bucket_at(end.max(0.0) + 0.5);
+    }
+    if parts.contains(&Part::Before) && start > 0.0 {
+        return bucket_ending(start);
+    }
+    if parts.contains(&Part::By) || parts.contains(&Part::Before) {
         return bucket_ending(end.max(0.0));
     }
     let point = if parts.contains(&Part::Early) {
@@ -222,7 +228,10 @@ pub(super) fn month_name(
         };
         let parts = parts_of(&c);
         let explicit = c.name("year").and_then(|y| y.as_str().parse::<i32>().ok());
-        if !field && parts.is_empty() && explicit.is_none() && c.name("next").is_none() {
+        // A day and a month still to come this year ("on 1 August") is a
+        // date, stated as one; a bare month name in prose is not.
+        let dated = (c.name("day").is_some() || c.name("day0").is_some()) && month >= now.1;
+        if !field && !dated && parts.is_empty() && explicit.is_none() && c.name("next").is_none() {
             continue;
         }
         // "may" and "mar" are words too: as prose they need a part or a year.
@@ -234,12 +243,21 @@ pub(super) fn month_name(
         {
             continue;
         }
+        let stated_year = explicit;
         let explicit = explicit.or(next_year.then_some(now.0 + 1));
         let day = c
             .name("day")
             .or(c.name("day0"))
             .and_then(|d| d.as_str().parse::<u32>().ok())
             .filter(|d| (1..=31).contains(d));
+        // "Submitted 15 March 2025": in prose, the message's own day (or
+        // one before it) is a stamp, not a plan.
+        if !field
+            && let (Some(d), Some(y)) = (day, stated_year)
+            && (y, month, d) <= now
+        {
+            continue;
+        }
         if let Some(t) = place_month(now, month, explicit, &parts, c.name("next").is_some(), day) {
             return Some(t);
         }
@@ -315,11 +333,52 @@ pub(super) fn cjk_month(
 pub(super) fn numeric_date(s: &str, now: (i32, u32, u32)) -> Option<Timeline> {
     static DATE: once_cell::sync::Lazy<regex::Regex> = once_cell::sync::Lazy::new(|| {
         regex::Regex::new(
-            r"^\s*(?:(?P<y1>\d{4})[-/.](?P<m1>\d{1,2})[-/.](?P<d1>\d{1,2})|(?P<a>\d{1,2})(?P<sep>[./-])(?P<b>\d{1,2})[./-](?P<y2>\d{4}))\s*$",
+            r"^\s*(?:(?P<y1>\d{4})[-/.](?P<m1>\d{1,2})[-/.](?P<d1>\d{1,2})|(?P<a>\d{1,2})(?P<sep>[./-])(?P<b>\d{1,2})[./-](?P<y2>\d{4}))(?:[t ]\d{1,2}:\d{2}(?::\d{2})?\S*)?\s*$",
         )
         .expect("static regex")
     });
-    let c = DATE.captures(s)?;
+    date_of(&DATE.captures(s)?, now)
+}
+
+/// The window between two ISO dates (ADF `<earliestdate>`/`<latestdate>`),
+/// bucketed by its middle; a window already under way counts from now.
+pub(super) fn between(earliest: &str, latest: &str, now: (i32, u32, u32)) -> Option<Timeline> {
+    let at = |d: &str| ymd(d.trim()).map(|(y, m, day)| months_until(now, y, m, day as f64));
+    let (start, end) = (at(earliest)?, at(latest)?);
+    if end < 0.0 || end < start {
+        return None;
+    }
+    Some(bucket_at((start.max(0.0) + end) / 2.0))
+}
+
+/// A full date with its year written in prose after a word that makes it
+/// a plan ("on 2026-03-15", "move-in date is 15/09/2026", "bis 01.03.2026"):
+/// the first one still to come. A bare date is a stamp, not a plan. Past dates are history
+/// ("installed 03/02/2019"), not a plan.
+pub(super) fn date_in_text(s: &str, now: (i32, u32, u32)) -> Option<Timeline> {
+    static DATE: once_cell::sync::Lazy<regex::Regex> = once_cell::sync::Lazy::new(|| {
+        let leads = words::DATE_LEADS
+            .iter()
+            .map(|w| regex::escape(w))
+            .collect::<Vec<_>>()
+            .join("|");
+        regex::Regex::new(&format!(
+            r"\b(?:{leads})\s*(?:the\s+)?(?:(?P<y1>20\d\d)-(?P<m1>\d{{1,2}})-(?P<d1>\d{{1,2}})|(?P<a>\d{{1,2}})(?P<sep>[./-])(?P<b>\d{{1,2}})[./-](?P<y2>20\d\d))(?:$|[^\d./-]|[.](?:$|\s))"
+        ))
+        .expect("date lead table")
+    });
+    if !s.bytes().any(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    // Today's date in prose is the stamp of the form, not a plan.
+    DATE.captures_iter(s)
+        .filter(|c| date_of(c, (now.0, now.1, now.2 + 1)).is_some())
+        .find_map(|c| date_of(&c, now))
+}
+
+/// The bucket of a date captured as `y1-m1-d1` or `a/b/y2` (day first
+/// unless a slash and a first number of 12 or less say US order).
+fn date_of(c: &Captures, now: (i32, u32, u32)) -> Option<Timeline> {
     let num = |n: &str| c.name(n).and_then(|m| m.as_str().parse::<u32>().ok());
     let (year, month, day) = if let Some(y) = num("y1") {
         (y, num("m1")?, num("d1")?)

@@ -116,13 +116,13 @@ fn build() -> Matchers {
     let cjk_seasons = words_of(&unspaced, |l| l.seasons.iter().map(|(w, _)| *w).collect());
     let next_after = words_of(LANGS, |l| l.next_after.to_vec());
     let season = Regex::new(&format!(
-        r"(?:\b(?P<p1>{parts})\s+)?(?:\b(?P<p2>{parts})\s+)?(?:\b(?P<season>{seasons})\b|(?:(?P<cp>{cjk_parts})\s*)?(?P<cseason>{cjk_seasons}))(?:\s+(?P<year>20\d\d)\b)?(?:\s+(?P<next>{next_after})\b)?"
+        r"(?:\b(?P<p1>{parts})\s*)?(?:\b(?P<p2>{parts})\s*)?(?:\b(?P<season>{seasons})\b|(?:(?P<cp>{cjk_parts})\s*)?(?P<cseason>{cjk_seasons}))(?:\s+(?P<year>20\d\d)\b)?(?:\s+(?P<next>{next_after})\b)?"
     ))
     .expect("season tables");
 
     let months = words_of(&spaced, |l| l.months.iter().map(|(w, _)| *w).collect());
     let month = Regex::new(&format!(
-        r"(?:\b(?P<p1>{parts})\s+)?(?:\b(?P<p2>{parts})\s+)?(?:\b(?P<day0>\d{{1,2}})(?:st|nd|rd|th|er|º|\.)?\s+(?:de\s+|of\s+)?)?\b(?P<month>{months})\b\.?(?:\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\b,?)?(?:\s+(?:of\s+|de\s+|del\s+|di\s+|van\s+)?(?P<year>20\d\d)\b)?(?:\s+(?P<next>{next_after})\b)?"
+        r"(?:\b(?P<p1>{parts})\s*)?(?:\b(?P<p2>{parts})\s*)?(?:\b(?P<day0>\d{{1,2}})(?:st|nd|rd|th|er|º|\.)?\s+(?:de\s+|of\s+)?)?\b(?P<month>{months})\b\.?(?:\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\b,?)?(?:\s+(?:of\s+|de\s+|del\s+|di\s+|van\s+)?(?P<year>20\d\d)\b)?(?:\s+(?P<next>{next_after})\b)?"
     ))
     .expect("month tables");
     let numerals = alternation(words::CJK_MONTH_NUMERALS.iter().map(|(w, _)| *w));
@@ -136,11 +136,11 @@ fn build() -> Matchers {
     let ordinals = alternation(words::QUARTER_ORDINALS.iter().map(|(w, _)| *w));
     let qwords = alternation(words::QUARTER_WORDS.iter().copied());
     let quarter = Regex::new(&format!(
-        r"(?:\b(?P<p1>{parts})\s+)?(?:\b(?P<p2>{parts})\s+)?(?:(?P<y1>20\d\d)\s*-?\s*)?(?:\bq(?P<q>[1-4])\b|\b(?P<ord>{ordinals})\s*(?:{qwords})\b|(?:第\s*)?(?P<cq>[1-4一二三四])\s*(?:四半期|분기|季度))(?:\s*(?:of\s+|de\s+|del\s+|di\s+|van\s+)?(?P<year>20\d\d))?"
+        r"(?:\b(?P<p1>{parts})\s*)?(?:\b(?P<p2>{parts})\s*)?(?:(?P<y1>20\d\d)\s*-?\s*)?(?:\bq(?P<q>[1-4])\b|\b(?P<ord>{ordinals})\s*(?:{qwords})\b|(?:第\s*)?(?P<cq>[1-4一二三四])\s*(?:四半期|분기|季度))(?:\s*(?:of\s+|de\s+|del\s+|di\s+|van\s+)?(?P<year>20\d\d))?"
     ))
     .expect("quarter tables");
     let year = Regex::new(&format!(
-        r"(?:\b(?P<p1>{parts})\s+)?(?:\b(?P<p2>{parts})\s+)?\b(?P<year>20\d\d)(?:\b|年|년)"
+        r"(?:\b(?P<p1>{parts})\s*)?(?:\b(?P<p2>{parts})\s*)?\b(?P<year>20\d\d)(?:\b|年|년)"
     ))
     .expect("year tables");
 

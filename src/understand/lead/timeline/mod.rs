@@ -34,7 +34,8 @@ mod words;
 
 use crate::understand::Timeline;
 use calendar::{
-    calendar_year, cjk_month, month_name, numeric_date, period_bucket, quarter, season, ymd,
+    between, calendar_year, cjk_month, date_in_text, month_name, numeric_date, period_bucket,
+    quarter, season, ymd,
 };
 use durations::{cjk_window, window};
 use matchers::M;
@@ -93,7 +94,13 @@ pub fn parse(text: &str, date: Option<&str>, field: bool) -> Option<Timeline> {
     {
         return Some(t);
     }
-    calendar_year(&s, now?, field)
+    calendar_year(&s, now?, field).or_else(|| date_in_text(&s, now?))
+}
+
+/// The bucket of an ADF time frame given as `<earliestdate>` and
+/// `<latestdate>` (ISO dates): the middle of the window.
+pub fn between_dates(earliest: &str, latest: &str, date: Option<&str>) -> Option<Timeline> {
+    between(earliest, latest, date.and_then(ymd)?)
 }
 
 /// The bucket holding a point `m` months from now (edges go to the later bucket).

@@ -426,3 +426,101 @@ fn the_coming_weeks_without_a_number() {
         false,
     );
 }
+
+#[test]
+fn time_frames_stated_in_prose_in_every_language() {
+    check(
+        &[
+            ("We'd like it installed by March.", SixTo12Months),
+            ("Hoping to have this done before the summer.", Within3Months),
+            ("Looking at end of Q2 for the install.", Within3Months),
+            ("We plan to start in the new year.", SixTo12Months),
+            ("Need a quote within a fortnight please", Within3Months),
+            (
+                "We want to decide over the next couple of months.",
+                Within3Months,
+            ),
+            ("Could you install it on 2025-07-15?", Within3Months),
+            (
+                "Move-in date is 15/09/2025, so we need it before then.",
+                ThreeTo6Months,
+            ),
+            ("We are aiming for 1 August.", Within3Months),
+            (
+                "The roof gets replaced in the autumn, we'd add panels then.",
+                ThreeTo6Months,
+            ),
+            ("Bis Ende März hätten wir es gerne.", SixTo12Months),
+            ("Wir möchten vor dem Sommer bauen.", Within3Months),
+            ("Innerhalb von zwei Wochen bitte.", Within3Months),
+            ("Nous voulons commencer avant l'été.", Within3Months),
+            ("Idéalement d'ici mars.", SixTo12Months),
+            ("Queremos instalarlo antes del verano.", Within3Months),
+            ("Lo necesitamos para marzo.", SixTo12Months),
+            ("Vorremmo farlo entro marzo.", SixTo12Months),
+            ("Gostaríamos de instalar até março.", SixTo12Months),
+            (
+                "We willen het voor de zomer geregeld hebben.",
+                Within3Months,
+            ),
+            ("来年の春に設置したいです。", SixTo12Months),
+            ("3월까지 설치하고 싶습니다.", SixTo12Months),
+            ("希望在三月前安装。", SixTo12Months),
+            ("We're thinking sometime next year.", Over12Months),
+            ("In a couple of weeks would be great.", Within3Months),
+            ("Hopefully early next month.", Within3Months),
+            ("around Christmas", SixTo12Months),
+        ],
+        MAY,
+        false,
+    );
+}
+
+#[test]
+fn adf_window_between_dates_by_middle() {
+    assert_eq!(
+        between_dates("2025-06-01", "2025-12-31", MAY),
+        Some(ThreeTo6Months)
+    );
+    assert_eq!(
+        between_dates("2025-05-01T00:00:00", "2025-06-15T00:00:00", MAY),
+        Some(Within3Months)
+    );
+    assert_eq!(between_dates("2024-01-01", "2024-03-01", MAY), None);
+}
+
+#[test]
+fn past_dates_in_prose_are_history() {
+    check_none(
+        &[
+            "We installed the old boiler on 03/02/2019.",
+            "Our last quote was dated 2024-11-02.",
+            "We met you at the fair on 3 March.",
+        ],
+        MAY,
+        false,
+    );
+}
+
+#[test]
+fn after_a_named_span_and_the_new_year_in_every_language() {
+    check(
+        &[
+            ("We'd start after the summer.", ThreeTo6Months),
+            ("Nach dem Sommer wäre gut.", ThreeTo6Months),
+            ("Plutôt après l'été.", ThreeTo6Months),
+            ("Mejor después del verano.", ThreeTo6Months),
+            ("Meglio dopo l'estate.", ThreeTo6Months),
+            ("Só depois do verão.", ThreeTo6Months),
+            ("Pas na de zomer.", ThreeTo6Months),
+            ("On verra après les fêtes.", SixTo12Months),
+            ("Lo vemos en el año nuevo.", SixTo12Months),
+            ("Ne parliamo nel nuovo anno.", SixTo12Months),
+            ("Falamos no ano novo.", SixTo12Months),
+            ("Liever in het nieuwe jaar.", SixTo12Months),
+        ],
+        MAY,
+        false,
+    );
+    check_none(&["Happy new year! We'd like a quote."], MAY, false);
+}

@@ -119,6 +119,8 @@ pub static EN: Lang = Lang {
     question: &[
         r"how much",
         r"what (?:would|does|do|will|is|are) (?:it|this|that|the|your)?\s*(?:cost|price|pricing|fee|rate)s?",
+        // "what would a 10 kW system cost": the thing priced, named between.
+        r"what (?:would|does|do|will|might) (?:[\w-]+ ){1,5}cost",
         r"what(?:'s| is| are) (?:the |your )?(?:price|pricing|cost|fee|rate|terms|lead time)s?",
         r"(?:price|pricing|cost) (?:for|of|per)",
         r"do you (?:offer|support|have|provide|integrate|work with|ship|install|cover)",
@@ -185,7 +187,8 @@ pub static EN: Lang = Lang {
         r"sounds like a plan",
         r"i'm in",
         // A visit is a concrete next step, asked as a question or not.
-        r"(?:come|stop|swing|pop) (?:by|over|out)",
+        r"(?:come|stop|swing|pop) (?:by|over|out|round|around)",
+        r"measure (?:up|the \w+)",
     ],
     interested: &[
         r"(?:a |the )?(?:good |great |right |perfect )?fit for (?:us|our)",
