@@ -24,63 +24,65 @@ use common::{eml_files, normalize, values_match};
 use serde_json::Value;
 
 // Accuracy floors (shares 0.0..=1.0), checked on batches 1 and 2 together
-// (and on the reply corpora). Set on 2026-12-02 a little below the figures
-// measured after the rule changes of issue 13 landed, so a later
+// (and on the reply corpora). Raised on 2026-12-02 to a little below the
+// figures measured after the fourth round of issue-13 rule changes, so a later
 // change that reads unseen mail worse fails here. They are regression guards,
 // not the issue's targets: the table printed by this test shows how far each
 // figure is from those.
 const FLOOR_LEAD_KIND: f64 = 0.92;
-const FLOOR_LEAD_FIELDS: f64 = 0.83;
-const FLOOR_LEAD_EMAIL: f64 = 0.85;
-const FLOOR_LEAD_PHONE: f64 = 0.87;
-const FLOOR_LEAD_NAME: f64 = 0.78;
-const FLOOR_LEAD_COMPANY: f64 = 0.87;
-const FLOOR_LEAD_INTEREST: f64 = 0.85;
-const FLOOR_LEAD_TIMELINE: f64 = 0.75;
+const FLOOR_LEAD_FIELDS: f64 = 0.87;
+const FLOOR_LEAD_EMAIL: f64 = 0.91;
+const FLOOR_LEAD_PHONE: f64 = 0.9;
+const FLOOR_LEAD_NAME: f64 = 0.85;
+const FLOOR_LEAD_COMPANY: f64 = 0.9;
+const FLOOR_LEAD_INTEREST: f64 = 0.86;
+const FLOOR_LEAD_TIMELINE: f64 = 0.81;
 const FLOOR_REPLY_KIND: f64 = 0.99;
-const FLOOR_INTENT: f64 = 0.78;
+const FLOOR_INTENT: f64 = 0.83;
 const FLOOR_REPLY_TEXT: f64 = 0.91;
 const FLOOR_REFERRAL: f64 = 0.95;
 const FLOOR_AUTO_REPLY_KIND: f64 = 0.9;
-const FLOOR_OTHER_KIND: f64 = 0.72;
-const FLOOR_TRIM_MAILPARSERREPLY: f64 = 0.56;
+const FLOOR_OTHER_KIND: f64 = 0.94;
+const FLOOR_TRIM_MAILPARSERREPLY: f64 = 0.74;
 const FLOOR_TRIM_EMAILREPLYPARSER: f64 = 0.85;
 
 // Batch 3 (`b3_*`) floors, checked on batch 3's own rows. Set on 2026-12-02
 // a little below batch 3's baseline (main at 8851cea, before the third round
-// of issue-13 rule changes), recorded in tests/fixtures/blind/README.md.
+// of issue-13 rule changes), recorded in tests/fixtures/blind/README.md;
+// raised after the fourth round to a little below its figures.
 const BATCH3_FLOORS: &[(&str, f64)] = &[
-    ("lead kind", 0.89),
-    ("lead fields (all but kind)", 0.77),
-    ("lead email", 0.83),
-    ("lead phone", 0.87),
-    ("lead name", 0.73),
-    ("lead company", 0.75),
-    ("lead interest", 0.85),
-    ("lead timeline", 0.60),
+    ("lead kind", 0.92),
+    ("lead fields (all but kind)", 0.82),
+    ("lead email", 0.92),
+    ("lead phone", 0.9),
+    ("lead name", 0.8),
+    ("lead company", 0.8),
+    ("lead interest", 0.83),
+    ("lead timeline", 0.64),
     ("reply kind", 0.97),
-    ("intent", 0.69),
-    ("reply_text", 0.84),
+    ("intent", 0.77),
+    ("reply_text", 0.87),
     ("referral_email", 0.94),
     ("auto_reply kind", 0.9),
-    ("other kind", 0.54),
+    ("other kind", 0.74),
 ];
 
 // Batch 4 (`b4_*`) floors, checked on batch 4's own rows. Set on 2026-12-02
 // a little below batch 4's baseline (main at ee470fd, after the third round
 // of issue-13 rule changes and before the fourth), recorded in
-// tests/fixtures/blind/README.md.
+// tests/fixtures/blind/README.md; raised after the fourth round to a little
+// below its figures.
 const BATCH4_FLOORS: &[(&str, f64)] = &[
-    ("lead kind", 0.85),
-    ("lead fields (all but kind)", 0.77),
-    ("lead email", 0.86),
-    ("lead phone", 0.81),
-    ("lead name", 0.8),
-    ("lead company", 0.71),
+    ("lead kind", 0.88),
+    ("lead fields (all but kind)", 0.83),
+    ("lead email", 0.9),
+    ("lead phone", 0.86),
+    ("lead name", 0.88),
+    ("lead company", 0.8),
     ("lead interest", 0.84),
-    ("lead timeline", 0.6),
+    ("lead timeline", 0.67),
     ("reply kind", 0.97),
-    ("intent", 0.84),
+    ("intent", 0.86),
     ("reply_text", 0.84),
     ("referral_email", 0.97),
     ("auto_reply kind", 0.92),
