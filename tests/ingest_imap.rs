@@ -108,23 +108,14 @@ fn a_thousand_messages_to_two_mailboxes_survive_five_sigkills_exactly_once() {
     let log = dir.path().join("daemon.log");
     const TOTAL: usize = 1000;
 
-    let sender = std::thread::spawn(move || {
-        for chunk in (0..TOTAL).collect::<Vec<_>>().chunks(50) {
-            let mails: Vec<_> = chunk
-                .iter()
-                .map(|&n| {
-                    let to = users[n % 2].to_string();
-                    (
-                        "form@solar-site.example".to_string(),
-                        to.clone(),
-                        lead_email(n, &to),
-                    )
-                })
-                .collect();
-            smtp_send(SMTP, &mails);
-            std::thread::sleep(Duration::from_millis(40));
-        }
-    });
+    let sender = send_leads_spread(
+        SMTP,
+        users,
+        TOTAL,
+        50,
+        Duration::from_millis(40),
+        lead_email,
+    );
     let started = std::time::Instant::now();
     let mut daemon = spawn_daemon(&config, &log, None);
     for _ in 0..5 {

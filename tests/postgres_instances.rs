@@ -277,23 +277,7 @@ fn two_instances_sharing_two_mailboxes_through_sigkills_store_and_notify_each_le
     drop(carousel::store::Store::open_postgres(&url).unwrap());
     const TOTAL: usize = 300;
 
-    let sender = std::thread::spawn(move || {
-        for chunk in (0..TOTAL).collect::<Vec<_>>().chunks(20) {
-            let mails: Vec<_> = chunk
-                .iter()
-                .map(|&n| {
-                    let to = boxes[n % 2].to_string();
-                    (
-                        "form@solar-site.example".to_string(),
-                        to.clone(),
-                        hot_lead(n, &to),
-                    )
-                })
-                .collect();
-            smtp_send(SMTP, &mails);
-            std::thread::sleep(Duration::from_millis(150));
-        }
-    });
+    let sender = send_leads_spread(SMTP, boxes, TOTAL, 20, Duration::from_millis(150), hot_lead);
     let started = Instant::now();
     let log = |who: &str, k: usize| dir.path().join(format!("{who}-{k}.log"));
     let mut instances = Instances(vec![

@@ -328,3 +328,31 @@ pub fn values_match(exp: &serde_json::Value, act: &serde_json::Value) -> bool {
         _ => exp == act,
     }
 }
+
+/// Sends `total` leads (`build(n, to)`) from a web form over SMTP on `port`,
+/// lead `n` to `mailboxes[n % 2]`, `chunk` at a time with `pause` between
+/// chunks, on a thread of its own: mail keeps arriving while a test kills
+/// and restarts the daemons.
+pub fn send_leads_spread(
+    port: u16,
+    mailboxes: [&'static str; 2],
+    total: usize,
+    chunk: usize,
+    pause: std::time::Duration,
+    build: fn(usize, &str) -> Vec<u8>,
+) -> std::thread::JoinHandle<()> {
+    std::thread::spawn(move || {
+        for part in (0..total).collect::<Vec<_>>().chunks(chunk) {
+            let mails: Vec<_> = part
+                .iter()
+                .map(|&n| {
+                    let to = mailboxes[n % 2].to_string();
+                    let raw = build(n, &to);
+                    ("form@solar-site.example".to_string(), to, raw)
+                })
+                .collect();
+            smtp_send(port, &mails);
+            std::thread::sleep(pause);
+        }
+    })
+}

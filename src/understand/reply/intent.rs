@@ -779,7 +779,7 @@ fn colleague_name(text: &str) -> Option<String> {
 mod tests {
     use super::*;
 
-    fn intent(text: &str) -> Option<Intent> {
+    pub(super) fn intent(text: &str) -> Option<Intent> {
         read(
             text,
             Some("2026-11-20T10:00:00+00:00"),
@@ -1200,17 +1200,9 @@ mod tests {
 
 #[cfg(test)]
 mod unseen_phrasings {
+    use super::tests::intent;
     use super::*;
     use Intent::*;
-
-    fn intent(text: &str) -> Option<Intent> {
-        read(
-            text,
-            Some("2026-11-20T10:00:00+00:00"),
-            &["sam@customer.example"],
-        )
-        .intent
-    }
 
     #[test]
     fn replies_written_for_this_round_in_nine_languages() {
