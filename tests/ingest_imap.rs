@@ -17,11 +17,7 @@ fn servers() -> &'static MailServers {
 }
 
 fn unseen(user: &str) -> (usize, usize) {
-    let mut imap = Imap::login(IMAP, user);
-    let total = imap.select("INBOX");
-    let unseen = imap.search("UNSEEN").len();
-    imap.logout();
-    (total, unseen)
+    unseen_count(IMAP, user)
 }
 
 #[test]

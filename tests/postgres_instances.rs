@@ -127,23 +127,9 @@ fn a_killed_instances_mailbox_is_read_by_the_other_within_five_seconds() {
 
 /// GET `path` on the instance's `[http]` listener; the body.
 fn http_get(port: u16, path: &str) -> String {
-    use std::io::{Read, Write};
     // Not listening yet (the lease can be taken before the listener binds):
     // an empty body, so a `wait_until` polls again.
-    let Ok(mut s) = std::net::TcpStream::connect(("127.0.0.1", port)) else {
-        return String::new();
-    };
-    s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
-    write!(
-        s,
-        "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
-    let mut out = String::new();
-    let _ = s.read_to_string(&mut out);
-    out.split_once("\r\n\r\n")
-        .map(|(_, b)| b.to_string())
-        .unwrap_or_default()
+    http_get_body(port, path).unwrap_or_default()
 }
 
 #[test]
@@ -258,11 +244,7 @@ fn message_ids(user: &str) -> Vec<String> {
 }
 
 fn unseen(user: &str) -> (usize, usize) {
-    let mut imap = Imap::login(IMAP, user);
-    let total = imap.select("INBOX");
-    let unseen = imap.search("UNSEEN").len();
-    imap.logout();
-    (total, unseen)
+    unseen_count(IMAP, user)
 }
 
 #[test]

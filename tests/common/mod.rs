@@ -356,3 +356,33 @@ pub fn send_leads_spread(
         }
     })
 }
+
+/// `user`'s INBOX on the IMAP server at `port`: (messages, unseen ones).
+pub fn unseen_count(port: u16, user: &str) -> (usize, usize) {
+    let mut imap = Imap::login(port, user);
+    let total = imap.select("INBOX");
+    let unseen = imap.search("UNSEEN").len();
+    imap.logout();
+    (total, unseen)
+}
+
+/// The body of `GET path` on 127.0.0.1:`port` (HTTP/1.1, connection
+/// closed), or `None` while nothing listens there.
+pub fn http_get_body(port: u16, path: &str) -> Option<String> {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
+    s.set_read_timeout(Some(std::time::Duration::from_secs(30)))
+        .unwrap();
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut out = String::new();
+    let _ = s.read_to_string(&mut out);
+    Some(
+        out.split_once("\r\n\r\n")
+            .map(|(_, b)| b.to_string())
+            .unwrap_or_default(),
+    )
+}
