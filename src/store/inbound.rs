@@ -8,11 +8,11 @@
 
 use super::kv::{ConflictableTransactionError, TransactionalTree};
 
-use super::model::{Direction, Interaction, MessageKey, MessageRecord, Origin, ResponseRecord};
+use super::model::{MessageKey, MessageRecord, Origin, ResponseRecord};
 use super::{
     FIRST_RESPONSE_ID, Ingested, RESPONSE_SEQ, Store, StoreError, body_of, bump, encode_compact,
-    from_transaction, interaction_contacts, interaction_key, message_id_key, note_noise, raw_value,
-    response_count, stage_bounce_events, u64_of, upsert_contact,
+    from_transaction, interaction_contacts, message_id_key, note_noise, raw_value,
+    record_inbound_interaction, response_count, stage_bounce_events, u64_of, upsert_contact,
 };
 use crate::understand::Understanding;
 
@@ -163,19 +163,7 @@ pub(super) fn write(tx: &InboundTx<'_>, m: &Inbound<'_>) -> TxResult<Ingested> {
     note_noise(tx.contacts, u, m.now)?;
     stage_bounce_events(tx.handoff, u, key)?;
     for (email, summary) in interaction_contacts(u) {
-        let interaction = Interaction {
-            at: m.now.to_string(),
-            contact: email.clone(),
-            direction: Direction::Inbound,
-            kind: u.kind.as_str().to_string(),
-            message: Some(key.clone()),
-            subject: u.envelope.subject.clone(),
-            summary,
-        };
-        tx.interactions.insert(
-            interaction_key(&email, m.now, key),
-            encode_compact(&interaction),
-        )?;
+        record_inbound_interaction(tx.interactions, u, key, m.now, email, summary)?;
     }
     let record = MessageRecord {
         key: key.clone(),

@@ -579,18 +579,13 @@ impl Store {
                     if before.contains(&email) {
                         continue;
                     }
-                    let interaction = Interaction {
-                        at: record.stored_at.clone(),
-                        contact: email.clone(),
-                        direction: Direction::Inbound,
-                        kind: understanding.kind.as_str().to_string(),
-                        message: Some(key.clone()),
-                        subject: understanding.envelope.subject.clone(),
+                    record_inbound_interaction(
+                        interactions_t,
+                        understanding,
+                        key,
+                        &record.stored_at,
+                        email,
                         summary,
-                    };
-                    interactions_t.insert(
-                        interaction_key(&email, &record.stored_at, key),
-                        encode_compact(&interaction),
                     )?;
                 }
                 if record.kind != understanding.kind {
@@ -815,6 +810,30 @@ fn bounce_summary(b: &crate::understand::Bounce) -> String {
         s.push_str(&format!(" ({status})"));
     }
     s
+}
+
+/// Puts inbound message `key` (read as `u`, received `at`) on `email`'s
+/// timeline with `summary`, in the caller's transaction.
+fn record_inbound_interaction(
+    interactions: &TransactionalTree,
+    u: &Understanding,
+    key: &MessageKey,
+    at: &str,
+    email: String,
+    summary: Option<String>,
+) -> Result<(), ConflictableTransactionError<StoreError>> {
+    let row = interaction_key(&email, at, key);
+    let interaction = Interaction {
+        at: at.to_string(),
+        contact: email,
+        direction: Direction::Inbound,
+        kind: u.kind.as_str().to_string(),
+        message: Some(key.clone()),
+        subject: u.envelope.subject.clone(),
+        summary,
+    };
+    interactions.insert(row, encode_compact(&interaction))?;
+    Ok(())
 }
 
 fn interaction_key(email: &str, at: &str, key: &MessageKey) -> Vec<u8> {
