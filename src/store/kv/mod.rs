@@ -418,6 +418,35 @@ impl TransactionalTree {
         }
     }
 
+    /// Claims the entries among `keys` that exist and that no concurrent
+    /// transaction holds, in key order: they stay claimed (locked) until this
+    /// transaction ends, so the same work item is never worked on by two
+    /// instances at once, and the effects of working it commit with its
+    /// removal or update. On PostgreSQL, `SELECT … FOR UPDATE SKIP LOCKED`
+    /// (an entry another instance is committing is skipped, not waited for);
+    /// on sled (one process), the entries that exist.
+    ///
+    /// The caller names the keys (read outside the transaction) because a
+    /// transaction cannot scan on sled; see README "More than one machine"
+    /// for how each stage picks them.
+    pub fn claim(&self, keys: &[Vec<u8>]) -> TxResult<Vec<(Bytes, Bytes)>> {
+        match &self.0 {
+            TxInner::Sled(t) => {
+                let mut sorted: Vec<&Vec<u8>> = keys.iter().collect();
+                sorted.sort();
+                sorted.dedup();
+                let mut claimed = Vec::with_capacity(sorted.len());
+                for key in sorted {
+                    if let Some(v) = t.get(key).map_err(sled_backend::unabortable)? {
+                        claimed.push((Bytes::from(key.as_slice()), v));
+                    }
+                }
+                Ok(claimed)
+            }
+            TxInner::Pg(t) => t.claim(keys),
+        }
+    }
+
     /// [`Db::generate_id`] from inside a transaction.
     pub fn generate_id(&self) -> TxResult<u64> {
         match &self.0 {

@@ -514,6 +514,18 @@ impl PgTxTree {
         Ok(PgTree::value_of(&rows))
     }
 
+    /// [`TransactionalTree::claim`]: row locks taken, rows others hold skipped.
+    pub(crate) fn claim(&self, keys: &[Vec<u8>]) -> TxResult<Vec<(Bytes, Bytes)>> {
+        if keys.is_empty() {
+            return Ok(Vec::new());
+        }
+        let rows = self.query(
+            "SELECT key, value FROM {t} WHERE key = ANY($1) ORDER BY key FOR UPDATE SKIP LOCKED",
+            &[&keys],
+        )?;
+        Ok(rows.iter().map(pair_of).collect())
+    }
+
     pub(crate) fn generate_id(&self) -> TxResult<u64> {
         let rows = self.query("SELECT nextval('carousel_ids')", &[])?;
         Ok(rows.first().map_or(0, |r| r.get::<_, i64>(0) as u64))
