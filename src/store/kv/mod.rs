@@ -327,6 +327,18 @@ impl Db {
         Ok(Db(DbInner::Pg(pg::Pg::open(url)?)))
     }
 
+    /// `url` with `sslrootcert` (the CA file checking the database's
+    /// certificate) added, for `[store] ca_file`.
+    pub fn postgres_url_with_ca(url: &str, ca_file: &std::path::Path) -> String {
+        let path = ca_file.display().to_string();
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let sep = if url.contains('?') { '&' } else { '?' };
+            format!("{url}{sep}sslrootcert={}", pg::percent_encode(&path))
+        } else {
+            format!("{url} sslrootcert='{path}'")
+        }
+    }
+
     /// True for the shared (PostgreSQL) backend.
     pub fn is_shared(&self) -> bool {
         matches!(self.0, DbInner::Pg(_))

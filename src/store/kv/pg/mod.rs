@@ -29,6 +29,9 @@ use crate::store::StoreError;
 
 mod iter;
 mod schema;
+mod tls;
+
+pub(crate) use tls::percent_encode;
 
 pub(crate) use iter::{PgIter, owned_bounds, prefix_bounds};
 use schema::MIGRATIONS;
@@ -56,7 +59,8 @@ fn is_conflict(e: &tokio_postgres::Error) -> bool {
 
 /// The database and a small pool of connections to it.
 pub(crate) struct Pg {
-    url: String,
+    /// The URL as tokio-postgres reads it, and the TLS to connect with.
+    tls: tls::Settings,
     idle: Mutex<Vec<Arc<Client>>>,
     /// Runs each connection's I/O task.
     driver: tokio::runtime::Handle,
@@ -91,7 +95,7 @@ impl Pg {
     /// Connects, applies pending migrations, and returns the handle.
     pub(crate) fn open(url: &str) -> Result<Arc<Pg>, StoreError> {
         let pg = Arc::new(Pg {
-            url: url.to_string(),
+            tls: tls::settings(url)?,
             idle: Mutex::new(Vec::new()),
             driver: driver(),
             tables: Mutex::new(Default::default()),
@@ -101,24 +105,40 @@ impl Pg {
     }
 
     fn connect(&self) -> Result<Arc<Client>, StoreError> {
-        let url = self.url.clone();
+        let url = self.tls.url.clone();
+        let connector = self.tls.connector.clone();
         let (tx, rx) = futures::channel::oneshot::channel();
         self.driver.spawn(async move {
-            let result = tokio_postgres::connect(&url, NoTls)
-                .await
-                .map(|(client, conn)| {
-                    tokio::spawn(async move {
-                        if let Err(e) = conn.await {
-                            tracing::warn!(error = %e, "PostgreSQL connection closed");
-                        }
-                    });
-                    client
+            // Each connection's I/O runs on the driver until it closes.
+            fn drive<T>(conn: T)
+            where
+                T: std::future::Future<Output = Result<(), tokio_postgres::Error>> + Send + 'static,
+            {
+                tokio::spawn(async move {
+                    if let Err(e) = conn.await {
+                        tracing::warn!(error = %e, "PostgreSQL connection closed");
+                    }
                 });
+            }
+            let result = match connector {
+                None => tokio_postgres::connect(&url, NoTls)
+                    .await
+                    .map(|(client, conn)| {
+                        drive(conn);
+                        client
+                    }),
+                Some(tls) => tokio_postgres::connect(&url, tls)
+                    .await
+                    .map(|(client, conn)| {
+                        drive(conn);
+                        client
+                    }),
+            };
             let _ = tx.send(result);
         });
         let client = block_on(rx)
             .map_err(|_| StoreError::Postgres("connection task stopped".into()))?
-            .map_err(|e| StoreError::Postgres(format!("connecting: {e}")))?;
+            .map_err(|e| StoreError::Postgres(format!("connecting: {}", error_chain(&e))))?;
         Ok(Arc::new(client))
     }
 
@@ -289,6 +309,18 @@ impl Pg {
         }
         unreachable!("the retry loop only ends by returning")
     }
+}
+
+/// An error with its causes (a TLS failure is the source of tokio-postgres'
+/// "error performing TLS handshake").
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        text.push_str(&format!(": {c}"));
+        cause = c.source();
+    }
+    text
 }
 
 fn rollback(client: &Client) {
