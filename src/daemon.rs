@@ -221,6 +221,9 @@ pub async fn run(config: Config, mode: RunMode) -> anyhow::Result<()> {
             busy.clone(),
             shutdown.clone(),
         ));
+        if let Some(heard) = intake.store.db().listen(&crate::store::kv::WAKE_CHANNELS) {
+            tasks.spawn(wake_on_notify(heard, intake.wake.clone(), shutdown.clone()));
+        }
         for m in &config.mailbox {
             let name = m.get_ref().name.clone();
             let (config, intake) = (stage.config.clone(), intake.clone());
@@ -388,6 +391,26 @@ fn stage_tasks(config: &Config, intake: &Intake, shared: bool) -> Vec<(&'static 
         ("@handoff", handoff),
     ]);
     tasks
+}
+
+/// Wakes this instance's stages when another instance says it has work
+/// for them (PostgreSQL LISTEN/NOTIFY): mail received there is understood
+/// here at once when its entries are in this instance's slot.
+async fn wake_on_notify(
+    mut heard: tokio::sync::mpsc::UnboundedReceiver<String>,
+    wake: Arc<crate::wake::Wakeups>,
+    mut shutdown: Shutdown,
+) -> anyhow::Result<()> {
+    loop {
+        tokio::select! {
+            channel = heard.recv() => match channel.as_deref() {
+                Some(crate::store::kv::WAKE_RECEIVED) => wake.received.notify_one(),
+                Some(_) => wake.responses.notify_one(),
+                None => return Ok(()),
+            },
+            _ = shutdown.wait() => return Ok(()),
+        }
+    }
 }
 
 /// The leases whose task is running on this instance: kept until the task

@@ -632,3 +632,29 @@ fn claims_take_existing_entries_and_skip_those_another_transaction_holds() {
         assert_eq!(queue.len(), 2, "{backend}");
     }
 }
+
+/// Wake-ups between instances (PostgreSQL LISTEN/NOTIFY): what one store
+/// handle sends on a channel reaches another handle listening on it; sled
+/// (one process) has nothing to listen to.
+#[test]
+fn a_wake_up_sent_by_one_instance_reaches_another() {
+    use carousel::store::kv::{WAKE_CHANNELS, WAKE_RECEIVED};
+    let dir = tempfile::tempdir().unwrap();
+    let sled = Store::open(&dir.path().join("store"), 8).unwrap();
+    assert!(sled.db().listen(&WAKE_CHANNELS).is_none());
+    let url = common::postgres::fresh_database(PG_PORT);
+    let listener = Store::open_postgres(&url).unwrap();
+    let sender = Store::open_postgres(&url).unwrap();
+    let mut heard = listener.db().listen(&WAKE_CHANNELS).unwrap();
+    // Sent until heard: the listening connection may not be up yet.
+    let mut got = None;
+    for _ in 0..100 {
+        sender.db().notify(WAKE_RECEIVED);
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        if let Ok(channel) = heard.try_recv() {
+            got = Some(channel);
+            break;
+        }
+    }
+    assert_eq!(got.as_deref(), Some(WAKE_RECEIVED));
+}

@@ -329,6 +329,10 @@ pub async fn serve(intake: Intake, mut shutdown: Shutdown) -> anyhow::Result<Und
                 drain(&i, |report| {
                     tracing::debug!(?report, "understood a batch");
                     i.wake.responses.notify_one();
+                    if report.understood > 0 {
+                        // Other instances act on the leads of their slots.
+                        i.store.db().notify(crate::store::kv::WAKE_RESPONSES);
+                    }
                 })
             })
             .await?;

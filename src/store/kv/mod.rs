@@ -18,6 +18,13 @@ use std::ops::{Bound, RangeBounds};
 
 use super::StoreError;
 
+/// Wake-up channel: a source committed received mail (understanding has work).
+pub const WAKE_RECEIVED: &str = "carousel_received";
+/// Wake-up channel: understanding wrote responses (act has work).
+pub const WAKE_RESPONSES: &str = "carousel_responses";
+/// Every wake-up channel.
+pub const WAKE_CHANNELS: [&str; 2] = [WAKE_RECEIVED, WAKE_RESPONSES];
+
 /// A stored key or value: cheap to clone, derefs to `[u8]`. sled's byte
 /// type, which is zero-copy on the embedded backend and built from a
 /// `Vec<u8>` on any other.
@@ -336,6 +343,26 @@ impl Db {
             format!("{url}{sep}sslrootcert={}", pg::percent_encode(&path))
         } else {
             format!("{url} sslrootcert='{path}'")
+        }
+    }
+
+    /// Wakes the stages of every instance listening on `channel` (one of
+    /// [`WAKE_CHANNELS`]); nothing on sled (one process wakes itself).
+    pub fn notify(&self, channel: &'static str) {
+        if let DbInner::Pg(pg) = &self.0 {
+            pg.notify(channel);
+        }
+    }
+
+    /// The wake-ups other instances send ([`Db::notify`]) on `channels`, by
+    /// channel name; `None` on sled.
+    pub fn listen(
+        &self,
+        channels: &[&'static str],
+    ) -> Option<tokio::sync::mpsc::UnboundedReceiver<String>> {
+        match &self.0 {
+            DbInner::Pg(pg) => Some(pg.listen(channels)),
+            DbInner::Sled(_) => None,
         }
     }
 

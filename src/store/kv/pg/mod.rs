@@ -253,6 +253,47 @@ impl Pg {
         Ok(())
     }
 
+    /// Sends a wake-up on `channel` to every instance listening
+    /// ([`Pg::listen`]), without waiting: a lost one only delays (each
+    /// stage also works on a timer).
+    pub(crate) fn notify(self: &Arc<Self>, channel: &'static str) {
+        let pg = self.clone();
+        self.driver.spawn_blocking(move || {
+            let sent = pg.client().and_then(|c| {
+                block_on(c.get().execute("SELECT pg_notify($1, '')", &[&channel])).map_err(pg_err)
+            });
+            if let Err(e) = sent {
+                tracing::debug!(channel, "wake-up not sent: {e}");
+            }
+        });
+    }
+
+    /// Listens on `channels` on a connection of its own (reconnecting after
+    /// a failure) and hands each wake-up's channel to the receiver; stops
+    /// when the receiver is dropped.
+    pub(crate) fn listen(
+        &self,
+        channels: &[&'static str],
+    ) -> tokio::sync::mpsc::UnboundedReceiver<String> {
+        let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+        let url = self.tls.url.clone();
+        let connector = self.tls.connector.clone();
+        let channels = channels.to_vec();
+        self.driver.spawn(async move {
+            while !tx.is_closed() {
+                let heard = match connector.clone() {
+                    None => listen_once(&url, NoTls, &channels, &tx).await,
+                    Some(tls) => listen_once(&url, tls, &channels, &tx).await,
+                };
+                if let Err(e) = heard {
+                    tracing::warn!("listening for wake-ups: {}", error_chain(&e));
+                }
+                tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+            }
+        });
+        rx
+    }
+
     /// Runs `f` as one SERIALIZABLE transaction over `trees`, again on a
     /// conflict (as sled does), with a short growing pause between tries.
     pub(crate) fn transaction<F, A, E>(
@@ -321,6 +362,45 @@ fn error_chain(e: &dyn std::error::Error) -> String {
         cause = c.source();
     }
     text
+}
+
+/// One listening connection, until it closes or the receiver is dropped.
+async fn listen_once<T>(
+    url: &str,
+    tls: T,
+    channels: &[&'static str],
+    tx: &tokio::sync::mpsc::UnboundedSender<String>,
+) -> Result<(), tokio_postgres::Error>
+where
+    T: tokio_postgres::tls::MakeTlsConnect<tokio_postgres::Socket>,
+    T::Stream: Send + 'static,
+{
+    let (client, mut conn) = tokio_postgres::connect(url, tls).await?;
+    let forward_to = tx.clone();
+    // The connection delivers the notifications; polled beside the LISTENs.
+    let forward = tokio::spawn(async move {
+        while let Some(message) = futures::future::poll_fn(|cx| conn.poll_message(cx)).await {
+            match message {
+                Ok(tokio_postgres::AsyncMessage::Notification(n)) => {
+                    if forward_to.send(n.channel().to_string()).is_err() {
+                        return Ok(());
+                    }
+                }
+                Ok(_) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(())
+    });
+    for channel in channels {
+        client.batch_execute(&format!("LISTEN {channel}")).await?;
+    }
+    let ended = forward.await;
+    drop(client);
+    match ended {
+        Ok(result) => result,
+        Err(_) => Ok(()),
+    }
 }
 
 fn rollback(client: &Client) {
