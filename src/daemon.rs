@@ -497,6 +497,8 @@ async fn lease_task(
                 let picture = serde_json::json!({
                     "instance": instance,
                     "live_instances": round.live,
+                    // Which understanding entries and leads this instance picks.
+                    "slot": {"index": round.slot, "of": round.live},
                     "mailboxes": round.states.iter().map(|s| (s.mailbox.clone(), serde_json::json!(s))).collect::<serde_json::Map<_, _>>(),
                 });
                 crate::metrics::set_leases(

@@ -164,6 +164,8 @@ fn health_and_metrics_show_the_instances_leases() {
         "{health}"
     );
     assert_eq!(leases["live_instances"], 1, "{health}");
+    assert_eq!(leases["slot"]["index"], 0, "{health}");
+    assert_eq!(leases["slot"]["of"], 1, "{health}");
     assert!(
         leases["mailboxes"]["leads"]["epoch"].as_u64().unwrap() >= 1,
         "{health}"
@@ -175,6 +177,24 @@ fn health_and_metrics_show_the_instances_leases() {
     assert!(metrics.contains("carousel_instances_live 1"), "{metrics}");
     assert!(
         metrics.contains("carousel_lease_takeovers_total 5"),
+        "{metrics}"
+    );
+    // A lead through: its queue entry and its decision, claimed here.
+    deliver(dir.path(), 0);
+    wait_until(Duration::from_secs(30), "the lead to be routed", || {
+        count(&db, "SELECT count(*) FROM leads") == 1
+    });
+    let mut metrics = String::new();
+    wait_until(
+        Duration::from_secs(10),
+        "/metrics to count the claims",
+        || {
+            metrics = http_get(port, "/metrics");
+            metrics.contains("carousel_claims_total{stage=\"act\"} 1")
+        },
+    );
+    assert!(
+        metrics.contains("carousel_claims_total{stage=\"understand\"} 1"),
         "{metrics}"
     );
     assert!(terminate(one.0.remove(0)));
