@@ -198,9 +198,11 @@ pub async fn run(config: Config, mode: RunMode) -> anyhow::Result<()> {
     let shared = intake.store.db().is_shared();
     if shared {
         // Several instances may share the store: each mailbox, and each
-        // stage after ingest, runs only on the instance holding its lease
-        // (see `store::leases`), so no mailbox is read twice and no response,
-        // email or delivery is worked on by two instances at once.
+        // stage after ingest that is not per item, runs only on the instance
+        // holding its lease (see `store::leases`), so no mailbox is read
+        // twice and no email or delivery is worked on by two instances at
+        // once. Understanding and acting on leads run on every instance,
+        // each item claimed in the commit of its effects.
         drop(sources);
         let instance = instance_id();
         tracing::info!(
@@ -219,6 +221,9 @@ pub async fn run(config: Config, mode: RunMode) -> anyhow::Result<()> {
             busy.clone(),
             shutdown.clone(),
         ));
+        if let Some(heard) = intake.store.db().listen(&crate::store::kv::WAKE_CHANNELS) {
+            tasks.spawn(wake_on_notify(heard, intake.wake.clone(), shutdown.clone()));
+        }
         for m in &config.mailbox {
             let name = m.get_ref().name.clone();
             let (config, intake) = (stage.config.clone(), intake.clone());
@@ -243,7 +248,11 @@ pub async fn run(config: Config, mode: RunMode) -> anyhow::Result<()> {
                 reader,
             ));
         }
-        for (name, stage_task) in stage_tasks(&config, &intake) {
+        for (name, stage_task) in stage_tasks(&config, &intake, true) {
+            if PER_ITEM.contains(&name) {
+                tasks.spawn(stage_task(shutdown.clone()));
+                continue;
+            }
             tasks.spawn(leased(
                 name.to_string(),
                 held_rx.clone(),
@@ -257,7 +266,7 @@ pub async fn run(config: Config, mode: RunMode) -> anyhow::Result<()> {
             tasks.spawn(source.run(intake.clone(), shutdown.clone()));
         }
         // Stages after ingest, each a task until shutdown.
-        for (_, stage_task) in stage_tasks(&config, &intake) {
+        for (_, stage_task) in stage_tasks(&config, &intake, false) {
             tasks.spawn(stage_task(shutdown.clone()));
         }
     }
@@ -298,7 +307,14 @@ pub async fn run(config: Config, mode: RunMode) -> anyhow::Result<()> {
 }
 
 /// Leases of the stages after ingest (they sort before mailbox names).
-const STAGE_LEASES: [&str; 5] = crate::store::leases::STAGES;
+const STAGE_LEASES: [&str; 4] = crate::store::leases::STAGES;
+
+/// The stage tasks every instance of a shared store runs, unleased: they
+/// claim each work item in the transaction of its effects.
+const PER_ITEM: [&str; 2] = [
+    crate::ingest::understanding::UNDERSTAND_STAGE,
+    crate::act::ACT_LEADS_TASK,
+];
 
 type StageTask = Box<
     dyn Fn(
@@ -309,8 +325,10 @@ type StageTask = Box<
         + Sync,
 >;
 
-/// Every stage after ingest, by its lease name, ready to start under a shutdown.
-fn stage_tasks(config: &Config, intake: &Intake) -> Vec<(&'static str, StageTask)> {
+/// Every stage after ingest, by its lease name (or its [`PER_ITEM`] name),
+/// ready to start under a shutdown. `shared`: act is split into the
+/// per-item task for leads and the `@act` task for the rest.
+fn stage_tasks(config: &Config, intake: &Intake, shared: bool) -> Vec<(&'static str, StageTask)> {
     let act = Arc::new(config.act_settings());
     let nurture = Arc::new(config.nurture_settings());
     let handoff = Arc::new(config.handoff_settings());
@@ -319,9 +337,28 @@ fn stage_tasks(config: &Config, intake: &Intake) -> Vec<(&'static str, StageTask
     let understand = intake.clone();
     let understand: StageTask =
         Box::new(move |s| Box::pin(crate::ingest::understanding::run(understand.clone(), s)));
-    let (st, wk) = (store.clone(), wake.clone());
-    let act: StageTask =
-        Box::new(move |s| Box::pin(crate::act::run(act.clone(), st.clone(), wk.clone(), s)));
+    let act_task = |scope: crate::act::Scope| -> StageTask {
+        let (act, st, wk) = (act.clone(), store.clone(), wake.clone());
+        Box::new(move |s| {
+            Box::pin(crate::act::run(
+                act.clone(),
+                st.clone(),
+                wk.clone(),
+                scope,
+                s,
+            ))
+        })
+    };
+    let mut tasks: Vec<(&'static str, StageTask)> = Vec::new();
+    if shared {
+        tasks.push((
+            crate::act::ACT_LEADS_TASK,
+            act_task(crate::act::Scope::Leads),
+        ));
+        tasks.push(("@act", act_task(crate::act::Scope::Shared)));
+    } else {
+        tasks.push(("@act", act_task(crate::act::Scope::Everything)));
+    }
     let (st, wk) = (store.clone(), wake.clone());
     let nurture: StageTask = Box::new(move |s| {
         Box::pin(crate::nurture::scheduler::task(
@@ -347,13 +384,33 @@ fn stage_tasks(config: &Config, intake: &Intake) -> Vec<(&'static str, StageTask
             s,
         ))
     });
-    vec![
+    tasks.extend([
         ("@understand", understand),
-        ("@act", act),
         ("@nurture", nurture),
         ("@outbox", outbox),
         ("@handoff", handoff),
-    ]
+    ]);
+    tasks
+}
+
+/// Wakes this instance's stages when another instance says it has work
+/// for them (PostgreSQL LISTEN/NOTIFY): mail received there is understood
+/// here at once when its entries are in this instance's slot.
+async fn wake_on_notify(
+    mut heard: tokio::sync::mpsc::UnboundedReceiver<String>,
+    wake: Arc<crate::wake::Wakeups>,
+    mut shutdown: Shutdown,
+) -> anyhow::Result<()> {
+    loop {
+        tokio::select! {
+            channel = heard.recv() => match channel.as_deref() {
+                Some(crate::store::kv::WAKE_RECEIVED) => wake.received.notify_one(),
+                Some(_) => wake.responses.notify_one(),
+                None => return Ok(()),
+            },
+            _ = shutdown.wait() => return Ok(()),
+        }
+    }
 }
 
 /// The leases whose task is running on this instance: kept until the task
@@ -440,6 +497,8 @@ async fn lease_task(
                 let picture = serde_json::json!({
                     "instance": instance,
                     "live_instances": round.live,
+                    // Which understanding entries and leads this instance picks.
+                    "slot": {"index": round.slot, "of": round.live},
                     "mailboxes": round.states.iter().map(|s| (s.mailbox.clone(), serde_json::json!(s))).collect::<serde_json::Map<_, _>>(),
                 });
                 crate::metrics::set_leases(

@@ -103,6 +103,7 @@ fn describe() {
         "Mailbox leases this instance gave up for another (rebalancing)"
     );
     metrics::describe_gauge!(INSTANCES_LIVE, "Live instances sharing the store");
+    metrics::describe_counter!(CLAIMS, "Work items this instance claimed, by stage");
     // Zero-valued series exist from the start, so a dashboard sees them.
     metrics::counter!(UNDERSTANDING_ERRORS).increment(0);
     metrics::counter!(IMAP_RECONNECTS).increment(0);
@@ -195,6 +196,9 @@ pub const LEASE_TAKEOVERS: &str = "carousel_lease_takeovers_total";
 pub const LEASE_RELEASES: &str = "carousel_lease_releases_total";
 /// Live instances sharing the store, as this one last saw them.
 pub const INSTANCES_LIVE: &str = "carousel_instances_live";
+/// Work items this instance claimed (shared store), labelled `stage`
+/// (understand, act).
+pub const CLAIMS: &str = "carousel_claims_total";
 
 /// The lease picture `/health` shows: this instance's id and, per mailbox,
 /// whether it holds it (JSON, as the store's lease round reported it).

@@ -720,68 +720,86 @@ fn servers() -> &'static MailServers {
     mail_servers(IMAP, SMTP)
 }
 
-/// Two instances on one store: A holds `@act`, pauses past its expiry while
-/// B takes the stage over, then wakes up to act on a pending hot lead. Its
-/// decision commit is refused: no lead record, no notification, the
-/// response stays pending; B then acts on it once.
+/// Two instances on one store decide leads at once (on a shared store every
+/// instance acts on new leads, each claimed in its decision's commit): B
+/// decides and notifies a pending hot lead, and A, which picked the same
+/// response, acts on it too and finds B's decision: one lead, one
+/// notification. A decision's commit is refused when the distribution state
+/// moved since it was read (decided again), or when the response is no
+/// longer pending (left to whoever has it).
 #[test]
-fn a_paused_instance_cannot_decide_a_lead_after_the_act_stage_moved_on() {
-    use carousel::store::leases::{ACT, TTL_MS};
+fn instances_acting_at_once_decide_and_notify_each_lead_once() {
+    use carousel::act::leads::Decided;
     use std::sync::Arc;
     let dir = tempfile::tempdir().unwrap();
     let config = maildir_config(dir.path(), &rep("Ann", "ann@example.test", false, None));
     let config = carousel::config::Config::load(&config).unwrap();
     let a = carousel::store::Store::open(&config.store_path(), 16).unwrap();
     let b = a.as_another_instance().unwrap();
-    let raw = form_lead(
-        1,
-        "forms@site.example",
-        "leads@acme.example",
-        "p1@buyer.example",
-        "immediately",
-    );
-    let understanding = carousel::understand::understand(&raw, &config.understand_context());
-    a.receive(&[carousel::store::received::Incoming {
-        origin: carousel::store::model::Origin {
-            mailbox: "leads".into(),
-            reference: "1".into(),
-        },
-        raw: raw.clone(),
-        complete: true,
-        size: raw.len() as u64,
-    }])
-    .unwrap();
-    let queued = a.queued(1).unwrap();
-    a.record_understood_batch(&[(&queued[0], raw.as_slice(), &understanding)])
+    for n in 1..=2 {
+        let raw = form_lead(
+            n,
+            "forms@site.example",
+            "leads@acme.example",
+            &format!("p{n}@buyer.example"),
+            "immediately",
+        );
+        let understanding = carousel::understand::understand(&raw, &config.understand_context());
+        a.receive(&[carousel::store::received::Incoming {
+            origin: carousel::store::model::Origin {
+                mailbox: "leads".into(),
+                reference: n.to_string(),
+            },
+            raw: raw.clone(),
+            complete: true,
+            size: raw.len() as u64,
+        }])
         .unwrap();
+        let queued = a.queued(1).unwrap();
+        a.record_understood_batch(&[(&queued[0], raw.as_slice(), &understanding)])
+            .unwrap();
+    }
     let pending = a.pending_responses().unwrap();
-    assert_eq!(pending.len(), 1);
-
-    let names = vec![ACT.to_string()];
-    let now = jiff::Timestamp::now().as_millisecond();
-    a.lease_round("a", &names, now).unwrap();
-    b.lease_round("b", &names, now + 10).unwrap();
-    b.lease_round("b", &names, now + TTL_MS + 10).unwrap();
+    assert_eq!(pending.len(), 2);
 
     let settings = Arc::new(config.act_settings());
     let wake = Arc::new(carousel::wake::Wakeups::default());
     let act_a = carousel::act::Act::with(settings.clone(), a.clone(), wake.clone());
-    let refused = act_a.act_on(pending[0]).unwrap_err();
-    assert!(carousel::store::lease_lost(&refused), "{refused:#}");
-    assert!(leads::all(&b).unwrap().is_empty());
-    assert!(carousel::outbox::records(&b).unwrap().is_empty());
-    assert_eq!(b.pending_responses().unwrap(), pending);
-
     let act_b = carousel::act::Act::with(settings, b.clone(), wake);
-    act_b.act_on(pending[0]).unwrap();
-    b.clear_pending(pending[0]).unwrap();
-    let leads = leads::all(&b).unwrap();
-    assert_eq!(leads.len(), 1);
+    assert!(act_b.act_on(pending[0]).unwrap());
+    assert!(act_a.act_on(pending[0]).unwrap(), "A replays B's decision");
+    let decided = leads::all(&b).unwrap();
+    assert_eq!(decided.len(), 1);
     let notices: Vec<_> = carousel::outbox::records(&b)
         .unwrap()
         .into_iter()
         .filter(|r| matches!(r.email.purpose, Purpose::SalesNotification { .. }))
         .collect();
     assert_eq!(notices.len(), 1, "{notices:?}");
+    b.clear_pending(pending[0]).unwrap();
+
+    // A decides the second lead on a distribution state B changes meanwhile.
+    let (dist, as_read) = leads::distribution_as_read(&a).unwrap();
+    let mut second = decided[0].clone();
+    second.id = leads::lead_id(pending[1]);
+    second.response = pending[1];
+    leads::save(&b, &decided[0], Some(&Default::default())).unwrap();
+    let stale = leads::save_decision(&a, pending[1], &second, Some((&dist, as_read.as_deref())));
+    assert!(matches!(stale, Ok(Decided::StaleDistribution)), "{stale:?}");
+    assert!(leads::get(&a, &second.id).unwrap().is_none());
+    // Read again, it commits; a second commit finds that decision.
+    let (dist, as_read) = leads::distribution_as_read(&a).unwrap();
+    let state = Some((&dist, as_read.as_deref()));
+    let saved = leads::save_decision(&a, pending[1], &second, state);
+    assert!(matches!(saved, Ok(Decided::Saved)), "{saved:?}");
+    let again = leads::save_decision(&b, pending[1], &second, state);
+    assert!(matches!(again, Ok(Decided::Exists(_))), "{again:?}");
+    // Not pending any more: nothing to claim, nothing written.
+    a.clear_pending(pending[1]).unwrap();
+    let mut third = second.clone();
+    third.id = leads::lead_id(pending[1] + 100);
+    let gone = leads::save_decision(&a, pending[1], &third, None);
+    assert!(matches!(gone, Ok(Decided::NotClaimed)), "{gone:?}");
+    assert!(leads::get(&a, &third.id).unwrap().is_none());
     assert!(b.pending_responses().unwrap().is_empty());
 }

@@ -164,17 +164,37 @@ fn health_and_metrics_show_the_instances_leases() {
         "{health}"
     );
     assert_eq!(leases["live_instances"], 1, "{health}");
+    assert_eq!(leases["slot"]["index"], 0, "{health}");
+    assert_eq!(leases["slot"]["of"], 1, "{health}");
     assert!(
         leases["mailboxes"]["leads"]["epoch"].as_u64().unwrap() >= 1,
         "{health}"
     );
     assert_eq!(leases["mailboxes"]["@act"]["held"], true, "{health}");
     let metrics = http_get(port, "/metrics");
-    // One mailbox and the five stages, all on the only instance.
-    assert!(metrics.contains("carousel_leases_held 6"), "{metrics}");
+    // One mailbox and the four leased stages, all on the only instance.
+    assert!(metrics.contains("carousel_leases_held 5"), "{metrics}");
     assert!(metrics.contains("carousel_instances_live 1"), "{metrics}");
     assert!(
-        metrics.contains("carousel_lease_takeovers_total 6"),
+        metrics.contains("carousel_lease_takeovers_total 5"),
+        "{metrics}"
+    );
+    // A lead through: its queue entry and its decision, claimed here.
+    deliver(dir.path(), 0);
+    wait_until(Duration::from_secs(30), "the lead to be routed", || {
+        count(&db, "SELECT count(*) FROM leads") == 1
+    });
+    let mut metrics = String::new();
+    wait_until(
+        Duration::from_secs(10),
+        "/metrics to count the claims",
+        || {
+            metrics = http_get(port, "/metrics");
+            metrics.contains("carousel_claims_total{stage=\"act\"} 1")
+        },
+    );
+    assert!(
+        metrics.contains("carousel_claims_total{stage=\"understand\"} 1"),
         "{metrics}"
     );
     assert!(terminate(one.0.remove(0)));
@@ -202,8 +222,8 @@ fn imap_of(user: &str) -> String {
 }
 
 /// Two instances' shared config: two IMAP lead mailboxes, SMTP out through
-/// the private Postfix with a sent-copy archive, one rep.
-fn imap_shared_config(dir: &Path, boxes: [&str; 2], rep: &str, archive: &str) -> PathBuf {
+/// the private Postfix with a sent-copy archive, two reps (round robin).
+fn imap_shared_config(dir: &Path, boxes: [&str; 2], reps: [&str; 2], archive: &str) -> PathBuf {
     let text = format!(
         "[store]\nbackend = \"postgres\"\nurl_env = \"CAROUSEL_DATABASE_URL\"\n\n\
 [limits]\nmax_rep_notifications_per_hour = 10000\n\n\
@@ -212,10 +232,13 @@ fn imap_shared_config(dir: &Path, boxes: [&str; 2], rep: &str, archive: &str) ->
 from = \"Acme <sales-pg@example.test>\"\nmessage_id_domain = \"carousel.acme.example\"\n\n\
 [outbox.delivery]\nretry_base_secs = 1\ntick_ms = 100\n\n\
 [outbox.archive]\naddress = \"{archive}\"\ngrace_secs = 10\nimap = {archive_imap}\n\n\
-[[rep]]\nname = \"Dana\"\nemail = \"{rep}\"\nworking_hours = \"00:00-24:00\"\nworking_days = [\"mon-sun\"]\n",
+[[rep]]\nname = \"Dana\"\nemail = \"{dana}\"\nworking_hours = \"00:00-24:00\"\nworking_days = [\"mon-sun\"]\n\n\
+[[rep]]\nname = \"Eve\"\nemail = \"{eve}\"\nworking_hours = \"00:00-24:00\"\nworking_days = [\"mon-sun\"]\n",
         a = imap_of(boxes[0]),
         b = imap_of(boxes[1]),
         archive_imap = imap_of(archive),
+        dana = reps[0],
+        eve = reps[1],
     );
     let path = dir.join("carousel.toml");
     std::fs::write(&path, text).unwrap();
@@ -252,8 +275,10 @@ fn two_instances_sharing_two_mailboxes_through_sigkills_store_and_notify_each_le
     mail_servers(IMAP, SMTP);
     let dir = tempfile::tempdir().unwrap();
     let boxes = ["leads-pg-a@example.test", "leads-pg-b@example.test"];
-    let rep = "dana-pg@example.test";
-    let config = imap_shared_config(dir.path(), boxes, rep, "archive-pg@example.test");
+    let reps = ["dana-pg@example.test", "eve-pg@example.test"];
+    let config = imap_shared_config(dir.path(), boxes, reps, "archive-pg@example.test");
+    // Every notification, to either rep, by Message-ID (repeats kept).
+    let notifications = || -> Vec<String> { reps.iter().flat_map(|r| message_ids(r)).collect() };
     let url = fresh_database(PG_PORT);
     let db = url.rsplit('/').next().unwrap().to_string();
     drop(carousel::store::Store::open_postgres(&url).unwrap());
@@ -308,7 +333,7 @@ fn two_instances_sharing_two_mailboxes_through_sigkills_store_and_notify_each_le
             "{what}: boxes {:?} {:?}, notified {} of {TOTAL}; raw {}, queued {}, responses {}, leads {}, outbox {}, pending {}, leases {}\n{logs}",
             unseen(boxes[0]),
             unseen(boxes[1]),
-            message_ids(rep).len(),
+            notifications().len(),
             q("SELECT count(*) FROM kv_raw"),
             q("SELECT count(*) FROM kv_understand_queue"),
             q("SELECT count(*) FROM responses"),
@@ -324,7 +349,7 @@ fn two_instances_sharing_two_mailboxes_through_sigkills_store_and_notify_each_le
         boxes.iter().all(|b| unseen(b) == (TOTAL / 2, 0))
     });
     assert!(seen, "{}", diagnose("not every lead seen"));
-    let notified_all = wait_for(Duration::from_secs(120), || message_ids(rep).len() >= TOTAL);
+    let notified_all = wait_for(Duration::from_secs(120), || notifications().len() >= TOTAL);
     assert!(notified_all, "{}", diagnose("not every lead notified"));
     let elapsed = started.elapsed();
     // Give a duplicate the time to show up, if one were on its way.
@@ -338,12 +363,54 @@ fn two_instances_sharing_two_mailboxes_through_sigkills_store_and_notify_each_le
     let prospects: usize = psql(PG_PORT, &db, "SELECT count(DISTINCT email) FROM responses")
         .parse()
         .unwrap();
-    let notified = message_ids(rep);
+    let notified = notifications();
     let distinct: std::collections::HashSet<&String> = notified.iter().collect();
     println!(
         "{TOTAL} leads, two instances, {KILLS} SIGKILLs: all seen and notified after {elapsed:?}; {} notifications, {} distinct",
         notified.len(),
         distinct.len()
+    );
+    // Understanding and acting ran on both instances at once, each item
+    // claimed by one (the `claims` tree: one row per instance and stage).
+    let claims = psql(
+        PG_PORT,
+        &db,
+        "SELECT string_agg(encode(key, 'escape') || '=' || ('x' || encode(value, 'hex'))::bit(64)::bigint, ' ' ORDER BY key) FROM kv_claims",
+    );
+    println!("claims by instance: {claims}");
+    let claimers = |stage: &str| {
+        count(
+            &db,
+            &format!(
+                "SELECT count(*) FROM kv_claims WHERE substring(key FROM 1 FOR {n}) = '{stage}'::bytea AND get_byte(key, {n}) = 0",
+                n = stage.len()
+            ),
+        )
+    };
+    assert!(
+        claimers("@understand") >= 2,
+        "one instance understood everything: {claims}"
+    );
+    assert!(
+        claimers("@act") >= 2,
+        "one instance acted on everything: {claims}"
+    );
+    // The distribution state agrees with the leads: every round-robin turn
+    // recorded once, though both instances routed at once.
+    let turns = psql(
+        PG_PORT,
+        &db,
+        "SELECT string_agg(key || '=' || value, ' ' ORDER BY key) FROM jsonb_each_text((SELECT carousel_json(value)->'open_leads' FROM kv_reps_state))",
+    );
+    let assigned = psql(
+        PG_PORT,
+        &db,
+        "SELECT string_agg(assigned || '=' || n, ' ' ORDER BY assigned) FROM (SELECT assigned, count(*) AS n FROM leads GROUP BY assigned) a",
+    );
+    println!("open leads by rep: {turns}; leads assigned: {assigned}");
+    assert_eq!(
+        turns, assigned,
+        "the distribution state lost or repeated a turn"
     );
     assert_eq!(responses, TOTAL, "exactly one response per lead");
     assert_eq!(prospects, TOTAL, "every prospect present once");
@@ -372,4 +439,141 @@ fn wait_for(limit: Duration, mut check: impl FnMut() -> bool) -> bool {
         std::thread::sleep(Duration::from_millis(200));
     }
     true
+}
+
+/// Two instances acting on one PostgreSQL store at the same time (two store
+/// handles in one process, both in the lease round): each picks the leads
+/// of its slot and claims each in its decision's commit, while both route
+/// over the same two reps. Every lead is decided and notified once, each
+/// instance decides its half, and each rep gets half. (In one process the
+/// act stage's write lock orders the decisions; the SIGKILL test above
+/// checks the distribution state across two processes.)
+#[test]
+fn two_instances_act_at_once_and_the_round_robin_stays_exact() {
+    use carousel::act::leads;
+    use carousel::outbox::Purpose;
+    use carousel::store::Store;
+    use carousel::store::leases::{ACT, Slot};
+    use carousel::store::model::Origin;
+    use carousel::store::received::Incoming;
+    use std::sync::Arc;
+    const LEADS: usize = 40;
+    let dir = tempfile::tempdir().unwrap();
+    let url = fresh_database(PG_PORT);
+    let rep = |name: &str| {
+        format!(
+            "[[rep]]\nname = \"{name}\"\nemail = \"{}@acme.example\"\nworking_hours = \"00:00-24:00\"\nworking_days = [\"mon-sun\"]\n\n",
+            name.to_lowercase()
+        )
+    };
+    let path = dir.path().join("carousel.toml");
+    std::fs::write(
+        &path,
+        format!(
+            "[store]\nbackend = \"postgres\"\nurl_env = \"CAROUSEL_DATABASE_URL\"\n\n\
+[limits]\nmax_rep_notifications_per_hour = 10000\n\n\
+[[mailbox]]\nname = \"leads\"\nmaildir = \"inbox\"\n\n\
+[outbox]\ndir = \"outbox\"\nfrom = \"Acme <hello@acme.example>\"\nmessage_id_domain = \"carousel.acme.example\"\n\n{}{}",
+            rep("Dana"),
+            rep("Eli")
+        ),
+    )
+    .unwrap();
+    for sub in ["new", "cur", "tmp"] {
+        std::fs::create_dir_all(dir.path().join("inbox").join(sub)).unwrap();
+    }
+    let config = carousel::config::Config::load(&path).unwrap();
+    let a = Store::open_postgres(&url).unwrap();
+    let b = Store::open_postgres(&url).unwrap();
+    let names = vec![ACT.to_string()];
+    let now = jiff::Timestamp::now().as_millisecond();
+    a.lease_round("a", &names, now).unwrap();
+    b.lease_round("b", &names, now).unwrap();
+    a.lease_round("a", &names, now).unwrap();
+    assert_eq!(a.slot(), Slot { index: 0, of: 2 });
+    assert_eq!(b.slot(), Slot { index: 1, of: 2 });
+
+    // Forty hot leads received and understood.
+    let batch: Vec<Incoming> = (0..LEADS)
+        .map(|n| {
+            let raw = hot_lead(n, "leads@acme.example");
+            Incoming {
+                origin: Origin {
+                    mailbox: "leads".into(),
+                    reference: n.to_string(),
+                },
+                size: raw.len() as u64,
+                raw,
+                complete: true,
+            }
+        })
+        .collect();
+    // Received by a third handle outside the lease round (the mailbox
+    // lease is not what this test is about).
+    let received = Store::open_postgres(&url).unwrap();
+    received.receive(&batch).unwrap();
+    let queued = a.queued(LEADS).unwrap();
+    let ctx = config.understand_context();
+    let raws: Vec<Vec<u8>> = queued
+        .iter()
+        .map(|q| a.raw(&q.received.key).unwrap().unwrap())
+        .collect();
+    let understood: Vec<_> = raws
+        .iter()
+        .map(|r| carousel::understand::understand(r, &ctx))
+        .collect();
+    let items: Vec<_> = queued
+        .iter()
+        .zip(&raws)
+        .zip(&understood)
+        .map(|((q, r), u)| (q, r.as_slice(), u))
+        .collect();
+    a.record_understood_batch(&items).unwrap();
+    assert_eq!(a.pending_responses().unwrap().len(), LEADS);
+
+    // Both act at once, each on its slot.
+    let settings = Arc::new(config.act_settings());
+    let wake = Arc::new(carousel::wake::Wakeups::default());
+    let acted: Vec<usize> = std::thread::scope(|s| {
+        let handles: Vec<_> = [&a, &b]
+            .into_iter()
+            .map(|store| {
+                let (settings, wake) = (settings.clone(), wake.clone());
+                s.spawn(move || {
+                    let mut act = carousel::act::Act::with(settings, store.clone(), wake);
+                    act.scope = carousel::act::Scope::Leads;
+                    let runtime = tokio::runtime::Builder::new_multi_thread()
+                        .worker_threads(1)
+                        .enable_all()
+                        .build()
+                        .unwrap();
+                    runtime.block_on(act.pass()).unwrap().responses
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    println!("acted on per instance: {acted:?}");
+    assert_eq!(acted, [LEADS / 2, LEADS / 2]);
+    assert!(a.pending_responses().unwrap().is_empty());
+
+    let decided = leads::all(&a).unwrap();
+    assert_eq!(decided.len(), LEADS);
+    let to = |rep: &str| {
+        decided
+            .iter()
+            .filter(|l| l.assigned.as_deref() == Some(rep))
+            .count()
+    };
+    assert_eq!((to("Dana"), to("Eli")), (LEADS / 2, LEADS / 2));
+    let (dist, _) = leads::distribution_as_read(&a).unwrap();
+    assert_eq!(dist.open_leads_of("Dana") as usize, LEADS / 2, "{dist:?}");
+    assert_eq!(dist.open_leads_of("Eli") as usize, LEADS / 2, "{dist:?}");
+    let notices: std::collections::BTreeSet<String> = carousel::outbox::records(&a)
+        .unwrap()
+        .into_iter()
+        .filter(|r| matches!(r.email.purpose, Purpose::SalesNotification { .. }))
+        .map(|r| r.email.message_id)
+        .collect();
+    assert_eq!(notices.len(), LEADS);
 }

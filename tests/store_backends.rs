@@ -434,9 +434,11 @@ fn lost_stage(e: &carousel::store::StoreError) -> Option<&str> {
 }
 
 /// Instance A holds every stage, pauses past its leases' expiry while B
-/// takes them over, then wakes up mid-pass: each stage's commit from A is
-/// refused and changes nothing (no `Sending` mark, so no second send; the
-/// understanding batch and the act mark stay queued), and B commits them.
+/// takes them over, then wakes up mid-pass: each leased stage's commit from
+/// A is refused and changes nothing (no `Sending` mark, so no second send),
+/// and B commits them. The per-item work (the understanding batch, the act
+/// mark) is claimed instead: B writes it, and A's late write of the same
+/// entries claims nothing and writes nothing.
 #[test]
 fn a_paused_instance_cannot_commit_its_stages_after_they_moved_on() {
     use carousel::outbox::{self, Delivery};
@@ -494,28 +496,28 @@ fn a_paused_instance_cannot_commit_its_stages_after_they_moved_on() {
             "{backend}: {:?}",
             stored.delivery
         );
-        // ...so is the understanding batch (still queued, no message)...
-        let refused = a.record_understood_batch(&batch).unwrap_err();
-        assert_eq!(lost_stage(&refused), Some(leases::UNDERSTAND), "{backend}");
-        assert_eq!(b.queued_len(), 1, "{backend}");
-        assert!(b.message(&queued[0].received.key).unwrap().is_none());
-        assert_eq!(b.counter("messages").unwrap(), 0, "{backend}");
         // ...and a hand-off POST would not start.
         let refused = a.check_stage(leases::HANDOFF).unwrap_err();
         assert_eq!(lost_stage(&refused), Some(leases::HANDOFF), "{backend}");
 
-        // B, the holder, commits the same work.
+        // The understanding batch is claimed per entry: B writes it...
         let written = b.record_understood_batch(&batch).unwrap();
-        assert_eq!(written.len(), 1, "{backend}");
+        assert!(
+            matches!(written[..], [Some(carousel::store::Ingested::New { .. })]),
+            "{backend}: {written:?}"
+        );
         assert_eq!(b.queued_len(), 0, "{backend}");
+        // ...and A, waking up with the same batch in hand, claims nothing.
+        let late = a.record_understood_batch(&batch).unwrap();
+        assert!(matches!(late[..], [None]), "{backend}: {late:?}");
+        assert_eq!(b.counter("messages").unwrap(), 1, "{backend}");
+        assert_eq!(b.counter("responses").unwrap(), 1, "{backend}");
         let pending = b.pending_responses().unwrap();
         assert_eq!(pending.len(), 1, "{backend}: the lead waits for act");
-        // The act stage's mark: refused for A, kept for B's act pass.
-        let refused = a.clear_pending(pending[0]).unwrap_err();
-        assert_eq!(lost_stage(&refused), Some(leases::ACT), "{backend}");
-        assert_eq!(b.pending_responses().unwrap(), pending, "{backend}");
         b.clear_pending(pending[0]).unwrap();
         assert!(b.pending_responses().unwrap().is_empty(), "{backend}");
+        // A late clear of a mark already cleared changes nothing.
+        a.clear_pending(pending[0]).unwrap();
         outbox::set_deliveries(&b, &[(&email, sending.clone())]).unwrap();
         let stored = outbox::record(&a, &email.email.message_id)
             .unwrap()
@@ -574,4 +576,85 @@ fn a_paused_instance_cannot_mark_a_hand_off_delivered_after_takeover() {
         let status = queue::status(&b, "crm").unwrap();
         assert_eq!((status.pending, status.delivered), (0, 1), "{backend}");
     }
+}
+
+/// The per-item claim: a transaction gets the named entries that exist, in
+/// key order; on PostgreSQL an entry another open transaction has claimed
+/// is skipped (`FOR UPDATE SKIP LOCKED`), not waited for, so two instances
+/// working one queue never take the same entry.
+#[test]
+fn claims_take_existing_entries_and_skip_those_another_transaction_holds() {
+    use carousel::store::kv::ConflictableTransactionResult;
+    type Claimed = Vec<(carousel::store::kv::Bytes, carousel::store::kv::Bytes)>;
+    let claim_keys = |claimed: Claimed| -> Vec<Vec<u8>> {
+        claimed.into_iter().map(|(k, _)| k.to_vec()).collect()
+    };
+    for (backend, store, _dir) in stores() {
+        let queue = store.tree("claim_queue").unwrap();
+        for k in [1u8, 2, 3] {
+            queue.insert([k], vec![k]).unwrap();
+        }
+        let got = queue
+            .transaction(|t| -> ConflictableTransactionResult<Claimed> {
+                Ok(t.claim(&[vec![3], vec![9], vec![1]])?)
+            })
+            .unwrap();
+        assert_eq!(claim_keys(got), [vec![1], vec![3]], "{backend}");
+        if backend == "sled" {
+            // One process: no other claimer to skip.
+            continue;
+        }
+        let (held_tx, held_rx) = std::sync::mpsc::channel();
+        let (go_tx, go_rx) = std::sync::mpsc::channel::<()>();
+        let holder = queue.clone();
+        std::thread::scope(|s| {
+            s.spawn(move || {
+                holder
+                    .transaction(|t| -> ConflictableTransactionResult<()> {
+                        let claimed = t.claim(&[vec![1]])?;
+                        held_tx.send(claimed.len()).unwrap();
+                        go_rx.recv().unwrap();
+                        t.remove(vec![1])?;
+                        Ok(())
+                    })
+                    .unwrap();
+            });
+            assert_eq!(held_rx.recv().unwrap(), 1, "{backend}");
+            let other = queue
+                .transaction(|t| -> ConflictableTransactionResult<Claimed> {
+                    Ok(t.claim(&[vec![1], vec![2]])?)
+                })
+                .unwrap();
+            assert_eq!(claim_keys(other), [vec![2]], "{backend}: entry 1 is held");
+            go_tx.send(()).unwrap();
+        });
+        assert!(queue.get([1]).unwrap().is_none(), "{backend}");
+        assert_eq!(queue.len(), 2, "{backend}");
+    }
+}
+
+/// Wake-ups between instances (PostgreSQL LISTEN/NOTIFY): what one store
+/// handle sends on a channel reaches another handle listening on it; sled
+/// (one process) has nothing to listen to.
+#[test]
+fn a_wake_up_sent_by_one_instance_reaches_another() {
+    use carousel::store::kv::{WAKE_CHANNELS, WAKE_RECEIVED};
+    let dir = tempfile::tempdir().unwrap();
+    let sled = Store::open(&dir.path().join("store"), 8).unwrap();
+    assert!(sled.db().listen(&WAKE_CHANNELS).is_none());
+    let url = common::postgres::fresh_database(PG_PORT);
+    let listener = Store::open_postgres(&url).unwrap();
+    let sender = Store::open_postgres(&url).unwrap();
+    let mut heard = listener.db().listen(&WAKE_CHANNELS).unwrap();
+    // Sent until heard: the listening connection may not be up yet.
+    let mut got = None;
+    for _ in 0..100 {
+        sender.db().notify(WAKE_RECEIVED);
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        if let Ok(channel) = heard.try_recv() {
+            got = Some(channel);
+            break;
+        }
+    }
+    assert_eq!(got.as_deref(), Some(WAKE_RECEIVED));
 }

@@ -3,6 +3,19 @@
 //! and record the decision with the distribution state.
 
 use super::*;
+use leads::Decided;
+
+/// A response another instance is acting on, or has acted on already: this
+/// instance leaves it (its pending mark stays with the other one).
+#[derive(Debug, thiserror::Error)]
+#[error("response claimed by another instance")]
+pub(super) struct NotClaimed;
+
+/// Another instance routed a lead between reading the distribution state
+/// and committing this decision: decided again on the new state.
+#[derive(Debug, thiserror::Error)]
+#[error("distribution state changed while deciding")]
+pub(super) struct StaleDistribution;
 
 impl Act {
     /// Scores and qualifies a response, opens the lead, picks the action
@@ -131,8 +144,8 @@ impl Act {
                     }
                     None => "routed".to_string(),
                 };
-                let (action, dist) = self.to_sales(&mut record, &why, now)?;
-                state = Some(dist);
+                let (action, dist, as_read) = self.to_sales(&mut record, &why, now)?;
+                state = Some((dist, as_read));
                 action
             }
             Destination::CallCenter => Action::CallCenter,
@@ -140,14 +153,15 @@ impl Act {
             Destination::Partner { to } => Action::Partner { to },
             Destination::Nurture => Action::Nurture,
         };
-        // The decision is the act stage's commit: fenced by its lease.
-        leads::save_in(
-            &self.store,
-            Some(crate::store::leases::ACT),
-            &record,
-            state.as_ref(),
-        )?;
-        Ok(Some(record))
+        // The decision is the act stage's per-item commit: it claims the
+        // response's pending mark, so instances acting at once decide it once.
+        let state = state.as_ref().map(|(d, b)| (d, b.as_deref()));
+        match leads::save_decision(&self.store, response.id, &record, state)? {
+            Decided::Saved => Ok(Some(record)),
+            Decided::Exists(existing) => Ok(Some(*existing)),
+            Decided::NotClaimed => Err(NotClaimed.into()),
+            Decided::StaleDistribution => Err(StaleDistribution.into()),
+        }
     }
 
     /// Picks who in sales gets the lead and adds the notice; `why` is
@@ -159,8 +173,8 @@ impl Act {
         record: &mut LeadRecord,
         why: &str,
         now: Timestamp,
-    ) -> anyhow::Result<(Action, crate::route::DistributionState)> {
-        let mut dist = leads::distribution(&self.store)?;
+    ) -> anyhow::Result<(Action, crate::route::DistributionState, Option<Vec<u8>>)> {
+        let (mut dist, as_read) = leads::distribution_as_read(&self.store)?;
         let team_inbox = self
             .config
             .team
@@ -220,7 +234,7 @@ impl Act {
                 Action::Unassigned
             }
         };
-        Ok((action, dist))
+        Ok((action, dist, as_read))
     }
 
     pub(super) fn partner_for(&self, provider: Option<&str>) -> Option<String> {

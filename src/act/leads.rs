@@ -255,39 +255,134 @@ pub fn save_in(
     lead: &LeadRecord,
     state: Option<&DistributionState>,
 ) -> Result<(), StoreError> {
-    let leads = store.tree(LEADS)?;
-    let reps = store.tree(REPS_STATE)?;
-    let watch = store.tree(SLA_WATCH)?;
-    let handoff = store.tree(crate::store::events::queue::TREE)?;
+    let trees = LeadTrees::open(store)?;
+    let commit = |t: &[TransactionalTree]| write_lead(t, lead, state);
+    let trees = trees.list();
+    match stage {
+        Some(stage) => store.stage_transaction(stage, &trees, commit),
+        None => Ok(crate::store::kv::transaction_over(&trees, commit)?),
+    }
+}
+
+/// How the commit of a new lead's decision went ([`save_decision`]).
+#[derive(Debug)]
+pub enum Decided {
+    /// Written, with the distribution state.
+    Saved,
+    /// The response is no longer pending, or another instance holds it
+    /// right now: nothing written, this instance leaves it alone.
+    NotClaimed,
+    /// Another instance decided this response first: its decision.
+    Exists(Box<LeadRecord>),
+    /// The distribution state changed since it was read (another instance
+    /// routed a lead meanwhile): nothing written; decide again.
+    StaleDistribution,
+}
+
+/// Commits the decision on a new lead (the act stage's per-item commit):
+/// claims the response's `pending` mark
+/// ([`TransactionalTree::claim`](crate::store::kv::TransactionalTree::claim)),
+/// and writes the lead record and the distribution state only if the mark
+/// is there and free, no decision exists yet, and the distribution state is
+/// still `state.1` (its bytes when read, `None`: absent), all in one
+/// transaction. So two instances acting at once never notify two reps for
+/// one lead, and a round-robin turn is never given twice.
+pub fn save_decision(
+    store: &Store,
+    response: u64,
+    lead: &LeadRecord,
+    state: Option<(&DistributionState, Option<&[u8]>)>,
+) -> Result<Decided, StoreError> {
+    let trees = LeadTrees::open(store)?;
+    let pending = store.pending_marks();
+    let mut all = trees.list().to_vec();
+    all.push(&pending);
+    let mark = response.to_be_bytes().to_vec();
+    let result = crate::store::kv::transaction_over(&all, |t| {
+        if t[4].claim(std::slice::from_ref(&mark))?.is_empty() {
+            return Ok(Decided::NotClaimed);
+        }
+        if let Some(v) = t[0].get(lead.id.as_bytes())? {
+            let existing = decode("leads", &v).map_err(ConflictableTransactionError::Abort)?;
+            return Ok(Decided::Exists(Box::new(existing)));
+        }
+        if let Some((_, before)) = state
+            && t[1].get(STATE_KEY)?.as_deref() != before
+        {
+            return Ok(Decided::StaleDistribution);
+        }
+        write_lead(&t[..4], lead, state.map(|(s, _)| s))?;
+        Ok(Decided::Saved)
+    });
+    Ok(result?)
+}
+
+/// The stored distribution state and its bytes as read (for
+/// [`save_decision`]'s check that nobody changed it meanwhile).
+pub fn distribution_as_read(
+    store: &Store,
+) -> Result<(DistributionState, Option<Vec<u8>>), StoreError> {
+    let bytes = store.tree(REPS_STATE)?.get(STATE_KEY)?;
+    let state = bytes
+        .as_ref()
+        .map(|v| decode("reps_state", v))
+        .transpose()?
+        .unwrap_or_default();
+    Ok((state, bytes.map(|b| b.to_vec())))
+}
+
+/// The trees a lead's save writes, in the order [`write_lead`] reads them.
+struct LeadTrees {
+    leads: crate::store::kv::Tree,
+    reps: crate::store::kv::Tree,
+    watch: crate::store::kv::Tree,
+    handoff: crate::store::kv::Tree,
+}
+
+impl LeadTrees {
+    fn open(store: &Store) -> Result<LeadTrees, StoreError> {
+        Ok(LeadTrees {
+            leads: store.tree(LEADS)?,
+            reps: store.tree(REPS_STATE)?,
+            watch: store.tree(SLA_WATCH)?,
+            handoff: store.tree(crate::store::events::queue::TREE)?,
+        })
+    }
+
+    fn list(&self) -> [&crate::store::kv::Tree; 4] {
+        [&self.leads, &self.reps, &self.watch, &self.handoff]
+    }
+}
+
+/// Inside a transaction over [`LeadTrees`]: writes the lead, its hand-off
+/// events, the distribution state, and starts or stops its SLA clock.
+fn write_lead(
+    t: &[TransactionalTree],
+    lead: &LeadRecord,
+    state: Option<&DistributionState>,
+) -> Result<(), ConflictableTransactionError<StoreError>> {
+    let (leads, reps, watch, handoff) = (&t[0], &t[1], &t[2], &t[3]);
     let watched = lead.is_open()
         && lead.lead.ownership.owner().is_none()
         && lead.speed.first_rep_action.is_none()
         && !lead.sla_stopped
         && !lead.notices.is_empty();
-    let commit = |t: &[TransactionalTree]| {
-        let (leads, reps, watch, handoff) = (&t[0], &t[1], &t[2], &t[3]);
-        let old = leads.insert(lead.id.as_bytes(), encode(lead))?;
-        // Hand-off events (created, claimed, converted, closed, escalated)
-        // commit with the change that causes them.
-        let old: Option<LeadRecord> = old.and_then(|v| decode("leads", &v).ok());
-        for event in lead_changes(old.as_ref(), lead) {
-            crate::store::events::queue::stage(handoff, &event)?;
-        }
-        if let Some(state) = state {
-            reps.insert(STATE_KEY, encode(state))?;
-        }
-        if watched {
-            watch.insert(lead.id.as_bytes(), &[])?;
-        } else {
-            watch.remove(lead.id.as_bytes())?;
-        }
-        Ok::<_, ConflictableTransactionError<StoreError>>(())
-    };
-    let trees = [&leads, &reps, &watch, &handoff];
-    match stage {
-        Some(stage) => store.stage_transaction(stage, &trees, commit),
-        None => Ok(crate::store::kv::transaction_over(&trees, commit)?),
+    let old = leads.insert(lead.id.as_bytes(), encode(lead))?;
+    // Hand-off events (created, claimed, converted, closed, escalated)
+    // commit with the change that causes them.
+    let old: Option<LeadRecord> = old.and_then(|v| decode("leads", &v).ok());
+    for event in lead_changes(old.as_ref(), lead) {
+        crate::store::events::queue::stage(handoff, &event)?;
     }
+    if let Some(state) = state {
+        reps.insert(STATE_KEY, encode(state))?;
+    }
+    if watched {
+        watch.insert(lead.id.as_bytes(), &[])?;
+    } else {
+        watch.remove(lead.id.as_bytes())?;
+    }
+    Ok(())
 }
 
 /// Ids of leads whose SLA clock runs.

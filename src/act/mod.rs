@@ -63,6 +63,12 @@ use notify::{Mailer, Original, safe_address};
 
 pub use config::{ActConfig, ActSettings};
 
+/// The stage's name in `carousel_claims_total` and the `claims` tree.
+pub const ACT_STAGE: &str = "@act";
+/// The per-item ([`Scope::Leads`]) task's name on a shared store (not a
+/// lease: every instance runs it).
+pub const ACT_LEADS_TASK: &str = "@act/leads";
+
 /// What one pass did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct PassReport {
@@ -77,6 +83,27 @@ pub struct Act {
     pub mailer: Mailer,
     scoring: ScoringConfig,
     wake: Arc<Wakeups>,
+    /// Which pending responses (and duties) this task takes.
+    pub scope: Scope,
+}
+
+/// What an act task works on. One instance does everything; on a shared
+/// store every instance runs a [`Scope::Leads`] task, and the holder of
+/// `@act` also runs the [`Scope::Shared`] one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Scope {
+    #[default]
+    Everything,
+    /// New leads in this instance's [`Slot`](crate::store::leases::Slot),
+    /// each claimed in its decision's commit. Each lead is independent (its
+    /// record is keyed by its response, the distribution state is checked
+    /// in that commit), so every instance decides leads at once.
+    Leads,
+    /// Replies, digests and SLA escalations: they read and change records
+    /// other responses share (the prospect's open lead, enrollments, a
+    /// rep's claim, the SLA clock), so one instance works them, under the
+    /// `@act` lease, as on one machine.
+    Shared,
 }
 
 /// `run --once`: act on everything pending, escalate what is due.
@@ -93,9 +120,11 @@ pub async fn run(
     config: Arc<ActSettings>,
     store: Store,
     wake: Arc<Wakeups>,
+    scope: Scope,
     mut shutdown: Shutdown,
 ) -> anyhow::Result<()> {
-    let act = Act::with(config, store, wake.clone());
+    let mut act = Act::with(config, store, wake.clone());
+    act.scope = scope;
     let tick = Duration::from_millis(act.config.act.tick_ms.clamp(50, 60_000));
     loop {
         match act.pass().await {
@@ -133,6 +162,7 @@ impl Act {
             store,
             mailer,
             wake,
+            scope: Scope::Everything,
         }
     }
 
@@ -151,7 +181,11 @@ impl Act {
                 let mut done = Vec::with_capacity(batch.len());
                 for &id in batch {
                     match self.act_on(id) {
-                        Ok(()) => done.push(id),
+                        Ok(true) => done.push(id),
+                        // Another task's (another slot, or replies).
+                        Ok(false) => {}
+                        // Another instance is committing it, or has: its mark.
+                        Err(e) if e.is::<decide::NotClaimed>() => {}
                         // Another instance acts now: stop, leave the rest pending.
                         Err(e) if crate::store::lease_lost(&e) => return (done, Some(e)),
                         // Left pending: the next pass retries it.
@@ -168,8 +202,13 @@ impl Act {
             for id in &done {
                 self.store.clear_pending(*id)?;
             }
+            self.store.count_claims(ACT_STAGE, done.len())?;
             self.wake.outbox.notify_one();
             report.responses += done.len();
+        }
+        if self.scope == Scope::Leads {
+            // Digests and SLA escalations are the `Shared` task's.
+            return Ok(report);
         }
         // After the batches: every response of an import done before the
         // pass started has been acted on, so its digest is complete.
@@ -186,13 +225,30 @@ impl Act {
         Ok(report)
     }
 
-    /// Acts on one response. Idempotent: safe to repeat after a crash.
-    pub fn act_on(&self, id: u64) -> anyhow::Result<()> {
+    /// Acts on one pending response if it is in this task's [`Scope`], and
+    /// says whether it did. Idempotent: safe to repeat after a crash.
+    pub fn act_on(&self, id: u64) -> anyhow::Result<bool> {
+        let (lead_slot, holder) = match self.scope {
+            Scope::Everything => (true, true),
+            Scope::Leads => (self.store.slot().takes(id), false),
+            Scope::Shared => (false, true),
+        };
+        if !lead_slot && !holder {
+            return Ok(false);
+        }
         let _writing = leads::write_lock();
         // None: moved aside as internal (a rep's claim) by an earlier attempt.
         let Some(response) = self.store.response(id)? else {
-            return Ok(());
+            return Ok(true);
         };
+        let mine = if response.kind == Kind::Lead {
+            lead_slot
+        } else {
+            holder
+        };
+        if !mine {
+            return Ok(false);
+        }
         let message = self
             .store
             .message(&response.message)?
@@ -200,11 +256,12 @@ impl Act {
         match response.kind {
             Kind::Lead => {
                 let index = message.responses.iter().position(|r| *r == id);
-                self.on_lead(&response, &message, Some(index.unwrap_or(0)), false)
+                self.on_lead(&response, &message, Some(index.unwrap_or(0)), false)?
             }
-            Kind::Reply => self.on_reply(&response, &message),
-            _ => Ok(()),
+            Kind::Reply => self.on_reply(&response, &message)?,
+            _ => {}
         }
+        Ok(true)
     }
 
     /// A lead (or an interested reply with `force_hot`): decide once, then
@@ -219,12 +276,31 @@ impl Act {
         let id = lead_id(response.id);
         let record = match leads::get(&self.store, &id)? {
             Some(record) => record,
-            None => match self.decide(response, message, index, force_hot)? {
+            None => match self.decide_once(response, message, index, force_hot)? {
                 Some(record) => record,
                 None => return Ok(()),
             },
         };
         self.effects(record, message)
+    }
+
+    /// [`Act::decide`], again while another instance routed a lead between
+    /// this one's read of the distribution state and its commit.
+    fn decide_once(
+        &self,
+        response: &ResponseRecord,
+        message: &MessageRecord,
+        index: Option<usize>,
+        force_hot: bool,
+    ) -> anyhow::Result<Option<LeadRecord>> {
+        const TRIES: usize = 50;
+        for _ in 1..TRIES {
+            match self.decide(response, message, index, force_hot) {
+                Err(e) if e.is::<decide::StaleDistribution>() => continue,
+                other => return other,
+            }
+        }
+        self.decide(response, message, index, force_hot)
     }
 
     /// A prospect's reply (or a rep's answer to a notification).

@@ -59,6 +59,8 @@ impl Intake {
             .await
             .with_context(|| format!("mailbox {mailbox}: flushing store"))?;
         self.wake.received.notify_one();
+        // And the other instances sharing the store (their slots' entries).
+        self.store.db().notify(crate::store::kv::WAKE_RECEIVED);
         Ok(())
     }
 

@@ -9,6 +9,12 @@
 //!
 //! Restartable and idempotent: an entry leaves the queue only with its
 //! records; a crash mid-batch leaves the batch queued for the next start.
+//!
+//! Several instances on a shared store all run this stage: each picks the
+//! entries of its [`Slot`](crate::store::leases::Slot) (arrival number mod
+//! live instances), so no message is understood twice, and claims them in
+//! the transaction that writes their records, so an entry is written once
+//! even while two instances disagree for a heartbeat on who is live.
 
 use std::sync::mpsc;
 use std::time::Duration;
@@ -26,6 +32,9 @@ use crate::understand::Understanding;
 /// that act starts on a fresh lead soon.
 const BATCH: usize = 256;
 
+/// The stage's name in `carousel_claims_total` and the `claims` tree.
+pub const UNDERSTAND_STAGE: &str = "@understand";
+
 /// What a drain of the queue did.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct UnderstoodReport {
@@ -42,6 +51,8 @@ impl std::ops::AddAssign for UnderstoodReport {
 
 /// A batch taken off the queue and understood, waiting to be written.
 struct UnderstoodBatch {
+    /// The last queue entry looked at (this instance's or not).
+    scanned_to: u64,
     queued: Vec<Queued>,
     raws: Vec<Vec<u8>>,
     understood: Vec<Understanding>,
@@ -97,7 +108,7 @@ fn drain_with(
                 Ok(None) => break Ok(()),
                 Err(e) => break Err(e),
             };
-            last = batch.queued.last().map(|q| q.seq);
+            last = Some(batch.scanned_to);
             if to_writer.send(batch).is_err() {
                 // The writer stopped on an error: it reports it below.
                 break Ok(());
@@ -119,10 +130,9 @@ fn take_batch(
     after: Option<u64>,
     understand: &(impl Fn(&Queued, &[u8]) -> Understanding + Sync),
 ) -> anyhow::Result<Option<UnderstoodBatch>> {
-    let queued = intake.store.queued_after(after, BATCH)?;
-    if queued.is_empty() {
+    let Some((scanned_to, queued)) = mine_after(intake, after)? else {
         return Ok(None);
-    }
+    };
     let mut raws: Vec<Vec<u8>> = Vec::with_capacity(queued.len());
     for q in &queued {
         // A queue entry always has its raw bytes (same transaction); an
@@ -133,10 +143,40 @@ fn take_batch(
     let understood = super::map_on_every_core(&pairs, |(q, raw)| guarded(understand, q, raw))
         .context("understanding a received batch")?;
     Ok(Some(UnderstoodBatch {
+        scanned_to,
         queued,
         raws,
         understood,
     }))
+}
+
+/// Up to [`BATCH`] entries after `after` that this instance picks (its
+/// slot), and the last entry looked at; `None` when the queue holds nothing
+/// after `after`.
+fn mine_after(intake: &Intake, after: Option<u64>) -> anyhow::Result<Option<(u64, Vec<Queued>)>> {
+    let slot = intake.store.slot();
+    let mut after = after;
+    let mut mine = Vec::new();
+    while mine.len() < BATCH {
+        let page = intake.store.queued_after(after, BATCH)?;
+        let Some(last) = page.last().map(|q| q.seq) else {
+            break;
+        };
+        after = Some(last);
+        mine.extend(page.into_iter().filter(|q| slot.takes(q.seq)));
+    }
+    mine.truncate(BATCH);
+    // Short of a batch only at the end of the queue.
+    let Some(last_taken) = mine.last().map(|q| q.seq) else {
+        return Ok(None);
+    };
+    let scanned_to = if mine.len() == BATCH {
+        // Full: the next batch starts right after the last one taken.
+        last_taken
+    } else {
+        after.unwrap_or(last_taken)
+    };
+    Ok(Some((scanned_to, mine)))
 }
 
 /// Screens (flood limit) and writes an understood batch in one transaction.
@@ -148,6 +188,7 @@ fn record_batch(intake: &Intake, batch: UnderstoodBatch) -> Result<UnderstoodRep
         queued,
         raws,
         understood,
+        ..
     } = batch;
     let mut screened = Vec::with_capacity(queued.len());
     for ((q, raw), understanding) in queued.iter().zip(&raws).zip(understood) {
@@ -178,7 +219,11 @@ fn record_batch(intake: &Intake, batch: UnderstoodBatch) -> Result<UnderstoodRep
         "understood batch: transaction"
     );
     let mut report = UnderstoodReport::default();
+    let claimed = results.iter().flatten().count();
+    intake.store.count_claims(UNDERSTAND_STAGE, claimed)?;
     for ((_, _, understanding), result) in items.iter().zip(&results) {
+        // Not claimed: another instance writes (or wrote) it.
+        let Some(result) = result else { continue };
         intake.note_stored(result, &understanding.bounces)?;
         match result {
             Ingested::New { .. } => report.understood += 1,
@@ -194,7 +239,7 @@ fn record_batch(intake: &Intake, batch: UnderstoodBatch) -> Result<UnderstoodRep
 fn record_one_by_one(
     intake: &Intake,
     items: &[(&Queued, &[u8], &Understanding)],
-) -> Result<Vec<Ingested>, StoreError> {
+) -> Result<Vec<Option<Ingested>>, StoreError> {
     let mut results = Vec::with_capacity(items.len());
     for &(queued, raw, understanding) in items {
         let written = match intake
@@ -284,6 +329,10 @@ pub async fn serve(intake: Intake, mut shutdown: Shutdown) -> anyhow::Result<Und
                 drain(&i, |report| {
                     tracing::debug!(?report, "understood a batch");
                     i.wake.responses.notify_one();
+                    if report.understood > 0 {
+                        // Other instances act on the leads of their slots.
+                        i.store.db().notify(crate::store::kv::WAKE_RESPONSES);
+                    }
                 })
             })
             .await?;

@@ -29,6 +29,11 @@ pub struct StoreConfig {
     /// `postgres`: a file holding the connection URL (instead of `url_env`).
     #[serde(default)]
     pub url_file: Option<PathBuf>,
+    /// `postgres`: the CA certificate (PEM) that signed the database's
+    /// certificate; added to the URL as `sslrootcert` (README "More than one
+    /// machine": `sslmode=verify-full` to check it and the host name).
+    #[serde(default)]
+    pub ca_file: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
@@ -57,18 +62,28 @@ impl StoreConfig {
                 }
                 _ => {}
             },
-            Backend::Sled if self.url_env.is_some() || self.url_file.is_some() => out.push(
-                "[store] `url_env`/`url_file` only apply with backend = \"postgres\"".to_string(),
-            ),
+            Backend::Sled
+                if self.url_env.is_some() || self.url_file.is_some() || self.ca_file.is_some() =>
+            {
+                out.push(
+                    "[store] `url_env`/`url_file`/`ca_file` only apply with backend = \"postgres\""
+                        .to_string(),
+                )
+            }
             Backend::Sled => {}
         }
         out
     }
 
-    /// The PostgreSQL connection URL, from the environment or the file.
+    /// The PostgreSQL connection URL, from the environment or the file,
+    /// with `ca_file` as its `sslrootcert`.
     pub fn postgres_url(&self) -> anyhow::Result<String> {
         let url = crate::net::read_secret(self.url_env.as_ref(), self.url_file.as_ref())?;
-        Ok(url.trim().to_string())
+        let url = url.trim().to_string();
+        Ok(match &self.ca_file {
+            Some(ca) => super::kv::Db::postgres_url_with_ca(&url, ca),
+            None => url,
+        })
     }
 }
 

@@ -27,7 +27,7 @@ pub(super) struct InboundTx<'t> {
     counters: &'t TransactionalTree,
     pending: &'t TransactionalTree,
     handoff: &'t TransactionalTree,
-    queue: &'t TransactionalTree,
+    pub(super) queue: &'t TransactionalTree,
 }
 
 type TxResult<T> = Result<T, ConflictableTransactionError<StoreError>>;

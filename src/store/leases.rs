@@ -19,12 +19,20 @@
 //! instance with the epoch it was granted — an instance that was paused
 //! past its expiry cannot commit after its mailbox moved on.
 //!
-//! The stages after ingest hold leases too (`@understand`, `@act`, …), and
+//! The stages after ingest hold leases too (`@act`, `@outbox`, …), and
 //! their commits are fenced the same way through [`Store::stage_transaction`]:
 //! an instance paused in the middle of a stage pass cannot commit that
-//! stage's effects (an understanding batch, an act decision, an outbox
-//! `sending` mark, …) once the stage's lease has moved on. Without leasing
-//! (one instance, sled) the fence is disarmed and costs nothing.
+//! stage's effects (an outbox `sending` mark, a nurture step, …) once the
+//! stage's lease has moved on. Without leasing (one instance, sled) the
+//! fence is disarmed and costs nothing.
+//!
+//! Understanding and acting on new leads are not leased: every instance
+//! works them, item by item. Each live instance takes the work items whose
+//! number falls in its [`Slot`] (item mod live instances), and claims each
+//! in the transaction that commits its effects
+//! ([`TransactionalTree::claim`](super::kv::TransactionalTree::claim):
+//! `FOR UPDATE SKIP LOCKED` on PostgreSQL), so an item is worked once even
+//! while two instances disagree for a heartbeat on who is live.
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
@@ -41,12 +49,13 @@ use super::{Store, StoreError, decode, encode};
 pub const LEASES: &str = "leases";
 pub const INSTANCES: &str = "instances";
 /// The leases of the stages after ingest (they sort before mailbox names).
-pub const UNDERSTAND: &str = "@understand";
 pub const ACT: &str = "@act";
 pub const NURTURE: &str = "@nurture";
 pub const OUTBOX: &str = "@outbox";
 pub const HANDOFF: &str = "@handoff";
-pub const STAGES: [&str; 5] = [ACT, HANDOFF, NURTURE, OUTBOX, UNDERSTAND];
+pub const STAGES: [&str; 4] = [ACT, HANDOFF, NURTURE, OUTBOX];
+/// Per-instance counts of claimed work items: `{stage}\0{instance}` → u64.
+pub const CLAIMS: &str = "claims";
 /// A lease not renewed for this long is free to take.
 pub const TTL_MS: i64 = 3_000;
 /// How often an instance renews its leases.
@@ -86,6 +95,8 @@ pub struct Round {
     pub taken: u32,
     /// Leases given up this round so another instance can hold them.
     pub released: u32,
+    /// This instance's place among the live ones (ids in order).
+    pub slot: usize,
 }
 
 impl Round {
@@ -104,6 +115,28 @@ pub struct Fence {
     /// `Some` once this process takes part in leasing (its instance id).
     instance: Mutex<Option<String>>,
     held: Mutex<BTreeMap<String, u64>>,
+    slot: Mutex<Slot>,
+}
+
+/// Which per-item work is this instance's: items numbered `n` with
+/// `n % of == index`. One instance (or no leasing) takes everything.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Slot {
+    pub index: usize,
+    pub of: usize,
+}
+
+impl Default for Slot {
+    fn default() -> Slot {
+        Slot { index: 0, of: 1 }
+    }
+}
+
+impl Slot {
+    /// Whether work item `n` is this instance's to pick.
+    pub fn takes(&self, n: u64) -> bool {
+        n % self.of.max(1) as u64 == self.index as u64
+    }
 }
 
 impl Fence {
@@ -115,6 +148,17 @@ impl Fence {
             .filter(|s| s.held)
             .map(|s| (s.mailbox.clone(), s.epoch))
             .collect();
+        *self.slot.lock().unwrap_or_else(|p| p.into_inner()) = Slot {
+            index: round.slot,
+            of: round.live.max(1),
+        };
+    }
+
+    fn instance(&self) -> Option<String> {
+        self.instance
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
     }
 
     /// Whether this process takes part in leasing, so commits must be fenced.
@@ -200,6 +244,42 @@ impl Store {
         Store::on(self.db.clone())
     }
 
+    /// The act stage's work items (response id → pending mark), for a
+    /// decision's commit to claim its response
+    /// ([`TransactionalTree::claim`](super::kv::TransactionalTree::claim)).
+    pub fn pending_marks(&self) -> Tree {
+        self.pending.clone()
+    }
+
+    /// Which per-item work items this instance picks (everything without
+    /// leasing).
+    pub fn slot(&self) -> Slot {
+        *self.fence.slot.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Counts `n` work items of `stage` claimed by this instance: the
+    /// `carousel_claims_total{stage}` metric and, with leasing, the
+    /// instance's row in the `claims` tree (one row per instance, so the
+    /// instances never contend on it; what shows which instance did what).
+    pub fn count_claims(&self, stage: &str, n: usize) -> Result<(), StoreError> {
+        if n == 0 {
+            return Ok(());
+        }
+        metrics::counter!(crate::metrics::CLAIMS, "stage" => stage.trim_start_matches('@').to_string())
+            .increment(n as u64);
+        let Some(me) = self.fence.instance() else {
+            return Ok(());
+        };
+        let key = [stage.as_bytes(), &[0], me.as_bytes()].concat();
+        self.tree(CLAIMS)?.update_and_fetch(key, |old| {
+            let before = old
+                .and_then(|v| <[u8; 8]>::try_from(v).ok())
+                .map_or(0, u64::from_be_bytes);
+            Some((before + n as u64).to_be_bytes().to_vec())
+        })?;
+        Ok(())
+    }
+
     /// Fails with [`StoreError::LeaseLost`] unless this process still holds
     /// `stage`: checked before an effect outside the store (an HTTP POST)
     /// that no transaction can cover. Free without leasing.
@@ -253,6 +333,7 @@ impl Store {
         let round = leases.transaction(|t| {
             let mut round = Round {
                 live: live.len(),
+                slot: live.iter().position(|l| l == me).unwrap_or(0),
                 ..Round::default()
             };
             for (i, mailbox) in names.iter().enumerate() {

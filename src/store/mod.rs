@@ -246,9 +246,9 @@ impl Store {
             queued,
             &now,
         );
-        // Taken off the understanding queue: the understanding stage's commit.
-        let stage = queued.map(|_| leases::UNDERSTAND);
-        self.inbound_transaction(stage, |tx| inbound::write(tx, &message))
+        // Taken off the understanding queue, another instance's write of the
+        // same entry is found by the message's key (same transaction).
+        self.inbound_transaction(None, |tx| inbound::write(tx, &message))
     }
 
     /// True when a message with these exact bytes is already stored.
@@ -265,14 +265,19 @@ impl Store {
             .collect()
     }
 
-    /// Marks a response acted on. Call after the action's own records are
-    /// written. Fenced by the act stage's lease: an instance that lost it
-    /// leaves the mark for the new holder.
+    /// Marks a response acted on. Call after the action's own effects are
+    /// written and flushed (they are idempotent, so whichever instance did
+    /// them may clear the mark). A mark another instance holds right now
+    /// (it is committing that response) is left to it.
     pub fn clear_pending(&self, id: u64) -> Result<(), StoreError> {
-        self.stage_transaction(leases::ACT, &[&self.pending], |t| {
-            t[0].remove(&id.to_be_bytes())?;
+        let key = id.to_be_bytes().to_vec();
+        kv::transaction_over(&[&self.pending], |t| {
+            if !t[0].claim(std::slice::from_ref(&key))?.is_empty() {
+                t[0].remove(key.as_slice())?;
+            }
             Ok(())
         })
+        .map_err(from_transaction)
     }
 
     pub fn response(&self, id: u64) -> Result<Option<ResponseRecord>, StoreError> {

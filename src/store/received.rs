@@ -159,13 +159,17 @@ impl Store {
     }
 
     /// [`Store::record_understood`] for a whole batch in one transaction:
-    /// every message's records are written and its queue entry removed, or
-    /// (on an error) none is. Results in input order. One transaction holds
-    /// sled's store-wide lock once instead of once per message.
+    /// the batch's queue entries are claimed
+    /// ([`TransactionalTree::claim`](super::kv::TransactionalTree::claim)),
+    /// and every claimed message's records are written and its entry
+    /// removed, or (on an error) none is. Results in input order; `None` for
+    /// an entry another instance holds or has taken off already (several
+    /// instances understand at once). One transaction holds sled's
+    /// store-wide lock once instead of once per message.
     pub fn record_understood_batch(
         &self,
         batch: &[(&Queued, &[u8], &Understanding)],
-    ) -> Result<Vec<Ingested>, StoreError> {
+    ) -> Result<Vec<Option<Ingested>>, StoreError> {
         let messages: Vec<Inbound<'_>> = batch
             .iter()
             .map(|(queued, raw, understanding)| {
@@ -182,8 +186,27 @@ impl Store {
                 )
             })
             .collect();
-        self.inbound_transaction(Some(super::leases::UNDERSTAND), |tx| {
-            messages.iter().map(|m| inbound::write(tx, m)).collect()
+        let keys: Vec<Vec<u8>> = batch
+            .iter()
+            .map(|(q, _, _)| q.seq.to_be_bytes().to_vec())
+            .collect();
+        self.inbound_transaction(None, |tx| {
+            let claimed: std::collections::BTreeSet<Vec<u8>> = tx
+                .queue
+                .claim(&keys)?
+                .into_iter()
+                .map(|(k, _)| k.to_vec())
+                .collect();
+            messages
+                .iter()
+                .zip(&keys)
+                .map(|(m, key)| {
+                    claimed
+                        .contains(key)
+                        .then(|| inbound::write(tx, m))
+                        .transpose()
+                })
+                .collect()
         })
     }
 }

@@ -22,17 +22,138 @@ pub fn server(port: u16) -> &'static Postgres {
     SERVER.get_or_init(|| start(port))
 }
 
+/// Starts (once per test binary) a private PostgreSQL on `port` that takes
+/// TLS connections only (`hostssl`), with a certificate for the host name
+/// `db.internal` signed by a test CA; `Tls` says where the CA files are.
+pub fn tls_server(port: u16) -> &'static (Postgres, Tls) {
+    static SERVER: OnceLock<(Postgres, Tls)> = OnceLock::new();
+    SERVER.get_or_init(|| {
+        let server = start_with(port, make_certificates);
+        let tls = Tls {
+            ca: server.dir.join("ca.crt"),
+            other_ca: server.dir.join("other-ca.crt"),
+        };
+        (server, tls)
+    })
+}
+
+/// The test CA that signed the server's certificate, and another one.
+pub struct Tls {
+    pub ca: PathBuf,
+    pub other_ca: PathBuf,
+}
+
+/// Self-signed CAs, the server's key and certificate (for `db.internal`
+/// only) in `data`, TLS on and plain TCP refused.
+fn make_certificates(dir: &Path, data: &Path) -> Vec<String> {
+    let openssl = |args: &[&str]| {
+        let out = Command::new("openssl")
+            .args(args)
+            .current_dir(dir)
+            .output()
+            .expect("run openssl");
+        assert!(
+            out.status.success(),
+            "openssl {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    for ca in ["ca", "other-ca"] {
+        openssl(&[
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            &format!("{ca}.key"),
+            "-out",
+            &format!("{ca}.crt"),
+            "-days",
+            "30",
+            "-subj",
+            &format!("/CN=carousel {ca}"),
+        ]);
+    }
+    std::fs::write(
+        dir.join("server.ext"),
+        "subjectAltName=DNS:db.internal
+basicConstraints=CA:FALSE
+         keyUsage=digitalSignature,keyEncipherment
+extendedKeyUsage=serverAuth
+",
+    )
+    .unwrap();
+    openssl(&[
+        "req",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        "server.key",
+        "-out",
+        "server.csr",
+        "-subj",
+        "/CN=db.internal",
+    ]);
+    openssl(&[
+        "x509",
+        "-req",
+        "-in",
+        "server.csr",
+        "-CA",
+        "ca.crt",
+        "-CAkey",
+        "ca.key",
+        "-CAcreateserial",
+        "-out",
+        "server.crt",
+        "-days",
+        "30",
+        "-extfile",
+        "server.ext",
+    ]);
+    for file in ["server.crt", "server.key"] {
+        std::fs::copy(dir.join(file), data.join(file)).unwrap();
+    }
+    std::fs::write(
+        data.join("pg_hba.conf"),
+        "local all all trust
+hostssl all all 127.0.0.1/32 trust
+",
+    )
+    .unwrap();
+    let _ = Command::new("chown")
+        .args(["-R", "postgres:postgres"])
+        .arg(data)
+        .status();
+    let _ = Command::new("chmod")
+        .arg("600")
+        .arg(data.join("server.key"))
+        .status();
+    vec![
+        "-c ssl=on".into(),
+        format!("-c ssl_cert_file={}", data.join("server.crt").display()),
+        format!("-c ssl_key_file={}", data.join("server.key").display()),
+    ]
+}
+
 /// A new empty database on the server; returns its connection URL.
 pub fn fresh_database(port: u16) -> String {
+    server(port);
+    url(port, &new_database(port))
+}
+
+/// A new empty database on this binary's server (started already); its name.
+pub fn new_database(port: u16) -> String {
     static NEXT: AtomicUsize = AtomicUsize::new(0);
-    let server = server(port);
     let name = format!(
         "t{}_{}",
         std::process::id(),
         NEXT.fetch_add(1, Ordering::SeqCst)
     );
-    psql(server.port, "postgres", &format!("CREATE DATABASE {name}"));
-    url(server.port, &name)
+    psql(port, "postgres", &format!("CREATE DATABASE {name}"));
+    name
 }
 
 pub fn url(port: u16, database: &str) -> String {
@@ -76,6 +197,12 @@ fn as_postgres(args: &[&str]) -> Command {
 }
 
 fn start(port: u16) -> Postgres {
+    start_with(port, |_, _| Vec::new())
+}
+
+/// Starts a server; `prepare` gets the server's directory and its data
+/// directory after initdb, and returns more server options.
+fn start_with(port: u16, prepare: impl FnOnce(&Path, &Path) -> Vec<String>) -> Postgres {
     assert!(
         Path::new(BIN).join("initdb").exists(),
         "PostgreSQL 15 is not installed: apt-get install postgresql (scripts/test.sh does)"
@@ -109,8 +236,9 @@ fn start(port: u16) -> Postgres {
     assert!(ok.success(), "initdb failed in {d}");
     let pg_ctl = format!("{BIN}/pg_ctl");
     let log = format!("{d}/log");
+    let extra = prepare(&dir, &data).join(" ");
     let opts = format!(
-        "-k {d} -c listen_addresses=127.0.0.1 -p {port} -c fsync=off -c max_connections=200"
+        "-k {d} -c listen_addresses=127.0.0.1 -p {port} -c fsync=off -c max_connections=200 {extra}"
     );
     let ok = as_postgres(&[
         &pg_ctl, "-D", &data_s, "-l", &log, "-w", "-o", &opts, "start",

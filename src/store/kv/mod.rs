@@ -18,6 +18,13 @@ use std::ops::{Bound, RangeBounds};
 
 use super::StoreError;
 
+/// Wake-up channel: a source committed received mail (understanding has work).
+pub const WAKE_RECEIVED: &str = "carousel_received";
+/// Wake-up channel: understanding wrote responses (act has work).
+pub const WAKE_RESPONSES: &str = "carousel_responses";
+/// Every wake-up channel.
+pub const WAKE_CHANNELS: [&str; 2] = [WAKE_RECEIVED, WAKE_RESPONSES];
+
 /// A stored key or value: cheap to clone, derefs to `[u8]`. sled's byte
 /// type, which is zero-copy on the embedded backend and built from a
 /// `Vec<u8>` on any other.
@@ -327,6 +334,38 @@ impl Db {
         Ok(Db(DbInner::Pg(pg::Pg::open(url)?)))
     }
 
+    /// `url` with `sslrootcert` (the CA file checking the database's
+    /// certificate) added, for `[store] ca_file`.
+    pub fn postgres_url_with_ca(url: &str, ca_file: &std::path::Path) -> String {
+        let path = ca_file.display().to_string();
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let sep = if url.contains('?') { '&' } else { '?' };
+            format!("{url}{sep}sslrootcert={}", pg::percent_encode(&path))
+        } else {
+            format!("{url} sslrootcert='{path}'")
+        }
+    }
+
+    /// Wakes the stages of every instance listening on `channel` (one of
+    /// [`WAKE_CHANNELS`]); nothing on sled (one process wakes itself).
+    pub fn notify(&self, channel: &'static str) {
+        if let DbInner::Pg(pg) = &self.0 {
+            pg.notify(channel);
+        }
+    }
+
+    /// The wake-ups other instances send ([`Db::notify`]) on `channels`, by
+    /// channel name; `None` on sled.
+    pub fn listen(
+        &self,
+        channels: &[&'static str],
+    ) -> Option<tokio::sync::mpsc::UnboundedReceiver<String>> {
+        match &self.0 {
+            DbInner::Pg(pg) => Some(pg.listen(channels)),
+            DbInner::Sled(_) => None,
+        }
+    }
+
     /// True for the shared (PostgreSQL) backend.
     pub fn is_shared(&self) -> bool {
         matches!(self.0, DbInner::Pg(_))
@@ -415,6 +454,35 @@ impl TransactionalTree {
         match &self.0 {
             TxInner::Sled(t) => t.remove(key).map_err(sled_backend::unabortable),
             TxInner::Pg(t) => t.remove(key.as_ref()),
+        }
+    }
+
+    /// Claims the entries among `keys` that exist and that no concurrent
+    /// transaction holds, in key order: they stay claimed (locked) until this
+    /// transaction ends, so the same work item is never worked on by two
+    /// instances at once, and the effects of working it commit with its
+    /// removal or update. On PostgreSQL, `SELECT … FOR UPDATE SKIP LOCKED`
+    /// (an entry another instance is committing is skipped, not waited for);
+    /// on sled (one process), the entries that exist.
+    ///
+    /// The caller names the keys (read outside the transaction) because a
+    /// transaction cannot scan on sled; see README "More than one machine"
+    /// for how each stage picks them.
+    pub fn claim(&self, keys: &[Vec<u8>]) -> TxResult<Vec<(Bytes, Bytes)>> {
+        match &self.0 {
+            TxInner::Sled(t) => {
+                let mut sorted: Vec<&Vec<u8>> = keys.iter().collect();
+                sorted.sort();
+                sorted.dedup();
+                let mut claimed = Vec::with_capacity(sorted.len());
+                for key in sorted {
+                    if let Some(v) = t.get(key).map_err(sled_backend::unabortable)? {
+                        claimed.push((Bytes::from(key.as_slice()), v));
+                    }
+                }
+                Ok(claimed)
+            }
+            TxInner::Pg(t) => t.claim(keys),
         }
     }
 

@@ -29,6 +29,9 @@ use crate::store::StoreError;
 
 mod iter;
 mod schema;
+mod tls;
+
+pub(crate) use tls::percent_encode;
 
 pub(crate) use iter::{PgIter, owned_bounds, prefix_bounds};
 use schema::MIGRATIONS;
@@ -56,7 +59,8 @@ fn is_conflict(e: &tokio_postgres::Error) -> bool {
 
 /// The database and a small pool of connections to it.
 pub(crate) struct Pg {
-    url: String,
+    /// The URL as tokio-postgres reads it, and the TLS to connect with.
+    tls: tls::Settings,
     idle: Mutex<Vec<Arc<Client>>>,
     /// Runs each connection's I/O task.
     driver: tokio::runtime::Handle,
@@ -91,7 +95,7 @@ impl Pg {
     /// Connects, applies pending migrations, and returns the handle.
     pub(crate) fn open(url: &str) -> Result<Arc<Pg>, StoreError> {
         let pg = Arc::new(Pg {
-            url: url.to_string(),
+            tls: tls::settings(url)?,
             idle: Mutex::new(Vec::new()),
             driver: driver(),
             tables: Mutex::new(Default::default()),
@@ -101,24 +105,40 @@ impl Pg {
     }
 
     fn connect(&self) -> Result<Arc<Client>, StoreError> {
-        let url = self.url.clone();
+        let url = self.tls.url.clone();
+        let connector = self.tls.connector.clone();
         let (tx, rx) = futures::channel::oneshot::channel();
         self.driver.spawn(async move {
-            let result = tokio_postgres::connect(&url, NoTls)
-                .await
-                .map(|(client, conn)| {
-                    tokio::spawn(async move {
-                        if let Err(e) = conn.await {
-                            tracing::warn!(error = %e, "PostgreSQL connection closed");
-                        }
-                    });
-                    client
+            // Each connection's I/O runs on the driver until it closes.
+            fn drive<T>(conn: T)
+            where
+                T: std::future::Future<Output = Result<(), tokio_postgres::Error>> + Send + 'static,
+            {
+                tokio::spawn(async move {
+                    if let Err(e) = conn.await {
+                        tracing::warn!(error = %e, "PostgreSQL connection closed");
+                    }
                 });
+            }
+            let result = match connector {
+                None => tokio_postgres::connect(&url, NoTls)
+                    .await
+                    .map(|(client, conn)| {
+                        drive(conn);
+                        client
+                    }),
+                Some(tls) => tokio_postgres::connect(&url, tls)
+                    .await
+                    .map(|(client, conn)| {
+                        drive(conn);
+                        client
+                    }),
+            };
             let _ = tx.send(result);
         });
         let client = block_on(rx)
             .map_err(|_| StoreError::Postgres("connection task stopped".into()))?
-            .map_err(|e| StoreError::Postgres(format!("connecting: {e}")))?;
+            .map_err(|e| StoreError::Postgres(format!("connecting: {}", error_chain(&e))))?;
         Ok(Arc::new(client))
     }
 
@@ -233,6 +253,47 @@ impl Pg {
         Ok(())
     }
 
+    /// Sends a wake-up on `channel` to every instance listening
+    /// ([`Pg::listen`]), without waiting: a lost one only delays (each
+    /// stage also works on a timer).
+    pub(crate) fn notify(self: &Arc<Self>, channel: &'static str) {
+        let pg = self.clone();
+        self.driver.spawn_blocking(move || {
+            let sent = pg.client().and_then(|c| {
+                block_on(c.get().execute("SELECT pg_notify($1, '')", &[&channel])).map_err(pg_err)
+            });
+            if let Err(e) = sent {
+                tracing::debug!(channel, "wake-up not sent: {e}");
+            }
+        });
+    }
+
+    /// Listens on `channels` on a connection of its own (reconnecting after
+    /// a failure) and hands each wake-up's channel to the receiver; stops
+    /// when the receiver is dropped.
+    pub(crate) fn listen(
+        &self,
+        channels: &[&'static str],
+    ) -> tokio::sync::mpsc::UnboundedReceiver<String> {
+        let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+        let url = self.tls.url.clone();
+        let connector = self.tls.connector.clone();
+        let channels = channels.to_vec();
+        self.driver.spawn(async move {
+            while !tx.is_closed() {
+                let heard = match connector.clone() {
+                    None => listen_once(&url, NoTls, &channels, &tx).await,
+                    Some(tls) => listen_once(&url, tls, &channels, &tx).await,
+                };
+                if let Err(e) = heard {
+                    tracing::warn!("listening for wake-ups: {}", error_chain(&e));
+                }
+                tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+            }
+        });
+        rx
+    }
+
     /// Runs `f` as one SERIALIZABLE transaction over `trees`, again on a
     /// conflict (as sled does), with a short growing pause between tries.
     pub(crate) fn transaction<F, A, E>(
@@ -288,6 +349,57 @@ impl Pg {
             }
         }
         unreachable!("the retry loop only ends by returning")
+    }
+}
+
+/// An error with its causes (a TLS failure is the source of tokio-postgres'
+/// "error performing TLS handshake").
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        text.push_str(&format!(": {c}"));
+        cause = c.source();
+    }
+    text
+}
+
+/// One listening connection, until it closes or the receiver is dropped.
+async fn listen_once<T>(
+    url: &str,
+    tls: T,
+    channels: &[&'static str],
+    tx: &tokio::sync::mpsc::UnboundedSender<String>,
+) -> Result<(), tokio_postgres::Error>
+where
+    T: tokio_postgres::tls::MakeTlsConnect<tokio_postgres::Socket>,
+    T::Stream: Send + 'static,
+{
+    let (client, mut conn) = tokio_postgres::connect(url, tls).await?;
+    let forward_to = tx.clone();
+    // The connection delivers the notifications; polled beside the LISTENs.
+    let forward = tokio::spawn(async move {
+        while let Some(message) = futures::future::poll_fn(|cx| conn.poll_message(cx)).await {
+            match message {
+                Ok(tokio_postgres::AsyncMessage::Notification(n)) => {
+                    if forward_to.send(n.channel().to_string()).is_err() {
+                        return Ok(());
+                    }
+                }
+                Ok(_) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(())
+    });
+    for channel in channels {
+        client.batch_execute(&format!("LISTEN {channel}")).await?;
+    }
+    let ended = forward.await;
+    drop(client);
+    match ended {
+        Ok(result) => result,
+        Err(_) => Ok(()),
     }
 }
 
@@ -512,6 +624,18 @@ impl PgTxTree {
     pub(crate) fn remove(&self, key: &[u8]) -> TxResult<Option<Bytes>> {
         let rows = self.query("DELETE FROM {t} WHERE key = $1 RETURNING value", &[&key])?;
         Ok(PgTree::value_of(&rows))
+    }
+
+    /// [`TransactionalTree::claim`]: row locks taken, rows others hold skipped.
+    pub(crate) fn claim(&self, keys: &[Vec<u8>]) -> TxResult<Vec<(Bytes, Bytes)>> {
+        if keys.is_empty() {
+            return Ok(Vec::new());
+        }
+        let rows = self.query(
+            "SELECT key, value FROM {t} WHERE key = ANY($1) ORDER BY key FOR UPDATE SKIP LOCKED",
+            &[&keys],
+        )?;
+        Ok(rows.iter().map(pair_of).collect())
     }
 
     pub(crate) fn generate_id(&self) -> TxResult<u64> {
