@@ -250,7 +250,21 @@ pub async fn run(config: Config, mode: RunMode) -> anyhow::Result<()> {
         }
         for (name, stage_task) in stage_tasks(&config, &intake, true) {
             if PER_ITEM.contains(&name) {
-                tasks.spawn(stage_task(shutdown.clone()));
+                let (mut held, store, shutdown) =
+                    (held_rx.clone(), intake.store.clone(), shutdown.clone());
+                let mut stop = shutdown.clone();
+                tasks.spawn(async move {
+                    // Not before the first lease round: until then this
+                    // instance has no id to own its `Sending` marks with
+                    // and no slot (it would take every item).
+                    while store.instance_id().is_none() {
+                        tokio::select! {
+                            changed = held.changed() => if changed.is_err() { return Ok(()) },
+                            _ = stop.wait() => return Ok(()),
+                        }
+                    }
+                    stage_task(shutdown).await
+                });
                 continue;
             }
             tasks.spawn(leased(
@@ -307,13 +321,15 @@ pub async fn run(config: Config, mode: RunMode) -> anyhow::Result<()> {
 }
 
 /// Leases of the stages after ingest (they sort before mailbox names).
-const STAGE_LEASES: [&str; 4] = crate::store::leases::STAGES;
+const STAGE_LEASES: [&str; 3] = crate::store::leases::STAGES;
 
 /// The stage tasks every instance of a shared store runs, unleased: they
-/// claim each work item in the transaction of its effects.
-const PER_ITEM: [&str; 2] = [
+/// claim each work item in the transaction of its effects (the outbox: in
+/// its `Sending` commit, see `outbox::sender`).
+const PER_ITEM: [&str; 3] = [
     crate::ingest::understanding::UNDERSTAND_STAGE,
     crate::act::ACT_LEADS_TASK,
+    crate::store::leases::OUTBOX,
 ];
 
 type StageTask = Box<
@@ -387,7 +403,7 @@ fn stage_tasks(config: &Config, intake: &Intake, shared: bool) -> Vec<(&'static 
     tasks.extend([
         ("@understand", understand),
         ("@nurture", nurture),
-        ("@outbox", outbox),
+        (crate::store::leases::OUTBOX, outbox),
         ("@handoff", handoff),
     ]);
     tasks

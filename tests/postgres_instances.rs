@@ -577,3 +577,122 @@ fn two_instances_act_at_once_and_the_round_robin_stays_exact() {
         .collect();
     assert_eq!(notices.len(), LEADS);
 }
+
+/// An email for the outbox test: a team note to `to`, its Message-ID numbered.
+fn team_note(n: usize, to: &str) -> carousel::outbox::OutboundEmail {
+    carousel::outbox::OutboundEmail {
+        message_id: format!("split{n}@carousel.acme.example"),
+        to: vec![to.to_string()],
+        from: None,
+        reply_to: None,
+        subject: format!("Lead {n} claimed"),
+        text: "A note for the team.".into(),
+        html: None,
+        headers: vec![],
+        in_reply_to: None,
+        purpose: carousel::outbox::Purpose::TeamNote {
+            lead: format!("lead{n}"),
+        },
+    }
+}
+
+/// Two instances' outbox senders drain one queue on PostgreSQL at once,
+/// while they disagree on who is live (A has seen only itself, so it takes
+/// every email; B has seen both and takes its half): each email is claimed
+/// by one of them in its `Sending` commit, so the recipient's mailbox at
+/// the private Dovecot holds every Message-ID exactly once, and the claims
+/// of both instances add up to the emails, each instance having sent some.
+#[test]
+fn two_instances_drain_one_outbox_and_send_each_email_once() {
+    use carousel::outbox::{self, Delivery, sender::Sender};
+    use carousel::store::Store;
+    use carousel::store::leases::CLAIMS;
+    const EMAILS: usize = 60;
+    mail_servers(IMAP, SMTP);
+    let url = fresh_database(PG_PORT);
+    let a = Store::open_postgres(&url).unwrap();
+    let b = Store::open_postgres(&url).unwrap();
+    let now = jiff::Timestamp::now().as_millisecond();
+    let a_round = a.lease_round("a", &[], now).unwrap();
+    let b_round = b.lease_round("b", &[], now).unwrap();
+    assert_eq!((a_round.slot, a_round.live), (0, 1));
+    assert_eq!((b_round.slot, b_round.live), (1, 2));
+    let rcpt = "outbox-split@example.test";
+    for n in 0..EMAILS {
+        assert!(outbox::enqueue(&a, team_note(n, rcpt)).unwrap());
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let outbox: outbox::config::OutboxConfig = toml::from_str(&format!(
+        "smtp = {{ host = \"127.0.0.1\", port = {SMTP}, tls = \"none\" }}\n\
+         from = \"Acme <sales-split@example.test>\"\n\
+         message_id_domain = \"carousel.acme.example\"\n\
+         [delivery]\nbatch = 3\nconcurrency = 2\n"
+    ))
+    .unwrap();
+    let config = outbox::config::SenderConfig {
+        outbox,
+        base_dir: dir.path().to_path_buf(),
+        max_auto_emails_per_day: 0,
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(4)
+        .enable_all()
+        .build()
+        .unwrap();
+    let reports = runtime.block_on(async {
+        let drain = |store: Store| {
+            let config = config.clone();
+            tokio::spawn(async move {
+                let mut sender = Sender::new(&config, store).unwrap();
+                let mut sent = 0;
+                // Until a pass finds nothing of its slot left to send.
+                loop {
+                    let report = sender.pass().await.unwrap();
+                    sent += report.sent;
+                    if report.sent + report.waiting + report.retrying == 0 {
+                        sender.close().await;
+                        return sent;
+                    }
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+            })
+        };
+        let (a_sent, b_sent) = tokio::join!(drain(a.clone()), drain(b.clone()));
+        (a_sent.unwrap(), b_sent.unwrap())
+    });
+    let records = outbox::records(&a).unwrap();
+    assert_eq!(records.len(), EMAILS);
+    for r in &records {
+        assert!(
+            matches!(r.delivery, Delivery::Sent { .. }),
+            "{}: {:?}",
+            r.email.message_id,
+            r.delivery
+        );
+    }
+    let claims = |who: &str| {
+        a.tree(CLAIMS)
+            .unwrap()
+            .get(format!("outbox\0{who}"))
+            .unwrap()
+            .map_or(0, |v| u64::from_be_bytes(v.as_ref().try_into().unwrap())) as usize
+    };
+    assert_eq!(claims("a") + claims("b"), EMAILS, "sent {reports:?}");
+    assert_eq!((reports.0, reports.1), (claims("a"), claims("b")));
+    assert!(claims("a") > 0 && claims("b") > 0, "sent {reports:?}");
+    wait_until(Duration::from_secs(60), "every email delivered", || {
+        message_ids(rcpt).len() >= EMAILS
+    });
+    // A second copy would arrive as fast as the first: give it a moment.
+    std::thread::sleep(Duration::from_secs(2));
+    let mut ids = message_ids(rcpt);
+    ids.sort();
+    let expected: Vec<String> = {
+        let mut e: Vec<String> = (0..EMAILS)
+            .map(|n| format!("<split{n}@carousel.acme.example>"))
+            .collect();
+        e.sort();
+        e
+    };
+    assert_eq!(ids, expected, "each Message-ID exactly once");
+}
