@@ -696,3 +696,167 @@ fn two_instances_drain_one_outbox_and_send_each_email_once() {
     };
     assert_eq!(ids, expected, "each Message-ID exactly once");
 }
+
+/// Escalations split over two instances on one PostgreSQL store: each
+/// escalates the overdue leads of its slot, claimed and checked unchanged
+/// in the commit that records the escalation, so every lead has exactly one
+/// escalation notice, each in the outbox once, and the distribution counts
+/// stay exact. (In one process the act write lock orders the two passes;
+/// the commits of an escalation computed from a stale lead or distribution
+/// state, and a stale save that would undo an escalation, are refused
+/// below.)
+#[test]
+fn two_instances_escalate_each_overdue_lead_once() {
+    use carousel::act::leads;
+    use carousel::store::Store;
+    use carousel::store::leases::ACT;
+    use carousel::store::model::Origin;
+    use carousel::store::received::Incoming;
+    use std::sync::Arc;
+    const LEADS: usize = 30;
+    let dir = tempfile::tempdir().unwrap();
+    let url = fresh_database(PG_PORT);
+    let rep = |name: &str| {
+        format!(
+            "[[rep]]\nname = \"{name}\"\nemail = \"{}@acme.example\"\nworking_hours = \"00:00-24:00\"\nworking_days = [\"mon-sun\"]\n\n",
+            name.to_lowercase()
+        )
+    };
+    // The same config with a long SLA (deciding) and a one-second one.
+    let config_with_sla = |sla: u64| {
+        let path = dir.path().join(format!("carousel-{sla}.toml"));
+        std::fs::write(
+            &path,
+            format!(
+            "[store]\nbackend = \"postgres\"\nurl_env = \"CAROUSEL_DATABASE_URL\"\n\n\
+[limits]\nmax_rep_notifications_per_hour = 10000\n\n\
+[team]\nsla_seconds = {sla}\n\n\
+[[mailbox]]\nname = \"leads\"\nmaildir = \"inbox\"\n\n\
+[outbox]\ndir = \"outbox\"\nfrom = \"Acme <hello@acme.example>\"\nmessage_id_domain = \"carousel.acme.example\"\n\n{}{}",
+                rep("Dana"),
+                rep("Eli")
+            ),
+        )
+        .unwrap();
+        carousel::config::Config::load(&path).unwrap()
+    };
+    for sub in ["new", "cur", "tmp"] {
+        std::fs::create_dir_all(dir.path().join("inbox").join(sub)).unwrap();
+    }
+    let config = config_with_sla(3600);
+    let a = Store::open_postgres(&url).unwrap();
+    let b = Store::open_postgres(&url).unwrap();
+    let names = vec![ACT.to_string()];
+    let now = jiff::Timestamp::now().as_millisecond();
+    a.lease_round("a", &names, now).unwrap();
+    b.lease_round("b", &names, now).unwrap();
+    a.lease_round("a", &names, now).unwrap();
+    let batch: Vec<Incoming> = (0..LEADS)
+        .map(|n| {
+            let raw = hot_lead(n, "leads@acme.example");
+            Incoming {
+                origin: Origin {
+                    mailbox: "leads".into(),
+                    reference: n.to_string(),
+                },
+                size: raw.len() as u64,
+                raw,
+                complete: true,
+            }
+        })
+        .collect();
+    // Received, understood and decided by a handle outside the lease round.
+    let other = Store::open_postgres(&url).unwrap();
+    other.receive(&batch).unwrap();
+    let queued = a.queued(LEADS).unwrap();
+    let ctx = config.understand_context();
+    let raws: Vec<Vec<u8>> = queued
+        .iter()
+        .map(|q| a.raw(&q.received.key).unwrap().unwrap())
+        .collect();
+    let understood: Vec<_> = raws
+        .iter()
+        .map(|r| carousel::understand::understand(r, &ctx))
+        .collect();
+    let items: Vec<_> = queued
+        .iter()
+        .zip(&raws)
+        .zip(&understood)
+        .map(|((q, r), u)| (q, r.as_slice(), u))
+        .collect();
+    a.record_understood_batch(&items).unwrap();
+    let wake = Arc::new(carousel::wake::Wakeups::default());
+    let pass = |store: &Store, config: &carousel::config::Config| {
+        let settings = Arc::new(config.act_settings());
+        let mut act = carousel::act::Act::with(settings, store.clone(), wake.clone());
+        act.scope = carousel::act::Scope::Leads;
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(act.pass()).unwrap()
+    };
+    // One instance decides every lead (each rep gets half)...
+    assert_eq!(pass(&other, &config).responses, LEADS);
+    assert!(leads::all(&a).unwrap().iter().all(|l| l.notices.len() == 1));
+    // ...and once their SLA has run out, two escalate at once.
+    let first = leads::all(&a).unwrap()[0].id.clone();
+    let (stale_lead, stale) = leads::get_as_read(&a, &first).unwrap().unwrap();
+    let (_, stale_dist) = leads::distribution_as_read(&a).unwrap();
+    std::thread::sleep(Duration::from_millis(1_500));
+    let config = config_with_sla(1);
+    let escalated: Vec<usize> = std::thread::scope(|s| {
+        let handles: Vec<_> = [&a, &b]
+            .into_iter()
+            .map(|store| s.spawn(|| pass(store, &config).escalations))
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    println!("escalated per instance: {escalated:?}");
+    assert_eq!(escalated.iter().sum::<usize>(), LEADS, "{escalated:?}");
+    assert!(
+        escalated.iter().all(|n| *n > 0),
+        "each escalates its half: {escalated:?}"
+    );
+    let all = leads::all(&a).unwrap();
+    assert_eq!(all.len(), LEADS);
+    for lead in &all {
+        let whys: Vec<&str> = lead.notices.iter().map(|n| n.why.as_str()).collect();
+        assert_eq!(whys.len(), 2, "{}: {whys:?}", lead.id);
+        assert_eq!(whys[1], "escalation 1", "{}", lead.id);
+        assert_ne!(lead.notices[0].rep, lead.notices[1].rep, "{}", lead.id);
+    }
+    let escalation_emails = carousel::outbox::records(&a)
+        .unwrap()
+        .into_iter()
+        .filter(|r| r.email.subject.starts_with("[escalation 1]"))
+        .count();
+    assert_eq!(escalation_emails, LEADS);
+    // Dana's leads went to Eli and Eli's to Dana: the counts stay even.
+    let (dist, _) = leads::distribution_as_read(&a).unwrap();
+    assert_eq!(dist.open_leads_of("Dana") as usize, LEADS / 2, "{dist:?}");
+    assert_eq!(dist.open_leads_of("Eli") as usize, LEADS / 2, "{dist:?}");
+
+    // An escalation computed from the lead as it was before (another
+    // instance escalated it meanwhile) is not written...
+    let (now_lead, fresh) = leads::get_as_read(&a, &first).unwrap().unwrap();
+    let (_, fresh_dist) = leads::distribution_as_read(&a).unwrap();
+    let mut again = now_lead.clone();
+    again.routing.push("escalated twice".into());
+    let refused =
+        leads::save_escalation(&other, &stale, &again, (&dist, fresh_dist.as_deref())).unwrap();
+    assert_eq!(refused, leads::Escalated::NotClaimed);
+    // ...nor one computed from a stale distribution state...
+    let refused =
+        leads::save_escalation(&other, &fresh, &again, (&dist, stale_dist.as_deref())).unwrap();
+    assert_eq!(refused, leads::Escalated::NotClaimed);
+    assert_eq!(leads::get(&a, &first).unwrap().unwrap(), now_lead);
+    // ...and a save from a copy read before the escalation is refused.
+    let undo = leads::save(&other, &stale_lead, None).unwrap_err();
+    assert!(
+        matches!(undo, carousel::store::StoreError::Changed(_)),
+        "{undo}"
+    );
+    assert_eq!(leads::get(&a, &first).unwrap().unwrap().notices.len(), 2);
+}

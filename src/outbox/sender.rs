@@ -280,7 +280,7 @@ impl Sender {
         };
         for key in pending.iter().keys() {
             let key = key?;
-            if !slot.takes(slot_number(&key)) {
+            if !slot.takes(crate::store::leases::item_number(&key)) {
                 continue;
             }
             let Some(value) = outbox.get(&key)? else {
@@ -695,14 +695,6 @@ impl Sender {
             pool.close(true).await;
         }
     }
-}
-
-/// The number an email's slot is taken from: FNV-1a of its Message-ID
-/// (the same on every instance and build, unlike std's hasher).
-fn slot_number(message_id: &[u8]) -> u64 {
-    message_id.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
-        (h ^ u64::from(*b)).wrapping_mul(0x0000_0100_0000_01b3)
-    })
 }
 
 fn sent_now(reply: &str) -> Delivery {

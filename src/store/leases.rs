@@ -209,6 +209,15 @@ impl Fence {
     }
 }
 
+/// The number a keyed work item's slot is taken from (an email's
+/// Message-ID, a lead id): FNV-1a of the key, the same on every instance
+/// and build (std's hasher promises neither).
+pub fn item_number(key: &[u8]) -> u64 {
+    key.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(*b)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
+}
+
 /// The shared fence of a store handle and its clones.
 pub(super) fn new_fence() -> Arc<Fence> {
     Arc::new(Fence::default())
@@ -268,7 +277,7 @@ impl Store {
                 let beat: Option<i64> = views[trees.len()]
                     .get(me.as_bytes())?
                     .and_then(|v| decode(INSTANCES, &v).ok());
-                if !beat.is_some_and(|b| now - b <= TTL_MS) {
+                if beat.is_none_or(|b| now - b > TTL_MS) {
                     return Err(ConflictableTransactionError::Abort(StoreError::LeaseLost(
                         stage.to_string(),
                     )));
