@@ -172,14 +172,16 @@ fn health_and_metrics_show_the_instances_leases() {
     );
     assert_eq!(leases["mailboxes"]["@act"]["held"], true, "{health}");
     let metrics = http_get(port, "/metrics");
-    // One mailbox and the four leased stages, all on the only instance.
-    assert!(metrics.contains("carousel_leases_held 5"), "{metrics}");
+    // One mailbox and the three leased stages (@act, @handoff, @nurture;
+    // the outbox is claimed per email), all on the only instance.
+    assert!(metrics.contains("carousel_leases_held 4"), "{metrics}");
     assert!(metrics.contains("carousel_instances_live 1"), "{metrics}");
     assert!(
-        metrics.contains("carousel_lease_takeovers_total 5"),
+        metrics.contains("carousel_lease_takeovers_total 4"),
         "{metrics}"
     );
-    // A lead through: its queue entry and its decision, claimed here.
+    // A lead through: its queue entry, its decision and its notification's
+    // send, claimed here.
     deliver(dir.path(), 0);
     wait_until(Duration::from_secs(30), "the lead to be routed", || {
         count(&db, "SELECT count(*) FROM leads") == 1
@@ -191,6 +193,7 @@ fn health_and_metrics_show_the_instances_leases() {
         || {
             metrics = http_get(port, "/metrics");
             metrics.contains("carousel_claims_total{stage=\"act\"} 1")
+                && metrics.contains("carousel_claims_total{stage=\"outbox\"} 1")
         },
     );
     assert!(
