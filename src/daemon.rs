@@ -210,6 +210,13 @@ pub async fn run(config: Config, mode: RunMode) -> anyhow::Result<()> {
             "shared store: running the mailboxes and stages this instance leases"
         );
         let mut names: Vec<String> = STAGE_LEASES.iter().map(|s| s.to_string()).collect();
+        let handoff = Arc::new(config.handoff_settings());
+        let endpoints = crate::handoff::deliver::endpoint_names(&handoff);
+        names.extend(
+            endpoints
+                .iter()
+                .map(|e| crate::store::leases::handoff_endpoint(e)),
+        );
         names.extend(config.mailbox.iter().map(|m| m.get_ref().name.clone()));
         let (held_tx, held_rx) = tokio::sync::watch::channel(std::collections::BTreeSet::new());
         let busy = Busy::default();
@@ -246,6 +253,26 @@ pub async fn run(config: Config, mode: RunMode) -> anyhow::Result<()> {
                 busy.clone(),
                 shutdown.clone(),
                 reader,
+            ));
+        }
+        // Each hand-off endpoint's queue: drained by the holder of its lease.
+        for endpoint in endpoints {
+            let (handoff, store) = (handoff.clone(), intake.store.clone());
+            let name = endpoint.clone();
+            let drain = move |child: Shutdown| {
+                crate::handoff::deliver::endpoint_task(
+                    handoff.clone(),
+                    store.clone(),
+                    name.clone(),
+                    child,
+                )
+            };
+            tasks.spawn(leased(
+                crate::store::leases::handoff_endpoint(&endpoint),
+                held_rx.clone(),
+                busy.clone(),
+                shutdown.clone(),
+                drain,
             ));
         }
         for (name, stage_task) in stage_tasks(&config, &intake, true) {
@@ -393,12 +420,23 @@ fn stage_tasks(config: &Config, intake: &Intake, shared: bool) -> Vec<(&'static 
             s,
         ))
     });
+    // Shared: `@handoff` only fans out; each endpoint has its own lease.
     let handoff: StageTask = Box::new(move |s| {
-        Box::pin(crate::handoff::deliver::task(
-            handoff.clone(),
-            store.clone(),
-            s,
-        ))
+        let run: std::pin::Pin<Box<dyn std::future::Future<Output = anyhow::Result<()>> + Send>> =
+            if shared {
+                Box::pin(crate::handoff::deliver::fan_out_task(
+                    handoff.clone(),
+                    store.clone(),
+                    s,
+                ))
+            } else {
+                Box::pin(crate::handoff::deliver::task(
+                    handoff.clone(),
+                    store.clone(),
+                    s,
+                ))
+            };
+        run
     });
     tasks.extend([
         ("@understand", understand),

@@ -863,3 +863,143 @@ fn two_instances_escalate_each_overdue_lead_once() {
     );
     assert_eq!(leads::get(&a, &first).unwrap().unwrap().notices.len(), 2);
 }
+
+/// A tiny HTTP receiver on 127.0.0.1: answers 200 to every POST and keeps
+/// each request's `Idempotency-Key` (the event id), in arrival order.
+fn event_receiver() -> (u16, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let got = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let keep = got.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { return };
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let (mut length, mut key) = (0usize, String::new());
+            loop {
+                let mut line = String::new();
+                if reader.read_line(&mut line).unwrap_or(0) == 0 || line.trim().is_empty() {
+                    break;
+                }
+                if let Some((k, v)) = line.split_once(':') {
+                    if k.eq_ignore_ascii_case("content-length") {
+                        length = v.trim().parse().unwrap_or(0);
+                    } else if k.eq_ignore_ascii_case("idempotency-key") {
+                        key = v.trim().to_string();
+                    }
+                }
+            }
+            let mut body = vec![0; length];
+            if reader.read_exact(&mut body).is_ok() {
+                keep.lock().unwrap().push(key);
+            }
+            let _ = stream
+                .write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok");
+        }
+    });
+    (port, got)
+}
+
+/// Hand-off on a shared store: each endpoint's queue has its own lease, so
+/// two instances serve two endpoints (one each). Both instances run a
+/// drain task for both endpoints; only the holder of an endpoint's lease
+/// posts (the lease is checked before each POST), so each receiver gets
+/// every event exactly once, in commit order.
+#[test]
+fn two_instances_serve_one_hand_off_endpoint_each_in_order() {
+    use carousel::handoff::deliver::endpoint_task;
+    use carousel::store::Store;
+    use carousel::store::events::{Event, queue};
+    use carousel::store::leases::{HANDOFF, handoff_endpoint};
+    const EVENTS: usize = 20;
+    let url = fresh_database(PG_PORT);
+    let a = Store::open_postgres(&url).unwrap();
+    let b = Store::open_postgres(&url).unwrap();
+    let names = vec![
+        HANDOFF.to_string(),
+        handoff_endpoint("one"),
+        handoff_endpoint("two"),
+    ];
+    let now = jiff::Timestamp::now().as_millisecond();
+    a.lease_round("a", &names, now).unwrap();
+    b.lease_round("b", &names, now).unwrap();
+    a.lease_round("a", &names, now).unwrap();
+    let b_round = b.lease_round("b", &names, now).unwrap();
+    let a_round = a.lease_round("a", &names, now).unwrap();
+    let held = |r: &carousel::store::leases::Round| -> Vec<String> {
+        r.held().map(str::to_string).collect()
+    };
+    assert_eq!(held(&a_round), ["@handoff", "@handoff/two"]);
+    assert_eq!(held(&b_round), ["@handoff/one"]);
+
+    let receivers = [event_receiver(), event_receiver()];
+    let webhook = |name: &str, port: u16| -> carousel::handoff::WebhookConfig {
+        toml::from_str(&format!(
+            "name = \"{name}\"\nurl = \"http://127.0.0.1:{port}/{name}\"\nallow_insecure = true\nevents = [\"lead.created\"]\n"
+        ))
+        .unwrap()
+    };
+    let settings = std::sync::Arc::new(carousel::handoff::HandoffSettings {
+        webhooks: vec![
+            webhook("one", receivers[0].0),
+            webhook("two", receivers[1].0),
+        ],
+        chats: vec![],
+        templates_dir: std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/templates")),
+        claim_address: None,
+    });
+    let events: Vec<Event> = (0..EVENTS)
+        .map(|n| {
+            let id = format!("L-{n}");
+            Event::new("lead.created", &id, serde_json::json!({ "id": id }))
+        })
+        .collect();
+    let ids: Vec<String> = events.iter().map(|e| e.id.clone()).collect();
+    for event in &events {
+        // One commit each, in order (as the act stage commits them).
+        queue::record(&a, std::slice::from_ref(event)).unwrap();
+    }
+    queue::fan_out(&a, |_| vec!["one".to_string(), "two".to_string()]).unwrap();
+
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let (trigger, shutdown) = carousel::shutdown::channel();
+    runtime.block_on(async {
+        let mut tasks = tokio::task::JoinSet::new();
+        for store in [&a, &b] {
+            for endpoint in ["one", "two"] {
+                tasks.spawn(endpoint_task(
+                    settings.clone(),
+                    store.clone(),
+                    endpoint.to_string(),
+                    shutdown.clone(),
+                ));
+            }
+        }
+        let all_in = || {
+            receivers
+                .iter()
+                .all(|(_, got)| got.lock().unwrap().len() >= EVENTS)
+        };
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while !all_in() && Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        // A second copy would follow within a few ticks: give it time.
+        tokio::time::sleep(Duration::from_millis(1_000)).await;
+        trigger.fire();
+        while let Some(done) = tasks.join_next().await {
+            done.unwrap().unwrap();
+        }
+    });
+    for (endpoint, (_, got)) in ["one", "two"].iter().zip(&receivers) {
+        let got = got.lock().unwrap().clone();
+        assert_eq!(got, ids, "{endpoint}: every event once, in commit order");
+        let status = queue::status(&a, endpoint).unwrap();
+        assert_eq!((status.pending, status.delivered), (0, EVENTS as u64));
+    }
+}

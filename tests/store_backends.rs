@@ -635,15 +635,17 @@ fn without_leases_the_stages_commit_unfenced() {
     }
 }
 
-/// The hand-off stage's `delivered` commit: refused for a paused instance
-/// (the delivery stays pending for the new holder), committed by the holder.
+/// A hand-off endpoint's `delivered` commit: refused for a paused instance
+/// once the lease of the endpoint's queue moved on (the delivery stays
+/// pending for the new holder), committed by the holder.
 #[test]
 fn a_paused_instance_cannot_mark_a_hand_off_delivered_after_takeover() {
     use carousel::store::events::{Event, queue};
     use carousel::store::leases::{self, TTL_MS};
     for (backend, a, _dir) in stores() {
         let b = a.as_another_instance().unwrap();
-        let names = vec![leases::HANDOFF.to_string()];
+        // The lease of the endpoint's queue.
+        let names = vec![leases::handoff_endpoint("crm")];
         let now = jiff::Timestamp::now().as_millisecond();
         a.lease_round("a", &names, now).unwrap();
         let event = Event::new("lead.created", "lead1", serde_json::json!({"id": "lead1"}));
@@ -654,7 +656,7 @@ fn a_paused_instance_cannot_mark_a_hand_off_delivered_after_takeover() {
         b.lease_round("b", &names, now + 10).unwrap();
         b.lease_round("b", &names, now + TTL_MS + 10).unwrap();
         let refused = queue::delivered(&a, "crm", &due[0].0).unwrap_err();
-        assert_eq!(lost_stage(&refused), Some(leases::HANDOFF), "{backend}");
+        assert_eq!(lost_stage(&refused), Some("@handoff/crm"), "{backend}");
         let status = queue::status(&b, "crm").unwrap();
         assert_eq!((status.pending, status.delivered), (1, 0), "{backend}");
         queue::delivered(&b, "crm", &due[0].0).unwrap();

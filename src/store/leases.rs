@@ -209,6 +209,14 @@ impl Fence {
     }
 }
 
+/// The lease of one hand-off endpoint's queue (`@handoff/crm`) on a shared
+/// store: its events go out from one instance at a time, in commit order,
+/// while different endpoints are drained by different instances. The
+/// `@handoff` lease itself keeps the fan-out (one instance, in commit order).
+pub fn handoff_endpoint(name: &str) -> String {
+    format!("{HANDOFF}/{name}")
+}
+
 /// The number a keyed work item's slot is taken from (an email's
 /// Message-ID, a lead id): FNV-1a of the key, the same on every instance
 /// and build (std's hasher promises neither).
