@@ -210,6 +210,13 @@ pub async fn run(config: Config, mode: RunMode) -> anyhow::Result<()> {
             "shared store: running the mailboxes and stages this instance leases"
         );
         let mut names: Vec<String> = STAGE_LEASES.iter().map(|s| s.to_string()).collect();
+        let handoff = Arc::new(config.handoff_settings());
+        let endpoints = crate::handoff::deliver::endpoint_names(&handoff);
+        names.extend(
+            endpoints
+                .iter()
+                .map(|e| crate::store::leases::handoff_endpoint(e)),
+        );
         names.extend(config.mailbox.iter().map(|m| m.get_ref().name.clone()));
         let (held_tx, held_rx) = tokio::sync::watch::channel(std::collections::BTreeSet::new());
         let busy = Busy::default();
@@ -248,9 +255,43 @@ pub async fn run(config: Config, mode: RunMode) -> anyhow::Result<()> {
                 reader,
             ));
         }
+        // Each hand-off endpoint's queue: drained by the holder of its lease.
+        for endpoint in endpoints {
+            let (handoff, store) = (handoff.clone(), intake.store.clone());
+            let name = endpoint.clone();
+            let drain = move |child: Shutdown| {
+                crate::handoff::deliver::endpoint_task(
+                    handoff.clone(),
+                    store.clone(),
+                    name.clone(),
+                    child,
+                )
+            };
+            tasks.spawn(leased(
+                crate::store::leases::handoff_endpoint(&endpoint),
+                held_rx.clone(),
+                busy.clone(),
+                shutdown.clone(),
+                drain,
+            ));
+        }
         for (name, stage_task) in stage_tasks(&config, &intake, true) {
             if PER_ITEM.contains(&name) {
-                tasks.spawn(stage_task(shutdown.clone()));
+                let (mut held, store, shutdown) =
+                    (held_rx.clone(), intake.store.clone(), shutdown.clone());
+                let mut stop = shutdown.clone();
+                tasks.spawn(async move {
+                    // Not before the first lease round: until then this
+                    // instance has no id to own its `Sending` marks with
+                    // and no slot (it would take every item).
+                    while store.instance_id().is_none() {
+                        tokio::select! {
+                            changed = held.changed() => if changed.is_err() { return Ok(()) },
+                            _ = stop.wait() => return Ok(()),
+                        }
+                    }
+                    stage_task(shutdown).await
+                });
                 continue;
             }
             tasks.spawn(leased(
@@ -307,13 +348,15 @@ pub async fn run(config: Config, mode: RunMode) -> anyhow::Result<()> {
 }
 
 /// Leases of the stages after ingest (they sort before mailbox names).
-const STAGE_LEASES: [&str; 4] = crate::store::leases::STAGES;
+const STAGE_LEASES: [&str; 3] = crate::store::leases::STAGES;
 
 /// The stage tasks every instance of a shared store runs, unleased: they
-/// claim each work item in the transaction of its effects.
-const PER_ITEM: [&str; 2] = [
+/// claim each work item in the transaction of its effects (the outbox: in
+/// its `Sending` commit, see `outbox::sender`).
+const PER_ITEM: [&str; 3] = [
     crate::ingest::understanding::UNDERSTAND_STAGE,
     crate::act::ACT_LEADS_TASK,
+    crate::store::leases::OUTBOX,
 ];
 
 type StageTask = Box<
@@ -377,17 +420,28 @@ fn stage_tasks(config: &Config, intake: &Intake, shared: bool) -> Vec<(&'static 
             s,
         ))
     });
+    // Shared: `@handoff` only fans out; each endpoint has its own lease.
     let handoff: StageTask = Box::new(move |s| {
-        Box::pin(crate::handoff::deliver::task(
-            handoff.clone(),
-            store.clone(),
-            s,
-        ))
+        let run: std::pin::Pin<Box<dyn std::future::Future<Output = anyhow::Result<()>> + Send>> =
+            if shared {
+                Box::pin(crate::handoff::deliver::fan_out_task(
+                    handoff.clone(),
+                    store.clone(),
+                    s,
+                ))
+            } else {
+                Box::pin(crate::handoff::deliver::task(
+                    handoff.clone(),
+                    store.clone(),
+                    s,
+                ))
+            };
+        run
     });
     tasks.extend([
         ("@understand", understand),
         ("@nurture", nurture),
-        ("@outbox", outbox),
+        (crate::store::leases::OUTBOX, outbox),
         ("@handoff", handoff),
     ]);
     tasks

@@ -172,14 +172,16 @@ fn health_and_metrics_show_the_instances_leases() {
     );
     assert_eq!(leases["mailboxes"]["@act"]["held"], true, "{health}");
     let metrics = http_get(port, "/metrics");
-    // One mailbox and the four leased stages, all on the only instance.
-    assert!(metrics.contains("carousel_leases_held 5"), "{metrics}");
+    // One mailbox and the three leased stages (@act, @handoff, @nurture;
+    // the outbox is claimed per email), all on the only instance.
+    assert!(metrics.contains("carousel_leases_held 4"), "{metrics}");
     assert!(metrics.contains("carousel_instances_live 1"), "{metrics}");
     assert!(
-        metrics.contains("carousel_lease_takeovers_total 5"),
+        metrics.contains("carousel_lease_takeovers_total 4"),
         "{metrics}"
     );
-    // A lead through: its queue entry and its decision, claimed here.
+    // A lead through: its queue entry, its decision and its notification's
+    // send, claimed here.
     deliver(dir.path(), 0);
     wait_until(Duration::from_secs(30), "the lead to be routed", || {
         count(&db, "SELECT count(*) FROM leads") == 1
@@ -191,6 +193,7 @@ fn health_and_metrics_show_the_instances_leases() {
         || {
             metrics = http_get(port, "/metrics");
             metrics.contains("carousel_claims_total{stage=\"act\"} 1")
+                && metrics.contains("carousel_claims_total{stage=\"outbox\"} 1")
         },
     );
     assert!(
@@ -576,4 +579,427 @@ fn two_instances_act_at_once_and_the_round_robin_stays_exact() {
         .map(|r| r.email.message_id)
         .collect();
     assert_eq!(notices.len(), LEADS);
+}
+
+/// An email for the outbox test: a team note to `to`, its Message-ID numbered.
+fn team_note(n: usize, to: &str) -> carousel::outbox::OutboundEmail {
+    carousel::outbox::OutboundEmail {
+        message_id: format!("split{n}@carousel.acme.example"),
+        to: vec![to.to_string()],
+        from: None,
+        reply_to: None,
+        subject: format!("Lead {n} claimed"),
+        text: "A note for the team.".into(),
+        html: None,
+        headers: vec![],
+        in_reply_to: None,
+        purpose: carousel::outbox::Purpose::TeamNote {
+            lead: format!("lead{n}"),
+        },
+    }
+}
+
+/// Two instances' outbox senders drain one queue on PostgreSQL at once,
+/// while they disagree on who is live (A has seen only itself, so it takes
+/// every email; B has seen both and takes its half): each email is claimed
+/// by one of them in its `Sending` commit, so the recipient's mailbox at
+/// the private Dovecot holds every Message-ID exactly once, and the claims
+/// of both instances add up to the emails, each instance having sent some.
+#[test]
+fn two_instances_drain_one_outbox_and_send_each_email_once() {
+    use carousel::outbox::{self, Delivery, sender::Sender};
+    use carousel::store::Store;
+    use carousel::store::leases::CLAIMS;
+    const EMAILS: usize = 60;
+    mail_servers(IMAP, SMTP);
+    let url = fresh_database(PG_PORT);
+    let a = Store::open_postgres(&url).unwrap();
+    let b = Store::open_postgres(&url).unwrap();
+    let now = jiff::Timestamp::now().as_millisecond();
+    let a_round = a.lease_round("a", &[], now).unwrap();
+    let b_round = b.lease_round("b", &[], now).unwrap();
+    assert_eq!((a_round.slot, a_round.live), (0, 1));
+    assert_eq!((b_round.slot, b_round.live), (1, 2));
+    let rcpt = "outbox-split@example.test";
+    for n in 0..EMAILS {
+        assert!(outbox::enqueue(&a, team_note(n, rcpt)).unwrap());
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let outbox: outbox::config::OutboxConfig = toml::from_str(&format!(
+        "smtp = {{ host = \"127.0.0.1\", port = {SMTP}, tls = \"none\" }}\n\
+         from = \"Acme <sales-split@example.test>\"\n\
+         message_id_domain = \"carousel.acme.example\"\n\
+         [delivery]\nbatch = 3\nconcurrency = 2\n"
+    ))
+    .unwrap();
+    let config = outbox::config::SenderConfig {
+        outbox,
+        base_dir: dir.path().to_path_buf(),
+        max_auto_emails_per_day: 0,
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(4)
+        .enable_all()
+        .build()
+        .unwrap();
+    let reports = runtime.block_on(async {
+        let drain = |store: Store| {
+            let config = config.clone();
+            tokio::spawn(async move {
+                let mut sender = Sender::new(&config, store).unwrap();
+                let mut sent = 0;
+                // Until a pass finds nothing of its slot left to send.
+                loop {
+                    let report = sender.pass().await.unwrap();
+                    sent += report.sent;
+                    if report.sent + report.waiting + report.retrying == 0 {
+                        sender.close().await;
+                        return sent;
+                    }
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+            })
+        };
+        let (a_sent, b_sent) = tokio::join!(drain(a.clone()), drain(b.clone()));
+        (a_sent.unwrap(), b_sent.unwrap())
+    });
+    let records = outbox::records(&a).unwrap();
+    assert_eq!(records.len(), EMAILS);
+    for r in &records {
+        assert!(
+            matches!(r.delivery, Delivery::Sent { .. }),
+            "{}: {:?}",
+            r.email.message_id,
+            r.delivery
+        );
+    }
+    let claims = |who: &str| {
+        a.tree(CLAIMS)
+            .unwrap()
+            .get(format!("outbox\0{who}"))
+            .unwrap()
+            .map_or(0, |v| u64::from_be_bytes(v.as_ref().try_into().unwrap())) as usize
+    };
+    assert_eq!(claims("a") + claims("b"), EMAILS, "sent {reports:?}");
+    assert_eq!((reports.0, reports.1), (claims("a"), claims("b")));
+    assert!(claims("a") > 0 && claims("b") > 0, "sent {reports:?}");
+    wait_until(Duration::from_secs(60), "every email delivered", || {
+        message_ids(rcpt).len() >= EMAILS
+    });
+    // A second copy would arrive as fast as the first: give it a moment.
+    std::thread::sleep(Duration::from_secs(2));
+    let mut ids = message_ids(rcpt);
+    ids.sort();
+    let expected: Vec<String> = {
+        let mut e: Vec<String> = (0..EMAILS)
+            .map(|n| format!("<split{n}@carousel.acme.example>"))
+            .collect();
+        e.sort();
+        e
+    };
+    assert_eq!(ids, expected, "each Message-ID exactly once");
+}
+
+/// Escalations split over two instances on one PostgreSQL store: each
+/// escalates the overdue leads of its slot, claimed and checked unchanged
+/// in the commit that records the escalation, so every lead has exactly one
+/// escalation notice, each in the outbox once, and the distribution counts
+/// stay exact. (In one process the act write lock orders the two passes;
+/// the commits of an escalation computed from a stale lead or distribution
+/// state, and a stale save that would undo an escalation, are refused
+/// below.)
+#[test]
+fn two_instances_escalate_each_overdue_lead_once() {
+    use carousel::act::leads;
+    use carousel::store::Store;
+    use carousel::store::leases::ACT;
+    use carousel::store::model::Origin;
+    use carousel::store::received::Incoming;
+    use std::sync::Arc;
+    const LEADS: usize = 30;
+    let dir = tempfile::tempdir().unwrap();
+    let url = fresh_database(PG_PORT);
+    let rep = |name: &str| {
+        format!(
+            "[[rep]]\nname = \"{name}\"\nemail = \"{}@acme.example\"\nworking_hours = \"00:00-24:00\"\nworking_days = [\"mon-sun\"]\n\n",
+            name.to_lowercase()
+        )
+    };
+    // The same config with a long SLA (deciding) and a one-second one.
+    let config_with_sla = |sla: u64| {
+        let path = dir.path().join(format!("carousel-{sla}.toml"));
+        std::fs::write(
+            &path,
+            format!(
+            "[store]\nbackend = \"postgres\"\nurl_env = \"CAROUSEL_DATABASE_URL\"\n\n\
+[limits]\nmax_rep_notifications_per_hour = 10000\n\n\
+[team]\nsla_seconds = {sla}\n\n\
+[[mailbox]]\nname = \"leads\"\nmaildir = \"inbox\"\n\n\
+[outbox]\ndir = \"outbox\"\nfrom = \"Acme <hello@acme.example>\"\nmessage_id_domain = \"carousel.acme.example\"\n\n{}{}",
+                rep("Dana"),
+                rep("Eli")
+            ),
+        )
+        .unwrap();
+        carousel::config::Config::load(&path).unwrap()
+    };
+    for sub in ["new", "cur", "tmp"] {
+        std::fs::create_dir_all(dir.path().join("inbox").join(sub)).unwrap();
+    }
+    let config = config_with_sla(3600);
+    let a = Store::open_postgres(&url).unwrap();
+    let b = Store::open_postgres(&url).unwrap();
+    let names = vec![ACT.to_string()];
+    let now = jiff::Timestamp::now().as_millisecond();
+    a.lease_round("a", &names, now).unwrap();
+    b.lease_round("b", &names, now).unwrap();
+    a.lease_round("a", &names, now).unwrap();
+    let batch: Vec<Incoming> = (0..LEADS)
+        .map(|n| {
+            let raw = hot_lead(n, "leads@acme.example");
+            Incoming {
+                origin: Origin {
+                    mailbox: "leads".into(),
+                    reference: n.to_string(),
+                },
+                size: raw.len() as u64,
+                raw,
+                complete: true,
+            }
+        })
+        .collect();
+    // Received, understood and decided by a handle outside the lease round.
+    let other = Store::open_postgres(&url).unwrap();
+    other.receive(&batch).unwrap();
+    let queued = a.queued(LEADS).unwrap();
+    let ctx = config.understand_context();
+    let raws: Vec<Vec<u8>> = queued
+        .iter()
+        .map(|q| a.raw(&q.received.key).unwrap().unwrap())
+        .collect();
+    let understood: Vec<_> = raws
+        .iter()
+        .map(|r| carousel::understand::understand(r, &ctx))
+        .collect();
+    let items: Vec<_> = queued
+        .iter()
+        .zip(&raws)
+        .zip(&understood)
+        .map(|((q, r), u)| (q, r.as_slice(), u))
+        .collect();
+    a.record_understood_batch(&items).unwrap();
+    let wake = Arc::new(carousel::wake::Wakeups::default());
+    let pass = |store: &Store, config: &carousel::config::Config| {
+        let settings = Arc::new(config.act_settings());
+        let mut act = carousel::act::Act::with(settings, store.clone(), wake.clone());
+        act.scope = carousel::act::Scope::Leads;
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(act.pass()).unwrap()
+    };
+    // One instance decides every lead (each rep gets half)...
+    assert_eq!(pass(&other, &config).responses, LEADS);
+    assert!(leads::all(&a).unwrap().iter().all(|l| l.notices.len() == 1));
+    // ...and once their SLA has run out, two escalate at once.
+    let first = leads::all(&a).unwrap()[0].id.clone();
+    let (stale_lead, stale) = leads::get_as_read(&a, &first).unwrap().unwrap();
+    let (_, stale_dist) = leads::distribution_as_read(&a).unwrap();
+    std::thread::sleep(Duration::from_millis(1_500));
+    let config = config_with_sla(1);
+    let escalated: Vec<usize> = std::thread::scope(|s| {
+        let handles: Vec<_> = [&a, &b]
+            .into_iter()
+            .map(|store| s.spawn(|| pass(store, &config).escalations))
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    println!("escalated per instance: {escalated:?}");
+    assert_eq!(escalated.iter().sum::<usize>(), LEADS, "{escalated:?}");
+    assert!(
+        escalated.iter().all(|n| *n > 0),
+        "each escalates its half: {escalated:?}"
+    );
+    let all = leads::all(&a).unwrap();
+    assert_eq!(all.len(), LEADS);
+    for lead in &all {
+        let whys: Vec<&str> = lead.notices.iter().map(|n| n.why.as_str()).collect();
+        assert_eq!(whys.len(), 2, "{}: {whys:?}", lead.id);
+        assert_eq!(whys[1], "escalation 1", "{}", lead.id);
+        assert_ne!(lead.notices[0].rep, lead.notices[1].rep, "{}", lead.id);
+    }
+    let escalation_emails = carousel::outbox::records(&a)
+        .unwrap()
+        .into_iter()
+        .filter(|r| r.email.subject.starts_with("[escalation 1]"))
+        .count();
+    assert_eq!(escalation_emails, LEADS);
+    // Dana's leads went to Eli and Eli's to Dana: the counts stay even.
+    let (dist, _) = leads::distribution_as_read(&a).unwrap();
+    assert_eq!(dist.open_leads_of("Dana") as usize, LEADS / 2, "{dist:?}");
+    assert_eq!(dist.open_leads_of("Eli") as usize, LEADS / 2, "{dist:?}");
+
+    // An escalation computed from the lead as it was before (another
+    // instance escalated it meanwhile) is not written...
+    let (now_lead, fresh) = leads::get_as_read(&a, &first).unwrap().unwrap();
+    let (_, fresh_dist) = leads::distribution_as_read(&a).unwrap();
+    let mut again = now_lead.clone();
+    again.routing.push("escalated twice".into());
+    let refused =
+        leads::save_escalation(&other, &stale, &again, (&dist, fresh_dist.as_deref())).unwrap();
+    assert_eq!(refused, leads::Escalated::NotClaimed);
+    // ...nor one computed from a stale distribution state...
+    let refused =
+        leads::save_escalation(&other, &fresh, &again, (&dist, stale_dist.as_deref())).unwrap();
+    assert_eq!(refused, leads::Escalated::NotClaimed);
+    assert_eq!(leads::get(&a, &first).unwrap().unwrap(), now_lead);
+    // ...and a save from a copy read before the escalation is refused.
+    let undo = leads::save(&other, &stale_lead, None).unwrap_err();
+    assert!(
+        matches!(undo, carousel::store::StoreError::Changed(_)),
+        "{undo}"
+    );
+    assert_eq!(leads::get(&a, &first).unwrap().unwrap().notices.len(), 2);
+}
+
+/// A tiny HTTP receiver on 127.0.0.1: answers 200 to every POST and keeps
+/// each request's `Idempotency-Key` (the event id), in arrival order.
+fn event_receiver() -> (u16, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let got = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let keep = got.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { return };
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let (mut length, mut key) = (0usize, String::new());
+            loop {
+                let mut line = String::new();
+                if reader.read_line(&mut line).unwrap_or(0) == 0 || line.trim().is_empty() {
+                    break;
+                }
+                if let Some((k, v)) = line.split_once(':') {
+                    if k.eq_ignore_ascii_case("content-length") {
+                        length = v.trim().parse().unwrap_or(0);
+                    } else if k.eq_ignore_ascii_case("idempotency-key") {
+                        key = v.trim().to_string();
+                    }
+                }
+            }
+            let mut body = vec![0; length];
+            if reader.read_exact(&mut body).is_ok() {
+                keep.lock().unwrap().push(key);
+            }
+            let _ = stream
+                .write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok");
+        }
+    });
+    (port, got)
+}
+
+/// Hand-off on a shared store: each endpoint's queue has its own lease, so
+/// two instances serve two endpoints (one each). Both instances run a
+/// drain task for both endpoints; only the holder of an endpoint's lease
+/// posts (the lease is checked before each POST), so each receiver gets
+/// every event exactly once, in commit order.
+#[test]
+fn two_instances_serve_one_hand_off_endpoint_each_in_order() {
+    use carousel::handoff::deliver::endpoint_task;
+    use carousel::store::Store;
+    use carousel::store::events::{Event, queue};
+    use carousel::store::leases::{HANDOFF, handoff_endpoint};
+    const EVENTS: usize = 20;
+    let url = fresh_database(PG_PORT);
+    let a = Store::open_postgres(&url).unwrap();
+    let b = Store::open_postgres(&url).unwrap();
+    let names = vec![
+        HANDOFF.to_string(),
+        handoff_endpoint("one"),
+        handoff_endpoint("two"),
+    ];
+    let now = jiff::Timestamp::now().as_millisecond();
+    a.lease_round("a", &names, now).unwrap();
+    b.lease_round("b", &names, now).unwrap();
+    a.lease_round("a", &names, now).unwrap();
+    let b_round = b.lease_round("b", &names, now).unwrap();
+    let a_round = a.lease_round("a", &names, now).unwrap();
+    let held = |r: &carousel::store::leases::Round| -> Vec<String> {
+        r.held().map(str::to_string).collect()
+    };
+    assert_eq!(held(&a_round), ["@handoff", "@handoff/two"]);
+    assert_eq!(held(&b_round), ["@handoff/one"]);
+
+    let receivers = [event_receiver(), event_receiver()];
+    let webhook = |name: &str, port: u16| -> carousel::handoff::WebhookConfig {
+        toml::from_str(&format!(
+            "name = \"{name}\"\nurl = \"http://127.0.0.1:{port}/{name}\"\nallow_insecure = true\nevents = [\"lead.created\"]\n"
+        ))
+        .unwrap()
+    };
+    let settings = std::sync::Arc::new(carousel::handoff::HandoffSettings {
+        webhooks: vec![
+            webhook("one", receivers[0].0),
+            webhook("two", receivers[1].0),
+        ],
+        chats: vec![],
+        templates_dir: std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/templates")),
+        claim_address: None,
+    });
+    let events: Vec<Event> = (0..EVENTS)
+        .map(|n| {
+            let id = format!("L-{n}");
+            Event::new("lead.created", &id, serde_json::json!({ "id": id }))
+        })
+        .collect();
+    let ids: Vec<String> = events.iter().map(|e| e.id.clone()).collect();
+    for event in &events {
+        // One commit each, in order (as the act stage commits them).
+        queue::record(&a, std::slice::from_ref(event)).unwrap();
+    }
+    queue::fan_out(&a, |_| vec!["one".to_string(), "two".to_string()]).unwrap();
+
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let (trigger, shutdown) = carousel::shutdown::channel();
+    runtime.block_on(async {
+        let mut tasks = tokio::task::JoinSet::new();
+        for store in [&a, &b] {
+            for endpoint in ["one", "two"] {
+                tasks.spawn(endpoint_task(
+                    settings.clone(),
+                    store.clone(),
+                    endpoint.to_string(),
+                    shutdown.clone(),
+                ));
+            }
+        }
+        let all_in = || {
+            receivers
+                .iter()
+                .all(|(_, got)| got.lock().unwrap().len() >= EVENTS)
+        };
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while !all_in() && Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        // A second copy would follow within a few ticks: give it time.
+        tokio::time::sleep(Duration::from_millis(1_000)).await;
+        trigger.fire();
+        while let Some(done) = tasks.join_next().await {
+            done.unwrap().unwrap();
+        }
+    });
+    for (endpoint, (_, got)) in ["one", "two"].iter().zip(&receivers) {
+        let got = got.lock().unwrap().clone();
+        assert_eq!(got, ids, "{endpoint}: every event once, in commit order");
+        let status = queue::status(&a, endpoint).unwrap();
+        assert_eq!((status.pending, status.delivered), (0, EVENTS as u64));
+    }
 }

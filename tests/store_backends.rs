@@ -474,15 +474,24 @@ fn a_paused_instance_cannot_commit_its_stages_after_they_moved_on() {
         let b_round = b.lease_round("b", &names, now + TTL_MS + 10).unwrap();
         assert_eq!(held(&b_round).len(), names.len(), "{backend}");
 
-        // A wakes up: the outbox's `Sending` mark is refused...
+        // A wakes up past its heartbeat TTL: the outbox's `Sending` mark
+        // (fenced by A's own liveness, the outbox being claimed per email)
+        // is refused...
+        let stale =
+            carousel::store::encode(&(jiff::Timestamp::now().as_millisecond() - 2 * TTL_MS));
+        a.tree(leases::INSTANCES)
+            .unwrap()
+            .insert("a", stale)
+            .unwrap();
         let email = outbox::record(&a, "n.fence1@carousel.acme.example")
             .unwrap()
             .unwrap();
-        let sending = Delivery::Sending {
-            since: carousel::store::now_rfc3339(),
+        let sending = |owner: &str| Delivery::Sending {
+            since: "2026-12-02T10:00:00Z".into(),
             attempts: 1,
+            owner: Some(owner.into()),
         };
-        let refused = outbox::set_deliveries(&a, &[(&email, sending.clone())]).unwrap_err();
+        let refused = outbox::claim_deliveries(&a, &[(&email, sending("a"))]).unwrap_err();
         assert_eq!(
             lost_stage(&refused),
             Some(leases::OUTBOX),
@@ -518,12 +527,88 @@ fn a_paused_instance_cannot_commit_its_stages_after_they_moved_on() {
         assert!(b.pending_responses().unwrap().is_empty(), "{backend}");
         // A late clear of a mark already cleared changes nothing.
         a.clear_pending(pending[0]).unwrap();
-        outbox::set_deliveries(&b, &[(&email, sending.clone())]).unwrap();
+        let claimed = outbox::claim_deliveries(&b, &[(&email, sending("b"))]).unwrap();
+        assert_eq!(claimed, [true], "{backend}");
         let stored = outbox::record(&a, &email.email.message_id)
             .unwrap()
             .unwrap();
-        assert_eq!(stored.delivery, sending, "{backend}");
+        assert_eq!(stored.delivery, sending("b"), "{backend}");
         b.check_stage(leases::HANDOFF).unwrap();
+    }
+}
+
+/// Two live instances read the same queued emails: each `Sending` mark is
+/// written by whichever commits first, with its owner; the other's claim of
+/// the same email (read before that commit) writes nothing, so the email
+/// is handed to SMTP once. The later outcome (`Sent`) is written by the
+/// owner, from the state it marked.
+#[test]
+fn two_instances_claiming_one_email_mark_it_sending_once() {
+    use carousel::outbox::{self, Delivery};
+    use carousel::store::leases;
+    for (backend, a, _dir) in stores() {
+        let b = a.as_another_instance().unwrap();
+        let names: Vec<String> = leases::STAGES.iter().map(|s| s.to_string()).collect();
+        let now = jiff::Timestamp::now().as_millisecond();
+        a.lease_round("a", &names, now).unwrap();
+        b.lease_round("b", &names, now).unwrap();
+        assert_eq!(a.live_instances(now).unwrap().len(), 2, "{backend}");
+        for n in [11, 12] {
+            assert!(outbox::enqueue(&a, outbound(n)).unwrap(), "{backend}");
+        }
+        let read = |n: usize| {
+            outbox::record(&a, &format!("n.fence{n}@carousel.acme.example"))
+                .unwrap()
+                .unwrap()
+        };
+        let (first, second) = (read(11), read(12));
+        let sending = |owner: &str| Delivery::Sending {
+            since: "2026-12-02T10:00:00Z".into(),
+            attempts: 1,
+            owner: Some(owner.into()),
+        };
+        // A takes the first; B, having read both as queued, gets the second only.
+        let by_a = outbox::claim_deliveries(&a, &[(&first, sending("a"))]).unwrap();
+        assert_eq!(by_a, [true], "{backend}");
+        let by_b = outbox::claim_deliveries(&b, &[(&first, sending("b")), (&second, sending("b"))])
+            .unwrap();
+        assert_eq!(by_b, [false, true], "{backend}");
+        assert_eq!(read(11).delivery, sending("a"), "{backend}");
+        assert_eq!(read(12).delivery, sending("b"), "{backend}");
+        // B's outcome for an email it never marked is not written either.
+        let sent = Delivery::Sent {
+            at: carousel::store::now_rfc3339(),
+            reply: "250 ok".into(),
+        };
+        assert_eq!(
+            outbox::set_deliveries(&b, &[(&first, sent.clone())]).unwrap(),
+            [false],
+            "{backend}"
+        );
+        // A records its send from the state it marked: final, off the index.
+        let marked = read(11);
+        assert_eq!(
+            outbox::set_deliveries(&a, &[(&marked, sent.clone())]).unwrap(),
+            [true],
+            "{backend}"
+        );
+        assert_eq!(read(11).delivery, sent, "{backend}");
+        let pending = a.tree(outbox::PENDING).unwrap();
+        assert!(
+            pending
+                .get("n.fence11@carousel.acme.example")
+                .unwrap()
+                .is_none(),
+            "{backend}"
+        );
+        let claims = a.tree(leases::CLAIMS).unwrap();
+        for who in ["a", "b"] {
+            let row = claims
+                .get(format!("outbox\0{who}"))
+                .unwrap()
+                .map(|v| u64::from_be_bytes(v.as_ref().try_into().unwrap()));
+            assert_eq!(row, Some(1), "{backend}: {who}");
+        }
     }
 }
 
@@ -550,15 +635,17 @@ fn without_leases_the_stages_commit_unfenced() {
     }
 }
 
-/// The hand-off stage's `delivered` commit: refused for a paused instance
-/// (the delivery stays pending for the new holder), committed by the holder.
+/// A hand-off endpoint's `delivered` commit: refused for a paused instance
+/// once the lease of the endpoint's queue moved on (the delivery stays
+/// pending for the new holder), committed by the holder.
 #[test]
 fn a_paused_instance_cannot_mark_a_hand_off_delivered_after_takeover() {
     use carousel::store::events::{Event, queue};
     use carousel::store::leases::{self, TTL_MS};
     for (backend, a, _dir) in stores() {
         let b = a.as_another_instance().unwrap();
-        let names = vec![leases::HANDOFF.to_string()];
+        // The lease of the endpoint's queue.
+        let names = vec![leases::handoff_endpoint("crm")];
         let now = jiff::Timestamp::now().as_millisecond();
         a.lease_round("a", &names, now).unwrap();
         let event = Event::new("lead.created", "lead1", serde_json::json!({"id": "lead1"}));
@@ -569,7 +656,7 @@ fn a_paused_instance_cannot_mark_a_hand_off_delivered_after_takeover() {
         b.lease_round("b", &names, now + 10).unwrap();
         b.lease_round("b", &names, now + TTL_MS + 10).unwrap();
         let refused = queue::delivered(&a, "crm", &due[0].0).unwrap_err();
-        assert_eq!(lost_stage(&refused), Some(leases::HANDOFF), "{backend}");
+        assert_eq!(lost_stage(&refused), Some("@handoff/crm"), "{backend}");
         let status = queue::status(&b, "crm").unwrap();
         assert_eq!((status.pending, status.delivered), (1, 0), "{backend}");
         queue::delivered(&b, "crm", &due[0].0).unwrap();

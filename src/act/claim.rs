@@ -294,11 +294,22 @@ pub fn tell_owner(
     Ok(())
 }
 
-/// Escalates every watched lead whose SLA ran out; returns how many were.
+/// The stage's name in `carousel_claims_total` and the `claims` tree.
+pub const ESCALATE_STAGE: &str = "escalate";
+
+/// Escalates every watched lead of this instance's slot (a hash of the
+/// lead id, mod the live instances) whose SLA ran out; returns how many
+/// were. Each escalation is claimed in its commit
+/// ([`leads::save_escalation`]), so instances that disagree on the slots
+/// for a heartbeat still escalate a lead once.
 pub fn escalate_due(act: &Act, now: Timestamp) -> anyhow::Result<usize> {
     let _writing = super::leads::write_lock();
+    let slot = act.store.slot();
     let mut escalated = 0;
     for id in leads::watched(&act.store)? {
+        if !slot.takes(crate::store::leases::item_number(id.as_bytes())) {
+            continue;
+        }
         let Some(lead) = leads::get(&act.store, &id)? else {
             act.store.tree(leads::SLA_WATCH)?.remove(id.as_bytes())?;
             continue;
@@ -315,6 +326,7 @@ pub fn escalate_due(act: &Act, now: Timestamp) -> anyhow::Result<usize> {
             escalated += 1;
         }
     }
+    act.store.count_claims(ESCALATE_STAGE, escalated)?;
     Ok(escalated)
 }
 
@@ -353,12 +365,21 @@ fn escalate_one(
         } else {
             leads::timestamp(&last.at)
         };
+        // The record the escalation is computed from, as stored: the
+        // commit claims it and writes only if it is still that.
+        let Some((stored, before)) = leads::get_as_read(&act.store, &lead.id)? else {
+            return Ok(false);
+        };
+        if stored != lead {
+            // Changed since the caller read it (another instance): next pass.
+            return Ok(false);
+        }
         let tried: Vec<String> = lead
             .notices
             .iter()
             .map(|n| n.rep.clone().unwrap_or_else(|| n.to.clone()))
             .collect();
-        let mut dist = leads::distribution(&act.store)?;
+        let (mut dist, dist_before) = leads::distribution_as_read(&act.store)?;
         let reps = &act.config.rep;
         let escalation = route::escalate(
             reps,
@@ -414,7 +435,12 @@ fn escalate_one(
             why: format!("escalation {k}"),
             enqueued: false,
         });
-        leads::save(&act.store, &lead, Some(&dist))?;
+        let saved =
+            leads::save_escalation(&act.store, &before, &lead, (&dist, dist_before.as_deref()))?;
+        if saved != leads::Escalated::Saved {
+            // Another instance escalated, claimed or routed meanwhile.
+            return Ok(false);
+        }
         let original = original()?;
         act.deliver(&mut lead, &original, false)?;
         tracing::info!(lead = %lead.id, step = k, "lead escalated: {}", escalation.reasons.join("; "));

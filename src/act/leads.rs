@@ -317,6 +317,55 @@ pub fn save_decision(
     Ok(result?)
 }
 
+/// How an escalation's commit went ([`save_escalation`]).
+#[derive(Debug, PartialEq, Eq)]
+pub enum Escalated {
+    /// Written, with the distribution state.
+    Saved,
+    /// Another instance holds the lead right now, or the lead or the
+    /// distribution state changed since they were read (escalated, claimed
+    /// or routed meanwhile): nothing written; the next pass looks again.
+    NotClaimed,
+}
+
+/// Commits an escalation (the SLA stage's per-item commit): claims the
+/// lead's row ([`TransactionalTree::claim`](crate::store::kv::TransactionalTree::claim),
+/// `FOR UPDATE SKIP LOCKED` on PostgreSQL) and writes the escalated lead
+/// and the distribution state only if the row still holds `before` (the
+/// bytes the escalation was computed from) and the distribution state is
+/// still `state.1`, all in one transaction: so two instances never
+/// escalate one lead twice, nor give the same turn twice.
+pub fn save_escalation(
+    store: &Store,
+    before: &[u8],
+    lead: &LeadRecord,
+    state: (&DistributionState, Option<&[u8]>),
+) -> Result<Escalated, StoreError> {
+    let trees = LeadTrees::open(store)?;
+    let key = lead.id.as_bytes().to_vec();
+    let result = crate::store::kv::transaction_over(&trees.list(), |t| {
+        let claimed = t[0].claim(std::slice::from_ref(&key))?;
+        if claimed.first().map(|(_, v)| v.as_ref()) != Some(before) {
+            return Ok(Escalated::NotClaimed);
+        }
+        if t[1].get(STATE_KEY)?.as_deref() != state.1 {
+            return Ok(Escalated::NotClaimed);
+        }
+        write_lead(t, lead, Some(state.0))?;
+        Ok(Escalated::Saved)
+    });
+    Ok(result?)
+}
+
+/// The lead with this id and its stored bytes (for [`save_escalation`]'s
+/// check that nobody changed it meanwhile).
+pub fn get_as_read(store: &Store, id: &str) -> Result<Option<(LeadRecord, Vec<u8>)>, StoreError> {
+    let Some(bytes) = store.tree(LEADS)?.get(id.as_bytes())? else {
+        return Ok(None);
+    };
+    Ok(Some((decode("leads", &bytes)?, bytes.to_vec())))
+}
+
 /// The stored distribution state and its bytes as read (for
 /// [`save_decision`]'s check that nobody changed it meanwhile).
 pub fn distribution_as_read(
@@ -367,10 +416,22 @@ fn write_lead(
         && lead.speed.first_rep_action.is_none()
         && !lead.sla_stopped
         && !lead.notices.is_empty();
-    let old = leads.insert(lead.id.as_bytes(), encode(lead))?;
+    let old: Option<LeadRecord> = leads
+        .get(lead.id.as_bytes())?
+        .and_then(|v| decode("leads", &v).ok());
+    // Notices are only ever added: a copy with fewer than the stored one was
+    // read before an escalation (by another instance) and would undo it.
+    if old
+        .as_ref()
+        .is_some_and(|o| o.notices.len() > lead.notices.len())
+    {
+        return Err(ConflictableTransactionError::Abort(StoreError::Changed(
+            format!("lead {}", lead.id),
+        )));
+    }
+    leads.insert(lead.id.as_bytes(), encode(lead))?;
     // Hand-off events (created, claimed, converted, closed, escalated)
     // commit with the change that causes them.
-    let old: Option<LeadRecord> = old.and_then(|v| decode("leads", &v).ok());
     for event in lead_changes(old.as_ref(), lead) {
         crate::store::events::queue::stage(handoff, &event)?;
     }

@@ -94,15 +94,16 @@ pub struct Act {
 pub enum Scope {
     #[default]
     Everything,
-    /// New leads in this instance's [`Slot`](crate::store::leases::Slot),
-    /// each claimed in its decision's commit. Each lead is independent (its
-    /// record is keyed by its response, the distribution state is checked
-    /// in that commit), so every instance decides leads at once.
+    /// New leads and SLA escalations in this instance's
+    /// [`Slot`](crate::store::leases::Slot), each claimed in its commit
+    /// (a decision: its pending mark; an escalation: the lead's row). Each
+    /// lead is independent (its record is keyed by its response, the lead
+    /// and the distribution state are checked in that commit), so every
+    /// instance decides and escalates leads at once.
     Leads,
-    /// Replies, digests and SLA escalations: they read and change records
-    /// other responses share (the prospect's open lead, enrollments, a
-    /// rep's claim, the SLA clock), so one instance works them, under the
-    /// `@act` lease, as on one machine.
+    /// Replies and digests: they read and change records other responses
+    /// share (the prospect's open lead, enrollments, a rep's claim), so one
+    /// instance works them, under the `@act` lease, as on one machine.
     Shared,
 }
 
@@ -206,15 +207,19 @@ impl Act {
             self.wake.outbox.notify_one();
             report.responses += done.len();
         }
-        if self.scope == Scope::Leads {
-            // Digests and SLA escalations are the `Shared` task's.
-            return Ok(report);
-        }
         // After the batches: every response of an import done before the
         // pass started has been acted on, so its digest is complete.
-        if crate::blocking::off_reactor(|| digest::send_due(self, started, Timestamp::now()))? > 0 {
+        // Digests are the `Shared` task's.
+        if self.scope != Scope::Leads
+            && crate::blocking::off_reactor(|| digest::send_due(self, started, Timestamp::now()))?
+                > 0
+        {
             self.store.flush().await?;
             self.wake.outbox.notify_one();
+        }
+        if self.scope == Scope::Shared {
+            // Escalations are the per-item `Leads` task's.
+            return Ok(report);
         }
         report.escalations =
             crate::blocking::off_reactor(|| claim::escalate_due(self, Timestamp::now()))?;

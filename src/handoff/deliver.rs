@@ -12,6 +12,14 @@
 //! a receiver that is down is not flooded, and events reach it in commit
 //! order when it is back.
 //!
+//! Several instances on one store: the fan-out runs on the holder of the
+//! `@handoff` lease ([`fan_out_task`]), one event at a time in commit
+//! order; each endpoint's queue is drained by the holder of its own lease
+//! (`@handoff/NAME`, [`endpoint_task`]), checked before each POST and in
+//! the `delivered` commit. So an endpoint still gets its events in commit
+//! order from one instance at a time, and different endpoints are served
+//! by different instances.
+//!
 //! Secrets (signing keys, bearer tokens, URLs from the environment) are
 //! never logged: logs name the endpoint and the event id only.
 
@@ -312,14 +320,7 @@ pub async fn pass(
         queue::fan_out(store, |_| Vec::new())?;
         return Ok(PassReport::default());
     }
-    store.flush().await?;
-    queue::fan_out(store, |event| {
-        endpoints
-            .iter()
-            .filter(|e| e.wants(event))
-            .map(|e| e.name.clone())
-            .collect()
-    })?;
+    fan_out(store, endpoints).await?;
     let results = futures::future::join_all(
         endpoints
             .iter()
@@ -333,8 +334,31 @@ pub async fn pass(
         report.failed += r.failed;
         report.dead += r.dead;
     }
-    update_gauges(store, endpoints)?;
     Ok(report)
+}
+
+/// The configured endpoints' names (webhooks, then chats), without reading
+/// their secrets: what the daemon leases one queue per.
+pub fn endpoint_names(settings: &HandoffSettings) -> Vec<String> {
+    let webhooks = settings.webhooks.iter().map(|w| w.name.clone());
+    webhooks
+        .chain(settings.chats.iter().map(super::chat_name))
+        .collect()
+}
+
+/// Fans staged events out to the endpoints that want them (only durable
+/// events leave carousel); the shared-store half of [`pass`].
+async fn fan_out(store: &Store, endpoints: &[Endpoint]) -> anyhow::Result<()> {
+    store.flush().await?;
+    queue::fan_out(store, |event| {
+        endpoints
+            .iter()
+            .filter(|e| e.wants(event))
+            .map(|e| e.name.clone())
+            .collect()
+    })?;
+    update_gauges(store, endpoints)?;
+    Ok(())
 }
 
 /// `/metrics` gauges: waiting and dead deliveries per endpoint. A scan of
@@ -377,8 +401,8 @@ async fn drain_endpoint(
             queue::delivered(store, &endpoint.name, &key)?;
             continue;
         };
-        // No new POST once another instance holds the hand-off stage.
-        store.check_stage(crate::store::leases::HANDOFF)?;
+        // No new POST once another instance holds this endpoint's queue.
+        store.check_stage(&crate::store::leases::handoff_endpoint(&endpoint.name))?;
         let outcome = endpoint.send(&event, settings).await;
         match outcome {
             Outcome::Delivered => {
@@ -506,6 +530,67 @@ pub async fn task(
                 tracing::info!("hand-off pass stopped: {e:#}");
             } else {
                 tracing::error!("hand-off pass: {e:#}");
+            }
+        }
+        if shutdown.sleep(TICK).await {
+            return Ok(());
+        }
+    }
+}
+
+/// The holder of `@handoff` on a shared store: fans staged events out every
+/// [`TICK`] (and forgets old event records), in commit order.
+pub async fn fan_out_task(
+    settings: std::sync::Arc<HandoffSettings>,
+    store: Store,
+    mut shutdown: Shutdown,
+) -> anyhow::Result<()> {
+    let endpoints = endpoints(&settings)?;
+    let mut passes: u32 = 0;
+    loop {
+        let mut result = fan_out(&store, &endpoints).await;
+        if passes.is_multiple_of(PRUNE_EVERY) {
+            result = result.and_then(|()| prune(&store));
+        }
+        passes = passes.wrapping_add(1);
+        if let Err(e) = result {
+            if crate::store::is_storage_failure(&e) {
+                return Err(e);
+            }
+            tracing::error!("hand-off fan-out: {e:#}");
+        }
+        if shutdown.sleep(TICK).await {
+            return Ok(());
+        }
+    }
+}
+
+/// The holder of `@handoff/NAME` on a shared store: sends that endpoint's
+/// due deliveries, oldest first, every [`TICK`].
+pub async fn endpoint_task(
+    settings: std::sync::Arc<HandoffSettings>,
+    store: Store,
+    name: String,
+    mut shutdown: Shutdown,
+) -> anyhow::Result<()> {
+    let endpoint = endpoints(&settings)?
+        .into_iter()
+        .find(|e| e.name == name)
+        .with_context(|| format!("hand-off endpoint {name:?} left the config"))?;
+    loop {
+        // A slow receiver does not hold up shutdown (see `task`).
+        let result = tokio::select! {
+            r = drain_endpoint(&store, &settings, &endpoint) => r,
+            _ = shutdown.wait() => return Ok(()),
+        };
+        if let Err(e) = result {
+            if crate::store::is_storage_failure(&e) {
+                return Err(e);
+            }
+            if crate::store::lease_lost(&e) {
+                tracing::info!(endpoint = %name, "hand-off stopped: {e:#}");
+            } else {
+                tracing::error!(endpoint = %name, "hand-off: {e:#}");
             }
         }
         if shutdown.sleep(TICK).await {

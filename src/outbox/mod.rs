@@ -15,7 +15,7 @@ pub mod sender;
 pub mod smtp;
 pub mod suppression;
 
-use crate::store::kv::Transactional as _;
+use crate::store::kv::{ConflictableTransactionError, Transactional as _};
 use serde::{Deserialize, Serialize};
 
 use crate::store::{Store, StoreError, decode, encode};
@@ -75,6 +75,11 @@ pub enum Delivery {
     Sending {
         since: String,
         attempts: u32,
+        /// The instance sending it (several instances on one store): while
+        /// that instance is live the send is in flight and left alone;
+        /// once it is not, the record was left behind and is reconciled.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        owner: Option<String>,
     },
     Retrying {
         next: String,
@@ -175,44 +180,98 @@ impl Delivery {
     }
 }
 
+/// The stage's name in `carousel_claims_total` and the `claims` tree.
+pub const OUTBOX_STAGE: &str = "outbox";
+
 /// Records a new delivery state (and drops final records from the pending
-/// index). Not durable until the store is flushed. A commit of the outbox
-/// stage: see [`set_deliveries`].
+/// index) if `record` is still as it was read; returns whether it was
+/// written. Not durable until the store is flushed. See [`set_deliveries`].
 pub fn set_delivery(
     store: &Store,
     record: &OutboundRecord,
     delivery: Delivery,
-) -> Result<(), StoreError> {
-    set_deliveries(store, &[(record, delivery)])
+) -> Result<bool, StoreError> {
+    Ok(set_deliveries(store, &[(record, delivery)])?
+        .first()
+        .copied()
+        .unwrap_or(false))
 }
 
-/// [`set_delivery`] for several records in one transaction, fenced by the
-/// outbox stage's lease: once another instance holds `@outbox`, the whole
-/// commit is refused ([`StoreError::LeaseLost`]) and nothing changes — so a
-/// paused instance can never mark an email `Sending`, hence never start a
-/// second send of it.
+/// [`set_delivery`] for several records in one transaction. Each change is
+/// written only if its stored record still has the delivery state it was
+/// read with (`record.delivery`), so two instances that read the same
+/// queued email never both mark it `Sending`: the second finds the first's
+/// mark and skips it (`false` in the answer, by position). Fenced by this
+/// instance's liveness ([`Store::live_transaction`]): an instance that
+/// paused past its heartbeat TTL has its whole commit refused
+/// ([`StoreError::LeaseLost`]) — its `Sending` marks may already be
+/// reconciled by another instance.
 pub fn set_deliveries(
     store: &Store,
     changes: &[(&OutboundRecord, Delivery)],
-) -> Result<(), StoreError> {
-    let updates: Vec<(String, Vec<u8>, bool)> = changes
+) -> Result<Vec<bool>, StoreError> {
+    write_deliveries(store, changes, false)
+}
+
+/// [`set_deliveries`] for taking emails to send: the pending-index rows are
+/// claimed first (`FOR UPDATE SKIP LOCKED` on PostgreSQL), so an email
+/// another instance is marking at this moment is skipped rather than waited
+/// for. Counted in `carousel_claims_total{stage="outbox"}`.
+pub fn claim_deliveries(
+    store: &Store,
+    changes: &[(&OutboundRecord, Delivery)],
+) -> Result<Vec<bool>, StoreError> {
+    let written = write_deliveries(store, changes, true)?;
+    store.count_claims(OUTBOX_STAGE, written.iter().filter(|w| **w).count())?;
+    Ok(written)
+}
+
+fn write_deliveries(
+    store: &Store,
+    changes: &[(&OutboundRecord, Delivery)],
+    claim: bool,
+) -> Result<Vec<bool>, StoreError> {
+    let updates: Vec<(String, &Delivery, Vec<u8>, bool)> = changes
         .iter()
         .map(|(record, delivery)| {
-            let mut record = (*record).clone();
-            record.delivery = delivery.clone();
-            let id = record.email.message_id.clone();
-            (id, encode(&record), delivery.is_final())
+            let mut next = (*record).clone();
+            next.delivery = delivery.clone();
+            let id = next.email.message_id.clone();
+            (id, &record.delivery, encode(&next), delivery.is_final())
         })
         .collect();
     let trees = [&store.tree(TREE)?, &store.tree(PENDING)?];
-    store.stage_transaction(crate::store::leases::OUTBOX, &trees, |t| {
-        for (id, value, done) in &updates {
-            t[0].insert(id.as_bytes(), value.as_slice())?;
-            if *done {
-                t[1].remove(id.as_bytes())?;
+    store.live_transaction(crate::store::leases::OUTBOX, &trees, |t| {
+        let claimed: std::collections::BTreeSet<Vec<u8>> = if claim {
+            let keys: Vec<Vec<u8>> = updates.iter().map(|u| u.0.as_bytes().to_vec()).collect();
+            t[1].claim(&keys)?
+                .into_iter()
+                .map(|(k, _)| k.to_vec())
+                .collect()
+        } else {
+            Default::default()
+        };
+        let mut written = Vec::with_capacity(updates.len());
+        for (id, read, value, done) in &updates {
+            let still = match t[0].get(id.as_bytes())? {
+                Some(v) => {
+                    decode::<OutboundRecord>("outbox", &v)
+                        .map_err(ConflictableTransactionError::Abort)?
+                        .delivery
+                        == **read
+                }
+                None => false,
+            };
+            let ok = still && (!claim || claimed.contains(id.as_bytes()));
+            if ok {
+                t[0].insert(id.as_bytes(), value.as_slice())?;
+                if *done {
+                    t[1].remove(id.as_bytes())?;
+                }
             }
+            written.push(ok);
         }
-        Ok(())
+        Ok(written)
     })
 }
 

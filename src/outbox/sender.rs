@@ -7,10 +7,18 @@
 //! recording the reply); [`super::archive`] explains how it is resolved
 //! without sending twice.
 //!
-//! Several instances: every delivery-state commit is fenced by the `@outbox`
-//! lease ([`super::set_deliveries`]), so an instance paused past its lease
-//! finds its `Sending` commit refused and sends nothing; the pass stops
-//! (logged at info) and the emails wait for the new holder.
+//! Several instances: every instance sends. Each picks the emails of its
+//! slot (a hash of the Message-ID, mod the live instances) and claims them
+//! in the `Sending` commit ([`super::claim_deliveries`]): the commit writes
+//! only records still in the state they were read in, with this instance
+//! as the owner, so an email is marked `Sending` by one instance only. A
+//! record found `Sending` whose owner is live is in flight there and left
+//! alone; one whose owner is not live (it died, or paused past its
+//! heartbeat TTL) was left behind and is reconciled through the archive,
+//! as after a crash. Every delivery-state commit is fenced by this
+//! instance's own liveness, so a paused instance cannot start a send once
+//! the others may treat its marks as abandoned; the pass stops (logged at
+//! info) and the emails wait.
 //!
 //! Transports: SMTP over the small connection pool of [`super::smtp`]
 //! (why not lettre's own pool is explained there), or, the embedded
@@ -220,8 +228,11 @@ impl Sender {
         for record in due {
             let held = off_reactor(|| -> anyhow::Result<_> {
                 let state = self.hold(&record)?;
-                if let Some(state) = &state {
-                    super::set_delivery(&self.store, &record, state.clone())?;
+                if let Some(state) = &state
+                    && !super::set_delivery(&self.store, &record, state.clone())?
+                {
+                    // Another instance moved it on first: nothing to count.
+                    return Ok(Some(record.delivery.clone()));
                 }
                 Ok(state)
             })?;
@@ -261,14 +272,29 @@ impl Sender {
         let mut due = Vec::new();
         let outbox = self.store.tree(TREE)?;
         let pending = self.store.tree(PENDING)?;
+        let slot = self.store.slot();
+        let me = self.store.instance_id();
+        let live = match me {
+            Some(_) => self.store.live_instances(now.as_millisecond())?,
+            None => Default::default(),
+        };
         for key in pending.iter().keys() {
             let key = key?;
+            if !slot.takes(crate::store::leases::item_number(&key)) {
+                continue;
+            }
             let Some(value) = outbox.get(&key)? else {
                 pending.remove(&key)?;
                 continue;
             };
             let record: OutboundRecord = decode("outbox", &value)?;
             match &record.delivery {
+                // In flight on another live instance: its send, not ours.
+                Delivery::Sending {
+                    owner: Some(owner), ..
+                } if Some(owner) != me.as_ref() && live.contains(owner) => report.waiting += 1,
+                // Left behind: by this process's previous life, a dead
+                // instance or (one instance) a crash.
                 Delivery::Sending { .. } => uncertain.push(record),
                 Delivery::Queued { .. } => due.push(record),
                 Delivery::Retrying { next, .. } => {
@@ -300,8 +326,13 @@ impl Sender {
             (Transport::Dir(dir), _) => off_reactor(|| -> anyhow::Result<()> {
                 for r in uncertain {
                     if dir.join(eml_name(&r.email.message_id)).exists() {
-                        super::set_delivery(&self.store, &r, sent_now("file written (recovered)"))?;
-                        report.recovered += 1;
+                        if super::set_delivery(
+                            &self.store,
+                            &r,
+                            sent_now("file written (recovered)"),
+                        )? {
+                            report.recovered += 1;
+                        }
                     } else {
                         resend.push(r);
                     }
@@ -319,12 +350,13 @@ impl Sender {
                     for r in uncertain {
                         if found.contains(&r.email.message_id) {
                             tracing::info!(id = %r.email.message_id, "found in the archive: it was sent before the crash");
-                            super::set_delivery(
+                            if super::set_delivery(
                                 &self.store,
                                 &r,
                                 sent_now("250 accepted before a restart (copy found in archive)"),
-                            )?;
-                            report.recovered += 1;
+                            )? {
+                                report.recovered += 1;
+                            }
                             continue;
                         }
                         let since = match &r.delivery {
@@ -351,15 +383,16 @@ impl Sender {
                         resend.push(r);
                     } else {
                         let reason = "uncertain: interrupted between SMTP and its record; not resent (configure [outbox.archive] to decide)";
-                        super::set_delivery(
+                        if super::set_delivery(
                             &self.store,
                             &r,
                             Delivery::Failed {
                                 at: crate::store::now_rfc3339(),
                                 reason: reason.into(),
                             },
-                        )?;
-                        report.failed += 1;
+                        )? {
+                            report.failed += 1;
+                        }
                     }
                 }
                 Ok(())
@@ -443,9 +476,12 @@ impl Sender {
         batch: Vec<OutboundRecord>,
         report: &mut SendReport,
     ) -> anyhow::Result<()> {
-        // 1. Durably mark the whole batch Sending before any byte goes out.
-        // One fenced commit: refused as a whole (nothing goes out) once
-        // another instance holds the outbox stage.
+        // 1. Durably mark the batch Sending, owned by this instance, before
+        // any byte goes out. One commit, fenced by this instance's liveness
+        // (refused as a whole, nothing goes out, once the others may take
+        // its marks as abandoned); a record another instance marked or
+        // moved on since it was read is left out.
+        let owner = self.store.instance_id();
         let ready = off_reactor(|| -> anyhow::Result<Vec<OutboundRecord>> {
             let marks: Vec<(&OutboundRecord, Delivery)> = batch
                 .iter()
@@ -458,14 +494,17 @@ impl Sender {
                     let sending = Delivery::Sending {
                         since: crate::store::now_rfc3339(),
                         attempts,
+                        owner: owner.clone(),
                     };
                     (record, sending)
                 })
                 .collect();
-            super::set_deliveries(&self.store, &marks)?;
+            let claimed = super::claim_deliveries(&self.store, &marks)?;
             Ok(marks
                 .into_iter()
-                .map(|(record, sending)| OutboundRecord {
+                .zip(claimed)
+                .filter(|(_, claimed)| *claimed)
+                .map(|((record, sending), _)| OutboundRecord {
                     delivery: sending,
                     ..record.clone()
                 })
@@ -483,8 +522,10 @@ impl Sender {
             .collect()
             .await;
         // 3. Record what the server said.
-        // Refused after a lost lease: left `Sending`, which the new holder
-        // reconciles through the archive (at most once, plus reconciliation).
+        // Refused once this instance is no longer live (or a record was
+        // moved on by an instance that took it as abandoned): left as it is,
+        // and a `Sending` mark is reconciled through the archive (at most
+        // once, plus reconciliation).
         off_reactor(|| -> anyhow::Result<()> {
             let mut states = Vec::with_capacity(results.len());
             for (record, outcome) in &results {
@@ -511,7 +552,12 @@ impl Sender {
                 };
                 states.push((record, state));
             }
-            super::set_deliveries(&self.store, &states)?;
+            let written = super::set_deliveries(&self.store, &states)?;
+            for ((record, _), written) in states.iter().zip(written) {
+                if !written {
+                    tracing::info!(id = %record.email.message_id, "outcome not recorded: another instance took the send as abandoned");
+                }
+            }
             Ok(())
         })?;
         self.store.flush().await?;

@@ -53,7 +53,9 @@ pub const ACT: &str = "@act";
 pub const NURTURE: &str = "@nurture";
 pub const OUTBOX: &str = "@outbox";
 pub const HANDOFF: &str = "@handoff";
-pub const STAGES: [&str; 4] = [ACT, HANDOFF, NURTURE, OUTBOX];
+/// The stages held by one instance at a time. The outbox is not among them:
+/// every instance sends, claiming each email (see [`Store::live_transaction`]).
+pub const STAGES: [&str; 3] = [ACT, HANDOFF, NURTURE];
 /// Per-instance counts of claimed work items: `{stage}\0{instance}` → u64.
 pub const CLAIMS: &str = "claims";
 /// A lease not renewed for this long is free to take.
@@ -207,6 +209,23 @@ impl Fence {
     }
 }
 
+/// The lease of one hand-off endpoint's queue (`@handoff/crm`) on a shared
+/// store: its events go out from one instance at a time, in commit order,
+/// while different endpoints are drained by different instances. The
+/// `@handoff` lease itself keeps the fan-out (one instance, in commit order).
+pub fn handoff_endpoint(name: &str) -> String {
+    format!("{HANDOFF}/{name}")
+}
+
+/// The number a keyed work item's slot is taken from (an email's
+/// Message-ID, a lead id): FNV-1a of the key, the same on every instance
+/// and build (std's hasher promises neither).
+pub fn item_number(key: &[u8]) -> u64 {
+    key.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(*b)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
+}
+
 /// The shared fence of a store handle and its clones.
 pub(super) fn new_fence() -> Arc<Fence> {
     Arc::new(Fence::default())
@@ -236,6 +255,69 @@ impl Store {
             f(&views[..trees.len()])
         });
         result.map_err(StoreError::from)
+    }
+
+    /// Runs `f` in one transaction over `trees`, committed only while this
+    /// instance is live: its heartbeat in the `instances` tree, read inside
+    /// the transaction, is at most [`TTL_MS`] old. What the per-item stages
+    /// whose work has an effect outside the store (an SMTP send) fence their
+    /// claims with: the other instances take an item marked by this one as
+    /// abandoned exactly when this check would fail (see
+    /// [`Store::live_instances`]), so an instance that paused past its TTL
+    /// cannot mark an email `Sending` another instance may be reconciling.
+    /// Fails with [`StoreError::LeaseLost`]`(stage)`. Without leasing,
+    /// exactly `trees.transaction(f)`.
+    pub fn live_transaction<R>(
+        &self,
+        stage: &str,
+        trees: &[&Tree],
+        f: impl Fn(&[TransactionalTree]) -> ConflictableTransactionResult<R>,
+    ) -> Result<R, StoreError> {
+        let me = self.fence.instance();
+        let mut all = trees.to_vec();
+        let instances = self.tree(INSTANCES)?;
+        if me.is_some() {
+            all.push(&instances);
+        }
+        let result = super::kv::transaction_over(&all, |views| {
+            if let Some(me) = &me {
+                let now = jiff::Timestamp::now().as_millisecond();
+                let beat: Option<i64> = views[trees.len()]
+                    .get(me.as_bytes())?
+                    .and_then(|v| decode(INSTANCES, &v).ok());
+                if beat.is_none_or(|b| now - b > TTL_MS) {
+                    return Err(ConflictableTransactionError::Abort(StoreError::LeaseLost(
+                        stage.to_string(),
+                    )));
+                }
+            }
+            f(&views[..trees.len()])
+        });
+        result.map_err(StoreError::from)
+    }
+
+    /// The instances whose heartbeat is at most [`TTL_MS`] old at `now_ms`
+    /// (empty without leasing): an item a live instance has marked as its
+    /// own is in its hands; one marked by any other instance was left behind.
+    pub fn live_instances(
+        &self,
+        now_ms: i64,
+    ) -> Result<std::collections::BTreeSet<String>, StoreError> {
+        let mut live = std::collections::BTreeSet::new();
+        for item in self.tree(INSTANCES)?.iter() {
+            let (id, beat) = item?;
+            let beat: i64 = decode(INSTANCES, &beat).unwrap_or(i64::MIN / 2);
+            if now_ms - beat <= TTL_MS {
+                live.insert(String::from_utf8_lossy(&id).into_owned());
+            }
+        }
+        Ok(live)
+    }
+
+    /// This instance's id once it takes part in leasing (`None` on one
+    /// instance): what it writes as the owner of the items it works on.
+    pub fn instance_id(&self) -> Option<String> {
+        self.fence.instance()
     }
 
     /// A handle on the same database with a fence of its own: how another

@@ -59,6 +59,10 @@ pub enum StoreError {
     LeaseLost(String),
     #[error("corrupt record in {tree}: {detail}")]
     Codec { tree: &'static str, detail: String },
+    /// A read-modify-write found the record changed by another instance
+    /// since it was read: nothing written; read again and retry.
+    #[error("{0} changed meanwhile (another instance wrote it); nothing written, try again")]
+    Changed(String),
 }
 
 impl StoreError {

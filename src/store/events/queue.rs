@@ -180,8 +180,9 @@ pub fn event(store: &Store, id: &str) -> Result<Option<Event>, StoreError> {
 pub fn delivered(store: &Store, endpoint: &str, delivery_key: &[u8]) -> Result<(), StoreError> {
     let tree = store.tree(TREE)?;
     let counter = key(b'c', &[endpoint.as_bytes()]);
-    // The hand-off stage's commit, fenced by its lease.
-    store.stage_transaction(super::super::leases::HANDOFF, &[&tree], |t| {
+    // The endpoint's commit, fenced by the lease of its queue.
+    let lease = super::super::leases::handoff_endpoint(endpoint);
+    store.stage_transaction(&lease, &[&tree], |t| {
         let t = &t[0];
         if t.remove(delivery_key)?.is_some() {
             let n = t.get(&counter)?.map_or(0, |v| u64_of(&v));
