@@ -22,6 +22,7 @@
 //!    with `review_reasons`, never dropped.
 
 pub mod adf;
+pub mod call;
 pub mod contact;
 pub mod csv;
 pub mod form;
@@ -48,8 +49,8 @@ pub use rules::{ProviderRule, validate_rule};
 use super::{Context, Envelope, Lead, body};
 use labels::Field;
 use prospect::{
-    Exclusions, ShapeContact, domain_of, forwarded_person, inline_forward, reply_to_person,
-    same_organisation, service_sender,
+    Exclusions, ShapeContact, direct_enquiry, domain_of, forwarded_person, inline_forward,
+    reply_to_person, same_organisation, seller_mail, service_sender,
 };
 
 /// What the lead extractor found.
@@ -271,13 +272,29 @@ fn extract_at_depth(
     // Read only when needed: a form that names every contact field, or a
     // message that is no notification at all, costs no scan.
     let mut review = Vec::new();
-    let mut is_form = values.is_form(signal) || person_forward;
     let notification = signal
         || envelope
             .from_email
             .as_deref()
             .is_some_and(|e| contact::is_relay_address(e) || contact::is_robot_address(e))
         || junk::is_automated(message);
+    // A phone system's notice of a call or a text: the caller's number is
+    // the contact (no email, often no form).
+    let call = (fwd.is_none()
+        && rule.is_none()
+        && !person_forward
+        && (notification || service_sender(envelope)))
+    .then(|| call::read(subject, body_text))
+    .flatten();
+    // A person asking us for our offer in a mail of their own: their
+    // signature is the contact.
+    let direct_mail = call.is_none()
+        && fwd.is_none()
+        && rule.is_none()
+        && !list_mail
+        && !junk::is_automated(message)
+        && direct_enquiry(envelope, subject, body_text);
+    let mut is_form = values.is_form(signal) || person_forward || direct_mail || call.is_some();
     // A service writing under its own name (a badge scanner, a site
     // builder): a notification only if it carries a whole contact block.
     // (Never a reply in a thread: a notification starts none.)
@@ -293,8 +310,13 @@ fn extract_at_depth(
     } else {
         (notification && (!list_mail || signal) || service) && card.is_none()
     };
-    let mut shapes = if wants_shapes {
-        ShapeContact::read(body_text, &Exclusions::new(envelope, fwd.as_ref()))
+    let mut shapes = if wants_shapes && call.is_none() {
+        let exclusions = if direct_mail {
+            Exclusions::ours(envelope)
+        } else {
+            Exclusions::new(envelope, fwd.as_ref())
+        };
+        ShapeContact::read(body_text, &exclusions)
     } else {
         None
     };
@@ -375,10 +397,27 @@ fn extract_at_depth(
             "vendor pitch: the sender offers a slot in their own calendar",
         );
     }
+    // A seller's mail (a pitch, a supplier's quote for our own enquiry)
+    // from a person: lead words in it ask nothing of us.
+    if rule.is_none()
+        && fwd.is_none()
+        && call.is_none()
+        && !labelled_contact
+        && card.is_none()
+        && !envelope
+            .from_email
+            .as_deref()
+            .is_some_and(|e| contact::is_relay_address(e) || contact::is_robot_address(e))
+        && !junk::is_automated(message)
+        && seller_mail(subject, body_text)
+    {
+        return LeadExtraction::noted("vendor or supplier mail: the sender sells or quotes");
+    }
     // A platform telling about activity is no enquiry, unless a person
     // plainly wrote to us through it. Read only for what would be a lead:
     // replies and plain mail never pay for it.
     if rule.is_none()
+        && call.is_none()
         && let Some(activity) =
             platform::activity(message, envelope.from_email.as_deref(), &envelope.to, text)
     {
@@ -490,6 +529,9 @@ fn extract_at_depth(
         lead.provenance
             .insert("company".into(), "signature: line below the name".into());
     }
+    if let Some(call) = &call {
+        apply_call(&mut lead, call);
+    }
     if let Some(reason) = junk::test_submission(&lead) {
         return LeadExtraction::noted(reason);
     }
@@ -520,6 +562,43 @@ fn extract_at_depth(
         leads: vec![lead],
         provider,
         note,
+    }
+}
+
+/// A phone notice's caller on the lead: the number the notice is about
+/// (the subject's beats any label), never the phone system's own address
+/// or display name from the headers.
+fn apply_call(lead: &mut Lead, call: &call::Call) {
+    let from_header = |lead: &Lead, key: &str| {
+        lead.provenance
+            .get(key)
+            .is_some_and(|p| p.starts_with("header"))
+    };
+    if from_header(lead, "email") {
+        lead.contact.email = None;
+        lead.provenance.remove("email");
+    }
+    if from_header(lead, "name") {
+        lead.contact.name = None;
+        lead.provenance.remove("name");
+    }
+    let labelled_phone = lead
+        .provenance
+        .get("phone")
+        .is_some_and(|p| !p.starts_with("shape"));
+    if lead.contact.phone.is_none() || !labelled_phone || call.phone_from.contains("subject") {
+        lead.contact.phone = Some(call.phone.clone());
+        lead.provenance
+            .insert("phone".into(), call.phone_from.to_string());
+    }
+    match (&lead.contact.name, &call.name) {
+        (None, Some(name)) => {
+            lead.contact.name = Some(name.clone());
+            lead.provenance
+                .insert("name".into(), "call: the caller's introduction".into());
+        }
+        (Some(name), _) => lead.contact.name = Some(call::caller_id_name(name)),
+        (None, None) => {}
     }
 }
 
