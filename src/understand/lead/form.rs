@@ -463,7 +463,13 @@ fn looks_like_label(label: &str) -> bool {
 /// A line that is only a known label (`Email`, `What's your phone number?`).
 fn label_alone(line: &str, collecting: Option<Collect>) -> Option<Field> {
     let t = line.trim();
-    if t.is_empty() || t.chars().count() > 80 {
+    // A label asks; a line carrying a number or an address answers
+    // (`Tel. 0711 555 2380` in a signature).
+    if t.is_empty()
+        || t.chars().count() > 80
+        || t.chars().filter(char::is_ascii_digit).count() >= 5
+        || t.contains('@')
+    {
         return None;
     }
     let stripped = t.trim_end_matches([':', '：', '?', '？']).trim();

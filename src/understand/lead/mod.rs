@@ -523,7 +523,7 @@ fn extract_at_depth(
     }
     if lead.contact.company.is_none()
         && let Some(name) = lead.contact.name.as_deref()
-        && let Some(company) = signature::company_below_name(body_text, name)
+        && let Some(company) = signature::company_of(body_text, name, lead.contact.email.as_deref())
     {
         lead.contact.company = Some(company);
         lead.provenance
@@ -531,6 +531,17 @@ fn extract_at_depth(
     }
     if let Some(call) = &call {
         apply_call(&mut lead, call);
+    }
+    // A person's own words, with no form around them ("before the spring",
+    // "a ser posible este mes"): the time frame is stated in free text.
+    if lead.timeline.is_none() && (direct_mail || person_forward) {
+        let written =
+            &body_text[..body::floor_char_boundary(body_text, body_text.len().min(2_000))];
+        if let Some(t) = timeline::parse(written, date, false) {
+            lead.timeline = Some(t);
+            lead.provenance
+                .insert("timeline".into(), "prose: the person's own words".into());
+        }
     }
     if let Some(reason) = junk::test_submission(&lead) {
         return LeadExtraction::noted(reason);

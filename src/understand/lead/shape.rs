@@ -307,7 +307,12 @@ pub fn name_near(text: &str, offset: usize) -> Option<String> {
     if is_name(tail) {
         return contact::normalize_name(tail);
     }
-    if !before.is_empty() {
+    // Only a label before the value (`Tel: 020 …`, `Mobil`): a signature's
+    // contact line; its name is above.
+    let label_only = before.chars().count() <= 20
+        && labels::classify(before.trim_end_matches(['.', ':', '：']))
+            .is_some_and(|f| matches!(f, labels::Field::Phone | labels::Field::Email));
+    if !before.is_empty() && !label_only {
         return None;
     }
     // The lines above in the same block: the name line, or the name heading
@@ -327,7 +332,18 @@ pub fn name_near(text: &str, offset: usize) -> Option<String> {
             .trim();
         // A name alone, or the value of a `Renter: Priya Raman` line.
         let value = prev.split_once([':', '：']).map_or(prev, |(_, v)| v.trim());
-        if is_name(value) {
+        // A name-shaped line right below a job title is the company of a
+        // "Jane Doe" / "Practice Manager" / "Harborview Dental" block.
+        let below_title = prev_start > 0 && {
+            let above_end = prev_start - 1;
+            let above_start = text[..above_end].rfind('\n').map_or(0, |i| i + 1);
+            let above = text[above_start..above_end].trim();
+            above.chars().count() <= 60
+                && !above.contains([':', '：', '@'])
+                && signature::has_title_word(above)
+                && !is_name(above)
+        };
+        if is_name(value) && !below_title {
             return contact::normalize_name(value);
         }
         // Only a title or a company line may sit between a name and its
@@ -335,7 +351,7 @@ pub fn name_near(text: &str, offset: usize) -> Option<String> {
         let block_line = !prev.is_empty()
             && prev.chars().count() <= 60
             && !prev.contains([':', '：', '@'])
-            && (signature::has_legal_form(prev) || signature::has_title_word(prev));
+            && (signature::has_legal_form(prev) || signature::has_title_word(prev) || below_title);
         if !block_line && !is_contact_value(prev) {
             break;
         }

@@ -89,6 +89,10 @@ pub const TITLE_WORDS: &[(&str, &[&str])] = &[
             "responsable",
             "propietario",
             "propietaria",
+            "jefe",
+            "jefa",
+            "encargado",
+            "encargada",
         ],
     ),
     (
@@ -175,6 +179,78 @@ pub fn is_company_name(line: &str) -> bool {
                 .iter()
                 .flat_map(|(_, f)| f.iter())
                 .any(|form| form.is_ascii() && *form == last)
+}
+
+/// The company on the line below the last line that is exactly `name`, on
+/// the name's own line after a separator (`Owen Pritchard | Pritchard
+/// Joinery`), or a plain line near the name that spells the person's mail
+/// domain (`Logística Sanz` for `…@logisticasanz.es`).
+pub fn company_of(text: &str, name: &str, email: Option<&str>) -> Option<String> {
+    let lines: Vec<&str> = text.lines().map(str::trim).collect();
+    let lower = name.trim().to_lowercase();
+    if lower.is_empty() {
+        return None;
+    }
+    // The name's line with the company beside it.
+    let beside = lines.iter().rev().find_map(|l| {
+        let rest = l.to_lowercase().strip_prefix(&lower)?.to_string();
+        let cut = l.len() - rest.len();
+        let rest = l.get(cut..)?;
+        let rest = [" | ", " · ", " - ", " – ", ", ", " / "]
+            .iter()
+            .find_map(|sep| rest.strip_prefix(sep))?
+            .trim();
+        (plain_company(rest) || has_legal_form(rest)).then(|| rest.to_string())
+    });
+    company_below_name(text, name)
+        .or(beside)
+        .or_else(|| email.and_then(|e| company_by_domain(&lines, &lower, e)))
+}
+
+/// A plain line within a few lines of the name whose letters are the mail
+/// domain's own name: the organisation the address belongs to.
+fn company_by_domain(lines: &[&str], name: &str, email: &str) -> Option<String> {
+    let domain = email.rsplit_once('@')?.1;
+    let label = domain.split('.').next()?;
+    if label.len() < 4 || super::contact::is_free_mail(domain) {
+        return None;
+    }
+    let at = lines
+        .iter()
+        .rposition(|l| l.to_lowercase().starts_with(name))?;
+    lines[at + 1..]
+        .iter()
+        .take(4)
+        .copied()
+        .filter(|l| plain_company(l) || has_legal_form(l))
+        .find(|l| {
+            let folded = fold_letters(l);
+            folded.len() >= 4
+                && (folded == label || label.contains(&folded) || folded.contains(label))
+        })
+        .map(str::to_string)
+}
+
+/// Lowercase ASCII letters and digits of `s`, accents dropped
+/// (`Logística Sanz` → `logisticasanz`).
+fn fold_letters(s: &str) -> String {
+    s.chars()
+        .flat_map(char::to_lowercase)
+        .filter_map(|c| {
+            let base = match c {
+                'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' => 'a',
+                'ç' => 'c',
+                'è' | 'é' | 'ê' | 'ë' => 'e',
+                'ì' | 'í' | 'î' | 'ï' => 'i',
+                'ñ' => 'n',
+                'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' => 'o',
+                'ù' | 'ú' | 'û' | 'ü' => 'u',
+                'ß' => 's',
+                c => c,
+            };
+            base.is_ascii_alphanumeric().then_some(base)
+        })
+        .collect()
 }
 
 /// The company on the line below the last line that is exactly `name`.
