@@ -156,7 +156,9 @@ pub fn pairs(text: &str) -> Vec<Pair> {
             // from HTML, spaced-out notifications).
             let skip = usize::from(
                 lines.get(i).is_some_and(|l| l.trim().is_empty())
-                    && !current.as_ref().is_some_and(|c| c.1 == Collect::Inline),
+                    // Never inside a block value: "First line" of a message
+                    // is prose, whatever follows it.
+                    && current.as_ref().is_none_or(|c| c.1 == Collect::Inline),
             );
             let next = lines
                 .get(i + skip)
