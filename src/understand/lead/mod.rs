@@ -521,6 +521,18 @@ fn extract_at_depth(
         lead.contact.name = Some(name);
         lead.provenance.insert("name".into(), "subject:from".into());
     }
+    // A person's own mail from a mailbox without their name (`info@…`):
+    // the name they sign with.
+    if direct_mail
+        && lead.contact.name.is_none()
+        && let Some(name) = signature::signed_name(
+            &body_text[..body::floor_char_boundary(body_text, body_text.len().min(2_000))],
+        )
+    {
+        lead.contact.name = Some(name);
+        lead.provenance
+            .insert("name".into(), "signature: the name signed with".into());
+    }
     if lead.contact.company.is_none()
         && let Some(name) = lead.contact.name.as_deref()
         && let Some(company) = signature::company_of(body_text, name, lead.contact.email.as_deref())

@@ -307,12 +307,7 @@ pub fn name_near(text: &str, offset: usize) -> Option<String> {
     if is_name(tail) {
         return contact::normalize_name(tail);
     }
-    // Only a label before the value (`Tel: 020 …`, `Mobil`): a signature's
-    // contact line; its name is above.
-    let label_only = before.chars().count() <= 20
-        && labels::classify(before.trim_end_matches(['.', ':', '：']))
-            .is_some_and(|f| matches!(f, labels::Field::Phone | labels::Field::Email));
-    if !before.is_empty() && !label_only {
+    if !before.is_empty() {
         return None;
     }
     // The lines above in the same block: the name line, or the name heading

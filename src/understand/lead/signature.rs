@@ -253,6 +253,24 @@ fn fold_letters(s: &str) -> String {
         .collect()
 }
 
+/// The name a person signs their own mail with: the last name-shaped line
+/// among the closing lines (`Sanne de Vries` over `Holland Bakes B.V.` and
+/// `Tel: 020 …`), never a company line under a job title.
+pub fn signed_name(text: &str) -> Option<String> {
+    let lines: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    let tail = lines.len().saturating_sub(8);
+    (tail..lines.len()).rev().find_map(|i| {
+        let under_title = i > 0 && has_title_word(lines[i - 1]);
+        (!under_title && super::shape::is_name(lines[i]))
+            .then(|| super::contact::normalize_name(lines[i]))
+            .flatten()
+    })
+}
+
 /// The company on the line below the last line that is exactly `name`.
 pub fn company_below_name(text: &str, name: &str) -> Option<String> {
     let name = name.trim().to_lowercase();
