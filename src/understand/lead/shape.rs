@@ -78,12 +78,21 @@ pub fn phones(text: &str) -> Vec<(usize, String)> {
             } else {
                 s
             };
-            if !plausible_phone(text, m.start(), m.end(), s) {
+            // A bracket opened after the number and never closed belongs to
+            // what follows ("3035550172 (1 min 04 sec)").
+            let s = match s.rfind('(') {
+                Some(at) if at > 0 && !s[at..].contains(')') => s[..at].trim_end(),
+                _ => s,
+            };
+            // `s` is a slice of `text`: where it ends there.
+            let end = s.as_ptr() as usize - text.as_ptr() as usize + s.len();
+            let end = if end <= m.start() { m.end() } else { end };
+            if !plausible_phone(text, m.start(), end, s) {
                 return None;
             }
             // An extension is part of the number as written ("… ext. 12").
-            let ext = EXTENSION.find(&text[m.end()..]).map_or(0, |e| e.end());
-            let written = format!("{s}{}", &text[m.end()..m.end() + ext]);
+            let ext = EXTENSION.find(&text[end..]).map_or(0, |e| e.end());
+            let written = format!("{s}{}", &text[end..end + ext]);
             Some((m.start(), written))
         })
         .collect()
