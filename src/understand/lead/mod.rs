@@ -521,6 +521,32 @@ fn extract_at_depth(
         lead.contact.name = Some(name);
         lead.provenance.insert("name".into(), "subject:from".into());
     }
+    // A given name alone in the form ("Kevin") and the full name the
+    // person mails under ("Kevin Johnson"): the full one.
+    if let Some(given) = lead.contact.name.clone()
+        && !given.contains(' ')
+        && !contact::is_cjk(&given)
+        && let Some(full) = [
+            envelope.reply_to_name.as_deref(),
+            envelope.from_name.as_deref(),
+            fwd.as_ref().and_then(|f| f.from_name.as_deref()),
+        ]
+        .into_iter()
+        .flatten()
+        .filter_map(contact::normalize_name)
+        .find(|n| {
+            shape::is_name(n)
+                && n.split_whitespace()
+                    .next()
+                    .is_some_and(|w| w.to_lowercase() == given.to_lowercase())
+        })
+    {
+        lead.contact.name = Some(full);
+        lead.provenance.insert(
+            "name".into(),
+            "header: the full name of the given name".into(),
+        );
+    }
     // A person's own mail from a mailbox without their name (`info@…`):
     // the name they sign with.
     if direct_mail
@@ -555,6 +581,18 @@ fn extract_at_depth(
                 .insert("timeline".into(), "prose: the person's own words".into());
         }
     }
+    // A notification's own sentences outside any form pair ("Jane is
+    // looking to start in the next 2 months").
+    if lead.timeline.is_none()
+        && !direct_mail
+        && let Some(t) = timeline::parse(&unlabelled_prose(body_text), date, false)
+    {
+        lead.timeline = Some(t);
+        lead.provenance.insert(
+            "timeline".into(),
+            "prose: a sentence outside the form".into(),
+        );
+    }
     if let Some(reason) = junk::test_submission(&lead) {
         return LeadExtraction::noted(reason);
     }
@@ -586,6 +624,32 @@ fn extract_at_depth(
         provider,
         note,
     }
+}
+
+/// The sentences of a notification outside its form pairs, up to the
+/// first footer: no `Label: value` line, no line carrying a date or a
+/// clock time (a submission stamp is no time frame).
+fn unlabelled_prose(text: &str) -> String {
+    static STAMP: Lazy<Regex> = Lazy::new(|| {
+        Regex::new(
+            r"\d{1,4}[/.\-]\d{1,2}[/.\-]\d{1,4}|\d{1,2}:\d{2}|(?-u:\b)(?:19|20)\d{2}(?-u:\b)",
+        )
+        .expect("static regex")
+    });
+    let head = &text[..body::floor_char_boundary(text, text.len().min(4_000))];
+    let mut out = String::new();
+    for line in head.lines() {
+        let line = line.trim();
+        if form::is_footer(line) {
+            break;
+        }
+        if line.is_empty() || form::split_label(line).is_some() || STAMP.is_match(line) {
+            continue;
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
 }
 
 /// A phone notice's caller on the lead: the number the notice is about
@@ -757,7 +821,9 @@ fn finish_contact(
                 let lower = n.to_lowercase();
                 let named_as_sender =
                     subject_name(subject_raw).is_some_and(|s| s.to_lowercase() == lower);
-                !labels::is_listing_name(n) && (!subject.contains(&lower) || named_as_sender)
+                !labels::is_listing_name(n)
+                    && (!subject.contains(&lower) || named_as_sender)
+                    && !signature::spells_domain(n, email)
             });
             if lead.contact.name.is_some() {
                 lead.provenance

@@ -231,6 +231,23 @@ fn company_by_domain(lines: &[&str], name: &str, email: &str) -> Option<String> 
         .map(str::to_string)
 }
 
+/// True when `name` spells the domain of `email` but not its mailbox
+/// (`Harborview Dental` for `info@harborviewdental.com`): an
+/// organisation's name, not a person's (`John Smith <john@johnsmith.com>`
+/// is a person's).
+pub fn spells_domain(name: &str, email: &str) -> bool {
+    let Some((_, domain)) = email.rsplit_once('@') else {
+        return false;
+    };
+    let label = domain.split('.').next().unwrap_or("");
+    let folded = fold_letters(name);
+    label.len() >= 4
+        && folded.len() >= 4
+        && !super::contact::is_free_mail(domain)
+        && label.contains(&folded)
+        && !super::contact::display_matches_address(name, email)
+}
+
 /// Lowercase ASCII letters and digits of `s`, accents dropped
 /// (`Logística Sanz` → `logisticasanz`).
 fn fold_letters(s: &str) -> String {
