@@ -547,6 +547,23 @@ fn extract_at_depth(
             "header: the full name of the given name".into(),
         );
     }
+    // Part of a name in the headers, the whole of it signed.
+    if (direct_mail || person_forward)
+        && lead
+            .provenance
+            .get("name")
+            .is_some_and(|p| p.starts_with("header"))
+        && let Some(full) = lead.contact.name.as_deref().and_then(|n| {
+            signature::fuller_name(
+                &body_text[..body::floor_char_boundary(body_text, body_text.len().min(2_000))],
+                n,
+            )
+        })
+    {
+        lead.contact.name = Some(full);
+        lead.provenance
+            .insert("name".into(), "signature: the full name signed with".into());
+    }
     // A person's own mail from a mailbox without their name (`info@…`):
     // the name they sign with.
     if direct_mail

@@ -288,6 +288,30 @@ pub fn signed_name(text: &str) -> Option<String> {
     })
 }
 
+/// The full name a person signs with when the headers gave only part of it
+/// (`佐藤` in From, `総務部 佐藤 健一` signed; `Dan` and `Dan Okafor`): the
+/// rest of the closing line that starts with it.
+pub fn fuller_name(text: &str, short: &str) -> Option<String> {
+    let short = short.trim();
+    if short.is_empty() || short.contains(' ') {
+        return None;
+    }
+    let lines: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    let tail = lines.len().saturating_sub(8);
+    lines[tail..].iter().rev().find_map(|l| {
+        let at = l.find(short)?;
+        let starts_word = l[..at].chars().next_back().is_none_or(char::is_whitespace);
+        let rest = l[at..].trim();
+        (starts_word && rest.len() > short.len() && super::shape::is_name(rest))
+            .then(|| super::contact::normalize_name(rest))
+            .flatten()
+    })
+}
+
 /// The company on the line below the last line that is exactly `name`.
 pub fn company_below_name(text: &str, name: &str) -> Option<String> {
     let name = name.trim().to_lowercase();
