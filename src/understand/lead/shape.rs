@@ -155,7 +155,15 @@ static EXTENSION: Lazy<Regex> = Lazy::new(|| {
 /// a postcode or an order number.
 fn plausible_phone(text: &str, start: usize, end: usize, s: &str) -> bool {
     let digits = s.chars().filter(char::is_ascii_digit).count();
-    if !(7..=15).contains(&digits) || DATE_OR_TIME.is_match(s) {
+    // A date has at most eight digits, or a four-digit year; `06-12-48-56-73`
+    // is a French number.
+    let date = DATE_OR_TIME.find(s).is_some_and(|d| {
+        digits <= 8
+            || d.as_str()
+                .split(|c: char| !c.is_ascii_digit())
+                .any(|g| g.len() == 4)
+    });
+    if !(7..=15).contains(&digits) || date {
         return false;
     }
     let before = text[..start].chars().next_back();
@@ -375,6 +383,7 @@ mod tests {
 
     #[test]
     fn phones_by_shape_not_dates_or_money() {
+        assert_eq!(phones("Portable 06-12-48-56-73")[0].1, "06-12-48-56-73");
         let found: Vec<String> = phones("Call 970.555.0123 or (303) 555-0188, +49 30 1234567")
             .into_iter()
             .map(|(_, p)| p)
