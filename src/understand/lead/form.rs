@@ -151,11 +151,25 @@ pub fn pairs(text: &str) -> Vec<Pair> {
             continue;
         }
         if let Some(field) = label_alone(&line, current.as_ref().map(|c| c.1)) {
-            // A label on its own line counts when an answer follows it.
-            let next = lines.get(i).map(|l| clean_line(l)).unwrap_or_default();
+            // A label on its own line counts when an answer follows it, on
+            // the next line or after one blank line (table rows rendered
+            // from HTML, spaced-out notifications).
+            let skip = usize::from(
+                lines.get(i).is_some_and(|l| l.trim().is_empty())
+                    // Never inside a block value: "First line" of a message
+                    // is prose, whatever follows it.
+                    && current.as_ref().is_none_or(|c| c.1 == Collect::Inline),
+            );
+            let next = lines
+                .get(i + skip)
+                .map(|l| clean_line(l))
+                .unwrap_or_default();
             // The next line is the answer unless it is itself a label with an
             // answer below it ("Email" left empty, then "Phone" / "555…").
-            let after = lines.get(i + 1).map(|l| clean_line(l)).unwrap_or_default();
+            let after = lines
+                .get(i + skip + 1)
+                .map(|l| clean_line(l))
+                .unwrap_or_default();
             let next_is_label = label_alone(&next, None).is_some()
                 && !after.is_empty()
                 && split_label(&after).is_none();
@@ -256,6 +270,9 @@ fn clean_line(raw: &str) -> String {
     }
     let s = s.replace('\u{a0}', " ").replace('\u{200b}', "");
     let s = s.trim();
+    if let Some(label) = section_label(s) {
+        return format!("{label}:");
+    }
     // `**What do you need?** A roof` → `What do you need?: A roof`.
     if let Some(rest) = s.strip_prefix("**")
         && let Some((label, value)) = rest.split_once("**")
@@ -270,6 +287,36 @@ fn clean_line(raw: &str) -> String {
         return s.replace('*', "").trim().to_string();
     }
     s.to_string()
+}
+
+/// A section heading that is a form label, the value on the lines below:
+/// `--- Your Name ---`, `=== Teléfono ===`, `### Nome`, `**Email**`,
+/// `__Phone__`. Only a known label or a question counts, so a rule
+/// (`-----`), a quoted original's `--- Original Message ---` or a markdown
+/// heading stay what they are.
+fn section_label(line: &str) -> Option<&str> {
+    const MARKS: &[char] = &['-', '=', '#', '*', '_', '~'];
+    let lead = line.len() - line.trim_start_matches(MARKS).len();
+    let trail = line.len() - line.trim_end_matches(MARKS).len();
+    // `#` headings need one mark; rules and emphasis need two.
+    let marked = lead >= 2 || line.starts_with("# ") || line.starts_with('#') && lead >= 1;
+    if !marked || lead + trail >= line.len() {
+        return None;
+    }
+    let inner = line[lead..line.len() - trail].trim();
+    // One label only: no second run of marks, no value after a colon
+    // (`**Company:** Acme` is an inline pair).
+    let doubled = ["--", "==", "##", "**", "__", "~~"]
+        .iter()
+        .any(|m| inner.contains(m));
+    let bare_colon = inner.trim_end_matches([':', '：']);
+    if inner.is_empty() || doubled || bare_colon.contains([':', '：']) {
+        return None;
+    }
+    let bare = inner.trim_end_matches([':', '：', '?', '？']).trim();
+    let question = inner.ends_with(['?', '？']) && inner.split_whitespace().count() <= 12;
+    (looks_like_label(bare) && (question || classify(bare).is_some_and(|f| f != Field::Headline)))
+        .then_some(bare)
 }
 
 /// `Label: value` → `(label, value)` when the part before the colon reads as a label.
@@ -418,7 +465,13 @@ fn looks_like_label(label: &str) -> bool {
 /// A line that is only a known label (`Email`, `What's your phone number?`).
 fn label_alone(line: &str, collecting: Option<Collect>) -> Option<Field> {
     let t = line.trim();
-    if t.is_empty() || t.chars().count() > 80 {
+    // A label asks; a line carrying a number or an address answers
+    // (`Tel. 0711 555 2380` in a signature).
+    if t.is_empty()
+        || t.chars().count() > 80
+        || t.chars().filter(char::is_ascii_digit).count() >= 5
+        || t.contains('@')
+    {
         return None;
     }
     let stripped = t.trim_end_matches([':', '：', '?', '？']).trim();

@@ -15,12 +15,15 @@ pub fn form_text(html: &str) -> String {
     let mut skip_until: Option<&'static str> = None;
     // Where the current <b>/<strong> run started in `out`, if at a line start.
     let mut bold_start: Option<usize> = None;
+    // Inside a cell spanning several rows (`<td rowspan="3">Customer</td>`):
+    // a group heading beside the label cells, not a label itself.
+    let mut in_group_cell = false;
     while !rest.is_empty() {
         let Some(lt) = rest.find('<') else {
-            push_text(&mut out, rest, skip_until.is_some());
+            push_text(&mut out, rest, skip_until.is_some() || in_group_cell);
             break;
         };
-        push_text(&mut out, &rest[..lt], skip_until.is_some());
+        push_text(&mut out, &rest[..lt], skip_until.is_some() || in_group_cell);
         rest = &rest[lt..];
         // Comments end at `-->`, tags at `>`.
         if rest.starts_with("<!--") {
@@ -57,6 +60,8 @@ pub fn form_text(html: &str) -> String {
             | ("ol", _)
             | ("table", _) => out.push('\n'),
             ("h1" | "h2" | "h3" | "h4" | "h5" | "h6", _) => out.push('\n'),
+            ("td" | "th", false) if spans_rows(tag) => in_group_cell = true,
+            ("td" | "th", true) if in_group_cell => in_group_cell = false,
             ("td" | "th", true) => out.push(CELL),
             ("dt", false) | ("dd", true) => out.push('\n'),
             ("dt", true) => out.push_str(": "),
@@ -85,6 +90,19 @@ pub fn form_text(html: &str) -> String {
         }
     }
     rows_to_pairs(&out)
+}
+
+/// True when a cell's opening tag spans more than one row.
+fn spans_rows(tag: &str) -> bool {
+    let lower = tag.to_ascii_lowercase();
+    lower.find("rowspan").is_some_and(|at| {
+        let digits: String = lower[at + 7..]
+            .trim_start_matches(['=', '"', '\'', ' '])
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .collect();
+        digits.parse::<u32>().is_ok_and(|n| n > 1)
+    })
 }
 
 /// Appends decoded text, whitespace collapsed (HTML ignores newlines in text).

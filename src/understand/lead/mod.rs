@@ -22,6 +22,7 @@
 //!    with `review_reasons`, never dropped.
 
 pub mod adf;
+pub mod call;
 pub mod contact;
 pub mod csv;
 pub mod form;
@@ -48,8 +49,8 @@ pub use rules::{ProviderRule, validate_rule};
 use super::{Context, Envelope, Lead, body};
 use labels::Field;
 use prospect::{
-    Exclusions, ShapeContact, domain_of, forwarded_person, inline_forward, reply_to_person,
-    same_organisation, service_sender,
+    Exclusions, ShapeContact, direct_enquiry, domain_of, forwarded_person, inline_forward,
+    reply_to_person, same_organisation, seller_mail, service_sender,
 };
 
 /// What the lead extractor found.
@@ -271,13 +272,29 @@ fn extract_at_depth(
     // Read only when needed: a form that names every contact field, or a
     // message that is no notification at all, costs no scan.
     let mut review = Vec::new();
-    let mut is_form = values.is_form(signal) || person_forward;
     let notification = signal
         || envelope
             .from_email
             .as_deref()
             .is_some_and(|e| contact::is_relay_address(e) || contact::is_robot_address(e))
         || junk::is_automated(message);
+    // A phone system's notice of a call or a text: the caller's number is
+    // the contact (no email, often no form).
+    let call = (fwd.is_none()
+        && rule.is_none()
+        && !person_forward
+        && (notification || service_sender(envelope)))
+    .then(|| call::read(subject, body_text))
+    .flatten();
+    // A person asking us for our offer in a mail of their own: their
+    // signature is the contact.
+    let direct_mail = call.is_none()
+        && fwd.is_none()
+        && rule.is_none()
+        && !list_mail
+        && !junk::is_automated(message)
+        && direct_enquiry(envelope, subject, body_text);
+    let mut is_form = values.is_form(signal) || person_forward || direct_mail || call.is_some();
     // A service writing under its own name (a badge scanner, a site
     // builder): a notification only if it carries a whole contact block.
     // (Never a reply in a thread: a notification starts none.)
@@ -293,8 +310,13 @@ fn extract_at_depth(
     } else {
         (notification && (!list_mail || signal) || service) && card.is_none()
     };
-    let mut shapes = if wants_shapes {
-        ShapeContact::read(body_text, &Exclusions::new(envelope, fwd.as_ref()))
+    let mut shapes = if wants_shapes && call.is_none() {
+        let exclusions = if direct_mail {
+            Exclusions::ours(envelope)
+        } else {
+            Exclusions::new(envelope, fwd.as_ref())
+        };
+        ShapeContact::read(body_text, &exclusions)
     } else {
         None
     };
@@ -375,10 +397,27 @@ fn extract_at_depth(
             "vendor pitch: the sender offers a slot in their own calendar",
         );
     }
+    // A seller's mail (a pitch, a supplier's quote for our own enquiry)
+    // from a person: lead words in it ask nothing of us.
+    if rule.is_none()
+        && fwd.is_none()
+        && call.is_none()
+        && !labelled_contact
+        && card.is_none()
+        && !envelope
+            .from_email
+            .as_deref()
+            .is_some_and(|e| contact::is_relay_address(e) || contact::is_robot_address(e))
+        && !junk::is_automated(message)
+        && seller_mail(subject, body_text)
+    {
+        return LeadExtraction::noted("vendor or supplier mail: the sender sells or quotes");
+    }
     // A platform telling about activity is no enquiry, unless a person
     // plainly wrote to us through it. Read only for what would be a lead:
     // replies and plain mail never pay for it.
     if rule.is_none()
+        && call.is_none()
         && let Some(activity) =
             platform::activity(message, envelope.from_email.as_deref(), &envelope.to, text)
     {
@@ -482,13 +521,94 @@ fn extract_at_depth(
         lead.contact.name = Some(name);
         lead.provenance.insert("name".into(), "subject:from".into());
     }
+    // A given name alone in the form ("Kevin") and the full name the
+    // person mails under ("Kevin Johnson"): the full one.
+    if let Some(given) = lead.contact.name.clone()
+        && !given.contains(' ')
+        && !contact::is_cjk(&given)
+        && let Some(full) = [
+            envelope.reply_to_name.as_deref(),
+            envelope.from_name.as_deref(),
+            fwd.as_ref().and_then(|f| f.from_name.as_deref()),
+        ]
+        .into_iter()
+        .flatten()
+        .filter_map(contact::normalize_name)
+        .find(|n| {
+            shape::is_name(n)
+                && n.split_whitespace()
+                    .next()
+                    .is_some_and(|w| w.to_lowercase() == given.to_lowercase())
+        })
+    {
+        lead.contact.name = Some(full);
+        lead.provenance.insert(
+            "name".into(),
+            "header: the full name of the given name".into(),
+        );
+    }
+    // Part of a name in the headers, the whole of it signed.
+    if (direct_mail || person_forward)
+        && lead
+            .provenance
+            .get("name")
+            .is_some_and(|p| p.starts_with("header"))
+        && let Some(full) = lead.contact.name.as_deref().and_then(|n| {
+            signature::fuller_name(
+                &body_text[..body::floor_char_boundary(body_text, body_text.len().min(2_000))],
+                n,
+            )
+        })
+    {
+        lead.contact.name = Some(full);
+        lead.provenance
+            .insert("name".into(), "signature: the full name signed with".into());
+    }
+    // A person's own mail from a mailbox without their name (`info@…`):
+    // the name they sign with.
+    if direct_mail
+        && lead.contact.name.is_none()
+        && let Some(name) = signature::signed_name(
+            &body_text[..body::floor_char_boundary(body_text, body_text.len().min(2_000))],
+        )
+    {
+        lead.contact.name = Some(name);
+        lead.provenance
+            .insert("name".into(), "signature: the name signed with".into());
+    }
     if lead.contact.company.is_none()
         && let Some(name) = lead.contact.name.as_deref()
-        && let Some(company) = signature::company_below_name(body_text, name)
+        && let Some(company) = signature::company_of(body_text, name, lead.contact.email.as_deref())
     {
         lead.contact.company = Some(company);
         lead.provenance
             .insert("company".into(), "signature: line below the name".into());
+    }
+    if let Some(call) = &call {
+        apply_call(&mut lead, call);
+    }
+    // A person's own words, with no form around them ("before the spring",
+    // "a ser posible este mes"): the time frame is stated in free text.
+    if lead.timeline.is_none() && (direct_mail || person_forward) {
+        let written =
+            &body_text[..body::floor_char_boundary(body_text, body_text.len().min(2_000))];
+        if let Some(t) = timeline::parse(written, date, false) {
+            lead.timeline = Some(t);
+            lead.provenance
+                .insert("timeline".into(), "prose: the person's own words".into());
+        }
+    }
+    // A notification's own sentences outside any form pair ("Jane is
+    // looking to start in the next 2 months").
+    if lead.timeline.is_none()
+        && !direct_mail
+        && let Some(t) = timeline::parse(&unlabelled_prose(body_text), date, false)
+    {
+        lead.timeline = Some(t);
+        lead.provenance.insert(
+            "timeline".into(),
+            "prose: a sentence outside the form".into(),
+        );
     }
     if let Some(reason) = junk::test_submission(&lead) {
         return LeadExtraction::noted(reason);
@@ -520,6 +640,69 @@ fn extract_at_depth(
         leads: vec![lead],
         provider,
         note,
+    }
+}
+
+/// The sentences of a notification outside its form pairs, up to the
+/// first footer: no `Label: value` line, no line carrying a date or a
+/// clock time (a submission stamp is no time frame).
+fn unlabelled_prose(text: &str) -> String {
+    static STAMP: Lazy<Regex> = Lazy::new(|| {
+        Regex::new(
+            r"\d{1,4}[/.\-]\d{1,2}[/.\-]\d{1,4}|\d{1,2}:\d{2}|(?-u:\b)(?:19|20)\d{2}(?-u:\b)",
+        )
+        .expect("static regex")
+    });
+    let head = &text[..body::floor_char_boundary(text, text.len().min(4_000))];
+    let mut out = String::new();
+    for line in head.lines() {
+        let line = line.trim();
+        if form::is_footer(line) {
+            break;
+        }
+        if line.is_empty() || form::split_label(line).is_some() || STAMP.is_match(line) {
+            continue;
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
+}
+
+/// A phone notice's caller on the lead: the number the notice is about
+/// (the subject's beats any label), never the phone system's own address
+/// or display name from the headers.
+fn apply_call(lead: &mut Lead, call: &call::Call) {
+    let from_header = |lead: &Lead, key: &str| {
+        lead.provenance
+            .get(key)
+            .is_some_and(|p| p.starts_with("header"))
+    };
+    if from_header(lead, "email") {
+        lead.contact.email = None;
+        lead.provenance.remove("email");
+    }
+    if from_header(lead, "name") {
+        lead.contact.name = None;
+        lead.provenance.remove("name");
+    }
+    let labelled_phone = lead
+        .provenance
+        .get("phone")
+        .is_some_and(|p| !p.starts_with("shape"));
+    if lead.contact.phone.is_none() || !labelled_phone || call.phone_from.contains("subject") {
+        lead.contact.phone = Some(call.phone.clone());
+        lead.provenance
+            .insert("phone".into(), call.phone_from.to_string());
+    }
+    match (&lead.contact.name, &call.name) {
+        (None, Some(name)) => {
+            lead.contact.name = Some(name.clone());
+            lead.provenance
+                .insert("name".into(), "call: the caller's introduction".into());
+        }
+        (Some(name), _) => lead.contact.name = Some(call::caller_id_name(name)),
+        (None, None) => {}
     }
 }
 
@@ -655,7 +838,9 @@ fn finish_contact(
                 let lower = n.to_lowercase();
                 let named_as_sender =
                     subject_name(subject_raw).is_some_and(|s| s.to_lowercase() == lower);
-                !labels::is_listing_name(n) && (!subject.contains(&lower) || named_as_sender)
+                !labels::is_listing_name(n)
+                    && (!subject.contains(&lower) || named_as_sender)
+                    && !signature::spells_domain(n, email)
             });
             if lead.contact.name.is_some() {
                 lead.provenance

@@ -4,7 +4,7 @@
 //! staff forwarding a person's own mail, and services writing under their
 //! own name.
 
-use super::{contact, form, forward, platform, rules, shape};
+use super::{contact, form, forward, labels, platform, rules, shape};
 use crate::understand::{Envelope, body};
 
 /// Addresses that are never the prospect: ours, the provider's, relays,
@@ -50,6 +50,21 @@ impl Exclusions {
             }
         }
         Exclusions { addresses, domains }
+    }
+
+    /// Only our own addresses and organisation: for a person's own mail,
+    /// whose signature is the prospect's contact.
+    pub(super) fn ours(envelope: &Envelope) -> Self {
+        Exclusions {
+            addresses: envelope.to.clone(),
+            domains: envelope
+                .to
+                .iter()
+                .filter_map(|t| domain_of(t))
+                .filter(|d| !contact::is_free_mail(d))
+                .map(str::to_string)
+                .collect(),
+        }
     }
 
     pub(super) fn excludes(&self, email: &str) -> bool {
@@ -197,6 +212,61 @@ pub(super) fn forwarded_person(f: &forward::Forwarded, envelope: &Envelope) -> b
             .as_deref()
             .and_then(contact::normalize_name)
             .is_some_and(|n| shape::is_name(&n) && contact::display_matches_address(&n, orig))
+}
+
+/// Most of a person's own mail read for what they ask: the opening, before
+/// any quoted thread or long signature.
+const WRITTEN_BYTES: usize = 2_000;
+
+/// True when a person writes to us in a mail of their own asking for our
+/// offer, with no form and no lead word: a new thread (no reply), from an
+/// address of their own (no relay, robot or provider, not our
+/// organisation), whose words ask (`quote`, `could you`, `Angebot`) and
+/// carry no seller's words (`we help`, `find attached our`).
+pub(super) fn direct_enquiry(envelope: &Envelope, subject: &str, text: &str) -> bool {
+    static ASKS: once_cell::sync::Lazy<regex::Regex> =
+        once_cell::sync::Lazy::new(|| labels::words_regex(|l| l.enquiry_asks));
+    let Some(from) = envelope.from_email.as_deref() else {
+        return false;
+    };
+    let ours = envelope
+        .to
+        .iter()
+        .filter_map(|t| domain_of(t))
+        .any(|d| domain_of(from).is_some_and(|f| same_organisation(d, f)));
+    let new_thread = envelope.in_reply_to.is_empty()
+        && envelope.references.is_empty()
+        && !is_reply_subject(subject);
+    if !new_thread
+        || ours
+        || !contact::valid_email(from)
+        || contact::is_relay_address(from)
+        || contact::is_robot_address(from)
+        || domain_of(from).is_some_and(rules::is_known_provider)
+    {
+        return false;
+    }
+    let written = &text[..body::floor_char_boundary(text, text.len().min(WRITTEN_BYTES))];
+    (ASKS.is_match(subject) || ASKS.is_match(written)) && !seller_mail(subject, text)
+}
+
+/// True when a mail reads as a seller's: a pitch, or a supplier's answer to
+/// our own enquiry (`Thanks for your enquiry, please find attached our quote`).
+pub(super) fn seller_mail(subject: &str, text: &str) -> bool {
+    static SELLER: once_cell::sync::Lazy<regex::Regex> =
+        once_cell::sync::Lazy::new(|| labels::words_regex(|l| l.seller_words));
+    let written = &text[..body::floor_char_boundary(text, text.len().min(WRITTEN_BYTES))];
+    SELLER.is_match(subject) || SELLER.is_match(written)
+}
+
+/// A subject that answers or passes on another mail (`Re:`, `AW:`, `RE :`).
+fn is_reply_subject(subject: &str) -> bool {
+    let lower = subject.trim_start().to_lowercase();
+    [
+        "re:", "re :", "aw:", "sv:", "antw:", "r:", "res:", "回复", "답장",
+    ]
+    .iter()
+    .any(|p| lower.starts_with(p))
 }
 
 /// True when the sender writes under a name that is not a person's own: a

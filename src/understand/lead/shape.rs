@@ -78,12 +78,21 @@ pub fn phones(text: &str) -> Vec<(usize, String)> {
             } else {
                 s
             };
-            if !plausible_phone(text, m.start(), m.end(), s) {
+            // A bracket opened after the number and never closed belongs to
+            // what follows ("3035550172 (1 min 04 sec)").
+            let s = match s.rfind('(') {
+                Some(at) if at > 0 && !s[at..].contains(')') => s[..at].trim_end(),
+                _ => s,
+            };
+            // `s` is a slice of `text`: where it ends there.
+            let end = s.as_ptr() as usize - text.as_ptr() as usize + s.len();
+            let end = if end <= m.start() { m.end() } else { end };
+            if !plausible_phone(text, m.start(), end, s) {
                 return None;
             }
             // An extension is part of the number as written ("… ext. 12").
-            let ext = EXTENSION.find(&text[m.end()..]).map_or(0, |e| e.end());
-            let written = format!("{s}{}", &text[m.end()..m.end() + ext]);
+            let ext = EXTENSION.find(&text[end..]).map_or(0, |e| e.end());
+            let written = format!("{s}{}", &text[end..end + ext]);
             Some((m.start(), written))
         })
         .collect()
@@ -146,7 +155,15 @@ static EXTENSION: Lazy<Regex> = Lazy::new(|| {
 /// a postcode or an order number.
 fn plausible_phone(text: &str, start: usize, end: usize, s: &str) -> bool {
     let digits = s.chars().filter(char::is_ascii_digit).count();
-    if !(7..=15).contains(&digits) || DATE_OR_TIME.is_match(s) {
+    // A date has at most eight digits, or a four-digit year; `06-12-48-56-73`
+    // is a French number.
+    let date = DATE_OR_TIME.find(s).is_some_and(|d| {
+        digits <= 8
+            || d.as_str()
+                .split(|c: char| !c.is_ascii_digit())
+                .any(|g| g.len() == 4)
+    });
+    if !(7..=15).contains(&digits) || date {
         return false;
     }
     let before = text[..start].chars().next_back();
@@ -327,7 +344,18 @@ pub fn name_near(text: &str, offset: usize) -> Option<String> {
             .trim();
         // A name alone, or the value of a `Renter: Priya Raman` line.
         let value = prev.split_once([':', '：']).map_or(prev, |(_, v)| v.trim());
-        if is_name(value) {
+        // A name-shaped line right below a job title is the company of a
+        // "Jane Doe" / "Practice Manager" / "Harborview Dental" block.
+        let below_title = prev_start > 0 && {
+            let above_end = prev_start - 1;
+            let above_start = text[..above_end].rfind('\n').map_or(0, |i| i + 1);
+            let above = text[above_start..above_end].trim();
+            above.chars().count() <= 60
+                && !above.contains([':', '：', '@'])
+                && signature::has_title_word(above)
+                && !is_name(above)
+        };
+        if is_name(value) && !below_title {
             return contact::normalize_name(value);
         }
         // Only a title or a company line may sit between a name and its
@@ -335,7 +363,7 @@ pub fn name_near(text: &str, offset: usize) -> Option<String> {
         let block_line = !prev.is_empty()
             && prev.chars().count() <= 60
             && !prev.contains([':', '：', '@'])
-            && (signature::has_legal_form(prev) || signature::has_title_word(prev));
+            && (signature::has_legal_form(prev) || signature::has_title_word(prev) || below_title);
         if !block_line && !is_contact_value(prev) {
             break;
         }
@@ -355,6 +383,7 @@ mod tests {
 
     #[test]
     fn phones_by_shape_not_dates_or_money() {
+        assert_eq!(phones("Portable 06-12-48-56-73")[0].1, "06-12-48-56-73");
         let found: Vec<String> = phones("Call 970.555.0123 or (303) 555-0188, +49 30 1234567")
             .into_iter()
             .map(|(_, p)| p)

@@ -89,6 +89,10 @@ pub const TITLE_WORDS: &[(&str, &[&str])] = &[
             "responsable",
             "propietario",
             "propietaria",
+            "jefe",
+            "jefa",
+            "encargado",
+            "encargada",
         ],
     ),
     (
@@ -175,6 +179,137 @@ pub fn is_company_name(line: &str) -> bool {
                 .iter()
                 .flat_map(|(_, f)| f.iter())
                 .any(|form| form.is_ascii() && *form == last)
+}
+
+/// The company on the line below the last line that is exactly `name`, on
+/// the name's own line after a separator (`Owen Pritchard | Pritchard
+/// Joinery`), or a plain line near the name that spells the person's mail
+/// domain (`Logística Sanz` for `…@logisticasanz.es`).
+pub fn company_of(text: &str, name: &str, email: Option<&str>) -> Option<String> {
+    let lines: Vec<&str> = text.lines().map(str::trim).collect();
+    let lower = name.trim().to_lowercase();
+    if lower.is_empty() {
+        return None;
+    }
+    // The name's line with the company beside it.
+    let beside = lines.iter().rev().find_map(|l| {
+        let rest = l.to_lowercase().strip_prefix(&lower)?.to_string();
+        let cut = l.len() - rest.len();
+        let rest = l.get(cut..)?;
+        let rest = [" | ", " · ", " - ", " – ", ", ", " / "]
+            .iter()
+            .find_map(|sep| rest.strip_prefix(sep))?
+            .trim();
+        (plain_company(rest) || has_legal_form(rest)).then(|| rest.to_string())
+    });
+    company_below_name(text, name)
+        .or(beside)
+        .or_else(|| email.and_then(|e| company_by_domain(&lines, &lower, e)))
+}
+
+/// A plain line within a few lines of the name whose letters are the mail
+/// domain's own name: the organisation the address belongs to.
+fn company_by_domain(lines: &[&str], name: &str, email: &str) -> Option<String> {
+    let domain = email.rsplit_once('@')?.1;
+    let label = domain.split('.').next()?;
+    if label.len() < 4 || super::contact::is_free_mail(domain) {
+        return None;
+    }
+    let at = lines
+        .iter()
+        .rposition(|l| l.to_lowercase().starts_with(name))?;
+    lines[at + 1..]
+        .iter()
+        .take(4)
+        .copied()
+        .filter(|l| plain_company(l) || has_legal_form(l))
+        .find(|l| {
+            let folded = fold_letters(l);
+            folded.len() >= 4
+                && (folded == label || label.contains(&folded) || folded.contains(label))
+        })
+        .map(str::to_string)
+}
+
+/// True when `name` spells the domain of `email` but not its mailbox
+/// (`Harborview Dental` for `info@harborviewdental.com`): an
+/// organisation's name, not a person's (`John Smith <john@johnsmith.com>`
+/// is a person's).
+pub fn spells_domain(name: &str, email: &str) -> bool {
+    let Some((_, domain)) = email.rsplit_once('@') else {
+        return false;
+    };
+    let label = domain.split('.').next().unwrap_or("");
+    let folded = fold_letters(name);
+    label.len() >= 4
+        && folded.len() >= 4
+        && !super::contact::is_free_mail(domain)
+        && label.contains(&folded)
+        && !super::contact::display_matches_address(name, email)
+}
+
+/// Lowercase ASCII letters and digits of `s`, accents dropped
+/// (`Logística Sanz` → `logisticasanz`).
+fn fold_letters(s: &str) -> String {
+    s.chars()
+        .flat_map(char::to_lowercase)
+        .filter_map(|c| {
+            let base = match c {
+                'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' => 'a',
+                'ç' => 'c',
+                'è' | 'é' | 'ê' | 'ë' => 'e',
+                'ì' | 'í' | 'î' | 'ï' => 'i',
+                'ñ' => 'n',
+                'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' => 'o',
+                'ù' | 'ú' | 'û' | 'ü' => 'u',
+                'ß' => 's',
+                c => c,
+            };
+            base.is_ascii_alphanumeric().then_some(base)
+        })
+        .collect()
+}
+
+/// The name a person signs their own mail with: the last name-shaped line
+/// among the closing lines (`Sanne de Vries` over `Holland Bakes B.V.` and
+/// `Tel: 020 …`), never a company line under a job title.
+pub fn signed_name(text: &str) -> Option<String> {
+    let lines: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    let tail = lines.len().saturating_sub(8);
+    (tail..lines.len()).rev().find_map(|i| {
+        let under_title = i > 0 && has_title_word(lines[i - 1]);
+        (!under_title && super::shape::is_name(lines[i]))
+            .then(|| super::contact::normalize_name(lines[i]))
+            .flatten()
+    })
+}
+
+/// The full name a person signs with when the headers gave only part of it
+/// (`佐藤` in From, `総務部 佐藤 健一` signed; `Dan` and `Dan Okafor`): the
+/// rest of the closing line that starts with it.
+pub fn fuller_name(text: &str, short: &str) -> Option<String> {
+    let short = short.trim();
+    if short.is_empty() || short.contains(' ') {
+        return None;
+    }
+    let lines: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    let tail = lines.len().saturating_sub(8);
+    lines[tail..].iter().rev().find_map(|l| {
+        let at = l.find(short)?;
+        let starts_word = l[..at].chars().next_back().is_none_or(char::is_whitespace);
+        let rest = l[at..].trim();
+        (starts_word && rest.len() > short.len() && super::shape::is_name(rest))
+            .then(|| super::contact::normalize_name(rest))
+            .flatten()
+    })
 }
 
 /// The company on the line below the last line that is exactly `name`.

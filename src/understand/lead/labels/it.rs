@@ -133,4 +133,27 @@ pub const TABLE: Language = Language {
         "richiede",
         "cerca",
     ],
+    enquiry_asks: &[
+        "preventivo",
+        "sopralluogo",
+        "quanto costa",
+        "prezzo per",
+        "interessati ai vostri",
+    ],
+    seller_words: &[
+        "grazie per la sua richiesta",
+        "grazie per la richiesta",
+        "in allegato il nostro preventivo",
+        "offriamo",
+        "la nostra agenzia",
+    ],
+    phone_events: &[
+        "chiamata persa",
+        "messaggio vocale",
+        "segreteria",
+        "nuovo sms",
+        "sms da",
+        "chiamata da",
+    ],
+    self_intros: &["sono", "mi chiamo", "il mio nome è"],
 };

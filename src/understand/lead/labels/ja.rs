@@ -117,4 +117,19 @@ pub const TABLE: Language = Language {
     listing_words: &["マンション", "不動産", "ハイツ", "レジデンス", "コーポ"],
     says_words: &[],
     about_words: &["について"],
+    enquiry_asks: &["見積", "お見積", "見積もり"],
+    seller_words: &[
+        "お問い合わせありがとうございます",
+        "ご依頼ありがとうございます",
+        "弊社では",
+    ],
+    phone_events: &[
+        "不在着信",
+        "留守番電話",
+        "留守電",
+        "ボイスメール",
+        "ショートメッセージ",
+        "sms",
+    ],
+    self_intros: &["と申します"],
 };

@@ -231,6 +231,18 @@ pub struct Language {
     /// Last words of a `Jane Doe would like to be contacted about` headline
     /// label: its value is what the person asked for.
     pub about_words: &'static [&'static str],
+    /// Words of a person asking a business for its offer in their own mail
+    /// (`quote`, `Angebot`, `could you`): a direct enquiry without a form.
+    pub enquiry_asks: &'static [&'static str],
+    /// Words of a seller's mail rather than a buyer's (`find attached our`,
+    /// `we help`, `thanks for your enquiry`): a pitch or a supplier's quote.
+    pub seller_words: &'static [&'static str],
+    /// Words of a phone system's notice (`voicemail`, `missed call`, `SMS
+    /// from`, `Anrufer`): a call or text whose number is the contact.
+    pub phone_events: &'static [&'static str],
+    /// Words a caller introduces themself with before their name
+    /// (`this is`, `my name is`, `soy`); CJK ones follow the name.
+    pub self_intros: &'static [&'static str],
 }
 
 /// The languages carousel reads, in no particular order (stages decide).
@@ -252,6 +264,35 @@ pub fn all_words(
     pick: fn(&Language) -> &'static [&'static str],
 ) -> impl Iterator<Item = &'static str> {
     LANGUAGES.iter().flat_map(move |l| pick(l).iter().copied())
+}
+
+/// One case-insensitive regex matching any word of one kind in every
+/// language: whole words on ASCII edges (an ASCII `\b` keeps the regex on its
+/// fast automaton for non-ASCII text), anywhere for CJK and Hangul words.
+pub fn words_regex(pick: fn(&Language) -> &'static [&'static str]) -> regex::Regex {
+    let edge = |c: Option<char>| {
+        if c.is_some_and(|c| c.is_ascii_alphanumeric()) {
+            r"(?-u:\b)"
+        } else {
+            ""
+        }
+    };
+    let words: Vec<String> = all_words(pick)
+        .map(|w| {
+            if w.is_ascii() || !super::contact::is_cjk(w) {
+                format!(
+                    "{}{}{}",
+                    edge(w.chars().next()),
+                    regex::escape(w).replace(' ', r"\s+"),
+                    edge(w.chars().last())
+                )
+            } else {
+                regex::escape(w)
+            }
+        })
+        .collect();
+    regex::Regex::new(&format!("(?i)(?:{})", words.join("|")))
+        .expect("regex built from the language tables")
 }
 
 #[derive(Debug, Clone, Copy)]

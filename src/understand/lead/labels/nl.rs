@@ -116,4 +116,21 @@ pub const TABLE: Language = Language {
         "stuurde je een bericht",
     ],
     about_words: &["over", "geïnteresseerd in", "zoekt", "vraagt"],
+    enquiry_asks: &["offerte", "prijsopgave", "wat kost", "prijs voor"],
+    seller_words: &[
+        "bedankt voor uw aanvraag",
+        "dank voor uw aanvraag",
+        "bijgaand onze offerte",
+        "wij bieden",
+        "ons bureau",
+    ],
+    phone_events: &[
+        "gemiste oproep",
+        "voicemail",
+        "spraakbericht",
+        "nieuwe sms",
+        "sms van",
+        "oproep van",
+    ],
+    self_intros: &["met", "ik ben", "mijn naam is", "u spreekt met"],
 };

@@ -113,4 +113,27 @@ pub const TABLE: Language = Language {
         "solicitou",
         "procura",
     ],
+    enquiry_asks: &[
+        "orçamento",
+        "orcamento",
+        "quanto custa",
+        "preço para",
+        "preço de",
+    ],
+    seller_words: &[
+        "obrigado pelo seu pedido",
+        "obrigado pelo contacto",
+        "em anexo o nosso orçamento",
+        "oferecemos",
+        "a nossa agência",
+    ],
+    phone_events: &[
+        "chamada perdida",
+        "mensagem de voz",
+        "correio de voz",
+        "novo sms",
+        "sms de",
+        "chamada de",
+    ],
+    self_intros: &["sou", "chamo-me", "meu nome é", "o meu nome é", "aqui é"],
 };
