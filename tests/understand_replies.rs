@@ -515,6 +515,9 @@ fn webridge_combinations_strip_back_to_the_base_mail() {
                 if normalize(&got) == normalize(base.trim()) {
                     right += 1;
                 } else {
+                    if std::env::var_os("CAROUSEL_WEBRIDGE_MISSES").is_some() {
+                        println!("MISS {b} + {s} + {q}: got {:?}", cut(&got));
+                    }
                     *misses.entry(format!("base {b}")).or_default() += 1;
                     *misses.entry(format!("signature {s}")).or_default() += 1;
                     *misses.entry(format!("quote {q}")).or_default() += 1;
@@ -531,5 +534,199 @@ fn webridge_combinations_strip_back_to_the_base_mail() {
     assert!(share >= WEBRIDGE_FLOOR, "{share:.1} % < {WEBRIDGE_FLOOR} %");
 }
 
-/// Today's webridge figure, rounded down.
-const WEBRIDGE_FLOOR: f64 = 66.0;
+/// Today's webridge figure, rounded down. Every remaining miss is the base
+/// mail `formatting_and_quotes.txt`, whose `>` lines between new lines
+/// upstream keeps and DESIGN.md's `reply_text` drops (a convention, not a
+/// trimming error).
+const WEBRIDGE_FLOOR: f64 = 83.0;
+
+/// Tuning cases written for round 5 (from how mail clients and people lay
+/// out replies; not from any held-out suite): sign-off lines that carry
+/// name, title and company, multi-paragraph signatures, replies that are
+/// only a signature, wrapped attributions whose address or name sits on
+/// the second line, Lotus Notes and Outlook header blocks, forwarded
+/// markers and mobile footers. Everything from the marker down is not new.
+#[test]
+fn round5_signatures_headers_and_footers_end_the_new_text() {
+    let quote = "\n> Hi,\n> would solar suit your roof?\n";
+    let cases: &[(&str, String, &str)] = &[
+        (
+            "name | title | company line",
+            format!("Hi Dana,\n\nYes, let's talk Thursday.\n\nMark Ellison | VP Operations | Brightline Logistics\nmark@brightline.example | +1 (312) 555-0188\n\nOn Tue, Dec 1, 2026 at 9:00 AM Dana <dana@acme.example> wrote:{quote}"),
+            "Hi Dana,\n\nYes, let's talk Thursday.",
+        ),
+        (
+            "one line: name, title, company",
+            format!("Please send the brochure.\n\nPriya Raman, Procurement Manager, Helix Foods Ltd.\n\nOn Tue, Dec 1, 2026 at 9:00 AM Dana <dana@acme.example> wrote:{quote}"),
+            "Please send the brochure.",
+        ),
+        (
+            "dash name, title at company",
+            "Send me the price list please.\n\n— Tom Becker, Head of Facilities at Nordwind Logistik GmbH\n".to_string(),
+            "Send me the price list please.",
+        ),
+        (
+            "bold name and title, several paragraphs",
+            format!("Hola Dana,\n\nNos interesa, llámeme mañana.\n\n*Laura Gómez* | *Directora Comercial*\n*Tel. +34 600 123 456*\n\n[image: logo]\n\nCalle Mayor 5, 28013 Madrid\n*CIF      B12345678*\n*WEB      gomez.example <https://gomez.example/>*\n\nEl lun, 1 dic 2026 a las 9:00, Dana <dana@acme.example> escribió:{quote}"),
+            "Hola Dana,\n\nNos interesa, llámeme mañana.",
+        ),
+        (
+            "signature with company line and url",
+            "Sounds good, go ahead.\n\nJulia Martens\nEinkauf\nStadtwerke Lindau GmbH\nT +49 8382 123-45\nwww.stadtwerke-lindau.example\n".to_string(),
+            "Sounds good, go ahead.",
+        ),
+        (
+            "only a signature above the quote",
+            format!("\n--\nSam Lee | Head of Ops\n\nOn Tue, Dec 1, 2026 at 9:00 AM Dana <dana@acme.example> wrote:{quote}"),
+            "",
+        ),
+        (
+            "only a sign-off above the quote",
+            format!("Best regards,\nRobert Meyer\n\nOn Tue, Dec 1, 2026 at 9:00 AM Dana <dana@acme.example> wrote:{quote}"),
+            "",
+        ),
+        (
+            "only a signature block",
+            "Karen Holt\nGraphic Designer\nTel: +44 20 7946 0000\nkaren@holt.example\nwww.holt.example\n".to_string(),
+            "",
+        ),
+        (
+            "gmail wrapped: verb line then address line",
+            format!("Ja, graag.\n\nOp di 1 dec. 2026 om 09:00 schreef\nDana Reyes <dana@acme.example>:\n{quote}"),
+            "Ja, graag.",
+        ),
+        (
+            "header alone at top, wrapped: verb then address line",
+            format!("\n\nOp di 1 dec. 2026 om 09:00 schreef\nDana Reyes <dana@acme.example>:\n{quote}"),
+            "",
+        ),
+        (
+            "old gmail: date, name and address wrapped after '<'",
+            format!("Call me Monday.\n\n2026/12/1 Dana Reyes <\ndana@acme.example>\n{quote}"),
+            "Call me Monday.",
+        ),
+        (
+            "gmail fr wrapped",
+            format!("Oui, appelez-moi.\n\nLe lun. 1 déc. 2026 à 09:00, Dana Reyes <\ndana@acme.example> a écrit :\n{quote}"),
+            "Oui, appelez-moi.",
+        ),
+        (
+            "gmail de wrapped",
+            format!("Ja, gerne.\n\nAm Di., 1. Dez. 2026 um 09:00 Uhr schrieb Dana Reyes <\ndana@acme.example>:\n{quote}"),
+            "Ja, gerne.",
+        ),
+        (
+            "gmail it wrapped",
+            format!("Sì, grazie.\n\nIl giorno mar 1 dic 2026 alle ore 09:00 Dana Reyes <\ndana@acme.example> ha scritto:\n{quote}"),
+            "Sì, grazie.",
+        ),
+        (
+            "gmail pt wrapped",
+            format!("Sim, pode ligar.\n\nEm ter., 1 de dez. de 2026 às 09:00, Dana Reyes <\ndana@acme.example> escreveu:\n{quote}"),
+            "Sim, pode ligar.",
+        ),
+        (
+            "gmail sv wrapped",
+            format!("Ja tack.\n\nDen tis 1 dec. 2026 kl 09:00 skrev Dana Reyes <\ndana@acme.example>:\n{quote}"),
+            "Ja tack.",
+        ),
+        (
+            "gmail ja",
+            format!("ありがとうございます。資料をお願いします。\n\n2026年12月1日(火) 9:00 Dana Reyes <dana@acme.example>:\n{quote}"),
+            "ありがとうございます。資料をお願いします。",
+        ),
+        (
+            "thunderbird de",
+            format!("Passt, danke.\n\nAm 01.12.2026 um 09:00 schrieb Dana Reyes:\n{quote}"),
+            "Passt, danke.",
+        ),
+        (
+            "thunderbird en, name first",
+            format!("Works for me.\n\nDana Reyes wrote on 01/12/2026 09:00:\n{quote}"),
+            "Works for me.",
+        ),
+        (
+            "lotus notes tabbed block",
+            "Thanks, I'll forward this internally.\n\n\n\nFrom:\tDana Reyes <dana@acme.example>\nTo:\tPeter Wong/Finance/Corp@Corp\nDate:\t12/01/2026 09:15 AM\nSubject:\tSolar quote\n\n\n\nHi Peter,\nhere is the quote.\n".to_string(),
+            "Thanks, I'll forward this internally.",
+        ),
+        (
+            "lotus notes classic block",
+            "Please call me next week.\n\n\n\n\"Dana Reyes\" <dana@acme.example>\n01.12.2026 09:15\n\nAn\npeter.wong@firma.example\nKopie\n\nThema\nSolaranlage\n\n\n\nHallo Herr Wong,\nanbei das Angebot.\n".to_string(),
+            "Please call me next week.",
+        ),
+        (
+            "outlook bold markdown block",
+            "Yes, Tuesday works.\n\n**From:** Dana Reyes <dana@acme.example>\n**Sent:** Tuesday, December 1, 2026 9:00 AM\n**To:** Peter Wong <peter@firma.example>\n**Subject:** Solar quote\n\nHi Peter,\n".to_string(),
+            "Yes, Tuesday works.",
+        ),
+        (
+            "outlook rule then french block",
+            "D'accord pour mardi.\n\n________________________________\nDe : Dana Reyes <dana@acme.example>\nEnvoyé : mardi 1 décembre 2026 09:00\nÀ : Pierre Martin\nObjet : Panneaux solaires\n\nBonjour Pierre,\n".to_string(),
+            "D'accord pour mardi.",
+        ),
+        (
+            "outlook italian block",
+            "Va bene martedì.\n\nDa: Dana Reyes <dana@acme.example>\nInviato: martedì 1 dicembre 2026 09:00\nA: Marco Rossi <marco@azienda.example>\nOggetto: Pannelli solari\n\nCiao Marco,\n".to_string(),
+            "Va bene martedì.",
+        ),
+        (
+            "outlook polish block",
+            "Proszę o telefon.\n\nOd: Dana Reyes <dana@acme.example>\nWysłano: wtorek, 1 grudnia 2026 09:00\nDo: Jan Kowalski <jan@firma.example>\nTemat: Panele słoneczne\n\nDzień dobry,\n".to_string(),
+            "Proszę o telefon.",
+        ),
+        (
+            "apple mail forwarded",
+            "FYI, see below.\n\nBegin forwarded message:\n\nFrom: Dana Reyes <dana@acme.example>\nSubject: Solar quote\nDate: 1 December 2026 at 09:00:00 GMT\nTo: Peter Wong <peter@firma.example>\n\nHi Peter,\n".to_string(),
+            "FYI, see below.",
+        ),
+        (
+            "gmail forwarded",
+            "Can you look at this?\n\n---------- Forwarded message ---------\nFrom: Dana Reyes <dana@acme.example>\nDate: Tue, Dec 1, 2026 at 9:00 AM\nSubject: Solar quote\nTo: <peter@firma.example>\n\nHi Peter,\n".to_string(),
+            "Can you look at this?",
+        ),
+        (
+            "spanish forwarded",
+            "Te reenvío esto.\n\n---------- Mensaje reenviado ---------\nDe: Dana Reyes <dana@acme.example>\nDate: mar, 1 dic 2026 a las 9:00\nSubject: Paneles\nTo: <luis@empresa.example>\n\nHola Luis,\n".to_string(),
+            "Te reenvío esto.",
+        ),
+        (
+            "yahoo mobile footer",
+            format!("Sure, call me.\n\nSent from Yahoo Mail for iPhone\n\nOn Tuesday, December 1, 2026, 9:00 AM, Dana Reyes <dana@acme.example> wrote:{quote}"),
+            "Sure, call me.",
+        ),
+        (
+            "outlook android footer with link",
+            format!("Ok for Friday.\n\nGet Outlook for Android<https://aka.ms/ghei36>\n\n________________________________\nFrom: Dana Reyes <dana@acme.example>\nSent: Tuesday, December 1, 2026 9:00:00 AM\nTo: Sam\nSubject: Solar\n\nHi"),
+            "Ok for Friday.",
+        ),
+        (
+            "proton footer",
+            "Interested, please send details.\n\nSent with Proton Mail secure email.\n".to_string(),
+            "Interested, please send details.",
+        ),
+        (
+            "swedish iphone footer",
+            format!("Ja, ring mig.\n\nSkickat från min iPhone\n\n{quote}"),
+            "Ja, ring mig.",
+        ),
+        (
+            "inline answers between quotes",
+            "Hi Dana,\n\nOn Tue, Dec 1, 2026 at 9:00 AM Dana <dana@acme.example> wrote:\n> How big is your roof?\nAbout 120 m2.\n> When would you like to start?\nIn March.\n\nThanks,\nSam\n".to_string(),
+            "Hi Dana,\n\nAbout 120 m2.\nIn March.",
+        ),
+    ];
+    let mut wrong = Vec::new();
+    for (name, body, want) in cases {
+        let got = strip(body, StripOptions::DESIGN).text;
+        if normalize(&got) != normalize(want) {
+            wrong.push(format!("{name}: got {:?}", cut(&got)));
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "{} wrong:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
+}

@@ -134,7 +134,7 @@ pub fn strip(text: &str, opts: StripOptions) -> Stripped {
             continue;
         }
         if is_delimiter(trimmed) {
-            if !has_text {
+            if !has_text && trimmed != "--" {
                 i += 1;
                 continue;
             }
@@ -142,6 +142,12 @@ pub fn strip(text: &str, opts: StripOptions) -> Stripped {
                 .find(|&j| header_at(&lines, j).is_some() || is_quote(lines[j]))
                 .unwrap_or(n);
             delimited_signature = Some((i + 1, end));
+            if !has_text {
+                // "-- \nSam Lee" above the quote: a signature, no new text
+                // yet; a bottom-posted answer may still follow the quote.
+                i = end;
+                continue;
+            }
             break;
         }
         if is_footer(trimmed) || is_disclaimer(trimmed) {
