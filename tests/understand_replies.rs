@@ -730,3 +730,83 @@ fn round5_signatures_headers_and_footers_end_the_new_text() {
         wrong.join("\n")
     );
 }
+
+/// Round 5, more tuning cases written from how people sign in several
+/// languages: long company signatures (German imprint lines, Japanese
+/// ruled blocks, Danish and Swedish sign-offs with a blank line before the
+/// name), and a greeting that must stay.
+#[test]
+fn round5_long_and_foreign_signatures_are_dropped() {
+    let header = "\nOn Tue, Dec 1, 2026 at 9:00 AM Dana <dana@acme.example> wrote:\n> Hi,\n> would solar suit your roof?\n";
+    let cases: &[(&str, &str, &str)] = &[
+        (
+            "german imprint",
+            "Hallo Frau Reyes,\n\nbitte schicken Sie uns ein Angebot für 40 kWp.\n\nMit freundlichen Grüßen\n\nMax Mustermann\nGeschäftsführer\n\nMustermann Bau GmbH\nMusterstraße 1\n12345 Musterstadt\nTel.: +49 89 123456-0\nFax: +49 89 123456-99\nE-Mail: max@mustermann.example\nWeb: www.mustermann.example\n\nGeschäftsführer: Max Mustermann\nAmtsgericht München HRB 123456\nUSt-IdNr.: DE123456789\n",
+            "Hallo Frau Reyes,\n\nbitte schicken Sie uns ein Angebot für 40 kWp.",
+        ),
+        (
+            "japanese ruled block",
+            "レイエス様\n\nお世話になっております。\n見積もりをお願いいたします。\n\nよろしくお願いいたします。\n\n--------------------------------\n株式会社サンプル 営業部\n山田 太郎\n〒100-0001 東京都千代田区1-1-1\nTEL: 03-1234-5678\nMail: yamada@sample.example\n--------------------------------\n",
+            "レイエス様\n\nお世話になっております。\n見積もりをお願いいたします。",
+        ),
+        (
+            "japanese name after signoff",
+            "レイエス様\n\n資料を拝見しました。来週お電話ください。\n\nよろしくお願いいたします。\n山田\n",
+            "レイエス様\n\n資料を拝見しました。来週お電話ください。",
+        ),
+        (
+            "danish signoff blank line name",
+            "Hej Dana,\n\nVi vil gerne have et tilbud.\n\nMed venlig hilsen\n\nAnders Andersen\nIndkøbschef\nNordisk Energi A/S\nTlf. +45 12 34 56 78\n",
+            "Hej Dana,\n\nVi vil gerne have et tilbud.",
+        ),
+        (
+            "swedish signoff",
+            "Hej,\n\nRing mig gärna på fredag.\n\nVänliga hälsningar\nErik Lund\nInköpsansvarig, Lund Fastigheter AB\n070-123 45 67\n",
+            "Hej,\n\nRing mig gärna på fredag.",
+        ),
+        (
+            "chinese signoff",
+            "您好，\n\n请发一份报价。\n\n此致\n敬礼\n王芳\n采购经理\n电话：+86 10 1234 5678\n",
+            "您好，\n\n请发一份报价。",
+        ),
+        (
+            "korean signoff",
+            "안녕하세요,\n\n견적서를 보내 주세요.\n\n감사합니다.\n김민수 드림\n구매팀 과장\n010-1234-5678\n",
+            "안녕하세요,\n\n견적서를 보내 주세요.",
+        ),
+        (
+            "english signoff name on same line then sig",
+            "Hi Dana,\n\nWe're interested, send the details.\n\nBest, Sam\n\nSam Lee\nHead of Operations | Northwind Traders Inc.\nM: +1 415 555 0100\nnorthwind.example\n\nThis email and any attachments are confidential and intended solely for the addressee.\n",
+            "Hi Dana,\n\nWe're interested, send the details.",
+        ),
+        (
+            "polish signoff",
+            "Dzień dobry,\n\nproszę o ofertę na 20 paneli.\n\nPozdrawiam serdecznie\nJan Kowalski\nKierownik zakupów\ntel. +48 600 123 456\n",
+            "Dzień dobry,\n\nproszę o ofertę na 20 paneli.",
+        ),
+        (
+            "italian signoff",
+            "Buongiorno,\n\nsiamo interessati, mi chiami domani.\n\nCordiali saluti\n\nMarco Rossi\nResponsabile Acquisti\nRossi Impianti S.r.l.\nTel. 02 1234567\n",
+            "Buongiorno,\n\nsiamo interessati, mi chiami domani.",
+        ),
+        (
+            "short reply with a name-like first line stays",
+            "Jane Doe will call you.\n\nThanks",
+            "Jane Doe will call you.\n\nThanks",
+        ),
+    ];
+    let mut wrong = Vec::new();
+    for (name, body, want) in cases {
+        let body = format!("{body}{header}");
+        let got = strip(&body, StripOptions::DESIGN).text;
+        if normalize(&got) != normalize(want) {
+            wrong.push(format!("{name}: got {:?}", cut(&got)));
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "{} wrong:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
+}

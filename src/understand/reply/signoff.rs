@@ -70,7 +70,9 @@ pub(super) fn is_signature_like(trimmed: &str) -> bool {
     trimmed.chars().count() <= 90
         && words <= 10
         && !trimmed.ends_with('?')
-        && !(words > 6 && trimmed.ends_with('.'))
+        && !(words > 6
+            && trimmed.ends_with('.')
+            && !super::signature::names_title_or_company(trimmed))
 }
 
 /// "Test reply / > quote / Regards, Roman": a quote followed by nothing but
@@ -107,6 +109,7 @@ pub(super) fn signoff_cut(
     lines: &[&str],
     out: &[(usize, Kept)],
     opts: StripOptions,
+    signature_follows: bool,
 ) -> Option<usize> {
     let texts: Vec<usize> = (0..out.len()).filter(|&k| out[k].1 == Kept::Text).collect();
     if texts.len() == 1 && opts.drop_signoff {
@@ -117,8 +120,9 @@ pub(super) fn signoff_cut(
     if texts.len() < 2 {
         return None;
     }
-    // Look at the last dozen text lines only: a sign-off closes the message.
-    for (pos, &k) in texts.iter().enumerate().rev().take(12) {
+    // Look at the last two dozen text lines only: a sign-off closes the
+    // message, though a company signature with imprint lines runs long.
+    for (pos, &k) in texts.iter().enumerate().rev().take(24) {
         let trimmed = lines[out[k].0].trim();
         let after: Vec<&str> = texts[pos + 1..]
             .iter()
@@ -140,7 +144,9 @@ pub(super) fn signoff_cut(
                 return None;
             }
             let drop = if opts.drop_signoff {
-                name.is_some() || !after.is_empty()
+                // "よろしくお願いいたします。" over a "-- " signature closes the
+                // message like "Best, Sam" does; a bare "Thanks!" may be the point.
+                name.is_some() || !after.is_empty() || (signature_follows && !is_thanks(trimmed))
             } else {
                 after.len() >= 2 || (name.is_some() && !after.is_empty())
             };
@@ -210,8 +216,12 @@ fn signature_from_name_line(lines: &[&str], out: &[(usize, Kept)]) -> Option<usi
     let mut paragraphs = 1;
     for (pos, &k) in texts.iter().enumerate().rev().take(MAX_SIGNATURE_LINES) {
         let line = unemphasized(lines[out[k].0].trim());
+        if signoff(&line).is_some() {
+            // "Mit freundlichen Grüßen" right above the signature goes with it.
+            return best.map(|_| k);
+        }
         let short = is_signature_like(&line) || names_title_or_company(&line);
-        if !short || signoff(&line).is_some() || is_sentence(&line) {
+        if !short || is_sentence(&line) {
             break;
         }
         let paragraph_start = k == 0 || out[k - 1].1 == Kept::Empty;

@@ -186,7 +186,7 @@ pub fn strip(text: &str, opts: StripOptions) -> Stripped {
     drop_quote_before_signoff(&lines, &mut out);
 
     let mut signature_lines: Vec<String> = Vec::new();
-    if let Some(cut) = signoff_cut(&lines, &out, opts) {
+    if let Some(cut) = signoff_cut(&lines, &out, opts, delimited_signature.is_some()) {
         signature_lines.extend(out[cut..].iter().map(|(j, _)| lines[*j].to_string()));
         out.truncate(cut);
     } else if opts.drop_signoff
