@@ -810,3 +810,225 @@ fn round5_long_and_foreign_signatures_are_dropped() {
         wrong.join("\n")
     );
 }
+
+/// Round 5 intent tuning cases, written for this round (not from any
+/// held-out suite): negation for every intent, interest asked as a
+/// question, "not now" with a date, referrals to someone else (never the
+/// sender), DE/FR/ES/IT/PT/NL/JA and PL/SV/TR, and `None` where a reply
+/// says nothing decidable.
+#[test]
+fn round5_intents_in_many_languages() {
+    use carousel::understand::reply::{TextFormat, read_formatted};
+    let cases: &[(&str, Option<Intent>)] = &[
+        // Negation, every intent.
+        (
+            "I'm not saying no, just not before March.",
+            Some(Intent::NotNow),
+        ),
+        (
+            "We're not unhappy with the idea, please send a quote.",
+            Some(Intent::Interested),
+        ),
+        (
+            "I never asked to be on this list, remove me.",
+            Some(Intent::Unsubscribe),
+        ),
+        (
+            "No need to unsubscribe me, I'd like the brochure.",
+            Some(Intent::Interested),
+        ),
+        (
+            "I don't have any questions, we're simply not interested.",
+            Some(Intent::NotInterested),
+        ),
+        (
+            "It's not that we aren't interested, we just have no budget until next year.",
+            Some(Intent::NotNow),
+        ),
+        (
+            "Not a bad idea at all. Let's set up a call.",
+            Some(Intent::Interested),
+        ),
+        ("We are no longer interested.", Some(Intent::NotInterested)),
+        ("I can't say we're interested.", Some(Intent::NotInterested)),
+        // Interest asked as a question.
+        (
+            "Can we book the site survey for next Tuesday?",
+            Some(Intent::Interested),
+        ),
+        (
+            "How soon could you install? We'd like to proceed.",
+            Some(Intent::Interested),
+        ),
+        (
+            "Could you send me a quote for 12 panels?",
+            Some(Intent::Interested),
+        ),
+        (
+            "Does the warranty cover the inverter?",
+            Some(Intent::Question),
+        ),
+        (
+            "What's the price per kWh of storage?",
+            Some(Intent::Question),
+        ),
+        // Not now with dates.
+        ("Please get back to me in Q2 2027.", Some(Intent::NotNow)),
+        ("Reach out again after 15 January.", Some(Intent::NotNow)),
+        (
+            "Too early for us, try again in six months.",
+            Some(Intent::NotNow),
+        ),
+        (
+            "We're mid-renovation; let's revisit in the autumn.",
+            Some(Intent::NotNow),
+        ),
+        // Referral, never the sender.
+        (
+            "My colleague Anna Berg handles this, anna.berg@customer.example.",
+            Some(Intent::Referral),
+        ),
+        (
+            "Please speak to our facilities manager, Tom Reed (tom.reed@customer.example).",
+            Some(Intent::Referral),
+        ),
+        (
+            "You can reach me directly at sam@customer.example, I'm interested.",
+            Some(Intent::Interested),
+        ),
+        // German.
+        (
+            "Ich habe kein Interesse mehr, bitte streichen Sie mich aus Ihrem Verteiler.",
+            Some(Intent::Unsubscribe),
+        ),
+        (
+            "Melden Sie sich bitte nach den Sommerferien noch einmal.",
+            Some(Intent::NotNow),
+        ),
+        (
+            "Für uns kommt das leider nicht in Frage.",
+            Some(Intent::NotInterested),
+        ),
+        (
+            "Gerne, können Sie mir ein Angebot schicken?",
+            Some(Intent::Interested),
+        ),
+        ("Wie lange dauert die Installation?", Some(Intent::Question)),
+        // French.
+        (
+            "Pas pour le moment, recontactez-nous en septembre.",
+            Some(Intent::NotNow),
+        ),
+        (
+            "Merci de ne plus m'envoyer d'e-mails.",
+            Some(Intent::Unsubscribe),
+        ),
+        (
+            "Oui, ça m'intéresse, appelez-moi demain.",
+            Some(Intent::Interested),
+        ),
+        ("Quel est le délai de livraison ?", Some(Intent::Question)),
+        // Spanish.
+        (
+            "Ahora no, escríbanme el próximo trimestre.",
+            Some(Intent::NotNow),
+        ),
+        ("No nos interesa, gracias.", Some(Intent::NotInterested)),
+        (
+            "Sí, me interesa. ¿Pueden llamarme mañana?",
+            Some(Intent::Interested),
+        ),
+        // Italian.
+        (
+            "Per ora no, ricontattatemi a gennaio.",
+            Some(Intent::NotNow),
+        ),
+        ("Non scrivetemi più, grazie.", Some(Intent::Unsubscribe)),
+        ("Quanto costa l'installazione?", Some(Intent::Question)),
+        // Portuguese.
+        (
+            "Por favor, removam meu e-mail da lista.",
+            Some(Intent::Unsubscribe),
+        ),
+        (
+            "Sim, tenho interesse. Podem ligar amanhã?",
+            Some(Intent::Interested),
+        ),
+        (
+            "Agora não, voltem a falar comigo em março.",
+            Some(Intent::NotNow),
+        ),
+        // Dutch.
+        (
+            "Nu even niet, neem na de zomer contact op.",
+            Some(Intent::NotNow),
+        ),
+        (
+            "Graag uitschrijven, ik wil geen mails meer.",
+            Some(Intent::Unsubscribe),
+        ),
+        (
+            "Wat kost een installatie van 10 panelen?",
+            Some(Intent::Question),
+        ),
+        // Japanese.
+        (
+            "今は検討していません。来年また連絡してください。",
+            Some(Intent::NotNow),
+        ),
+        ("配信停止をお願いします。", Some(Intent::Unsubscribe)),
+        ("費用はいくらですか？", Some(Intent::Question)),
+        // Polish, Swedish, Turkish (stretch).
+        (
+            "Jesteśmy zainteresowani, proszę o kontakt.",
+            Some(Intent::Interested),
+        ),
+        ("Nie jesteśmy zainteresowani.", Some(Intent::NotInterested)),
+        ("Proszę mnie wypisać z listy.", Some(Intent::Unsubscribe)),
+        ("Ile to kosztuje?", Some(Intent::Question)),
+        (
+            "Vi är intresserade, ring mig gärna.",
+            Some(Intent::Interested),
+        ),
+        (
+            "Vi är inte intresserade, tack.",
+            Some(Intent::NotInterested),
+        ),
+        ("Ta bort mig från listan.", Some(Intent::Unsubscribe)),
+        ("Vad kostar det?", Some(Intent::Question)),
+        ("İlgileniyoruz, lütfen arayın.", Some(Intent::Interested)),
+        ("İlgilenmiyoruz, teşekkürler.", Some(Intent::NotInterested)),
+        ("Lütfen beni listeden çıkarın.", Some(Intent::Unsubscribe)),
+        ("Fiyatı nedir?", Some(Intent::Question)),
+        // Nothing decidable.
+        ("Received, thanks.", None),
+        ("See attached.", None),
+        ("Ok.", None),
+    ];
+    let mut wrong = Vec::new();
+    for (text, want) in cases {
+        let got = read_formatted(
+            text,
+            Some("2026-11-20T10:00:00+00:00"),
+            TextFormat::default(),
+            &["sam@customer.example"],
+        );
+        if got.intent != *want {
+            wrong.push(format!(
+                "{text:?}: got {:?} ({:?}), want {want:?}",
+                got.intent, got.intent_phrases
+            ));
+        }
+    }
+    println!(
+        "round 5 intents: {}/{} right",
+        cases.len() - wrong.len(),
+        cases.len()
+    );
+    assert!(
+        wrong.is_empty(),
+        "{} wrong:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
+}

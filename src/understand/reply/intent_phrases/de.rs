@@ -93,6 +93,7 @@ pub static DE: Lang = Lang {
     temporal: &["derzeit", "momentan", "im moment", "zurzeit", "aktuell"],
     not_interested: &[
         r"kein (?:interesse|bedarf)",
+        r"nicht in frage",
         r"nein danke",
         r"haben (?:bereits|schon) (?:einen|eine|ein)",
         r"(?:brauchen|benötigen) wir nicht",

@@ -61,12 +61,15 @@ pub static EN: Lang = Lang {
         r"(?:don't|do not) see why not",
         r"(?:wouldn't|would not|don't|do not) hesitate",
         r"no (?:objection|problem|reason not to)",
+        // "No need to unsubscribe me": the wish is to stay.
+        r"no need to (?:unsubscribe|remove|take) (?:me|us)",
         // Certainty, not refusal: "we have no doubt this is what we need".
         r"(?:no|without (?:a|any)) doubt",
     ],
     idioms_not_now: &[
         r"(?:not|isn't|aren't|no)\s+(?:(?:a\s+)?(?:priority|focus)\s+)?(?:right now|now|yet|at (?:this|the) (?:time|moment|point|stage)|for now|at present|currently|this (?:year|quarter|month))",
         r"not (?:ready|the right time)",
+        r"not (?:before|until) (?:the )?(?:january|february|march|april|may|june|july|august|september|october|november|december|spring|summer|autumn|fall|winter|new year|next|q[1-4]|\d)",
         r"(?:bad|wrong) timing",
         r"too (?:early|soon)",
         r"not (?:until|before) (?:next|the|after)",
