@@ -1000,6 +1000,101 @@ fn round5_intents_in_many_languages() {
         ("İlgilenmiyoruz, teşekkürler.", Some(Intent::NotInterested)),
         ("Lütfen beni listeden çıkarın.", Some(Intent::Unsubscribe)),
         ("Fiyatı nedir?", Some(Intent::Question)),
+        // Harder phrasings.
+        (
+            "Honestly this isn't something we'd ever consider.",
+            Some(Intent::NotInterested),
+        ),
+        (
+            "We'd rather not be contacted again about this.",
+            Some(Intent::Unsubscribe),
+        ),
+        (
+            "I'm not the decision maker — that's Priya Shah, priya.shah@customer.example.",
+            Some(Intent::Referral),
+        ),
+        (
+            "Forwarding this to our CFO, Mark Lee (mark.lee@customer.example), who signs off on purchases.",
+            Some(Intent::Referral),
+        ),
+        (
+            "Happy to chat. Does Thursday at 3 work?",
+            Some(Intent::Interested),
+        ),
+        ("Sure, let's do it.", Some(Intent::Interested)),
+        ("Count us in.", Some(Intent::Interested)),
+        (
+            "We're locked into a contract until 2028.",
+            Some(Intent::NotNow),
+        ),
+        ("Circle back after the holidays.", Some(Intent::NotNow)),
+        ("Ping me again in a couple of months.", Some(Intent::NotNow)),
+        (
+            "We have no plans to change provider.",
+            Some(Intent::NotInterested),
+        ),
+        (
+            "Who else in our area has installed your system?",
+            Some(Intent::Question),
+        ),
+        ("Do you offer financing?", Some(Intent::Question)),
+        ("Unsubscribe", Some(Intent::Unsubscribe)),
+        ("Please stop.", Some(Intent::Unsubscribe)),
+        (
+            "Wir melden uns, sobald das Budget für 2027 steht.",
+            Some(Intent::NotNow),
+        ),
+        (
+            "Senden Sie mir bitte keine weiteren E-Mails.",
+            Some(Intent::Unsubscribe),
+        ),
+        (
+            "Bitte wenden Sie sich an meinen Kollegen Jonas Weber, jonas.weber@customer.example.",
+            Some(Intent::Referral),
+        ),
+        (
+            "Ce n'est pas le bon moment, revenez vers nous l'année prochaine.",
+            Some(Intent::NotNow),
+        ),
+        (
+            "Veuillez contacter ma collègue Claire Dubois : claire.dubois@customer.example.",
+            Some(Intent::Referral),
+        ),
+        (
+            "Désinscrivez-moi, s'il vous plaît.",
+            Some(Intent::Unsubscribe),
+        ),
+        (
+            "No estamos interesados por ahora, quizá el año que viene.",
+            Some(Intent::NotNow),
+        ),
+        (
+            "Por favor, contacte con mi compañera Lucía Pérez, lucia.perez@customer.example.",
+            Some(Intent::Referral),
+        ),
+        (
+            "Non è il momento giusto, risentiamoci dopo l'estate.",
+            Some(Intent::NotNow),
+        ),
+        (
+            "Sì, siamo interessati. Potete mandarci un preventivo?",
+            Some(Intent::Interested),
+        ),
+        (
+            "Não tenho interesse, obrigado.",
+            Some(Intent::NotInterested),
+        ),
+        (
+            "Hebben al een leverancier, bedankt.",
+            Some(Intent::NotInterested),
+        ),
+        ("Ja, stuur maar een offerte.", Some(Intent::Interested)),
+        (
+            "担当の佐藤に転送しました。sato@customer.example までご連絡ください。",
+            Some(Intent::Referral),
+        ),
+        ("ぜひ一度お話を伺いたいです。", Some(Intent::Interested)),
+        ("今後のご連絡は不要です。", Some(Intent::Unsubscribe)),
         // Nothing decidable.
         ("Received, thanks.", None),
         ("See attached.", None),

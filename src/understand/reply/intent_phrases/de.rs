@@ -81,6 +81,7 @@ pub static DE: Lang = Lang {
         r"ist (?:es|das) möglich",
     ],
     not_now: &[
+        r"(?:wir melden uns|melden uns),? (?:wieder,? |dann,? )?(?:sobald|wenn|im|nach)",
         r"(?:nächste[sn]?|kommende[sn]?) (?:jahr|quartal|frühjahr|monat|sommer|herbst)",
         r"(?:im|ab) (?:frühjahr|frühling|sommer|herbst|winter|januar|februar|märz|april|mai|juni|juli|august|september|oktober|november|dezember|neuen jahr)",
         r"nach (?:dem sommer|den sommerferien|den feiertagen|ostern|weihnachten|dem umzug|der umstellung)",

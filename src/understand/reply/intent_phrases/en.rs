@@ -75,6 +75,8 @@ pub static EN: Lang = Lang {
         r"not (?:until|before) (?:next|the|after)",
     ],
     unsubscribe: &[
+        r"(?:rather|prefer to) not be (?:contacted|emailed|e-mailed|mailed)",
+        r"^(?:please )?stop(?:\s*[.!]+)?$",
         r"(?:rather not|no longer (?:wish|want) to|(?:don't|do not) (?:wish|want) to) (?:receive|get)",
         r"unsubscribe",
         r"opt(?:-|\s)?out",
@@ -91,6 +93,7 @@ pub static EN: Lang = Lang {
     ],
     address_links: &["at", "on", "via", "under", "through"],
     referral: &[
+        r"(?:i'm|i am) not the (?:decision[- ]?maker|right person|best person|person (?:to|who))",
         r"makes? the (?:final )?call",
         r"(?:send|forward|pass) (?:this|it|that)(?: on| along)? to",
         r"(?:please |pls )?(?:contact|reach out to|get in touch with|talk to|speak (?:to|with)|email|e-mail|write to|loop in|connect with|follow up with|send (?:it|this|them|that) to)\s+(?:my |our )?(?:colleague|coworker|co-worker|partner|boss|manager|head of \w+|director|cto|ceo|cfo|coo|team lead|him|her)",
@@ -135,6 +138,8 @@ pub static EN: Lang = Lang {
         r"could you (?:explain|clarify|tell me)",
     ],
     not_now: &[
+        r"(?:locked|tied) in(?:to)? (?:a |an |our )?(?:\w+ )?(?:contract|agreement|lease) (?:until|till|through)",
+        r"until (?:19|20)\d\d",
         r"(?:follow up|circle back|check back|reach out|get back|touch base|reconnect|revisit|ping me|ping us|contact me|contact us|come back|try (?:me |us )?again|talk|speak|chat|write)(?: again| to me| to us| with me| with us)? (?:in|next|after|later|around|once|when|at the (?:end|start|beginning) of|early|toward|towards)",
         r"(?:next|the next|the coming) (?:year|quarter|spring|summer|fall|autumn|winter|fiscal year|budget cycle)",
         r"later (?:this|in the|next) (?:year|quarter|month)",
@@ -162,6 +167,8 @@ pub static EN: Lang = Lang {
         "at present",
     ],
     not_interested: &[
+        r"(?:isn't|is not|not) something we(?:'d| would)? (?:ever )?(?:consider|need|want)",
+        r"no plans? to (?:change|switch|replace|buy|invest|install|move)",
         r"uninterested",
         r"no thanks?",
         r"no thank you",
@@ -177,6 +184,7 @@ pub static EN: Lang = Lang {
         r"(?:don't|do not|doesn't|does not) (?:need|want|require)",
     ],
     interested_strong: &[
+        r"let's do (?:it|this)",
         r"(?:the )?next steps?",
         r"(?:we'd|we would|i'd|i would) like to (?:get (?:this|it) (?:done|installed|started|going)|have (?:this|it) (?:done|installed))",
         r"go ahead",
