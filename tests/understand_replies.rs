@@ -1127,3 +1127,205 @@ fn round5_intents_in_many_languages() {
         wrong.join("\n")
     );
 }
+
+/// Round 5: one reply per language laid out the way its mail clients do
+/// (new text, a sign-off with name and a short signature, a mobile footer
+/// or a disclaimer, then the client's own quote header over the quote).
+/// Every combination must strip back to the new text.
+#[test]
+fn round5_reply_layouts_per_language() {
+    // (language, new text, sign-off block, footer, gmail attribution, outlook block)
+    let langs: &[(&str, &str, &str, &str, &str, &str)] = &[
+        (
+            "da",
+            "Hej Dana,\n\nTak for tilbuddet. Vi vil gerne have et møde i næste uge.",
+            "Med venlig hilsen\n\nAnders Andersen\nIndkøbschef\nNordisk Energi A/S\nTlf.: +45 12 34 56 78",
+            "Sendt fra min iPhone",
+            "Den tir. 1. dec. 2026 kl. 09.00 skrev Dana Reyes <dana@acme.example>:",
+            "Fra: Dana Reyes <dana@acme.example>\nSendt: 1. december 2026 09:00\nTil: Anders Andersen <anders@nordisk.example>\nEmne: Solceller",
+        ),
+        (
+            "no",
+            "Hei Dana,\n\nVi er interessert. Kan du ringe meg i morgen?",
+            "Med vennlig hilsen\nOla Nordmann\nDaglig leder\nNordmann Bygg AS\nMobil: +47 912 34 567",
+            "Sendt fra min iPhone",
+            "tir. 1. des. 2026 kl. 09:00 skrev Dana Reyes <dana@acme.example>:",
+            "Fra: Dana Reyes <dana@acme.example>\nSendt: tirsdag 1. desember 2026 09:00\nTil: Ola Nordmann <ola@bygg.example>\nEmne: Solcellepaneler",
+        ),
+        (
+            "sv",
+            "Hej Dana,\n\nTack, det låter bra. Skicka gärna en offert.",
+            "Med vänliga hälsningar\nErik Lund\nInköpsansvarig\nLund Fastigheter AB\n070-123 45 67",
+            "Skickat från min iPhone",
+            "Den tis 1 dec. 2026 kl 09:00 skrev Dana Reyes <dana@acme.example>:",
+            "Från: Dana Reyes <dana@acme.example>\nSkickat: den 1 december 2026 09:00\nTill: Erik Lund <erik@lund.example>\nÄmne: Solpaneler",
+        ),
+        (
+            "de",
+            "Hallo Frau Reyes,\n\nvielen Dank. Bitte rufen Sie mich am Donnerstag an.",
+            "Mit freundlichen Grüßen\n\nJonas Weber\nLeiter Einkauf\nWeber Logistik GmbH\nTel. +49 30 1234567",
+            "Von meinem iPhone gesendet",
+            "Am Di., 1. Dez. 2026 um 09:00 Uhr schrieb Dana Reyes <dana@acme.example>:",
+            "Von: Dana Reyes <dana@acme.example>\nGesendet: Dienstag, 1. Dezember 2026 09:00\nAn: Jonas Weber <jonas@weber.example>\nBetreff: Solaranlage",
+        ),
+        (
+            "fr",
+            "Bonjour Dana,\n\nMerci, nous sommes intéressés. Pouvez-vous m'appeler mardi ?",
+            "Cordialement,\n\nJulie Martin\nResponsable achats\nMartin & Fils SARL\nTél. : +33 1 23 45 67 89",
+            "Envoyé de mon iPhone",
+            "Le mar. 1 déc. 2026 à 09:00, Dana Reyes <dana@acme.example> a écrit :",
+            "De : Dana Reyes <dana@acme.example>\nEnvoyé : mardi 1 décembre 2026 09:00\nÀ : Julie Martin <julie@martin.example>\nObjet : Panneaux solaires",
+        ),
+        (
+            "es",
+            "Hola Dana,\n\nGracias, nos interesa. ¿Podemos hablar el jueves?",
+            "Saludos cordiales,\nCarlos Ruiz\nDirector de Compras\nRuiz Energía S.L.\nTel.: +34 600 123 456",
+            "Enviado desde mi iPhone",
+            "El mar, 1 dic 2026 a las 9:00, Dana Reyes (<dana@acme.example>) escribió:",
+            "De: Dana Reyes <dana@acme.example>\nEnviado: martes, 1 de diciembre de 2026 9:00\nPara: Carlos Ruiz <carlos@ruiz.example>\nAsunto: Paneles solares",
+        ),
+        (
+            "it",
+            "Buongiorno Dana,\n\ngrazie, siamo interessati. Può chiamarmi giovedì?",
+            "Cordiali saluti\nGiulia Bianchi\nResponsabile Acquisti\nBianchi Impianti S.r.l.\nTel. +39 02 1234567",
+            "Inviato da iPhone",
+            "Il giorno mar 1 dic 2026 alle ore 09:00 Dana Reyes <dana@acme.example> ha scritto:",
+            "Da: Dana Reyes <dana@acme.example>\nInviato: martedì 1 dicembre 2026 09:00\nA: Giulia Bianchi <giulia@bianchi.example>\nOggetto: Pannelli solari",
+        ),
+        (
+            "pt",
+            "Olá Dana,\n\nObrigado, temos interesse. Podemos falar na quinta?",
+            "Atenciosamente,\nAna Costa\nGerente de Compras\nCosta Energia Ltda.\nTel.: +55 11 91234-5678",
+            "Enviado do meu iPhone",
+            "Em ter., 1 de dez. de 2026 às 09:00, Dana Reyes <dana@acme.example> escreveu:",
+            "De: Dana Reyes <dana@acme.example>\nEnviado: terça-feira, 1 de dezembro de 2026 09:00\nPara: Ana Costa <ana@costa.example>\nAssunto: Painéis solares",
+        ),
+        (
+            "nl",
+            "Hallo Dana,\n\nBedankt, we zijn geïnteresseerd. Kunt u donderdag bellen?",
+            "Met vriendelijke groet,\n\nPieter de Vries\nInkoper\nDe Vries Installatie B.V.\nT: +31 6 12345678",
+            "Verstuurd vanaf mijn iPhone",
+            "Op di 1 dec. 2026 om 09:00 schreef Dana Reyes <dana@acme.example>:",
+            "Van: Dana Reyes <dana@acme.example>\nVerzonden: dinsdag 1 december 2026 09:00\nAan: Pieter de Vries <pieter@devries.example>\nOnderwerp: Zonnepanelen",
+        ),
+        (
+            "pl",
+            "Dzień dobry,\n\ndziękuję, jesteśmy zainteresowani. Proszę o telefon w czwartek.",
+            "Pozdrawiam\nJan Kowalski\nKierownik zakupów\nKowalski Sp. z o.o.\ntel. +48 600 123 456",
+            "Wysłane z iPhone'a",
+            "wt., 1 gru 2026 o 09:00 Dana Reyes <dana@acme.example> napisał(a):",
+            "Od: Dana Reyes <dana@acme.example>\nWysłano: wtorek, 1 grudnia 2026 09:00\nDo: Jan Kowalski <jan@kowalski.example>\nTemat: Panele słoneczne",
+        ),
+        (
+            "cs",
+            "Dobrý den,\n\nděkuji, máme zájem. Zavolejte mi prosím ve čtvrtek.",
+            "S pozdravem\nPetr Dvořák\nvedoucí nákupu\nDvořák s.r.o.\nTel.: +420 601 123 456",
+            "Odesláno z iPhonu",
+            "út 1. 12. 2026 v 9:00 odesílatel Dana Reyes <dana@acme.example> napsal:",
+            "Od: Dana Reyes <dana@acme.example>\nOdesláno: úterý 1. prosince 2026 9:00\nKomu: Petr Dvořák <petr@dvorak.example>\nPředmět: Solární panely",
+        ),
+        (
+            "ja",
+            "レイエス様\n\nお世話になっております。\n資料をありがとうございます。来週お打ち合わせをお願いできますでしょうか。",
+            "よろしくお願いいたします。\n\n山田 太郎\n株式会社サンプル 購買部\nTEL: 03-1234-5678",
+            "iPhoneから送信",
+            "2026年12月1日(火) 9:00 Dana Reyes <dana@acme.example>:",
+            "差出人: Dana Reyes <dana@acme.example>\n送信日時: 2026年12月1日 9:00\n宛先: 山田 太郎 <yamada@sample.example>\n件名: 太陽光パネル",
+        ),
+        (
+            "ko",
+            "안녕하세요,\n\n자료 감사합니다. 목요일에 통화 가능할까요?",
+            "감사합니다.\n김민수 드림\n구매팀 과장\n(주)샘플\n010-1234-5678",
+            "iPhone에서 보냄",
+            "2026년 12월 1일 (화) 오전 9:00, Dana Reyes <dana@acme.example>님이 작성:",
+            "보낸 사람: Dana Reyes <dana@acme.example>\n보낸 날짜: 2026년 12월 1일 화요일 오전 9:00\n받는 사람: 김민수 <kim@sample.example>\n제목: 태양광 패널",
+        ),
+        (
+            "zh",
+            "您好，\n\n谢谢资料。我们有兴趣，周四可以通电话吗？",
+            "此致\n敬礼\n王芳\n采购经理\n电话：+86 10 1234 5678",
+            "发自我的iPhone",
+            "Dana Reyes <dana@acme.example> 于2026年12月1日周二 09:00写道：",
+            "发件人: Dana Reyes <dana@acme.example>\n发送时间: 2026年12月1日 9:00\n收件人: 王芳 <wang@sample.example>\n主题: 太阳能板",
+        ),
+    ];
+    let quote = "Hi,\nwould solar suit your roof?\n";
+    let mut wrong = Vec::new();
+    let mut all = 0;
+    for (lang, new, signoff, footer, gmail, outlook) in langs {
+        let gmail_quote = format!("{gmail}\n\n> Hi,\n> would solar suit your roof?\n");
+        let outlook_quote = format!("{outlook}\n\n{quote}");
+        for (tail_name, tail) in [("gmail", gmail_quote), ("outlook", outlook_quote)] {
+            for (sig_name, sig) in [
+                ("signoff", signoff.to_string()),
+                ("footer", footer.to_string()),
+                ("both", format!("{signoff}\n\n{footer}")),
+            ] {
+                all += 1;
+                let body = format!("{new}\n\n{sig}\n\n{tail}");
+                let got = strip(&body, StripOptions::DESIGN).text;
+                if normalize(&got) != normalize(new) {
+                    wrong.push(format!(
+                        "{lang} {sig_name} {tail_name}: got {:?}",
+                        cut(&got)
+                    ));
+                }
+            }
+        }
+    }
+    println!("round 5 layouts: {}/{all} right", all - wrong.len());
+    assert!(
+        wrong.is_empty(),
+        "{} wrong:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
+}
+
+/// Round 5: confidentiality notices as companies append them, in several
+/// languages, right under the new text or under a sign-off.
+#[test]
+fn round5_disclaimers_in_many_languages_are_dropped() {
+    let notices = [
+        "Diese E-Mail enthält vertrauliche und/oder rechtlich geschützte Informationen. Wenn Sie nicht der richtige Adressat sind, informieren Sie bitte sofort den Absender und vernichten Sie diese Mail.",
+        "Ce message et toutes les pièces jointes sont confidentiels et établis à l'intention exclusive de ses destinataires.",
+        "Questo messaggio e i suoi allegati sono indirizzati esclusivamente alle persone indicate e possono contenere informazioni riservate.",
+        "Este mensaje y sus archivos adjuntos van dirigidos exclusivamente a su destinatario y pueden contener información confidencial.",
+        "Dit bericht is uitsluitend bestemd voor de geadresseerde en kan vertrouwelijke informatie bevatten.",
+        "Denne e-mail kan indeholde fortrolige oplysninger og er kun beregnet til modtageren.",
+        "Detta e-postmeddelande kan innehålla konfidentiell information och är endast avsett för mottagaren.",
+        "Treść tej wiadomości jest poufna i przeznaczona wyłącznie dla adresata.",
+        "Tento e-mail je důvěrný a je určen pouze adresátovi.",
+        "このメールは機密情報を含む場合があります。誤って受信された場合は削除してください。",
+        "IMPORTANT: The contents of this email and any attachments are confidential. If you have received this email in error, please notify the sender and delete it.",
+        "CAUTION: This email originated from outside of the organization. Do not click links or open attachments unless you recognize the sender.",
+    ];
+    let new = "Yes, please send the contract.";
+    let mut wrong = Vec::new();
+    for notice in notices {
+        for body in [
+            format!("{new}\n\n{notice}\n"),
+            format!("{new}\n\nBest regards,\nSam Lee\n\n{notice}\n"),
+        ] {
+            let got = strip(&body, StripOptions::DESIGN).text;
+            if normalize(&got) != new {
+                wrong.push(format!("{notice:.40}: got {:?}", cut(&got)));
+            }
+        }
+    }
+    // A gateway's banner above the new text is not what the prospect wrote.
+    let banner = format!(
+        "{}\n\n{new}\n\nOn Tue, Dec 1, 2026 at 9:00 AM Dana <dana@acme.example> wrote:\n> Hi\n",
+        notices[11]
+    );
+    let got = strip(&banner, StripOptions::DESIGN).text;
+    if normalize(&got) != new {
+        wrong.push(format!("banner above: got {:?}", cut(&got)));
+    }
+    assert!(
+        wrong.is_empty(),
+        "{} wrong:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
+}

@@ -344,6 +344,8 @@ pub(super) fn is_disclaimer(trimmed: &str) -> bool {
             | ce\ (?:message|courriel|e-?mail)\ (?:et|est|ainsi).{0,80}(?:confidenti|destin)
             | este\ (?:mensaje|correo)\ (?:y|es|electrónico|contiene).{0,80}(?:confidencial|destinatario)
             | (?:この|本)(?:メール|電子メール).{0,40}(?:機密|秘密|宛先|誤って)
+            # Mail gateways' external-sender banners.
+            | (?:\[?external\]?|caution|warning|attention|notice)\s*[:!\-]?\s*this\ (?:e-?mail|message)\ (?:originated|came|was\ sent|is)\ from\ (?:outside|an\ external)
             )",
         )
         .unwrap()
@@ -356,7 +358,7 @@ pub(super) fn is_disclaimer(trimmed: &str) -> bool {
     });
     static RECIPIENT: Lazy<Regex> = Lazy::new(|| {
         Regex::new(
-            r"(?i)intended|addressee|recipient|empfänger|destinataire|destinatari|destinatário|geadresseerde|modtage|mottagar|vastaanottaja|adresat|adresát|címzett|alıcı|получател|адресат|收件人|收件者|个人或群组|宛先|受信者|수신인|수신자",
+            r"(?i)intended|addressee|recipient|in error|by mistake|per errore|irrtümlich|par erreur|por error|por engano|per abuis|empfänger|destinataire|destinatari|destinatário|indirizzat|geadresseerde|modtage|mottagar|vastaanottaja|adresat|adresát|címzett|alıcı|получател|адресат|收件人|收件者|个人或群组|宛先|受信者|수신인|수신자",
         )
         .unwrap()
     });
