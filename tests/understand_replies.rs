@@ -1095,7 +1095,51 @@ fn round5_intents_in_many_languages() {
         ),
         ("ぜひ一度お話を伺いたいです。", Some(Intent::Interested)),
         ("今後のご連絡は不要です。", Some(Intent::Unsubscribe)),
+        // Negation in the other languages.
+        ("Non siamo più interessati.", Some(Intent::NotInterested)),
+        (
+            "Nous ne sommes pas contre une démo.",
+            Some(Intent::Interested),
+        ),
+        (
+            "No es que no nos interese, pero ahora no es el momento.",
+            Some(Intent::NotNow),
+        ),
+        (
+            "Wir sind nicht abgeneigt, schicken Sie uns ein Angebot.",
+            Some(Intent::Interested),
+        ),
+        ("Bitte nicht mehr anschreiben.", Some(Intent::Unsubscribe)),
+        (
+            "Não me removam da lista, por favor, tenho interesse.",
+            Some(Intent::Interested),
+        ),
+        (
+            "Geen interesse meer, haal me van de lijst.",
+            Some(Intent::Unsubscribe),
+        ),
+        (
+            "興味がないわけではありませんが、今は時期ではありません。",
+            Some(Intent::NotNow),
+        ),
+        // Questions that are not interest, and interest that is a question.
+        ("Is this a sales email?", Some(Intent::Question)),
+        (
+            "Können Sie mir ein Angebot für 30 Module schicken?",
+            Some(Intent::Interested),
+        ),
+        (
+            "Pourriez-vous m'envoyer un devis ?",
+            Some(Intent::Interested),
+        ),
+        (
+            "¿Me pueden enviar un presupuesto?",
+            Some(Intent::Interested),
+        ),
         // Nothing decidable.
+        ("Thanks for reaching out.", None),
+        ("Got it.", None),
+        ("Who is this?", Some(Intent::Question)),
         ("Received, thanks.", None),
         ("See attached.", None),
         ("Ok.", None),

@@ -117,6 +117,8 @@ pub static DE: Lang = Lang {
         r"gerne?",
         r"(?:senden|schicken) sie (?:mir|uns) (?:gerne |bitte )?(?:mehr informationen|unterlagen|infos|details)",
         r"rufen sie (?:mich|uns) (?:gerne )?an",
+        // Asking for a quote is interest, as a question or not.
+        r"(?:ein|das|ihr) angebot (?:für [^.?!]{1,40} )?(?:schicken|senden|zusenden|machen|erstellen)",
     ],
     interested_soft: &["interessant", "klingt interessant"],
     question_marks: &[],
