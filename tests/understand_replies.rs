@@ -1373,3 +1373,44 @@ fn round5_disclaimers_in_many_languages_are_dropped() {
         wrong.join("\n")
     );
 }
+
+/// Round 5: attribution lines and header blocks as more clients write them
+/// (Czech "napsal(a)", German "schrieb am", GMX/web.de blocks that start
+/// with "Gesendet:", Apple Mail's quoted attribution, Outlook's "Date:"
+/// variant, Danish/Norwegian/Swedish verb-then-name lines).
+#[test]
+fn round5_more_attributions_end_the_new_text() {
+    let headers = [
+        "Dne 1. 12. 2026 v 9:00 Dana Reyes <dana@acme.example> napsal(a):",
+        "Dana Reyes <dana@acme.example> schrieb am Di., 1. Dez. 2026, 09:00:",
+        "Gesendet: Dienstag, 01. Dezember 2026 um 09:00 Uhr\nVon: \"Dana Reyes\" <dana@acme.example>\nAn: hans@firma.example\nBetreff: Solaranlage",
+        "From: Dana Reyes <dana@acme.example>\nDate: Tuesday, 1 December 2026 at 09:00\nTo: Sam Lee <sam@customer.example>\nSubject: Solar",
+        "Den 1. dec. 2026 kl. 09.00 skrev Dana Reyes <dana@acme.example>:",
+        "Den 01.12.2026 09:00, skrev Dana Reyes:",
+        "Op 1 dec. 2026 om 09:00 heeft Dana Reyes <dana@acme.example> het volgende geschreven:",
+        "Il giorno 1 dic 2026, alle ore 09:00, Dana Reyes <dana@acme.example> ha scritto:",
+        "Le 01/12/2026 à 09:00, Dana Reyes a écrit :",
+        "El 01/12/2026 a las 9:00, Dana Reyes escribió:",
+        "On 12/1/2026 9:00 AM, Dana Reyes wrote:",
+        "-----Original Message-----\nFrom: Dana Reyes [mailto:dana@acme.example]\nSent: Tuesday, December 01, 2026 9:00 AM\nTo: Sam Lee\nSubject: RE: Solar",
+        "From: Dana Reyes [mailto:dana@acme.example] \nSent: Tuesday, December 01, 2026 9:00 AM",
+        "---- On Tue, 01 Dec 2026 09:00:00 +0000 Dana Reyes <dana@acme.example> wrote ----",
+        "Sent from my iPhone\n\n> On Dec 1, 2026, at 09:00, Dana Reyes <dana@acme.example> wrote:",
+    ];
+    let mut wrong = Vec::new();
+    for header in headers {
+        let body = format!(
+            "Thanks, please send the quote.\n\n{header}\n\n> Hello,\n> would solar suit your roof?\n"
+        );
+        let got = strip(&body, StripOptions::DESIGN).text;
+        if normalize(&got) != "Thanks, please send the quote." {
+            wrong.push(format!("{header:.50}: got {:?}", cut(&got)));
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "{} wrong:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
+}
