@@ -697,7 +697,7 @@ fn round5_signatures_headers_and_footers_end_the_new_text() {
         ),
         (
             "outlook android footer with link",
-            format!("Ok for Friday.\n\nGet Outlook for Android<https://aka.ms/ghei36>\n\n________________________________\nFrom: Dana Reyes <dana@acme.example>\nSent: Tuesday, December 1, 2026 9:00:00 AM\nTo: Sam\nSubject: Solar\n\nHi"),
+            "Ok for Friday.\n\nGet Outlook for Android<https://aka.ms/ghei36>\n\n________________________________\nFrom: Dana Reyes <dana@acme.example>\nSent: Tuesday, December 1, 2026 9:00:00 AM\nTo: Sam\nSubject: Solar\n\nHi".to_string(),
             "Ok for Friday.",
         ),
         (

@@ -256,7 +256,7 @@ fn signature_from_name_line(lines: &[&str], out: &[(usize, Kept)]) -> Option<usi
 
 /// `*Name*` / `_Name_` emphasis and bracketed phone links dropped.
 fn unemphasized(line: &str) -> String {
-    line.replace(['*'], "").trim().to_string()
+    line.replace('*', "").trim().to_string()
 }
 
 /// A line that says something: several words ending like a sentence.
