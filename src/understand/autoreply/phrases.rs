@@ -57,13 +57,13 @@ static BODY: Lazy<Regex> = Lazy::new(|| {
         r"|(?-u:\b)(?:estoy|estaré|me encuentro) (?:actualmente )?(?:fuera de la oficina|ausente|de vacaciones|de permiso)|(?-u:\b)fuera de la oficina(?-u:\b)|(?-u:\b)estaré de regreso(?-u:\b)|(?-u:\b)respuesta automática(?-u:\b)|(?-u:\b)ya no (?:trabaja|forma parte|está) (?:en|con|de)(?-u:\b)",
         // Italian, Portuguese, Dutch.
         r"|(?-u:\b)(?:sono|sarò) (?:attualmente )?(?:fuori (?:sede|ufficio)|assente|in ferie)|(?-u:\b)(?:estou|estarei) (?:atualmente )?(?:fora do escritório|ausente|de férias)",
-        r"|(?-u:\b)ik ben (?:momenteel |op dit moment )?(?:tot (?:en met )?.{0,30}?)?(?:afwezig|niet op kantoor|met vakantie)",
+        r"|(?-u:\b)ik ben (?:momenteel |op dit moment )?(?:afwezig|niet op kantoor|met vakantie)",
         // Scandinavian, Polish, Czech, Finnish, Turkish.
         r"|(?-u:\b)jag är (?:för närvarande )?(?:på semester|ledig|tjänstledig|borta|inte på kontoret|frånvarande)|(?-u:\b)jeg er (?:på ferie|fraværende|borte|ikke på kontoret|på barsel)",
         r"|(?-u:\b)(?:jestem|przebywam) (?:obecnie )?(?:na urlopie|poza biurem|nieobecn[ya])|(?-u:\b)przebywam na urlopie|(?-u:\b)jsem (?:mimo kancelář|na dovolené|nepřítomen|nepřítomna)|(?-u:\b)olen (?:lomalla|poissa|matkoilla)|izindeyim|tatildeyim|ofis dışındayım",
         r")",
         // Korean, Chinese.
-        r"|휴가\s?중입니다|부재\s?중입니다|자리를 비웁니다|我(?:目前|现在)?(?:正在休假|不在办公室|休假中)|休假期间|(?:将于|会于).{1,20}(?:返回|回到)(?:办公室|公司)",
+        r"|휴가\s?중입니다|부재\s?중입니다|자리를 비웁니다|我(?:目前|现在)?(?:正在休假|不在办公室|休假中)|休假期间|(?:将于|会于)[0-9年月日号\s]{1,16}(?:返回|回到)(?:办公室|公司)",
         // Japanese.
         r"|不在(?:にして|のため|です|となり|にしており|にしております)|休暇(?:中|を取得|をいただいて)|出張(?:中|のため)|自動(?:返信|応答|送信)|退職(?:いたしました|しました|致しました)|このメールは自動(?:返信|応答|送信)",
     ))

@@ -363,11 +363,11 @@ pub fn read(text: &str, date: Option<&str>, senders: &[&str]) -> IntentReading {
     }
     // Bounded work: the first 8 KiB of new text carry the ask.
     let text = &text[..super::super::body::floor_char_boundary(text, 8 * 1024)];
+    let mut lower = text.to_lowercase().replace(['’', '‘', '`'], "'");
     // Turkish "İ" lowercases to "i" plus a combining dot: drop the dot.
-    let lower = text
-        .to_lowercase()
-        .replace(['’', '‘', '`'], "'")
-        .replace('\u{307}', "");
+    if lower.contains('\u{307}') {
+        lower = lower.replace('\u{307}', "");
+    }
 
     let mut scores = Scores::default();
     for sentence in sentences(&lower) {
