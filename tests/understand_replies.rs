@@ -515,6 +515,9 @@ fn webridge_combinations_strip_back_to_the_base_mail() {
                 if normalize(&got) == normalize(base.trim()) {
                     right += 1;
                 } else {
+                    if std::env::var_os("CAROUSEL_WEBRIDGE_MISSES").is_some() {
+                        println!("MISS {b} + {s} + {q}: got {:?}", cut(&got));
+                    }
                     *misses.entry(format!("base {b}")).or_default() += 1;
                     *misses.entry(format!("signature {s}")).or_default() += 1;
                     *misses.entry(format!("quote {q}")).or_default() += 1;
@@ -531,5 +534,883 @@ fn webridge_combinations_strip_back_to_the_base_mail() {
     assert!(share >= WEBRIDGE_FLOOR, "{share:.1} % < {WEBRIDGE_FLOOR} %");
 }
 
-/// Today's webridge figure, rounded down.
-const WEBRIDGE_FLOOR: f64 = 66.0;
+/// Today's webridge figure, rounded down. Every remaining miss is the base
+/// mail `formatting_and_quotes.txt`, whose `>` lines between new lines
+/// upstream keeps and DESIGN.md's `reply_text` drops (a convention, not a
+/// trimming error).
+const WEBRIDGE_FLOOR: f64 = 83.0;
+
+/// Tuning cases written for round 5 (from how mail clients and people lay
+/// out replies; not from any held-out suite): sign-off lines that carry
+/// name, title and company, multi-paragraph signatures, replies that are
+/// only a signature, wrapped attributions whose address or name sits on
+/// the second line, Lotus Notes and Outlook header blocks, forwarded
+/// markers and mobile footers. Everything from the marker down is not new.
+#[test]
+fn round5_signatures_headers_and_footers_end_the_new_text() {
+    let quote = "\n> Hi,\n> would solar suit your roof?\n";
+    let cases: &[(&str, String, &str)] = &[
+        (
+            "name | title | company line",
+            format!("Hi Dana,\n\nYes, let's talk Thursday.\n\nMark Ellison | VP Operations | Brightline Logistics\nmark@brightline.example | +1 (312) 555-0188\n\nOn Tue, Dec 1, 2026 at 9:00 AM Dana <dana@acme.example> wrote:{quote}"),
+            "Hi Dana,\n\nYes, let's talk Thursday.",
+        ),
+        (
+            "one line: name, title, company",
+            format!("Please send the brochure.\n\nPriya Raman, Procurement Manager, Helix Foods Ltd.\n\nOn Tue, Dec 1, 2026 at 9:00 AM Dana <dana@acme.example> wrote:{quote}"),
+            "Please send the brochure.",
+        ),
+        (
+            "dash name, title at company",
+            "Send me the price list please.\n\n— Tom Becker, Head of Facilities at Nordwind Logistik GmbH\n".to_string(),
+            "Send me the price list please.",
+        ),
+        (
+            "bold name and title, several paragraphs",
+            format!("Hola Dana,\n\nNos interesa, llámeme mañana.\n\n*Laura Gómez* | *Directora Comercial*\n*Tel. +34 600 123 456*\n\n[image: logo]\n\nCalle Mayor 5, 28013 Madrid\n*CIF      B12345678*\n*WEB      gomez.example <https://gomez.example/>*\n\nEl lun, 1 dic 2026 a las 9:00, Dana <dana@acme.example> escribió:{quote}"),
+            "Hola Dana,\n\nNos interesa, llámeme mañana.",
+        ),
+        (
+            "signature with company line and url",
+            "Sounds good, go ahead.\n\nJulia Martens\nEinkauf\nStadtwerke Lindau GmbH\nT +49 8382 123-45\nwww.stadtwerke-lindau.example\n".to_string(),
+            "Sounds good, go ahead.",
+        ),
+        (
+            "only a signature above the quote",
+            format!("\n--\nSam Lee | Head of Ops\n\nOn Tue, Dec 1, 2026 at 9:00 AM Dana <dana@acme.example> wrote:{quote}"),
+            "",
+        ),
+        (
+            "only a sign-off above the quote",
+            format!("Best regards,\nRobert Meyer\n\nOn Tue, Dec 1, 2026 at 9:00 AM Dana <dana@acme.example> wrote:{quote}"),
+            "",
+        ),
+        (
+            "only a signature block",
+            "Karen Holt\nGraphic Designer\nTel: +44 20 7946 0000\nkaren@holt.example\nwww.holt.example\n".to_string(),
+            "",
+        ),
+        (
+            "gmail wrapped: verb line then address line",
+            format!("Ja, graag.\n\nOp di 1 dec. 2026 om 09:00 schreef\nDana Reyes <dana@acme.example>:\n{quote}"),
+            "Ja, graag.",
+        ),
+        (
+            "header alone at top, wrapped: verb then address line",
+            format!("\n\nOp di 1 dec. 2026 om 09:00 schreef\nDana Reyes <dana@acme.example>:\n{quote}"),
+            "",
+        ),
+        (
+            "old gmail: date, name and address wrapped after '<'",
+            format!("Call me Monday.\n\n2026/12/1 Dana Reyes <\ndana@acme.example>\n{quote}"),
+            "Call me Monday.",
+        ),
+        (
+            "gmail fr wrapped",
+            format!("Oui, appelez-moi.\n\nLe lun. 1 déc. 2026 à 09:00, Dana Reyes <\ndana@acme.example> a écrit :\n{quote}"),
+            "Oui, appelez-moi.",
+        ),
+        (
+            "gmail de wrapped",
+            format!("Ja, gerne.\n\nAm Di., 1. Dez. 2026 um 09:00 Uhr schrieb Dana Reyes <\ndana@acme.example>:\n{quote}"),
+            "Ja, gerne.",
+        ),
+        (
+            "gmail it wrapped",
+            format!("Sì, grazie.\n\nIl giorno mar 1 dic 2026 alle ore 09:00 Dana Reyes <\ndana@acme.example> ha scritto:\n{quote}"),
+            "Sì, grazie.",
+        ),
+        (
+            "gmail pt wrapped",
+            format!("Sim, pode ligar.\n\nEm ter., 1 de dez. de 2026 às 09:00, Dana Reyes <\ndana@acme.example> escreveu:\n{quote}"),
+            "Sim, pode ligar.",
+        ),
+        (
+            "gmail sv wrapped",
+            format!("Ja tack.\n\nDen tis 1 dec. 2026 kl 09:00 skrev Dana Reyes <\ndana@acme.example>:\n{quote}"),
+            "Ja tack.",
+        ),
+        (
+            "gmail ja",
+            format!("ありがとうございます。資料をお願いします。\n\n2026年12月1日(火) 9:00 Dana Reyes <dana@acme.example>:\n{quote}"),
+            "ありがとうございます。資料をお願いします。",
+        ),
+        (
+            "thunderbird de",
+            format!("Passt, danke.\n\nAm 01.12.2026 um 09:00 schrieb Dana Reyes:\n{quote}"),
+            "Passt, danke.",
+        ),
+        (
+            "thunderbird en, name first",
+            format!("Works for me.\n\nDana Reyes wrote on 01/12/2026 09:00:\n{quote}"),
+            "Works for me.",
+        ),
+        (
+            "lotus notes tabbed block",
+            "Thanks, I'll forward this internally.\n\n\n\nFrom:\tDana Reyes <dana@acme.example>\nTo:\tPeter Wong/Finance/Corp@Corp\nDate:\t12/01/2026 09:15 AM\nSubject:\tSolar quote\n\n\n\nHi Peter,\nhere is the quote.\n".to_string(),
+            "Thanks, I'll forward this internally.",
+        ),
+        (
+            "lotus notes classic block",
+            "Please call me next week.\n\n\n\n\"Dana Reyes\" <dana@acme.example>\n01.12.2026 09:15\n\nAn\npeter.wong@firma.example\nKopie\n\nThema\nSolaranlage\n\n\n\nHallo Herr Wong,\nanbei das Angebot.\n".to_string(),
+            "Please call me next week.",
+        ),
+        (
+            "outlook bold markdown block",
+            "Yes, Tuesday works.\n\n**From:** Dana Reyes <dana@acme.example>\n**Sent:** Tuesday, December 1, 2026 9:00 AM\n**To:** Peter Wong <peter@firma.example>\n**Subject:** Solar quote\n\nHi Peter,\n".to_string(),
+            "Yes, Tuesday works.",
+        ),
+        (
+            "outlook rule then french block",
+            "D'accord pour mardi.\n\n________________________________\nDe : Dana Reyes <dana@acme.example>\nEnvoyé : mardi 1 décembre 2026 09:00\nÀ : Pierre Martin\nObjet : Panneaux solaires\n\nBonjour Pierre,\n".to_string(),
+            "D'accord pour mardi.",
+        ),
+        (
+            "outlook italian block",
+            "Va bene martedì.\n\nDa: Dana Reyes <dana@acme.example>\nInviato: martedì 1 dicembre 2026 09:00\nA: Marco Rossi <marco@azienda.example>\nOggetto: Pannelli solari\n\nCiao Marco,\n".to_string(),
+            "Va bene martedì.",
+        ),
+        (
+            "outlook polish block",
+            "Proszę o telefon.\n\nOd: Dana Reyes <dana@acme.example>\nWysłano: wtorek, 1 grudnia 2026 09:00\nDo: Jan Kowalski <jan@firma.example>\nTemat: Panele słoneczne\n\nDzień dobry,\n".to_string(),
+            "Proszę o telefon.",
+        ),
+        (
+            "apple mail forwarded",
+            "FYI, see below.\n\nBegin forwarded message:\n\nFrom: Dana Reyes <dana@acme.example>\nSubject: Solar quote\nDate: 1 December 2026 at 09:00:00 GMT\nTo: Peter Wong <peter@firma.example>\n\nHi Peter,\n".to_string(),
+            "FYI, see below.",
+        ),
+        (
+            "gmail forwarded",
+            "Can you look at this?\n\n---------- Forwarded message ---------\nFrom: Dana Reyes <dana@acme.example>\nDate: Tue, Dec 1, 2026 at 9:00 AM\nSubject: Solar quote\nTo: <peter@firma.example>\n\nHi Peter,\n".to_string(),
+            "Can you look at this?",
+        ),
+        (
+            "spanish forwarded",
+            "Te reenvío esto.\n\n---------- Mensaje reenviado ---------\nDe: Dana Reyes <dana@acme.example>\nDate: mar, 1 dic 2026 a las 9:00\nSubject: Paneles\nTo: <luis@empresa.example>\n\nHola Luis,\n".to_string(),
+            "Te reenvío esto.",
+        ),
+        (
+            "yahoo mobile footer",
+            format!("Sure, call me.\n\nSent from Yahoo Mail for iPhone\n\nOn Tuesday, December 1, 2026, 9:00 AM, Dana Reyes <dana@acme.example> wrote:{quote}"),
+            "Sure, call me.",
+        ),
+        (
+            "outlook android footer with link",
+            "Ok for Friday.\n\nGet Outlook for Android<https://aka.ms/ghei36>\n\n________________________________\nFrom: Dana Reyes <dana@acme.example>\nSent: Tuesday, December 1, 2026 9:00:00 AM\nTo: Sam\nSubject: Solar\n\nHi".to_string(),
+            "Ok for Friday.",
+        ),
+        (
+            "proton footer",
+            "Interested, please send details.\n\nSent with Proton Mail secure email.\n".to_string(),
+            "Interested, please send details.",
+        ),
+        (
+            "swedish iphone footer",
+            format!("Ja, ring mig.\n\nSkickat från min iPhone\n\n{quote}"),
+            "Ja, ring mig.",
+        ),
+        (
+            "inline answers between quotes",
+            "Hi Dana,\n\nOn Tue, Dec 1, 2026 at 9:00 AM Dana <dana@acme.example> wrote:\n> How big is your roof?\nAbout 120 m2.\n> When would you like to start?\nIn March.\n\nThanks,\nSam\n".to_string(),
+            "Hi Dana,\n\nAbout 120 m2.\nIn March.",
+        ),
+    ];
+    let mut wrong = Vec::new();
+    for (name, body, want) in cases {
+        let got = strip(body, StripOptions::DESIGN).text;
+        if normalize(&got) != normalize(want) {
+            wrong.push(format!("{name}: got {:?}", cut(&got)));
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "{} wrong:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
+}
+
+/// Round 5, more tuning cases written from how people sign in several
+/// languages: long company signatures (German imprint lines, Japanese
+/// ruled blocks, Danish and Swedish sign-offs with a blank line before the
+/// name), and a greeting that must stay.
+#[test]
+fn round5_long_and_foreign_signatures_are_dropped() {
+    let header = "\nOn Tue, Dec 1, 2026 at 9:00 AM Dana <dana@acme.example> wrote:\n> Hi,\n> would solar suit your roof?\n";
+    let cases: &[(&str, &str, &str)] = &[
+        (
+            "german imprint",
+            "Hallo Frau Reyes,\n\nbitte schicken Sie uns ein Angebot für 40 kWp.\n\nMit freundlichen Grüßen\n\nMax Mustermann\nGeschäftsführer\n\nMustermann Bau GmbH\nMusterstraße 1\n12345 Musterstadt\nTel.: +49 89 123456-0\nFax: +49 89 123456-99\nE-Mail: max@mustermann.example\nWeb: www.mustermann.example\n\nGeschäftsführer: Max Mustermann\nAmtsgericht München HRB 123456\nUSt-IdNr.: DE123456789\n",
+            "Hallo Frau Reyes,\n\nbitte schicken Sie uns ein Angebot für 40 kWp.",
+        ),
+        (
+            "japanese ruled block",
+            "レイエス様\n\nお世話になっております。\n見積もりをお願いいたします。\n\nよろしくお願いいたします。\n\n--------------------------------\n株式会社サンプル 営業部\n山田 太郎\n〒100-0001 東京都千代田区1-1-1\nTEL: 03-1234-5678\nMail: yamada@sample.example\n--------------------------------\n",
+            "レイエス様\n\nお世話になっております。\n見積もりをお願いいたします。",
+        ),
+        (
+            "japanese name after signoff",
+            "レイエス様\n\n資料を拝見しました。来週お電話ください。\n\nよろしくお願いいたします。\n山田\n",
+            "レイエス様\n\n資料を拝見しました。来週お電話ください。",
+        ),
+        (
+            "danish signoff blank line name",
+            "Hej Dana,\n\nVi vil gerne have et tilbud.\n\nMed venlig hilsen\n\nAnders Andersen\nIndkøbschef\nNordisk Energi A/S\nTlf. +45 12 34 56 78\n",
+            "Hej Dana,\n\nVi vil gerne have et tilbud.",
+        ),
+        (
+            "swedish signoff",
+            "Hej,\n\nRing mig gärna på fredag.\n\nVänliga hälsningar\nErik Lund\nInköpsansvarig, Lund Fastigheter AB\n070-123 45 67\n",
+            "Hej,\n\nRing mig gärna på fredag.",
+        ),
+        (
+            "chinese signoff",
+            "您好，\n\n请发一份报价。\n\n此致\n敬礼\n王芳\n采购经理\n电话：+86 10 1234 5678\n",
+            "您好，\n\n请发一份报价。",
+        ),
+        (
+            "korean signoff",
+            "안녕하세요,\n\n견적서를 보내 주세요.\n\n감사합니다.\n김민수 드림\n구매팀 과장\n010-1234-5678\n",
+            "안녕하세요,\n\n견적서를 보내 주세요.",
+        ),
+        (
+            "english signoff name on same line then sig",
+            "Hi Dana,\n\nWe're interested, send the details.\n\nBest, Sam\n\nSam Lee\nHead of Operations | Northwind Traders Inc.\nM: +1 415 555 0100\nnorthwind.example\n\nThis email and any attachments are confidential and intended solely for the addressee.\n",
+            "Hi Dana,\n\nWe're interested, send the details.",
+        ),
+        (
+            "polish signoff",
+            "Dzień dobry,\n\nproszę o ofertę na 20 paneli.\n\nPozdrawiam serdecznie\nJan Kowalski\nKierownik zakupów\ntel. +48 600 123 456\n",
+            "Dzień dobry,\n\nproszę o ofertę na 20 paneli.",
+        ),
+        (
+            "italian signoff",
+            "Buongiorno,\n\nsiamo interessati, mi chiami domani.\n\nCordiali saluti\n\nMarco Rossi\nResponsabile Acquisti\nRossi Impianti S.r.l.\nTel. 02 1234567\n",
+            "Buongiorno,\n\nsiamo interessati, mi chiami domani.",
+        ),
+        (
+            "short reply with a name-like first line stays",
+            "Jane Doe will call you.\n\nThanks",
+            "Jane Doe will call you.\n\nThanks",
+        ),
+    ];
+    let mut wrong = Vec::new();
+    for (name, body, want) in cases {
+        let body = format!("{body}{header}");
+        let got = strip(&body, StripOptions::DESIGN).text;
+        if normalize(&got) != normalize(want) {
+            wrong.push(format!("{name}: got {:?}", cut(&got)));
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "{} wrong:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
+}
+
+/// Round 5 intent tuning cases, written for this round (not from any
+/// held-out suite): negation for every intent, interest asked as a
+/// question, "not now" with a date, referrals to someone else (never the
+/// sender), DE/FR/ES/IT/PT/NL/JA and PL/SV/TR, and `None` where a reply
+/// says nothing decidable.
+#[test]
+fn round5_intents_in_many_languages() {
+    use carousel::understand::reply::{TextFormat, read_formatted};
+    let cases: &[(&str, Option<Intent>)] = &[
+        // Negation, every intent.
+        (
+            "I'm not saying no, just not before March.",
+            Some(Intent::NotNow),
+        ),
+        (
+            "We're not unhappy with the idea, please send a quote.",
+            Some(Intent::Interested),
+        ),
+        (
+            "I never asked to be on this list, remove me.",
+            Some(Intent::Unsubscribe),
+        ),
+        (
+            "No need to unsubscribe me, I'd like the brochure.",
+            Some(Intent::Interested),
+        ),
+        (
+            "I don't have any questions, we're simply not interested.",
+            Some(Intent::NotInterested),
+        ),
+        (
+            "It's not that we aren't interested, we just have no budget until next year.",
+            Some(Intent::NotNow),
+        ),
+        (
+            "Not a bad idea at all. Let's set up a call.",
+            Some(Intent::Interested),
+        ),
+        ("We are no longer interested.", Some(Intent::NotInterested)),
+        ("I can't say we're interested.", Some(Intent::NotInterested)),
+        // Interest asked as a question.
+        (
+            "Can we book the site survey for next Tuesday?",
+            Some(Intent::Interested),
+        ),
+        (
+            "How soon could you install? We'd like to proceed.",
+            Some(Intent::Interested),
+        ),
+        (
+            "Could you send me a quote for 12 panels?",
+            Some(Intent::Interested),
+        ),
+        (
+            "Does the warranty cover the inverter?",
+            Some(Intent::Question),
+        ),
+        (
+            "What's the price per kWh of storage?",
+            Some(Intent::Question),
+        ),
+        // Not now with dates.
+        ("Please get back to me in Q2 2027.", Some(Intent::NotNow)),
+        ("Reach out again after 15 January.", Some(Intent::NotNow)),
+        (
+            "Too early for us, try again in six months.",
+            Some(Intent::NotNow),
+        ),
+        (
+            "We're mid-renovation; let's revisit in the autumn.",
+            Some(Intent::NotNow),
+        ),
+        // Referral, never the sender.
+        (
+            "My colleague Anna Berg handles this, anna.berg@customer.example.",
+            Some(Intent::Referral),
+        ),
+        (
+            "Please speak to our facilities manager, Tom Reed (tom.reed@customer.example).",
+            Some(Intent::Referral),
+        ),
+        (
+            "You can reach me directly at sam@customer.example, I'm interested.",
+            Some(Intent::Interested),
+        ),
+        // German.
+        (
+            "Ich habe kein Interesse mehr, bitte streichen Sie mich aus Ihrem Verteiler.",
+            Some(Intent::Unsubscribe),
+        ),
+        (
+            "Melden Sie sich bitte nach den Sommerferien noch einmal.",
+            Some(Intent::NotNow),
+        ),
+        (
+            "Für uns kommt das leider nicht in Frage.",
+            Some(Intent::NotInterested),
+        ),
+        (
+            "Gerne, können Sie mir ein Angebot schicken?",
+            Some(Intent::Interested),
+        ),
+        ("Wie lange dauert die Installation?", Some(Intent::Question)),
+        // French.
+        (
+            "Pas pour le moment, recontactez-nous en septembre.",
+            Some(Intent::NotNow),
+        ),
+        (
+            "Merci de ne plus m'envoyer d'e-mails.",
+            Some(Intent::Unsubscribe),
+        ),
+        (
+            "Oui, ça m'intéresse, appelez-moi demain.",
+            Some(Intent::Interested),
+        ),
+        ("Quel est le délai de livraison ?", Some(Intent::Question)),
+        // Spanish.
+        (
+            "Ahora no, escríbanme el próximo trimestre.",
+            Some(Intent::NotNow),
+        ),
+        ("No nos interesa, gracias.", Some(Intent::NotInterested)),
+        (
+            "Sí, me interesa. ¿Pueden llamarme mañana?",
+            Some(Intent::Interested),
+        ),
+        // Italian.
+        (
+            "Per ora no, ricontattatemi a gennaio.",
+            Some(Intent::NotNow),
+        ),
+        ("Non scrivetemi più, grazie.", Some(Intent::Unsubscribe)),
+        ("Quanto costa l'installazione?", Some(Intent::Question)),
+        // Portuguese.
+        (
+            "Por favor, removam meu e-mail da lista.",
+            Some(Intent::Unsubscribe),
+        ),
+        (
+            "Sim, tenho interesse. Podem ligar amanhã?",
+            Some(Intent::Interested),
+        ),
+        (
+            "Agora não, voltem a falar comigo em março.",
+            Some(Intent::NotNow),
+        ),
+        // Dutch.
+        (
+            "Nu even niet, neem na de zomer contact op.",
+            Some(Intent::NotNow),
+        ),
+        (
+            "Graag uitschrijven, ik wil geen mails meer.",
+            Some(Intent::Unsubscribe),
+        ),
+        (
+            "Wat kost een installatie van 10 panelen?",
+            Some(Intent::Question),
+        ),
+        // Japanese.
+        (
+            "今は検討していません。来年また連絡してください。",
+            Some(Intent::NotNow),
+        ),
+        ("配信停止をお願いします。", Some(Intent::Unsubscribe)),
+        ("費用はいくらですか？", Some(Intent::Question)),
+        // Polish, Swedish, Turkish (stretch).
+        (
+            "Jesteśmy zainteresowani, proszę o kontakt.",
+            Some(Intent::Interested),
+        ),
+        ("Nie jesteśmy zainteresowani.", Some(Intent::NotInterested)),
+        ("Proszę mnie wypisać z listy.", Some(Intent::Unsubscribe)),
+        ("Ile to kosztuje?", Some(Intent::Question)),
+        (
+            "Vi är intresserade, ring mig gärna.",
+            Some(Intent::Interested),
+        ),
+        (
+            "Vi är inte intresserade, tack.",
+            Some(Intent::NotInterested),
+        ),
+        ("Ta bort mig från listan.", Some(Intent::Unsubscribe)),
+        ("Vad kostar det?", Some(Intent::Question)),
+        ("İlgileniyoruz, lütfen arayın.", Some(Intent::Interested)),
+        ("İlgilenmiyoruz, teşekkürler.", Some(Intent::NotInterested)),
+        ("Lütfen beni listeden çıkarın.", Some(Intent::Unsubscribe)),
+        ("Fiyatı nedir?", Some(Intent::Question)),
+        // Harder phrasings.
+        (
+            "Honestly this isn't something we'd ever consider.",
+            Some(Intent::NotInterested),
+        ),
+        (
+            "We'd rather not be contacted again about this.",
+            Some(Intent::Unsubscribe),
+        ),
+        (
+            "I'm not the decision maker — that's Priya Shah, priya.shah@customer.example.",
+            Some(Intent::Referral),
+        ),
+        (
+            "Forwarding this to our CFO, Mark Lee (mark.lee@customer.example), who signs off on purchases.",
+            Some(Intent::Referral),
+        ),
+        (
+            "Happy to chat. Does Thursday at 3 work?",
+            Some(Intent::Interested),
+        ),
+        ("Sure, let's do it.", Some(Intent::Interested)),
+        ("Count us in.", Some(Intent::Interested)),
+        (
+            "We're locked into a contract until 2028.",
+            Some(Intent::NotNow),
+        ),
+        ("Circle back after the holidays.", Some(Intent::NotNow)),
+        ("Ping me again in a couple of months.", Some(Intent::NotNow)),
+        (
+            "We have no plans to change provider.",
+            Some(Intent::NotInterested),
+        ),
+        (
+            "Who else in our area has installed your system?",
+            Some(Intent::Question),
+        ),
+        ("Do you offer financing?", Some(Intent::Question)),
+        ("Unsubscribe", Some(Intent::Unsubscribe)),
+        ("Please stop.", Some(Intent::Unsubscribe)),
+        (
+            "Wir melden uns, sobald das Budget für 2027 steht.",
+            Some(Intent::NotNow),
+        ),
+        (
+            "Senden Sie mir bitte keine weiteren E-Mails.",
+            Some(Intent::Unsubscribe),
+        ),
+        (
+            "Bitte wenden Sie sich an meinen Kollegen Jonas Weber, jonas.weber@customer.example.",
+            Some(Intent::Referral),
+        ),
+        (
+            "Ce n'est pas le bon moment, revenez vers nous l'année prochaine.",
+            Some(Intent::NotNow),
+        ),
+        (
+            "Veuillez contacter ma collègue Claire Dubois : claire.dubois@customer.example.",
+            Some(Intent::Referral),
+        ),
+        (
+            "Désinscrivez-moi, s'il vous plaît.",
+            Some(Intent::Unsubscribe),
+        ),
+        (
+            "No estamos interesados por ahora, quizá el año que viene.",
+            Some(Intent::NotNow),
+        ),
+        (
+            "Por favor, contacte con mi compañera Lucía Pérez, lucia.perez@customer.example.",
+            Some(Intent::Referral),
+        ),
+        (
+            "Non è il momento giusto, risentiamoci dopo l'estate.",
+            Some(Intent::NotNow),
+        ),
+        (
+            "Sì, siamo interessati. Potete mandarci un preventivo?",
+            Some(Intent::Interested),
+        ),
+        (
+            "Não tenho interesse, obrigado.",
+            Some(Intent::NotInterested),
+        ),
+        (
+            "Hebben al een leverancier, bedankt.",
+            Some(Intent::NotInterested),
+        ),
+        ("Ja, stuur maar een offerte.", Some(Intent::Interested)),
+        (
+            "担当の佐藤に転送しました。sato@customer.example までご連絡ください。",
+            Some(Intent::Referral),
+        ),
+        ("ぜひ一度お話を伺いたいです。", Some(Intent::Interested)),
+        ("今後のご連絡は不要です。", Some(Intent::Unsubscribe)),
+        // Negation in the other languages.
+        ("Non siamo più interessati.", Some(Intent::NotInterested)),
+        (
+            "Nous ne sommes pas contre une démo.",
+            Some(Intent::Interested),
+        ),
+        (
+            "No es que no nos interese, pero ahora no es el momento.",
+            Some(Intent::NotNow),
+        ),
+        (
+            "Wir sind nicht abgeneigt, schicken Sie uns ein Angebot.",
+            Some(Intent::Interested),
+        ),
+        ("Bitte nicht mehr anschreiben.", Some(Intent::Unsubscribe)),
+        (
+            "Não me removam da lista, por favor, tenho interesse.",
+            Some(Intent::Interested),
+        ),
+        (
+            "Geen interesse meer, haal me van de lijst.",
+            Some(Intent::Unsubscribe),
+        ),
+        (
+            "興味がないわけではありませんが、今は時期ではありません。",
+            Some(Intent::NotNow),
+        ),
+        // Questions that are not interest, and interest that is a question.
+        ("Is this a sales email?", Some(Intent::Question)),
+        (
+            "Können Sie mir ein Angebot für 30 Module schicken?",
+            Some(Intent::Interested),
+        ),
+        (
+            "Pourriez-vous m'envoyer un devis ?",
+            Some(Intent::Interested),
+        ),
+        (
+            "¿Me pueden enviar un presupuesto?",
+            Some(Intent::Interested),
+        ),
+        // Nothing decidable.
+        ("Thanks for reaching out.", None),
+        ("Got it.", None),
+        ("Who is this?", Some(Intent::Question)),
+        ("Received, thanks.", None),
+        ("See attached.", None),
+        ("Ok.", None),
+    ];
+    let mut wrong = Vec::new();
+    for (text, want) in cases {
+        let got = read_formatted(
+            text,
+            Some("2026-11-20T10:00:00+00:00"),
+            TextFormat::default(),
+            &["sam@customer.example"],
+        );
+        if got.intent != *want {
+            wrong.push(format!(
+                "{text:?}: got {:?} ({:?}), want {want:?}",
+                got.intent, got.intent_phrases
+            ));
+        }
+    }
+    println!(
+        "round 5 intents: {}/{} right",
+        cases.len() - wrong.len(),
+        cases.len()
+    );
+    assert!(
+        wrong.is_empty(),
+        "{} wrong:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
+}
+
+/// Round 5: one reply per language laid out the way its mail clients do
+/// (new text, a sign-off with name and a short signature, a mobile footer
+/// or a disclaimer, then the client's own quote header over the quote).
+/// Every combination must strip back to the new text.
+#[test]
+fn round5_reply_layouts_per_language() {
+    // (language, new text, sign-off block, footer, gmail attribution, outlook block)
+    let langs: &[(&str, &str, &str, &str, &str, &str)] = &[
+        (
+            "da",
+            "Hej Dana,\n\nTak for tilbuddet. Vi vil gerne have et møde i næste uge.",
+            "Med venlig hilsen\n\nAnders Andersen\nIndkøbschef\nNordisk Energi A/S\nTlf.: +45 12 34 56 78",
+            "Sendt fra min iPhone",
+            "Den tir. 1. dec. 2026 kl. 09.00 skrev Dana Reyes <dana@acme.example>:",
+            "Fra: Dana Reyes <dana@acme.example>\nSendt: 1. december 2026 09:00\nTil: Anders Andersen <anders@nordisk.example>\nEmne: Solceller",
+        ),
+        (
+            "no",
+            "Hei Dana,\n\nVi er interessert. Kan du ringe meg i morgen?",
+            "Med vennlig hilsen\nOla Nordmann\nDaglig leder\nNordmann Bygg AS\nMobil: +47 912 34 567",
+            "Sendt fra min iPhone",
+            "tir. 1. des. 2026 kl. 09:00 skrev Dana Reyes <dana@acme.example>:",
+            "Fra: Dana Reyes <dana@acme.example>\nSendt: tirsdag 1. desember 2026 09:00\nTil: Ola Nordmann <ola@bygg.example>\nEmne: Solcellepaneler",
+        ),
+        (
+            "sv",
+            "Hej Dana,\n\nTack, det låter bra. Skicka gärna en offert.",
+            "Med vänliga hälsningar\nErik Lund\nInköpsansvarig\nLund Fastigheter AB\n070-123 45 67",
+            "Skickat från min iPhone",
+            "Den tis 1 dec. 2026 kl 09:00 skrev Dana Reyes <dana@acme.example>:",
+            "Från: Dana Reyes <dana@acme.example>\nSkickat: den 1 december 2026 09:00\nTill: Erik Lund <erik@lund.example>\nÄmne: Solpaneler",
+        ),
+        (
+            "de",
+            "Hallo Frau Reyes,\n\nvielen Dank. Bitte rufen Sie mich am Donnerstag an.",
+            "Mit freundlichen Grüßen\n\nJonas Weber\nLeiter Einkauf\nWeber Logistik GmbH\nTel. +49 30 1234567",
+            "Von meinem iPhone gesendet",
+            "Am Di., 1. Dez. 2026 um 09:00 Uhr schrieb Dana Reyes <dana@acme.example>:",
+            "Von: Dana Reyes <dana@acme.example>\nGesendet: Dienstag, 1. Dezember 2026 09:00\nAn: Jonas Weber <jonas@weber.example>\nBetreff: Solaranlage",
+        ),
+        (
+            "fr",
+            "Bonjour Dana,\n\nMerci, nous sommes intéressés. Pouvez-vous m'appeler mardi ?",
+            "Cordialement,\n\nJulie Martin\nResponsable achats\nMartin & Fils SARL\nTél. : +33 1 23 45 67 89",
+            "Envoyé de mon iPhone",
+            "Le mar. 1 déc. 2026 à 09:00, Dana Reyes <dana@acme.example> a écrit :",
+            "De : Dana Reyes <dana@acme.example>\nEnvoyé : mardi 1 décembre 2026 09:00\nÀ : Julie Martin <julie@martin.example>\nObjet : Panneaux solaires",
+        ),
+        (
+            "es",
+            "Hola Dana,\n\nGracias, nos interesa. ¿Podemos hablar el jueves?",
+            "Saludos cordiales,\nCarlos Ruiz\nDirector de Compras\nRuiz Energía S.L.\nTel.: +34 600 123 456",
+            "Enviado desde mi iPhone",
+            "El mar, 1 dic 2026 a las 9:00, Dana Reyes (<dana@acme.example>) escribió:",
+            "De: Dana Reyes <dana@acme.example>\nEnviado: martes, 1 de diciembre de 2026 9:00\nPara: Carlos Ruiz <carlos@ruiz.example>\nAsunto: Paneles solares",
+        ),
+        (
+            "it",
+            "Buongiorno Dana,\n\ngrazie, siamo interessati. Può chiamarmi giovedì?",
+            "Cordiali saluti\nGiulia Bianchi\nResponsabile Acquisti\nBianchi Impianti S.r.l.\nTel. +39 02 1234567",
+            "Inviato da iPhone",
+            "Il giorno mar 1 dic 2026 alle ore 09:00 Dana Reyes <dana@acme.example> ha scritto:",
+            "Da: Dana Reyes <dana@acme.example>\nInviato: martedì 1 dicembre 2026 09:00\nA: Giulia Bianchi <giulia@bianchi.example>\nOggetto: Pannelli solari",
+        ),
+        (
+            "pt",
+            "Olá Dana,\n\nObrigado, temos interesse. Podemos falar na quinta?",
+            "Atenciosamente,\nAna Costa\nGerente de Compras\nCosta Energia Ltda.\nTel.: +55 11 91234-5678",
+            "Enviado do meu iPhone",
+            "Em ter., 1 de dez. de 2026 às 09:00, Dana Reyes <dana@acme.example> escreveu:",
+            "De: Dana Reyes <dana@acme.example>\nEnviado: terça-feira, 1 de dezembro de 2026 09:00\nPara: Ana Costa <ana@costa.example>\nAssunto: Painéis solares",
+        ),
+        (
+            "nl",
+            "Hallo Dana,\n\nBedankt, we zijn geïnteresseerd. Kunt u donderdag bellen?",
+            "Met vriendelijke groet,\n\nPieter de Vries\nInkoper\nDe Vries Installatie B.V.\nT: +31 6 12345678",
+            "Verstuurd vanaf mijn iPhone",
+            "Op di 1 dec. 2026 om 09:00 schreef Dana Reyes <dana@acme.example>:",
+            "Van: Dana Reyes <dana@acme.example>\nVerzonden: dinsdag 1 december 2026 09:00\nAan: Pieter de Vries <pieter@devries.example>\nOnderwerp: Zonnepanelen",
+        ),
+        (
+            "pl",
+            "Dzień dobry,\n\ndziękuję, jesteśmy zainteresowani. Proszę o telefon w czwartek.",
+            "Pozdrawiam\nJan Kowalski\nKierownik zakupów\nKowalski Sp. z o.o.\ntel. +48 600 123 456",
+            "Wysłane z iPhone'a",
+            "wt., 1 gru 2026 o 09:00 Dana Reyes <dana@acme.example> napisał(a):",
+            "Od: Dana Reyes <dana@acme.example>\nWysłano: wtorek, 1 grudnia 2026 09:00\nDo: Jan Kowalski <jan@kowalski.example>\nTemat: Panele słoneczne",
+        ),
+        (
+            "cs",
+            "Dobrý den,\n\nděkuji, máme zájem. Zavolejte mi prosím ve čtvrtek.",
+            "S pozdravem\nPetr Dvořák\nvedoucí nákupu\nDvořák s.r.o.\nTel.: +420 601 123 456",
+            "Odesláno z iPhonu",
+            "út 1. 12. 2026 v 9:00 odesílatel Dana Reyes <dana@acme.example> napsal:",
+            "Od: Dana Reyes <dana@acme.example>\nOdesláno: úterý 1. prosince 2026 9:00\nKomu: Petr Dvořák <petr@dvorak.example>\nPředmět: Solární panely",
+        ),
+        (
+            "ja",
+            "レイエス様\n\nお世話になっております。\n資料をありがとうございます。来週お打ち合わせをお願いできますでしょうか。",
+            "よろしくお願いいたします。\n\n山田 太郎\n株式会社サンプル 購買部\nTEL: 03-1234-5678",
+            "iPhoneから送信",
+            "2026年12月1日(火) 9:00 Dana Reyes <dana@acme.example>:",
+            "差出人: Dana Reyes <dana@acme.example>\n送信日時: 2026年12月1日 9:00\n宛先: 山田 太郎 <yamada@sample.example>\n件名: 太陽光パネル",
+        ),
+        (
+            "ko",
+            "안녕하세요,\n\n자료 감사합니다. 목요일에 통화 가능할까요?",
+            "감사합니다.\n김민수 드림\n구매팀 과장\n(주)샘플\n010-1234-5678",
+            "iPhone에서 보냄",
+            "2026년 12월 1일 (화) 오전 9:00, Dana Reyes <dana@acme.example>님이 작성:",
+            "보낸 사람: Dana Reyes <dana@acme.example>\n보낸 날짜: 2026년 12월 1일 화요일 오전 9:00\n받는 사람: 김민수 <kim@sample.example>\n제목: 태양광 패널",
+        ),
+        (
+            "zh",
+            "您好，\n\n谢谢资料。我们有兴趣，周四可以通电话吗？",
+            "此致\n敬礼\n王芳\n采购经理\n电话：+86 10 1234 5678",
+            "发自我的iPhone",
+            "Dana Reyes <dana@acme.example> 于2026年12月1日周二 09:00写道：",
+            "发件人: Dana Reyes <dana@acme.example>\n发送时间: 2026年12月1日 9:00\n收件人: 王芳 <wang@sample.example>\n主题: 太阳能板",
+        ),
+    ];
+    let quote = "Hi,\nwould solar suit your roof?\n";
+    let mut wrong = Vec::new();
+    let mut all = 0;
+    for (lang, new, signoff, footer, gmail, outlook) in langs {
+        let gmail_quote = format!("{gmail}\n\n> Hi,\n> would solar suit your roof?\n");
+        let outlook_quote = format!("{outlook}\n\n{quote}");
+        for (tail_name, tail) in [("gmail", gmail_quote), ("outlook", outlook_quote)] {
+            for (sig_name, sig) in [
+                ("signoff", signoff.to_string()),
+                ("footer", footer.to_string()),
+                ("both", format!("{signoff}\n\n{footer}")),
+            ] {
+                all += 1;
+                let body = format!("{new}\n\n{sig}\n\n{tail}");
+                let got = strip(&body, StripOptions::DESIGN).text;
+                if normalize(&got) != normalize(new) {
+                    wrong.push(format!(
+                        "{lang} {sig_name} {tail_name}: got {:?}",
+                        cut(&got)
+                    ));
+                }
+            }
+        }
+    }
+    println!("round 5 layouts: {}/{all} right", all - wrong.len());
+    assert!(
+        wrong.is_empty(),
+        "{} wrong:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
+}
+
+/// Round 5: confidentiality notices as companies append them, in several
+/// languages, right under the new text or under a sign-off.
+#[test]
+fn round5_disclaimers_in_many_languages_are_dropped() {
+    let notices = [
+        "Diese E-Mail enthält vertrauliche und/oder rechtlich geschützte Informationen. Wenn Sie nicht der richtige Adressat sind, informieren Sie bitte sofort den Absender und vernichten Sie diese Mail.",
+        "Ce message et toutes les pièces jointes sont confidentiels et établis à l'intention exclusive de ses destinataires.",
+        "Questo messaggio e i suoi allegati sono indirizzati esclusivamente alle persone indicate e possono contenere informazioni riservate.",
+        "Este mensaje y sus archivos adjuntos van dirigidos exclusivamente a su destinatario y pueden contener información confidencial.",
+        "Dit bericht is uitsluitend bestemd voor de geadresseerde en kan vertrouwelijke informatie bevatten.",
+        "Denne e-mail kan indeholde fortrolige oplysninger og er kun beregnet til modtageren.",
+        "Detta e-postmeddelande kan innehålla konfidentiell information och är endast avsett för mottagaren.",
+        "Treść tej wiadomości jest poufna i przeznaczona wyłącznie dla adresata.",
+        "Tento e-mail je důvěrný a je určen pouze adresátovi.",
+        "このメールは機密情報を含む場合があります。誤って受信された場合は削除してください。",
+        "IMPORTANT: The contents of this email and any attachments are confidential. If you have received this email in error, please notify the sender and delete it.",
+        "CAUTION: This email originated from outside of the organization. Do not click links or open attachments unless you recognize the sender.",
+    ];
+    let new = "Yes, please send the contract.";
+    let mut wrong = Vec::new();
+    for notice in notices {
+        for body in [
+            format!("{new}\n\n{notice}\n"),
+            format!("{new}\n\nBest regards,\nSam Lee\n\n{notice}\n"),
+        ] {
+            let got = strip(&body, StripOptions::DESIGN).text;
+            if normalize(&got) != new {
+                wrong.push(format!("{notice:.40}: got {:?}", cut(&got)));
+            }
+        }
+    }
+    // A gateway's banner above the new text is not what the prospect wrote.
+    let banner = format!(
+        "{}\n\n{new}\n\nOn Tue, Dec 1, 2026 at 9:00 AM Dana <dana@acme.example> wrote:\n> Hi\n",
+        notices[11]
+    );
+    let got = strip(&banner, StripOptions::DESIGN).text;
+    if normalize(&got) != new {
+        wrong.push(format!("banner above: got {:?}", cut(&got)));
+    }
+    assert!(
+        wrong.is_empty(),
+        "{} wrong:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
+}
+
+/// Round 5: attribution lines and header blocks as more clients write them
+/// (Czech "napsal(a)", German "schrieb am", GMX/web.de blocks that start
+/// with "Gesendet:", Apple Mail's quoted attribution, Outlook's "Date:"
+/// variant, Danish/Norwegian/Swedish verb-then-name lines).
+#[test]
+fn round5_more_attributions_end_the_new_text() {
+    let headers = [
+        "Dne 1. 12. 2026 v 9:00 Dana Reyes <dana@acme.example> napsal(a):",
+        "Dana Reyes <dana@acme.example> schrieb am Di., 1. Dez. 2026, 09:00:",
+        "Gesendet: Dienstag, 01. Dezember 2026 um 09:00 Uhr\nVon: \"Dana Reyes\" <dana@acme.example>\nAn: hans@firma.example\nBetreff: Solaranlage",
+        "From: Dana Reyes <dana@acme.example>\nDate: Tuesday, 1 December 2026 at 09:00\nTo: Sam Lee <sam@customer.example>\nSubject: Solar",
+        "Den 1. dec. 2026 kl. 09.00 skrev Dana Reyes <dana@acme.example>:",
+        "Den 01.12.2026 09:00, skrev Dana Reyes:",
+        "Op 1 dec. 2026 om 09:00 heeft Dana Reyes <dana@acme.example> het volgende geschreven:",
+        "Il giorno 1 dic 2026, alle ore 09:00, Dana Reyes <dana@acme.example> ha scritto:",
+        "Le 01/12/2026 à 09:00, Dana Reyes a écrit :",
+        "El 01/12/2026 a las 9:00, Dana Reyes escribió:",
+        "On 12/1/2026 9:00 AM, Dana Reyes wrote:",
+        "-----Original Message-----\nFrom: Dana Reyes [mailto:dana@acme.example]\nSent: Tuesday, December 01, 2026 9:00 AM\nTo: Sam Lee\nSubject: RE: Solar",
+        "From: Dana Reyes [mailto:dana@acme.example] \nSent: Tuesday, December 01, 2026 9:00 AM",
+        "---- On Tue, 01 Dec 2026 09:00:00 +0000 Dana Reyes <dana@acme.example> wrote ----",
+        "Sent from my iPhone\n\n> On Dec 1, 2026, at 09:00, Dana Reyes <dana@acme.example> wrote:",
+    ];
+    let mut wrong = Vec::new();
+    for header in headers {
+        let body = format!(
+            "Thanks, please send the quote.\n\n{header}\n\n> Hello,\n> would solar suit your roof?\n"
+        );
+        let got = strip(&body, StripOptions::DESIGN).text;
+        if normalize(&got) != "Thanks, please send the quote." {
+            wrong.push(format!("{header:.50}: got {:?}", cut(&got)));
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "{} wrong:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
+}

@@ -1,4 +1,5 @@
-//! The words of automatic answers in EN/JA/DE/FR/ES.
+//! The words of automatic answers in EN/JA/DE/FR/ES/IT/PT/NL, the
+//! Scandinavian languages, PL/CS/FI/TR and KO/ZH.
 //!
 //! Phrases are written in the present or future tense on purpose: "I am out
 //! of the office" is a template, "I was out of office last week" is a person.
@@ -15,9 +16,12 @@ static SUBJECT: Lazy<Regex> = Lazy::new(|| {
         r"|abwesenheitsnotiz|automatische antwort|abwesend|nicht im büro|außer haus|urlaubsabwesenheit",
         r"|réponse automatique|reponse automatique|absent du bureau|absence du bureau|message d'absence|en congés?",
         r"|respuesta automática|respuesta automatica|fuera de la oficina|ausente de la oficina|de vacaciones|respuesta de ausencia",
+        r"|risposta automatica|fuori (?:sede|ufficio)|resposta automática|resposta automatica|fora do escritório|ausente do escritório|automatisch antwoord|afwezigheidsbericht|afwezig|niet op kantoor",
+        r"|frånvaro|automatiskt svar|autosvar|fraværende|fravær|automatisk svar|automatyczna odpowiedź|poza biurem|automatická odpověď|mimo kancelář|automaattinen vastaus|poissa|otomatik yanıt|otomatik cevap|ofis dışında",
         r"|request received|ticket (?:#|no\.?|number )?\s*\d+ (?:has been )?(?:created|received|opened)|(?:we(?:'ve| have)|has been) received your (?:request|message|e-?mail|enquiry|inquiry)|your (?:request|ticket|case) (?:#\s*\d+ )?(?:has been )?(?:received|created|opened|logged)|case (?:#|number )\s*\d+ (?:created|opened)",
         r")",
         r"|不在|自動返信|自動応答|自動送信|休暇|お休み|受付完了|お問い合わせを受け付け",
+        r"|자동\s?회신|자동\s?응답|부재\s?중|自动回复|自動回覆|自动答复|休假中",
     ))
     .expect("static regex")
 });
@@ -51,7 +55,15 @@ static BODY: Lazy<Regex> = Lazy::new(|| {
         r"|(?-u:\b)je suis (?:actuellement )?(?:absente?|en (?:congés?|vacances|déplacement)|hors du bureau)|(?-u:\b)absente? du bureau(?-u:\b)|(?-u:\b)de retour le(?-u:\b)|(?-u:\b)réponse automatique(?-u:\b)|(?-u:\b)ne fait plus partie(?-u:\b)|(?-u:\b)n'est plus (?:en poste|employée?|chez)(?-u:\b)",
         // Spanish.
         r"|(?-u:\b)(?:estoy|estaré|me encuentro) (?:actualmente )?(?:fuera de la oficina|ausente|de vacaciones|de permiso)|(?-u:\b)fuera de la oficina(?-u:\b)|(?-u:\b)estaré de regreso(?-u:\b)|(?-u:\b)respuesta automática(?-u:\b)|(?-u:\b)ya no (?:trabaja|forma parte|está) (?:en|con|de)(?-u:\b)",
+        // Italian, Portuguese, Dutch.
+        r"|(?-u:\b)(?:sono|sarò) (?:attualmente )?(?:fuori (?:sede|ufficio)|assente|in ferie)|(?-u:\b)(?:estou|estarei) (?:atualmente )?(?:fora do escritório|ausente|de férias)",
+        r"|(?-u:\b)ik ben (?:momenteel |op dit moment )?(?:afwezig|niet op kantoor|met vakantie)",
+        // Scandinavian, Polish, Czech, Finnish, Turkish.
+        r"|(?-u:\b)jag är (?:för närvarande )?(?:på semester|ledig|tjänstledig|borta|inte på kontoret|frånvarande)|(?-u:\b)jeg er (?:på ferie|fraværende|borte|ikke på kontoret|på barsel)",
+        r"|(?-u:\b)(?:jestem|przebywam) (?:obecnie )?(?:na urlopie|poza biurem|nieobecn[ya])|(?-u:\b)przebywam na urlopie|(?-u:\b)jsem (?:mimo kancelář|na dovolené|nepřítomen|nepřítomna)|(?-u:\b)olen (?:lomalla|poissa|matkoilla)|izindeyim|tatildeyim|ofis dışındayım",
         r")",
+        // Korean, Chinese.
+        r"|휴가\s?중입니다|부재\s?중입니다|자리를 비웁니다|我(?:目前|现在)?(?:正在休假|不在办公室|休假中)|休假期间|(?:将于|会于)[0-9年月日号\s]{1,16}(?:返回|回到)(?:办公室|公司)",
         // Japanese.
         r"|不在(?:にして|のため|です|となり|にしており|にしております)|休暇(?:中|を取得|をいただいて)|出張(?:中|のため)|自動(?:返信|応答|送信)|退職(?:いたしました|しました|致しました)|このメールは自動(?:返信|応答|送信)",
     ))

@@ -23,13 +23,22 @@ static CUE_AFTER: Lazy<Regex> = Lazy::new(|| {
         r"|\b(?:fino al|fino a|fino alle|rientro il|rientrerò il|di ritorno il|torno il|sarò di nuovo in ufficio il)\b",
         r"|\b(?:até (?:ao|à|o|a)?|de volta (?:em|a|no dia)|regresso (?:em|a|no dia)|retorno (?:em|a|no dia))\b",
         r"|\b(?:tot en met|t/m|tot|terug op|weer aanwezig op|weer op kantoor op|vanaf)\b",
+        r"|\b(?:volveré el|volveré|regresaré|estaré de vuelta el|de vuelta el)\b",
+        // SV, DA, NO.
+        r"|\b(?:till och med|t\.o\.m\.|frem til|til og med|tills|(?:tillbaka|tilbage|tilbake|åter) (?:på kontoret |i tjänst )?(?:den|på|fra|från)?)\b",
+        // PL, CS, FI.
+        r"|\b(?:do dnia|do|wracam|powrót|vrátím se|zpět|palaan|takaisin)\b",
     ))
     .expect("static regex")
 });
 
-/// Japanese puts the cue after the date: "12月3日まで", "12月4日より出社".
-static CUE_BEFORE_JA: Lazy<Regex> = Lazy::new(|| {
-    Regex::new(r"(?:まで|より|から|以降|に戻り|に出社|に帰社)").expect("static regex")
+/// Languages that put the cue after the date: Japanese "12月3日まで",
+/// "12月4日より出社", Korean "12월 7일까지", Chinese "12月7日返回", Finnish
+/// "10.12. asti", Turkish "7 Aralık tarihine kadar". ASCII word boundaries
+/// only: a Unicode `\b` would keep the regex engine off its fast DFA.
+static CUE_BEFORE: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(r"(?:まで|より|から|以降|に戻り|に出社|に帰社|까지|부터|에 복귀|返回|回到|回来|上班|(?-u:\b)(?:asti|saakka|tarihine kadar|kadar|tarihinde)(?-u:\b))")
+        .expect("static regex")
 });
 
 static ISO: Lazy<Regex> =
@@ -37,8 +46,11 @@ static ISO: Lazy<Regex> =
 static NUMERIC: Lazy<Regex> = Lazy::new(|| {
     Regex::new(r"\b(\d{1,2})([./])(\d{1,2})(?:[./](\d{4}|\d{2}))?\b").expect("static regex")
 });
-static JAPANESE: Lazy<Regex> =
-    Lazy::new(|| Regex::new(r"(?:(\d{4})年\s*)?(\d{1,2})月\s*(\d{1,2})日").expect("static regex"));
+/// "2026年12月3日" (Japanese, Chinese) and "2026년 12월 7일" (Korean).
+static JAPANESE: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(r"(?:(\d{4})\s*[年년]\s*)?(\d{1,2})\s*[月월]\s*(\d{1,2})\s*[日일]")
+        .expect("static regex")
+});
 static DAY_MONTH: Lazy<Regex> = Lazy::new(|| {
     Regex::new(&format!(r"(?i)\b(\d{{1,2}})(?:st|nd|rd|th|er|\.)?\s*(?:de\s+|of\s+)?({MONTHS})\.?(?:,?\s*(?:de\s+)?(\d{{4}}))?\b"))
         .expect("static regex")
@@ -54,11 +66,79 @@ static WEEKDAY: Lazy<Regex> = Lazy::new(|| {
         .expect("static regex")
 });
 
-const MONTHS: &str = "gennaio|febbraio|aprile|maggio|giugno|luglio|settembre|ottobre|dicembre|janeiro|fevereiro|março|marco|maio|junho|julho|setembro|outubro|novembro|dezembro|januari|februari|maart|mei|augustus|january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec|januar|jänner|februar|märz|mai|juni|juli|oktober|dezember|janvier|février|fevrier|mars|avril|juin|juillet|août|aout|septembre|octobre|novembre|décembre|decembre|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|noviembre|diciembre";
+const MONTHS: &str = "stycznia|lutego|marca|kwietnia|maja|czerwca|lipca|sierpnia|września|wrzesnia|października|pazdziernika|listopada|grudnia|ledna|února|března|dubna|května|června|července|srpna|září|října|listopadu|prosince|augusti|marts|desember|ocak|şubat|mart|nisan|mayıs|haziran|temmuz|ağustos|eylül|ekim|kasım|aralık|tammikuuta|helmikuuta|maaliskuuta|huhtikuuta|toukokuuta|kesäkuuta|heinäkuuta|elokuuta|syyskuuta|lokakuuta|marraskuuta|joulukuuta|gennaio|febbraio|aprile|maggio|giugno|luglio|settembre|ottobre|dicembre|janeiro|fevereiro|março|marco|maio|junho|julho|setembro|outubro|novembro|dezembro|januari|februari|maart|mei|augustus|january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec|januar|jänner|februar|märz|mai|juni|juli|oktober|dezember|janvier|février|fevrier|mars|avril|juin|juillet|août|aout|septembre|octobre|novembre|décembre|decembre|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|noviembre|diciembre";
+
+/// Month names of PL and CS (genitive, as dates are written), SV, DA/NO,
+/// TR and FI (partitive), beyond the ones of [`month_number`]'s own table.
+const MORE_MONTHS: &[(&str, i8)] = &[
+    ("stycznia", 1),
+    ("lutego", 2),
+    ("marca", 3),
+    ("kwietnia", 4),
+    ("maja", 5),
+    ("czerwca", 6),
+    ("lipca", 7),
+    ("sierpnia", 8),
+    ("września", 9),
+    ("wrzesnia", 9),
+    ("października", 10),
+    ("pazdziernika", 10),
+    ("listopada", 11),
+    ("grudnia", 12),
+    ("ledna", 1),
+    ("února", 2),
+    ("března", 3),
+    ("dubna", 4),
+    ("května", 5),
+    ("června", 6),
+    ("července", 7),
+    ("srpna", 8),
+    ("září", 9),
+    ("října", 10),
+    ("listopadu", 11),
+    ("prosince", 12),
+    ("augusti", 8),
+    ("marts", 3),
+    ("desember", 12),
+    ("ocak", 1),
+    ("şubat", 2),
+    ("mart", 3),
+    ("nisan", 4),
+    ("mayıs", 5),
+    ("haziran", 6),
+    ("temmuz", 7),
+    ("ağustos", 8),
+    ("eylül", 9),
+    ("ekim", 10),
+    ("kasım", 11),
+    ("aralık", 12),
+];
+
+/// Finnish partitive month names: "10. joulukuuta".
+const FINNISH_MONTHS: [&str; 12] = [
+    "tammikuuta",
+    "helmikuuta",
+    "maaliskuuta",
+    "huhtikuuta",
+    "toukokuuta",
+    "kesäkuuta",
+    "heinäkuuta",
+    "elokuuta",
+    "syyskuuta",
+    "lokakuuta",
+    "marraskuuta",
+    "joulukuuta",
+];
 
 fn month_number(name: &str) -> Option<i8> {
     let n = name.to_lowercase();
     let n = n.trim_end_matches('.');
+    if let Some((_, m)) = MORE_MONTHS.iter().find(|(w, _)| *w == n) {
+        return Some(*m);
+    }
+    if let Some(i) = FINNISH_MONTHS.iter().position(|w| *w == n) {
+        return Some(i as i8 + 1);
+    }
     let table: [(&[&str], i8); 12] = [
         (
             &[
@@ -168,12 +248,12 @@ pub fn find(text: &str, message_date: Option<&str>) -> Option<String> {
             return Some(date.to_string());
         }
     }
-    for cue in CUE_BEFORE_JA.find_iter(text) {
+    for cue in CUE_BEFORE.find_iter(text) {
         let start =
             crate::understand::body::floor_char_boundary(text, cue.start().saturating_sub(30));
         let window = &text[start..cue.start()];
         // The date must end right before the cue ("12月3日(火)まで").
-        if let Some(date) = last_japanese_date(window, sent) {
+        if let Some(date) = last_date_before(window, sent) {
             return Some(date.to_string());
         }
     }
@@ -280,19 +360,41 @@ fn date_in(window: &str, sent: Option<Date>, allow_weekday: bool) -> Option<Date
     best.map(|(_, d)| d)
 }
 
-fn last_japanese_date(window: &str, sent: Option<Date>) -> Option<Date> {
-    let c = JAPANESE.captures_iter(window).last()?;
-    let tail = &window[c.get(0)?.end()..];
-    // Allow a weekday in brackets between date and cue: "12月3日（火）まで".
-    if tail.chars().count() > 5 {
+/// The date that ends right before a trailing cue: a CJK date, "7 Aralık"
+/// or "10.12.2026". A weekday in brackets may stand between: "12月3日（火）まで".
+fn last_date_before(window: &str, sent: Option<Date>) -> Option<Date> {
+    let close = |end: usize| window[end..].chars().count() <= 5;
+    if let Some(c) = JAPANESE.captures_iter(window).last()
+        && close(c.get(0)?.end())
+    {
+        return resolve(
+            c.get(1).and_then(|y| y.as_str().parse().ok()),
+            num(&c, 2)?,
+            num(&c, 3)?,
+            sent,
+        );
+    }
+    if let Some(c) = DAY_MONTH.captures_iter(window).last()
+        && close(c.get(0)?.end())
+    {
+        let month = month_number(c.get(2)?.as_str())?;
+        return resolve(
+            c.get(3).and_then(|y| y.as_str().parse().ok()),
+            month,
+            num(&c, 1)?,
+            sent,
+        );
+    }
+    let c = NUMERIC.captures_iter(window).last()?;
+    if !close(c.get(0)?.end()) || c.get(2)?.as_str() != "." {
         return None;
     }
-    resolve(
-        c.get(1).and_then(|y| y.as_str().parse().ok()),
-        num(&c, 2)?,
-        num(&c, 3)?,
-        sent,
-    )
+    // Only dotted day.month dates here: their reading is unambiguous.
+    let year = c
+        .get(4)
+        .and_then(|y| y.as_str().parse::<i16>().ok())
+        .map(|y| if y < 100 { 2000 + y } else { y });
+    resolve(year, num(&c, 3)?, num(&c, 1)?, sent)
 }
 
 fn num<T: std::str::FromStr>(c: &regex::Captures<'_>, i: usize) -> Option<T> {

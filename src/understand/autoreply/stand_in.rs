@@ -31,6 +31,14 @@ const CUES: &[&str] = &[
     r"\b(?:entre em contato com|contate|contacte|escreva para|ligue para|fale com)\b|\b(?:urgente|urgências|na minha ausência|me substitui|substituto|substituta)\b",
     // NL
     r"\b(?:neem contact op met|neem dan contact op met|mail naar|bel met|bel naar|wend u tot)\b|\b(?:dringend(?:e)?|spoed|tijdens mijn afwezigheid|vervanger|vervangster|vervangt mij)\b",
+    // SV, DA, NO
+    r"\b(?:kontakta|vänd dig till|kontakt(?:e)?(?: venligst)?|henvend dig til|ta kontakt med)\b|\b(?:brådskande|akutte|presserende|hastesaker|haster|i min frånvaro|i mit fravær|i mitt fravær|ersättare|stedfortræder|stedfortreder)\b",
+    // PL, CS, FI
+    r"\b(?:kontaktować się z|proszę o kontakt z|skontaktuj się z|kontaktujte|obraťte se na|ota yhteyttä)\b|\b(?:w pilnych sprawach|pod moją nieobecność|zastępuje mnie|v naléhavých případech|zastupuje mě|kiireellisissä asioissa|sijaiseni|poissaoloni aikana)\b",
+    // TR
+    r"\b(?:iletişime geçin|iletişime geçebilirsiniz|ulaşabilirsiniz|acil durumlarda|acil)\b",
+    // KO, ZH
+    r"급한 용무|급한 일|긴급한|긴급|문의는|부재 중에는|请联系|如有急事|如有紧急|紧急事务|紧急情况|我不在期间|可联系",
     // JA
     r"お急ぎの|緊急の|急ぎの|ご用件は|不在中は|代わりに|代理|担当の|今後の(?:ご)?連絡|ご連絡は|お問い合わせは|までご連絡|にご連絡|へご連絡",
 ];

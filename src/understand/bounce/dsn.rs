@@ -15,6 +15,9 @@ pub struct RecipientFields {
     pub action: Option<String>,
     pub status: Option<String>,
     pub diagnostic: Option<String>,
+    /// The Diagnostic-Code was written by a local delivery program
+    /// (`X-Unix; …`: procmail, a pipe, the local mailer), not a remote server.
+    pub local_program: bool,
     /// The reporting system's own bounce category (PowerMTA's
     /// `X-PowerMTA-BounceCategory: bad-mailbox`), lowercase.
     pub category: Option<String>,
@@ -132,6 +135,9 @@ pub fn parse(body: &str) -> Vec<RecipientFields> {
                 current.note_field();
             }
             "diagnostic-code" => {
+                current.local_program = value
+                    .split_once(';')
+                    .is_some_and(|(kind, _)| kind.trim().eq_ignore_ascii_case("x-unix"));
                 let text = value
                     .split_once(';')
                     .map_or(value.as_str(), |(_, rest)| rest)

@@ -301,6 +301,13 @@ fn from_dsn(message: &Message<'_>, parts: &Parts) -> Option<Vec<Bounce>> {
             &[subject, around, report],
             &writer.for_category(r.category.as_deref()),
         );
+        // A local delivery program that failed without saying why more
+        // precisely is a mailer error (sisimai's reading of `X-Unix`).
+        let why = if r.local_program && matches!(why, "onhold" | "expired" | "undefined") {
+            "mailererror"
+        } else {
+            why
+        };
         out.push(Bounce {
             recipient,
             status,

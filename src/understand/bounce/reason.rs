@@ -71,6 +71,7 @@ pub const PHRASES: &[(&str, &[&str])] = &[
             "account disabled temporarly for exceeding receiving limits",
             "account is exceeding their quota",
             "account is over quota",
+            "mailbox exceeds allowed size",
             "account is temporarily over quota",
             "boite du destinataire pleine",
             "delivery failed: over quota",
@@ -381,6 +382,10 @@ pub const PHRASES: &[(&str, &[&str])] = &[
         "notcompliantrfc",
         &[
             "this message is not rfc 5322 compliant",
+            // Gmail: "Messages with multiple addresses in From: header are
+            // not accepted" (RFC 5322 allows one author mailbox without Sender:).
+            "header are not accepted",
+            "messages with multiple addresses",
             "https://support.google.com/mail/?p=rfcmessagenoncompliant",
         ],
     ),
@@ -710,14 +715,12 @@ pub const PHRASES: &[(&str, &[&str])] = &[
             "denied by policy",
             "email not accepted for policy reasons",
             "email rejected due to security policies",
-            "header are not accepted",
             "header error",
             "local policy violation",
             "message bounced due to organizational settings",
             "message given low priority",
             "message not accepted for policy reasons",
             "message rejected due to local policy",
-            "messages with multiple addresses",
             "rejected for policy reasons",
             "protocol violation",
             "the email address used to send your message is not subscribed to this group",
@@ -753,6 +756,7 @@ pub const PHRASES: &[(&str, &[&str])] = &[
             "temporary local problem",
             "timeout waiting for input",
             "transaction failed ",
+            "unable to contact ldap server",
         ],
     ),
     (
@@ -776,6 +780,10 @@ pub const PHRASES: &[(&str, &[&str])] = &[
             "unrouteable mail domain",
             "name service error",
             "dns error",
+            "dns query failed",
+            "wasn't able to establish an smtp connection",
+            "network error on destination mxs",
+            "querying the domain name system (dns) for the recipient's domain",
         ],
     ),
     (
@@ -822,6 +830,7 @@ pub const PHRASES: &[(&str, &[&str])] = &[
             "authentication credentials invalid",
             "authentication failure",
             "authentication turned on in your email client",
+            "turn on smtp authentication",
             "executable files are not allowed in compressed files",
             "sorry, you don't authenticate or the domain isn't in my list of allowed rcpthosts",
             "unauthenticated senders not allowed",
@@ -861,6 +870,10 @@ pub const PHRASES: &[(&str, &[&str])] = &[
             "envelope expired",
             "giving up",
             "could not deliver for the last",
+            "did not accept our requests to connect",
+            "refused to accept a connection from your email system",
+            "was not delivered within",
+            "delivery failed … attempts",
         ],
     ),
     (
@@ -928,6 +941,9 @@ const STATUS_REASONS: &[(&str, &str)] = &[
     ("5.1.8", "rejected"),
     ("5.1.9", "systemerror"),
     ("5.1.10", "notaccept"),
+    // Exchange Online's own sub-code: "Remote server returned unknown
+    // recipient or mailbox unavailable".
+    ("5.1.351", "userunknown"),
     ("5.2.0", "filtered"),
     ("5.2.1", "filtered"),
     ("5.2.2", "mailboxfull"),
@@ -998,6 +1014,15 @@ const LOOSE_STATUS_REASONS: [&str; 7] = [
     "expired",
     "suspend",
     "onhold",
+];
+
+/// Words saying the domain has no mail exchanger to deliver to: more
+/// precise than a 5.4.4 code or a "DNS error" around them.
+const NO_MAIL_EXCHANGER: [&str; 4] = [
+    "null mx",
+    "nullmx",
+    "doesn't receive email according to the administrator",
+    "couldn't find a mail exchanger",
 ];
 
 /// Every phrase of [`PHRASES`] in one Aho-Corasick automaton, matched in a
@@ -1297,6 +1322,11 @@ pub fn classify(
     }
     if by_code == Some("rejected") || said.says("rejected") {
         return "rejected";
+    }
+    // A domain that publishes that it takes no mail (RFC 7505 null MX, or
+    // no mail exchanger at all) is `notaccept`, whatever code came with it.
+    if NO_MAIL_EXCHANGER.iter().any(|p| text.contains(p)) {
+        return "notaccept";
     }
     if by_code == Some("hostunknown") && !said.says("networkerror") || said.says("hostunknown") {
         return "hostunknown";

@@ -1,5 +1,6 @@
 //! Intent of a reply: phrase categories read from the per-language tables
-//! in [`super::intent_phrases`] (EN, DE, FR, ES, IT, PT, NL, JA), negation
+//! in [`super::intent_phrases`] (EN, DE, FR, ES, IT, PT, NL, JA, KO, ZH, PL,
+//! SV, TR), negation
 //! by meaning, then a precedence resolution (DESIGN.md):
 //!
 //! 1. `unsubscribe` — "nice product, but take me off your list" (but "please
@@ -362,7 +363,11 @@ pub fn read(text: &str, date: Option<&str>, senders: &[&str]) -> IntentReading {
     }
     // Bounded work: the first 8 KiB of new text carry the ask.
     let text = &text[..super::super::body::floor_char_boundary(text, 8 * 1024)];
-    let lower = text.to_lowercase().replace(['’', '‘', '`'], "'");
+    let mut lower = text.to_lowercase().replace(['’', '‘', '`'], "'");
+    // Turkish "İ" lowercases to "i" plus a combining dot: drop the dot.
+    if lower.contains('\u{307}') {
+        lower = lower.replace('\u{307}', "");
+    }
 
     let mut scores = Scores::default();
     for sentence in sentences(&lower) {

@@ -29,7 +29,10 @@ pub(super) fn header_at(lines: &[&str], i: usize) -> Option<usize> {
         return None;
     }
     if is_attribution(t) {
-        return Some(i);
+        return Some(attribution_continued(lines, i));
+    }
+    if let Some(end) = notes_block_at(lines, i) {
+        return Some(end);
     }
     if !may_start_attribution(t) {
         return None;
@@ -63,6 +66,57 @@ pub(super) fn header_at(lines: &[&str], i: usize) -> Option<usize> {
         }
     }
     found
+}
+
+/// "Op di 1 dec. 2026 om 09:00 schreef" + "Dana Reyes <dana@acme.example>:":
+/// an attribution that ends with its verb continues on the next line when
+/// that line is the author's address closed by a colon.
+fn attribution_continued(lines: &[&str], i: usize) -> usize {
+    static AUTHOR: Lazy<Regex> =
+        Lazy::new(|| Regex::new(r"^[^<>]{0,80}<?[^<>\s]+@[^<>\s]+>?\s*[:：]\s*$").unwrap());
+    let ends_open = !lines[i].trim_end().ends_with([':', '：']);
+    match lines.get(i + 1) {
+        Some(next) if ends_open && next.len() < 160 && AUTHOR.is_match(next.trim()) => i + 1,
+        _ => i,
+    }
+}
+
+/// A Lotus Notes header: the author (`"Name" <a@b>` or `Name/Org@Domain`)
+/// on its own line, a date and time right under it, then bare field names
+/// ("To", "An", "cc", "Subject", "Thema") each over its value.
+fn notes_block_at(lines: &[&str], i: usize) -> Option<usize> {
+    static AUTHOR: Lazy<Regex> = Lazy::new(|| {
+        Regex::new(r#"^(?:"?[^"<>@]{1,60}"?\s*<[^<>\s]+@[^<>\s]+>|[\p{L} .'\-]{1,40}/[\p{L}/ .\-]{1,60}@[\p{L}\-.]{1,40})\s*$"#)
+            .unwrap()
+    });
+    static DATE_TIME: Lazy<Regex> = Lazy::new(|| {
+        Regex::new(
+            r"^\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\s+\d{1,2}[:.]\d{2}(?:\s*(?:AM|PM|am|pm))?\s*$",
+        )
+        .unwrap()
+    });
+    static FIELD: Lazy<Regex> = Lazy::new(|| {
+        Regex::new(r"(?i)^(?:to|an|à|a|para|aan|till|til|do|cc|bcc|kopie|copie|copia|subject|thema|betreff|objet|sujet|asunto|assunto|oggetto|onderwerp|ämne|emne|temat)\s*:?\s*$")
+            .unwrap()
+    });
+    let t = lines[i].trim();
+    if t.len() > 160 || !AUTHOR.is_match(t) {
+        return None;
+    }
+    let mut j = i + 1;
+    while j < lines.len() && j <= i + 2 && is_blank(lines[j]) {
+        j += 1;
+    }
+    if !lines.get(j).is_some_and(|l| DATE_TIME.is_match(l.trim())) {
+        return None;
+    }
+    let mut last = None;
+    for (k, line) in lines.iter().enumerate().skip(j + 1).take(10) {
+        if FIELD.is_match(line.trim()) {
+            last = Some((k + 1).min(lines.len() - 1));
+        }
+    }
+    last
 }
 
 pub(super) fn strip_emphasis(t: &str) -> &str {
@@ -116,7 +170,7 @@ pub(super) fn is_attribution(t: &str) -> bool {
             r"(?xi)(?:
               \b(?:wrote|writes|schrieb|escribió|escribio|escreveu|scrisse|schreef|skrev|kirjoitti|írta|yazdı)
             | \ba\ (?:é|e)crit | \bha\ scritto | \bhat\ geschrieben | geschreven | \bnapisał(?:\(a\)|a)?
-            | написал(?:а)? | написав | пише | 写道 | 寫道 | が書きました | 書きました | đã\ viết | \bnapsal(?:a)? | \bkirjoitti | 님이\ 작성 | >\ 작성
+            | написал(?:а)? | написав | пише | 写道 | 寫道 | が書きました | 書きました | đã\ viết | \bnapsal(?:a|\(a\))? | \bkirjoitti | 님이\ 작성 | >\ 작성
             | \bpisze | \bpisał(?:a)? | \bmenulis | έγραψε | \ba\ scris
             )
             (?:\ am\ [^:]{3,60}|\ on\ .{3,60}?|\ (?:the\ following|folgendes))?
@@ -128,7 +182,7 @@ pub(super) fn is_attribution(t: &str) -> bool {
     static DATED: Lazy<Regex> = Lazy::new(|| {
         // "2013/7/20 sam <s@x.org>", "30.09.2017, 18.30, "J" <j@x.com>:",
         // "2026年11月20日(金) 10:00 山本 <y@x.jp>:"
-        Regex::new(r"(?x)<[^<>\s]+@[^<>\s]+>\s*[:：]?\s*$|\S+@\S+\s*[:：]\s*$").unwrap()
+        Regex::new(r"(?x)<\s*[^<>\s]+@[^<>\s]+>\s*[:：]?\s*$|\S+@\S+\s*[:：]\s*$").unwrap()
     });
     static DATE: Lazy<Regex> = Lazy::new(|| {
         Regex::new(r"(?x)\b(?:19|20)\d\d\b|\d{1,2}[:.]\d{2}|\d{4}年|\d{1,2}月\d{1,2}日|\b\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b").unwrap()
@@ -136,6 +190,12 @@ pub(super) fn is_attribution(t: &str) -> bool {
     static WROTE_THEN_DATE: Lazy<Regex> = Lazy::new(|| {
         Regex::new(
             r"(?i)(?:\b(?:wrote|schrieb|skrev|kirjoitti|napsal|napisał(?:\(a\)|a)?|escribió|escreveu|scrisse|schreef|menulis)|έγραψε|\ba scris)\s[^<>@]{0,40}\d[^<>@]{0,30}[:：]\s*$",
+        )
+        .unwrap()
+    });
+    static VERB_THEN_NAME: Lazy<Regex> = Lazy::new(|| {
+        Regex::new(
+            r"(?i)\b(?:schrieb|wrote|skrev|schreef|escribió|escreveu|scrisse|kirjoitti|napsal|napisał(?:\(a\)|a)?)\s+[^\s:.,!?][^:!?]{0,60}[:：]\s*$",
         )
         .unwrap()
     });
@@ -159,6 +219,14 @@ pub(super) fn is_attribution(t: &str) -> bool {
     // la 09:00:": the verb, then the date, then the colon.
     if WROTE_THEN_DATE.is_match(t)
         && (t.contains('@') || starts_like_attribution(t) || t.contains('('))
+    {
+        return true;
+    }
+    // "Am 01.12.2026 um 09:00 schrieb Dana Reyes:" (Thunderbird): opener,
+    // date, the verb, then the author's name and the colon.
+    if VERB_THEN_NAME.is_match(t)
+        && starts_like_attribution(t)
+        && t.chars().any(|c| c.is_ascii_digit())
     {
         return true;
     }

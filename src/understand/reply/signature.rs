@@ -52,6 +52,11 @@ pub fn looks_like_contact_line(line: &str) -> bool {
         || URL_OR_MAIL.is_match(line)
 }
 
+/// A part of a signature line that is a job title or a company name.
+pub fn names_title_or_company(part: &str) -> bool {
+    TITLE.is_match(part) || COMPANY.is_match(part)
+}
+
 /// A person's name written alone on a line: "Sam Lee", "山本 太郎", "Dr. Jane Roe".
 pub fn looks_like_name(line: &str) -> bool {
     static LATIN: Lazy<Regex> = Lazy::new(|| {

@@ -70,7 +70,9 @@ pub(super) fn is_signature_like(trimmed: &str) -> bool {
     trimmed.chars().count() <= 90
         && words <= 10
         && !trimmed.ends_with('?')
-        && !(words > 6 && trimmed.ends_with('.'))
+        && !(words > 6
+            && trimmed.ends_with('.')
+            && !super::signature::names_title_or_company(trimmed))
 }
 
 /// "Test reply / > quote / Regards, Roman": a quote followed by nothing but
@@ -107,27 +109,44 @@ pub(super) fn signoff_cut(
     lines: &[&str],
     out: &[(usize, Kept)],
     opts: StripOptions,
+    signature_follows: bool,
 ) -> Option<usize> {
     let texts: Vec<usize> = (0..out.len()).filter(|&k| out[k].1 == Kept::Text).collect();
+    if texts.len() == 1 && opts.drop_signoff {
+        // "-Sam" and nothing else: nothing new was written.
+        let only = lines[out[texts[0]].0].trim();
+        return is_name_signoff(only).then_some(texts[0]);
+    }
     if texts.len() < 2 {
         return None;
     }
-    // Look at the last dozen text lines only: a sign-off closes the message.
-    for (pos, &k) in texts.iter().enumerate().rev().take(12) {
+    // Look at the last two dozen text lines only: a sign-off closes the
+    // message, though a company signature with imprint lines runs long.
+    for (pos, &k) in texts.iter().enumerate().rev().take(24) {
         let trimmed = lines[out[k].0].trim();
-        if pos == 0 {
-            break;
-        }
         let after: Vec<&str> = texts[pos + 1..]
             .iter()
             .map(|&a| lines[out[a].0].trim())
             .collect();
+        if pos == 0 {
+            // "Best regards,\nRobert Meyer" above the quote and nothing
+            // else: a closing, not a message. A bare "Thanks" still says
+            // something and stays.
+            let closes_only = opts.drop_signoff
+                && signoff(trimmed).is_some()
+                && !is_thanks(trimmed)
+                && after.len() <= 6
+                && after.iter().all(|l| is_signature_like(l));
+            return closes_only.then_some(k);
+        }
         if let Some(name) = signoff(trimmed) {
             if !after.iter().all(|l| is_signature_like(l)) {
                 return None;
             }
             let drop = if opts.drop_signoff {
-                name.is_some() || !after.is_empty()
+                // "よろしくお願いいたします。" over a "-- " signature closes the
+                // message like "Best, Sam" does; a bare "Thanks!" may be the point.
+                name.is_some() || !after.is_empty() || (signature_follows && !is_thanks(trimmed))
             } else {
                 after.len() >= 2 || (name.is_some() && !after.is_empty())
             };
@@ -143,9 +162,26 @@ pub(super) fn signoff_cut(
     None
 }
 
+/// "Thanks", "Merci", "Danke": a sign-off word that is also a message.
+fn is_thanks(trimmed: &str) -> bool {
+    static RE: Lazy<Regex> = Lazy::new(|| {
+        Regex::new(
+            r"(?i)^[-–—\s]*(?:thanks|thank\ you|thx|ty|many\ thanks|merci|danke|gracias|grazie|obrigad[oa]|bedankt|tak|tack|kiitos|dziękuję|děkuji|köszönöm|teşekkürler|спасибо|谢谢|謝謝|감사합니다)\b",
+        )
+        .unwrap()
+    });
+    RE.is_match(trimmed)
+}
+
 /// DESIGN mode: a last paragraph of short lines with a phone number, title
-/// or company is a signature even without a sign-off line.
+/// or company is a signature even without a sign-off line; so is a closing
+/// that starts with a name line ("Name | Title", "*Name*", "— Name, Title
+/// at Company") and runs over a few paragraphs of contact lines, or a
+/// single line naming the person with a title or company.
 pub(super) fn trailing_signature_block(lines: &[&str], out: &[(usize, Kept)]) -> Option<usize> {
+    if let Some(cut) = signature_from_name_line(lines, out) {
+        return Some(cut);
+    }
     let last_empty = out.iter().rposition(|(_, k)| *k == Kept::Empty)?;
     if !out[..last_empty].iter().any(|(_, k)| *k == Kept::Text) {
         return None;
@@ -163,4 +199,96 @@ pub(super) fn trailing_signature_block(lines: &[&str], out: &[(usize, Kept)]) ->
         .any(|l| super::signature::looks_like_contact_line(l));
     let name_first = super::signature::looks_like_name(block[0]);
     (marked && name_first).then_some(last_empty + 1)
+}
+
+/// How far back a signature may reach: text lines and paragraphs.
+const MAX_SIGNATURE_LINES: usize = 16;
+const MAX_SIGNATURE_PARAGRAPHS: usize = 4;
+
+/// The earliest paragraph start, among the last few paragraphs, whose first
+/// line is a person's name and after which everything is short contact
+/// matter (phones, addresses, web, titles, company registration lines).
+/// A whole message qualifies only with two contact lines or more, so a
+/// short reply that is just a name and a sentence keeps its text.
+fn signature_from_name_line(lines: &[&str], out: &[(usize, Kept)]) -> Option<usize> {
+    let texts: Vec<usize> = (0..out.len()).filter(|&k| out[k].1 == Kept::Text).collect();
+    let mut best = None;
+    let mut paragraphs = 1;
+    for (pos, &k) in texts.iter().enumerate().rev().take(MAX_SIGNATURE_LINES) {
+        let line = unemphasized(lines[out[k].0].trim());
+        if signoff(&line).is_some() {
+            // "Mit freundlichen Grüßen" right above the signature goes with it.
+            return best.map(|_| k);
+        }
+        let short = is_signature_like(&line) || names_title_or_company(&line);
+        if !short || is_sentence(&line) {
+            break;
+        }
+        let paragraph_start = k == 0 || out[k - 1].1 == Kept::Empty;
+        if paragraph_start && is_name_line(&line) {
+            let rest: Vec<String> = texts[pos + 1..]
+                .iter()
+                .map(|&a| unemphasized(lines[out[a].0].trim()))
+                .collect();
+            let contacts = rest
+                .iter()
+                .filter(|l| super::signature::looks_like_contact_line(l))
+                .count()
+                + usize::from(names_title_or_company(&line));
+            let enough = if pos == 0 {
+                contacts >= 2
+            } else {
+                contacts >= 1
+            };
+            if enough {
+                best = Some(k);
+            }
+        }
+        if paragraph_start {
+            paragraphs += 1;
+            if paragraphs > MAX_SIGNATURE_PARAGRAPHS + 1 {
+                break;
+            }
+        }
+    }
+    best
+}
+
+/// `*Name*` / `_Name_` emphasis and bracketed phone links dropped.
+fn unemphasized(line: &str) -> String {
+    line.replace('*', "").trim().to_string()
+}
+
+/// A line that says something: several words ending like a sentence.
+fn is_sentence(line: &str) -> bool {
+    let words = line.split_whitespace().count();
+    words >= 3 && line.ends_with(['.', '!', '?', '。', '！', '？']) && !names_title_or_company(line)
+}
+
+/// "Sam Lee", "Sam Lee | Head of Ops", "— Tom Becker, Head of Facilities":
+/// a name first, no greeting, no trailing comma ("Hi Dana,").
+fn is_name_line(line: &str) -> bool {
+    static GREETING: Lazy<Regex> = Lazy::new(|| {
+        Regex::new(r"(?i)^(?:hi|hello|hey|dear|hola|hallo|bonjour|salut|ciao|olá|ola|hej|hei|moin|servus|buongiorno|buenos|best|kind|many|thanks|please|yes|no|ok|okay|sure|great|sounds)\b").unwrap()
+    });
+    let t = line.trim_start_matches(['-', '–', '—', '~', ' ']);
+    !t.ends_with(',') && !GREETING.is_match(t) && super::signature::looks_like_name(t)
+}
+
+/// A name line that also carries a title or company after a separator:
+/// "Priya Raman, Procurement Manager, Helix Foods Ltd.".
+fn names_title_or_company(line: &str) -> bool {
+    static SEP: Lazy<Regex> = Lazy::new(|| Regex::new(r"\s*[|,•·]\s*|\s+[-–—]\s+").unwrap());
+    let t = line.trim_start_matches(['-', '–', '—', '~', ' ']);
+    let mut parts = SEP.split(t).filter(|p| !p.trim().is_empty());
+    let Some(first) = parts.next() else {
+        return false;
+    };
+    let rest: Vec<&str> = parts.collect();
+    !rest.is_empty()
+        && super::signature::looks_like_name(first)
+        && rest.iter().all(|p| p.split_whitespace().count() <= 8)
+        && rest
+            .iter()
+            .any(|p| super::signature::names_title_or_company(p))
 }

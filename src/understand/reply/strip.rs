@@ -134,7 +134,7 @@ pub fn strip(text: &str, opts: StripOptions) -> Stripped {
             continue;
         }
         if is_delimiter(trimmed) {
-            if !has_text {
+            if !has_text && trimmed != "--" {
                 i += 1;
                 continue;
             }
@@ -142,6 +142,12 @@ pub fn strip(text: &str, opts: StripOptions) -> Stripped {
                 .find(|&j| header_at(&lines, j).is_some() || is_quote(lines[j]))
                 .unwrap_or(n);
             delimited_signature = Some((i + 1, end));
+            if !has_text {
+                // "-- \nSam Lee" above the quote: a signature, no new text
+                // yet; a bottom-posted answer may still follow the quote.
+                i = end;
+                continue;
+            }
             break;
         }
         if is_footer(trimmed) || is_disclaimer(trimmed) {
@@ -180,7 +186,7 @@ pub fn strip(text: &str, opts: StripOptions) -> Stripped {
     drop_quote_before_signoff(&lines, &mut out);
 
     let mut signature_lines: Vec<String> = Vec::new();
-    if let Some(cut) = signoff_cut(&lines, &out, opts) {
+    if let Some(cut) = signoff_cut(&lines, &out, opts, delimited_signature.is_some()) {
         signature_lines.extend(out[cut..].iter().map(|(j, _)| lines[*j].to_string()));
         out.truncate(cut);
     } else if opts.drop_signoff
@@ -338,6 +344,8 @@ pub(super) fn is_disclaimer(trimmed: &str) -> bool {
             | ce\ (?:message|courriel|e-?mail)\ (?:et|est|ainsi).{0,80}(?:confidenti|destin)
             | este\ (?:mensaje|correo)\ (?:y|es|electrónico|contiene).{0,80}(?:confidencial|destinatario)
             | (?:この|本)(?:メール|電子メール).{0,40}(?:機密|秘密|宛先|誤って)
+            # Mail gateways' external-sender banners.
+            | (?:\[?external\]?|caution|warning|attention|notice)\s*[:!\-]?\s*this\ (?:e-?mail|message)\ (?:originated|came|was\ sent|is)\ from\ (?:outside|an\ external)
             )",
         )
         .unwrap()
@@ -350,7 +358,7 @@ pub(super) fn is_disclaimer(trimmed: &str) -> bool {
     });
     static RECIPIENT: Lazy<Regex> = Lazy::new(|| {
         Regex::new(
-            r"(?i)intended|addressee|recipient|empfänger|destinataire|destinatari|destinatário|geadresseerde|modtage|mottagar|vastaanottaja|adresat|adresát|címzett|alıcı|получател|адресат|收件人|收件者|个人或群组|宛先|受信者|수신인|수신자",
+            r"(?i)intended|addressee|recipient|in error|by mistake|per errore|irrtümlich|par erreur|por error|por engano|per abuis|empfänger|destinataire|destinatari|destinatário|indirizzat|geadresseerde|modtage|mottagar|vastaanottaja|adresat|adresát|címzett|alıcı|получател|адресат|收件人|收件者|个人或群组|宛先|受信者|수신인|수신자",
         )
         .unwrap()
     });

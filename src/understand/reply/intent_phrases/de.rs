@@ -81,6 +81,7 @@ pub static DE: Lang = Lang {
         r"ist (?:es|das) möglich",
     ],
     not_now: &[
+        r"(?:wir melden uns|melden uns),? (?:wieder,? |dann,? )?(?:sobald|wenn|im|nach)",
         r"(?:nächste[sn]?|kommende[sn]?) (?:jahr|quartal|frühjahr|monat|sommer|herbst)",
         r"(?:im|ab) (?:frühjahr|frühling|sommer|herbst|winter|januar|februar|märz|april|mai|juni|juli|august|september|oktober|november|dezember|neuen jahr)",
         r"nach (?:dem sommer|den sommerferien|den feiertagen|ostern|weihnachten|dem umzug|der umstellung)",
@@ -93,6 +94,7 @@ pub static DE: Lang = Lang {
     temporal: &["derzeit", "momentan", "im moment", "zurzeit", "aktuell"],
     not_interested: &[
         r"kein (?:interesse|bedarf)",
+        r"nicht in frage",
         r"nein danke",
         r"haben (?:bereits|schon) (?:einen|eine|ein)",
         r"(?:brauchen|benötigen) wir nicht",
@@ -115,6 +117,8 @@ pub static DE: Lang = Lang {
         r"gerne?",
         r"(?:senden|schicken) sie (?:mir|uns) (?:gerne |bitte )?(?:mehr informationen|unterlagen|infos|details)",
         r"rufen sie (?:mich|uns) (?:gerne )?an",
+        // Asking for a quote is interest, as a question or not.
+        r"(?:ein|das|ihr) angebot (?:für [^.?!]{1,40} )?(?:schicken|senden|zusenden|machen|erstellen)",
     ],
     interested_soft: &["interessant", "klingt interessant"],
     question_marks: &[],

@@ -61,17 +61,22 @@ pub static EN: Lang = Lang {
         r"(?:don't|do not) see why not",
         r"(?:wouldn't|would not|don't|do not) hesitate",
         r"no (?:objection|problem|reason not to)",
+        // "No need to unsubscribe me": the wish is to stay.
+        r"no need to (?:unsubscribe|remove|take) (?:me|us)",
         // Certainty, not refusal: "we have no doubt this is what we need".
         r"(?:no|without (?:a|any)) doubt",
     ],
     idioms_not_now: &[
         r"(?:not|isn't|aren't|no)\s+(?:(?:a\s+)?(?:priority|focus)\s+)?(?:right now|now|yet|at (?:this|the) (?:time|moment|point|stage)|for now|at present|currently|this (?:year|quarter|month))",
         r"not (?:ready|the right time)",
+        r"not (?:before|until) (?:the )?(?:january|february|march|april|may|june|july|august|september|october|november|december|spring|summer|autumn|fall|winter|new year|next|q[1-4]|\d)",
         r"(?:bad|wrong) timing",
         r"too (?:early|soon)",
         r"not (?:until|before) (?:next|the|after)",
     ],
     unsubscribe: &[
+        r"(?:rather|prefer to) not be (?:contacted|emailed|e-mailed|mailed)",
+        r"^(?:please )?stop(?:\s*[.!]+)?$",
         r"(?:rather not|no longer (?:wish|want) to|(?:don't|do not) (?:wish|want) to) (?:receive|get)",
         r"unsubscribe",
         r"opt(?:-|\s)?out",
@@ -88,6 +93,7 @@ pub static EN: Lang = Lang {
     ],
     address_links: &["at", "on", "via", "under", "through"],
     referral: &[
+        r"(?:i'm|i am) not the (?:decision[- ]?maker|right person|best person|person (?:to|who))",
         r"makes? the (?:final )?call",
         r"(?:send|forward|pass) (?:this|it|that)(?: on| along)? to",
         r"(?:please |pls )?(?:contact|reach out to|get in touch with|talk to|speak (?:to|with)|email|e-mail|write to|loop in|connect with|follow up with|send (?:it|this|them|that) to)\s+(?:my |our )?(?:colleague|coworker|co-worker|partner|boss|manager|head of \w+|director|cto|ceo|cfo|coo|team lead|him|her)",
@@ -132,6 +138,8 @@ pub static EN: Lang = Lang {
         r"could you (?:explain|clarify|tell me)",
     ],
     not_now: &[
+        r"(?:locked|tied) in(?:to)? (?:a |an |our )?(?:\w+ )?(?:contract|agreement|lease) (?:until|till|through)",
+        r"until (?:19|20)\d\d",
         r"(?:follow up|circle back|check back|reach out|get back|touch base|reconnect|revisit|ping me|ping us|contact me|contact us|come back|try (?:me |us )?again|talk|speak|chat|write)(?: again| to me| to us| with me| with us)? (?:in|next|after|later|around|once|when|at the (?:end|start|beginning) of|early|toward|towards)",
         r"(?:next|the next|the coming) (?:year|quarter|spring|summer|fall|autumn|winter|fiscal year|budget cycle)",
         r"later (?:this|in the|next) (?:year|quarter|month)",
@@ -159,6 +167,8 @@ pub static EN: Lang = Lang {
         "at present",
     ],
     not_interested: &[
+        r"(?:isn't|is not|not) something we(?:'d| would)? (?:ever )?(?:consider|need|want)",
+        r"no plans? to (?:change|switch|replace|buy|invest|install|move)",
         r"uninterested",
         r"no thanks?",
         r"no thank you",
@@ -174,6 +184,7 @@ pub static EN: Lang = Lang {
         r"(?:don't|do not|doesn't|does not) (?:need|want|require)",
     ],
     interested_strong: &[
+        r"let's do (?:it|this)",
         r"(?:the )?next steps?",
         r"(?:we'd|we would|i'd|i would) like to (?:get (?:this|it) (?:done|installed|started|going)|have (?:this|it) (?:done|installed))",
         r"go ahead",

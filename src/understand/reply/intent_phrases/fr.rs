@@ -18,7 +18,7 @@ pub static FR: Lang = Lang {
     self_addresses: &[r"(?:mon|ma|notre) (?:\w+ ){0,2}(?:adresse|e-mail|courriel|mail)(?: est)?"],
     idioms_interested: &[
         r"pourquoi pas",
-        r"(?:ne )?(?:serais|serions) pas contre",
+        r"(?:ne )?(?:serais|serions|sommes|suis) pas contre",
         r"pas inintéressant",
         r"(?:ne )?(?:dirais|dirions) pas non",
     ],

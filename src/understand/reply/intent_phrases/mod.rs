@@ -1,5 +1,5 @@
 //! The words of reply intent, one data table per language (EN, DE, FR, ES,
-//! IT, PT, NL, JA, KO, ZH). Nothing here decides anything: [`super::intent`] reads the
+//! IT, PT, NL, JA, KO, ZH, PL, SV, TR). Nothing here decides anything: [`super::intent`] reads the
 //! tables, builds one matcher per category and resolves by meaning.
 //!
 //! Every entry is a regular-expression fragment matched against the
@@ -18,7 +18,10 @@ mod it;
 mod ja;
 mod ko;
 mod nl;
+mod pl;
 mod pt;
+mod sv;
+mod tr;
 mod zh;
 
 /// One language's words for every intent.
@@ -73,7 +76,7 @@ pub struct Lang {
 }
 
 /// Every supported language.
-pub static LANGS: [&Lang; 10] = [
+pub static LANGS: [&Lang; 13] = [
     &en::EN,
     &de::DE,
     &fr::FR,
@@ -84,4 +87,7 @@ pub static LANGS: [&Lang; 10] = [
     &ja::JA,
     &ko::KO,
     &zh::ZH,
+    &pl::PL,
+    &sv::SV,
+    &tr::TR,
 ];

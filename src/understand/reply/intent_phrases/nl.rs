@@ -88,7 +88,7 @@ pub static NL: Lang = Lang {
     interested: &[
         // Asking for a quote is interest, as a question or not.
         r"(?:offerte|prijsopgave|voorstel) (?:sturen|toesturen|opsturen|maken|ontvangen)",
-        r"(?:stuur|stuurt) (?:mij |ons )?(?:een |de )?(?:offerte|prijsopgave)",
+        r"(?:stuur|stuurt) (?:mij |ons )?(?:maar )?(?:een |de )?(?:offerte|prijsopgave)",
         r"geïnteresseerd",
         r"interesse",
         r"graag",
