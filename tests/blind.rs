@@ -89,9 +89,33 @@ const BATCH4_FLOORS: &[(&str, f64)] = &[
     ("other kind", 0.9),
 ];
 
+// Batch 5 (`b5_*`) floors, checked on batch 5's own rows. Batch 5 was written
+// before the fifth round of issue-13 rule changes, by someone who did not read
+// the rules, and no rule writer has seen it; set on 2026-12-02 a little below
+// its figures after the fifth round (its baseline is in the blind README).
+const BATCH5_FLOORS: &[(&str, f64)] = &[
+    ("lead kind", 0.81),
+    ("lead fields (all but kind)", 0.67),
+    ("lead email", 0.8),
+    ("lead phone", 0.7),
+    ("lead name", 0.54),
+    ("lead company", 0.7),
+    ("lead interest", 0.6),
+    ("lead timeline", 0.62),
+    ("reply kind", 0.97),
+    ("intent", 0.69),
+    ("reply_text", 0.87),
+    ("referral_email", 0.94),
+    ("auto_reply kind", 0.95),
+    ("other kind", 0.7),
+];
+
 /// The batches with floors of their own, checked on their own rows.
-const BATCH_FLOORS: &[(&str, &[(&str, f64)])] =
-    &[("batch 3", BATCH3_FLOORS), ("batch 4", BATCH4_FLOORS)];
+const BATCH_FLOORS: &[(&str, &[(&str, f64)])] = &[
+    ("batch 3", BATCH3_FLOORS),
+    ("batch 4", BATCH4_FLOORS),
+    ("batch 5", BATCH5_FLOORS),
+];
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests")
