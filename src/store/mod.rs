@@ -16,6 +16,7 @@ pub mod kv;
 pub mod leases;
 pub mod migrate;
 pub mod model;
+pub mod raw;
 pub mod received;
 
 use std::path::Path;
@@ -38,7 +39,7 @@ pub const FIRST_RESPONSE_ID: u64 = 1001;
 
 /// Names of the trees, in the order [`Store::ingest`] locks them.
 const TREES: [&str; 7] = [
-    "raw",
+    raw::RAW_SEQ,
     "messages",
     "message_ids",
     "responses",
@@ -100,7 +101,8 @@ pub enum Ingested {
 #[derive(Clone)]
 pub struct Store {
     db: kv::Db,
-    raw: kv::Tree,
+    /// Raw bytes by arrival sequence, and their content-hash index.
+    raw: raw::RawTrees,
     messages: kv::Tree,
     message_ids: kv::Tree,
     responses: kv::Tree,
@@ -148,7 +150,10 @@ impl Store {
     fn on(db: kv::Db) -> Result<Store, StoreError> {
         let tree = |name: &str| db.open_tree(name);
         let store = Store {
-            raw: tree(TREES[0])?,
+            raw: raw::RawTrees {
+                by_seq: tree(TREES[0])?,
+                index: tree(raw::RAW_INDEX)?,
+            },
             messages: tree(TREES[1])?,
             message_ids: tree(TREES[2])?,
             responses: tree(TREES[3])?,
@@ -164,6 +169,8 @@ impl Store {
             db,
         };
         store.seed_response_seq()?;
+        raw::migrate(&store.db, &store.raw, &store.messages, &store.counters)?;
+        raw::ids_past_stored(&store.db, &[&store.raw.by_seq, &store.understand_queue])?;
         Ok(store)
     }
 
@@ -236,7 +243,7 @@ impl Store {
         queued: Option<u64>,
         now: String,
     ) -> Result<Ingested, StoreError> {
-        let message = inbound::Inbound::new(
+        let mut message = inbound::Inbound::new(
             &origin,
             raw,
             &key,
@@ -246,6 +253,11 @@ impl Store {
             queued,
             &now,
         );
+        if queued.is_none() {
+            // Outside the transaction: sled's id generator is not
+            // transactional (an unused id is only a gap).
+            message.new_bytes_at = Some(self.db.generate_id()?);
+        }
         // Taken off the understanding queue: the understanding stage's commit.
         let stage = queued.map(|_| leases::UNDERSTAND);
         self.inbound_transaction(stage, |tx| inbound::write(tx, &message))
@@ -301,7 +313,8 @@ impl Store {
                 .stored_at
                 .parse::<jiff::Timestamp>()
                 .is_ok_and(|t| t < cutoff);
-            if !old || self.raw.remove(&key)?.is_none() {
+            let key_text = MessageKey(String::from_utf8_lossy(&key).into_owned());
+            if !old || !self.raw.purge(&key_text)? {
                 continue;
             }
             record.raw_complete = false;
@@ -346,7 +359,7 @@ impl Store {
     }
 
     pub fn raw(&self, key: &MessageKey) -> Result<Option<Vec<u8>>, StoreError> {
-        Ok(self.raw.get(key.0.as_bytes())?.map(|v| v[1..].to_vec()))
+        Ok(self.raw.value_of(key)?.map(|v| v[1..].to_vec()))
     }
 
     pub fn contact(&self, email: &str) -> Result<Option<ContactRecord>, StoreError> {
