@@ -1,7 +1,9 @@
 //! The store: sled trees behind a small typed API. Every value is a version
 //! byte plus its encoding: postcard for the typed records (messages,
 //! responses, interactions, cursors, the understanding queue), JSON for the
-//! rest; [`decode`] reads both, so stores written as all-JSON still open. One inbound message is stored by a single multi-tree
+//! rest; [`decode`] reads both, so stores written as all-JSON still open.
+//! Raw bytes are keyed by arrival sequence with a content-hash index (see
+//! [`raw`]). One inbound message is stored by a single multi-tree
 //! transaction (raw bytes, message record, responses, contacts, interactions,
 //! counters), so a crash leaves either all of it or none; [`Store::flush`]
 //! must complete before the message is acknowledged at its source.
