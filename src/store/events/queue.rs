@@ -353,8 +353,8 @@ pub fn prune_some(
         None => std::ops::Bound::Included(vec![b'e', 0]),
     };
     let mut step = PruneStep::default();
-    let mut seen = 0;
-    for item in tree.range::<Vec<u8>, _>((start, std::ops::Bound::Unbounded)) {
+    let records = tree.range::<Vec<u8>, _>((start, std::ops::Bound::Unbounded));
+    for (seen, item) in records.enumerate() {
         let (k, v) = item?;
         if !k.starts_with(&[b'e', 0]) {
             return Ok(step);
@@ -363,7 +363,6 @@ pub fn prune_some(
             step.next = Some(k[..].to_vec());
             return Ok(step);
         }
-        seen += 1;
         if waiting.contains(&k[2..]) {
             continue;
         }
