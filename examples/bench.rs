@@ -508,6 +508,7 @@ fn growth_bench(base: &Path, work: &Path, big: usize) -> anyhow::Result<Value> {
     carousel_once_full(work, "growth", &login)?;
     let (small, rss_small) = daemon_batch(base, work, user, &login, 1000, batch)?;
     let search_small = search_cost(&login)?;
+    let seen_small = seen_store_cost(&login, 1000 + batch, batch)?;
     // Fill to `big`, then time the same batch again.
     let filled = 1000 + batch;
     predeliver(base, user, (filled..big).map(lead), filled)?;
@@ -517,18 +518,33 @@ fn growth_bench(base: &Path, work: &Path, big: usize) -> anyhow::Result<Value> {
     let fill_time = fill_start.elapsed();
     let (large, rss_large) = daemon_batch(base, work, user, &login, big, batch)?;
     let search_large = search_cost(&login)?;
+    let seen_large = seen_store_cost(&login, big + batch, batch)?;
     let per_small = small.as_secs_f64() / batch as f64 * 1e3;
     let per_large = large.as_secs_f64() / batch as f64 * 1e3;
-    // Dovecot's own cost of a SELECT + SEARCH UNSEEN grows with the folder;
-    // the clock above includes the last poll's: take it out on both sides.
+    // Dovecot's own cost grows with the folder: a SELECT + SEARCH UNSEEN
+    // (the clock above includes the last poll's) and the `UID STORE
+    // +FLAGS.SILENT (\Seen)` of the batch in carousel's chunks of 500,
+    // both timed from a bare client. Taken out on both sides, one at a time
+    // and together, so the raw and the net ratios can be read side by side.
     let net = |d: Duration, s: Duration| d.saturating_sub(s).as_secs_f64() / batch as f64 * 1e3;
     let (net_small, net_large) = (net(small, search_small), net(large, search_large));
+    let (carousel_small, carousel_large) = (
+        net(small, search_small + seen_small),
+        net(large, search_large + seen_large),
+    );
     println!(
         "  Dovecot SELECT + SEARCH UNSEEN: {:.1} ms at 1k, {:.1} ms at {}k; without it {net_small:.3} → {net_large:.3} ms/msg = {:.2} ×",
         search_small.as_secs_f64() * 1e3,
         search_large.as_secs_f64() * 1e3,
         big / 1000,
         net_large / net_small
+    );
+    println!(
+        "  Dovecot UID STORE \\Seen of the batch (4 × 500): {:.1} ms at 1k, {:.1} ms at {}k; without both {carousel_small:.3} → {carousel_large:.3} ms/msg = {:.2} ×",
+        seen_small.as_secs_f64() * 1e3,
+        seen_large.as_secs_f64() * 1e3,
+        big / 1000,
+        carousel_large / carousel_small
     );
     println!(
         "\ngrowth (daemon: batch of {batch} new messages until all \\Seen, incl. one IDLE round)"
@@ -556,6 +572,11 @@ fn growth_bench(base: &Path, work: &Path, big: usize) -> anyhow::Result<Value> {
         "dovecot_select_search_ms_at_1k": search_small.as_secs_f64() * 1e3,
         "dovecot_select_search_ms_at_large": search_large.as_secs_f64() * 1e3,
         "ratio_without_dovecot_select_search": net_large / net_small,
+        "dovecot_uid_store_seen_ms_at_1k": seen_small.as_secs_f64() * 1e3,
+        "dovecot_uid_store_seen_ms_at_large": seen_large.as_secs_f64() * 1e3,
+        "ms_per_message_without_dovecot_at_1k": carousel_small,
+        "ms_per_message_without_dovecot_at_large": carousel_large,
+        "ratio_without_dovecot": carousel_large / carousel_small,
         "fill_seconds": fill_time.as_secs_f64(),
         "daemon_rss_kib_at_1k": rss_small,
         "daemon_rss_kib_at_large": rss_large,
@@ -651,6 +672,67 @@ fn dir_bytes(dir: &Path) -> u64 {
             _ => e.metadata().map_or(0, |m| m.len()),
         })
         .sum()
+}
+
+/// Dovecot's cost of acknowledging the last `batch` of `total` messages as
+/// carousel does (`UID STORE +FLAGS.SILENT (\Seen)`, chunks of 500), from
+/// a bare client: they are marked unseen again first (untimed), then seen
+/// (timed), so the mailbox ends as it was. The fastest of three rounds.
+fn seen_store_cost(user: &str, total: usize, batch: usize) -> anyhow::Result<Duration> {
+    let first = total - batch + 1;
+    let mut best = Duration::MAX;
+    for _ in 0..3 {
+        let mut session = BareImap::login(user)?;
+        session.command(&format!("STORE {first}:{total} -FLAGS.SILENT (\\Seen)"))?;
+        let t = Instant::now();
+        for start in (first..=total).step_by(500) {
+            let end = (start + 499).min(total);
+            session.command(&format!("STORE {start}:{end} +FLAGS.SILENT (\\Seen)"))?;
+        }
+        best = best.min(t.elapsed());
+        session.command("LOGOUT")?;
+    }
+    Ok(best)
+}
+
+/// A bare IMAP session on the private Dovecot with INBOX selected.
+struct BareImap {
+    r: BufReader<TcpStream>,
+    w: TcpStream,
+    tag: usize,
+}
+
+impl BareImap {
+    fn login(user: &str) -> anyhow::Result<BareImap> {
+        let stream = TcpStream::connect(("127.0.0.1", *IMAP))?;
+        stream.set_nodelay(true)?;
+        let mut session = BareImap {
+            r: BufReader::new(stream.try_clone()?),
+            w: stream,
+            tag: 0,
+        };
+        let mut greeting = String::new();
+        session.r.read_line(&mut greeting)?;
+        session.command(&format!("LOGIN {user} secret"))?;
+        session.command("SELECT INBOX")?;
+        Ok(session)
+    }
+
+    /// Sends one command and reads until its tagged OK.
+    fn command(&mut self, cmd: &str) -> anyhow::Result<()> {
+        self.tag += 1;
+        let tag = format!("s{}", self.tag);
+        write!(self.w, "{tag} {cmd}\r\n")?;
+        let mut line = String::new();
+        loop {
+            line.clear();
+            anyhow::ensure!(self.r.read_line(&mut line)? > 0, "IMAP closed");
+            if let Some(rest) = line.strip_prefix(&tag) {
+                anyhow::ensure!(rest.starts_with(" OK"), "{cmd}: {line}");
+                return Ok(());
+            }
+        }
+    }
 }
 
 /// `UID SEARCH UNSEEN` count for a user.

@@ -93,7 +93,7 @@ fn a_killed_instances_mailbox_is_read_by_the_other_within_five_seconds() {
     wait_until(
         Duration::from_secs(15),
         "the survivor to store the new lead",
-        || count(&db, "SELECT count(*) FROM kv_raw") >= 2,
+        || count(&db, "SELECT count(*) FROM kv_raw_seq") >= 2,
     );
     let took = killed_at.elapsed();
     eprintln!("takeover: lead stored {took:?} after the kill");
@@ -337,7 +337,7 @@ fn two_instances_sharing_two_mailboxes_through_sigkills_store_and_notify_each_le
             unseen(boxes[0]),
             unseen(boxes[1]),
             notifications().len(),
-            q("SELECT count(*) FROM kv_raw"),
+            q("SELECT count(*) FROM kv_raw_seq"),
             q("SELECT count(*) FROM kv_understand_queue"),
             q("SELECT count(*) FROM responses"),
             q("SELECT count(*) FROM leads"),

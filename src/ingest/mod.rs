@@ -219,18 +219,34 @@ fn map_on_workers<T: Sync, R: Send>(
     if workers < 2 || items.len() < 8 {
         return Ok(items.iter().map(&f).collect());
     }
-    let chunk = items.len().div_ceil(workers);
-    let f = &f;
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = items
-            .chunks(chunk)
-            .map(|part| scope.spawn(move || part.iter().map(f).collect::<Vec<_>>()))
-            .collect();
-        let mut out = Vec::with_capacity(items.len());
-        for handle in handles {
-            out.extend(handle.join().map_err(|_| WorkerFailed)?);
+    // Each worker takes the next item as it finishes one (not a fixed half
+    // each): kinds cluster in a mailbox, and a reply costs several times a
+    // bounce, so fixed halves leave a core idle while the other finishes.
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let (next, f) = (&next, &f);
+    let take = move || {
+        let mut done = Vec::new();
+        loop {
+            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let Some(item) = items.get(i) else {
+                return done;
+            };
+            done.push((i, f(item)));
         }
-        Ok(out)
+    };
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers.min(items.len()))
+            .map(|_| scope.spawn(take))
+            .collect();
+        let mut slots: Vec<Option<R>> = std::iter::repeat_with(|| None).take(items.len()).collect();
+        for handle in handles {
+            for (i, r) in handle.join().map_err(|_| WorkerFailed)? {
+                slots[i] = Some(r);
+            }
+        }
+        // Every index was taken by exactly one worker, and every worker
+        // returned: a hole would mean a lost result.
+        slots.into_iter().map(|r| r.ok_or(WorkerFailed)).collect()
     })
 }
 

@@ -18,7 +18,8 @@ use crate::understand::Understanding;
 
 /// The trees an inbound message's write touches, inside one transaction.
 pub(super) struct InboundTx<'t> {
-    raw: &'t TransactionalTree,
+    raw_seq: &'t TransactionalTree,
+    raw_index: &'t TransactionalTree,
     messages: &'t TransactionalTree,
     message_ids: &'t TransactionalTree,
     responses: &'t TransactionalTree,
@@ -46,6 +47,9 @@ pub(super) struct Inbound<'a> {
     /// already, and the entry goes in the same transaction), or `None` for a
     /// message written in one step (raw bytes written here).
     pub queued: Option<u64>,
+    /// For a message written in one step: the arrival sequence its raw
+    /// bytes are stored under (taken from the id generator beforehand).
+    pub new_bytes_at: Option<u64>,
     /// When it was received (RFC 3339).
     pub now: &'a str,
     /// `(mailbox, Message-ID, body hash)`: the re-delivery dedupe key.
@@ -80,6 +84,7 @@ impl<'a> Inbound<'a> {
             size,
             understanding,
             queued,
+            new_bytes_at: None,
             now,
             id_key,
         }
@@ -98,7 +103,8 @@ impl Store {
         f: impl Fn(&InboundTx<'_>) -> TxResult<R>,
     ) -> Result<R, StoreError> {
         let trees = [
-            &self.raw,
+            &self.raw.by_seq,
+            &self.raw.index,
             &self.messages,
             &self.message_ids,
             &self.responses,
@@ -111,16 +117,17 @@ impl Store {
         ];
         let run = |t: &[TransactionalTree]| {
             f(&InboundTx {
-                raw: &t[0],
-                messages: &t[1],
-                message_ids: &t[2],
-                responses: &t[3],
-                contacts: &t[4],
-                interactions: &t[5],
-                counters: &t[6],
-                pending: &t[7],
-                handoff: &t[8],
-                queue: &t[9],
+                raw_seq: &t[0],
+                raw_index: &t[1],
+                messages: &t[2],
+                message_ids: &t[3],
+                responses: &t[4],
+                contacts: &t[5],
+                interactions: &t[6],
+                counters: &t[7],
+                pending: &t[8],
+                handoff: &t[9],
+                queue: &t[10],
             })
         };
         match stage {
@@ -148,12 +155,18 @@ pub(super) fn write(tx: &InboundTx<'_>, m: &Inbound<'_>) -> TxResult<Ingested> {
         if m.queued.is_some() && existing != *key {
             // Received before it was known to be a re-delivery:
             // no record will point at these bytes.
-            tx.raw.remove(key.0.as_bytes())?;
+            if let Some(seq) = tx.raw_index.remove(key.0.as_bytes())? {
+                tx.raw_seq.remove(&u64_of(&seq).to_be_bytes())?;
+            }
         }
         return Ok(Ingested::Duplicate { key: existing });
     }
-    if m.queued.is_none() {
-        tx.raw.insert(key.0.as_bytes(), raw_value(m.raw))?;
+    // Bytes already indexed (received, not yet understood) stay where they are.
+    if let Some(seq) = m.new_bytes_at
+        && tx.raw_index.get(key.0.as_bytes())?.is_none()
+    {
+        tx.raw_seq.insert(&seq.to_be_bytes(), raw_value(m.raw))?;
+        tx.raw_index.insert(key.0.as_bytes(), &seq.to_be_bytes())?;
     }
     if let Some(id_key) = &m.id_key {
         tx.message_ids.insert(id_key.as_slice(), key.0.as_bytes())?;

@@ -1,7 +1,9 @@
 //! The store: sled trees behind a small typed API. Every value is a version
 //! byte plus its encoding: postcard for the typed records (messages,
 //! responses, interactions, cursors, the understanding queue), JSON for the
-//! rest; [`decode`] reads both, so stores written as all-JSON still open. One inbound message is stored by a single multi-tree
+//! rest; [`decode`] reads both, so stores written as all-JSON still open.
+//! Raw bytes are keyed by arrival sequence with a content-hash index (see
+//! [`raw`]). One inbound message is stored by a single multi-tree
 //! transaction (raw bytes, message record, responses, contacts, interactions,
 //! counters), so a crash leaves either all of it or none; [`Store::flush`]
 //! must complete before the message is acknowledged at its source.
@@ -16,6 +18,7 @@ pub mod kv;
 pub mod leases;
 pub mod migrate;
 pub mod model;
+pub mod raw;
 pub mod received;
 
 use std::path::Path;
@@ -38,7 +41,7 @@ pub const FIRST_RESPONSE_ID: u64 = 1001;
 
 /// Names of the trees, in the order [`Store::ingest`] locks them.
 const TREES: [&str; 7] = [
-    "raw",
+    raw::RAW_SEQ,
     "messages",
     "message_ids",
     "responses",
@@ -104,7 +107,8 @@ pub enum Ingested {
 #[derive(Clone)]
 pub struct Store {
     db: kv::Db,
-    raw: kv::Tree,
+    /// Raw bytes by arrival sequence, and their content-hash index.
+    raw: raw::RawTrees,
     messages: kv::Tree,
     message_ids: kv::Tree,
     responses: kv::Tree,
@@ -152,7 +156,10 @@ impl Store {
     fn on(db: kv::Db) -> Result<Store, StoreError> {
         let tree = |name: &str| db.open_tree(name);
         let store = Store {
-            raw: tree(TREES[0])?,
+            raw: raw::RawTrees {
+                by_seq: tree(TREES[0])?,
+                index: tree(raw::RAW_INDEX)?,
+            },
             messages: tree(TREES[1])?,
             message_ids: tree(TREES[2])?,
             responses: tree(TREES[3])?,
@@ -168,6 +175,8 @@ impl Store {
             db,
         };
         store.seed_response_seq()?;
+        raw::migrate(&store.db, &store.raw, &store.messages, &store.counters)?;
+        raw::ids_past_stored(&store.db, &[&store.raw.by_seq, &store.understand_queue])?;
         Ok(store)
     }
 
@@ -240,7 +249,7 @@ impl Store {
         queued: Option<u64>,
         now: String,
     ) -> Result<Ingested, StoreError> {
-        let message = inbound::Inbound::new(
+        let mut message = inbound::Inbound::new(
             &origin,
             raw,
             &key,
@@ -250,6 +259,11 @@ impl Store {
             queued,
             &now,
         );
+        if queued.is_none() {
+            // Outside the transaction: sled's id generator is not
+            // transactional (an unused id is only a gap).
+            message.new_bytes_at = Some(self.db.generate_id()?);
+        }
         // Taken off the understanding queue, another instance's write of the
         // same entry is found by the message's key (same transaction).
         self.inbound_transaction(None, |tx| inbound::write(tx, &message))
@@ -310,7 +324,8 @@ impl Store {
                 .stored_at
                 .parse::<jiff::Timestamp>()
                 .is_ok_and(|t| t < cutoff);
-            if !old || self.raw.remove(&key)?.is_none() {
+            let key_text = MessageKey(String::from_utf8_lossy(&key).into_owned());
+            if !old || !self.raw.purge(&key_text)? {
                 continue;
             }
             record.raw_complete = false;
@@ -355,7 +370,7 @@ impl Store {
     }
 
     pub fn raw(&self, key: &MessageKey) -> Result<Option<Vec<u8>>, StoreError> {
-        Ok(self.raw.get(key.0.as_bytes())?.map(|v| v[1..].to_vec()))
+        Ok(self.raw.value_of(key)?.map(|v| v[1..].to_vec()))
     }
 
     pub fn contact(&self, email: &str) -> Result<Option<ContactRecord>, StoreError> {

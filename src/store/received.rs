@@ -70,12 +70,12 @@ impl Store {
         let keys: Vec<MessageKey> = batch.iter().map(|m| MessageKey::of(&m.raw)).collect();
         let now = super::now_rfc3339();
         let result = (
-            &self.raw,
-            &self.messages,
+            &self.raw.by_seq,
+            &self.raw.index,
             &self.understand_queue,
             &self.leases,
         )
-            .transaction(|(raw_t, messages_t, queue_t, leases_t)| {
+            .transaction(|(raw_t, index_t, queue_t, leases_t)| {
                 // Several instances: only the lease holder commits (see `leases`).
                 for mailbox in batch
                     .iter()
@@ -87,13 +87,17 @@ impl Store {
                 let mut admitted = Vec::with_capacity(batch.len());
                 for ((message, key), seq) in batch.iter().zip(&keys).zip(&seqs) {
                     let k = key.0.as_bytes();
-                    // `raw` alone is not enough: retention may have purged
-                    // the bytes of a message whose record is kept.
-                    if messages_t.get(k)?.is_some() || raw_t.get(k)?.is_some() {
+                    // The index outlives the bytes (retention purges only
+                    // the bytes), so it alone says "stored before".
+                    if index_t.get(k)?.is_some() {
                         admitted.push(Admitted::Duplicate);
                         continue;
                     }
-                    raw_t.insert(k, raw_value(&message.raw))?;
+                    // The bytes under the queue entry's own sequence: both
+                    // appended at the right edge of their trees.
+                    let seq_key = seq.to_be_bytes();
+                    raw_t.insert(&seq_key, raw_value(&message.raw))?;
+                    index_t.insert(k, &seq_key)?;
                     let received = Received {
                         key: key.clone(),
                         origin: message.origin.clone(),
@@ -101,7 +105,7 @@ impl Store {
                         complete: message.complete,
                         received_at: now.clone(),
                     };
-                    queue_t.insert(&seq.to_be_bytes(), encode_compact(&received))?;
+                    queue_t.insert(&seq_key, encode_compact(&received))?;
                     admitted.push(Admitted::Queued);
                 }
                 Ok(admitted)

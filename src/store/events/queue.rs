@@ -305,6 +305,37 @@ pub fn dead(store: &Store, endpoint: &str) -> Result<Vec<Delivery>, StoreError> 
 /// replay staging them twice, and replays come within minutes. Returns how
 /// many were removed.
 pub fn prune(store: &Store, cutoff: jiff::Timestamp) -> Result<usize, StoreError> {
+    let mut removed = 0;
+    let mut after = None;
+    loop {
+        let step = prune_some(store, cutoff, after.as_deref(), usize::MAX)?;
+        removed += step.removed;
+        match step.next {
+            Some(next) => after = Some(next),
+            None => return Ok(removed),
+        }
+    }
+}
+
+/// One step of [`prune`]: looks at up to `max` event records from the key
+/// `from` on (from the first when `None`).
+#[derive(Debug, Default)]
+pub struct PruneStep {
+    pub removed: usize,
+    /// Where the next step starts; `None` once the last record was seen.
+    pub next: Option<Vec<u8>>,
+}
+
+/// [`prune`] over a bounded stretch of the event records, so the daemon
+/// can prune a little each pass: a whole-tree scan reads every event a
+/// week holds (a JSON copy of each lead), which at 100k leads costs a
+/// second of CPU and fills the page cache.
+pub fn prune_some(
+    store: &Store,
+    cutoff: jiff::Timestamp,
+    from: Option<&[u8]>,
+    max: usize,
+) -> Result<PruneStep, StoreError> {
     let tree = store.tree(TREE)?;
     let mut waiting = std::collections::HashSet::new();
     for prefix in [[b'd', 0], [b'n', 0]] {
@@ -318,23 +349,43 @@ pub fn prune(store: &Store, cutoff: jiff::Timestamp) -> Result<usize, StoreError
             }
         }
     }
-    let mut removed = 0;
-    for item in tree.scan_prefix([b'e', 0]) {
+    let start = match from {
+        Some(key) => std::ops::Bound::Included(key.to_vec()),
+        None => std::ops::Bound::Included(vec![b'e', 0]),
+    };
+    let mut step = PruneStep::default();
+    let records = tree.range::<Vec<u8>, _>((start, std::ops::Bound::Unbounded));
+    for (seen, item) in records.enumerate() {
         let (k, v) = item?;
+        if !k.starts_with(&[b'e', 0]) {
+            return Ok(step);
+        }
+        if seen == max {
+            step.next = Some(k[..].to_vec());
+            return Ok(step);
+        }
         if waiting.contains(&k[2..]) {
             continue;
         }
-        let event: Event = decode("handoff", &v)?;
+        // Only the time is read: the event's data (a JSON copy of the
+        // lead) is skipped, not built.
+        let event: Created = decode("handoff", &v)?;
         let old = event
             .created_at
             .parse::<jiff::Timestamp>()
             .is_ok_and(|t| t < cutoff);
         if old {
             tree.remove(&k)?;
-            removed += 1;
+            step.removed += 1;
         }
     }
-    Ok(removed)
+    Ok(step)
+}
+
+/// The part of an [`Event`] record that [`prune_some`] reads.
+#[derive(Deserialize)]
+struct Created {
+    created_at: String,
 }
 
 pub fn now_ms() -> i64 {
@@ -376,6 +427,52 @@ mod tests {
         assert_eq!(prune(&store, later).unwrap(), 1);
         assert!(event(&store, &a.id).unwrap().is_none());
         assert!(event(&store, &b.id).unwrap().is_some());
+    }
+
+    #[test]
+    fn pruning_in_bounded_steps_forgets_what_one_whole_prune_would() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path(), 8).unwrap();
+        let events: Vec<Event> = (0..7)
+            .map(|n| {
+                Event::new(
+                    "lead.created",
+                    &format!("L-{n}"),
+                    serde_json::json!({"n": n}),
+                )
+            })
+            .collect();
+        record(&store, &events).unwrap();
+        // All fanned out, one still waiting for its endpoint.
+        fan_out(&store, |e| {
+            if e.id == events[3].id {
+                vec!["crm".into()]
+            } else {
+                vec![]
+            }
+        })
+        .unwrap();
+        let later = jiff::Timestamp::now() + jiff::SignedDuration::from_secs(60);
+        let (mut removed, mut steps, mut after) = (0, 0, None);
+        loop {
+            let step = prune_some(&store, later, after.as_deref(), 3).unwrap();
+            removed += step.removed;
+            steps += 1;
+            match step.next {
+                Some(next) => after = Some(next),
+                None => break,
+            }
+        }
+        assert_eq!(steps, 3, "7 records, 3 a step");
+        assert_eq!(removed, 6);
+        for (n, e) in events.iter().enumerate() {
+            assert_eq!(event(&store, &e.id).unwrap().is_some(), n == 3, "event {n}");
+        }
+        // Events not yet past the cutoff stay.
+        record(&store, &events[..1]).unwrap();
+        fan_out(&store, |_| vec![]).unwrap();
+        let earlier = jiff::Timestamp::now() - jiff::SignedDuration::from_secs(60);
+        assert_eq!(prune(&store, earlier).unwrap(), 0);
     }
 
     #[test]
