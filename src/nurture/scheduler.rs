@@ -298,12 +298,16 @@ impl Scheduler {
         };
         let Some(sequence) = self.sequence(&e.sequence).cloned() else {
             e.last_error = Some(format!("sequence {:?} is not configured", e.sequence));
-            self.set_state(&e, key, self.stopped(StopReason::Manual))?;
+            if !self.set_state(&e, key, &value, self.stopped(StopReason::Manual))? {
+                return Ok(Handled::Busy);
+            }
             report.errors += 1;
             return Ok(Handled::Done);
         };
         let Some(step) = sequence.step.get(next_step as usize).cloned() else {
-            self.set_state(&e, key, self.stopped(StopReason::Completed))?;
+            if !self.set_state(&e, key, &value, self.stopped(StopReason::Completed))? {
+                return Ok(Handled::Busy);
+            }
             return Ok(Handled::Done);
         };
         let due: Timestamp = Timestamp::from_millisecond(due_ms as i64).unwrap_or(now);
@@ -323,7 +327,9 @@ impl Scheduler {
                     next_step,
                     until: until.to_string(),
                 };
-                self.set_state(&e, key, state)?;
+                if !self.set_state(&e, key, &value, state)? {
+                    return Ok(Handled::Busy);
+                }
                 report.paused += 1;
             }
             Decision::Defer(at) => {
@@ -331,12 +337,16 @@ impl Scheduler {
                     next_step,
                     due: at.to_string(),
                 };
-                self.set_state(&e, key, state)?;
+                if !self.set_state(&e, key, &value, state)? {
+                    return Ok(Handled::Busy);
+                }
                 report.deferred += 1;
             }
             Decision::Skip => {
                 let state = self.after(&sequence, next_step, now);
-                self.set_state(&e, key, state)?;
+                if !self.set_state(&e, key, &value, state)? {
+                    return Ok(Handled::Busy);
+                }
                 report.skipped += 1;
             }
             Decision::Send => {
@@ -356,7 +366,9 @@ impl Scheduler {
                             next_step,
                             due: (now + Duration::from_secs(3600)).to_string(),
                         };
-                        self.set_state(&e, key, state)?;
+                        if !self.set_state(&e, key, &value, state)? {
+                            return Ok(Handled::Busy);
+                        }
                         report.errors += 1;
                         return Ok(Handled::Done);
                     }
@@ -364,7 +376,7 @@ impl Scheduler {
                 e.last_sent_at = Some(now.to_string());
                 e.last_error = None;
                 let state = self.after(&sequence, next_step, now);
-                match self.commit_step(key, &value, &e, state, email, now)? {
+                match self.commit_step(key, &value, &e, state, Some(email), now)? {
                     Commit::Sent => report.queued += 1,
                     Commit::Busy => return Ok(Handled::Busy),
                     Commit::Changed => return Ok(Handled::Done),
@@ -396,7 +408,8 @@ impl Scheduler {
         }
     }
 
-    /// A step's send, as one transaction: claims the enrollment row
+    /// A step's send (or, without `email`, just its new state), as one
+    /// transaction: claims the enrollment row
     /// (skipped while another instance commits it), checks it is still
     /// `read` (else the entry is stale), takes one step from this minute's
     /// shared budget (refused past `max_per_minute`), enqueues `email`
@@ -409,7 +422,7 @@ impl Scheduler {
         read: &[u8],
         e: &Enrollment,
         state: EnrollmentState,
-        email: OutboundEmail,
+        email: Option<OutboundEmail>,
         now: Timestamp,
     ) -> Result<Commit, StoreError> {
         let mut e = e.clone();
@@ -418,7 +431,7 @@ impl Scheduler {
         let entry = due_of(&e.state)
             .and_then(millis)
             .map(|ms| schedule_key(ms, key));
-        let queued = crate::outbox::Queued::of(email);
+        let queued = email.map(crate::outbox::Queued::of);
         let window = budget_key(now);
         let limit = u64::from(self.config.nurture.max_per_minute.max(1));
         let trees = [
@@ -441,12 +454,14 @@ impl Scheduler {
             if current.as_ref() != read {
                 return Ok(Commit::Changed);
             }
-            let spent = count_of(t[2].get(window)?.as_deref());
-            if spent >= limit {
-                return Ok(Commit::OverBudget);
+            if let Some(queued) = &queued {
+                let spent = count_of(t[2].get(window)?.as_deref());
+                if spent >= limit {
+                    return Ok(Commit::OverBudget);
+                }
+                t[2].insert(&window[..], &(spent + 1).to_be_bytes()[..])?;
+                queued.enqueue_in(&t[3], &t[4])?;
             }
-            t[2].insert(&window[..], &(spent + 1).to_be_bytes()[..])?;
-            queued.enqueue_in(&t[3], &t[4])?;
             t[0].insert(key, value.as_slice())?;
             if let Some(entry) = &entry {
                 t[1].insert(entry.as_slice(), &[])?;
@@ -462,28 +477,19 @@ impl Scheduler {
         }
     }
 
+    /// Writes the enrollment's next state without a send (stop, pause,
+    /// defer, skip), claimed and checked like a send ([`Self::commit_step`]).
+    /// `false`: not written (another instance holds or changed it); the
+    /// entry is kept and looked at again next pass.
     fn set_state(
         &self,
         e: &Enrollment,
         key: &[u8],
+        read: &[u8],
         state: EnrollmentState,
-    ) -> Result<(), StoreError> {
-        let mut e = e.clone();
-        e.state = state;
-        let value = encode(&e);
-        let entry = due_of(&e.state)
-            .and_then(millis)
-            .map(|ms| schedule_key(ms, key));
-        // The step's commit, fenced by the nurture stage's lease.
-        let trees = [&self.store.tree(ENROLLMENTS)?, &self.store.tree(SCHEDULE)?];
-        self.store
-            .stage_transaction(crate::store::leases::NURTURE, &trees, |t| {
-                t[0].insert(key, value.as_slice())?;
-                if let Some(entry) = &entry {
-                    t[1].insert(entry.as_slice(), &[])?;
-                }
-                Ok(())
-            })
+    ) -> Result<bool, StoreError> {
+        let commit = self.commit_step(key, read, e, state, None, Timestamp::now())?;
+        Ok(matches!(commit, Commit::Sent))
     }
 
     fn sequence(&self, name: &str) -> Option<&SequenceConfig> {
