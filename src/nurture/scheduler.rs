@@ -6,9 +6,9 @@
 //! renders the step and enqueues it in the outbox under a deterministic
 //! Message-ID, then schedules the next step.
 //!
-//! Crash safety: the email is enqueued (idempotent by Message-ID) before the
-//! enrollment advances; a crash in between re-enqueues the same id, which is
-//! a no-op. Entries whose enrollment moved on are stale and dropped.
+//! Crash safety: the email is enqueued (idempotent by Message-ID) in the
+//! same transaction that advances the enrollment, so a crash leaves both or
+//! neither. Entries whose enrollment moved on are stale and dropped.
 //! Catch-up: steps are paced by `max_per_minute` (a token bucket), so a
 //! long downtime never turns into a burst.
 //!
