@@ -353,10 +353,11 @@ const STAGE_LEASES: [&str; 3] = crate::store::leases::STAGES;
 /// The stage tasks every instance of a shared store runs, unleased: they
 /// claim each work item in the transaction of its effects (the outbox: in
 /// its `Sending` commit, see `outbox::sender`).
-const PER_ITEM: [&str; 3] = [
+const PER_ITEM: [&str; 4] = [
     crate::ingest::understanding::UNDERSTAND_STAGE,
     crate::act::ACT_LEADS_TASK,
     crate::store::leases::OUTBOX,
+    crate::nurture::scheduler::NURTURE_STAGE,
 ];
 
 type StageTask = Box<
@@ -402,15 +403,29 @@ fn stage_tasks(config: &Config, intake: &Intake, shared: bool) -> Vec<(&'static 
     } else {
         tasks.push(("@act", act_task(crate::act::Scope::Everything)));
     }
-    let (st, wk) = (store.clone(), wake.clone());
-    let nurture: StageTask = Box::new(move |s| {
-        Box::pin(crate::nurture::scheduler::task(
-            nurture.clone(),
-            st.clone(),
-            wk.clone(),
-            s,
-        ))
-    });
+    let nurture_task = |scope: crate::nurture::scheduler::Scope| -> StageTask {
+        let (nurture, st, wk) = (nurture.clone(), store.clone(), wake.clone());
+        Box::new(move |s| {
+            Box::pin(crate::nurture::scheduler::task(
+                nurture.clone(),
+                st.clone(),
+                scope,
+                wk.clone(),
+                s,
+            ))
+        })
+    };
+    // Shared: the due steps are claimed per enrollment by every instance;
+    // the unsubscribe mailbox is read by the holder of `@nurture`.
+    let nurture = if shared {
+        tasks.push((
+            crate::nurture::scheduler::NURTURE_STAGE,
+            nurture_task(crate::nurture::scheduler::Scope::Steps),
+        ));
+        nurture_task(crate::nurture::scheduler::Scope::Mailbox)
+    } else {
+        nurture_task(crate::nurture::scheduler::Scope::Everything)
+    };
     let (st, wk) = (store.clone(), wake.clone());
     let outbox: StageTask = Box::new(move |s| {
         Box::pin(crate::outbox::sender::task(

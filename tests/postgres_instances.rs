@@ -1003,3 +1003,101 @@ fn two_instances_serve_one_hand_off_endpoint_each_in_order() {
         assert_eq!((status.pending, status.delivered), (0, EVENTS as u64));
     }
 }
+
+/// Two instances work 40 due nurture steps on PostgreSQL at once, while
+/// they disagree on who is live (A has seen only itself and takes every
+/// step; B has seen both and takes its half), under `max_per_minute = 30`
+/// shared by both. Each step is claimed per enrollment in the commit that
+/// takes a step from the shared minute budget, enqueues its email and
+/// advances the enrollment: in the first minute exactly 30 steps go out
+/// over both instances, the claims of both add up to the emails (a step
+/// worked twice would count twice), each instance did some; the next
+/// minute sends the other 10, each once.
+#[test]
+fn two_instances_send_each_nurture_step_once_within_one_shared_budget() {
+    use carousel::nurture::{self, EnrollRequest, scheduler};
+    use carousel::store::Store;
+    use carousel::store::leases::CLAIMS;
+    use std::sync::Arc;
+    const STEPS: usize = 40;
+    const PER_MINUTE: usize = 30;
+    let url = fresh_database(PG_PORT);
+    let a = Store::open_postgres(&url).unwrap();
+    let b = Store::open_postgres(&url).unwrap();
+    let now = jiff::Timestamp::now().as_millisecond();
+    let a_round = a.lease_round("a", &[], now).unwrap();
+    let b_round = b.lease_round("b", &[], now).unwrap();
+    assert_eq!((a_round.live, b_round.live), (1, 2));
+    for n in 0..STEPS {
+        let request = EnrollRequest {
+            contact: format!("prospect-{n}@example.test"),
+            sequence: Some("fast".into()),
+            lead: None,
+            start_at: None,
+        };
+        assert!(nurture::enroll(&a, &request).unwrap());
+    }
+    let templates = concat!(env!("CARGO_MANIFEST_DIR"), "/templates");
+    let settings = Arc::new(nurture::NurtureSettings {
+        nurture: toml::from_str(&format!(
+            "templates = \"{templates}\"\ntime_zone = \"UTC\"\nmax_per_minute = {PER_MINUTE}\n"
+        ))
+        .unwrap(),
+        sequences: vec![
+            toml::from_str("name = \"fast\"\n[[step]]\ntemplate = \"solar-1-welcome\"\n").unwrap(),
+        ],
+        templates_dir: templates.into(),
+        outbox_from: Some("Acme <hello@acme.example>".into()),
+        message_id_domain: Some("carousel.acme.example".into()),
+        first_rep: None,
+    });
+    let scheduler_on = |store: &Store| {
+        let mut s = scheduler::Scheduler::new(settings.clone(), store.clone()).unwrap();
+        s.scope = scheduler::Scope::Steps;
+        s
+    };
+    let (mut on_a, mut on_b) = (scheduler_on(&a), scheduler_on(&b));
+    // One minute window for both, whatever the wall clock does meanwhile.
+    let minute = jiff::Timestamp::from_millisecond((now / 60_000 + 1) * 60_000 + 1_000).unwrap();
+    let passes =
+        |at: jiff::Timestamp, on_a: &mut scheduler::Scheduler, on_b: &mut scheduler::Scheduler| {
+            std::thread::scope(|s| {
+                let ta = s.spawn(|| (0..3).map(|_| on_a.pass(at).unwrap().queued).sum::<usize>());
+                let tb = s.spawn(|| (0..3).map(|_| on_b.pass(at).unwrap().queued).sum::<usize>());
+                (ta.join().unwrap(), tb.join().unwrap())
+            })
+        };
+    let claims = |who: &str| {
+        let key = [scheduler::NURTURE_STAGE.as_bytes(), &[0], who.as_bytes()].concat();
+        a.tree(CLAIMS).unwrap().get(key).unwrap().map_or(0, |v| {
+            u64::from_be_bytes(v.as_ref().try_into().unwrap()) as usize
+        })
+    };
+    let emails = |store: &Store| carousel::outbox::records(store).unwrap().len();
+    let completed = || {
+        (0..STEPS)
+            .filter(|n| {
+                let e = nurture::enrollments_of(&a, &format!("prospect-{n}@example.test")).unwrap();
+                matches!(e[0].state, nurture::EnrollmentState::Stopped { .. })
+            })
+            .count()
+    };
+
+    let (by_a, by_b) = passes(minute, &mut on_a, &mut on_b);
+    assert_eq!(
+        by_a + by_b,
+        PER_MINUTE,
+        "the shared budget: a {by_a}, b {by_b}"
+    );
+    assert!(by_a > 0 && by_b > 0, "both did some: a {by_a}, b {by_b}");
+    assert_eq!((claims("a"), claims("b")), (by_a, by_b));
+    assert_eq!(emails(&b), PER_MINUTE, "each step enqueued once");
+    assert_eq!(completed(), PER_MINUTE, "each sent step advanced");
+
+    let next = minute + std::time::Duration::from_secs(60);
+    let (more_a, more_b) = passes(next, &mut on_a, &mut on_b);
+    assert_eq!(more_a + more_b, STEPS - PER_MINUTE);
+    assert_eq!(claims("a") + claims("b"), STEPS);
+    assert_eq!(emails(&a), STEPS, "every step enqueued exactly once");
+    assert_eq!(completed(), STEPS);
+}

@@ -6,11 +6,20 @@
 //! renders the step and enqueues it in the outbox under a deterministic
 //! Message-ID, then schedules the next step.
 //!
-//! Crash safety: the email is enqueued (idempotent by Message-ID) before the
-//! enrollment advances; a crash in between re-enqueues the same id, which is
-//! a no-op. Entries whose enrollment moved on are stale and dropped.
+//! Crash safety: the email is enqueued (idempotent by Message-ID) in the
+//! same transaction that advances the enrollment, so a crash leaves both or
+//! neither. Entries whose enrollment moved on are stale and dropped.
 //! Catch-up: steps are paced by `max_per_minute` (a token bucket), so a
 //! long downtime never turns into a burst.
+//!
+//! Several instances (a shared store): every instance works the due steps
+//! of its slot (a hash of the enrollment key, mod the live instances). A
+//! step is sent in ONE transaction that claims the enrollment row (`FOR
+//! UPDATE SKIP LOCKED`), checks it is still the bytes the step was decided
+//! from, takes one step from the shared per-minute budget row ([`BUDGET`],
+//! refused when `max_per_minute` are spent), enqueues the email and
+//! advances the enrollment. Only the unsubscribe mailbox stays with the
+//! holder of the `@nurture` lease ([`Scope`]).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -26,6 +35,54 @@ use crate::store::{Store, StoreError, decode, encode};
 
 /// Due steps: `due_ms (u64 BE) ++ enrollment key` → empty.
 pub const SCHEDULE: &str = "schedule";
+/// The steps sent in each minute, over all instances: minute since the
+/// epoch (u64 BE) → count (u64 BE). What `max_per_minute` is checked
+/// against in each step's commit.
+pub const BUDGET: &str = "nurture_budget";
+/// The stage's name in `carousel_claims_total` and the `claims` tree; the
+/// per-item task's name in the daemon.
+pub const NURTURE_STAGE: &str = "nurture";
+
+/// What a scheduler works on: all of it (one instance), or, on a shared
+/// store, the due steps (every instance, claimed per enrollment) or the
+/// unsubscribe mailbox (the holder of the `@nurture` lease: a mailbox is
+/// read by one instance, not split by item).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    Everything,
+    Steps,
+    Mailbox,
+}
+
+/// How one due entry went.
+enum Handled {
+    /// Done with (sent, stopped, stale…): the entry can go.
+    Done,
+    /// Out of pace or budget: the rest waits for the next pass.
+    OutOfPace,
+    /// Another instance is committing this enrollment: keep the entry.
+    Busy,
+}
+
+/// What the step's commit found.
+enum Commit {
+    Sent,
+    /// The enrollment is locked by another instance's commit.
+    Busy,
+    /// The enrollment changed since it was read (stale entry).
+    Changed,
+    OverBudget,
+}
+
+fn budget_key(now: Timestamp) -> [u8; 8] {
+    (u64::try_from(now.as_millisecond()).unwrap_or(0) / 60_000).to_be_bytes()
+}
+
+fn count_of(value: Option<&[u8]>) -> u64 {
+    value
+        .and_then(|v| <[u8; 8]>::try_from(v).ok())
+        .map_or(0, u64::from_be_bytes)
+}
 
 fn due_of(state: &EnrollmentState) -> Option<&str> {
     match state {
@@ -116,6 +173,8 @@ pub struct Scheduler {
     secret: Vec<u8>,
     tz: TimeZone,
     pace: Pace,
+    /// What this scheduler's passes do (see [`Scope`]).
+    pub scope: Scope,
 }
 
 enum Decision {
@@ -151,6 +210,7 @@ impl Scheduler {
             templates,
             secret,
             config,
+            scope: Scope::Everything,
         })
     }
 
@@ -166,10 +226,17 @@ impl Scheduler {
     pub fn pass(&mut self, now: Timestamp) -> anyhow::Result<PassReport> {
         let mut report = PassReport::default();
         self.templates.refresh();
-        if let Some(mailbox) = &self.config.nurture.unsubscribe_mailbox {
+        if let Some(mailbox) = &self.config.nurture.unsubscribe_mailbox
+            && self.scope != Scope::Steps
+        {
             report.unsubscribed =
                 super::unsubscribe::process_mailbox(&self.store, mailbox, &self.secret)?;
         }
+        if self.scope == Scope::Mailbox {
+            return Ok(report);
+        }
+        // Split by slot only where every instance works the steps.
+        let slot = (self.scope == Scope::Steps).then(|| self.store.slot());
         let tree = self.store.tree(SCHEDULE)?;
         let now_ms = u64::try_from(now.as_millisecond()).unwrap_or(0);
         let end = (now_ms + 1).to_be_bytes();
@@ -185,11 +252,15 @@ impl Scheduler {
             }
             let due_ms = u64::from_be_bytes(key[..8].try_into().unwrap_or_default());
             let enrollment_key = &key[8..];
+            if slot.is_some_and(|s| !s.takes(crate::store::leases::item_number(enrollment_key))) {
+                continue; // another live instance's
+            }
             match self.step(enrollment_key, due_ms, now, &mut report) {
-                Ok(true) => {
+                Ok(Handled::Done) => {
                     tree.remove(&key)?;
                 }
-                Ok(false) => break, // out of pace: the rest waits for the next pass
+                Ok(Handled::OutOfPace) => break,
+                Ok(Handled::Busy) => {}
                 // Another instance holds the stage now: the rest is its.
                 Err(e) if crate::store::lease_lost(&e) => return Err(e),
                 Err(e) => {
@@ -200,39 +271,44 @@ impl Scheduler {
                 }
             }
         }
+        self.store.count_claims(NURTURE_STAGE, report.queued)?;
         Ok(report)
     }
 
-    /// Handles one due entry. `Ok(false)`: not handled for lack of pace (keep the entry).
+    /// Handles one due entry.
     fn step(
         &mut self,
         key: &[u8],
         due_ms: u64,
         now: Timestamp,
         report: &mut PassReport,
-    ) -> anyhow::Result<bool> {
+    ) -> anyhow::Result<Handled> {
         let enrollments = self.store.tree(ENROLLMENTS)?;
         let Some(value) = enrollments.get(key)? else {
-            return Ok(true);
+            return Ok(Handled::Done);
         };
         let mut e: Enrollment = decode("enrollments", &value)?;
         if due_of(&e.state).and_then(millis) != Some(due_ms) {
-            return Ok(true); // stale: the enrollment moved on
+            return Ok(Handled::Done); // stale: the enrollment moved on
         }
         let next_step = match e.state {
             EnrollmentState::Active { next_step, .. }
             | EnrollmentState::Paused { next_step, .. } => next_step,
-            EnrollmentState::Stopped { .. } => return Ok(true),
+            EnrollmentState::Stopped { .. } => return Ok(Handled::Done),
         };
         let Some(sequence) = self.sequence(&e.sequence).cloned() else {
             e.last_error = Some(format!("sequence {:?} is not configured", e.sequence));
-            self.set_state(&e, key, self.stopped(StopReason::Manual))?;
+            if !self.set_state(&e, key, &value, self.stopped(StopReason::Manual))? {
+                return Ok(Handled::Busy);
+            }
             report.errors += 1;
-            return Ok(true);
+            return Ok(Handled::Done);
         };
         let Some(step) = sequence.step.get(next_step as usize).cloned() else {
-            self.set_state(&e, key, self.stopped(StopReason::Completed))?;
-            return Ok(true);
+            if !self.set_state(&e, key, &value, self.stopped(StopReason::Completed))? {
+                return Ok(Handled::Busy);
+            }
+            return Ok(Handled::Done);
         };
         let due: Timestamp = Timestamp::from_millisecond(due_ms as i64).unwrap_or(now);
         match self.decide(&e, &sequence, due, now)? {
@@ -251,7 +327,9 @@ impl Scheduler {
                     next_step,
                     until: until.to_string(),
                 };
-                self.set_state(&e, key, state)?;
+                if !self.set_state(&e, key, &value, state)? {
+                    return Ok(Handled::Busy);
+                }
                 report.paused += 1;
             }
             Decision::Defer(at) => {
@@ -259,17 +337,23 @@ impl Scheduler {
                     next_step,
                     due: at.to_string(),
                 };
-                self.set_state(&e, key, state)?;
+                if !self.set_state(&e, key, &value, state)? {
+                    return Ok(Handled::Busy);
+                }
                 report.deferred += 1;
             }
             Decision::Skip => {
                 let state = self.after(&sequence, next_step, now);
-                self.set_state(&e, key, state)?;
+                if !self.set_state(&e, key, &value, state)? {
+                    return Ok(Handled::Busy);
+                }
                 report.skipped += 1;
             }
             Decision::Send => {
-                if !self.pace.take() {
-                    return Ok(false);
+                // One process alone smooths its pace; several share the
+                // per-minute budget checked in the commit.
+                if self.store.instance_id().is_none() && !self.pace.take() {
+                    return Ok(Handled::OutOfPace);
                 }
                 let ctx = self.context(&e.contact, &e.sequence, next_step, e.lead.as_deref())?;
                 let email = match self.compose(&e, &sequence, next_step, &step.template, &ctx) {
@@ -282,23 +366,25 @@ impl Scheduler {
                             next_step,
                             due: (now + Duration::from_secs(3600)).to_string(),
                         };
-                        self.set_state(&e, key, state)?;
+                        if !self.set_state(&e, key, &value, state)? {
+                            return Ok(Handled::Busy);
+                        }
                         report.errors += 1;
-                        return Ok(true);
+                        return Ok(Handled::Done);
                     }
                 };
-                // Only while holding the stage (the enqueue itself is
-                // idempotent: the Message-ID is the enrollment's step's).
-                self.store.check_stage(crate::store::leases::NURTURE)?;
-                crate::outbox::enqueue(&self.store, email)?;
                 e.last_sent_at = Some(now.to_string());
                 e.last_error = None;
                 let state = self.after(&sequence, next_step, now);
-                self.set_state(&e, key, state)?;
-                report.queued += 1;
+                match self.commit_step(key, &value, &e, state, Some(email), now)? {
+                    Commit::Sent => report.queued += 1,
+                    Commit::Busy => return Ok(Handled::Busy),
+                    Commit::Changed => return Ok(Handled::Done),
+                    Commit::OverBudget => return Ok(Handled::OutOfPace),
+                }
             }
         }
-        Ok(true)
+        Ok(Handled::Done)
     }
 
     fn stopped(&self, reason: StopReason) -> EnrollmentState {
@@ -322,28 +408,88 @@ impl Scheduler {
         }
     }
 
-    fn set_state(
+    /// A step's send (or, without `email`, just its new state), as one
+    /// transaction: claims the enrollment row
+    /// (skipped while another instance commits it), checks it is still
+    /// `read` (else the entry is stale), takes one step from this minute's
+    /// shared budget (refused past `max_per_minute`), enqueues `email`
+    /// (deterministic Message-ID: a no-op if already there) and writes the
+    /// enrollment's next state with its schedule entry. Committed only while
+    /// this instance is live.
+    fn commit_step(
         &self,
-        e: &Enrollment,
         key: &[u8],
+        read: &[u8],
+        e: &Enrollment,
         state: EnrollmentState,
-    ) -> Result<(), StoreError> {
+        email: Option<OutboundEmail>,
+        now: Timestamp,
+    ) -> Result<Commit, StoreError> {
         let mut e = e.clone();
         e.state = state;
         let value = encode(&e);
         let entry = due_of(&e.state)
             .and_then(millis)
             .map(|ms| schedule_key(ms, key));
-        // The step's commit, fenced by the nurture stage's lease.
-        let trees = [&self.store.tree(ENROLLMENTS)?, &self.store.tree(SCHEDULE)?];
-        self.store
-            .stage_transaction(crate::store::leases::NURTURE, &trees, |t| {
-                t[0].insert(key, value.as_slice())?;
-                if let Some(entry) = &entry {
-                    t[1].insert(entry.as_slice(), &[])?;
+        let queued = email.map(crate::outbox::Queued::of);
+        let window = budget_key(now);
+        let limit = u64::from(self.config.nurture.max_per_minute.max(1));
+        let trees = [
+            &self.store.tree(ENROLLMENTS)?,
+            &self.store.tree(SCHEDULE)?,
+            &self.store.tree(BUDGET)?,
+            &self.store.tree(crate::outbox::TREE)?,
+            &self.store.tree(crate::outbox::PENDING)?,
+        ];
+        let work = |t: &[crate::store::kv::TransactionalTree]| {
+            let claimed = t[0].claim(&[key.to_vec()])?;
+            let Some((_, current)) = claimed.first() else {
+                // Gone, or locked: tell them apart outside the lock.
+                return Ok(if t[0].get(key)?.is_some() {
+                    Commit::Busy
+                } else {
+                    Commit::Changed
+                });
+            };
+            if current.as_ref() != read {
+                return Ok(Commit::Changed);
+            }
+            if let Some(queued) = &queued {
+                let spent = count_of(t[2].get(window)?.as_deref());
+                if spent >= limit {
+                    return Ok(Commit::OverBudget);
                 }
-                Ok(())
-            })
+                t[2].insert(&window[..], &(spent + 1).to_be_bytes()[..])?;
+                queued.enqueue_in(&t[3], &t[4])?;
+            }
+            t[0].insert(key, value.as_slice())?;
+            if let Some(entry) = &entry {
+                t[1].insert(entry.as_slice(), &[])?;
+            }
+            Ok(Commit::Sent)
+        };
+        if self.scope == Scope::Steps {
+            self.store.live_transaction(NURTURE_STAGE, &trees, work)
+        } else {
+            // The whole stage under the `@nurture` lease: fenced by it.
+            self.store
+                .stage_transaction(crate::store::leases::NURTURE, &trees, work)
+        }
+    }
+
+    /// Writes the enrollment's next state without a send (stop, pause,
+    /// defer, skip), claimed and checked like a send ([`Self::commit_step`]).
+    /// `false`: not written (another instance holds or changed it); the
+    /// entry is kept and looked at again next pass.
+    fn set_state(
+        &self,
+        e: &Enrollment,
+        key: &[u8],
+        read: &[u8],
+        state: EnrollmentState,
+    ) -> Result<bool, StoreError> {
+        let commit = self.commit_step(key, read, e, state, None, Timestamp::now())?;
+        Ok(matches!(commit, Commit::Sent))
     }
 
     fn sequence(&self, name: &str) -> Option<&SequenceConfig> {
@@ -636,14 +782,16 @@ pub async fn once(config: Arc<NurtureSettings>, store: Store) -> anyhow::Result<
     Ok(report)
 }
 
-/// The daemon task: passes every `tick_ms` until shutdown.
+/// The daemon task: passes over `scope` every `tick_ms` until shutdown.
 pub async fn task(
     config: Arc<NurtureSettings>,
     store: Store,
+    scope: Scope,
     wake: Arc<crate::wake::Wakeups>,
     shutdown: crate::shutdown::Shutdown,
 ) -> anyhow::Result<()> {
-    let scheduler = Scheduler::new(config, store)?;
+    let mut scheduler = Scheduler::new(config, store)?;
+    scheduler.scope = scope;
     scheduler.run(wake, shutdown).await
 }
 

@@ -126,27 +126,51 @@ pub fn message_id(domain: &str, parts: &[&str]) -> String {
 /// whether it was new. Not durable until the store is flushed.
 pub fn enqueue(store: &Store, email: OutboundEmail) -> Result<bool, StoreError> {
     let tree = store.tree(TREE)?;
-    let record = OutboundRecord {
-        email,
-        delivery: Delivery::Queued {
-            since: crate::store::now_rfc3339(),
-        },
-        enqueued_at: crate::store::now_rfc3339(),
-    };
-    let key = record.email.message_id.clone();
-    let value = encode(&record);
+    let queued = Queued::of(email);
     let pending = store.tree(PENDING)?;
     // Record and index together: a crash never leaves a queued email unindexed.
     (&tree, &pending)
-        .transaction(|(t, p)| {
-            if t.get(key.as_bytes())?.is_some() {
-                return Ok(false);
-            }
-            t.insert(key.as_bytes(), value.as_slice())?;
-            p.insert(key.as_bytes(), &[])?;
-            Ok(true)
-        })
+        .transaction(|(t, p)| queued.enqueue_in(t, p))
         .map_err(StoreError::from)
+}
+
+/// An email ready to be enqueued inside a caller's transaction (over the
+/// [`TREE`] and [`PENDING`] trees), so the enqueue commits with the
+/// caller's other effects (a nurture step's advance).
+pub struct Queued {
+    key: String,
+    value: Vec<u8>,
+}
+
+impl Queued {
+    pub fn of(email: OutboundEmail) -> Queued {
+        let record = OutboundRecord {
+            email,
+            delivery: Delivery::Queued {
+                since: crate::store::now_rfc3339(),
+            },
+            enqueued_at: crate::store::now_rfc3339(),
+        };
+        Queued {
+            key: record.email.message_id.clone(),
+            value: encode(&record),
+        }
+    }
+
+    /// Inserts the record and its pending row unless the Message-ID is
+    /// already in the outbox; returns whether it was new.
+    pub fn enqueue_in(
+        &self,
+        outbox: &crate::store::kv::TransactionalTree,
+        pending: &crate::store::kv::TransactionalTree,
+    ) -> crate::store::kv::ConflictableTransactionResult<bool> {
+        if outbox.get(self.key.as_bytes())?.is_some() {
+            return Ok(false);
+        }
+        outbox.insert(self.key.as_bytes(), self.value.as_slice())?;
+        pending.insert(self.key.as_bytes(), &[])?;
+        Ok(true)
+    }
 }
 
 /// One outbox record by Message-ID.
