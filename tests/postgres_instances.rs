@@ -433,6 +433,51 @@ impl Drop for Instances {
     }
 }
 
+/// `leads` hot leads received by a handle of their own and understood
+/// through `store` (a batch on the understanding queue, then one commit).
+fn receive_and_understand(
+    store: &carousel::store::Store,
+    url: &str,
+    config: &carousel::config::Config,
+    leads: usize,
+) {
+    use carousel::store::Store;
+    use carousel::store::model::Origin;
+    use carousel::store::received::Incoming;
+    let batch: Vec<Incoming> = (0..leads)
+        .map(|n| {
+            let raw = hot_lead(n, "leads@acme.example");
+            Incoming {
+                origin: Origin {
+                    mailbox: "leads".into(),
+                    reference: n.to_string(),
+                },
+                size: raw.len() as u64,
+                raw,
+                complete: true,
+            }
+        })
+        .collect();
+    Store::open_postgres(url).unwrap().receive(&batch).unwrap();
+    let queued = store.queued(leads).unwrap();
+    let ctx = config.understand_context();
+    let raws: Vec<Vec<u8>> = queued
+        .iter()
+        .map(|q| store.raw(&q.received.key).unwrap().unwrap())
+        .collect();
+    let understood: Vec<_> = raws
+        .iter()
+        .map(|r| carousel::understand::understand(r, &ctx))
+        .collect();
+    let items: Vec<_> = queued
+        .iter()
+        .zip(&raws)
+        .zip(&understood)
+        .map(|((q, r), u)| (q, r.as_slice(), u))
+        .collect();
+    store.record_understood_batch(&items).unwrap();
+}
+
 fn wait_for(limit: Duration, mut check: impl FnMut() -> bool) -> bool {
     let start = Instant::now();
     while !check() {
@@ -457,8 +502,6 @@ fn two_instances_act_at_once_and_the_round_robin_stays_exact() {
     use carousel::outbox::Purpose;
     use carousel::store::Store;
     use carousel::store::leases::{ACT, Slot};
-    use carousel::store::model::Origin;
-    use carousel::store::received::Incoming;
     use std::sync::Arc;
     const LEADS: usize = 40;
     let dir = tempfile::tempdir().unwrap();
@@ -497,41 +540,9 @@ fn two_instances_act_at_once_and_the_round_robin_stays_exact() {
     assert_eq!(b.slot(), Slot { index: 1, of: 2 });
 
     // Forty hot leads received and understood.
-    let batch: Vec<Incoming> = (0..LEADS)
-        .map(|n| {
-            let raw = hot_lead(n, "leads@acme.example");
-            Incoming {
-                origin: Origin {
-                    mailbox: "leads".into(),
-                    reference: n.to_string(),
-                },
-                size: raw.len() as u64,
-                raw,
-                complete: true,
-            }
-        })
-        .collect();
     // Received by a third handle outside the lease round (the mailbox
     // lease is not what this test is about).
-    let received = Store::open_postgres(&url).unwrap();
-    received.receive(&batch).unwrap();
-    let queued = a.queued(LEADS).unwrap();
-    let ctx = config.understand_context();
-    let raws: Vec<Vec<u8>> = queued
-        .iter()
-        .map(|q| a.raw(&q.received.key).unwrap().unwrap())
-        .collect();
-    let understood: Vec<_> = raws
-        .iter()
-        .map(|r| carousel::understand::understand(r, &ctx))
-        .collect();
-    let items: Vec<_> = queued
-        .iter()
-        .zip(&raws)
-        .zip(&understood)
-        .map(|((q, r), u)| (q, r.as_slice(), u))
-        .collect();
-    a.record_understood_batch(&items).unwrap();
+    receive_and_understand(&a, &url, &config, LEADS);
     assert_eq!(a.pending_responses().unwrap().len(), LEADS);
 
     // Both act at once, each on its slot.
@@ -713,8 +724,6 @@ fn two_instances_escalate_each_overdue_lead_once() {
     use carousel::act::leads;
     use carousel::store::Store;
     use carousel::store::leases::ACT;
-    use carousel::store::model::Origin;
-    use carousel::store::received::Incoming;
     use std::sync::Arc;
     const LEADS: usize = 30;
     let dir = tempfile::tempdir().unwrap();
@@ -754,40 +763,9 @@ fn two_instances_escalate_each_overdue_lead_once() {
     a.lease_round("a", &names, now).unwrap();
     b.lease_round("b", &names, now).unwrap();
     a.lease_round("a", &names, now).unwrap();
-    let batch: Vec<Incoming> = (0..LEADS)
-        .map(|n| {
-            let raw = hot_lead(n, "leads@acme.example");
-            Incoming {
-                origin: Origin {
-                    mailbox: "leads".into(),
-                    reference: n.to_string(),
-                },
-                size: raw.len() as u64,
-                raw,
-                complete: true,
-            }
-        })
-        .collect();
     // Received, understood and decided by a handle outside the lease round.
+    receive_and_understand(&a, &url, &config, LEADS);
     let other = Store::open_postgres(&url).unwrap();
-    other.receive(&batch).unwrap();
-    let queued = a.queued(LEADS).unwrap();
-    let ctx = config.understand_context();
-    let raws: Vec<Vec<u8>> = queued
-        .iter()
-        .map(|q| a.raw(&q.received.key).unwrap().unwrap())
-        .collect();
-    let understood: Vec<_> = raws
-        .iter()
-        .map(|r| carousel::understand::understand(r, &ctx))
-        .collect();
-    let items: Vec<_> = queued
-        .iter()
-        .zip(&raws)
-        .zip(&understood)
-        .map(|((q, r), u)| (q, r.as_slice(), u))
-        .collect();
-    a.record_understood_batch(&items).unwrap();
     let wake = Arc::new(carousel::wake::Wakeups::default());
     let pass = |store: &Store, config: &carousel::config::Config| {
         let settings = Arc::new(config.act_settings());
