@@ -568,10 +568,16 @@ pub async fn fan_out_task(
 ) -> anyhow::Result<()> {
     let endpoints = endpoints(&settings)?;
     let mut passes: u32 = 0;
+    let mut prune_from: Option<Vec<u8>> = None;
     loop {
         let mut result = fan_out(&store, &endpoints).await;
         if passes.is_multiple_of(PRUNE_EVERY) {
-            result = result.and_then(|()| prune(&store));
+            // In bounded steps, as in [`task`]: a whole-tree prune decodes
+            // every event record at once (200 MB at 100k events).
+            result = result.and_then(|()| {
+                prune_from = prune_step(&store, prune_from.take())?;
+                Ok(())
+            });
         }
         passes = passes.wrapping_add(1);
         if let Err(e) = result {
