@@ -270,16 +270,23 @@ fn fold_letters(s: &str) -> String {
         .collect()
 }
 
+/// How far up from the end a signed name is looked for.
+const CLOSING_LINES: usize = 8;
+
+/// The text's lines, trimmed, without the blank ones.
+fn nonblank_lines(text: &str) -> Vec<&str> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect()
+}
+
 /// The name a person signs their own mail with: the last name-shaped line
 /// among the closing lines (`Sanne de Vries` over `Holland Bakes B.V.` and
 /// `Tel: 020 …`), never a company line under a job title.
 pub fn signed_name(text: &str) -> Option<String> {
-    let lines: Vec<&str> = text
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .collect();
-    let tail = lines.len().saturating_sub(8);
+    let lines = nonblank_lines(text);
+    let tail = lines.len().saturating_sub(CLOSING_LINES);
     (tail..lines.len()).rev().find_map(|i| {
         let under_title = i > 0 && has_title_word(lines[i - 1]);
         (!under_title && super::shape::is_name(lines[i]))
@@ -296,12 +303,8 @@ pub fn fuller_name(text: &str, short: &str) -> Option<String> {
     if short.is_empty() || short.contains(' ') {
         return None;
     }
-    let lines: Vec<&str> = text
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .collect();
-    let tail = lines.len().saturating_sub(8);
+    let lines = nonblank_lines(text);
+    let tail = lines.len().saturating_sub(CLOSING_LINES);
     lines[tail..].iter().rev().find_map(|l| {
         let at = l.find(short)?;
         let starts_word = l[..at].chars().next_back().is_none_or(char::is_whitespace);
