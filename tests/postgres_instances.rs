@@ -433,6 +433,35 @@ impl Drop for Instances {
     }
 }
 
+/// A PostgreSQL config in `dir` (file `name`) with one Maildir mailbox
+/// (created), two reps working round the clock (Dana, Eli) and `extra`
+/// sections after the limits.
+fn two_rep_config(dir: &Path, name: &str, extra: &str) -> PathBuf {
+    let rep = |name: &str| {
+        format!(
+            "[[rep]]\nname = \"{name}\"\nemail = \"{}@acme.example\"\nworking_hours = \"00:00-24:00\"\nworking_days = [\"mon-sun\"]\n\n",
+            name.to_lowercase()
+        )
+    };
+    let path = dir.join(name);
+    std::fs::write(
+        &path,
+        format!(
+            "[store]\nbackend = \"postgres\"\nurl_env = \"CAROUSEL_DATABASE_URL\"\n\n\
+[limits]\nmax_rep_notifications_per_hour = 10000\n\n{extra}\
+[[mailbox]]\nname = \"leads\"\nmaildir = \"inbox\"\n\n\
+[outbox]\ndir = \"outbox\"\nfrom = \"Acme <hello@acme.example>\"\nmessage_id_domain = \"carousel.acme.example\"\n\n{}{}",
+            rep("Dana"),
+            rep("Eli")
+        ),
+    )
+    .unwrap();
+    for sub in ["new", "cur", "tmp"] {
+        std::fs::create_dir_all(dir.join("inbox").join(sub)).unwrap();
+    }
+    path
+}
+
 /// `leads` hot leads received by a handle of their own and understood
 /// through `store` (a batch on the understanding queue, then one commit).
 fn receive_and_understand(
@@ -506,28 +535,7 @@ fn two_instances_act_at_once_and_the_round_robin_stays_exact() {
     const LEADS: usize = 40;
     let dir = tempfile::tempdir().unwrap();
     let url = fresh_database(PG_PORT);
-    let rep = |name: &str| {
-        format!(
-            "[[rep]]\nname = \"{name}\"\nemail = \"{}@acme.example\"\nworking_hours = \"00:00-24:00\"\nworking_days = [\"mon-sun\"]\n\n",
-            name.to_lowercase()
-        )
-    };
-    let path = dir.path().join("carousel.toml");
-    std::fs::write(
-        &path,
-        format!(
-            "[store]\nbackend = \"postgres\"\nurl_env = \"CAROUSEL_DATABASE_URL\"\n\n\
-[limits]\nmax_rep_notifications_per_hour = 10000\n\n\
-[[mailbox]]\nname = \"leads\"\nmaildir = \"inbox\"\n\n\
-[outbox]\ndir = \"outbox\"\nfrom = \"Acme <hello@acme.example>\"\nmessage_id_domain = \"carousel.acme.example\"\n\n{}{}",
-            rep("Dana"),
-            rep("Eli")
-        ),
-    )
-    .unwrap();
-    for sub in ["new", "cur", "tmp"] {
-        std::fs::create_dir_all(dir.path().join("inbox").join(sub)).unwrap();
-    }
+    let path = two_rep_config(dir.path(), "carousel.toml", "");
     let config = carousel::config::Config::load(&path).unwrap();
     let a = Store::open_postgres(&url).unwrap();
     let b = Store::open_postgres(&url).unwrap();
@@ -728,33 +736,15 @@ fn two_instances_escalate_each_overdue_lead_once() {
     const LEADS: usize = 30;
     let dir = tempfile::tempdir().unwrap();
     let url = fresh_database(PG_PORT);
-    let rep = |name: &str| {
-        format!(
-            "[[rep]]\nname = \"{name}\"\nemail = \"{}@acme.example\"\nworking_hours = \"00:00-24:00\"\nworking_days = [\"mon-sun\"]\n\n",
-            name.to_lowercase()
-        )
-    };
     // The same config with a long SLA (deciding) and a one-second one.
     let config_with_sla = |sla: u64| {
-        let path = dir.path().join(format!("carousel-{sla}.toml"));
-        std::fs::write(
-            &path,
-            format!(
-            "[store]\nbackend = \"postgres\"\nurl_env = \"CAROUSEL_DATABASE_URL\"\n\n\
-[limits]\nmax_rep_notifications_per_hour = 10000\n\n\
-[team]\nsla_seconds = {sla}\n\n\
-[[mailbox]]\nname = \"leads\"\nmaildir = \"inbox\"\n\n\
-[outbox]\ndir = \"outbox\"\nfrom = \"Acme <hello@acme.example>\"\nmessage_id_domain = \"carousel.acme.example\"\n\n{}{}",
-                rep("Dana"),
-                rep("Eli")
-            ),
-        )
-        .unwrap();
+        let path = two_rep_config(
+            dir.path(),
+            &format!("carousel-{sla}.toml"),
+            &format!("[team]\nsla_seconds = {sla}\n\n"),
+        );
         carousel::config::Config::load(&path).unwrap()
     };
-    for sub in ["new", "cur", "tmp"] {
-        std::fs::create_dir_all(dir.path().join("inbox").join(sub)).unwrap();
-    }
     let config = config_with_sla(3600);
     let a = Store::open_postgres(&url).unwrap();
     let b = Store::open_postgres(&url).unwrap();
