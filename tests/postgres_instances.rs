@@ -171,10 +171,19 @@ fn health_and_metrics_show_the_instances_leases() {
         "{health}"
     );
     assert_eq!(leases["mailboxes"]["@act"]["held"], true, "{health}");
-    let metrics = http_get(port, "/metrics");
     // One mailbox and the three leased stages (@act, @handoff, @nurture;
-    // the outbox is claimed per email), all on the only instance.
-    assert!(metrics.contains("carousel_leases_held 4"), "{metrics}");
+    // the outbox is claimed per email), all on the only instance. Each stage
+    // takes its lease on its own task, so /health can show the mailbox and
+    // @act before the last stage has its lease: wait for all four.
+    let mut metrics = String::new();
+    wait_until(
+        Duration::from_secs(30),
+        "/metrics to count 4 leases",
+        || {
+            metrics = http_get(port, "/metrics");
+            metrics.contains("carousel_leases_held 4")
+        },
+    );
     assert!(metrics.contains("carousel_instances_live 1"), "{metrics}");
     assert!(
         metrics.contains("carousel_lease_takeovers_total 4"),
@@ -186,7 +195,6 @@ fn health_and_metrics_show_the_instances_leases() {
     wait_until(Duration::from_secs(30), "the lead to be routed", || {
         count(&db, "SELECT count(*) FROM leads") == 1
     });
-    let mut metrics = String::new();
     wait_until(
         Duration::from_secs(10),
         "/metrics to count the claims",
