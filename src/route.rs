@@ -184,6 +184,44 @@ impl DistributionState {
     }
 }
 
+/// What a rep's action (a claim, a decline, a reassignment, a conversion,
+/// a close) changes in the [`DistributionState`]: recorded as steps and
+/// applied to the state as stored when the lead commits, not to a copy
+/// read earlier. So a decision another instance committed meanwhile (its
+/// round-robin turn, its open-lead count) is kept, not overwritten.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DistributionEdit {
+    steps: Vec<EditStep>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum EditStep {
+    Assign(String),
+    Release(String),
+}
+
+impl DistributionEdit {
+    /// `rep` took the lead: [`DistributionState::assign`] at commit.
+    pub fn assign(&mut self, rep: &str) {
+        self.steps.push(EditStep::Assign(rep.to_string()));
+    }
+
+    /// The lead left `rep`: [`DistributionState::release`] at commit.
+    pub fn release(&mut self, rep: &str) {
+        self.steps.push(EditStep::Release(rep.to_string()));
+    }
+
+    /// The steps, in order, on `state`.
+    pub fn apply_to(&self, state: &mut DistributionState) {
+        for step in &self.steps {
+            match step {
+                EditStep::Assign(rep) => state.assign(rep),
+                EditStep::Release(rep) => state.release(rep),
+            }
+        }
+    }
+}
+
 /// Who gets the lead.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Assignee {

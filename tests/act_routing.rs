@@ -783,7 +783,9 @@ fn instances_acting_at_once_decide_and_notify_each_lead_once() {
     let mut second = decided[0].clone();
     second.id = leads::lead_id(pending[1]);
     second.response = pending[1];
-    leads::save(&b, &decided[0], Some(&Default::default())).unwrap();
+    let mut claimed_on_b = carousel::route::DistributionEdit::default();
+    claimed_on_b.assign("Bo");
+    leads::save(&b, &decided[0], Some(&claimed_on_b)).unwrap();
     let stale = leads::save_decision(&a, pending[1], &second, Some((&dist, as_read.as_deref())));
     assert!(matches!(stale, Ok(Decided::StaleDistribution)), "{stale:?}");
     assert!(leads::get(&a, &second.id).unwrap().is_none());
@@ -802,4 +804,21 @@ fn instances_acting_at_once_decide_and_notify_each_lead_once() {
     assert!(matches!(gone, Ok(Decided::NotClaimed)), "{gone:?}");
     assert!(leads::get(&a, &third.id).unwrap().is_none());
     assert!(b.pending_responses().unwrap().is_empty());
+
+    // A rep's action (here a console claim of Cy on A) prepared while B
+    // commits a turn for Ann: the claim's change is applied to the state as
+    // stored when it commits, so Ann's turn and open lead survive it.
+    let start = leads::distribution(&a).unwrap();
+    let mut console_claim = carousel::route::DistributionEdit::default();
+    console_claim.release("Bo");
+    console_claim.assign("Cy");
+    let mut turn_on_b = carousel::route::DistributionEdit::default();
+    turn_on_b.assign("Ann");
+    leads::save(&b, &decided[0], Some(&turn_on_b)).unwrap();
+    leads::save(&a, &decided[0], Some(&console_claim)).unwrap();
+    let end = leads::distribution(&a).unwrap();
+    assert_eq!(end.open_leads_of("Ann"), start.open_leads_of("Ann") + 1);
+    assert_eq!(end.open_leads_of("Cy"), start.open_leads_of("Cy") + 1);
+    assert_eq!(end.open_leads_of("Bo"), start.open_leads_of("Bo") - 1);
+    assert_eq!(end.cursor.as_deref(), Some("Cy"));
 }

@@ -146,7 +146,7 @@ fn decline_by(
         tracing::info!(lead = %lead.id, rep = %rep.name, "\"not mine\" for a lead that is not theirs (or not open): ignored");
         return Ok(());
     }
-    let mut dist = leads::distribution(&act.store)?;
+    let mut dist = crate::route::DistributionEdit::default();
     dist.release(&rep.name);
     if lead.lead.ownership.owner() == Some(rep.name.as_str()) {
         lead.lead.ownership = crate::qualify::conversion::Ownership::Unclaimed { since: now };
@@ -182,7 +182,7 @@ fn claim_by(
                 return Ok(()); // a second reply from the owner, or a replay
             }
             lead.lead.ownership = ownership.clone();
-            let mut dist = leads::distribution(&act.store)?;
+            let mut dist = crate::route::DistributionEdit::default();
             if lead.assigned.as_deref() != Some(rep.name.as_str()) {
                 if let Some(previous) = &lead.assigned
                     && lead.is_open()

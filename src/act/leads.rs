@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::qualify::Reason;
 use crate::qualify::conversion::{Lead, LeadStatus, Opportunity};
-use crate::route::DistributionState;
+use crate::route::{DistributionEdit, DistributionState};
 use crate::store::events::Event;
 use crate::store::model::MessageKey;
 use crate::store::{Store, StoreError, decode, encode};
@@ -236,32 +236,30 @@ pub fn lead_changes(old: Option<&LeadRecord>, new: &LeadRecord) -> Vec<Event> {
     out
 }
 
-/// Writes a lead and the distribution state together (one transaction), and
-/// starts or stops its SLA clock. Not durable until the store is flushed.
+/// Writes a lead and, with `edit`, its change to the distribution state
+/// (applied to the state as stored, inside the same transaction, so a
+/// decision another instance committed meanwhile is kept), and starts or
+/// stops its SLA clock. Not durable until the store is flushed.
 pub fn save(
     store: &Store,
     lead: &LeadRecord,
-    state: Option<&DistributionState>,
-) -> Result<(), StoreError> {
-    save_in(store, None, lead, state)
-}
-
-/// [`save`] as a commit of `stage` (e.g. the act stage's decision): with
-/// `Some`, refused with [`StoreError::LeaseLost`] once this instance no
-/// longer holds the stage's lease ([`Store::stage_transaction`]).
-pub fn save_in(
-    store: &Store,
-    stage: Option<&str>,
-    lead: &LeadRecord,
-    state: Option<&DistributionState>,
+    edit: Option<&DistributionEdit>,
 ) -> Result<(), StoreError> {
     let trees = LeadTrees::open(store)?;
-    let commit = |t: &[TransactionalTree]| write_lead(t, lead, state);
-    let trees = trees.list();
-    match stage {
-        Some(stage) => store.stage_transaction(stage, &trees, commit),
-        None => Ok(crate::store::kv::transaction_over(&trees, commit)?),
-    }
+    let result = crate::store::kv::transaction_over(&trees.list(), |t| {
+        let Some(edit) = edit else {
+            return write_lead(t, lead, None);
+        };
+        let mut state: DistributionState = t[1]
+            .get(STATE_KEY)?
+            .map(|v| decode("reps_state", &v))
+            .transpose()
+            .map_err(ConflictableTransactionError::Abort)?
+            .unwrap_or_default();
+        edit.apply_to(&mut state);
+        write_lead(t, lead, Some(&state))
+    });
+    Ok(result?)
 }
 
 /// How the commit of a new lead's decision went ([`save_decision`]).

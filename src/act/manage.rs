@@ -57,7 +57,7 @@ pub fn convert(
     };
     let now = Timestamp::now();
     let (lead, opportunity) = record.lead.convert(&rep, now, draft, &act.config.sales)?;
-    let mut dist = leads::distribution(&act.store)?;
+    let mut dist = crate::route::DistributionEdit::default();
     if let Some(previous) = &record.assigned {
         dist.release(previous);
     }
@@ -102,7 +102,7 @@ pub fn reassign(act: &Act, id: &str, rep: &str) -> anyhow::Result<LeadRecord> {
     }
     let rep = rep_named(act, rep)?.clone();
     let now = Timestamp::now();
-    let mut dist = leads::distribution(&act.store)?;
+    let mut dist = crate::route::DistributionEdit::default();
     if let Some(previous) = &record.assigned {
         dist.release(previous);
     }
@@ -181,7 +181,7 @@ pub fn close(
         (record.lead.close(outcome)?, None)
     };
     record.lead = lead;
-    let mut dist = leads::distribution(&act.store)?;
+    let mut dist = crate::route::DistributionEdit::default();
     if let Some(previous) = &record.assigned {
         dist.release(previous);
     }
@@ -232,7 +232,7 @@ pub fn claim(act: &Act, id: &str, rep: &str) -> anyhow::Result<LeadRecord> {
         return Ok(record);
     }
     record.lead.ownership = ownership;
-    let mut dist = leads::distribution(&act.store)?;
+    let mut dist = crate::route::DistributionEdit::default();
     if record.assigned.as_deref() != Some(rep.name.as_str()) {
         if let Some(previous) = &record.assigned {
             dist.release(previous);
