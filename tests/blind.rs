@@ -265,10 +265,13 @@ const ROWS: &[(&str, f64)] = &[
 /// (written before the second round of rule changes), `b3_*` batch 3
 /// (written before the third round), `b4_*` batch 4 (written after the
 /// third round, before the fourth), `b5_*` batch 5 (written after the fourth
-/// round, before the fifth; no floors until it has been measured), all others
+/// round, before the fifth), `b6_*` batch 6 (written after the fifth round,
+/// before the sixth; no floors until it has been measured), all others
 /// batch 1.
 fn batch_of(file_name: &str) -> &'static str {
-    if file_name.starts_with("b5_") {
+    if file_name.starts_with("b6_") {
+        "batch 6"
+    } else if file_name.starts_with("b5_") {
         "batch 5"
     } else if file_name.starts_with("b4_") {
         "batch 4"
