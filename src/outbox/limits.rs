@@ -2,6 +2,12 @@
 //! 5,000-recipient step does not hammer one provider (`gmail.com`) into
 //! throttling us. Limits live in memory: after a restart every bucket starts
 //! full, which is at most one bucket's worth early.
+//!
+//! Several instances on one shared store each send the outbox items of
+//! their slot (item hash mod live instances), so each sees about its share
+//! of every domain's mail: each takes that share of the domain's budget
+//! ([`DomainLimits::share_among`]), and together they stay within it, up to
+//! one token per instance at once when a budget divides below one.
 
 use std::collections::{BTreeMap, HashMap};
 use std::time::Instant;
@@ -11,6 +17,8 @@ pub struct DomainLimits {
     default_per_minute: Option<u32>,
     overrides: BTreeMap<String, u32>,
     buckets: HashMap<String, Bucket>,
+    /// Live instances sharing the budgets (1 without a shared store).
+    instances: u32,
 }
 
 struct Bucket {
@@ -29,7 +37,14 @@ impl DomainLimits {
                 .map(|(d, n)| (d.to_ascii_lowercase(), n))
                 .collect(),
             buckets: HashMap::new(),
+            instances: 1,
         }
+    }
+
+    /// This instance is one of `instances` live ones sending the same
+    /// outbox: from now on it takes 1/`instances` of each budget.
+    pub fn share_among(&mut self, instances: usize) {
+        self.instances = u32::try_from(instances.max(1)).unwrap_or(u32::MAX);
     }
 
     fn per_minute(&self, domain: &str) -> Option<u32> {
@@ -48,9 +63,10 @@ impl DomainLimits {
         let Some(per_minute) = self.per_minute(&domain) else {
             return true;
         };
-        let rate = f64::from(per_minute) / 60.0;
+        let share = f64::from(per_minute) / f64::from(self.instances);
+        let rate = share / 60.0;
         // A quarter of a minute's budget may go at once.
-        let capacity = (f64::from(per_minute) / 4.0).max(1.0);
+        let capacity = (share / 4.0).max(1.0);
         let now = Instant::now();
         let bucket = self.buckets.entry(domain).or_insert(Bucket {
             tokens: capacity,
@@ -81,5 +97,22 @@ mod tests {
         for _ in 0..100 {
             assert!(limits.try_take("x@fast.example"));
         }
+    }
+
+    #[test]
+    fn each_of_several_instances_takes_its_share_of_a_budget() {
+        let limits = || DomainLimits::new(Some(40), BTreeMap::new());
+        let taken = |limits: &mut DomainLimits| {
+            (0..100)
+                .filter(|_| limits.try_take("x@busy.example"))
+                .count()
+        };
+        assert_eq!(taken(&mut limits()), 10, "alone: 40/4 at once");
+        let mut one_of_two = limits();
+        one_of_two.share_among(2);
+        assert_eq!(taken(&mut one_of_two), 5, "one of two: 20/4 at once");
+        let mut one_of_hundred = limits();
+        one_of_hundred.share_among(100);
+        assert_eq!(taken(&mut one_of_hundred), 1, "never below one token");
     }
 }

@@ -224,6 +224,7 @@ impl Sender {
         self.store.flush().await?;
         // Oldest first.
         due.sort_by(|a, b| a.enqueued_at.cmp(&b.enqueued_at));
+        self.limits.share_among(self.store.slot().of);
         let mut batch = Vec::new();
         for record in due {
             let held = off_reactor(|| -> anyhow::Result<_> {
