@@ -256,7 +256,8 @@ pub fn save_in(
     state: Option<&DistributionState>,
 ) -> Result<(), StoreError> {
     let trees = LeadTrees::open(store)?;
-    let commit = |t: &[TransactionalTree]| write_lead(t, lead, state);
+    let events = store.handoff_wanted();
+    let commit = |t: &[TransactionalTree]| write_lead(t, lead, state, events);
     let trees = trees.list();
     match stage {
         Some(stage) => store.stage_transaction(stage, &trees, commit),
@@ -294,6 +295,7 @@ pub fn save_decision(
     state: Option<(&DistributionState, Option<&[u8]>)>,
 ) -> Result<Decided, StoreError> {
     let trees = LeadTrees::open(store)?;
+    let events = store.handoff_wanted();
     let pending = store.pending_marks();
     let mut all = trees.list().to_vec();
     all.push(&pending);
@@ -311,7 +313,7 @@ pub fn save_decision(
         {
             return Ok(Decided::StaleDistribution);
         }
-        write_lead(&t[..4], lead, state.map(|(s, _)| s))?;
+        write_lead(&t[..4], lead, state.map(|(s, _)| s), events)?;
         Ok(Decided::Saved)
     });
     Ok(result?)
@@ -342,6 +344,7 @@ pub fn save_escalation(
     state: (&DistributionState, Option<&[u8]>),
 ) -> Result<Escalated, StoreError> {
     let trees = LeadTrees::open(store)?;
+    let events = store.handoff_wanted();
     let key = lead.id.as_bytes().to_vec();
     let result = crate::store::kv::transaction_over(&trees.list(), |t| {
         let claimed = t[0].claim(std::slice::from_ref(&key))?;
@@ -351,7 +354,7 @@ pub fn save_escalation(
         if t[1].get(STATE_KEY)?.as_deref() != state.1 {
             return Ok(Escalated::NotClaimed);
         }
-        write_lead(t, lead, Some(state.0))?;
+        write_lead(t, lead, Some(state.0), events)?;
         Ok(Escalated::Saved)
     });
     Ok(result?)
@@ -404,11 +407,13 @@ impl LeadTrees {
 }
 
 /// Inside a transaction over [`LeadTrees`]: writes the lead, its hand-off
-/// events, the distribution state, and starts or stops its SLA clock.
+/// events (with `events`: some endpoint is configured), the distribution
+/// state, and starts or stops its SLA clock.
 fn write_lead(
     t: &[TransactionalTree],
     lead: &LeadRecord,
     state: Option<&DistributionState>,
+    events: bool,
 ) -> Result<(), ConflictableTransactionError<StoreError>> {
     let (leads, reps, watch, handoff) = (&t[0], &t[1], &t[2], &t[3]);
     let watched = lead.is_open()
@@ -432,8 +437,10 @@ fn write_lead(
     leads.insert(lead.id.as_bytes(), encode(lead))?;
     // Hand-off events (created, claimed, converted, closed, escalated)
     // commit with the change that causes them.
-    for event in lead_changes(old.as_ref(), lead) {
-        crate::store::events::queue::stage(handoff, &event)?;
+    if events {
+        for event in lead_changes(old.as_ref(), lead) {
+            crate::store::events::queue::stage(handoff, &event)?;
+        }
     }
     if let Some(state) = state {
         reps.insert(STATE_KEY, encode(state))?;

@@ -124,6 +124,9 @@ pub struct Store {
     /// Mailbox leases held by this process (several instances, shared store).
     leases: kv::Tree,
     fence: std::sync::Arc<leases::Fence>,
+    /// Whether any hand-off endpoint is configured: without one, changes
+    /// stage no events (see [`Store::set_handoff_wanted`]).
+    handoff_wanted: std::sync::Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl Store {
@@ -172,6 +175,7 @@ impl Store {
             understand_queue: tree(received::QUEUE)?,
             leases: tree(leases::LEASES)?,
             fence: leases::new_fence(),
+            handoff_wanted: std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true)),
             db,
         };
         store.seed_response_seq()?;
@@ -204,6 +208,22 @@ impl Store {
             )?
             .ok();
         Ok(())
+    }
+
+    /// Tells the store whether any hand-off endpoint (`[[webhook]]`,
+    /// `[[chat]]`) is configured. Without one, no change stages an event:
+    /// nobody would take it, and at 100k leads the staged copies were the
+    /// store's largest tree. A store opened without a configuration (tests,
+    /// `backup`) stages, as before.
+    pub fn set_handoff_wanted(&self, wanted: bool) {
+        self.handoff_wanted
+            .store(wanted, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// Whether changes stage hand-off events (see [`Store::set_handoff_wanted`]).
+    pub fn handoff_wanted(&self) -> bool {
+        self.handoff_wanted
+            .load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// Waits until everything written so far is durable on disk.
@@ -754,15 +774,15 @@ fn note_noise(
 }
 
 /// `contact.bounced` for each failed recipient of a bounce, staged for the
-/// hand-off in the ingest transaction.
+/// hand-off in the ingest transaction (`None`: no endpoint wants events).
 fn stage_bounce_events(
-    handoff: &TransactionalTree,
+    handoff: Option<&TransactionalTree>,
     u: &Understanding,
     key: &MessageKey,
 ) -> Result<(), ConflictableTransactionError<StoreError>> {
-    if u.kind != Kind::Bounce {
+    let Some(handoff) = handoff.filter(|_| u.kind == Kind::Bounce) else {
         return Ok(());
-    }
+    };
     for bounce in &u.bounces {
         if let Some(email) = &bounce.recipient {
             let email = crate::understand::normalize_email(email);
