@@ -14,7 +14,7 @@ use crate::qualify::conversion::{Lead, LeadStatus, Opportunity};
 use crate::route::DistributionState;
 use crate::store::events::Event;
 use crate::store::model::MessageKey;
-use crate::store::{Store, StoreError, decode, encode};
+use crate::store::{Store, StoreError, decode, encode, encode_packed};
 
 pub const LEADS: &str = "leads";
 pub const OPPORTUNITIES: &str = "opportunities";
@@ -434,7 +434,7 @@ fn write_lead(
             format!("lead {}", lead.id),
         )));
     }
-    leads.insert(lead.id.as_bytes(), encode(lead))?;
+    leads.insert(lead.id.as_bytes(), encode_packed(lead))?;
     // Hand-off events (created, claimed, converted, closed, escalated)
     // commit with the change that causes them.
     if events {

@@ -18,8 +18,10 @@ pub mod kv;
 pub mod leases;
 pub mod migrate;
 pub mod model;
+pub mod packed;
 pub mod raw;
 pub mod received;
+mod repack;
 
 use std::path::Path;
 
@@ -33,6 +35,8 @@ use model::*;
 const CODEC_VERSION: u8 = 1;
 /// Version byte of a postcard value ([`encode_compact`]).
 const COMPACT_VERSION: u8 = 2;
+/// Version byte of a packed JSON value ([`encode_packed`]).
+pub(crate) const PACKED_VERSION: u8 = 3;
 
 /// Counter holding the last response id handed out.
 const RESPONSE_SEQ: &str = "response_seq";
@@ -180,6 +184,7 @@ impl Store {
         };
         store.seed_response_seq()?;
         raw::migrate(&store.db, &store.raw, &store.messages, &store.counters)?;
+        repack::migrate(&store)?;
         raw::ids_past_stored(&store.db, &[&store.raw.by_seq, &store.understand_queue])?;
         Ok(store)
     }
@@ -727,7 +732,7 @@ fn upsert_contact(
     };
     record.last_seen = now.to_string();
     change(&mut record);
-    contacts.insert(email.as_bytes(), encode(&record))?;
+    contacts.insert(email.as_bytes(), encode_packed(&record))?;
     Ok(())
 }
 
@@ -951,8 +956,23 @@ pub fn encode_compact<T: Serialize>(value: &T) -> Vec<u8> {
     out
 }
 
-/// Reads a value written by [`encode`] or [`encode_compact`], told apart by
-/// the first byte, so a store written before the compact codec still reads.
+/// Version byte 3 + packed JSON ([`packed`]): for records postcard cannot
+/// read back (skipped fields, tagged enums: leads, contacts). Self-describing
+/// like JSON, so any reader of the record's JSON (typed or untyped) reads it;
+/// about half the size. JSON on a shared store, as [`encode_compact`].
+pub fn encode_packed<T: Serialize>(value: &T) -> Vec<u8> {
+    if SELF_DESCRIBING.load(std::sync::atomic::Ordering::Relaxed) {
+        return encode(value);
+    }
+    let value = serde_json::to_value(value).expect("records serialise to JSON");
+    let mut out = vec![PACKED_VERSION];
+    packed::write(&value, &mut out);
+    out
+}
+
+/// Reads a value written by [`encode`], [`encode_compact`] or
+/// [`encode_packed`], told apart by the first byte, so a store written
+/// before the compact codecs still reads.
 pub fn decode<T: DeserializeOwned>(tree: &'static str, bytes: &[u8]) -> Result<T, StoreError> {
     let codec = |detail: String| StoreError::Codec { tree, detail };
     match bytes.split_first() {
@@ -962,6 +982,9 @@ pub fn decode<T: DeserializeOwned>(tree: &'static str, bytes: &[u8]) -> Result<T
         Some((&COMPACT_VERSION, body)) => {
             postcard::from_bytes(body).map_err(|e| codec(e.to_string()))
         }
+        Some((&PACKED_VERSION, body)) => packed::read(body)
+            .map_err(|e| codec(e.to_string()))
+            .and_then(|v| serde_json::from_value(v).map_err(|e| codec(e.to_string()))),
         Some((v, _)) => Err(codec(format!("unknown record version {v}"))),
         None => Err(codec("empty record".into())),
     }
