@@ -61,13 +61,12 @@ fn message_repacked(tree: &'static str, value: &[u8]) -> Result<Option<Vec<u8>>,
     Ok((now != value).then_some(now))
 }
 
+/// A record's bytes as this release writes them, `None` when unchanged.
+type Change = fn(&'static str, &[u8]) -> Result<Option<Vec<u8>>, StoreError>;
+
 /// Rewrites every record of `tree` that `change` changes, [`BATCH`] at a
 /// time. Returns how many were rewritten.
-fn repack(
-    tree: &Tree,
-    name: &'static str,
-    change: fn(&'static str, &[u8]) -> Result<Option<Vec<u8>>, StoreError>,
-) -> Result<usize, StoreError> {
+fn repack(tree: &Tree, name: &'static str, change: Change) -> Result<usize, StoreError> {
     let mut rewritten = 0;
     let mut after: Option<Vec<u8>> = None;
     loop {
@@ -129,9 +128,11 @@ mod tests {
     }
 
     fn understanding(n: u32) -> Understanding {
-        let mut envelope = Envelope::default();
-        envelope.subject = Some(format!("quote {n}"));
-        envelope.from_email = Some(format!("p{n}@example.test"));
+        let envelope = Envelope {
+            subject: Some(format!("quote {n}")),
+            from_email: Some(format!("p{n}@example.test")),
+            ..Default::default()
+        };
         let mut u = Understanding::other(envelope, "not a lead");
         u.kind = Kind::Other;
         u
