@@ -635,8 +635,9 @@ impl Config {
 
     /// Opens the store on the configured backend; [`crate::store::StoreError::Locked`]
     /// tells the caller the daemon holds a sled store (ask it instead).
+    /// Events are staged only when some hand-off endpoint is configured.
     pub fn open_store_plain(&self) -> Result<crate::store::Store, crate::store::StoreError> {
-        match self.store.backend {
+        let store = match self.store.backend {
             crate::store::config::Backend::Sled => {
                 crate::store::Store::open(&self.store_path(), self.store.cache_mb)
             }
@@ -647,7 +648,9 @@ impl Config {
                     .map_err(|e| crate::store::StoreError::Postgres(format!("{e:#}")))?;
                 crate::store::Store::open_postgres(&url)
             }
-        }
+        }?;
+        store.set_handoff_wanted(!self.webhook.is_empty() || !self.chat.is_empty());
+        Ok(store)
     }
 
     /// How the store is named in messages: its directory, or "PostgreSQL".

@@ -14,7 +14,7 @@ use crate::qualify::conversion::{Lead, LeadStatus, Opportunity};
 use crate::route::{DistributionEdit, DistributionState};
 use crate::store::events::Event;
 use crate::store::model::MessageKey;
-use crate::store::{Store, StoreError, decode, encode};
+use crate::store::{Store, StoreError, decode, encode, encode_packed};
 
 pub const LEADS: &str = "leads";
 pub const OPPORTUNITIES: &str = "opportunities";
@@ -246,9 +246,10 @@ pub fn save(
     edit: Option<&DistributionEdit>,
 ) -> Result<(), StoreError> {
     let trees = LeadTrees::open(store)?;
+    let events = store.handoff_wanted();
     let result = crate::store::kv::transaction_over(&trees.list(), |t| {
         let Some(edit) = edit else {
-            return write_lead(t, lead, None);
+            return write_lead(t, lead, None, events);
         };
         let mut state: DistributionState = t[1]
             .get(STATE_KEY)?
@@ -257,7 +258,7 @@ pub fn save(
             .map_err(ConflictableTransactionError::Abort)?
             .unwrap_or_default();
         edit.apply_to(&mut state);
-        write_lead(t, lead, Some(&state))
+        write_lead(t, lead, Some(&state), events)
     });
     Ok(result?)
 }
@@ -292,6 +293,7 @@ pub fn save_decision(
     state: Option<(&DistributionState, Option<&[u8]>)>,
 ) -> Result<Decided, StoreError> {
     let trees = LeadTrees::open(store)?;
+    let events = store.handoff_wanted();
     let pending = store.pending_marks();
     let mut all = trees.list().to_vec();
     all.push(&pending);
@@ -309,7 +311,7 @@ pub fn save_decision(
         {
             return Ok(Decided::StaleDistribution);
         }
-        write_lead(&t[..4], lead, state.map(|(s, _)| s))?;
+        write_lead(&t[..4], lead, state.map(|(s, _)| s), events)?;
         Ok(Decided::Saved)
     });
     Ok(result?)
@@ -340,6 +342,7 @@ pub fn save_escalation(
     state: (&DistributionState, Option<&[u8]>),
 ) -> Result<Escalated, StoreError> {
     let trees = LeadTrees::open(store)?;
+    let events = store.handoff_wanted();
     let key = lead.id.as_bytes().to_vec();
     let result = crate::store::kv::transaction_over(&trees.list(), |t| {
         let claimed = t[0].claim(std::slice::from_ref(&key))?;
@@ -349,7 +352,7 @@ pub fn save_escalation(
         if t[1].get(STATE_KEY)?.as_deref() != state.1 {
             return Ok(Escalated::NotClaimed);
         }
-        write_lead(t, lead, Some(state.0))?;
+        write_lead(t, lead, Some(state.0), events)?;
         Ok(Escalated::Saved)
     });
     Ok(result?)
@@ -402,11 +405,13 @@ impl LeadTrees {
 }
 
 /// Inside a transaction over [`LeadTrees`]: writes the lead, its hand-off
-/// events, the distribution state, and starts or stops its SLA clock.
+/// events (with `events`: some endpoint is configured), the distribution
+/// state, and starts or stops its SLA clock.
 fn write_lead(
     t: &[TransactionalTree],
     lead: &LeadRecord,
     state: Option<&DistributionState>,
+    events: bool,
 ) -> Result<(), ConflictableTransactionError<StoreError>> {
     let (leads, reps, watch, handoff) = (&t[0], &t[1], &t[2], &t[3]);
     let watched = lead.is_open()
@@ -427,11 +432,13 @@ fn write_lead(
             format!("lead {}", lead.id),
         )));
     }
-    leads.insert(lead.id.as_bytes(), encode(lead))?;
+    leads.insert(lead.id.as_bytes(), encode_packed(lead))?;
     // Hand-off events (created, claimed, converted, closed, escalated)
     // commit with the change that causes them.
-    for event in lead_changes(old.as_ref(), lead) {
-        crate::store::events::queue::stage(handoff, &event)?;
+    if events {
+        for event in lead_changes(old.as_ref(), lead) {
+            crate::store::events::queue::stage(handoff, &event)?;
+        }
     }
     if let Some(state) = state {
         reps.insert(STATE_KEY, encode(state))?;

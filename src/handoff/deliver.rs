@@ -480,8 +480,20 @@ const KEEP_EVENTS: jiff::SignedDuration = jiff::SignedDuration::from_hours(7 * 2
 const PRUNE_EVERY: u32 = 240;
 const PRUNE_STEP: usize = 1024;
 
-fn prune(store: &Store) -> anyhow::Result<()> {
-    let removed = queue::prune(store, jiff::Timestamp::now() - KEEP_EVENTS)?;
+/// Records older than this are forgotten: a week with endpoints; without
+/// any, every record no delivery waits for (a store written before events
+/// were staged only for endpoints holds a copy of each lead).
+fn prune_cutoff(endpoints: &[Endpoint]) -> jiff::Timestamp {
+    let now = jiff::Timestamp::now();
+    if endpoints.is_empty() {
+        now
+    } else {
+        now - KEEP_EVENTS
+    }
+}
+
+fn prune(store: &Store, endpoints: &[Endpoint]) -> anyhow::Result<()> {
+    let removed = queue::prune(store, prune_cutoff(endpoints))?;
     if removed > 0 {
         tracing::info!(removed, "hand-off: old event records forgotten");
     }
@@ -490,8 +502,12 @@ fn prune(store: &Store) -> anyhow::Result<()> {
 
 /// One bounded step of [`prune`], from `from` (the first record when
 /// `None`); returns where the next step starts.
-fn prune_step(store: &Store, from: Option<Vec<u8>>) -> anyhow::Result<Option<Vec<u8>>> {
-    let cutoff = jiff::Timestamp::now() - KEEP_EVENTS;
+fn prune_step(
+    store: &Store,
+    endpoints: &[Endpoint],
+    from: Option<Vec<u8>>,
+) -> anyhow::Result<Option<Vec<u8>>> {
+    let cutoff = prune_cutoff(endpoints);
     let step = queue::prune_some(store, cutoff, from.as_deref(), PRUNE_STEP)?;
     if step.removed > 0 {
         tracing::info!(
@@ -516,7 +532,7 @@ pub async fn once(settings: &HandoffSettings, store: &Store) -> anyhow::Result<P
             break;
         }
     }
-    prune(store)?;
+    prune(store, &endpoints)?;
     Ok(total)
 }
 
@@ -538,7 +554,7 @@ pub async fn task(
         };
         if passes.is_multiple_of(PRUNE_EVERY) {
             result = result.and_then(|r| {
-                prune_from = prune_step(&store, prune_from.take())?;
+                prune_from = prune_step(&store, &endpoints, prune_from.take())?;
                 Ok(r)
             });
         }
@@ -575,7 +591,7 @@ pub async fn fan_out_task(
             // In bounded steps, as in [`task`]: a whole-tree prune decodes
             // every event record at once (200 MB at 100k events).
             result = result.and_then(|()| {
-                prune_from = prune_step(&store, prune_from.take())?;
+                prune_from = prune_step(&store, &endpoints, prune_from.take())?;
                 Ok(())
             });
         }

@@ -32,6 +32,7 @@ pub fn add_with_event(
     let record = encode(&serde_json::json!({"reason": reason, "at": at}));
     let suppression = store.tree(SUPPRESSION)?;
     let handoff = store.tree(crate::store::events::queue::TREE)?;
+    let event = event.filter(|_| store.handoff_wanted());
     let result = (&suppression, &handoff).transaction(|(suppression, handoff)| {
         let before = suppression.insert(email.as_bytes(), record.clone())?;
         if let Some(event) = event.filter(|_| before.is_none()) {

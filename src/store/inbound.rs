@@ -27,7 +27,8 @@ pub(super) struct InboundTx<'t> {
     interactions: &'t TransactionalTree,
     counters: &'t TransactionalTree,
     pending: &'t TransactionalTree,
-    handoff: &'t TransactionalTree,
+    /// `None` when no hand-off endpoint is configured: nothing is staged.
+    handoff: Option<&'t TransactionalTree>,
     pub(super) queue: &'t TransactionalTree,
 }
 
@@ -126,7 +127,7 @@ impl Store {
                 interactions: &t[6],
                 counters: &t[7],
                 pending: &t[8],
-                handoff: &t[9],
+                handoff: self.handoff_wanted().then_some(&t[9]),
                 queue: &t[10],
             })
         };

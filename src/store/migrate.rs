@@ -1,14 +1,14 @@
 //! `carousel migrate --from sled:PATH`: copies an embedded sled store into
 //! the configured shared store, tree by tree and key by key. Copying is
 //! idempotent (each key is written with the source's value, so running it
-//! again changes nothing), and compact (postcard) records are rewritten as
-//! JSON on the way, so PostgreSQL's views read them.
+//! again changes nothing), and compact (postcard, packed) records are
+//! rewritten as JSON on the way, so PostgreSQL's views read them.
 
 use std::path::Path;
 
 use super::model::{ContactRecord, ImapCursor, Interaction, MessageRecord, ResponseRecord};
 use super::received::Received;
-use super::{COMPACT_VERSION, Store, StoreError, decode, encode};
+use super::{COMPACT_VERSION, PACKED_VERSION, Store, StoreError, decode, encode};
 
 /// What a migration copied.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
@@ -61,6 +61,9 @@ pub fn copy_sled_into(from: &Path, to: &Store) -> Result<Copied, StoreError> {
 /// A compact record of a known tree as JSON; `None` for anything else
 /// (already JSON, raw bytes, counters, keys), which is copied as it is.
 fn self_describing(tree: &str, value: &[u8]) -> Result<Option<Vec<u8>>, StoreError> {
+    if value.first() == Some(&PACKED_VERSION) {
+        return Ok(Some(encode(&decode::<serde_json::Value>("packed", value)?)));
+    }
     if value.first() != Some(&COMPACT_VERSION) {
         return Ok(None);
     }

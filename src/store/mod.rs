@@ -18,8 +18,10 @@ pub mod kv;
 pub mod leases;
 pub mod migrate;
 pub mod model;
+pub mod packed;
 pub mod raw;
 pub mod received;
+mod repack;
 
 use std::path::Path;
 
@@ -33,6 +35,8 @@ use model::*;
 const CODEC_VERSION: u8 = 1;
 /// Version byte of a postcard value ([`encode_compact`]).
 const COMPACT_VERSION: u8 = 2;
+/// Version byte of a packed JSON value ([`encode_packed`]).
+pub(crate) const PACKED_VERSION: u8 = 3;
 
 /// Counter holding the last response id handed out.
 const RESPONSE_SEQ: &str = "response_seq";
@@ -124,6 +128,9 @@ pub struct Store {
     /// Mailbox leases held by this process (several instances, shared store).
     leases: kv::Tree,
     fence: std::sync::Arc<leases::Fence>,
+    /// Whether any hand-off endpoint is configured: without one, changes
+    /// stage no events (see [`Store::set_handoff_wanted`]).
+    handoff_wanted: std::sync::Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl Store {
@@ -172,10 +179,12 @@ impl Store {
             understand_queue: tree(received::QUEUE)?,
             leases: tree(leases::LEASES)?,
             fence: leases::new_fence(),
+            handoff_wanted: std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true)),
             db,
         };
         store.seed_response_seq()?;
         raw::migrate(&store.db, &store.raw, &store.messages, &store.counters)?;
+        repack::migrate(&store)?;
         raw::ids_past_stored(&store.db, &[&store.raw.by_seq, &store.understand_queue])?;
         Ok(store)
     }
@@ -204,6 +213,22 @@ impl Store {
             )?
             .ok();
         Ok(())
+    }
+
+    /// Tells the store whether any hand-off endpoint (`[[webhook]]`,
+    /// `[[chat]]`) is configured. Without one, no change stages an event:
+    /// nobody would take it, and at 100k leads the staged copies were the
+    /// store's largest tree. A store opened without a configuration (tests,
+    /// `backup`) stages, as before.
+    pub fn set_handoff_wanted(&self, wanted: bool) {
+        self.handoff_wanted
+            .store(wanted, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// Whether changes stage hand-off events (see [`Store::set_handoff_wanted`]).
+    pub fn handoff_wanted(&self) -> bool {
+        self.handoff_wanted
+            .load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// Waits until everything written so far is durable on disk.
@@ -707,7 +732,7 @@ fn upsert_contact(
     };
     record.last_seen = now.to_string();
     change(&mut record);
-    contacts.insert(email.as_bytes(), encode(&record))?;
+    contacts.insert(email.as_bytes(), encode_packed(&record))?;
     Ok(())
 }
 
@@ -754,15 +779,15 @@ fn note_noise(
 }
 
 /// `contact.bounced` for each failed recipient of a bounce, staged for the
-/// hand-off in the ingest transaction.
+/// hand-off in the ingest transaction (`None`: no endpoint wants events).
 fn stage_bounce_events(
-    handoff: &TransactionalTree,
+    handoff: Option<&TransactionalTree>,
     u: &Understanding,
     key: &MessageKey,
 ) -> Result<(), ConflictableTransactionError<StoreError>> {
-    if u.kind != Kind::Bounce {
+    let Some(handoff) = handoff.filter(|_| u.kind == Kind::Bounce) else {
         return Ok(());
-    }
+    };
     for bounce in &u.bounces {
         if let Some(email) = &bounce.recipient {
             let email = crate::understand::normalize_email(email);
@@ -931,8 +956,23 @@ pub fn encode_compact<T: Serialize>(value: &T) -> Vec<u8> {
     out
 }
 
-/// Reads a value written by [`encode`] or [`encode_compact`], told apart by
-/// the first byte, so a store written before the compact codec still reads.
+/// Version byte 3 + packed JSON ([`packed`]): for records postcard cannot
+/// read back (skipped fields, tagged enums: leads, contacts). Self-describing
+/// like JSON, so any reader of the record's JSON (typed or untyped) reads it;
+/// about half the size. JSON on a shared store, as [`encode_compact`].
+pub fn encode_packed<T: Serialize>(value: &T) -> Vec<u8> {
+    if SELF_DESCRIBING.load(std::sync::atomic::Ordering::Relaxed) {
+        return encode(value);
+    }
+    let value = serde_json::to_value(value).expect("records serialise to JSON");
+    let mut out = vec![PACKED_VERSION];
+    packed::write(&value, &mut out);
+    out
+}
+
+/// Reads a value written by [`encode`], [`encode_compact`] or
+/// [`encode_packed`], told apart by the first byte, so a store written
+/// before the compact codecs still reads.
 pub fn decode<T: DeserializeOwned>(tree: &'static str, bytes: &[u8]) -> Result<T, StoreError> {
     let codec = |detail: String| StoreError::Codec { tree, detail };
     match bytes.split_first() {
@@ -942,6 +982,9 @@ pub fn decode<T: DeserializeOwned>(tree: &'static str, bytes: &[u8]) -> Result<T
         Some((&COMPACT_VERSION, body)) => {
             postcard::from_bytes(body).map_err(|e| codec(e.to_string()))
         }
+        Some((&PACKED_VERSION, body)) => packed::read(body)
+            .map_err(|e| codec(e.to_string()))
+            .and_then(|v| serde_json::from_value(v).map_err(|e| codec(e.to_string()))),
         Some((v, _)) => Err(codec(format!("unknown record version {v}"))),
         None => Err(codec("empty record".into())),
     }

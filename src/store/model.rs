@@ -68,7 +68,9 @@ impl MessageRecord {
 
 /// `Understanding` skips empty fields when written, which a format that is
 /// not self-describing cannot read back: inside a compact (postcard) record
-/// it is kept as JSON bytes; inside a JSON record, as itself.
+/// it is kept as packed JSON bytes (`super::packed`, after the packed
+/// version byte; records written before hold JSON text, which starts with
+/// `{`); inside a JSON record, as itself.
 mod understanding_as_json {
     use serde::{Deserialize, Deserializer, Serialize, Serializer, ser::Error as _};
 
@@ -78,7 +80,10 @@ mod understanding_as_json {
         if s.is_human_readable() {
             u.serialize(s)
         } else {
-            s.serialize_bytes(&serde_json::to_vec(u).map_err(S::Error::custom)?)
+            let value = serde_json::to_value(u).map_err(S::Error::custom)?;
+            let mut bytes = vec![crate::store::PACKED_VERSION];
+            crate::store::packed::write(&value, &mut bytes);
+            s.serialize_bytes(&bytes)
         }
     }
 
@@ -100,7 +105,13 @@ mod understanding_as_json {
         }
 
         fn visit_bytes<E: serde::de::Error>(self, bytes: &[u8]) -> Result<Understanding, E> {
-            serde_json::from_slice(bytes).map_err(E::custom)
+            match bytes.split_first() {
+                Some((&crate::store::PACKED_VERSION, packed)) => {
+                    let value = crate::store::packed::read(packed).map_err(E::custom)?;
+                    serde_json::from_value(value).map_err(E::custom)
+                }
+                _ => serde_json::from_slice(bytes).map_err(E::custom),
+            }
         }
     }
 }

@@ -90,8 +90,9 @@ pub fn stage(tree: &TransactionalTree, event: &Event) -> TxResult<bool> {
 /// Stages events in a transaction of their own: for changes whose own write
 /// is replayed until it is flushed (the act stage's effects), where staging
 /// before that flush gives the same guarantee.
+/// Nothing is staged when no endpoint is configured ([`Store::handoff_wanted`]).
 pub fn record(store: &Store, events: &[Event]) -> Result<usize, StoreError> {
-    if events.is_empty() {
+    if events.is_empty() || !store.handoff_wanted() {
         return Ok(0);
     }
     let tree = store.tree(TREE)?;
@@ -105,8 +106,9 @@ pub fn record(store: &Store, events: &[Event]) -> Result<usize, StoreError> {
     result.map_err(from_transaction)
 }
 
-/// Moves staged events to the endpoints that want them: `wants` names them
-/// (for an endpoint set that no longer wants an event, it is dropped).
+/// Moves staged events to the endpoints that want them: `wants` names them.
+/// An event no endpoint wants is dropped with its record: nobody will ask
+/// for it, and a replay that stages it again is dropped the same way.
 /// One transaction per event, so a crash never sends to half the endpoints.
 pub fn fan_out(store: &Store, wants: impl Fn(&Event) -> Vec<String>) -> Result<usize, StoreError> {
     let tree = store.tree(TREE)?;
@@ -121,9 +123,13 @@ pub fn fan_out(store: &Store, wants: impl Fn(&Event) -> Vec<String>) -> Result<u
         let endpoints = wants(&event);
         let now = now_ms();
         let seq = staged_key[2..].to_vec();
+        let event_key = key(b'e', &[&id]);
         let result = tree.transaction(|t| {
             if t.remove(staged_key.as_ref())?.is_none() {
                 return Ok(());
+            }
+            if endpoints.is_empty() {
+                t.remove(event_key.as_slice())?;
             }
             for endpoint in &endpoints {
                 let delivery = Delivery {
@@ -302,8 +308,10 @@ pub fn dead(store: &Store, endpoint: &str) -> Result<Vec<Delivery>, StoreError> 
 
 /// Forgets events older than `cutoff` that no delivery waits for (sent
 /// everywhere, or wanted nowhere). Their records only guard against a
-/// replay staging them twice, and replays come within minutes. Returns how
-/// many were removed.
+/// replay staging them twice, and replays come within minutes; so a record
+/// no delivery waits for is cut down to its time ([`Created`]) once it is
+/// [`SHRINK_AFTER`] old, and removed past `cutoff`. Returns how many were
+/// removed.
 pub fn prune(store: &Store, cutoff: jiff::Timestamp) -> Result<usize, StoreError> {
     let mut removed = 0;
     let mut after = None;
@@ -354,6 +362,7 @@ pub fn prune_some(
         None => std::ops::Bound::Included(vec![b'e', 0]),
     };
     let mut step = PruneStep::default();
+    let shrink_before = jiff::Timestamp::now() - SHRINK_AFTER;
     let records = tree.range::<Vec<u8>, _>((start, std::ops::Bound::Unbounded));
     for (seen, item) in records.enumerate() {
         let (k, v) = item?;
@@ -370,20 +379,29 @@ pub fn prune_some(
         // Only the time is read: the event's data (a JSON copy of the
         // lead) is skipped, not built.
         let event: Created = decode("handoff", &v)?;
-        let old = event
-            .created_at
-            .parse::<jiff::Timestamp>()
-            .is_ok_and(|t| t < cutoff);
-        if old {
+        let created = event.created_at.parse::<jiff::Timestamp>().ok();
+        if created.is_some_and(|t| t < cutoff) {
             tree.remove(&k)?;
             step.removed += 1;
+        } else if v.len() > SHRUNK_MAX && created.is_some_and(|t| t < shrink_before) {
+            // Only if unchanged: a delivery revived meanwhile reads it whole.
+            tree.compare_and_swap(&k, Some(&v[..]), Some(encode(&event)))?
+                .ok();
         }
     }
     Ok(step)
 }
 
-/// The part of an [`Event`] record that [`prune_some`] reads.
-#[derive(Deserialize)]
+/// How old a record no delivery waits for must be before [`prune_some`]
+/// cuts it down to its time: well past the moment a step reads the
+/// waiting deliveries, so an event staged during a step is never cut.
+pub const SHRINK_AFTER: jiff::SignedDuration = jiff::SignedDuration::from_hours(1);
+/// A record this short is already cut down (`{"created_at":"…"}`).
+const SHRUNK_MAX: usize = 64;
+
+/// The part of an [`Event`] record that [`prune_some`] reads, and all it
+/// keeps of an event every endpoint has taken: that it was staged, and when.
+#[derive(Serialize, Deserialize)]
 struct Created {
     created_at: String,
 }
@@ -443,15 +461,13 @@ mod tests {
             })
             .collect();
         record(&store, &events).unwrap();
-        // All fanned out, one still waiting for its endpoint.
-        fan_out(&store, |e| {
-            if e.id == events[3].id {
-                vec!["crm".into()]
-            } else {
-                vec![]
+        // All fanned out and delivered, but one still waiting.
+        fan_out(&store, |_| vec!["crm".into()]).unwrap();
+        for (k, d) in due(&store, "crm", now_ms(), 10).unwrap() {
+            if d.event != events[3].id {
+                delivered(&store, "crm", &k).unwrap();
             }
-        })
-        .unwrap();
+        }
         let later = jiff::Timestamp::now() + jiff::SignedDuration::from_secs(60);
         let (mut removed, mut steps, mut after) = (0, 0, None);
         loop {
@@ -470,9 +486,77 @@ mod tests {
         }
         // Events not yet past the cutoff stay.
         record(&store, &events[..1]).unwrap();
-        fan_out(&store, |_| vec![]).unwrap();
+        fan_out(&store, |_| vec!["crm".into()]).unwrap();
+        let (k, _) = due(&store, "crm", now_ms(), 10).unwrap().pop().unwrap();
+        delivered(&store, "crm", &k).unwrap();
         let earlier = jiff::Timestamp::now() - jiff::SignedDuration::from_secs(60);
         assert_eq!(prune(&store, earlier).unwrap(), 0);
+    }
+
+    #[test]
+    fn without_endpoints_nothing_is_staged_and_what_was_staged_goes() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path(), 8).unwrap();
+        let old = Event::new("lead.created", "L-1", serde_json::json!({"n": 1}));
+        // Staged by a release that staged for nobody.
+        assert_eq!(record(&store, std::slice::from_ref(&old)).unwrap(), 1);
+        store.set_handoff_wanted(false);
+        let new = Event::new("lead.created", "L-2", serde_json::json!({"n": 2}));
+        assert_eq!(record(&store, std::slice::from_ref(&new)).unwrap(), 0);
+        assert!(event(&store, &new.id).unwrap().is_none());
+        // Fanned out to nobody: the staged record goes with its entry.
+        assert_eq!(fan_out(&store, |_| vec![]).unwrap(), 1);
+        assert!(event(&store, &old.id).unwrap().is_none());
+        assert_eq!(store.tree(TREE).unwrap().iter().count(), 0);
+    }
+
+    #[test]
+    fn an_event_every_endpoint_took_is_cut_down_to_its_time_and_still_guards_replays() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path(), 8).unwrap();
+        let mut taken = Event::new(
+            "lead.created",
+            "L-1",
+            serde_json::json!({"big": "x".repeat(500)}),
+        );
+        let two_hours_ago = jiff::Timestamp::now() - jiff::SignedDuration::from_hours(2);
+        taken.created_at = two_hours_ago.to_string();
+        let mut waiting = Event::new(
+            "lead.created",
+            "L-2",
+            serde_json::json!({"big": "y".repeat(500)}),
+        );
+        waiting.created_at = two_hours_ago.to_string();
+        let fresh = Event::new(
+            "lead.created",
+            "L-3",
+            serde_json::json!({"big": "z".repeat(500)}),
+        );
+        record(&store, &[taken.clone(), waiting.clone(), fresh.clone()]).unwrap();
+        fan_out(&store, |_| vec!["crm".into()]).unwrap();
+        let due = due(&store, "crm", now_ms(), 10).unwrap();
+        delivered(&store, "crm", &due[0].0).unwrap();
+        delivered(&store, "crm", &due[2].0).unwrap();
+        let week_ago = jiff::Timestamp::now() - jiff::SignedDuration::from_hours(7 * 24);
+        assert_eq!(prune(&store, week_ago).unwrap(), 0);
+        let size = |e: &Event| {
+            store
+                .tree(TREE)
+                .unwrap()
+                .get(key(b'e', &[e.id.as_bytes()]))
+                .unwrap()
+                .map(|v| v.len())
+        };
+        assert!(size(&taken).unwrap() <= SHRUNK_MAX, "{:?}", size(&taken));
+        // Still waiting, or taken within the hour: kept whole.
+        assert_eq!(event(&store, &waiting.id).unwrap().as_ref(), Some(&waiting));
+        assert!(size(&fresh).unwrap() > 500);
+        // The cut-down record still makes a replay a no-op ...
+        assert_eq!(record(&store, std::slice::from_ref(&taken)).unwrap(), 0);
+        // ... and goes once past the cutoff.
+        let later = jiff::Timestamp::now() + jiff::SignedDuration::from_secs(60);
+        assert_eq!(prune(&store, later).unwrap(), 2);
+        assert!(size(&taken).is_none());
     }
 
     #[test]
