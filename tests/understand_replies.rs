@@ -1425,49 +1425,115 @@ fn round5_more_attributions_end_the_new_text() {
 /// address against the writer's other address, and "don't remove me".
 #[test]
 fn round6_intents_on_unseen_phrasings() {
-    use carousel::understand::reply::{TextFormat, read_formatted};
     use Intent::*;
+    use carousel::understand::reply::{TextFormat, read_formatted};
     let cases: &[(&str, Option<Intent>)] = &[
         // A request for us to act, asked as a question: interest.
         ("Could you send pricing for 40 seats?", Some(Interested)),
-        ("Can you send over pricing for our team of 25?", Some(Interested)),
-        ("Would you be able to put together pricing for three sites?", Some(Interested)),
+        (
+            "Can you send over pricing for our team of 25?",
+            Some(Interested),
+        ),
+        (
+            "Would you be able to put together pricing for three sites?",
+            Some(Interested),
+        ),
         ("Can we get a trial for 10 users?", Some(Interested)),
-        ("Could you share your rates for 200 units a month?", Some(Interested)),
-        ("Is it possible to get a proposal for both offices by Friday?", Some(Interested)),
-        ("Hi Dana, thanks. Could you send me pricing for the Pro plan for 12 people?", Some(Interested)),
+        (
+            "Could you share your rates for 200 units a month?",
+            Some(Interested),
+        ),
+        (
+            "Is it possible to get a proposal for both offices by Friday?",
+            Some(Interested),
+        ),
+        (
+            "Hi Dana, thanks. Could you send me pricing for the Pro plan for 12 people?",
+            Some(Interested),
+        ),
         ("Please send pricing for 40 seats.", Some(Interested)),
         // Asking to be told stays a question.
         ("What would 40 seats cost?", Some(Question)),
         ("Not ready yet, but what would it cost?", Some(Question)),
         ("How much would it be for 40 seats?", Some(Question)),
-        ("Does the price for 40 seats include support?", Some(Question)),
-        ("Could you tell me whether it works with Salesforce?", Some(Question)),
+        (
+            "Does the price for 40 seats include support?",
+            Some(Question),
+        ),
+        (
+            "Could you tell me whether it works with Salesforce?",
+            Some(Question),
+        ),
         ("Could you explain how billing works?", Some(Question)),
         // The same request in other languages.
-        ("Könnten Sie uns die Preise für 40 Lizenzen schicken?", Some(Interested)),
-        ("Pourriez-vous nous envoyer vos tarifs pour 40 postes ?", Some(Interested)),
-        ("¿Nos podrían enviar los precios para 40 usuarios?", Some(Interested)),
-        ("Potreste mandarci i prezzi per 40 licenze?", Some(Interested)),
-        ("Podem enviar-nos os preços para 40 utilizadores?", Some(Interested)),
-        ("Kunt u ons de prijzen voor 40 licenties sturen?", Some(Interested)),
-        ("Czy mogą Państwo przesłać cennik dla 40 stanowisk?", Some(Interested)),
-        ("Mohli byste nám poslat ceník pro 40 licencí?", Some(Interested)),
-        ("Не могли бы вы прислать цены на 40 лицензий?", Some(Interested)),
+        (
+            "Könnten Sie uns die Preise für 40 Lizenzen schicken?",
+            Some(Interested),
+        ),
+        (
+            "Pourriez-vous nous envoyer vos tarifs pour 40 postes ?",
+            Some(Interested),
+        ),
+        (
+            "¿Nos podrían enviar los precios para 40 usuarios?",
+            Some(Interested),
+        ),
+        (
+            "Potreste mandarci i prezzi per 40 licenze?",
+            Some(Interested),
+        ),
+        (
+            "Podem enviar-nos os preços para 40 utilizadores?",
+            Some(Interested),
+        ),
+        (
+            "Kunt u ons de prijzen voor 40 licenties sturen?",
+            Some(Interested),
+        ),
+        (
+            "Czy mogą Państwo przesłać cennik dla 40 stanowisk?",
+            Some(Interested),
+        ),
+        (
+            "Mohli byste nám poslat ceník pro 40 licencí?",
+            Some(Interested),
+        ),
+        (
+            "Не могли бы вы прислать цены на 40 лицензий?",
+            Some(Interested),
+        ),
         ("Kan ni skicka priser för 40 licenser?", Some(Interested)),
         ("Kan I sende priser på 40 licenser?", Some(Interested)),
         ("Kan dere sende priser for 40 lisenser?", Some(Interested)),
-        ("Voisitteko lähettää hinnat 40 lisenssille?", Some(Interested)),
-        ("40 kullanıcı için fiyat teklifi gönderebilir misiniz?", Some(Interested)),
-        ("Μπορείτε να μας στείλετε τιμές για 40 άδειες;", Some(Interested)),
+        (
+            "Voisitteko lähettää hinnat 40 lisenssille?",
+            Some(Interested),
+        ),
+        (
+            "40 kullanıcı için fiyat teklifi gönderebilir misiniz?",
+            Some(Interested),
+        ),
+        (
+            "Μπορείτε να μας στείλετε τιμές για 40 άδειες;",
+            Some(Interested),
+        ),
         ("هل يمكنكم إرسال الأسعار لـ 40 مستخدمًا؟", Some(Interested)),
         ("תוכלו לשלוח לנו הצעת מחיר ל-40 משתמשים?", Some(Interested)),
-        ("40ライセンス分の見積もりを送っていただけますか。", Some(Interested)),
-        ("40명 기준으로 가격표를 보내주실 수 있나요?", Some(Interested)),
+        (
+            "40ライセンス分の見積もりを送っていただけますか。",
+            Some(Interested),
+        ),
+        (
+            "40명 기준으로 가격표를 보내주실 수 있나요?",
+            Some(Interested),
+        ),
         ("能否发一下40个账号的报价？", Some(Interested)),
         // Danish, Norwegian, Swedish, Finnish.
         ("Vi er ikke interesserede, tak.", Some(NotInterested)),
-        ("Ikke lige nu, kontakt os igen efter sommerferien.", Some(NotNow)),
+        (
+            "Ikke lige nu, kontakt os igen efter sommerferien.",
+            Some(NotNow),
+        ),
         ("Fjern mig venligst fra jeres liste.", Some(Unsubscribe)),
         ("Vi er ikke interessert.", Some(NotInterested)),
         ("Ikke akkurat nå, ta kontakt igjen neste år.", Some(NotNow)),
@@ -1477,11 +1543,20 @@ fn round6_intents_on_unseen_phrasings() {
         ("Emme ole kiinnostuneita, kiitos.", Some(NotInterested)),
         ("Ei juuri nyt, ottakaa yhteyttä ensi vuonna.", Some(NotNow)),
         ("Poistakaa minut postituslistalta.", Some(Unsubscribe)),
-        ("Olemme kiinnostuneita, soittakaa minulle.", Some(Interested)),
+        (
+            "Olemme kiinnostuneita, soittakaa minulle.",
+            Some(Interested),
+        ),
         // Polish, Czech, Turkish.
         ("Nie teraz, proszę odezwać się po wakacjach.", Some(NotNow)),
-        ("Dziękujemy, ale nie jesteśmy zainteresowani.", Some(NotInterested)),
-        ("Proszę nie wypisywać mnie z listy, jesteśmy zainteresowani.", Some(Interested)),
+        (
+            "Dziękujemy, ale nie jesteśmy zainteresowani.",
+            Some(NotInterested),
+        ),
+        (
+            "Proszę nie wypisywać mnie z listy, jesteśmy zainteresowani.",
+            Some(Interested),
+        ),
         ("Nemáme zájem, děkuji.", Some(NotInterested)),
         ("Teď ne, ozvěte se prosím příští rok.", Some(NotNow)),
         ("Odhlaste mě prosím z odběru.", Some(Unsubscribe)),
@@ -1489,15 +1564,27 @@ fn round6_intents_on_unseen_phrasings() {
         ("Kolik to stojí?", Some(Question)),
         ("Şu an değil, lütfen seneye tekrar yazın.", Some(NotNow)),
         ("Teşekkürler, ilgilenmiyoruz.", Some(NotInterested)),
-        ("Lütfen beni listeden çıkarmayın, ilgileniyoruz.", Some(Interested)),
+        (
+            "Lütfen beni listeden çıkarmayın, ilgileniyoruz.",
+            Some(Interested),
+        ),
         // Russian, Greek, Arabic, Hebrew.
         ("Нам это не интересно, спасибо.", Some(NotInterested)),
-        ("Сейчас не актуально, напишите нам в следующем году.", Some(NotNow)),
-        ("Пожалуйста, удалите меня из списка рассылки.", Some(Unsubscribe)),
+        (
+            "Сейчас не актуально, напишите нам в следующем году.",
+            Some(NotNow),
+        ),
+        (
+            "Пожалуйста, удалите меня из списка рассылки.",
+            Some(Unsubscribe),
+        ),
         ("Отпишите меня, пожалуйста.", Some(Unsubscribe)),
         ("Нам интересно, позвоните мне завтра.", Some(Interested)),
         ("Сколько это стоит?", Some(Question)),
-        ("Пожалуйста, не удаляйте меня из рассылки, нам интересно.", Some(Interested)),
+        (
+            "Пожалуйста, не удаляйте меня из рассылки, нам интересно.",
+            Some(Interested),
+        ),
         ("Δεν ενδιαφερόμαστε, ευχαριστώ.", Some(NotInterested)),
         ("Όχι τώρα, επικοινωνήστε μαζί μας του χρόνου.", Some(NotNow)),
         ("Παρακαλώ αφαιρέστε με από τη λίστα σας.", Some(Unsubscribe)),
@@ -1516,16 +1603,28 @@ fn round6_intents_on_unseen_phrasings() {
         // Japanese, Korean, Chinese.
         ("来期以降に改めてご連絡いただけますか。", Some(NotNow)),
         ("配信を停止してください。", Some(Unsubscribe)),
-        ("配信停止はしないでください。引き続き情報をいただきたいです。", Some(Interested)),
+        (
+            "配信停止はしないでください。引き続き情報をいただきたいです。",
+            Some(Interested),
+        ),
         ("지금은 괜찮습니다. 내년에 다시 연락 주세요.", Some(NotNow)),
         ("저희는 관심이 없습니다.", Some(NotInterested)),
-        ("수신 거부하지 말아 주세요. 관심 있습니다.", Some(Interested)),
+        (
+            "수신 거부하지 말아 주세요. 관심 있습니다.",
+            Some(Interested),
+        ),
         ("暂时不需要，明年再说吧。", Some(NotNow)),
         ("我们已经有供应商了，谢谢。", Some(NotInterested)),
         ("请不要把我从名单中删除，我们很感兴趣。", Some(Interested)),
         // Staying on the list is no unsubscribe.
-        ("Please don't remove me from the list, I still want the updates.", Some(Interested)),
-        ("Ne me désinscrivez pas, s'il vous plaît, cela nous intéresse.", Some(Interested)),
+        (
+            "Please don't remove me from the list, I still want the updates.",
+            Some(Interested),
+        ),
+        (
+            "Ne me désinscrivez pas, s'il vous plaît, cela nous intéresse.",
+            Some(Interested),
+        ),
     ];
     let mut wrong = Vec::new();
     for (text, want) in cases {
@@ -1562,28 +1661,80 @@ fn round6_referral_or_own_address() {
     use carousel::understand::reply::{TextFormat, read_formatted};
     // (text, intent, referral email)
     let cases: &[(&str, Intent, Option<&str>)] = &[
-        ("Please email me at my other address, sam.lee@gmail.example, I'm interested.", Intent::Interested, None),
-        ("Better to write to me at sam.private@mail.example — I'm interested.", Intent::Interested, None),
-        ("My colleague Jana Nováková (jana.novakova@customer.example) handles purchasing, please contact her.", Intent::Referral, Some("jana.novakova@customer.example")),
-        ("Schreiben Sie mir bitte an meine private Adresse sam@home.example, wir haben Interesse.", Intent::Interested, None),
-        ("Bitte wenden Sie sich an unsere Einkäuferin Anna Berg, anna.berg@customer.example.", Intent::Referral, Some("anna.berg@customer.example")),
-        ("Écrivez-moi plutôt à mon adresse perso sam@home.example, je suis intéressé.", Intent::Interested, None),
-        ("Escríbeme mejor a mi correo personal sam@home.example, me interesa.", Intent::Interested, None),
-        ("Напишите мне лучше на личную почту sam@home.example, нам интересно.", Intent::Interested, None),
-        ("Этим занимается мой коллега Иван Петров, ivan.petrov@customer.example, свяжитесь с ним.", Intent::Referral, Some("ivan.petrov@customer.example")),
-        ("Obraťte se prosím na kolegu Petra Svobodu, petr.svoboda@customer.example, on o tom rozhoduje.", Intent::Referral, Some("petr.svoboda@customer.example")),
-        ("Proszę kontaktować się z moim kolegą Piotrem Nowakiem, piotr.nowak@customer.example, to on decyduje.", Intent::Referral, Some("piotr.nowak@customer.example")),
-        ("请联系我们的采购经理李明 li.ming@customer.example，他负责这件事。", Intent::Referral, Some("li.ming@customer.example")),
-        ("Παρακαλώ επικοινωνήστε με τη συνάδελφό μου Μαρία Παππά, maria.pappa@customer.example, είναι υπεύθυνη.", Intent::Referral, Some("maria.pappa@customer.example")),
+        (
+            "Please email me at my other address, sam.lee@gmail.example, I'm interested.",
+            Intent::Interested,
+            None,
+        ),
+        (
+            "Better to write to me at sam.private@mail.example — I'm interested.",
+            Intent::Interested,
+            None,
+        ),
+        (
+            "My colleague Jana Nováková (jana.novakova@customer.example) handles purchasing, please contact her.",
+            Intent::Referral,
+            Some("jana.novakova@customer.example"),
+        ),
+        (
+            "Schreiben Sie mir bitte an meine private Adresse sam@home.example, wir haben Interesse.",
+            Intent::Interested,
+            None,
+        ),
+        (
+            "Bitte wenden Sie sich an unsere Einkäuferin Anna Berg, anna.berg@customer.example.",
+            Intent::Referral,
+            Some("anna.berg@customer.example"),
+        ),
+        (
+            "Écrivez-moi plutôt à mon adresse perso sam@home.example, je suis intéressé.",
+            Intent::Interested,
+            None,
+        ),
+        (
+            "Escríbeme mejor a mi correo personal sam@home.example, me interesa.",
+            Intent::Interested,
+            None,
+        ),
+        (
+            "Напишите мне лучше на личную почту sam@home.example, нам интересно.",
+            Intent::Interested,
+            None,
+        ),
+        (
+            "Этим занимается мой коллега Иван Петров, ivan.petrov@customer.example, свяжитесь с ним.",
+            Intent::Referral,
+            Some("ivan.petrov@customer.example"),
+        ),
+        (
+            "Obraťte se prosím na kolegu Petra Svobodu, petr.svoboda@customer.example, on o tom rozhoduje.",
+            Intent::Referral,
+            Some("petr.svoboda@customer.example"),
+        ),
+        (
+            "Proszę kontaktować się z moim kolegą Piotrem Nowakiem, piotr.nowak@customer.example, to on decyduje.",
+            Intent::Referral,
+            Some("piotr.nowak@customer.example"),
+        ),
+        (
+            "请联系我们的采购经理李明 li.ming@customer.example，他负责这件事。",
+            Intent::Referral,
+            Some("li.ming@customer.example"),
+        ),
+        (
+            "Dobrý den,\n\nnákup u nás řeší kolegyně Jana Nováková, jana.novakova@customer.example, obraťte se prosím na ni.",
+            Intent::Referral,
+            Some("jana.novakova@customer.example"),
+        ),
+        (
+            "Παρακαλώ επικοινωνήστε με τη συνάδελφό μου Μαρία Παππά, maria.pappa@customer.example, είναι υπεύθυνη.",
+            Intent::Referral,
+            Some("maria.pappa@customer.example"),
+        ),
     ];
     let mut wrong = Vec::new();
     for (text, want, email) in cases {
-        let got = read_formatted(
-            text,
-            None,
-            TextFormat::default(),
-            &["sam@customer.example"],
-        );
+        let got = read_formatted(text, None, TextFormat::default(), &["sam@customer.example"]);
         if got.intent != Some(*want) || got.referral_email.as_deref() != *email {
             wrong.push(format!(
                 "{text:?}: got {:?} {:?} ({:?})",
@@ -1591,7 +1742,12 @@ fn round6_referral_or_own_address() {
             ));
         }
     }
-    assert!(wrong.is_empty(), "{} wrong:\n{}", wrong.len(), wrong.join("\n"));
+    assert!(
+        wrong.is_empty(),
+        "{} wrong:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
 }
 
 /// Round 6: reply layouts of languages and devices round 5 did not write
@@ -1716,13 +1872,21 @@ fn round6_reply_layouts() {
                 let body = format!("{new}\n\n{sig}\n\n{tail}");
                 let got = strip(&body, StripOptions::DESIGN).text;
                 if normalize(&got) != normalize(new) {
-                    wrong.push(format!("{lang} {sig_name} {tail_name}: got {:?}", cut(&got)));
+                    wrong.push(format!(
+                        "{lang} {sig_name} {tail_name}: got {:?}",
+                        cut(&got)
+                    ));
                 }
             }
         }
     }
     println!("round 6 layouts: {}/{all} right", all - wrong.len());
-    assert!(wrong.is_empty(), "{} wrong:\n{}", wrong.len(), wrong.join("\n"));
+    assert!(
+        wrong.is_empty(),
+        "{} wrong:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
 }
 
 /// Round 6: answers written under the quoted lines they answer keep every
@@ -1750,5 +1914,10 @@ fn round6_inline_answers_under_quotes() {
             wrong.push(format!("{body:?}: got {:?}", cut(&got)));
         }
     }
-    assert!(wrong.is_empty(), "{} wrong:\n{}", wrong.len(), wrong.join("\n"));
+    assert!(
+        wrong.is_empty(),
+        "{} wrong:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
 }

@@ -268,6 +268,10 @@ pub(super) fn is_footer(trimmed: &str) -> bool {
                 \ (?:de(?:puis)?|à\ partir\ de|desde|do|da|dal|met|vanaf|fra|från|von|mit|z|с|from)\ .{1,60}
             | von\ meine[mr]\ .{1,40}\ gesendet\.?
             | odesláno\ z\ .{1,40}
+            | (?:στάλθηκε|αποστολή)\ από\ .{1,60}
+            | أُ?رسلت\ من\ .{1,60}
+            | (?:مرسل|أرسل)\ من\ .{1,60}
+            | נשלח\ מ.{1,60}
             | lähetetty\ \S+(?:sta|stä)(?:\ .{0,30})?
             | diese\ nachricht\ wurde\ von\ meinem\ .{1,80}\ gesendet\.?
             | sent\ by\ .{1,30}

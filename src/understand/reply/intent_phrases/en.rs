@@ -228,4 +228,15 @@ pub static EN: Lang = Lang {
         "thanks for reaching out",
     ],
     question_marks: &[],
+    requests: &[
+        r"(?:could|can|would|will) (?:you|we|i|someone)(?: please| kindly)?(?: be able to)? (?:(?:please|kindly|also|just|quickly) )?(?:send|share|email|e-mail|forward|provide|give (?:me|us)|(?:get|have|receive) (?:a|an|the|some|your|\d)|put together|prepare|quote|set (?:me|us) up|ship|mail|arrange|reserve|extend)",
+        r"(?:is it|would it be) possible to (?:(?:get|have|receive) (?:a|an|the|some|your|\d)|send|set up|arrange|book|schedule)",
+        r"^(?:(?:hi|hello|hey|thanks|thank you)(?-u:\b)[^.!?]{0,30}[,.!]\s*)?(?:please|kindly|pls) (?:send|share|email|e-mail|forward|provide|quote|prepare|put together)",
+        r"(?:may|might) (?:we|i) (?:(?:get|have|receive) (?:a|an|the|some|your|\d)|request)",
+    ],
+    plans: &[
+        r"(?:we'd|we would|we'll|we will|we want to|we're planning to|we are planning to|we plan to|we're looking to|we are looking to|we hope to|we're hoping to|we aim to|i'd|i would|i want to|i plan to)(?: like to| love to| need to)? (?:\w+ )?(?:start|begin|install|buy|order|purchase|sign|roll (?:it |this )?out|go live|launch|onboard|switch|move)",
+        r"(?:we|i) need (?:it|this|them|the \w+) (?:installed|done|in place|running|live|delivered)",
+    ],
+    negator_words: &[],
 };

@@ -103,4 +103,10 @@ pub static PT: Lang = Lang {
     ],
     interested_soft: &["interessante", "parece interessante"],
     question_marks: &[],
+    requests: &[
+        r"(?:me |nos )?(?:podem|pode|poderiam|poderia|podes|poderias)(?: vocês| você)? (?:me |nos )?(?:enviar|mandar|passar|preparar|fazer chegar|disponibilizar)",
+        r"(?:por favor|favor),? (?:enviem|envie|mandem|mande)",
+    ],
+    plans: &[],
+    negator_words: &[],
 };
