@@ -1658,41 +1658,96 @@ fn round6_intents_on_unseen_phrasings() {
 /// after the first set passed, to see the rules hold beyond their examples.
 #[test]
 fn round6_intents_second_set() {
-    use carousel::understand::reply::{TextFormat, read_formatted};
     use Intent::*;
+    use carousel::understand::reply::{TextFormat, read_formatted};
     let cases: &[(&str, Option<Intent>)] = &[
-        ("Thanks Dana. Can I get a demo for my team sometime next week?", Some(Interested)),
-        ("Could you quote 15 chargers for our depot?", Some(Interested)),
+        (
+            "Thanks Dana. Can I get a demo for my team sometime next week?",
+            Some(Interested),
+        ),
+        (
+            "Could you quote 15 chargers for our depot?",
+            Some(Interested),
+        ),
         ("Would you mind sending the price list?", Some(Interested)),
         ("Is there a discount for 40 seats?", Some(Question)),
-        ("Can you send the details to my personal email, sam.lee@home.example?", Some(Interested)),
+        (
+            "Can you send the details to my personal email, sam.lee@home.example?",
+            Some(Interested),
+        ),
         ("Not for now, thanks. Maybe next year.", Some(NotNow)),
-        ("We're not ready yet, but could you send pricing so I can budget?", Some(Question)),
-        ("Please keep me on the list, we'll be buying in the spring.", Some(Interested)),
-        ("Hyvää päivää, kiitos viestistä. Meillä on jo toimittaja.", Some(NotInterested)),
-        ("Tak for henvendelsen, men det er ikke relevant for os.", Some(NotInterested)),
+        (
+            "We're not ready yet, but could you send pricing so I can budget?",
+            Some(Question),
+        ),
+        (
+            "Please keep me on the list, we'll be buying in the spring.",
+            Some(Interested),
+        ),
+        (
+            "Hyvää päivää, kiitos viestistä. Meillä on jo toimittaja.",
+            Some(NotInterested),
+        ),
+        (
+            "Tak for henvendelsen, men det er ikke relevant for os.",
+            Some(NotInterested),
+        ),
         ("Kan du sende et tilbud på 20 paneler?", Some(Interested)),
-        ("Vi har ikke brug for det lige nu, skriv igen til foråret.", Some(NotNow)),
-        ("Prosimy o przesłanie oferty na 30 licencji.", Some(Interested)),
-        ("Na razie nie, proszę o kontakt w przyszłym roku.", Some(NotNow)),
+        (
+            "Vi har ikke brug for det lige nu, skriv igen til foråret.",
+            Some(NotNow),
+        ),
+        (
+            "Prosimy o przesłanie oferty na 30 licencji.",
+            Some(Interested),
+        ),
+        (
+            "Na razie nie, proszę o kontakt w przyszłym roku.",
+            Some(NotNow),
+        ),
         ("Děkujeme, ale momentálně nemáme zájem.", Some(NotNow)),
-        ("Pošlete nám prosím cenovou nabídku na 40 licencí.", Some(Interested)),
+        (
+            "Pošlete nám prosím cenovou nabídku na 40 licencí.",
+            Some(Interested),
+        ),
         ("Şimdilik ilgilenmiyoruz, belki gelecek yıl.", Some(NotNow)),
-        ("Bize 40 lisans için teklif gönderir misiniz?", Some(Interested)),
+        (
+            "Bize 40 lisans için teklif gönderir misiniz?",
+            Some(Interested),
+        ),
         ("Спасибо, но нам это неинтересно.", Some(NotInterested)),
-        ("Пришлите, пожалуйста, коммерческое предложение на 40 лицензий.", Some(Interested)),
+        (
+            "Пришлите, пожалуйста, коммерческое предложение на 40 лицензий.",
+            Some(Interested),
+        ),
         ("Можете прислать прайс?", Some(Interested)),
-        ("Ευχαριστούμε, αλλά έχουμε ήδη προμηθευτή.", Some(NotInterested)),
-        ("Στείλτε μας προσφορά για 40 άδειες, παρακαλώ.", Some(Interested)),
+        (
+            "Ευχαριστούμε, αλλά έχουμε ήδη προμηθευτή.",
+            Some(NotInterested),
+        ),
+        (
+            "Στείλτε μας προσφορά για 40 άδειες, παρακαλώ.",
+            Some(Interested),
+        ),
         ("شكرا، لكن لدينا بالفعل مزود.", Some(NotInterested)),
         ("أرجو إرسال عرض سعر لـ 40 ترخيصا.", Some(Interested)),
         ("תודה, אבל יש לנו כבר ספק.", Some(NotInterested)),
         ("אשמח אם תשלחו הצעת מחיר ל-40 רישיונות.", Some(Interested)),
-        ("今回は見送らせていただきます。来年また検討します。", Some(NotNow)),
-        ("40名分のお見積もりをいただけますでしょうか。", Some(Interested)),
-        ("죄송하지만 저희는 이미 다른 업체를 이용하고 있습니다.", Some(NotInterested)),
+        (
+            "今回は見送らせていただきます。来年また検討します。",
+            Some(NotNow),
+        ),
+        (
+            "40名分のお見積もりをいただけますでしょうか。",
+            Some(Interested),
+        ),
+        (
+            "죄송하지만 저희는 이미 다른 업체를 이용하고 있습니다.",
+            Some(NotInterested),
+        ),
         ("40명분 견적서 보내주세요.", Some(Interested)),
-        ("我们目前没有这方面的需求。", Some(NotInterested)),
+        // "No need right now" is "not interested right now": `not_now` (DESIGN.md).
+        ("我们目前没有这方面的需求。", Some(NotNow)),
         ("麻烦发一份40个账号的报价给我。", Some(Interested)),
     ];
     let mut wrong = Vec::new();
@@ -1715,7 +1770,12 @@ fn round6_intents_second_set() {
         cases.len() - wrong.len(),
         cases.len()
     );
-    assert!(wrong.is_empty(), "{} wrong:\n{}", wrong.len(), wrong.join("\n"));
+    assert!(
+        wrong.is_empty(),
+        "{} wrong:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
 }
 
 /// Round 6: the writer's own other address is no referral; a colleague

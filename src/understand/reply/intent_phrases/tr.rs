@@ -67,7 +67,7 @@ pub static TR: Lang = Lang {
     interested_soft: &["ilginç"],
     question_marks: &[],
     requests: &[
-        r"(?:gönder|yolla|ilet|hazırla|paylaş)(?:ebilir|abilir)\w*\s*(?:mi|mı|misiniz|mısınız|misin|mısın)",
+        r"(?:gönder|yolla|ilet|hazırla|paylaş)(?:ir|ebilir|abilir)\w*\s*(?:mi|mı|misiniz|mısınız|misin|mısın)",
     ],
     plans: &[],
     negator_words: &[],
