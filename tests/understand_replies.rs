@@ -2045,3 +2045,68 @@ fn round6_inline_answers_under_quotes() {
         wrong.join("\n")
     );
 }
+
+/// Round 6: the quote headers and footers phones write (iOS Mail and the
+/// Gmail and Outlook apps as localised), one per language, under a short
+/// new text.
+#[test]
+fn round6_mobile_headers_and_footers() {
+    let new = "Yes, Thursday at 10 works.";
+    let headers = [
+        "1 дек. 2026 г., в 9:00, Dana Reyes <dana@acme.example> написал(а):",
+        "Wiadomość napisana przez Dana Reyes <dana@acme.example> w dniu 01.12.2026, o godz. 09:00:",
+        "2026/12/01 9:00、Dana Reyes <dana@acme.example>のメール:",
+        "ב-1 בדצמ׳ 2026, בשעה 9:00, Dana Reyes <dana@acme.example> כתב/ה:",
+        "في ١ ديسمبر ٢٠٢٦، الساعة ٩:٠٠ ص، كتب Dana Reyes <dana@acme.example>:",
+        "Στις 1 Δεκ 2026, 9:00 π.μ., ο χρήστης Dana Reyes <dana@acme.example> έγραψε:",
+        "1 Ara 2026 tarihinde 09:00 saatinde Dana Reyes <dana@acme.example> şunları yazdı:",
+        "1.12.2026 kello 9.00 Dana Reyes <dana@acme.example> kirjoitti:",
+        "Den 1. dec. 2026 kl. 09.00 skrev Dana Reyes <dana@acme.example>:",
+        "1. 12. 2026 v 9:00, Dana Reyes <dana@acme.example>:",
+        "Op 1 dec. 2026 om 09:00 heeft Dana Reyes <dana@acme.example> het volgende geschreven:",
+        "Em 1 de dez. de 2026, à(s) 09:00, Dana Reyes <dana@acme.example> escreveu:",
+        "在 2026年12月1日，上午9:00，Dana Reyes <dana@acme.example> 写道：",
+        "Dana Reyes <dana@acme.example> 於 2026年12月1日 上午9:00 寫道：",
+        "On Tuesday, December 1, 2026, 9:00 AM, Dana Reyes <dana@acme.example> wrote:",
+    ];
+    let footers = [
+        "Отправлено из мобильной Яндекс.Почты",
+        "Отправлено из приложения Почта Mail.ru для iOS",
+        "Sent from Yahoo Mail for iPhone",
+        "Sent from Mail for Windows",
+        "Wysłano z aplikacji Poczta dla Windows",
+        "Enviado desde mi Samsung Galaxy",
+        "Envoyé de mon appareil Samsung",
+        "Inviato dal mio dispositivo Galaxy",
+        "Von meinem/meiner Galaxy gesendet",
+        "Verstuurd vanaf mijn Samsung Galaxy smartphone.",
+        "Sendt fra min Samsung Galaxy smarttelefon.",
+        "Skickat från min Samsung Galaxy-smartphone.",
+        "iPhoneから送信",
+        "Galaxy에서 보냄",
+        "发自我的华为手机",
+        "Samsung Galaxy akıllı telefonumdan gönderildi.",
+        "Odesláno z mého zařízení Galaxy",
+        "Lähetetty Samsung Galaxy -älypuhelimestani.",
+    ];
+    let mut wrong = Vec::new();
+    let mut all = 0;
+    for header in headers {
+        all += 1;
+        let body = format!("{new}\n\n{header}\n\n> Hi, does Thursday work?\n> Dana\n");
+        let got = strip(&body, StripOptions::DESIGN).text;
+        if normalize(&got) != normalize(new) {
+            wrong.push(format!("{header}: got {:?}", cut(&got)));
+        }
+    }
+    for footer in footers {
+        all += 1;
+        let body = format!("{new}\n\n{footer}\n\nOn Tue, Dec 1, 2026 at 9:00 AM Dana Reyes <dana@acme.example> wrote:\n> Hi\n");
+        let got = strip(&body, StripOptions::DESIGN).text;
+        if normalize(&got) != normalize(new) {
+            wrong.push(format!("{footer}: got {:?}", cut(&got)));
+        }
+    }
+    println!("round 6 mobile headers and footers: {}/{all} right", all - wrong.len());
+    assert!(wrong.is_empty(), "{} wrong:\n{}", wrong.len(), wrong.join("\n"));
+}
