@@ -2101,12 +2101,22 @@ fn round6_mobile_headers_and_footers() {
     }
     for footer in footers {
         all += 1;
-        let body = format!("{new}\n\n{footer}\n\nOn Tue, Dec 1, 2026 at 9:00 AM Dana Reyes <dana@acme.example> wrote:\n> Hi\n");
+        let body = format!(
+            "{new}\n\n{footer}\n\nOn Tue, Dec 1, 2026 at 9:00 AM Dana Reyes <dana@acme.example> wrote:\n> Hi\n"
+        );
         let got = strip(&body, StripOptions::DESIGN).text;
         if normalize(&got) != normalize(new) {
             wrong.push(format!("{footer}: got {:?}", cut(&got)));
         }
     }
-    println!("round 6 mobile headers and footers: {}/{all} right", all - wrong.len());
-    assert!(wrong.is_empty(), "{} wrong:\n{}", wrong.len(), wrong.join("\n"));
+    println!(
+        "round 6 mobile headers and footers: {}/{all} right",
+        all - wrong.len()
+    );
+    assert!(
+        wrong.is_empty(),
+        "{} wrong:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
 }

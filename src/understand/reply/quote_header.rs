@@ -170,7 +170,7 @@ pub(super) fn is_attribution(t: &str) -> bool {
             r"(?xi)(?:
               \b(?:wrote|writes|schrieb|escribió|escribio|escreveu|scrisse|schreef|skrev|kirjoitti|írta|yazdı)
             | \ba\ (?:é|e)crit | \bha\ scritto | \bhat\ geschrieben | geschreven | \bnapisał(?:\(a\)|a)?
-            | написал(?:а)? | написав | пише | 写道 | 寫道 | が書きました | 書きました | đã\ viết | \bnapsal(?:a|\(a\))? | \bkirjoitti | 님이\ 작성 | >\ 작성
+            | написал(?:а|\(а\))? | написав | \ כתב(?:/ה|ה)? | пише | 写道 | 寫道 | が書きました | 書きました | đã\ viết | \bnapsal(?:a|\(a\))? | \bkirjoitti | 님이\ 작성 | >\ 작성
             | \bpisze | \bpisał(?:a)? | \bmenulis | έγραψε | \ba\ scris
             )
             (?:\ am\ [^:]{3,60}|\ on\ .{3,60}?|\ (?:the\ following|folgendes))?
@@ -199,6 +199,8 @@ pub(super) fn is_attribution(t: &str) -> bool {
         )
         .unwrap()
     });
+    static VERB_FIRST: Lazy<Regex> =
+        Lazy::new(|| Regex::new(r"(?i)^wiadomość napisana przez\s.{3,200}[:：]\s*$").unwrap());
     static GMT: Lazy<Regex> = Lazy::new(|| {
         Regex::new(r"^\d{4}[-/]\d{1,2}[-/]\d{1,2}\s+\d{1,2}:\d{2}\s+GMT[+-]\d{1,2}:?\d{2}\b")
             .unwrap()
@@ -213,6 +215,11 @@ pub(super) fn is_attribution(t: &str) -> bool {
             || short_name_wrote(t);
     }
     if GMT.is_match(t) {
+        return true;
+    }
+    // "Wiadomość napisana przez Dana <d@x> w dniu 01.12.2026, o godz.
+    // 09:00:" (Polish iOS Mail): the verb opens the line, the date ends it.
+    if VERB_FIRST.is_match(t) && (t.contains('@') || t.chars().any(|c| c.is_ascii_digit())) {
         return true;
     }
     // "… kirjoitti ma 1.12.2026 klo 9.00:", "… a scris în Lun, 1 dec. 2026
