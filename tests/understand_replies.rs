@@ -2120,3 +2120,39 @@ fn round6_mobile_headers_and_footers() {
         wrong.join("\n")
     );
 }
+
+/// Round 6: sign-offs that carry name, title and company, on one line or
+/// two, go with the signature; a "Thanks, …" sentence that goes on stays.
+#[test]
+fn round6_signoffs_with_title_and_company() {
+    let new = "Please send the contract for 40 seats.";
+    let signoffs = [
+        "Thanks,\nSam Lee, VP Sales, Northwind Traders",
+        "Thanks, Sam Lee, VP Sales, Northwind Traders",
+        "Cheers, Sam (Head of Ops, Northwind)",
+        "Best — Sam Lee — Head of Operations — Northwind Traders",
+        "Regards, Dr. Anna Berg, Procurement Lead, Meridian GmbH",
+        "Mit freundlichen Grüßen, Jonas Weber, Leiter Einkauf, Weber Logistik GmbH",
+        "Cordialement, Julie Martin – Responsable achats – Martin & Fils",
+        "Best regards,\nSam Lee | Head of Operations\nNorthwind Traders | northwind.example",
+    ];
+    let mut wrong = Vec::new();
+    for signoff in signoffs {
+        let body = format!("{new}\n\n{signoff}\n\nOn Tue, Dec 1, 2026 at 9:00 AM Dana Reyes <dana@acme.example> wrote:\n> Hi\n");
+        let got = strip(&body, StripOptions::DESIGN).text;
+        if normalize(&got) != normalize(new) {
+            wrong.push(format!("{signoff:?}: got {:?}", cut(&got)));
+        }
+    }
+    for kept in [
+        "Thanks, we'll review it with Procurement, Legal and Finance.",
+        "Thanks, Procurement will call you on Monday.",
+    ] {
+        let body = format!("{new}\n\n{kept}\n\nOn Tue, Dec 1, 2026 at 9:00 AM Dana Reyes <dana@acme.example> wrote:\n> Hi\n");
+        let got = strip(&body, StripOptions::DESIGN).text;
+        if normalize(&got) != normalize(&format!("{new} {kept}")) {
+            wrong.push(format!("{kept:?}: got {:?}", cut(&got)));
+        }
+    }
+    assert!(wrong.is_empty(), "{} wrong:\n{}", wrong.len(), wrong.join("\n"));
+}
