@@ -2138,7 +2138,9 @@ fn round6_signoffs_with_title_and_company() {
     ];
     let mut wrong = Vec::new();
     for signoff in signoffs {
-        let body = format!("{new}\n\n{signoff}\n\nOn Tue, Dec 1, 2026 at 9:00 AM Dana Reyes <dana@acme.example> wrote:\n> Hi\n");
+        let body = format!(
+            "{new}\n\n{signoff}\n\nOn Tue, Dec 1, 2026 at 9:00 AM Dana Reyes <dana@acme.example> wrote:\n> Hi\n"
+        );
         let got = strip(&body, StripOptions::DESIGN).text;
         if normalize(&got) != normalize(new) {
             wrong.push(format!("{signoff:?}: got {:?}", cut(&got)));
@@ -2148,11 +2150,18 @@ fn round6_signoffs_with_title_and_company() {
         "Thanks, we'll review it with Procurement, Legal and Finance.",
         "Thanks, Procurement will call you on Monday.",
     ] {
-        let body = format!("{new}\n\n{kept}\n\nOn Tue, Dec 1, 2026 at 9:00 AM Dana Reyes <dana@acme.example> wrote:\n> Hi\n");
+        let body = format!(
+            "{new}\n\n{kept}\n\nOn Tue, Dec 1, 2026 at 9:00 AM Dana Reyes <dana@acme.example> wrote:\n> Hi\n"
+        );
         let got = strip(&body, StripOptions::DESIGN).text;
         if normalize(&got) != normalize(&format!("{new} {kept}")) {
             wrong.push(format!("{kept:?}: got {:?}", cut(&got)));
         }
     }
-    assert!(wrong.is_empty(), "{} wrong:\n{}", wrong.len(), wrong.join("\n"));
+    assert!(
+        wrong.is_empty(),
+        "{} wrong:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
 }

@@ -590,7 +590,8 @@ fn score_sentence(sentence: &str, scores: &mut Scores) {
     // for") do not make it a question.
     let request = m.request.find(sentence);
     // "We'd start in January": the date is when they buy, not a deferral.
-    let plan_here = m.plan.is_match(sentence);
+    // Read only when a "not now" phrase is found: most sentences have none.
+    let mut plan_here: Option<bool> = None;
     // Ranges already counted: an overlapping later phrase ("demo" inside
     // "schedule a demo") counts no more.
     let mut taken: Vec<std::ops::Range<usize>> = Vec::new();
@@ -623,7 +624,9 @@ fn score_sentence(sentence: &str, scores: &mut Scores) {
             if request.is_some() && meaning.intent == Intent::Question {
                 continue;
             }
-            if plan_here && *category == Category::NotNow {
+            if *category == Category::NotNow
+                && *plan_here.get_or_insert_with(|| m.plan.is_match(sentence))
+            {
                 continue;
             }
             // The clause after a "but" carries the point.

@@ -262,18 +262,18 @@ pub(super) fn is_footer(trimmed: &str) -> bool {
             | outlook\ (?:für|voor)\ (?:ios|android)\ (?:herunterladen|downloaden)
             | (?:télécharger|obtenir|obtener|obter\ o|scarica|baixe\ o|pobierz)\ outlook\ (?:pour|para|per|dla)\ (?:ios|android)
             | küldve\ (?:az\ )?.{1,30}(?:ról|ről)
-            | .{1,60}(?:dan|den)\ gönderildi\.?
+            | \S{1,30}(?:dan|den)\ gönderildi
             | trimis\ de\ pe\ .{1,40}
             | (?:envoy[ée]|enviado|inviato|verzonden|verstuurd|sendt|skickat|gesendet|wys[łl]ane|wysłano|отправлено)
                 \ (?:de(?:puis)?|à\ partir\ de|desde|do|da|dal|met|vanaf|fra|från|von|mit|z|с|из|from)\ .{1,60}
             | von\ meine[mr](?:/meine[mr])?\ .{1,40}\ gesendet\.?
             | odesláno\ z\ .{1,40}
-            | (?:στάλθηκε|αποστολή)\ από\ .{1,60}
-            | أُ?رسلت\ من\ .{1,60}
-            | (?:مرسل|أرسل)\ من\ .{1,60}
-            | נשלח\ מ.{1,60}
+            | (?:στάλθηκε|αποστολή)\ από\ .+
+            | أُ?رسلت\ من\ .+
+            | (?:مرسل|أرسل)\ من\ .+
+            | נשלח\ מ.+
             | lähetetty\ \S+(?:sta|stä)(?:\ .{0,30})?
-            | lähetetty\ .{1,60}(?:sta|stä)(?:ni)?\.?
+            | lähetetty\ .+(?:sta|stä)(?:ni)?\.?
             | diese\ nachricht\ wurde\ von\ meinem\ .{1,80}\ gesendet\.?
             | sent\ by\ .{1,30}
             | \S.{0,40}\ from\ (?:mobile|my\ phone)
@@ -295,6 +295,15 @@ pub(super) fn is_footer(trimmed: &str) -> bool {
     let plain = plain.trim();
     if CJK.is_match(plain) {
         return true;
+    }
+    // "Samsung Galaxy akıllı telefonumdan gönderildi." (Turkish names the
+    // device first): read from the end, so other lines fail at once.
+    if let Some(head) = plain
+        .strip_suffix('.')
+        .unwrap_or(plain)
+        .strip_suffix(" gönderildi")
+    {
+        return head.ends_with("dan") || head.ends_with("den");
     }
     let Some(caps) = GENERIC.captures(plain) else {
         return false;

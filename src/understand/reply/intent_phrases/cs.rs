@@ -79,7 +79,7 @@ pub static CS: Lang = Lang {
     interested_soft: &["zajímavé"],
     question_marks: &[],
     requests: &[
-        r"(?:mohli|mohl|mohla|můžete|můžeš)(?: byste| by| bys)? .{0,30}?(?:poslat|zaslat|připravit|poslali|zaslali)",
+        r"(?:mohli|mohl|mohla|můžete|můžeš)(?: byste| by| bys)? .*?(?:poslat|zaslat|připravit|poslali|zaslali)",
     ],
     plans: &[],
     negator_words: &[],

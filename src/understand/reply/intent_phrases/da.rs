@@ -94,7 +94,7 @@ pub static DA: Lang = Lang {
     interested_soft: &["spændende", "spennende", "interessant"],
     question_marks: &[],
     requests: &[
-        r"(?:kan|kunne|vil) (?:i|du|dere|de) .{0,30}?(?:sende|maile|give|gi|lave|lage)",
+        r"(?:kan|kunne|vil) (?:i|du|dere|de) .*?(?:sende|maile|give|gi|lave|lage)",
         r"(?:send|send os|send oss) (?:venligst|vennligst|gerne|gjerne)",
     ],
     plans: &[],

@@ -45,7 +45,7 @@ pub static FI: Lang = Lang {
     not_now: &[
         r"ensi (?:vuonna|vuoden|kuussa|kvartaalilla|keväänä|syksynä)",
         r"(?:kesän|lomien|joulun|vuodenvaihteen) jälkeen",
-        r"(?:\d+|parin|muutaman|kolmen|kuuden) (?:viikon|kuukauden|vuoden) (?:kuluttua|päästä)",
+        r"(?:viikon|kuukauden|vuoden) (?:kuluttua|päästä)",
         r"myöhemmin",
         r"ottakaa (?:uudelleen )?yhteyttä (?:ensi|myöhemmin|keväällä|syksyllä)",
     ],
@@ -69,7 +69,7 @@ pub static FI: Lang = Lang {
     interested_soft: &["mielenkiintoista"],
     question_marks: &[],
     requests: &[
-        r"(?:voisitteko|voitteko|voisitko|voitko) .{0,30}?(?:tehdä tarjouksen|toimittaa|laatia|lähettää)",
+        r"(?:voisitteko|voitteko|voisitko|voitko) .*?(?:tehdä tarjouksen|toimittaa|laatia|lähettää)",
     ],
     plans: &[],
     negator_words: &[],

@@ -99,7 +99,7 @@ pub static NL: Lang = Lang {
     interested_soft: &["interessant", "klinkt interessant"],
     question_marks: &[],
     requests: &[
-        r"(?:kunt|kan|zou|zouden|kunnen|kun) (?:u|je|jij|jullie) .{0,60}?(?:sturen|toesturen|opsturen|mailen|opstellen|bezorgen|doorsturen|maken)",
+        r"(?:kunt|kan|zou|zouden|kunnen|kun) (?:u|je|jij|jullie) .*?(?:sturen|toesturen|opsturen|mailen|opstellen|bezorgen|doorsturen|maken)",
         r"(?:graag|gelieve) (?:een |de |uw )?(?:offerte|prijzen|prijsopgave|prijslijst)",
     ],
     plans: &[],

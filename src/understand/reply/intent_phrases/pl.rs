@@ -73,7 +73,7 @@ pub static PL: Lang = Lang {
     interested_soft: &["ciekawe", "interesujące"],
     question_marks: &[],
     requests: &[
-        r"(?:czy )?(?:mogą|może|mógłby|mogłaby|mogliby|możecie|możesz|moglibyście|mógłbyś) .{0,30}?(?:przesłać|wysłać|przygotować|podesłać|przedstawić)",
+        r"(?:czy )?(?:mogą|może|mógłby|mogłaby|mogliby|możecie|możesz|moglibyście|mógłbyś) .*?(?:przesłać|wysłać|przygotować|podesłać|przedstawić)",
         r"(?:proszę|prosimy) o (?:przesłanie|wysłanie|przygotowanie|ofertę|wycenę|cennik)",
     ],
     plans: &[],

@@ -64,7 +64,7 @@ pub static SV: Lang = Lang {
     interested_soft: &["intressant"],
     question_marks: &[],
     requests: &[
-        r"(?:kan|kunde|skulle) (?:ni|du) .{0,30}?(?:skicka|maila|mejla|ta fram|lämna)",
+        r"(?:kan|kunde|skulle) (?:ni|du) .*?(?:skicka|maila|mejla|ta fram|lämna)",
         r"skicka gärna",
     ],
     plans: &[],
