@@ -2173,19 +2173,71 @@ fn round6_own_address_and_staying_in_more_languages() {
     use carousel::understand::reply::{TextFormat, read_formatted};
     // (text, intent, referral email)
     let cases: &[(&str, Option<Intent>, Option<&str>)] = &[
-        ("今後はこちらのアドレス sam@home.example にご連絡ください。興味があります。", Some(Intent::Interested), None),
-        ("Scrivetemi al mio indirizzo personale sam@home.example, siamo interessati.", Some(Intent::Interested), None),
-        ("Escrevam para o meu e-mail pessoal sam@home.example, temos interesse.", Some(Intent::Interested), None),
-        ("Mail me liever op mijn privéadres sam@home.example, we zijn geïnteresseerd.", Some(Intent::Interested), None),
-        ("Proszę pisać na mój prywatny adres sam@home.example, jesteśmy zainteresowani.", Some(Intent::Interested), None),
-        ("Bana özel adresimden ulaşın: sam@home.example, ilgileniyoruz.", Some(Intent::Interested), None),
-        ("Haal me alstublieft niet van de lijst, we zijn geïnteresseerd.", Some(Intent::Interested), None),
-        ("Proszę mnie nie wypisywać z listy, jesteśmy zainteresowani.", Some(Intent::Interested), None),
-        ("Ta inte bort mig från listan, vi är intresserade.", Some(Intent::Interested), None),
-        ("Non cancellatemi dalla lista, siamo interessati.", Some(Intent::Interested), None),
-        ("Bitte melden Sie mich nicht ab, wir sind interessiert.", Some(Intent::Interested), None),
-        ("Si prega di contattare il mio collega Marco Rossi, marco.rossi@customer.example, che si occupa degli acquisti.", Some(Intent::Referral), Some("marco.rossi@customer.example")),
-        ("Neem contact op met mijn collega Eva de Boer, eva.deboer@customer.example, zij beslist hierover.", Some(Intent::Referral), Some("eva.deboer@customer.example")),
+        (
+            "今後はこちらのアドレス sam@home.example にご連絡ください。興味があります。",
+            Some(Intent::Interested),
+            None,
+        ),
+        (
+            "Scrivetemi al mio indirizzo personale sam@home.example, siamo interessati.",
+            Some(Intent::Interested),
+            None,
+        ),
+        (
+            "Escrevam para o meu e-mail pessoal sam@home.example, temos interesse.",
+            Some(Intent::Interested),
+            None,
+        ),
+        (
+            "Mail me liever op mijn privéadres sam@home.example, we zijn geïnteresseerd.",
+            Some(Intent::Interested),
+            None,
+        ),
+        (
+            "Proszę pisać na mój prywatny adres sam@home.example, jesteśmy zainteresowani.",
+            Some(Intent::Interested),
+            None,
+        ),
+        (
+            "Bana özel adresimden ulaşın: sam@home.example, ilgileniyoruz.",
+            Some(Intent::Interested),
+            None,
+        ),
+        (
+            "Haal me alstublieft niet van de lijst, we zijn geïnteresseerd.",
+            Some(Intent::Interested),
+            None,
+        ),
+        (
+            "Proszę mnie nie wypisywać z listy, jesteśmy zainteresowani.",
+            Some(Intent::Interested),
+            None,
+        ),
+        (
+            "Ta inte bort mig från listan, vi är intresserade.",
+            Some(Intent::Interested),
+            None,
+        ),
+        (
+            "Non cancellatemi dalla lista, siamo interessati.",
+            Some(Intent::Interested),
+            None,
+        ),
+        (
+            "Bitte melden Sie mich nicht ab, wir sind interessiert.",
+            Some(Intent::Interested),
+            None,
+        ),
+        (
+            "Si prega di contattare il mio collega Marco Rossi, marco.rossi@customer.example, che si occupa degli acquisti.",
+            Some(Intent::Referral),
+            Some("marco.rossi@customer.example"),
+        ),
+        (
+            "Neem contact op met mijn collega Eva de Boer, eva.deboer@customer.example, zij beslist hierover.",
+            Some(Intent::Referral),
+            Some("eva.deboer@customer.example"),
+        ),
     ];
     let mut wrong = Vec::new();
     for (text, want, email) in cases {
@@ -2197,5 +2249,10 @@ fn round6_own_address_and_staying_in_more_languages() {
             ));
         }
     }
-    assert!(wrong.is_empty(), "{} wrong:\n{}", wrong.len(), wrong.join("\n"));
+    assert!(
+        wrong.is_empty(),
+        "{} wrong:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
 }

@@ -11,7 +11,11 @@ pub static PT: Lang = Lang {
     contrast: &["mas", "porém", "contudo", "entretanto", "todavia"],
     clause_breaks: &["porque", "pois", "então"],
     self_objects: &["comigo", "me", "nos", "mim"],
-    self_addresses: &[r"(?:meu|minha|nosso|nossa) (?:\w+ ){0,2}(?:endereço|e-mail|email)(?: é)?"],
+    self_addresses: &[
+        r"(?:meu|minha|nosso|nossa) (?:\w+ ){0,2}(?:endereço|e-mail|email)(?: é)?",
+        // The adjective after the noun: "o meu e-mail pessoal".
+        r"(?:meu|minha|nosso|nossa) (?:endereço|e-mail|email)(?: de e-mail)? (?:pessoal|particular|privado|novo|outro)",
+    ],
     idioms_interested: &[
         r"por que não",
         r"porque não",
