@@ -1,6 +1,6 @@
 //! Intent of a reply: phrase categories read from the per-language tables
 //! in [`super::intent_phrases`] (EN, DE, FR, ES, IT, PT, NL, JA, KO, ZH, PL,
-//! SV, TR), negation
+//! SV, TR, DA/NO, FI, CS, RU, EL, AR, HE), negation
 //! by meaning, then a precedence resolution (DESIGN.md):
 //!
 //! 1. `unsubscribe` — "nice product, but take me off your list" (but "please
@@ -172,7 +172,9 @@ impl Category {
         use Intent::*;
         match self {
             Category::IdiomInterested | Category::IdiomNotNow => self.plain(),
-            Category::Unsubscribe => meaning(Interested, 1, false),
+            // "Please don't take me off the list": a wish to stay, which
+            // is interest enough to decide alone.
+            Category::Unsubscribe => meaning(Interested, 2, false),
             Category::Referral | Category::Question | Category::NotNow => None,
             Category::NotInterested => meaning(Interested, 2, false),
             Category::InterestedStrong | Category::Interested => meaning(NotInterested, 3, false),
@@ -196,6 +198,12 @@ struct Matchers {
     question_open: Regex,
     referral_verb: Regex,
     self_address: Regex,
+    /// A request for the seller to act ("could you send …"): interest.
+    request: Regex,
+    /// Whole-word negators of scripts without ASCII word boundaries.
+    negator_word: Regex,
+    /// The writer's plan to act: dates beside it are no "not now".
+    plan: Regex,
 }
 
 /// `(?-u:\b)(?:a)(?-u:\b)|…` for spaced languages, `(?:a)|…` otherwise.
@@ -349,6 +357,27 @@ static MATCHERS: Lazy<Matchers> = Lazy::new(|| {
             .expect("question openers"),
         referral_verb: Regex::new(&words(|l| l.referral_verbs)).expect("referral verbs"),
         self_address: Regex::new(&self_address).expect("self objects"),
+        request: Regex::new(&alternation(
+            LANGS
+                .iter()
+                .flat_map(|l| l.requests.iter().map(move |p| (l.spaced, p.to_string()))),
+        ))
+        .expect("requests"),
+        negator_word: Regex::new(&format!(
+            "^(?:{})$",
+            LANGS
+                .iter()
+                .flat_map(|l| l.negator_words.iter().map(|w| regex::escape(w)))
+                .collect::<Vec<_>>()
+                .join("|")
+        ))
+        .expect("negator words"),
+        plan: Regex::new(&alternation(
+            LANGS
+                .iter()
+                .flat_map(|l| l.plans.iter().map(move |p| (l.spaced, p.to_string()))),
+        ))
+        .expect("plans"),
     }
 });
 
@@ -437,6 +466,9 @@ fn resolve(s: &Scores, has_referral_target: bool) -> (Option<Intent>, f32) {
     if question > 0 && question > refusal {
         return (Some(Question), evidence(Question).max(0.7));
     }
+    if s.requests > 0 && not_now > 0 && refusal == 0 {
+        return (Some(Question), 0.7);
+    }
     if not_now > 0 {
         return (Some(NotNow), evidence(NotNow).max(0.75));
     }
@@ -464,6 +496,11 @@ struct Scores {
     /// decide only when nothing else does ("Thursday afternoon?" after
     /// "I'd love a demo" is interest).
     generic_questions: Vec<String>,
+    /// Sentences that ask the seller to act ("could you send pricing for
+    /// 40 seats?"): counted as strong interest, and as a question when a
+    /// "not now" stands beside them ("Not ready yet, but what would it
+    /// cost?" is a question, DESIGN.md).
+    requests: usize,
 }
 
 impl Scores {
@@ -504,7 +541,10 @@ fn sentences(text: &str) -> Vec<&str> {
     let mut out = Vec::new();
     let mut start = 0;
     for (i, c) in text.char_indices() {
-        if matches!(c, '.' | '!' | '?' | '\n' | '。' | '！' | '？' | ';') {
+        if matches!(
+            c,
+            '.' | '!' | '?' | '\n' | '。' | '！' | '？' | ';' | '؟' | '\u{37e}'
+        ) {
             let end = i + c.len_utf8();
             // "e.g." / "3.5" / "Dr." are not sentence ends.
             let next = text[end..].chars().next();
@@ -527,7 +567,9 @@ fn sentences(text: &str) -> Vec<&str> {
 fn is_question(sentence: &str) -> bool {
     static JA_Q: Lazy<Regex> =
         Lazy::new(|| Regex::new(r"(?:ですか|ますか|でしょうか|ませんか|か)[。？?]?$").unwrap());
-    sentence.ends_with(['?', '？'])
+    sentence.ends_with(['?', '？', '؟', '\u{37e}'])
+        // Greek writes its question mark as a semicolon.
+        || (sentence.ends_with(';') && sentence.chars().any(|c| ('\u{370}'..='\u{3ff}').contains(&c)))
         || MATCHERS.question_open.is_match(sentence)
         || JA_Q.is_match(sentence)
 }
@@ -543,6 +585,13 @@ fn score_sentence(sentence: &str, scores: &mut Scores) {
     let mut explicit_question = false;
     let mut refusal_here = false;
     let contrast_at = m.contrast.find(sentence).map(|c| c.start());
+    // A request for us to act is interest; the question form ("could you
+    // send pricing for 40 seats?") and a priced noun inside it ("pricing
+    // for") do not make it a question.
+    let request = m.request.find(sentence);
+    // "We'd start in January": the date is when they buy, not a deferral.
+    // Read only when a "not now" phrase is found: most sentences have none.
+    let mut plan_here: Option<bool> = None;
     // Ranges already counted: an overlapping later phrase ("demo" inside
     // "schedule a demo") counts no more.
     let mut taken: Vec<std::ops::Range<usize>> = Vec::new();
@@ -572,6 +621,14 @@ fn score_sentence(sentence: &str, scores: &mut Scores) {
                 masks.push(hit.range());
             }
             let Some(meaning) = meaning else { continue };
+            if request.is_some() && meaning.intent == Intent::Question {
+                continue;
+            }
+            if *category == Category::NotNow
+                && *plan_here.get_or_insert_with(|| m.plan.is_match(sentence))
+            {
+                continue;
+            }
             // The clause after a "but" carries the point.
             let weight = if contrast_at.is_some_and(|c| c < hit.start()) {
                 meaning.weight * 3 / 2
@@ -598,6 +655,13 @@ fn score_sentence(sentence: &str, scores: &mut Scores) {
             work.replace_range(r.clone(), &" ".repeat(r.len()));
         }
     }
+    if let Some(r) = request
+        && !refusal_here
+    {
+        scores.add(Intent::Interested, 3, true, r.as_str());
+        scores.requests += 1;
+        other_hit = true;
+    }
     // "Not interested right now" is a "not now".
     if refusal_here && let Some(t) = m.temporal.find(sentence) {
         scores.add(Intent::NotNow, 4, false, t.as_str());
@@ -617,7 +681,13 @@ fn negators_before(before: &str) -> usize {
     let words: Vec<&str> = clause.split_whitespace().collect();
     words[words.len().saturating_sub(NEGATION_WINDOW_WORDS)..]
         .iter()
-        .map(|w| m.negator.find_iter(w).count())
+        .map(|w| {
+            m.negator.find_iter(w).count()
+                + usize::from(
+                    m.negator_word
+                        .is_match(w.trim_matches(|c: char| !c.is_alphanumeric())),
+                )
+        })
         .sum()
 }
 
@@ -657,7 +727,7 @@ fn find_referral(text: &str, senders: &[&str]) -> Option<(Option<String>, Option
     static EMAIL: Lazy<Regex> =
         Lazy::new(|| Regex::new(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}").unwrap());
     static GOOD: Lazy<Regex> = Lazy::new(|| {
-        Regex::new(r"(?i)contact|reach|get in touch|talk|speak|write|email (?:her|him|them)|decid|decision|responsible|in charge|handles|handling|right person|best person|owns|zuständig|entscheid|ansprechpartner|wenden|kontaktier|担当|決裁|責任者|ご連絡|窓口|contactez|responsable|décide|interlocuteur|contacte|encarga|decide|persona adecuada|contatt|responsabil|persona giusta|fale com|pessoa certa|neem contact|verantwoordelijk|beslist|juiste persoon|escrib|scriv|schrijf|escrev").unwrap()
+        Regex::new(r"(?i)contact|reach|get in touch|talk|speak|write|email (?:her|him|them)|decid|decision|responsible|in charge|handles|handling|right person|best person|owns|zuständig|entscheid|ansprechpartner|wenden|kontaktier|担当|決裁|責任者|ご連絡|窓口|contactez|responsable|décide|interlocuteur|contacte|encarga|decide|persona adecuada|contatt|responsabil|persona giusta|fale com|pessoa certa|neem contact|verantwoordelijk|beslist|juiste persoon|escrib|scriv|schrijf|escrev|занимается|отвечает|решает|свяжитесь|обратитесь|řeší|rozhoduje|obraťte|kontaktujte|na starosti|υπεύθυν|αποφασίζει|επικοινωνήστε|المسؤول|تواصلوا|אחראי|פנו|ansvarlig|bestemmer|kontakt|vastaa|päättää|ottakaa yhteyttä").unwrap()
     });
     static PASSING: Lazy<Regex> = Lazy::new(|| {
         Regex::new(r"(?i)\bcc\b|cc'?d|\bcopied\b|\bcopying\b|in copy|\bfyi\b|in kopie|\bkopie\b|en copie|con copia|en copia|em cópia|in copia|in cc|asistente|assistente|assistent(?:in)?|ccに|ccで|\bcc:|also (?:sent|forwarded)|\bassistant\b|\bsecretary\b").unwrap()

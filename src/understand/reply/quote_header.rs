@@ -170,7 +170,7 @@ pub(super) fn is_attribution(t: &str) -> bool {
             r"(?xi)(?:
               \b(?:wrote|writes|schrieb|escribió|escribio|escreveu|scrisse|schreef|skrev|kirjoitti|írta|yazdı)
             | \ba\ (?:é|e)crit | \bha\ scritto | \bhat\ geschrieben | geschreven | \bnapisał(?:\(a\)|a)?
-            | написал(?:а)? | написав | пише | 写道 | 寫道 | が書きました | 書きました | đã\ viết | \bnapsal(?:a|\(a\))? | \bkirjoitti | 님이\ 작성 | >\ 작성
+            | написал(?:а|\(а\))? | написав | \ כתב(?:/ה|ה)? | пише | 写道 | 寫道 | が書きました | 書きました | đã\ viết | \bnapsal(?:a|\(a\))? | \bkirjoitti | 님이\ 작성 | >\ 작성
             | \bpisze | \bpisał(?:a)? | \bmenulis | έγραψε | \ba\ scris
             )
             (?:\ am\ [^:]{3,60}|\ on\ .{3,60}?|\ (?:the\ following|folgendes))?
@@ -199,6 +199,8 @@ pub(super) fn is_attribution(t: &str) -> bool {
         )
         .unwrap()
     });
+    static VERB_FIRST: Lazy<Regex> =
+        Lazy::new(|| Regex::new(r"(?i)^wiadomość napisana przez\s.{3,200}[:：]\s*$").unwrap());
     static GMT: Lazy<Regex> = Lazy::new(|| {
         Regex::new(r"^\d{4}[-/]\d{1,2}[-/]\d{1,2}\s+\d{1,2}:\d{2}\s+GMT[+-]\d{1,2}:?\d{2}\b")
             .unwrap()
@@ -213,6 +215,11 @@ pub(super) fn is_attribution(t: &str) -> bool {
             || short_name_wrote(t);
     }
     if GMT.is_match(t) {
+        return true;
+    }
+    // "Wiadomość napisana przez Dana <d@x> w dniu 01.12.2026, o godz.
+    // 09:00:" (Polish iOS Mail): the verb opens the line, the date ends it.
+    if VERB_FIRST.is_match(t) && (t.contains('@') || t.chars().any(|c| c.is_ascii_digit())) {
         return true;
     }
     // "… kirjoitti ma 1.12.2026 klo 9.00:", "… a scris în Lun, 1 dec. 2026
@@ -251,7 +258,7 @@ pub(super) fn short_name_wrote(t: &str) -> bool {
 
 pub(super) fn starts_like_attribution(t: &str) -> bool {
     static START: Lazy<Regex> = Lazy::new(|| {
-        Regex::new(r"(?i)^(?:on|le|am|el|em|il|op|den|dnia|w dniu|in data|at|pe|ti|ma|ke|to|la|su|vào|dne|ср|пн|вт|чт|пт|сб|вс)\b")
+        Regex::new(r"(?i)^[\u{200e}\u{200f}\u{202a}-\u{202e}]*(?:(?:on|le|am|el|em|il|op|den|dnia|w dniu|in data|at|pe|ti|ma|ke|to|la|su|vào|dne|ср|пн|вт|чт|пт|сб|вс)\b|στις\s|في\s|בתאריך\s|ב-?\d)")
             .unwrap()
     });
     START.is_match(t)
@@ -343,18 +350,20 @@ pub(super) enum HeaderKey {
 pub(super) fn header_key(line: &str) -> Option<HeaderKey> {
     static KEY: Lazy<Regex> = Lazy::new(|| {
         Regex::new(
-            r"(?xi)^[\s>]*[*_]{0,2}\s*(?P<key>
+            r"(?xi)^[\s>\u{200e}\u{200f}\u{202a}-\u{202e}]*[*_]{0,2}\s*(?P<key>
               from|de|von|van|da|från|fra|od|от|差出人|发件人|寄件者|送信者
+            | από|من|מאת
             | lähettäjä|kimden|feladó|보낸\ 사람
             | sent|date|gesendet|datum|envoyé(?:\ le)?|enviad[oa](?:\ (?:el|em))?|fecha|data|inviato|verzonden|skickat|sendt|dato
             | 送信日時|日付|发送时间|寄件日期|message\ du
             | wysłano|odesláno|lähetetty|päivämäärä|отправлено|дата|gönderildi|gönderilme\ tarihi|tarih
             | elküldve|dátum|보낸\ 날짜|날짜|日期|时间
+            | στάλθηκε|ημερομηνία|تم\ الإرسال|التاريخ|נשלח|תאריך
             | to|an|à|a|para|aan|till|til|до|宛先|收件人|收件者
-            | do|komu|vastaanottaja|кому|kime|címzett|받는\ 사람
+            | do|komu|vastaanottaja|кому|kime|címzett|받는\ 사람|προς|إلى|אל
             | subject|betreff|objet|sujet|asunto|assunto|oggetto|onderwerp|ämne|emne|temat|тема|件名|主题|主旨
-            | předmět|aihe|konu|tárgy|제목
-            | cc|kopie|copie\ à|cco|bcc|reply-to|antwort\ an|risposta|dw|kopio|копия|bilgi|másolat|참조|抄送
+            | předmět|aihe|konu|tárgy|제목|θέμα|الموضوع|נושא
+            | cc|kopie|copie\ à|cco|bcc|reply-to|antwort\ an|risposta|dw|kopio|копия|bilgi|másolat|참조|抄送|κοιν|نسخة|עותק
             )\s*[*_]{0,2}\s*[:：]\s*[*_]{0,2}",
         )
         .unwrap()
@@ -366,9 +375,8 @@ pub(super) fn header_key(line: &str) -> Option<HeaderKey> {
     let key = caps.name("key")?.as_str().to_lowercase();
     Some(match key.as_str() {
         "from" | "de" | "von" | "van" | "da" | "från" | "fra" | "od" | "от" | "差出人"
-        | "发件人" | "寄件者" | "送信者" | "lähettäjä" | "kimden" | "feladó" | "보낸 사람" => {
-            HeaderKey::From
-        }
+        | "发件人" | "寄件者" | "送信者" | "lähettäjä" | "kimden" | "feladó" | "보낸 사람"
+        | "από" | "من" | "מאת" => HeaderKey::From,
         "sent"
         | "date"
         | "gesendet"
@@ -407,13 +415,21 @@ pub(super) fn header_key(line: &str) -> Option<HeaderKey> {
         | "보낸 날짜"
         | "날짜"
         | "日期"
-        | "时间" => HeaderKey::Date,
+        | "时间"
+        | "στάλθηκε"
+        | "ημερομηνία"
+        | "تم الإرسال"
+        | "التاريخ"
+        | "נשלח"
+        | "תאריך" => HeaderKey::Date,
         "to" | "an" | "à" | "a" | "para" | "aan" | "till" | "til" | "до" | "宛先" | "收件人"
         | "收件者" | "do" | "komu" | "vastaanottaja" | "кому" | "kime" | "címzett"
-        | "받는 사람" => HeaderKey::To,
+        | "받는 사람" | "προς" | "إلى" | "אל" => HeaderKey::To,
         "subject" | "betreff" | "objet" | "sujet" | "asunto" | "assunto" | "oggetto"
         | "onderwerp" | "ämne" | "emne" | "temat" | "тема" | "件名" | "主题" | "主旨"
-        | "předmět" | "aihe" | "konu" | "tárgy" | "제목" => HeaderKey::Subject,
+        | "předmět" | "aihe" | "konu" | "tárgy" | "제목" | "θέμα" | "الموضوع" | "נושא" => {
+            HeaderKey::Subject
+        }
         _ => HeaderKey::Other,
     })
 }

@@ -35,12 +35,19 @@ pub(super) fn signoff(trimmed: &str) -> Option<Option<String>> {
             | üdvözlettel | tisztelettel | köszönöm | üdv
             | saygılarımla | iyi\ çalışmalar | teşekkürler | selamlar
             | с\ уважением | с\ наилучшими\ пожеланиями | всего\ доброго | спасибо
+            | με\ εκτίμηση | με\ φιλικούς\ χαιρετισμούς | φιλικά | χαιρετισμούς | ευχαριστώ(?:\ πολύ)? | ευχαριστούμε
+            | مع\ (?:أطيب|خالص|أجمل)\ (?:التحيات|التمنيات) | مع\ تحياتي | تحياتي | مع\ الشكر | شكرا(?:ً)?(?:\ لكم)? | وتفضلوا\ بقبول\ فائق\ الاحترام
+            | בברכה | בכבוד\ רב | תודה(?:\ רבה)? | בתודה | כל\ טוב | המשך\ יום\ נעים
             | un\ cordial\ saludo | cordiales\ saludos | un\ saludo\ cordial
             | 감사합니다 | 감사드립니다 | 고맙습니다
             | 谢谢 | 謝謝 | 多谢 | 此致敬礼 | 此致 | 祝好 | 顺祝商祺 | 顺颂商祺
             | よろしくお願い(?:いた|致)?します | 宜しくお願い(?:いた|致)?します | よろしくお願い申し上げます
             | 以上、?よろしくお願い(?:いた|致)?します | 引き続きよろしくお願い(?:いた|致)?します | 今後ともよろしくお願い(?:いた|致)?します
-            )[\s,.!。、！，]*(?P<name>[\p{Lu}\p{Lo}][\p{L}.'\-]*(?:\ [\p{Lu}][\p{L}.'\-]*){0,2})?[\s.!]*$",
+            )[\s,.!。、！，،—–\-]*(?P<name>[\p{Lu}\p{Lo}][\p{L}.'\-]*(?:\ [\p{Lu}][\p{L}.'\-]*){0,2})?
+            # a title and a company after the name on the same line:
+            # Best, Sam Lee | Head of Operations | Northwind Traders
+            # (unbounded repetitions: a bounded one compiles one copy per count).
+            (?:\ *(?:[|•·,–—]|\ -\ )\ *[\p{Lu}\p{Lo}][\p{L}\d&.'\-\ ]*)*(?:\ *\([^()]+\))?[\s.!]*$",
         )
         .unwrap()
     });
@@ -69,7 +76,8 @@ pub(super) fn is_signature_like(trimmed: &str) -> bool {
     let words = trimmed.split_whitespace().count();
     trimmed.chars().count() <= 90
         && words <= 10
-        && !trimmed.ends_with('?')
+        // A question is no signature line (Greek asks with ";").
+        && !trimmed.ends_with(['?', '？', '؟', ';', '\u{37e}'])
         && !(words > 6
             && trimmed.ends_with('.')
             && !super::signature::names_title_or_company(trimmed))

@@ -264,11 +264,16 @@ pub(super) fn is_footer(trimmed: &str) -> bool {
             | küldve\ (?:az\ )?.{1,30}(?:ról|ről)
             | \S{1,30}(?:dan|den)\ gönderildi
             | trimis\ de\ pe\ .{1,40}
-            | (?:envoy[ée]|enviado|inviato|verzonden|verstuurd|sendt|skickat|gesendet|wys[łl]ane|отправлено)
-                \ (?:de(?:puis)?|à\ partir\ de|desde|do|da|dal|met|vanaf|fra|från|von|mit|z|с|from)\ .{1,60}
-            | von\ meine[mr]\ .{1,40}\ gesendet\.?
+            | (?:envoy[ée]|enviado|inviato|verzonden|verstuurd|sendt|skickat|gesendet|wys[łl]ane|wysłano|отправлено)
+                \ (?:de(?:puis)?|à\ partir\ de|desde|do|da|dal|met|vanaf|fra|från|von|mit|z|с|из|from)\ .{1,60}
+            | von\ meine[mr](?:/meine[mr])?\ .{1,40}\ gesendet\.?
             | odesláno\ z\ .{1,40}
+            | (?:στάλθηκε|αποστολή)\ από\ .+
+            | أُ?رسلت\ من\ .+
+            | (?:مرسل|أرسل)\ من\ .+
+            | נשלח\ מ.+
             | lähetetty\ \S+(?:sta|stä)(?:\ .{0,30})?
+            | lähetetty\ .+(?:sta|stä)(?:ni)?\.?
             | diese\ nachricht\ wurde\ von\ meinem\ .{1,80}\ gesendet\.?
             | sent\ by\ .{1,30}
             | \S.{0,40}\ from\ (?:mobile|my\ phone)
@@ -290,6 +295,15 @@ pub(super) fn is_footer(trimmed: &str) -> bool {
     let plain = plain.trim();
     if CJK.is_match(plain) {
         return true;
+    }
+    // "Samsung Galaxy akıllı telefonumdan gönderildi." (Turkish names the
+    // device first): read from the end, so other lines fail at once.
+    if let Some(head) = plain
+        .strip_suffix('.')
+        .unwrap_or(plain)
+        .strip_suffix(" gönderildi")
+    {
+        return head.ends_with("dan") || head.ends_with("den");
     }
     let Some(caps) = GENERIC.captures(plain) else {
         return false;

@@ -122,4 +122,13 @@ pub static DE: Lang = Lang {
     ],
     interested_soft: &["interessant", "klingt interessant"],
     question_marks: &[],
+    requests: &[
+        r"(?:könnten|können|würden|könntet|kannst|könntest) (?:sie|ihr|du) .*?(?:schicken|senden|zusenden|zuschicken|übermitteln|mailen|erstellen|zukommen lassen|machen)",
+        r"(?:bitte|gerne) (?:schicken|senden|übermitteln|mailen) sie",
+        r"(?:ist es|wäre es) möglich,? .*?(?:zu bekommen|zu erhalten|zu schicken)",
+    ],
+    plans: &[
+        r"(?:wir (?:möchten|wollen|würden|planen|werden)|ich (?:möchte|will|würde)) .*?(?:starten|beginnen|installieren|bestellen|kaufen|umsteigen|einführen)",
+    ],
+    negator_words: &[],
 };

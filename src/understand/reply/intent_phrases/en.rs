@@ -63,6 +63,7 @@ pub static EN: Lang = Lang {
         r"no (?:objection|problem|reason not to)",
         // "No need to unsubscribe me": the wish is to stay.
         r"no need to (?:unsubscribe|remove|take) (?:me|us)",
+        r"keep (?:me|us) (?:on|in) (?:the|your|this) (?:\w+ )?(?:list|loop|newsletter)",
         // Certainty, not refusal: "we have no doubt this is what we need".
         r"(?:no|without (?:a|any)) doubt",
     ],
@@ -228,4 +229,17 @@ pub static EN: Lang = Lang {
         "thanks for reaching out",
     ],
     question_marks: &[],
+    requests: &[
+        r"(?:could|can|would|will) (?:you|we|i|someone)(?: please| kindly)?(?: be able to)? (?:(?:please|kindly|also|just|quickly) )?(?:send|share|email|e-mail|forward|provide|give (?:me|us)|(?:get|have|receive) (?:a|an|the|some|your|\d)|put together|prepare|quote|set (?:me|us) up|ship|mail|arrange|reserve|extend)",
+        r"(?:is it|would it be) possible to (?:(?:get|have|receive) (?:a|an|the|some|your|\d)|send|set up|arrange|book|schedule)",
+        r"^(?:(?:hi|hello|hey|thanks|thank you)(?-u:\b)[^.!?]{0,30}[,.!]\s*)?(?:please|kindly|pls) (?:send|share|email|e-mail|forward|provide|quote|prepare|put together)",
+        r"(?:may|might) (?:we|i) (?:(?:get|have|receive) (?:a|an|the|some|your|\d)|request)",
+        r"(?:would|do) you mind (?:sending|sharing|emailing|forwarding|putting together|preparing|quoting)",
+    ],
+    plans: &[
+        r"(?:we'll|we will|i'll|i will) be (?:buying|ordering|installing|starting|signing|switching|purchasing)",
+        r"(?:we'd|we would|we'll|we will|we want to|we're planning to|we are planning to|we plan to|we're looking to|we are looking to|we hope to|we're hoping to|we aim to|i'd|i would|i want to|i plan to)(?: like to| love to| need to)? (?:\w+ )?(?:start|begin|install|buy|order|purchase|sign|roll (?:it |this )?out|go live|launch|onboard|switch|move)",
+        r"(?:we|i) need (?:it|this|them|the \w+) (?:installed|done|in place|running|live|delivered)",
+    ],
+    negator_words: &[],
 };

@@ -101,4 +101,12 @@ pub static ES: Lang = Lang {
     ],
     interested_soft: &["interesante", "suena interesante"],
     question_marks: &["¿"],
+    requests: &[
+        r"(?:me |nos )?(?:podrían|podría|pueden|puede|podrías|puedes|podéis|podrian|podria)(?: ustedes| usted)? (?:me |nos )?(?:enviar|mandar|pasar|preparar|hacer llegar|facilitar|compartir|cotizar)",
+        r"(?:por favor|favor de),? (?:envíen|enviad|envíe|manden|mande|envíenme|mándenme|envíennos|mándennos)",
+    ],
+    plans: &[
+        r"(?:queremos|quisiéramos|pensamos|planeamos|vamos a|nos gustaría) (?:\w+ ){0,2}?(?:empezar|comenzar|instalar|comprar|contratar|arrancar)",
+    ],
+    negator_words: &[],
 };

@@ -17,6 +17,8 @@ pub static FR: Lang = Lang {
     self_objects: &["moi", "nous", "me"],
     self_addresses: &[r"(?:mon|ma|notre) (?:\w+ ){0,2}(?:adresse|e-mail|courriel|mail)(?: est)?"],
     idioms_interested: &[
+        // "ne … pas" around the verb is one negation: a wish to stay.
+        r"ne (?:me|nous) (?:désinscrivez|désabonnez|retirez|supprimez|enlevez|rayez) pas",
         r"pourquoi pas",
         r"(?:ne )?(?:serais|serions|sommes|suis) pas contre",
         r"pas inintéressant",
@@ -102,7 +104,7 @@ pub static FR: Lang = Lang {
     ],
     interested: &[
         // Asking for a quote is interest, as a question or not.
-        r"(?:envoyer|faire|transmettre|établir|recevoir) (?:un |une |le |la |votre )?(?:devis|proposition|offre|chiffrage)",
+        r"(?:établir|envoyer|faire|transmettre|recevoir) (?:un |une |le |la |votre )?(?:devis|proposition|offre|chiffrage)",
         r"intéressée?s?",
         r"(?:m'|nous |vous )intéresse(?:nt|rait)?",
         r"volontiers",
@@ -113,4 +115,13 @@ pub static FR: Lang = Lang {
     ],
     interested_soft: &["intéressant", "ça a l'air intéressant"],
     question_marks: &[],
+    requests: &[
+        r"(?:pourriez|pouvez|pourrais|peux|pourrions|pouvons)[- ](?:vous|tu|nous) (?:me |nous |m'|nous |leur )?(?:envoyer|transmettre|faire parvenir|communiquer|préparer|faire un devis|établir|adresser|obtenir|avoir)",
+        r"(?:merci de|veuillez) (?:me |nous )?(?:envoyer|transmettre|faire parvenir|communiquer)",
+        r"(?:est-il|serait-il) possible d'(?:avoir|obtenir|recevoir)",
+    ],
+    plans: &[
+        r"(?:nous (?:voudrions|souhaitons|souhaiterions|comptons|prévoyons|allons)|je (?:voudrais|souhaite|compte)) (?:\w+ ){0,3}?(?:commencer|démarrer|installer|commander|acheter|lancer)",
+    ],
+    negator_words: &[],
 };

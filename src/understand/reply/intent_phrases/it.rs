@@ -108,4 +108,10 @@ pub static IT: Lang = Lang {
     ],
     interested_soft: &["interessante", "sembra interessante"],
     question_marks: &[],
+    requests: &[
+        r"(?:mi |ci )?(?:potreste|potrebbe|potete|può|puoi|potresti) (?:mandar|inviar|spedir|preparar|fornir|girar|far)\w*",
+        r"(?:per favore|cortesemente),? (?:mandate|inviate|mandateci|inviateci|mandatemi|inviatemi)",
+    ],
+    plans: &[],
+    negator_words: &[],
 };

@@ -13,6 +13,8 @@ pub static JA: Lang = Lang {
     self_objects: &["私", "弊社", "当方"],
     self_addresses: &[r"(?:私|弊社|当方)の.{0,6}(?:アドレス|メール)(?:は)?"],
     idioms_interested: &[
+        // "Please don't stop sending": a wish to stay.
+        r"(?:配信停止|配信解除|登録解除|解除|停止|削除)(?:は|を)?(?:しないで|なさらないで)",
         r"興味がないわけではありません",
         r"興味がなくはない",
         r"関心がないわけではありません",
@@ -99,4 +101,9 @@ pub static JA: Lang = Lang {
     ],
     interested_soft: &["興味深い", "面白そう"],
     question_marks: &[],
+    requests: &[
+        r"(?:送って|お送り|送付して|ご送付|ご提示|提示して|出して|共有して|ご共有)(?:いただけ|頂け|もらえ|下さ|くださ)",
+    ],
+    plans: &[],
+    negator_words: &[],
 };

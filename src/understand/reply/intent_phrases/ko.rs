@@ -22,6 +22,7 @@ pub static KO: Lang = Lang {
     ],
     self_addresses: &[r"(?:제|저의|저희) .{0,8}(?:주소|이메일|메일)(?:는|은)?"],
     idioms_interested: &[
+        r"(?:수신\s?거부|삭제|탈퇴|제외)\s?(?:하지|시키지)\s?(?:말아|마세요|마십시오|말아\s?주세요)",
         r"관심이 없(?:는 것은|는 건|지는) 아니",
         r"관심 없(?:는 것은|는 건|지는) 않",
         r"싫지 않",
@@ -111,4 +112,7 @@ pub static KO: Lang = Lang {
     ],
     interested_soft: &["흥미롭", "좋네요", "괜찮아 보"],
     question_marks: &[],
+    requests: &[r"(?:보내|발송해|전달해|공유해)\s?(?:주실|주시겠|줄|주세요|주십시오|주시면)"],
+    plans: &[],
+    negator_words: &[],
 };

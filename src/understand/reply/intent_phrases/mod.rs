@@ -1,5 +1,5 @@
 //! The words of reply intent, one data table per language (EN, DE, FR, ES,
-//! IT, PT, NL, JA, KO, ZH, PL, SV, TR). Nothing here decides anything: [`super::intent`] reads the
+//! IT, PT, NL, JA, KO, ZH, PL, SV, TR, DA/NO, FI, CS, RU, EL, AR, HE). Nothing here decides anything: [`super::intent`] reads the
 //! tables, builds one matcher per category and resolves by meaning.
 //!
 //! Every entry is a regular-expression fragment matched against the
@@ -10,16 +10,23 @@
 //! negator *before* a phrase (in [`Lang::negators`]) flips it, as does one of
 //! [`Lang::negators_after`] just after it ("interessiert uns nicht").
 
+mod ar;
+mod cs;
+mod da;
 mod de;
+mod el;
 mod en;
 mod es;
+mod fi;
 mod fr;
+mod he;
 mod it;
 mod ja;
 mod ko;
 mod nl;
 mod pl;
 mod pt;
+mod ru;
 mod sv;
 mod tr;
 mod zh;
@@ -73,10 +80,23 @@ pub struct Lang {
     pub interested_soft: &'static [&'static str],
     /// Sentence openers that make a question without a question mark ("¿").
     pub question_marks: &'static [&'static str],
+    /// A request for the seller to act ("could you send …", "please send
+    /// …", "könnten Sie uns … schicken"): interest, even asked as a
+    /// question. Asking to be *told* something ("what would it cost?",
+    /// "could you explain …") is no request and stays a question.
+    pub requests: &'static [&'static str],
+    /// Negators matched as whole words only, for scripts where the
+    /// engine's ASCII word boundaries do not apply (Russian "не", Arabic
+    /// "لا" would otherwise be found inside other words).
+    pub negator_words: &'static [&'static str],
+    /// The writer's own plan to act ("we'd start in January", "we plan to
+    /// install in spring"): a date in the same sentence is their timeline,
+    /// not a wish to be contacted later.
+    pub plans: &'static [&'static str],
 }
 
 /// Every supported language.
-pub static LANGS: [&Lang; 13] = [
+pub static LANGS: [&Lang; 20] = [
     &en::EN,
     &de::DE,
     &fr::FR,
@@ -90,4 +110,11 @@ pub static LANGS: [&Lang; 13] = [
     &pl::PL,
     &sv::SV,
     &tr::TR,
+    &da::DA,
+    &fi::FI,
+    &cs::CS,
+    &ru::RU,
+    &el::EL,
+    &ar::AR,
+    &he::HE,
 ];

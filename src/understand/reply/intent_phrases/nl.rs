@@ -15,6 +15,8 @@ pub static NL: Lang = Lang {
         r"(?:mijn|ons|onze) (?:\w+ ){0,2}(?:adres|e-mailadres|e-mail|mailadres)(?: is)?",
     ],
     idioms_interested: &[
+        // "Haal me alstublieft niet van de lijst": a wish to stay.
+        r"(?:haal|verwijder|schrijf) (?:me|mij|ons) (?:(?:alstublieft|alsjeblieft|aub|svp) )?niet(?: (?:van|uit) (?:de|uw|jullie|deze) \w*lijst)?",
         r"waarom niet",
         r"niet ongeïnteresseerd",
         r"(?:zou|zouden) (?:er )?geen bezwaar",
@@ -98,4 +100,10 @@ pub static NL: Lang = Lang {
     ],
     interested_soft: &["interessant", "klinkt interessant"],
     question_marks: &[],
+    requests: &[
+        r"(?:kunt|kan|zou|zouden|kunnen|kun) (?:u|je|jij|jullie) .*?(?:sturen|toesturen|opsturen|mailen|opstellen|bezorgen|doorsturen|maken)",
+        r"(?:graag|gelieve) (?:een |de |uw )?(?:offerte|prijzen|prijsopgave|prijslijst)",
+    ],
+    plans: &[],
+    negator_words: &[],
 };

@@ -72,4 +72,10 @@ pub static PL: Lang = Lang {
     ],
     interested_soft: &["ciekawe", "interesujące"],
     question_marks: &[],
+    requests: &[
+        r"(?:czy )?(?:mogą|może|mógłby|mogłaby|mogliby|możecie|możesz|moglibyście|mógłbyś) .*?(?:przesłać|wysłać|przygotować|podesłać|przedstawić)",
+        r"(?:proszę|prosimy) o (?:przesłanie|wysłanie|przygotowanie|ofertę|wycenę|cennik)",
+    ],
+    plans: &[],
+    negator_words: &[],
 };

@@ -11,7 +11,11 @@ pub static PT: Lang = Lang {
     contrast: &["mas", "porém", "contudo", "entretanto", "todavia"],
     clause_breaks: &["porque", "pois", "então"],
     self_objects: &["comigo", "me", "nos", "mim"],
-    self_addresses: &[r"(?:meu|minha|nosso|nossa) (?:\w+ ){0,2}(?:endereço|e-mail|email)(?: é)?"],
+    self_addresses: &[
+        r"(?:meu|minha|nosso|nossa) (?:\w+ ){0,2}(?:endereço|e-mail|email)(?: é)?",
+        // The adjective after the noun: "o meu e-mail pessoal".
+        r"(?:meu|minha|nosso|nossa) (?:endereço|e-mail|email)(?: de e-mail)? (?:pessoal|particular|privado|novo|outro)",
+    ],
     idioms_interested: &[
         r"por que não",
         r"porque não",
@@ -103,4 +107,10 @@ pub static PT: Lang = Lang {
     ],
     interested_soft: &["interessante", "parece interessante"],
     question_marks: &[],
+    requests: &[
+        r"(?:me |nos )?(?:podem|pode|poderiam|poderia|podes|poderias)(?: vocês| você)? (?:me |nos )?(?:enviar|mandar|passar|preparar|fazer chegar|disponibilizar)",
+        r"(?:por favor|favor),? (?:enviem|envie|mandem|mande)",
+    ],
+    plans: &[],
+    negator_words: &[],
 };

@@ -40,7 +40,7 @@ pub static SV: Lang = Lang {
         r"nästa (?:år|kvartal|månad|vår|höst)",
         r"om (?:\d+|några|ett par|två|tre|sex) (?:veckor|månader|år)",
         r"efter (?:sommaren|semestern|jul|nyår)",
-        r"(?:hör|återkom) (?:av er )?(?:igen )?(?:senare|längre fram)",
+        r"(?:återkom|hör) (?:av er )?(?:igen )?(?:senare|längre fram)",
         r"till (?:hösten|våren)",
     ],
     temporal: &["just nu", "för närvarande"],
@@ -63,4 +63,10 @@ pub static SV: Lang = Lang {
     ],
     interested_soft: &["intressant"],
     question_marks: &[],
+    requests: &[
+        r"(?:kan|kunde|skulle) (?:ni|du) .*?(?:skicka|maila|mejla|ta fram|lämna)",
+        r"skicka gärna",
+    ],
+    plans: &[],
+    negator_words: &[],
 };

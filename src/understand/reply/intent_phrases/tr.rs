@@ -13,7 +13,11 @@ pub static TR: Lang = Lang {
     clause_breaks: &["çünkü"],
     self_objects: &["bana", "bize"],
     self_addresses: &[r"(?:benim|bizim) (?:\w+ ){0,2}(?:adresim|adresimiz|e-postam)"],
-    idioms_interested: &[r"neden olmasın"],
+    idioms_interested: &[
+        // "Don't take me off the list": the negative imperative.
+        r"(?:beni |bizi )?(?:listeden |listenizden )?(?:çıkarmayın|çıkarmayınız|silmeyin|silmeyiniz)",
+        r"neden olmasın",
+    ],
     idioms_not_now: &[
         r"şu an(?:da|lık)? (?:değil|uygun değil)",
         r"henüz (?:değil|erken)",
@@ -35,7 +39,7 @@ pub static TR: Lang = Lang {
     referral_verbs: &["iletişime geçin"],
     question: &[r"fiyat\w* (?:nedir|ne kadar)", r"ne kadar", r"mümkün mü"],
     not_now: &[
-        r"(?:gelecek|önümüzdeki) (?:yıl|ay|çeyrek|sene)\w*",
+        r"(?:önümüzdeki|gelecek) (?:yıl|ay|çeyrek|sene)\w*",
         r"seneye",
         r"(?:\d+|birkaç|iki|üç|altı) (?:hafta|ay|yıl) sonra",
         r"yazdan sonra",
@@ -62,4 +66,9 @@ pub static TR: Lang = Lang {
     ],
     interested_soft: &["ilginç"],
     question_marks: &[],
+    requests: &[
+        r"(?:gönder|yolla|ilet|hazırla|paylaş)(?:ir|ebilir|abilir)\w*\s*(?:mi|mı|misiniz|mısınız|misin|mısın)",
+    ],
+    plans: &[],
+    negator_words: &[],
 };

@@ -1,0 +1,86 @@
+//! Czech. Negation is mostly the prefix "ne-" on the verb ("nemáme zájem",
+//! "nepište"), so refusals are written whole.
+
+use super::Lang;
+
+pub static CS: Lang = Lang {
+    code: "cs",
+    spaced: true,
+    negators: &["nikdy", "bez"],
+    negators_after: &[],
+    skip_before_negator_after: &[],
+    contrast: &["ale", "avšak", "však", "jenže"],
+    clause_breaks: &["protože", "jelikož"],
+    self_objects: &["mi", "mně", "nám"],
+    self_addresses: &[r"(?:mou|moji|naši) (?:\w+ ){0,2}(?:adresu|e-mail|e-mailovou adresu)"],
+    idioms_interested: &[
+        r"proč ne",
+        r"(?:neodhlašujte|nevyřazujte|nemažte) (?:nás|mě)",
+    ],
+    idioms_not_now: &[
+        r"(?:teď|nyní|momentálně|zatím) ne",
+        r"ne (?:teď|nyní)",
+        r"zatím (?:ne|to neřešíme)",
+        r"příliš brzy",
+    ],
+    unsubscribe: &[
+        r"odhlas\w* (?:nás|mě)",
+        r"odhlásit (?:z|se)",
+        r"odhlaste",
+        r"vyřaďte (?:nás|mě)",
+        r"(?:smažte|odstraňte) (?:můj e-mail|moji adresu|mě)",
+        r"(?:nepište|neposílejte) (?:mi|nám)",
+        r"z (?:odběru|mailing listu|rozesílání)",
+    ],
+    address_links: &["na"],
+    referral: &[
+        r"(?:můj|moje|naše|náš) (?:kolega|kolegyně|kolegu|kolegyni|šéf|nákupčí|vedoucí)",
+        r"(?:na|s) kolegu",
+        r"(?:na|s) kolegyni",
+        r"řeší",
+        r"(?:má na starosti|zodpovídá za|rozhoduje)",
+        r"správná osoba",
+    ],
+    referral_verbs: &["obraťte se na", "kontaktujte", "napište"],
+    question: &[
+        r"kolik (?:to )?stojí",
+        r"jaká je cena",
+        r"kolik by (?:to )?stálo",
+        r"je možné",
+    ],
+    not_now: &[
+        r"(?:příští|příštím) (?:rok|roce|měsíc|jaro|podzim|čtvrtletí)",
+        r"po (?:prázdninách|svátcích|novém roce|létě|dovolené)",
+        r"za (?:\d+|pár|několik|dva|tři|šest) (?:let|roky|týdnů|měsíců)",
+        r"ozvěte se (?:prosím )?(?:na podzim|po|na jaře|příští|později)",
+        r"později",
+    ],
+    temporal: &["momentálně", "v tuto chvíli", "teď", "nyní"],
+    not_interested: &[
+        r"nemáme zájem",
+        r"nemám zájem",
+        r"nemáme o (?:to|tuto nabídku) zájem",
+        r"nemáme zájem",
+        r"ne,? děkuji",
+        r"už máme",
+        r"nepotřebujeme",
+    ],
+    interested_strong: &[
+        r"domluvme (?:si )?(?:schůzku|hovor|demo)",
+        r"chceme (?:objednat|pokračovat|začít)",
+    ],
+    interested: &[
+        r"máme zájem",
+        r"mám zájem",
+        r"zavolejte (?:mi|nám)",
+        r"pošlete (?:mi |nám )?(?:prosím )?(?:nabídku|cenovou nabídku|ceník)",
+        r"zní to dobře",
+    ],
+    interested_soft: &["zajímavé"],
+    question_marks: &[],
+    requests: &[
+        r"(?:mohli|mohl|mohla|můžete|můžeš)(?: byste| by| bys)? .*?(?:poslat|zaslat|připravit|poslali|zaslali)",
+    ],
+    plans: &[],
+    negator_words: &[],
+};

@@ -1,0 +1,76 @@
+//! Finnish. Negation is the verb "ei" inflected (en, et, ei, emme, ette,
+//! eivät) before the main verb.
+
+use super::Lang;
+
+pub static FI: Lang = Lang {
+    code: "fi",
+    spaced: true,
+    negators: &["ei", "emme", "ette", "eivät", "älkää", "älä"],
+    negators_after: &[],
+    skip_before_negator_after: &[],
+    contrast: &["mutta", "kuitenkin"],
+    clause_breaks: &["koska", "sillä"],
+    self_objects: &["minulle", "meille", "minuun", "meihin"],
+    self_addresses: &[r"(?:toiseen|yksityiseen|henkilökohtaiseen) (?:sähköposti)?osoitteeseeni?"],
+    idioms_interested: &[
+        r"miksipä ei",
+        r"miksi ei",
+        r"(?:älkää|älä) poista(?:ko)? minua",
+    ],
+    idioms_not_now: &[r"ei (?:juuri |vielä )?nyt", r"ei vielä", r"liian aikaista"],
+    unsubscribe: &[
+        r"poista(?:kaa|isitteko)? minut",
+        r"poistakaa (?:osoitteeni|sähköpostini)",
+        r"peruuta(?:n|kaa)? tilau\w*",
+        r"postituslistalta",
+        r"lopettakaa (?:viestien )?lähettäminen",
+        r"en halua (?:enää )?(?:sähköposteja|viestejä)",
+    ],
+    address_links: &[],
+    referral: &[
+        r"kollegani",
+        r"esimieheni",
+        r"vastaa (?:hankinnoista|asiasta|tästä)",
+        r"oikea henkilö",
+        r"päättää",
+    ],
+    referral_verbs: &["ottakaa yhteyttä", "olkaa yhteydessä", "kirjoittakaa"],
+    question: &[
+        r"paljonko",
+        r"mitä (?:se|tämä) maksaa",
+        r"mikä on hinta",
+        r"onko mahdollista",
+    ],
+    not_now: &[
+        r"ensi (?:vuonna|vuoden|kuussa|kvartaalilla|keväänä|syksynä)",
+        r"(?:kesän|lomien|joulun|vuodenvaihteen) jälkeen",
+        r"(?:viikon|kuukauden|vuoden) (?:kuluttua|päästä)",
+        r"myöhemmin",
+        r"ottakaa (?:uudelleen )?yhteyttä (?:ensi|myöhemmin|keväällä|syksyllä)",
+    ],
+    temporal: &["tällä hetkellä", "juuri nyt", "nyt"],
+    not_interested: &[
+        r"ei kiinnosta",
+        r"emme ole kiinnostuneita",
+        r"en ole kiinnostunut",
+        r"ei kiitos",
+        r"meillä on jo",
+    ],
+    interested_strong: &[r"(?:sopikaa|varataan|sovitaan) (?:tapaaminen|palaveri|demo|puhelu)"],
+    interested: &[
+        r"kiinnostunei(?:ta|ta)",
+        r"kiinnostunut",
+        r"kiinnostaa",
+        r"soittakaa (?:minulle|meille)",
+        r"lähettäkää (?:meille |minulle )?tarjous",
+        r"kuulostaa hyvältä",
+    ],
+    interested_soft: &["mielenkiintoista"],
+    question_marks: &[],
+    requests: &[
+        r"(?:voisitteko|voitteko|voisitko|voitko) .*?(?:tehdä tarjouksen|toimittaa|laatia|lähettää)",
+    ],
+    plans: &[],
+    negator_words: &[],
+};
