@@ -4,15 +4,7 @@
 //! Every command has a timeout; a broken connection is re-made with
 //! exponential backoff and jitter. A new UIDVALIDITY re-reads the folder and
 //! relies on the store's content-hash and Message-ID dedupe.
-//!
-//! A sync of more than one chunk acknowledges on a second session of its
-//! own ([`Acker`]): the server's part of `\Seen`/MOVE (Dovecot renames each
-//! message's Maildir file) then runs while the first session fetches the
-//! next chunks, instead of between them. Each chunk is still acknowledged
-//! only after its own flush, and the cursor moves past a chunk only once
-//! its acknowledgement and every earlier one are done.
 
-use std::collections::VecDeque;
 use std::fmt::Debug;
 use std::path::Path;
 use std::time::Duration;
@@ -309,114 +301,26 @@ impl ImapSource {
         }
         listing.sort_unstable();
         listing.dedup_by_key(|(uid, _)| *uid);
-        let chunk_size = self.config.batch.max(1) as usize;
-        // One chunk: a second login would cost more than it overlaps.
-        let acker = if listing.len() > chunk_size {
-            self.open_acker(validity).await
-        } else {
-            None
-        };
         // Each chunk's store work (one transaction, one flush) runs while
         // the next chunk is fetched; a chunk is acknowledged only once its
         // own flush is done, and the cursor moves in chunk order.
         let mut in_flight: Option<StoringChunk> = None;
-        let mut acks = VecDeque::new();
-        for chunk in listing.chunks(chunk_size) {
+        for chunk in listing.chunks(self.config.batch.max(1) as usize) {
             let started = std::time::Instant::now();
             let fetched = self.fetch_chunk(session, chunk, validity, intake).await?;
             let fetch_ms = started.elapsed().as_millis();
             if let Some(previous) = in_flight.take() {
-                self.settle_chunk(session, acker.as_ref(), previous, &mut acks, &mut report)
+                self.settle_chunk(session, intake, previous, &mut cursor, &mut report)
                     .await?;
             }
-            self.advance_cursor(intake, &mut cursor, &mut acks, MAX_ACKS_WAITING)
-                .await?;
             tracing::debug!(mailbox = %self.name, messages = chunk.len(), fetch_ms, "batch fetched");
             in_flight = Some(store_chunk(intake, &self.name, fetched));
         }
         if let Some(last) = in_flight.take() {
-            self.settle_chunk(session, acker.as_ref(), last, &mut acks, &mut report)
+            self.settle_chunk(session, intake, last, &mut cursor, &mut report)
                 .await?;
         }
-        self.advance_cursor(intake, &mut cursor, &mut acks, 0)
-            .await?;
-        if let Some(acker) = acker {
-            acker.close().await;
-        }
         Ok(report)
-    }
-
-    /// A second session on the folder for acknowledging, or `None` (then
-    /// the fetching session acknowledges inline, as for a single chunk): a
-    /// server that refuses another connection, or a folder whose
-    /// UIDVALIDITY changed in between, costs nothing but the overlap.
-    async fn open_acker(&self, validity: u32) -> Option<Acker> {
-        let opened = async {
-            let mut session = self.connect().await?;
-            let mailbox = with_timeout(
-                self.timeout(),
-                "SELECT",
-                session.select(&self.config.folder),
-            )
-            .await?;
-            anyhow::ensure!(
-                mailbox.uid_validity.unwrap_or(0) == validity,
-                "UIDVALIDITY changed"
-            );
-            Ok::<_, anyhow::Error>(session)
-        };
-        match opened.await {
-            Ok(session) => Some(Acker::spawn(
-                session,
-                self.config.move_to.clone(),
-                self.timeout(),
-            )),
-            Err(e) => {
-                tracing::debug!(mailbox = %self.name, "acknowledging on the fetching session: no second session: {e:#}");
-                None
-            }
-        }
-    }
-
-    /// Moves the cursor past every chunk at the front of `acks` whose
-    /// acknowledgement is done, in chunk order, waiting for the oldest ones
-    /// while more than `keep` are outstanding. An acknowledgement that
-    /// failed is the sync's error: the cursor stays before that chunk, and
-    /// the next sync fetches it again (the store dedupes it).
-    async fn advance_cursor(
-        &self,
-        intake: &Intake,
-        cursor: &mut ImapCursor,
-        acks: &mut VecDeque<PendingAck>,
-        keep: usize,
-    ) -> anyhow::Result<()> {
-        let mut outstanding = acks.len();
-        while let Some(front) = acks.front_mut() {
-            let outcome = match front.done.try_recv() {
-                Ok(outcome) => outcome,
-                Err(tokio::sync::oneshot::error::TryRecvError::Empty) if outstanding > keep => {
-                    (&mut front.done)
-                        .await
-                        .unwrap_or_else(|_| Err(anyhow!("the acknowledging session ended")))
-                }
-                Err(tokio::sync::oneshot::error::TryRecvError::Empty) => break,
-                Err(tokio::sync::oneshot::error::TryRecvError::Closed) => {
-                    Err(anyhow!("the acknowledging session ended"))
-                }
-            };
-            outcome?;
-            let chunk = acks.pop_front().expect("front exists");
-            outstanding -= 1;
-            cursor.advance(chunk.listed.iter().copied(), &chunk.missing)?;
-            intake.store.set_imap_cursor(&self.name, cursor)?;
-            tracing::debug!(
-                mailbox = %self.name,
-                messages = chunk.listed.len(),
-                ack_ms = chunk.sent.elapsed().as_millis(),
-                "batch acknowledged"
-            );
-        }
-        Ok(())
     }
 
     /// Fetches one chunk of the listing: whole messages up to the size
@@ -482,14 +386,13 @@ impl ImapSource {
     }
 
     /// Waits for a chunk's store work (stored and flushed), then
-    /// acknowledges its messages: handed to `acker`, or inline on `session`.
-    /// The chunk joins `acks`, for [`ImapSource::advance_cursor`].
+    /// acknowledges its messages and moves the cursor past it.
     async fn settle_chunk(
         &self,
         session: &mut Session,
-        acker: Option<&Acker>,
+        intake: &Intake,
         chunk: StoringChunk,
-        acks: &mut VecDeque<PendingAck>,
+        cursor: &mut ImapCursor,
         report: &mut SyncReport,
     ) -> anyhow::Result<()> {
         let started = std::time::Instant::now();
@@ -517,30 +420,16 @@ impl ImapSource {
         if !chunk.missing.is_empty() {
             tracing::warn!(mailbox = %self.name, missing = ?chunk.missing, "server listed messages but sent no body: not stored, not acknowledged, retried next sync");
         }
-        tracing::debug!(mailbox = %self.name, messages = chunk.listed.len(), waited_for_store_ms = stored_ms, "batch stored and flushed");
-        let sent = std::time::Instant::now();
-        let done = match acker {
-            Some(acker) => acker.send(ack, flag).await?,
-            None => {
-                acknowledge(
-                    session,
-                    self.config.move_to.as_deref(),
-                    self.timeout(),
-                    &ack,
-                    &flag,
-                )
-                .await?;
-                let (tx, rx) = tokio::sync::oneshot::channel();
-                let _ = tx.send(Ok(()));
-                rx
-            }
-        };
-        acks.push_back(PendingAck {
-            listed: chunk.listed,
-            missing: chunk.missing,
-            done,
-            sent,
-        });
+        self.acknowledge(session, &ack, &flag).await?;
+        cursor.advance(chunk.listed.iter().copied(), &chunk.missing)?;
+        intake.store.set_imap_cursor(&self.name, cursor)?;
+        tracing::debug!(
+            mailbox = %self.name,
+            messages = chunk.listed.len(),
+            waited_for_store_ms = stored_ms,
+            ack_ms = (started.elapsed().as_millis() - stored_ms),
+            "batch acknowledged"
+        );
         Ok(())
     }
 
@@ -586,130 +475,48 @@ impl ImapSource {
         })
         .await
     }
-}
 
-/// Chunks handed for acknowledgement and not yet done, beyond which the
-/// fetching side waits: bounds how far stored-but-unacknowledged mail runs
-/// ahead of the cursor (it is fetched again after a crash, and deduped).
-const MAX_ACKS_WAITING: usize = 2;
-
-/// A chunk stored and flushed, whose acknowledgement is under way.
-struct PendingAck {
-    listed: Vec<u32>,
-    missing: Vec<u32>,
-    /// The acknowledgement's outcome.
-    done: tokio::sync::oneshot::Receiver<anyhow::Result<()>>,
-    sent: std::time::Instant,
-}
-
-/// One chunk's acknowledgement for the [`Acker`].
-struct AckJob {
-    stored: Vec<u32>,
-    oversized: Vec<u32>,
-    done: tokio::sync::oneshot::Sender<anyhow::Result<()>>,
-}
-
-/// A second session on the folder that acknowledges chunks in the order
-/// they are handed over, in a task of its own. After a failure it takes no
-/// more: the jobs behind it end unanswered (an error for the sync).
-struct Acker {
-    jobs: tokio::sync::mpsc::Sender<AckJob>,
-    task: tokio::task::JoinHandle<()>,
-}
-
-impl Acker {
-    fn spawn(mut session: Session, move_to: Option<String>, timeout: Duration) -> Acker {
-        let (jobs, mut queue) = tokio::sync::mpsc::channel::<AckJob>(MAX_ACKS_WAITING + 1);
-        let task = tokio::spawn(async move {
-            while let Some(job) = queue.recv().await {
-                let outcome = acknowledge(
-                    &mut session,
-                    move_to.as_deref(),
-                    timeout,
-                    &job.stored,
-                    &job.oversized,
-                )
-                .await;
-                // Other sessions' changes are reported here too; unread,
-                // they would fill the session's channel.
-                drain_unsolicited(&mut session);
-                let failed = outcome.is_err();
-                let _ = job.done.send(outcome);
-                if failed {
-                    return;
+    /// Marks stored messages seen (or moves them); oversized ones are flagged and left unseen.
+    async fn acknowledge(
+        &self,
+        session: &mut Session,
+        stored: &[u32],
+        oversized: &[u32],
+    ) -> anyhow::Result<()> {
+        let t = self.timeout();
+        if !stored.is_empty() {
+            let set = uid_set(stored.iter().copied());
+            match &self.config.move_to {
+                Some(folder) => {
+                    // CREATE fails harmlessly when the folder exists.
+                    let _ = with_timeout(t, "CREATE", session.create(folder)).await;
+                    with_timeout(t, "UID MOVE", session.uid_mv(&set, folder)).await?;
+                }
+                None => {
+                    with_timeout(t, "UID STORE", async {
+                        session
+                            .uid_store(&set, "+FLAGS.SILENT (\\Seen)")
+                            .await?
+                            .try_collect::<Vec<_>>()
+                            .await
+                    })
+                    .await?;
                 }
             }
-            let _ = tokio::time::timeout(timeout, session.logout()).await;
-        });
-        Acker { jobs, task }
-    }
-
-    /// Hands over a stored and flushed chunk; the receiver tells when it is acknowledged.
-    async fn send(
-        &self,
-        stored: Vec<u32>,
-        oversized: Vec<u32>,
-    ) -> anyhow::Result<tokio::sync::oneshot::Receiver<anyhow::Result<()>>> {
-        let (done, outcome) = tokio::sync::oneshot::channel();
-        self.jobs
-            .send(AckJob {
-                stored,
-                oversized,
-                done,
-            })
-            .await
-            .map_err(|_| anyhow!("the acknowledging session ended"))?;
-        Ok(outcome)
-    }
-
-    /// Logs the second session out once its queue is done.
-    async fn close(self) {
-        drop(self.jobs);
-        let _ = self.task.await;
-    }
-}
-
-/// Marks stored messages seen (or moves them to `move_to`); oversized ones
-/// are flagged and left unseen.
-async fn acknowledge(
-    session: &mut Session,
-    move_to: Option<&str>,
-    t: Duration,
-    stored: &[u32],
-    oversized: &[u32],
-) -> anyhow::Result<()> {
-    if !stored.is_empty() {
-        let set = uid_set(stored.iter().copied());
-        match move_to {
-            Some(folder) => {
-                // CREATE fails harmlessly when the folder exists.
-                let _ = with_timeout(t, "CREATE", session.create(folder)).await;
-                with_timeout(t, "UID MOVE", session.uid_mv(&set, folder)).await?;
-            }
-            None => {
-                with_timeout(t, "UID STORE", async {
-                    session
-                        .uid_store(&set, "+FLAGS.SILENT (\\Seen)")
-                        .await?
-                        .try_collect::<Vec<_>>()
-                        .await
-                })
-                .await?;
-            }
         }
+        if !oversized.is_empty() {
+            let set = uid_set(oversized.iter().copied());
+            with_timeout(t, "UID STORE", async {
+                session
+                    .uid_store(&set, "+FLAGS.SILENT (\\Flagged)")
+                    .await?
+                    .try_collect::<Vec<_>>()
+                    .await
+            })
+            .await?;
+        }
+        Ok(())
     }
-    if !oversized.is_empty() {
-        let set = uid_set(oversized.iter().copied());
-        with_timeout(t, "UID STORE", async {
-            session
-                .uid_store(&set, "+FLAGS.SILENT (\\Flagged)")
-                .await?
-                .try_collect::<Vec<_>>()
-                .await
-        })
-        .await?;
-    }
-    Ok(())
 }
 
 /// One chunk of the listing as fetched.
