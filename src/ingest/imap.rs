@@ -201,7 +201,7 @@ impl ImapSource {
             let tokens =
                 crate::oauth2::source(&self.name, o, crate::oauth2::Use::Imap, Path::new(""));
             let client = async_imap::Client::new(stream);
-            let mut session = crate::oauth2::imap::authenticate(
+            let session = crate::oauth2::imap::authenticate(
                 client,
                 &caps,
                 &c.user,
@@ -213,7 +213,6 @@ impl ImapSource {
             .await
             .with_context(|| format!("mailbox {}", self.name))?;
             crate::oauth2::report_login_required(&self.name, false);
-            let _ = with_timeout(self.timeout(), "SELECT", session.select(&c.folder)).await?;
             return Ok(session);
         }
         let mut client = async_imap::Client::new(stream);
@@ -230,14 +229,15 @@ impl ImapSource {
         }
         let password = read_secret(c.password_env.as_ref(), c.password_file.as_ref())
             .with_context(|| format!("mailbox {}: password", self.name))?;
-        let mut session = with_timeout(self.timeout(), "LOGIN", async {
+        let session = with_timeout(self.timeout(), "LOGIN", async {
             client
                 .login(&c.user, &password)
                 .await
                 .map_err(|(e, _)| anyhow!("login as {} refused: {e}", c.user))
         })
         .await?;
-        let _ = with_timeout(self.timeout(), "SELECT", session.select(&c.folder)).await?;
+        // No SELECT here: every sync starts with its own (it needs the
+        // folder's UIDVALIDITY and size), and a second one cost a round trip.
         Ok(session)
     }
 
