@@ -89,6 +89,15 @@ pub fn is_relay_address(email: &str) -> bool {
         "webform",
         "webmaster",
         "nobody",
+        // A marketplace's own lead and reply mailboxes (`leads@provider`).
+        "lead",
+        "leads",
+        "newlead",
+        "newleads",
+        "reply",
+        "replies",
+        "inquiries",
+        "enquiries",
     ]
     .iter()
     .any(|p| {
@@ -491,6 +500,20 @@ pub fn is_robot_address(email: &str) -> bool {
     ]
     .iter()
     .any(|p| domain.starts_with(p));
+    // `reply+kqhxwpzt@…`, `lead-8f3k2j@…`: a relay's mailbox with a token
+    // for one conversation after the separator.
+    let token_of_relay = local
+        .split_once(['+', '-', '.', '_'])
+        .is_some_and(|(base, token)| {
+            let subaddress = local.as_bytes()[base.len()] == b'+';
+            token.len() >= 6
+                && token.chars().all(|c| c.is_ascii_alphanumeric())
+                // `r.johnson@…` is a person: a token names no one when it
+                // is a subaddress or carries digits.
+                && (subaddress || token.chars().filter(char::is_ascii_digit).count() >= 2)
+                && ["reply", "replies", "lead", "leads", "msg", "message", "messages", "relay"]
+                    .contains(&base.to_ascii_lowercase().as_str())
+        });
     // A long run of hex-like characters holding several digits: an ID.
     let mut run = 0usize;
     let mut digits = 0usize;
@@ -507,7 +530,10 @@ pub fn is_robot_address(email: &str) -> bool {
             digits = 0;
         }
     }
-    relay_host || id_like || local.chars().filter(char::is_ascii_digit).count() >= 6
+    relay_host
+        || token_of_relay
+        || id_like
+        || local.chars().filter(char::is_ascii_digit).count() >= 6
 }
 
 fn strip_prefix_words(s: &str) -> String {
@@ -652,5 +678,16 @@ mod tests {
         assert!(is_relay_address("no-reply@jotform.com"));
         assert!(is_relay_address("wordpress@acme.example"));
         assert!(!is_relay_address("jane@brightwater.io"));
+    }
+
+    #[test]
+    fn relay_mailboxes_and_conversation_tokens_are_no_person() {
+        assert!(is_relay_address("leads@homematch.example"));
+        assert!(is_robot_address("reply+kqhxwpzt@mail.quotehub.example"));
+        assert!(is_robot_address("lead-8f3k2j9x@quotes.example"));
+        // A person's initial and surname, a person's own subaddress.
+        assert!(!is_robot_address("r.johnson@brightwater.io"));
+        assert!(!is_robot_address("reply.andersson@brightwater.io"));
+        assert!(!is_robot_address("jane+quotes@gmail.com"));
     }
 }

@@ -101,6 +101,13 @@ pub const TABLE: Language = Language {
         "precio para",
         "interesado en sus",
         "interesada en sus",
+        "cuánto costaría",
+        "cuanto costaria",
+        "cuánto cobran",
+        "cuanto cobran",
+        "sus precios",
+        "sus tarifas",
+        "disponibilidad",
     ],
     seller_words: &[
         "gracias por su solicitud",

@@ -139,6 +139,11 @@ pub const TABLE: Language = Language {
         "quanto costa",
         "prezzo per",
         "interessati ai vostri",
+        "quanto costerebbe",
+        "quanto costa",
+        "i vostri prezzi",
+        "le vostre tariffe",
+        "disponibilità",
     ],
     seller_words: &[
         "grazie per la sua richiesta",

@@ -117,7 +117,16 @@ pub const TABLE: Language = Language {
     listing_words: &["マンション", "不動産", "ハイツ", "レジデンス", "コーポ"],
     says_words: &[],
     about_words: &["について"],
-    enquiry_asks: &["見積", "お見積", "見積もり"],
+    enquiry_asks: &[
+        "見積",
+        "お見積",
+        "見積もり",
+        "料金",
+        "費用",
+        "価格",
+        "いくら",
+        "空き状況",
+    ],
     seller_words: &[
         "お問い合わせありがとうございます",
         "ご依頼ありがとうございます",

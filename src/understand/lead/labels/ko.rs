@@ -69,7 +69,7 @@ pub const TABLE: Language = Language {
     listing_words: &["아파트", "부동산", "오피스텔", "빌라"],
     says_words: &[],
     about_words: &["에 대해", "에 대하여"],
-    enquiry_asks: &["견적"],
+    enquiry_asks: &["견적", "가격", "비용", "얼마"],
     seller_words: &["문의해 주셔서 감사합니다", "저희 회사는"],
     phone_events: &["부재중 전화", "음성 메시지", "음성사서함", "문자 메시지"],
     self_intros: &["입니다"],

@@ -116,7 +116,17 @@ pub const TABLE: Language = Language {
         "stuurde je een bericht",
     ],
     about_words: &["over", "geïnteresseerd in", "zoekt", "vraagt"],
-    enquiry_asks: &["offerte", "prijsopgave", "wat kost", "prijs voor"],
+    enquiry_asks: &[
+        "offerte",
+        "prijsopgave",
+        "wat kost",
+        "prijs voor",
+        "wat zou het kosten",
+        "wat zijn de kosten",
+        "uw tarieven",
+        "jullie tarieven",
+        "beschikbaarheid",
+    ],
     seller_words: &[
         "bedankt voor uw aanvraag",
         "dank voor uw aanvraag",

@@ -119,6 +119,11 @@ pub const TABLE: Language = Language {
         "quanto custa",
         "preço para",
         "preço de",
+        "quanto custaria",
+        "quanto cobram",
+        "os vossos preços",
+        "os seus preços",
+        "disponibilidade",
     ],
     seller_words: &[
         "obrigado pelo seu pedido",
