@@ -163,6 +163,10 @@ pub const TABLE: Language = Language {
         "wir bieten",
         "erstellen wir ihnen",
         "unsere leistungen",
+        "für einen kurzen austausch",
+        "wir unterstützen",
+        "15 minuten",
+        "15-minütiges",
     ],
     phone_events: &[
         "verpasster anruf",

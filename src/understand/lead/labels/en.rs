@@ -447,6 +447,8 @@ pub const TABLE: Language = Language {
         "our rates",
         "our prices",
         "our availability",
+        "hop on a call",
+        "jump on a call",
     ],
     phone_events: &[
         "voicemail",

@@ -115,6 +115,10 @@ pub const TABLE: Language = Language {
         "adjunto nuestro presupuesto",
         "ofrecemos",
         "nuestra agencia",
+        "trabajo con empresas",
+        "ayudamos a",
+        "llamada de 15",
+        "videollamada",
     ],
     phone_events: &[
         "llamada perdida",

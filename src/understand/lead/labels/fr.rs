@@ -125,6 +125,11 @@ pub const TABLE: Language = Language {
         "nous proposons",
         "nous accompagnons",
         "notre agence",
+        "je me permets de vous contacter",
+        "j'accompagne",
+        "un court échange",
+        "échange de 15 minutes",
+        "pour échanger",
     ],
     phone_events: &[
         "message vocal",

@@ -151,6 +151,10 @@ pub const TABLE: Language = Language {
         "in allegato il nostro preventivo",
         "offriamo",
         "la nostra agenzia",
+        "per una breve chiamata",
+        "aiutiamo",
+        "call di 15",
+        "chiamata di 15",
     ],
     phone_events: &[
         "chiamata persa",

@@ -133,6 +133,8 @@ pub const TABLE: Language = Language {
         "bijgaand onze offerte",
         "wij bieden",
         "ons bureau",
+        "wij helpen",
+        "15 minuten",
     ],
     phone_events: &[
         "gemiste oproep",

@@ -131,6 +131,9 @@ pub const TABLE: Language = Language {
         "em anexo o nosso orçamento",
         "oferecemos",
         "a nossa agência",
+        "ajudamos",
+        "chamada de 15",
+        "call de 15",
     ],
     phone_events: &[
         "chamada perdida",
