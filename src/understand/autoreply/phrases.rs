@@ -20,7 +20,8 @@ static SUBJECT: Lazy<Regex> = Lazy::new(|| {
         r"|frånvaro|automatiskt svar|autosvar|fraværende|fravær|automatisk svar|automatyczna odpowiedź|poza biurem|automatická odpověď|mimo kancelář|automaattinen vastaus|poissa|otomatik yanıt|otomatik cevap|ofis dışında",
         r"|request received|ticket (?:#|no\.?|number )?\s*\d+ (?:has been )?(?:created|received|opened)|(?:we(?:'ve| have)|has been) received your (?:request|message|e-?mail|enquiry|inquiry)|your (?:request|ticket|case) (?:#\s*\d+ )?(?:has been )?(?:received|created|opened|logged)|case (?:#|number )\s*\d+ (?:created|opened)",
         r")",
-        r"|不在|自動返信|自動応答|自動送信|休暇|お休み|受付完了|お問い合わせを受け付け",
+        // `不在着信` is a missed call (a phone notice), not an absence.
+        r"|不在(?:[^着]|$)|自動返信|自動応答|自動送信|休暇|お休み|受付完了|お問い合わせを受け付け",
         r"|자동\s?회신|자동\s?응답|부재\s?중|自动回复|自動回覆|自动答复|休假中",
     ))
     .expect("static regex")

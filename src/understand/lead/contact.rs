@@ -89,6 +89,15 @@ pub fn is_relay_address(email: &str) -> bool {
         "webform",
         "webmaster",
         "nobody",
+        // A marketplace's own lead and reply mailboxes (`leads@provider`).
+        "lead",
+        "leads",
+        "newlead",
+        "newleads",
+        "reply",
+        "replies",
+        "inquiries",
+        "enquiries",
     ]
     .iter()
     .any(|p| {
@@ -473,6 +482,93 @@ fn undecorate(raw: &str) -> String {
     s.trim().to_string()
 }
 
+/// Local-part words of a shared mailbox or a role, never a person's name
+/// (`office.admin@`, `sales-team@`).
+const ROLE_WORDS: &[&str] = &[
+    "info",
+    "sales",
+    "office",
+    "admin",
+    "contact",
+    "hello",
+    "support",
+    "team",
+    "mail",
+    "enquiries",
+    "enquiry",
+    "inquiries",
+    "inquiry",
+    "accounts",
+    "account",
+    "billing",
+    "service",
+    "services",
+    "booking",
+    "bookings",
+    "reception",
+    "marketing",
+    "jobs",
+    "careers",
+    "web",
+    "webmaster",
+    "post",
+    "help",
+    "orders",
+    "shop",
+    "store",
+    "project",
+    "projects",
+    "the",
+    "my",
+    "mr",
+    "mrs",
+    "home",
+    "house",
+    "family",
+    "group",
+    "company",
+    "leads",
+    "news",
+    "manager",
+    "owner",
+    "estates",
+    "lettings",
+    "rentals",
+    "property",
+    "properties",
+];
+
+/// The name an address plainly spells (`tom.hargreaves84@…` → `Tom
+/// Hargreaves`): two or three alphabetic parts joined by `.`, `_` or `-`,
+/// each of two letters or more, trailing digits dropped, no role or mailbox
+/// word. The last resort when nothing in the mail names the person.
+pub fn name_of_address(email: &str) -> Option<String> {
+    let local = email.split('@').next()?;
+    let local = local.trim_end_matches(|c: char| c.is_ascii_digit());
+    let parts: Vec<&str> = local.split(['.', '_', '-']).collect();
+    if !(2..=3).contains(&parts.len())
+        || parts.iter().any(|p| {
+            p.len() < 2
+                || !p.chars().all(|c| c.is_ascii_alphabetic())
+                || ROLE_WORDS.contains(&p.to_ascii_lowercase().as_str())
+        })
+    {
+        return None;
+    }
+    let name = parts
+        .iter()
+        .map(|p| {
+            let lower = p.to_ascii_lowercase();
+            let mut chars = lower.chars();
+            chars.next().map_or(String::new(), |first| {
+                first.to_ascii_uppercase().to_string() + chars.as_str()
+            })
+        })
+        .collect::<Vec<_>>()
+        .join(" ");
+    super::shape::is_name(&name).then_some(name)
+}
+
 /// An address that a relay made up for one conversation or lead
 /// (`lead-7f3a9c21e4@reply.provider.com`, `8k2j3h4g5f6d7s8a@relay…`): it
 /// forwards, but loses to a direct address of the same person.
@@ -491,6 +587,20 @@ pub fn is_robot_address(email: &str) -> bool {
     ]
     .iter()
     .any(|p| domain.starts_with(p));
+    // `reply+kqhxwpzt@…`, `lead-8f3k2j@…`: a relay's mailbox with a token
+    // for one conversation after the separator.
+    let token_of_relay = local
+        .split_once(['+', '-', '.', '_'])
+        .is_some_and(|(base, token)| {
+            let subaddress = local.as_bytes()[base.len()] == b'+';
+            token.len() >= 6
+                && token.chars().all(|c| c.is_ascii_alphanumeric())
+                // `r.johnson@…` is a person: a token names no one when it
+                // is a subaddress or carries digits.
+                && (subaddress || token.chars().filter(char::is_ascii_digit).count() >= 2)
+                && ["reply", "replies", "lead", "leads", "msg", "message", "messages", "relay"]
+                    .contains(&base.to_ascii_lowercase().as_str())
+        });
     // A long run of hex-like characters holding several digits: an ID.
     let mut run = 0usize;
     let mut digits = 0usize;
@@ -507,7 +617,10 @@ pub fn is_robot_address(email: &str) -> bool {
             digits = 0;
         }
     }
-    relay_host || id_like || local.chars().filter(char::is_ascii_digit).count() >= 6
+    relay_host
+        || token_of_relay
+        || id_like
+        || local.chars().filter(char::is_ascii_digit).count() >= 6
 }
 
 fn strip_prefix_words(s: &str) -> String {
@@ -652,5 +765,37 @@ mod tests {
         assert!(is_relay_address("no-reply@jotform.com"));
         assert!(is_relay_address("wordpress@acme.example"));
         assert!(!is_relay_address("jane@brightwater.io"));
+    }
+
+    #[test]
+    fn relay_mailboxes_and_conversation_tokens_are_no_person() {
+        assert!(is_relay_address("leads@homematch.example"));
+        assert!(is_robot_address("reply+kqhxwpzt@mail.quotehub.example"));
+        assert!(is_robot_address("lead-8f3k2j9x@quotes.example"));
+        // A person's initial and surname, a person's own subaddress.
+        assert!(!is_robot_address("r.johnson@brightwater.io"));
+        assert!(!is_robot_address("reply.andersson@brightwater.io"));
+        assert!(!is_robot_address("jane+quotes@gmail.com"));
+    }
+
+    #[test]
+    fn names_only_from_addresses_that_spell_one() {
+        assert_eq!(
+            name_of_address("tom.hargreaves84@gmail.com").as_deref(),
+            Some("Tom Hargreaves")
+        );
+        assert_eq!(
+            name_of_address("anna_de_vries@outlook.com").as_deref(),
+            Some("Anna De Vries")
+        );
+        for email in [
+            "office.admin@hartley-lettings.co.uk",
+            "info@acme.example",
+            "jsmith1984@gmail.com",
+            "j.smith@acme.example",
+            "sales-team@acme.example",
+        ] {
+            assert_eq!(name_of_address(email), None, "{email}");
+        }
     }
 }

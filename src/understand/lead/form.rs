@@ -256,7 +256,8 @@ fn tidy_value(v: &str) -> String {
 
 /// A line without quote markers, bullets and markdown emphasis.
 fn clean_line(raw: &str) -> String {
-    let mut s = raw.trim();
+    let visible = without_invisibles(raw);
+    let mut s = visible.trim();
     // Quoted forwards ("> Name: ...") and list bullets.
     loop {
         let t = s
@@ -268,7 +269,6 @@ fn clean_line(raw: &str) -> String {
         }
         s = t;
     }
-    let s = s.replace('\u{a0}', " ").replace('\u{200b}', "");
     let s = s.trim();
     if let Some(label) = section_label(s) {
         return format!("{label}:");
@@ -287,6 +287,38 @@ fn clean_line(raw: &str) -> String {
         return s.replace('*', "").trim().to_string();
     }
     s.to_string()
+}
+
+/// A line with its invisible characters dropped and its odd spaces made
+/// plain: no-break and narrow spaces (`Namn\u{a0}:`), zero-width spaces and
+/// the bidirectional marks right-to-left forms put around labels and values
+/// (`\u{200f}الاسم:\u{200f}`). ASCII lines, nearly all, pass untouched.
+pub(super) fn without_invisibles(s: &str) -> std::borrow::Cow<'_, str> {
+    let odd = |c: char| {
+        matches!(
+            c,
+            '\u{a0}'
+                | '\u{2007}'
+                | '\u{202f}'
+                | '\u{200b}'..='\u{200f}'
+                | '\u{202a}'..='\u{202e}'
+                | '\u{2066}'..='\u{2069}'
+                | '\u{061c}'
+                | '\u{feff}'
+        )
+    };
+    if s.is_ascii() || !s.contains(odd) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    std::borrow::Cow::Owned(
+        s.chars()
+            .filter_map(|c| match c {
+                '\u{a0}' | '\u{2007}' | '\u{202f}' => Some(' '),
+                c if odd(c) => None,
+                c => Some(c),
+            })
+            .collect(),
+    )
 }
 
 /// A section heading that is a form label, the value on the lines below:
@@ -451,8 +483,9 @@ fn looks_like_label(label: &str) -> bool {
     if lower.starts_with("http") || lower.starts_with("mailto") {
         return false;
     }
-    // Sentences end with punctuation inside; labels do not.
-    if label.contains(". ")
+    // Sentences end with punctuation inside; labels do not, save an
+    // abbreviated one the dictionary knows (`Эл. почта`, `Tel. číslo`).
+    if label.contains(". ") && classify(label).is_none()
         || label.contains("! ")
         || label.contains('。')
         || label.ends_with('.') && !label.ends_with("No.")

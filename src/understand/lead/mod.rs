@@ -587,6 +587,18 @@ fn extract_at_depth(
     if let Some(call) = &call {
         apply_call(&mut lead, call);
     }
+    // Nothing names the person: the name their address plainly spells.
+    if lead.contact.name.is_none()
+        && let Some(email) = lead.contact.email.as_deref()
+        && !contact::is_robot_address(email)
+        && let Some(name) = contact::name_of_address(email)
+    {
+        lead.contact.name = Some(name);
+        lead.provenance.insert(
+            "name".into(),
+            "email: the name the address spells (last resort)".into(),
+        );
+    }
     // A person's own words, with no form around them ("before the spring",
     // "a ser posible este mes"): the time frame is stated in free text.
     if lead.timeline.is_none() && (direct_mail || person_forward) {
@@ -615,7 +627,11 @@ fn extract_at_depth(
     }
     if !labelled_contact
         && card.is_none()
-        && lead.contact.name.is_none()
+        && (lead.contact.name.is_none()
+            || lead
+                .provenance
+                .get("name")
+                .is_some_and(|p| p.starts_with("email:")))
         && lead.contact.is_reachable()
     {
         review.push("contact read by value shape only; no name found".to_string());

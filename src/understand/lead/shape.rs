@@ -66,9 +66,53 @@ pub fn of_value(value: &str) -> Option<Shape> {
     None
 }
 
+/// Full-width digits, brackets, plus and hyphen (`（03）1234－5678`,
+/// `０９０-…`): Japanese and Chinese forms type numbers so.
+static FULL_WIDTH_PHONE_CHAR: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(r"[\u{FF08}\u{FF09}\u{FF0B}\u{FF0D}\u{FF10}-\u{FF19}]").expect("static regex")
+});
+
 /// Phone numbers in `text` as written, with their byte offsets.
+///
+/// Numbers typed in full-width forms are read through their ASCII twins
+/// (one regex serves both) and returned as written.
 pub fn phones(text: &str) -> Vec<(usize, String)> {
     let text = cut(text);
+    if FULL_WIDTH_PHONE_CHAR.is_match(text) {
+        let (folded, origin) = fold_full_width(text);
+        return phone_spans(&folded)
+            .into_iter()
+            .map(|(at, from, to)| (origin[at], text[origin[from]..origin[to]].to_string()))
+            .collect();
+    }
+    phone_spans(text)
+        .into_iter()
+        .map(|(at, from, to)| (at, text[from..to].to_string()))
+        .collect()
+}
+
+/// `text` with full-width ASCII forms (U+FF01–U+FF5E) and the ideographic
+/// space folded to ASCII, and for each byte of the result (plus its end)
+/// the byte offset in `text` it came from.
+fn fold_full_width(text: &str) -> (String, Vec<usize>) {
+    let mut folded = String::with_capacity(text.len());
+    let mut origin = Vec::with_capacity(text.len() + 1);
+    for (at, c) in text.char_indices() {
+        let c = match c as u32 {
+            0xFF01..=0xFF5E => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            0x3000 => ' ',
+            _ => c,
+        };
+        folded.push(c);
+        origin.resize(folded.len(), at);
+    }
+    origin.push(text.len());
+    (folded, origin)
+}
+
+/// The phone numbers of `text`: for each, where its match starts and the
+/// byte range of the number as written (with any extension).
+fn phone_spans(text: &str) -> Vec<(usize, usize, usize)> {
     PHONE
         .find_iter(text)
         .filter_map(|m| {
@@ -92,8 +136,8 @@ pub fn phones(text: &str) -> Vec<(usize, String)> {
             }
             // An extension is part of the number as written ("… ext. 12").
             let ext = EXTENSION.find(&text[end..]).map_or(0, |e| e.end());
-            let written = format!("{s}{}", &text[end..end + ext]);
-            Some((m.start(), written))
+            let from = s.as_ptr() as usize - text.as_ptr() as usize;
+            Some((m.start(), from, end + ext))
         })
         .collect()
 }
@@ -380,6 +424,20 @@ fn is_contact_value(line: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn full_width_numbers_are_read_and_kept_as_written() {
+        let text = "発信者番号：（０３）５５５５－０１２３\n携帯：０９０－１２３４－５６７８";
+        let found: Vec<String> = phones(text).into_iter().map(|(_, p)| p).collect();
+        assert_eq!(
+            found,
+            ["（０３）５５５５－０１２３", "０９０－１２３４－５６７８"]
+        );
+        let (at, _) = phones(text)[1];
+        assert!(text[at..].starts_with("０９０"));
+        // A full-width date is no phone.
+        assert!(phones("受付日：２０２５／１２／０２").is_empty());
+    }
 
     #[test]
     fn phones_by_shape_not_dates_or_money() {

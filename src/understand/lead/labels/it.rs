@@ -139,6 +139,11 @@ pub const TABLE: Language = Language {
         "quanto costa",
         "prezzo per",
         "interessati ai vostri",
+        "quanto costerebbe",
+        "quanto costa",
+        "i vostri prezzi",
+        "le vostre tariffe",
+        "disponibilità",
     ],
     seller_words: &[
         "grazie per la sua richiesta",
@@ -146,6 +151,10 @@ pub const TABLE: Language = Language {
         "in allegato il nostro preventivo",
         "offriamo",
         "la nostra agenzia",
+        "per una breve chiamata",
+        "aiutiamo",
+        "call di 15",
+        "chiamata di 15",
     ],
     phone_events: &[
         "chiamata persa",

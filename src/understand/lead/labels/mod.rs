@@ -4,7 +4,10 @@
 //! signals, listing words, "says" verbs).
 //!
 //! The words are data: one table per language ([`en`], [`ja`], [`de`], [`es`],
-//! [`fr`], [`it`], [`pt`], [`nl`], [`ko`], [`zh`]). Each table lists patterns
+//! [`fr`], [`it`], [`pt`], [`nl`], [`ko`], [`zh`], [`zh_hant`], [`sv`],
+//! [`da`] (with Norwegian), [`fi`], [`pl`], [`cs`] (with Slovak), [`hu`],
+//! [`tr`], [`el`], [`ru`] (with Ukrainian), [`vi`], [`id`] (with Malay),
+//! [`ar`], [`he`]). Each table lists patterns
 //! per [`Stage`]; classification walks the stages in priority order, so
 //! "Company name" is a company and not a name, and "Best time to call" is not
 //! a timeline, whatever the language. Pattern syntax (on the normalised,
@@ -112,16 +115,30 @@ const ALL: [Field; 17] = [
     Field::InterestWeak,
 ];
 
+mod ar;
+mod cs;
+mod da;
 mod de;
+mod el;
 mod en;
 mod es;
+mod fi;
 mod fr;
+mod he;
+mod hu;
+mod id;
 mod it;
 mod ja;
 mod ko;
 mod nl;
+mod pl;
 mod pt;
+mod ru;
+mod sv;
+mod tr;
+mod vi;
 mod zh;
+mod zh_hant;
 
 use once_cell::sync::Lazy;
 
@@ -257,6 +274,20 @@ pub const LANGUAGES: &[&Language] = &[
     &nl::TABLE,
     &ko::TABLE,
     &zh::TABLE,
+    &zh_hant::TABLE,
+    &sv::TABLE,
+    &da::TABLE,
+    &fi::TABLE,
+    &pl::TABLE,
+    &cs::TABLE,
+    &hu::TABLE,
+    &tr::TABLE,
+    &el::TABLE,
+    &ru::TABLE,
+    &vi::TABLE,
+    &id::TABLE,
+    &ar::TABLE,
+    &he::TABLE,
 ];
 
 /// Every word of one kind over all languages.
@@ -577,5 +608,40 @@ mod tests {
             assert_eq!(classify(label), Some(field), "{label}");
         }
         assert_eq!(classify("Favourite colour"), None);
+    }
+
+    #[test]
+    fn labels_beyond_the_first_ten_languages() {
+        for (label, field) in [
+            ("Namn", Field::Name),
+            ("E-postadress", Field::Email),
+            ("Företag", Field::Company),
+            ("Imię i nazwisko", Field::Name),
+            ("Nazwisko", Field::LastName),
+            ("Numer telefonu", Field::Phone),
+            ("Ad Soyad", Field::Name),
+            ("E-posta", Field::Email),
+            ("Jméno a příjmení", Field::Name),
+            ("E-mailová adresa", Field::Email),
+            ("Эл. почта", Field::Email),
+            ("Фамилия", Field::LastName),
+            ("Ονοματεπώνυμο", Field::Name),
+            ("Họ và tên", Field::Name),
+            ("Tên công ty", Field::Company),
+            ("Nama Perusahaan", Field::Company),
+            ("Sähköposti", Field::Email),
+            ("Telefonszám", Field::Phone),
+            ("الاسم الكامل", Field::Name),
+            ("اسم الشركة", Field::Company),
+            ("דוא\"ל", Field::Email),
+            ("שם החברה", Field::Company),
+            ("電子郵件", Field::Email),
+            ("聯絡電話", Field::Phone),
+        ] {
+            assert_eq!(classify(label), Some(field), "{label}");
+        }
+        // English labels keep their meaning next to the short words of others.
+        assert_ne!(classify("Ad source"), Some(Field::Name));
+        assert_ne!(classify("Not interested"), Some(Field::Message));
     }
 }

@@ -119,6 +119,11 @@ pub const TABLE: Language = Language {
         "quanto custa",
         "preço para",
         "preço de",
+        "quanto custaria",
+        "quanto cobram",
+        "os vossos preços",
+        "os seus preços",
+        "disponibilidade",
     ],
     seller_words: &[
         "obrigado pelo seu pedido",
@@ -126,6 +131,9 @@ pub const TABLE: Language = Language {
         "em anexo o nosso orçamento",
         "oferecemos",
         "a nossa agência",
+        "ajudamos",
+        "chamada de 15",
+        "call de 15",
     ],
     phone_events: &[
         "chamada perdida",

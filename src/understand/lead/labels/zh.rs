@@ -47,7 +47,7 @@ pub const TABLE: Language = Language {
     listing_words: &["公寓", "地产", "房产", "小区"],
     says_words: &[],
     about_words: &["关于"],
-    enquiry_asks: &["报价", "多少钱"],
+    enquiry_asks: &["报价", "多少钱", "价格是多少", "费用是多少", "怎么收费"],
     seller_words: &["感谢您的咨询", "附件是我们的报价", "我们提供"],
     phone_events: &["未接来电", "语音留言", "语音信箱", "短信"],
     self_intros: &["我是", "我叫"],

@@ -30,6 +30,7 @@
 mod calendar;
 mod durations;
 mod matchers;
+mod more_words;
 mod words;
 
 use crate::understand::Timeline;

@@ -524,3 +524,34 @@ fn after_a_named_span_and_the_new_year_in_every_language() {
     );
     check_none(&["Happy new year! We'd like a quote."], MAY, false);
 }
+
+#[test]
+fn time_frames_in_the_languages_beyond_the_first_ten() {
+    check(
+        &[
+            ("Inom 3 månader", Within3Months),
+            ("snarast möjligt", Immediate),
+            ("nästa år", Over12Months),
+            ("Innen 6 måneder", ThreeTo6Months),
+            ("hurtigst muligt", Immediate),
+            ("W ciągu 3 miesięcy", Within3Months),
+            ("jak najszybciej", Immediate),
+            ("za 2 tygodnie", Within3Months),
+            ("Do 6 měsíců", ThreeTo6Months),
+            ("co nejdříve", Immediate),
+            ("3 ay içinde", Within3Months),
+            ("en kısa sürede", Immediate),
+            ("2 ay sonra", Within3Months),
+            ("dentro de un par de meses", Within3Months),
+            ("daqui a um par de meses", Within3Months),
+        ],
+        MAY,
+        true,
+    );
+    // "Vår offert" is "our quote", not a spring; Turkish "on" is no ten.
+    check_none(
+        &["Vår villa har fyra sovrum.", "Keep on weeks."],
+        MAY,
+        false,
+    );
+}

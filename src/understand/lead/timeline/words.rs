@@ -826,6 +826,8 @@ pub const ES: Lang = Lang {
         ("una", 1.0),
         ("uno", 1.0),
         ("dos", 2.0),
+        ("un par de", 2.0),
+        ("par de", 2.0),
         ("tres", 3.0),
         ("cuatro", 4.0),
         ("cinco", 5.0),
@@ -1162,6 +1164,8 @@ pub const PT: Lang = Lang {
         ("um", 1.0),
         ("uma", 1.0),
         ("dois", 2.0),
+        ("um par de", 2.0),
+        ("par de", 2.0),
         ("duas", 2.0),
         ("três", 3.0),
         ("quatro", 4.0),
@@ -1727,7 +1731,23 @@ pub const ZH: Lang = Lang {
 };
 
 /// Every language, English first (it wins a spelling shared with another).
-pub const LANGS: &[&Lang] = &[&EN, &DE, &FR, &ES, &IT, &PT, &NL, &JA, &KO, &ZH];
+pub const LANGS: &[&Lang] = &[
+    &EN,
+    &DE,
+    &FR,
+    &ES,
+    &IT,
+    &PT,
+    &NL,
+    &JA,
+    &KO,
+    &ZH,
+    &super::more_words::SV,
+    &super::more_words::DA,
+    &super::more_words::PL,
+    &super::more_words::CS,
+    &super::more_words::TR,
+];
 
 /// Languages written without spaces between words: their durations and
 /// months are read by a separate matcher with no word boundaries.

@@ -1,0 +1,70 @@
+//! Indonesian and Malay labels and words.
+
+use super::{Header, Language, Stage};
+
+pub const TABLE: Language = Language {
+    code: "id",
+    labels: &[
+        (Stage::Meta, &["persetujuan", "kebijakan privasi"]),
+        (Stage::Sender, &["=dari", "=pengirim"]),
+        (Stage::Subject, &["subjek", "perihal"]),
+        (
+            Stage::Company,
+            &["perusahaan", "nama perusahaan", "instansi", "syarikat"],
+        ),
+        (Stage::FullName, &["nama lengkap", "nama penuh"]),
+        (Stage::FirstName, &["nama depan"]),
+        (Stage::LastName, &["nama belakang"]),
+        (Stage::GivenOrFullName, &["nama", "nama anda"]),
+        (Stage::Email, &["surel", "alamat email", "email", "e-mel"]),
+        (
+            Stage::Phone,
+            &[
+                "telepon",
+                "nomor telepon",
+                "no. telepon",
+                "no telepon",
+                "no hp",
+                "no. hp",
+                "nomor hp",
+                "nomor whatsapp",
+                "no. whatsapp",
+                "no. telefon",
+                "telefon",
+            ],
+        ),
+        (Stage::Title, &["jabatan"]),
+        (Stage::Postcode, &["kode pos", "poskod"]),
+        (Stage::Country, &["negara"]),
+        (Stage::Timeline, &["kapan"]),
+        (Stage::Interest, &["layanan", "produk", "minat"]),
+        (Stage::Message, &["pesan", "keterangan", "catatan", "mesej"]),
+        (Stage::Address, &["alamat", "kota"]),
+    ],
+    noise: &["(wajib)", "(opsional)"],
+    empty_values: &["tidak ada", "tiada"],
+    forward_markers: &["pesan terusan", "pesan yang diteruskan", "pesan asli"],
+    forward_headers: &[
+        (Header::From, &["dari"]),
+        (Header::Date, &["tanggal", "dikirim"]),
+        (Header::Subject, &["subjek", "perihal"]),
+        (Header::To, &["kepada"]),
+    ],
+    lead_signals: &[
+        "permintaan penawaran",
+        "formulir kontak",
+        "pesan baru dari formulir",
+    ],
+    listing_words: &[],
+    says_words: &[],
+    about_words: &[],
+    enquiry_asks: &[
+        "penawaran harga",
+        "berapa harga",
+        "berapa biaya",
+        "sebut harga",
+    ],
+    seller_words: &["terima kasih atas permintaan", "kami menawarkan"],
+    phone_events: &["panggilan tak terjawab", "pesan suara"],
+    self_intros: &["nama saya"],
+};
