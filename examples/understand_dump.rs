@@ -104,13 +104,14 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
 fn profile_loop(n: usize) {
     let mut files = Vec::new();
     for folder in ["leads", "replies", "bounces", "autoreplies", "other"] {
-        let mut names: Vec<_> = std::fs::read_dir(PathBuf::from(ROOT).join("tests/fixtures").join(folder))
-            .into_iter()
-            .flatten()
-            .flatten()
-            .map(|e| e.path())
-            .filter(|p| p.extension().is_some_and(|e| e == "eml"))
-            .collect();
+        let mut names: Vec<_> =
+            std::fs::read_dir(PathBuf::from(ROOT).join("tests/fixtures").join(folder))
+                .into_iter()
+                .flatten()
+                .flatten()
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|e| e == "eml"))
+                .collect();
         names.sort();
         files.extend(names.into_iter().map(|p| std::fs::read(p).unwrap()));
     }

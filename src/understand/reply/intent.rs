@@ -188,8 +188,6 @@ impl Category {
 /// The tables compiled: one matcher per category over all languages.
 struct Matchers {
     categories: Vec<(Category, Regex)>,
-    /// The union of `categories`, to skip sentences that hold no phrase.
-    any_phrase: Option<Regex>,
     negator: Regex,
     negator_after: Regex,
     clause_break: Regex,
@@ -315,23 +313,8 @@ static MATCHERS: Lazy<Matchers> = Lazy::new(|| {
                     .iter()
                     .flat_map(|l| c.phrases(l).iter().map(move |p| (l.spaced, p.to_string()))),
             );
-            (c, pattern)
+            (c, Regex::new(&pattern).expect("intent phrase table"))
         })
-        .collect::<Vec<_>>();
-    // Every category's phrases in one regex: a sentence it does not match
-    // holds no phrase of any category, and skips the ten searches. `None`
-    // (a union over the size limit) only loses the shortcut.
-    let any_phrase = Regex::new(
-        &categories
-            .iter()
-            .map(|(_, p)| format!("(?:{p})"))
-            .collect::<Vec<_>>()
-            .join("|"),
-    )
-    .ok();
-    let categories = categories
-        .into_iter()
-        .map(|(c, p)| (c, Regex::new(&p).expect("intent phrase table")))
         .collect::<Vec<_>>();
     // English "n't" attaches to any verb ("shan't", "needn't").
     let negator = format!(r"{}|n't(?-u:\b)", words(|l| l.negators));
@@ -357,7 +340,6 @@ static MATCHERS: Lazy<Matchers> = Lazy::new(|| {
     );
     Matchers {
         categories,
-        any_phrase,
         negator: Regex::new(&negator).expect("negators"),
         negator_after: Regex::new(&negator_after).expect("negators after"),
         clause_break: Regex::new(&clause_break).expect("clause breaks"),
@@ -564,13 +546,7 @@ fn score_sentence(sentence: &str, scores: &mut Scores) {
     // Ranges already counted: an overlapping later phrase ("demo" inside
     // "schedule a demo") counts no more.
     let mut taken: Vec<std::ops::Range<usize>> = Vec::new();
-    // No phrase of any category: the loop below would find nothing.
-    let no_phrase = m
-        .any_phrase
-        .as_ref()
-        .is_some_and(|any| !any.is_match(sentence));
-    let categories = if no_phrase { &[][..] } else { &m.categories[..] };
-    for (category, re) in categories {
+    for (category, re) in &m.categories {
         let mut masks = Vec::new();
         for hit in re.find_iter(&work) {
             if taken
