@@ -334,7 +334,13 @@ fn understand_message(message: &Message<'_>, raw: &[u8], ctx: &Context) -> Under
         return u;
     }
     let link = reply::campaign_link(&envelope, &reply::delivery_addresses(message), &text, ctx);
-    let leads = lead::extract(message, &envelope, &text, ctx);
+    // An answer to carousel's own mail is a reply whatever lead extraction
+    // would find (see below), so it is not run for one.
+    let leads = if link.as_ref().is_some_and(|l| l.ours) {
+        lead::LeadExtraction::default()
+    } else {
+        lead::extract(message, &envelope, &text, ctx)
+    };
     // A post to a discussion list answers the list, not carousel's mail; a
     // platform threads its own notifications (`In-Reply-To` groups them)
     // and answers nothing of ours either.

@@ -45,11 +45,19 @@ pub fn detect(message: &Message<'_>, raw: &[u8], text: &str) -> Vec<Bounce> {
 /// ends its lines; `None` for ordinary LF or CRLF messages.
 pub(crate) fn bare_cr_to_lf(raw: &[u8]) -> Option<Vec<u8>> {
     let head = &raw[..raw.len().min(4096)];
-    let lf = head.iter().filter(|&&b| b == b'\n').count();
-    let bare_cr = head
-        .windows(2)
-        .filter(|w| w[0] == b'\r' && w[1] != b'\n')
-        .count();
+    // Most mail has no CR, or only CRLF: settle those without counting.
+    if !head.contains(&b'\r') {
+        return None;
+    }
+    // One pass; a CR that ends `head` is not counted (its next byte is unseen).
+    let (mut lf, mut bare_cr) = (0usize, 0usize);
+    for (i, &b) in head.iter().enumerate() {
+        if b == b'\n' {
+            lf += 1;
+        } else if b == b'\r' && head.get(i + 1).is_some_and(|&next| next != b'\n') {
+            bare_cr += 1;
+        }
+    }
     if bare_cr <= lf || bare_cr < 3 {
         return None;
     }

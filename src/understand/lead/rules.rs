@@ -350,7 +350,7 @@ const KNOWN_PROVIDERS: &[(&str, &str)] = &[
 pub fn provider_of_domain(domain: &str) -> String {
     let d = domain.trim().trim_start_matches('@').to_lowercase();
     for (known, name) in KNOWN_PROVIDERS {
-        if d == *known || d.ends_with(&format!(".{known}")) {
+        if is_domain_or_subdomain(&d, known) {
             return (*name).to_string();
         }
     }
@@ -362,7 +362,15 @@ pub fn is_known_provider(domain: &str) -> bool {
     let d = domain.trim().to_lowercase();
     KNOWN_PROVIDERS
         .iter()
-        .any(|(known, _)| d == *known || d.ends_with(&format!(".{known}")))
+        .any(|(known, _)| is_domain_or_subdomain(&d, known))
+}
+
+/// `domain` is `known` or one of its subdomains (`mail.known`); no
+/// `format!` per table entry (this runs for every message).
+fn is_domain_or_subdomain(domain: &str, known: &str) -> bool {
+    domain
+        .strip_suffix(known)
+        .is_some_and(|rest| rest.is_empty() || rest.ends_with('.'))
 }
 
 #[cfg(test)]

@@ -100,7 +100,9 @@ fn notes_block_at(lines: &[&str], i: usize) -> Option<usize> {
             .unwrap()
     });
     let t = lines[i].trim();
-    if t.len() > 160 || !AUTHOR.is_match(t) {
+    // Both forms of AUTHOR hold an `@`: most lines are settled without the
+    // regex (its Unicode classes keep it off the fast automaton).
+    if t.len() > 160 || !t.contains('@') || !AUTHOR.is_match(t) {
         return None;
     }
     let mut j = i + 1;

@@ -497,7 +497,13 @@ pub fn forward_header(label: &str) -> Option<Header> {
 
 /// True when a lowercased line holds a forward marker of any language.
 pub fn has_forward_marker(lower: &str) -> bool {
-    all_words(|l| l.forward_markers).any(|m| lower.contains(m))
+    // One automaton over every language's markers instead of one substring
+    // search per marker: this runs on every line of every lead.
+    static MARKERS: Lazy<aho_corasick::AhoCorasick> = Lazy::new(|| {
+        aho_corasick::AhoCorasick::new(all_words(|l| l.forward_markers))
+            .expect("forward markers from the language tables")
+    });
+    MARKERS.is_match(lower)
 }
 
 /// True when a value only says "left empty" (`n/a`, `なし`, `없음`).

@@ -106,7 +106,7 @@ pub(super) fn season(
     next_year: bool,
 ) -> Option<Timeline> {
     // Cheap exact prefilter: no season word, no regex pass.
-    if !M.seasons.keys().any(|w| s.contains(w)) {
+    if !M.season_words.is_match(s) {
         return None;
     }
     for c in M.season.captures_iter(s) {

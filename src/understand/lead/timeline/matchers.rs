@@ -21,6 +21,8 @@ pub(super) struct Matchers {
     pub(super) window: Regex,
     pub(super) cjk_window: Regex,
     pub(super) seasons: HashMap<&'static str, u32>,
+    /// Every key of `seasons` in one automaton: the season prefilter.
+    pub(super) season_words: aho_corasick::AhoCorasick,
     pub(super) season: Regex,
     pub(super) months: HashMap<&'static str, u32>,
     pub(super) month: Regex,
@@ -162,6 +164,8 @@ fn build() -> Matchers {
         window,
         cjk_window,
         seasons: table(LANGS, |l| l.seasons),
+        season_words: aho_corasick::AhoCorasick::new(table(LANGS, |l| l.seasons).keys())
+            .expect("season words"),
         season,
         months: table(LANGS, |l| l.months),
         month,

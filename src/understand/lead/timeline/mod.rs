@@ -47,6 +47,57 @@ use words::{Period, Phrase};
 /// and quarters cannot be placed and are ignored (named periods fall back to
 /// their usual bucket).
 pub fn parse(text: &str, date: Option<&str>, field: bool) -> Option<Timeline> {
+    recent::remembered(text, date, field, parse_uncached)
+}
+
+/// The last few readings, per thread: lead extraction asks for the same
+/// value more than once (as a form pair, then as the lead's timeline or
+/// message field), and each asking runs a dozen regexes. Only short texts
+/// are kept, so memory stays bounded.
+mod recent {
+    use std::cell::RefCell;
+    use std::collections::VecDeque;
+
+    use crate::understand::Timeline;
+
+    const KEPT: usize = 8;
+    const LONGEST: usize = 4096;
+
+    type Reading = (String, Option<String>, bool, Option<Timeline>);
+
+    thread_local! {
+        static RECENT: RefCell<VecDeque<Reading>> = const { RefCell::new(VecDeque::new()) };
+    }
+
+    pub(super) fn remembered(
+        text: &str,
+        date: Option<&str>,
+        field: bool,
+        read: fn(&str, Option<&str>, bool) -> Option<Timeline>,
+    ) -> Option<Timeline> {
+        if text.len() > LONGEST {
+            return read(text, date, field);
+        }
+        let hit = RECENT.with_borrow(|r| {
+            r.iter()
+                .find(|(t, d, f, _)| t == text && d.as_deref() == date && *f == field)
+                .map(|(_, _, _, found)| *found)
+        });
+        if let Some(found) = hit {
+            return found;
+        }
+        let found = read(text, date, field);
+        RECENT.with_borrow_mut(|r| {
+            if r.len() >= KEPT {
+                r.pop_front();
+            }
+            r.push_back((text.to_string(), date.map(str::to_string), field, found));
+        });
+        found
+    }
+}
+
+fn parse_uncached(text: &str, date: Option<&str>, field: bool) -> Option<Timeline> {
     let s = normalize(text);
     if s.trim().is_empty() {
         return None;
