@@ -515,14 +515,7 @@ Phone: +1 555 010 {n:04}\r\nInterest: Solar panels\r\n"
                 "nothing understood yet"
             );
         }
-        // sled lets go of its lock file a moment after the last handle drops.
-        let store = (0..100)
-            .find_map(|_| {
-                Store::open(dir.path(), 8)
-                    .inspect_err(|_| std::thread::sleep(std::time::Duration::from_millis(20)))
-                    .ok()
-            })
-            .expect("store reopens");
+        let store = Store::reopen_for_test(dir.path());
         assert_eq!(store.queued_len(), 12);
         let again = store.receive(&batch[..3]).unwrap();
         assert!(again.iter().all(|a| *a == Admitted::Duplicate));

@@ -134,6 +134,19 @@ pub struct Store {
 }
 
 impl Store {
+    /// Reopens a store whose last handle just dropped, in tests: sled lets
+    /// go of its lock file a moment after the last handle drops.
+    #[cfg(test)]
+    pub(crate) fn reopen_for_test(path: &Path) -> Store {
+        (0..100)
+            .find_map(|_| {
+                Store::open(path, 8)
+                    .inspect_err(|_| std::thread::sleep(std::time::Duration::from_millis(20)))
+                    .ok()
+            })
+            .expect("store reopens")
+    }
+
     /// Opens (or creates) the store at `path` with a page cache of `cache_mb` MiB.
     pub fn open(path: &Path, cache_mb: u64) -> Result<Store, StoreError> {
         let db = sled::Config::new()

@@ -177,16 +177,8 @@ mod tests {
         }
     }
 
-    /// Reopens a store whose last handle just dropped (sled lets go of its
-    /// lock file a moment later).
     fn reopen(dir: &std::path::Path) -> Store {
-        (0..100)
-            .find_map(|_| {
-                Store::open(dir, 8)
-                    .inspect_err(|_| std::thread::sleep(std::time::Duration::from_millis(20)))
-                    .ok()
-            })
-            .expect("store reopens")
+        Store::reopen_for_test(dir)
     }
 
     /// Writes messages 1..=n in the layout before (bytes keyed by content

@@ -267,13 +267,7 @@ mod tests {
             );
             store.flush_sync().unwrap();
         }
-        let store = (0..100)
-            .find_map(|_| {
-                Store::open(dir.path(), 8)
-                    .inspect_err(|_| std::thread::sleep(std::time::Duration::from_millis(20)))
-                    .ok()
-            })
-            .expect("store reopens");
+        let store = Store::reopen_for_test(dir.path());
         assert_eq!(store.counter(FORMAT_COUNTER).unwrap(), FORMAT);
         let leads = store.db.open_tree(LEADS).unwrap();
         for tree in [&store.contacts, &leads] {
