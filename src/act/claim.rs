@@ -146,14 +146,14 @@ fn decline_by(
         tracing::info!(lead = %lead.id, rep = %rep.name, "\"not mine\" for a lead that is not theirs (or not open): ignored");
         return Ok(());
     }
-    let mut dist = crate::route::DistributionEdit::default();
-    dist.release(&rep.name);
+    let mut counts = crate::route::DistributionEdit::default();
+    counts.release(&rep.name);
     if lead.lead.ownership.owner() == Some(rep.name.as_str()) {
         lead.lead.ownership = crate::qualify::conversion::Ownership::Unclaimed { since: now };
     }
     lead.assigned = None;
     lead.routing.push(format!("declined by {}", rep.name));
-    leads::save(&act.store, &lead, Some(&dist))?;
+    leads::save(&act.store, &lead, Some(&counts))?;
     act.event(
         &lead,
         "declined",
@@ -182,20 +182,20 @@ fn claim_by(
                 return Ok(()); // a second reply from the owner, or a replay
             }
             lead.lead.ownership = ownership.clone();
-            let mut dist = crate::route::DistributionEdit::default();
+            let mut counts = crate::route::DistributionEdit::default();
             if lead.assigned.as_deref() != Some(rep.name.as_str()) {
                 if let Some(previous) = &lead.assigned
                     && lead.is_open()
                 {
-                    dist.release(previous);
+                    counts.release(previous);
                 }
-                dist.assign(&rep.name);
+                counts.assign(&rep.name);
             }
             lead.assigned = Some(rep.name.clone());
             lead.speed
                 .first_rep_action
                 .get_or_insert_with(|| now.to_string());
-            leads::save(&act.store, &lead, Some(&dist))?;
+            leads::save(&act.store, &lead, Some(&counts))?;
             act.event(
                 &lead,
                 "claimed",

@@ -57,9 +57,9 @@ pub fn convert(
     };
     let now = Timestamp::now();
     let (lead, opportunity) = record.lead.convert(&rep, now, draft, &act.config.sales)?;
-    let mut dist = crate::route::DistributionEdit::default();
+    let mut counts = crate::route::DistributionEdit::default();
     if let Some(previous) = &record.assigned {
-        dist.release(previous);
+        counts.release(previous);
     }
     record.lead = lead;
     record.assigned = Some(rep.clone());
@@ -67,7 +67,7 @@ pub fn convert(
         .speed
         .first_rep_action
         .get_or_insert_with(|| now.to_string());
-    leads::save(&act.store, &record, Some(&dist))?;
+    leads::save(&act.store, &record, Some(&counts))?;
     leads::save_opportunity(&act.store, &opportunity)?;
     if let Some(email) = &record.lead.contact.email {
         nurture::stop_for_contact(&act.store, email, StopReason::Converted)?;
@@ -102,11 +102,11 @@ pub fn reassign(act: &Act, id: &str, rep: &str) -> anyhow::Result<LeadRecord> {
     }
     let rep = rep_named(act, rep)?.clone();
     let now = Timestamp::now();
-    let mut dist = crate::route::DistributionEdit::default();
+    let mut counts = crate::route::DistributionEdit::default();
     if let Some(previous) = &record.assigned {
-        dist.release(previous);
+        counts.release(previous);
     }
-    dist.assign(&rep.name);
+    counts.assign(&rep.name);
     let previous = record.lead.ownership.owner().map(str::to_string);
     record.lead.ownership = Ownership::Owned {
         rep: rep.name.clone(),
@@ -126,7 +126,7 @@ pub fn reassign(act: &Act, id: &str, rep: &str) -> anyhow::Result<LeadRecord> {
         why: "reassigned".into(),
         enqueued: false,
     });
-    leads::save(&act.store, &record, Some(&dist))?;
+    leads::save(&act.store, &record, Some(&counts))?;
     let original = act
         .store
         .raw(&record.message)?
@@ -181,15 +181,15 @@ pub fn close(
         (record.lead.close(outcome)?, None)
     };
     record.lead = lead;
-    let mut dist = crate::route::DistributionEdit::default();
+    let mut counts = crate::route::DistributionEdit::default();
     if let Some(previous) = &record.assigned {
-        dist.release(previous);
+        counts.release(previous);
     }
     record
         .speed
         .first_rep_action
         .get_or_insert_with(|| now.to_string());
-    leads::save(&act.store, &record, Some(&dist))?;
+    leads::save(&act.store, &record, Some(&counts))?;
     let summary = match &opportunity {
         Some(o) => {
             leads::save_opportunity(&act.store, o)?;
@@ -232,19 +232,19 @@ pub fn claim(act: &Act, id: &str, rep: &str) -> anyhow::Result<LeadRecord> {
         return Ok(record);
     }
     record.lead.ownership = ownership;
-    let mut dist = crate::route::DistributionEdit::default();
+    let mut counts = crate::route::DistributionEdit::default();
     if record.assigned.as_deref() != Some(rep.name.as_str()) {
         if let Some(previous) = &record.assigned {
-            dist.release(previous);
+            counts.release(previous);
         }
-        dist.assign(&rep.name);
+        counts.assign(&rep.name);
     }
     record.assigned = Some(rep.name.clone());
     record
         .speed
         .first_rep_action
         .get_or_insert_with(|| now.to_string());
-    leads::save(&act.store, &record, Some(&dist))?;
+    leads::save(&act.store, &record, Some(&counts))?;
     act.event(
         &record,
         "claimed",
