@@ -500,22 +500,37 @@ fn prune(store: &Store, endpoints: &[Endpoint]) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// One bounded step of [`prune`], from `from` (the first record when
-/// `None`); returns where the next step starts.
-fn prune_step(
-    store: &Store,
-    endpoints: &[Endpoint],
+/// The daemon's hand-off tasks prune in bounded steps, one every
+/// [`PRUNE_EVERY`] passes, each starting where the last one stopped: a
+/// whole-tree prune decodes every event record at once (200 MB at 100k
+/// events).
+#[derive(Default)]
+struct PruneCadence {
+    passes: u32,
     from: Option<Vec<u8>>,
-) -> anyhow::Result<Option<Vec<u8>>> {
-    let cutoff = prune_cutoff(endpoints);
-    let step = queue::prune_some(store, cutoff, from.as_deref(), PRUNE_STEP)?;
-    if step.removed > 0 {
-        tracing::info!(
-            removed = step.removed,
-            "hand-off: old event records forgotten"
-        );
+}
+
+impl PruneCadence {
+    /// Counts a pass; true when this one should prune.
+    fn due(&mut self) -> bool {
+        let due = self.passes.is_multiple_of(PRUNE_EVERY);
+        self.passes = self.passes.wrapping_add(1);
+        due
     }
-    Ok(step.next)
+
+    /// One bounded step of [`prune`], from where the last one stopped.
+    fn step(&mut self, store: &Store, endpoints: &[Endpoint]) -> anyhow::Result<()> {
+        let cutoff = prune_cutoff(endpoints);
+        let step = queue::prune_some(store, cutoff, self.from.as_deref(), PRUNE_STEP)?;
+        if step.removed > 0 {
+            tracing::info!(
+                removed = step.removed,
+                "hand-off: old event records forgotten"
+            );
+        }
+        self.from = step.next;
+        Ok(())
+    }
 }
 
 /// `run --once`: passes until one delivers nothing (everything due sent,
@@ -543,8 +558,7 @@ pub async fn task(
     mut shutdown: Shutdown,
 ) -> anyhow::Result<()> {
     let endpoints = endpoints(&settings)?;
-    let mut passes: u32 = 0;
-    let mut prune_from: Option<Vec<u8>> = None;
+    let mut pruning = PruneCadence::default();
     loop {
         // A slow receiver does not hold up shutdown: a send cut short stays
         // pending and goes out again, with the same id, after the restart.
@@ -552,13 +566,12 @@ pub async fn task(
             r = pass(&store, &settings, &endpoints) => r,
             _ = shutdown.wait() => return Ok(()),
         };
-        if passes.is_multiple_of(PRUNE_EVERY) {
+        if pruning.due() {
             result = result.and_then(|r| {
-                prune_from = prune_step(&store, &endpoints, prune_from.take())?;
+                pruning.step(&store, &endpoints)?;
                 Ok(r)
             });
         }
-        passes = passes.wrapping_add(1);
         if let Err(e) = result {
             if crate::store::is_storage_failure(&e) {
                 return Err(e);
@@ -583,19 +596,12 @@ pub async fn fan_out_task(
     mut shutdown: Shutdown,
 ) -> anyhow::Result<()> {
     let endpoints = endpoints(&settings)?;
-    let mut passes: u32 = 0;
-    let mut prune_from: Option<Vec<u8>> = None;
+    let mut pruning = PruneCadence::default();
     loop {
         let mut result = fan_out(&store, &endpoints).await;
-        if passes.is_multiple_of(PRUNE_EVERY) {
-            // In bounded steps, as in [`task`]: a whole-tree prune decodes
-            // every event record at once (200 MB at 100k events).
-            result = result.and_then(|()| {
-                prune_from = prune_step(&store, &endpoints, prune_from.take())?;
-                Ok(())
-            });
+        if pruning.due() {
+            result = result.and_then(|()| pruning.step(&store, &endpoints));
         }
-        passes = passes.wrapping_add(1);
         if let Err(e) = result {
             if crate::store::is_storage_failure(&e) {
                 return Err(e);
