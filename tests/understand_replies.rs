@@ -811,6 +811,39 @@ fn round5_long_and_foreign_signatures_are_dropped() {
     );
 }
 
+/// Reads each text as a reply (dated 2026-11-20, from sam@customer.example)
+/// and asserts its intent; prints how many of `cases` were right under
+/// `label`, and every wrong one on failure.
+fn assert_intents(label: &str, cases: &[(&str, Option<Intent>)]) {
+    use carousel::understand::reply::{TextFormat, read_formatted};
+    let mut wrong = Vec::new();
+    for (text, want) in cases {
+        let got = read_formatted(
+            text,
+            Some("2026-11-20T10:00:00+00:00"),
+            TextFormat::default(),
+            &["sam@customer.example"],
+        );
+        if got.intent != *want {
+            wrong.push(format!(
+                "{text:?}: got {:?} ({:?}), want {want:?}",
+                got.intent, got.intent_phrases
+            ));
+        }
+    }
+    println!(
+        "{label}: {}/{} right",
+        cases.len() - wrong.len(),
+        cases.len()
+    );
+    assert!(
+        wrong.is_empty(),
+        "{} wrong:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
+}
+
 /// Round 5 intent tuning cases, written for this round (not from any
 /// held-out suite): negation for every intent, interest asked as a
 /// question, "not now" with a date, referrals to someone else (never the
@@ -818,7 +851,6 @@ fn round5_long_and_foreign_signatures_are_dropped() {
 /// says nothing decidable.
 #[test]
 fn round5_intents_in_many_languages() {
-    use carousel::understand::reply::{TextFormat, read_formatted};
     let cases: &[(&str, Option<Intent>)] = &[
         // Negation, every intent.
         (
@@ -1144,32 +1176,7 @@ fn round5_intents_in_many_languages() {
         ("See attached.", None),
         ("Ok.", None),
     ];
-    let mut wrong = Vec::new();
-    for (text, want) in cases {
-        let got = read_formatted(
-            text,
-            Some("2026-11-20T10:00:00+00:00"),
-            TextFormat::default(),
-            &["sam@customer.example"],
-        );
-        if got.intent != *want {
-            wrong.push(format!(
-                "{text:?}: got {:?} ({:?}), want {want:?}",
-                got.intent, got.intent_phrases
-            ));
-        }
-    }
-    println!(
-        "round 5 intents: {}/{} right",
-        cases.len() - wrong.len(),
-        cases.len()
-    );
-    assert!(
-        wrong.is_empty(),
-        "{} wrong:\n{}",
-        wrong.len(),
-        wrong.join("\n")
-    );
+    assert_intents("round 5 intents", cases);
 }
 
 /// Round 5: one reply per language laid out the way its mail clients do
@@ -1426,7 +1433,6 @@ fn round5_more_attributions_end_the_new_text() {
 #[test]
 fn round6_intents_on_unseen_phrasings() {
     use Intent::*;
-    use carousel::understand::reply::{TextFormat, read_formatted};
     let cases: &[(&str, Option<Intent>)] = &[
         // A request for us to act, asked as a question: interest.
         ("Could you send pricing for 40 seats?", Some(Interested)),
@@ -1626,32 +1632,7 @@ fn round6_intents_on_unseen_phrasings() {
             Some(Interested),
         ),
     ];
-    let mut wrong = Vec::new();
-    for (text, want) in cases {
-        let got = read_formatted(
-            text,
-            Some("2026-11-20T10:00:00+00:00"),
-            TextFormat::default(),
-            &["sam@customer.example"],
-        );
-        if got.intent != *want {
-            wrong.push(format!(
-                "{text:?}: got {:?} ({:?}), want {want:?}",
-                got.intent, got.intent_phrases
-            ));
-        }
-    }
-    println!(
-        "round 6 intents: {}/{} right",
-        cases.len() - wrong.len(),
-        cases.len()
-    );
-    assert!(
-        wrong.is_empty(),
-        "{} wrong:\n{}",
-        wrong.len(),
-        wrong.join("\n")
-    );
+    assert_intents("round 6 intents", cases);
 }
 
 /// Round 6, second set: the same failure classes in other words, written
@@ -1659,7 +1640,6 @@ fn round6_intents_on_unseen_phrasings() {
 #[test]
 fn round6_intents_second_set() {
     use Intent::*;
-    use carousel::understand::reply::{TextFormat, read_formatted};
     let cases: &[(&str, Option<Intent>)] = &[
         (
             "Thanks Dana. Can I get a demo for my team sometime next week?",
@@ -1750,32 +1730,7 @@ fn round6_intents_second_set() {
         ("我们目前没有这方面的需求。", Some(NotNow)),
         ("麻烦发一份40个账号的报价给我。", Some(Interested)),
     ];
-    let mut wrong = Vec::new();
-    for (text, want) in cases {
-        let got = read_formatted(
-            text,
-            Some("2026-11-20T10:00:00+00:00"),
-            TextFormat::default(),
-            &["sam@customer.example"],
-        );
-        if got.intent != *want {
-            wrong.push(format!(
-                "{text:?}: got {:?} ({:?}), want {want:?}",
-                got.intent, got.intent_phrases
-            ));
-        }
-    }
-    println!(
-        "round 6 second set: {}/{} right",
-        cases.len() - wrong.len(),
-        cases.len()
-    );
-    assert!(
-        wrong.is_empty(),
-        "{} wrong:\n{}",
-        wrong.len(),
-        wrong.join("\n")
-    );
+    assert_intents("round 6 second set", cases);
 }
 
 /// Round 6: the writer's own other address is no referral; a colleague
