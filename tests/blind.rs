@@ -131,12 +131,19 @@ const BATCH6_FLOORS: &[(&str, f64)] = &[
     ("other kind", 0.7),
 ];
 
+// Batch 7 (`b7_*`) floors: none yet. Batch 7 was written after the sixth
+// round and before the seventh, by someone who did not read the rules; the
+// lead engineer sets its floors after measuring the seventh round (its
+// baseline is in the blind README).
+const BATCH7_FLOORS: &[(&str, f64)] = &[];
+
 /// The batches with floors of their own, checked on their own rows.
 const BATCH_FLOORS: &[(&str, &[(&str, f64)])] = &[
     ("batch 3", BATCH3_FLOORS),
     ("batch 4", BATCH4_FLOORS),
     ("batch 5", BATCH5_FLOORS),
     ("batch 6", BATCH6_FLOORS),
+    ("batch 7", BATCH7_FLOORS),
 ];
 
 fn root() -> PathBuf {
@@ -288,10 +295,12 @@ const ROWS: &[(&str, f64)] = &[
 /// (written before the third round), `b4_*` batch 4 (written after the
 /// third round, before the fourth), `b5_*` batch 5 (written after the fourth
 /// round, before the fifth), `b6_*` batch 6 (written after the fifth round,
-/// before the sixth; no floors until it has been measured), all others
-/// batch 1.
+/// before the sixth), `b7_*` batch 7 (written after the sixth round, before
+/// the seventh; no floors until it has been measured), all others batch 1.
 fn batch_of(file_name: &str) -> &'static str {
-    if file_name.starts_with("b6_") {
+    if file_name.starts_with("b7_") {
+        "batch 7"
+    } else if file_name.starts_with("b6_") {
         "batch 6"
     } else if file_name.starts_with("b5_") {
         "batch 5"
