@@ -19,6 +19,10 @@ pub(super) struct Matchers {
     pub(super) pre: HashMap<&'static str, Prep>,
     pub(super) post: HashMap<&'static str, Post>,
     pub(super) window: Regex,
+    /// A unit with no number before it ("в течение месяца", "before Friday").
+    pub(super) lone_window: Regex,
+    /// Season and month words whose ending says the part ("весной").
+    pub(super) case_parts: HashMap<&'static str, Part>,
     pub(super) cjk_window: Regex,
     pub(super) seasons: HashMap<&'static str, u32>,
     /// Every key of `seasons` in one automaton: the season prefilter.
@@ -101,6 +105,11 @@ fn build() -> Matchers {
         r"(?:\b(?P<pre>{pre})\s+)?\b(?P<a>{latin_num})(?:\s*(?:{joiners})\s*(?P<b>{latin_num}))?\s*(?P<plus>\+)?\s*(?:(?:{next_adj})\s+)?(?P<unit>{units})\b(?P<plus2>\s*\+)?(?:\s+(?P<post>{post})\b)?"
     ))
     .expect("window tables");
+    let lone = words_of(&spaced, |l| l.lone_units.iter().map(|(w, _)| *w).collect());
+    let lone_window = Regex::new(&format!(
+        r"(?:\b(?P<pre>{pre})\s+)?\b(?P<unit>{lone})\b(?:\s+(?P<post>{post})\b)?"
+    ))
+    .expect("lone unit tables");
 
     let cjk_num = num(&unspaced);
     let cjk_pre = words_of(&unspaced, |l| l.pre.iter().map(|(w, _)| *w).collect());
@@ -158,10 +167,18 @@ fn build() -> Matchers {
             .flat_map(|l| l.field_first_words.iter().copied())
             .collect(),
         numbers: table(LANGS, |l| l.numbers),
-        units: table(LANGS, |l| l.units),
+        units: {
+            let mut units = table(LANGS, |l| l.units);
+            for (w, m) in table(LANGS, |l| l.lone_units) {
+                units.entry(w).or_insert(m);
+            }
+            units
+        },
         pre: table(LANGS, |l| l.pre),
         post: table(LANGS, |l| l.post),
         window,
+        lone_window,
+        case_parts: table(LANGS, |l| l.case_parts),
         cjk_window,
         seasons: table(LANGS, |l| l.seasons),
         season_words: aho_corasick::AhoCorasick::new(table(LANGS, |l| l.seasons).keys())
