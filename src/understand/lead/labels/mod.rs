@@ -7,7 +7,7 @@
 //! [`fr`], [`it`], [`pt`], [`nl`], [`ko`], [`zh`], [`zh_hant`], [`sv`],
 //! [`da`] (with Norwegian), [`fi`], [`pl`], [`cs`] (with Slovak), [`hu`],
 //! [`tr`], [`el`], [`ru`] (with Ukrainian), [`vi`], [`id`] (with Malay),
-//! [`ar`], [`he`]). Each table lists patterns
+//! [`ar`], [`he`], [`ro`], [`th`]). Each table lists patterns
 //! per [`Stage`]; classification walks the stages in priority order, so
 //! "Company name" is a company and not a name, and "Best time to call" is not
 //! a timeline, whatever the language. Pattern syntax (on the normalised,
@@ -133,8 +133,10 @@ mod ko;
 mod nl;
 mod pl;
 mod pt;
+mod ro;
 mod ru;
 mod sv;
+mod th;
 mod tr;
 mod vi;
 mod zh;
@@ -288,6 +290,8 @@ pub const LANGUAGES: &[&Language] = &[
     &id::TABLE,
     &ar::TABLE,
     &he::TABLE,
+    &ro::TABLE,
+    &th::TABLE,
 ];
 
 /// Every word of one kind over all languages.
