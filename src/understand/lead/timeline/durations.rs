@@ -78,6 +78,10 @@ pub(super) fn window(s: &str, field: bool) -> Option<Timeline> {
 /// The first unit said without a number ("в течение месяца", "خلال شهر",
 /// "before Friday"): one of it, read only with a word before or after.
 pub(super) fn lone_window(s: &str, field: bool) -> Option<Timeline> {
+    // Cheap exact prefilter: no lone unit, no regex pass.
+    if !M.lone_words.is_match(s) {
+        return None;
+    }
     for c in M.lone_window.captures_iter(s) {
         if c.name("pre").is_none() && c.name("post").is_none() {
             continue;

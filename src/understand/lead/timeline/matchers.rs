@@ -21,6 +21,8 @@ pub(super) struct Matchers {
     pub(super) window: Regex,
     /// A unit with no number before it ("в течение месяца", "before Friday").
     pub(super) lone_window: Regex,
+    /// Every lone unit in one automaton: the lone-unit prefilter.
+    pub(super) lone_words: aho_corasick::AhoCorasick,
     /// Season and month words whose ending says the part ("весной").
     pub(super) case_parts: HashMap<&'static str, Part>,
     pub(super) cjk_window: Regex,
@@ -178,6 +180,8 @@ fn build() -> Matchers {
         post: table(LANGS, |l| l.post),
         window,
         lone_window,
+        lone_words: aho_corasick::AhoCorasick::new(table(LANGS, |l| l.lone_units).keys())
+            .expect("lone unit words"),
         case_parts: table(LANGS, |l| l.case_parts),
         cjk_window,
         seasons: table(LANGS, |l| l.seasons),

@@ -564,7 +564,9 @@ fn check_as_english(cases: &[(&str, &str)], date: Option<&str>, field: bool) {
         let want = parse(english, date, field);
         let got = parse(phrase, date, field);
         if want.is_none() || got != want {
-            wrong.push(format!("{phrase:?}: got {got:?}, want {want:?} ({english:?})"));
+            wrong.push(format!(
+                "{phrase:?}: got {got:?}, want {want:?} ({english:?})"
+            ));
         }
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));

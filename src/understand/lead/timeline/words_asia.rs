@@ -206,11 +206,7 @@ pub const ID: Lang = Lang {
         ("hingga", By),
     ],
     next_after: &["depan"],
-    lone_units: &[
-        ("seminggu", WEEK),
-        ("sebulan", MONTH),
-        ("setahun", YEAR),
-    ],
+    lone_units: &[("seminggu", WEEK), ("sebulan", MONTH), ("setahun", YEAR)],
     case_parts: &[],
 };
 
@@ -288,12 +284,7 @@ pub const AR: Lang = Lang {
     ],
     joiners: &["-", "إلى", "الى", "أو"],
     next_adjectives: &[],
-    seasons: &[
-        ("الربيع", 4),
-        ("الصيف", 7),
-        ("الخريف", 10),
-        ("الشتاء", 1),
-    ],
+    seasons: &[("الربيع", 4), ("الصيف", 7), ("الخريف", 10), ("الشتاء", 1)],
     months: &[
         ("يناير", 1),
         ("فبراير", 2),

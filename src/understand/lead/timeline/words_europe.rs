@@ -461,17 +461,9 @@ pub const FI: Lang = Lang {
         ("joulukuu", 12),
         ("joulukuussa", 12),
     ],
-    parts: &[
-        ("ensi", Next),
-        ("tänä", This),
-        ("ennen", Before),
-    ],
+    parts: &[("ensi", Next), ("tänä", This), ("ennen", Before)],
     next_after: &[],
-    lone_units: &[
-        ("viikon", WEEK),
-        ("kuukauden", MONTH),
-        ("vuoden", YEAR),
-    ],
+    lone_units: &[("viikon", WEEK), ("kuukauden", MONTH), ("vuoden", YEAR)],
     case_parts: &[
         ("keväällä", Part::In),
         ("keväänä", Part::In),
@@ -892,11 +884,7 @@ pub const RO: Lang = Lang {
         ("această", This),
     ],
     next_after: &["viitoare", "viitor"],
-    lone_units: &[
-        ("o lună", MONTH),
-        ("o săptămână", WEEK),
-        ("un an", YEAR),
-    ],
+    lone_units: &[("o lună", MONTH), ("o săptămână", WEEK), ("un an", YEAR)],
     // The article form says "in" ("primăvara" = in the spring); "vara" is
     // also a word and a name, so it needs a part like any season.
     case_parts: &[
@@ -925,7 +913,10 @@ pub const NO: Lang = Lang {
     field_first_words: &[],
     numbers: &[],
     units: &[("måneders", MONTH), ("ukers", WEEK)],
-    pre: &[("i løpet av", Prep::Within), ("i løpet av de neste", Prep::Within)],
+    pre: &[
+        ("i løpet av", Prep::Within),
+        ("i løpet av de neste", Prep::Within),
+    ],
     post: &[],
     joiners: &[],
     next_adjectives: &[],
