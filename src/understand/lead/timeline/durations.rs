@@ -60,7 +60,12 @@ impl Duration {
 
 /// The first duration in text written with spaces between words.
 pub(super) fn window(s: &str, field: bool) -> Option<Timeline> {
-    for c in M.window.captures_iter(s) {
+    let captures = M
+        .windows
+        .iter()
+        .filter(|(script, _)| script.present_in(s))
+        .flat_map(|(_, re)| re.captures_iter(s));
+    for c in captures {
         let Some(d) = duration(&c) else { continue };
         // "for over 2 years", "seit über 2 Jahren": the past.
         let before = c.get(0).map_or("", |m| &s[..m.start()]);

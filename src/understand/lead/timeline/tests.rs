@@ -672,6 +672,8 @@ fn words_of_the_new_languages_are_no_timeline_alone() {
             "منذ 3 سنوات",
             "Vara Electric s.r.o.",
             "dalam 3 warna",
+            "за 5 лет работы",
+            "trong 3 năm qua",
         ],
         MAY,
         false,

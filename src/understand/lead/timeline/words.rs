@@ -1802,6 +1802,56 @@ pub const LANGS: &[&Lang] = &[
     &super::words_asia::TH,
 ];
 
+/// The script a spaced language is written in: each script's durations
+/// are read by their own matcher, run only on text holding that script (an
+/// English mail never pays for the Cyrillic, Greek, Arabic and Hebrew words).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Script {
+    Latin,
+    Cyrillic,
+    Greek,
+    Arabic,
+    Hebrew,
+}
+
+impl Script {
+    pub const ALL: [Script; 5] = [
+        Script::Latin,
+        Script::Cyrillic,
+        Script::Greek,
+        Script::Arabic,
+        Script::Hebrew,
+    ];
+
+    pub fn of(lang: &Lang) -> Script {
+        match lang.code {
+            "ru" | "uk" => Script::Cyrillic,
+            "el" => Script::Greek,
+            "ar" => Script::Arabic,
+            "he" => Script::Hebrew,
+            _ => Script::Latin,
+        }
+    }
+
+    /// True when `s` holds a letter of this script (Latin: always). Read
+    /// from the UTF-8 lead bytes of the script's block, so the test is a
+    /// plain byte scan.
+    pub fn present_in(self, s: &str) -> bool {
+        let leads: &[u8] = match self {
+            Script::Latin => return true,
+            // U+0400–U+04FF
+            Script::Cyrillic => &[0xD0, 0xD1, 0xD2, 0xD3],
+            // U+0370–U+03FF
+            Script::Greek => &[0xCD, 0xCE, 0xCF],
+            // U+0600–U+06FF
+            Script::Arabic => &[0xD8, 0xD9, 0xDA, 0xDB],
+            // U+0590–U+05FF
+            Script::Hebrew => &[0xD6, 0xD7],
+        };
+        s.bytes().any(|b| leads.contains(&b))
+    }
+}
+
 /// Languages written without spaces between words: their durations and
 /// months are read by a separate matcher with no word boundaries.
 pub fn unspaced(lang: &Lang) -> bool {

@@ -80,6 +80,7 @@ pub const VI: Lang = Lang {
         ("tới", Post::Within),
         ("nữa", Post::Ahead),
         ("trước", Post::Past),
+        ("qua", Post::Past),
         ("trở lên", Post::Beyond),
     ],
     joiners: &["-", "đến", "hoặc"],

@@ -94,7 +94,6 @@ pub const RU: Lang = Lang {
         ("в ближайшие", Prep::Within),
         ("в течении", Prep::Within),
         ("в пределах", Prep::Within),
-        ("за", Prep::Within),
         ("до", Prep::Within),
         ("менее", Prep::Within),
         ("через", Prep::In),
