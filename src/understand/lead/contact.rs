@@ -4,6 +4,8 @@
 use once_cell::sync::Lazy;
 use regex::Regex;
 
+use super::honorifics;
+
 static EMAIL: Lazy<Regex> = Lazy::new(|| {
     Regex::new(r"(?i)[a-z0-9][a-z0-9._%+'-]{0,63}@[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?)*\.[a-z]{2,24}\b")
         .expect("static regex")
@@ -105,6 +107,8 @@ pub fn is_relay_address(email: &str) -> bool {
             || compact.starts_with("noreply")
             || compact.starts_with("donotreply")
             || compact.starts_with("bounce")
+            // notification(s), notifikasi, notificaciones, notifiche, notify.
+            || compact.starts_with("notif")
     })
 }
 
@@ -217,57 +221,6 @@ pub fn is_cjk(s: &str) -> bool {
     })
 }
 
-const PREFIXES: &[&str] = &[
-    "mr",
-    "mrs",
-    "ms",
-    "miss",
-    "mx",
-    "dr",
-    "prof",
-    "sir",
-    "madam",
-    "herr",
-    "frau",
-    "hr",
-    "fr",
-    "sr",
-    "sra",
-    "srta",
-    "don",
-    "doña",
-    "dña",
-    "m",
-    "mme",
-    "mlle",
-    "monsieur",
-    "madame",
-    "mademoiselle",
-    "señor",
-    "señora",
-    "sig",
-    "sig.ra",
-    "signor",
-    "signora",
-    "dott",
-    "dott.ssa",
-    "sr",
-    "srª",
-    "dhr",
-    "mevr",
-    "mw",
-    "med",
-    "dipl",
-    "dipl.-ing",
-    "dipl-ing",
-    "ing",
-    "mag",
-    "dra",
-    "lic",
-    "arq",
-    "eng",
-];
-
 /// Words joining two honorifics ("Mr. and Mrs. John Smith").
 const HONORIFIC_JOINS: &[&str] = &["and", "&", "und", "et", "y", "e", "en"];
 
@@ -333,14 +286,23 @@ pub fn normalize_name(raw: &str) -> Option<String> {
         .collect();
     // Honorifics in front ("Dr. Jane Roe", "Mr. and Mrs. John Smith") and
     // CJK ones behind ("山田 太郎 様").
-    let is_prefix = |w: &str| PREFIXES.contains(&w.trim_end_matches('.').to_lowercase().as_str());
     while words.len() > 1
-        && (is_prefix(&words[0])
+        && (honorifics::is_leading(&words[0], &words[1..])
             || words.len() > 2
                 && HONORIFIC_JOINS.contains(&words[0].to_lowercase().as_str())
-                && is_prefix(&words[1]))
+                && honorifics::is_leading(&words[1], &words[2..]))
     {
         words.remove(0);
+    }
+    // "Ahmet Bey", "Ayşe Hanım".
+    while words.len() > 1 && words.last().is_some_and(|w| honorifics::is_trailing(w)) {
+        words.pop();
+    }
+    // "คุณสมหญิง รักดี": an honorific glued to the given name.
+    if let Some(first) = words.first_mut()
+        && let Some(name) = honorifics::without_glued(first)
+    {
+        *first = name.to_string();
     }
     if let Some(last) = words.last_mut() {
         for h in CJK_HONORIFICS {
@@ -625,9 +587,7 @@ pub fn is_robot_address(email: &str) -> bool {
 
 fn strip_prefix_words(s: &str) -> String {
     let mut words: Vec<&str> = s.split_whitespace().collect();
-    while words.len() > 1
-        && PREFIXES.contains(&words[0].trim_end_matches('.').to_lowercase().as_str())
-    {
+    while words.len() > 1 && honorifics::is_leading(words[0], &words[1..]) {
         words.remove(0);
     }
     words.join(" ")
@@ -661,7 +621,12 @@ pub fn normalize_phone(raw: &str) -> Option<String> {
     };
     let digits = v
         .chars()
-        .filter(|c| c.is_ascii_digit() || ('０'..='９').contains(c))
+        .filter(|c| {
+            c.is_ascii_digit()
+                || ('０'..='９').contains(c)
+                || ('٠'..='٩').contains(c)
+                || ('۰'..='۹').contains(c)
+        })
         .count();
     (7..=20).contains(&digits).then(|| v.to_string())
 }

@@ -27,6 +27,7 @@ pub mod contact;
 pub mod csv;
 pub mod form;
 pub mod forward;
+pub mod honorifics;
 pub mod html;
 pub mod junk;
 pub mod labels;

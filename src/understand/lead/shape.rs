@@ -67,9 +67,13 @@ pub fn of_value(value: &str) -> Option<Shape> {
 }
 
 /// Full-width digits, brackets, plus and hyphen (`（03）1234－5678`,
-/// `０９０-…`): Japanese and Chinese forms type numbers so.
+/// `０９０-…`): Japanese and Chinese forms type numbers so; Arabic-Indic
+/// and Persian digits (`٠٥٠ ٥٥٥ ١٢٣٤`): Arabic forms type them so.
 static FULL_WIDTH_PHONE_CHAR: Lazy<Regex> = Lazy::new(|| {
-    Regex::new(r"[\u{FF08}\u{FF09}\u{FF0B}\u{FF0D}\u{FF10}-\u{FF19}]").expect("static regex")
+    Regex::new(
+        r"[\u{FF08}\u{FF09}\u{FF0B}\u{FF0D}\u{FF10}-\u{FF19}\u{0660}-\u{0669}\u{06F0}-\u{06F9}]",
+    )
+    .expect("static regex")
 });
 
 /// Phone numbers in `text` as written, with their byte offsets.
@@ -91,8 +95,8 @@ pub fn phones(text: &str) -> Vec<(usize, String)> {
         .collect()
 }
 
-/// `text` with full-width ASCII forms (U+FF01–U+FF5E) and the ideographic
-/// space folded to ASCII, and for each byte of the result (plus its end)
+/// `text` with full-width ASCII forms (U+FF01–U+FF5E), the ideographic
+/// space and Arabic-Indic digits folded to ASCII, and for each byte of the result (plus its end)
 /// the byte offset in `text` it came from.
 fn fold_full_width(text: &str) -> (String, Vec<usize>) {
     let mut folded = String::with_capacity(text.len());
@@ -101,6 +105,8 @@ fn fold_full_width(text: &str) -> (String, Vec<usize>) {
         let c = match c as u32 {
             0xFF01..=0xFF5E => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
             0x3000 => ' ',
+            0x0660..=0x0669 => char::from_u32(c as u32 - 0x0660 + 0x30).unwrap_or(c),
+            0x06F0..=0x06F9 => char::from_u32(c as u32 - 0x06F0 + 0x30).unwrap_or(c),
             _ => c,
         };
         folded.push(c);

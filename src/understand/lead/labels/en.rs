@@ -457,6 +457,8 @@ pub const TABLE: Language = Language {
         "missed call",
         "missed a call",
         "new text message",
+        "new whatsapp message",
+        "whatsapp message from",
         "text message from",
         "text from",
         "sms from",

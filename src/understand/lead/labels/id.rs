@@ -65,6 +65,12 @@ pub const TABLE: Language = Language {
         "sebut harga",
     ],
     seller_words: &["terima kasih atas permintaan", "kami menawarkan"],
-    phone_events: &["panggilan tak terjawab", "pesan suara"],
+    phone_events: &[
+        "panggilan tak terjawab",
+        "pesan suara",
+        "pesan whatsapp",
+        "pesan baru dari",
+        "sms dari",
+    ],
     self_intros: &["nama saya"],
 };

@@ -67,7 +67,7 @@ pub const TABLE: Language = Language {
             Stage::EarlyName,
             &["名前", "氏名", "芳名", "担当者", "お名前"],
         ),
-        (Stage::Phone, &["電話", "携帯", "~tel", "ｔｅｌ", "!tell "]),
+        (Stage::Phone, &["電話", "携帯", "tel", "ｔｅｌ", "!tell "]),
         (Stage::Title, &["役職", "肩書"]),
         (Stage::Postcode, &["郵便番号", "〒"]),
         (Stage::Country, &["国", "!国内"]),

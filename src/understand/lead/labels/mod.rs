@@ -7,7 +7,7 @@
 //! [`fr`], [`it`], [`pt`], [`nl`], [`ko`], [`zh`], [`zh_hant`], [`sv`],
 //! [`da`] (with Norwegian), [`fi`], [`pl`], [`cs`] (with Slovak), [`hu`],
 //! [`tr`], [`el`], [`ru`] (with Ukrainian), [`vi`], [`id`] (with Malay),
-//! [`ar`], [`he`]). Each table lists patterns
+//! [`ar`], [`he`], [`ro`], [`th`]). Each table lists patterns
 //! per [`Stage`]; classification walks the stages in priority order, so
 //! "Company name" is a company and not a name, and "Best time to call" is not
 //! a timeline, whatever the language. Pattern syntax (on the normalised,
@@ -133,8 +133,10 @@ mod ko;
 mod nl;
 mod pl;
 mod pt;
+mod ro;
 mod ru;
 mod sv;
+mod th;
 mod tr;
 mod vi;
 mod zh;
@@ -288,6 +290,8 @@ pub const LANGUAGES: &[&Language] = &[
     &id::TABLE,
     &ar::TABLE,
     &he::TABLE,
+    &ro::TABLE,
+    &th::TABLE,
 ];
 
 /// Every word of one kind over all languages.
@@ -424,14 +428,11 @@ pub fn has_word(hay: &str, needle: &str) -> bool {
     while let Some(pos) = hay.get(start..).and_then(|h| h.find(needle)) {
         let at = start + pos;
         let end = at + needle.len();
-        let before_ok = hay[..at]
-            .chars()
-            .next_back()
-            .is_none_or(|c| !c.is_alphanumeric());
-        let after_ok = hay[end..]
-            .chars()
-            .next()
-            .is_none_or(|c| !c.is_alphanumeric());
+        // A Latin word touching CJK ("携帯TEL") is still a word: those
+        // scripts do not space words.
+        let edge = |c: char| !c.is_alphanumeric() || is_unspaced_script(c);
+        let before_ok = hay[..at].chars().next_back().is_none_or(edge);
+        let after_ok = hay[end..].chars().next().is_none_or(edge);
         if before_ok && after_ok {
             return true;
         }
@@ -508,7 +509,31 @@ pub fn has_forward_marker(lower: &str) -> bool {
 
 /// True when a value only says "left empty" (`n/a`, `なし`, `없음`).
 pub fn is_empty_value(lower: &str) -> bool {
-    all_words(|l| l.empty_values).any(|w| w == lower)
+    let t = lower.trim();
+    !t.is_empty() && (only_punctuation(t) || bracketed_note(t))
+        || all_words(|l| l.empty_values).any(|w| w == lower)
+}
+
+/// "-", "--", "…", "/": a field left empty.
+fn only_punctuation(t: &str) -> bool {
+    t.chars()
+        .all(|c| matches!(c, '-' | '–' | '—' | '.' | '…' | '/' | '_' | '*' | '?' | ' '))
+}
+
+/// "(ikke udfyldt)", "[not set]", "<blank>": what a form writes in place of
+/// a value left empty. A real value is never a few words in brackets alone.
+fn bracketed_note(t: &str) -> bool {
+    let inner = [('(', ')'), ('[', ']'), ('<', '>'), ('{', '}')]
+        .iter()
+        .find_map(|(open, close)| t.strip_prefix(*open)?.strip_suffix(*close));
+    inner.is_some_and(|inner| {
+        let inner = inner.trim();
+        !inner.is_empty()
+            && inner.split_whitespace().count() <= 4
+            && inner
+                .chars()
+                .all(|c| c.is_alphabetic() || c == ' ' || c == '-' || c == '\'' || c == '.')
+    })
 }
 
 /// True when a name's last word names a listing, property or agency.

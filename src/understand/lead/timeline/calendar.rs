@@ -70,6 +70,17 @@ fn parts_of(c: &Captures) -> Vec<Part> {
         .collect()
 }
 
+/// The parts said before a season or month, or else the part its case
+/// ending says ("весной" = in spring, "szeptemberig" = by September).
+fn parts_or_case(mut parts: Vec<Part>, word: &str) -> Vec<Part> {
+    if parts.is_empty()
+        && let Some(p) = M.case_parts.get(word)
+    {
+        parts.push(*p);
+    }
+    parts
+}
+
 /// Where in a span of months a part points: the bucket of that point, or
 /// for "by", the bucket ending with the span. `start`/`end` are months from now.
 fn place(parts: &[Part], start: f64, end: f64) -> Timeline {
@@ -115,7 +126,7 @@ pub(super) fn season(
             (None, Some(m)) => (m.as_str(), true),
             _ => continue,
         };
-        let parts = parts_of(&c);
+        let parts = parts_or_case(parts_of(&c), name);
         let explicit_year = c.name("year").and_then(|y| y.as_str().parse::<i32>().ok());
         let next = parts.contains(&Part::Next) || c.name("next").is_some();
         if !field
@@ -226,7 +237,7 @@ pub(super) fn month_name(
         else {
             continue;
         };
-        let parts = parts_of(&c);
+        let parts = parts_or_case(parts_of(&c), c.name("month").map_or("", |m| m.as_str()));
         let explicit = c.name("year").and_then(|y| y.as_str().parse::<i32>().ok());
         // A day and a month still to come this year ("on 1 August") is a
         // date, stated as one; a bare month name in prose is not.

@@ -60,7 +60,12 @@ impl Duration {
 
 /// The first duration in text written with spaces between words.
 pub(super) fn window(s: &str, field: bool) -> Option<Timeline> {
-    for c in M.window.captures_iter(s) {
+    let captures = M
+        .windows
+        .iter()
+        .filter(|(script, _)| script.present_in(s))
+        .flat_map(|(_, re)| re.captures_iter(s));
+    for c in captures {
         let Some(d) = duration(&c) else { continue };
         // "for over 2 years", "seit über 2 Jahren": the past.
         let before = c.get(0).map_or("", |m| &s[..m.start()]);
@@ -75,9 +80,28 @@ pub(super) fn window(s: &str, field: bool) -> Option<Timeline> {
     None
 }
 
+/// The first unit said without a number ("в течение месяца", "خلال شهر",
+/// "before Friday"): one of it, read only with a word before or after.
+pub(super) fn lone_window(s: &str, field: bool) -> Option<Timeline> {
+    // Cheap exact prefilter: no lone unit, no regex pass.
+    if !M.lone_words.is_match(s) {
+        return None;
+    }
+    for c in M.lone_window.captures_iter(s) {
+        if c.name("pre").is_none() && c.name("post").is_none() {
+            continue;
+        }
+        if let Some(t) = duration(&c).and_then(|d| d.bucket(field)) {
+            return Some(t);
+        }
+    }
+    None
+}
+
+/// A duration from a window match; a lone unit (no `a`) counts one.
 fn duration(c: &Captures) -> Option<Duration> {
     let unit = M.units.get(c.name("unit")?.as_str()).copied()?;
-    let a = number(c.name("a")?.as_str())?;
+    let a = c.name("a").map_or(Some(1.0), |a| number(a.as_str()))?;
     // "2026 years" is a year, not a duration.
     if a > 240.0 {
         return None;

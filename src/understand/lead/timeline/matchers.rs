@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use once_cell::sync::Lazy;
 use regex::Regex;
 
-use super::words::{self, LANGS, Lang, Part, Phrase, Post, Prep};
+use super::words::{self, LANGS, Lang, Part, Phrase, Post, Prep, Script};
 
 /// Everything compiled once from the [`words`] tables.
 pub(super) struct Matchers {
@@ -18,7 +18,14 @@ pub(super) struct Matchers {
     pub(super) units: HashMap<&'static str, f64>,
     pub(super) pre: HashMap<&'static str, Prep>,
     pub(super) post: HashMap<&'static str, Post>,
-    pub(super) window: Regex,
+    /// One duration matcher per script of the spaced languages.
+    pub(super) windows: Vec<(Script, Regex)>,
+    /// A unit with no number before it ("в течение месяца", "before Friday").
+    pub(super) lone_window: Regex,
+    /// Every lone unit in one automaton: the lone-unit prefilter.
+    pub(super) lone_words: aho_corasick::AhoCorasick,
+    /// Season and month words whose ending says the part ("весной").
+    pub(super) case_parts: HashMap<&'static str, Part>,
     pub(super) cjk_window: Regex,
     pub(super) seasons: HashMap<&'static str, u32>,
     /// Every key of `seasons` in one automaton: the season prefilter.
@@ -62,6 +69,16 @@ fn table<V: Copy + 'static>(
     map
 }
 
+/// The words after a duration that the spaced matchers read (words, not
+/// signs like "+", which the pattern reads itself).
+fn post_words(l: &'static Lang) -> Vec<&'static str> {
+    l.post
+        .iter()
+        .map(|(w, _)| *w)
+        .filter(|w| w.chars().all(|c| c.is_alphanumeric() || c == ' '))
+        .collect()
+}
+
 fn build() -> Matchers {
     let spaced: Vec<&'static Lang> = LANGS
         .iter()
@@ -85,22 +102,48 @@ fn build() -> Matchers {
             words_of(langs, |l| l.numbers.iter().map(|(w, _)| *w).collect())
         )
     };
-    let latin_num = num(&spaced);
+    let window_of = |langs: &[&'static Lang]| {
+        let num = num(langs);
+        let pre = words_of(langs, |l| l.pre.iter().map(|(w, _)| *w).collect());
+        let joiners = words_of(langs, |l| l.joiners.to_vec());
+        let next_adj = words_of(langs, |l| l.next_adjectives.to_vec());
+        let units = words_of(langs, |l| l.units.iter().map(|(w, _)| *w).collect());
+        let post = words_of(langs, post_words);
+        // An empty alternation would match anywhere: a language group
+        // without next-adjectives gets a group that never matches.
+        let next_adj = if next_adj.is_empty() {
+            r"[^\s\S]".to_string()
+        } else {
+            next_adj
+        };
+        let post = if post.is_empty() {
+            r"[^\s\S]".to_string()
+        } else {
+            post
+        };
+        Regex::new(&format!(
+            r"(?:\b(?P<pre>{pre})\s+)?\b(?P<a>{num})(?:\s*(?:{joiners})\s*(?P<b>{num}))?\s*(?P<plus>\+)?\s*(?:(?:{next_adj})\s+)?(?P<unit>{units})\b(?P<plus2>\s*\+)?(?:\s+(?P<post>{post})\b)?"
+        ))
+        .expect("window tables")
+    };
+    let windows = Script::ALL
+        .iter()
+        .map(|script| {
+            let langs: Vec<&'static Lang> = spaced
+                .iter()
+                .copied()
+                .filter(|l| Script::of(l) == *script)
+                .collect();
+            (*script, window_of(&langs))
+        })
+        .collect();
     let pre = words_of(&spaced, |l| l.pre.iter().map(|(w, _)| *w).collect());
-    let joiners = words_of(&spaced, |l| l.joiners.to_vec());
-    let next_adj = words_of(&spaced, |l| l.next_adjectives.to_vec());
-    let units = words_of(&spaced, |l| l.units.iter().map(|(w, _)| *w).collect());
-    let post = words_of(&spaced, |l| {
-        l.post
-            .iter()
-            .map(|(w, _)| *w)
-            .filter(|w| w.chars().all(|c| c.is_alphanumeric() || c == ' '))
-            .collect()
-    });
-    let window = Regex::new(&format!(
-        r"(?:\b(?P<pre>{pre})\s+)?\b(?P<a>{latin_num})(?:\s*(?:{joiners})\s*(?P<b>{latin_num}))?\s*(?P<plus>\+)?\s*(?:(?:{next_adj})\s+)?(?P<unit>{units})\b(?P<plus2>\s*\+)?(?:\s+(?P<post>{post})\b)?"
+    let post = words_of(&spaced, post_words);
+    let lone = words_of(&spaced, |l| l.lone_units.iter().map(|(w, _)| *w).collect());
+    let lone_window = Regex::new(&format!(
+        r"(?:\b(?P<pre>{pre})\s+)?\b(?P<unit>{lone})\b(?:\s+(?P<post>{post})\b)?"
     ))
-    .expect("window tables");
+    .expect("lone unit tables");
 
     let cjk_num = num(&unspaced);
     let cjk_pre = words_of(&unspaced, |l| l.pre.iter().map(|(w, _)| *w).collect());
@@ -158,10 +201,20 @@ fn build() -> Matchers {
             .flat_map(|l| l.field_first_words.iter().copied())
             .collect(),
         numbers: table(LANGS, |l| l.numbers),
-        units: table(LANGS, |l| l.units),
+        units: {
+            let mut units = table(LANGS, |l| l.units);
+            for (w, m) in table(LANGS, |l| l.lone_units) {
+                units.entry(w).or_insert(m);
+            }
+            units
+        },
         pre: table(LANGS, |l| l.pre),
         post: table(LANGS, |l| l.post),
-        window,
+        windows,
+        lone_window,
+        lone_words: aho_corasick::AhoCorasick::new(table(LANGS, |l| l.lone_units).keys())
+            .expect("lone unit words"),
+        case_parts: table(LANGS, |l| l.case_parts),
         cjk_window,
         seasons: table(LANGS, |l| l.seasons),
         season_words: aho_corasick::AhoCorasick::new(table(LANGS, |l| l.seasons).keys())

@@ -32,13 +32,15 @@ mod durations;
 mod matchers;
 mod more_words;
 mod words;
+mod words_asia;
+mod words_europe;
 
 use crate::understand::Timeline;
 use calendar::{
     between, calendar_year, cjk_month, date_in_text, month_name, numeric_date, period_bucket,
     quarter, season, ymd,
 };
-use durations::{cjk_window, window};
+use durations::{cjk_window, lone_window, window};
 use matchers::M;
 use words::{Period, Phrase};
 
@@ -115,7 +117,7 @@ fn parse_uncached(text: &str, date: Option<&str>, field: bool) -> Option<Timelin
     {
         return Some(t);
     }
-    if let Some(t) = window(&s, field) {
+    if let Some(t) = window(&s, field).or_else(|| lone_window(&s, field)) {
         return Some(t);
     }
     if let Some(now) = now {
@@ -194,6 +196,10 @@ fn normalize(text: &str) -> String {
         .take(4000)
         .map(|c| match c {
             '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
+            // Arabic-Indic, Eastern Arabic-Indic (Persian) and Thai digits.
+            '٠'..='٩' => char::from_u32(c as u32 - '٠' as u32 + '0' as u32).unwrap_or(c),
+            '۰'..='۹' => char::from_u32(c as u32 - '۰' as u32 + '0' as u32).unwrap_or(c),
+            '๐'..='๙' => char::from_u32(c as u32 - '๐' as u32 + '0' as u32).unwrap_or(c),
             '～' | '〜' | '~' | '–' | '—' | '―' | '‐' => '-',
             '’' => '\'',
             '＋' => '+',

@@ -127,6 +127,8 @@ pub const SV: Lang = Lang {
         ("denna", This),
     ],
     next_after: &[],
+    lone_units: &[],
+    case_parts: &[],
 };
 
 pub const DA: Lang = Lang {
@@ -239,6 +241,8 @@ pub const DA: Lang = Lang {
         ("neste", Next),
     ],
     next_after: &[],
+    lone_units: &[],
+    case_parts: &[],
 };
 
 pub const PL: Lang = Lang {
@@ -385,6 +389,8 @@ pub const PL: Lang = Lang {
         ("następnej", Next),
     ],
     next_after: &[],
+    lone_units: &[],
+    case_parts: &[],
 };
 
 pub const CS: Lang = Lang {
@@ -505,6 +511,8 @@ pub const CS: Lang = Lang {
     parts: &[
         ("v", Part::In),
         ("do", By),
+        ("do konce", By),
+        ("nejpozději do", By),
         ("nejpozději", By),
         ("začátkem", Early),
         ("na začátku", Early),
@@ -516,6 +524,8 @@ pub const CS: Lang = Lang {
         ("příští", Next),
     ],
     next_after: &[],
+    lone_units: &[],
+    case_parts: &[],
 };
 
 pub const TR: Lang = Lang {
@@ -535,6 +545,10 @@ pub const TR: Lang = Lang {
         ("bu yıl", Phrase::Period(ThisYear)),
         ("yıl sonu", Phrase::Period(EndOfYear)),
         ("gelecek yıl", Phrase::Period(NextYear)),
+        ("gelecek yil", Phrase::Period(NextYear)),
+        ("önümüzdeki yıl", Phrase::Period(NextYear)),
+        ("önümüzdeki yil", Phrase::Period(NextYear)),
+        ("gelecek sene", Phrase::Period(NextYear)),
         ("seneye", Phrase::Period(NextYear)),
         ("yeni yılda", Phrase::Period(EarlyNextYear)),
     ],
@@ -558,6 +572,7 @@ pub const TR: Lang = Lang {
         ("hafta", WEEK),
         ("ay", MONTH),
         ("yıl", YEAR),
+        ("yil", YEAR),
         ("sene", YEAR),
     ],
     pre: &[
@@ -600,4 +615,6 @@ pub const TR: Lang = Lang {
     ],
     parts: &[("önümüzdeki", Next), ("gelecek", Next)],
     next_after: &[],
+    lone_units: &[],
+    case_parts: &[],
 };

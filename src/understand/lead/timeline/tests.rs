@@ -555,3 +555,127 @@ fn time_frames_in_the_languages_beyond_the_first_ten() {
         false,
     );
 }
+
+/// Asserts each phrase reads as its English counterpart does, and that the
+/// English reading is a timeline at all.
+fn check_as_english(cases: &[(&str, &str)], date: Option<&str>, field: bool) {
+    let mut wrong = Vec::new();
+    for (phrase, english) in cases {
+        let want = parse(english, date, field);
+        let got = parse(phrase, date, field);
+        if want.is_none() || got != want {
+            wrong.push(format!(
+                "{phrase:?}: got {got:?}, want {want:?} ({english:?})"
+            ));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+#[test]
+fn time_frames_in_round_seven_languages() {
+    let cases = [
+        // Russian and Ukrainian: the unit is inflected after the preposition.
+        ("в течение месяца", Within3Months),
+        ("В течение 3 месяцев", Within3Months),
+        ("в течение полугода", ThreeTo6Months),
+        ("через 2 недели", Within3Months),
+        ("как можно скорее", Immediate),
+        ("в следующем году", Over12Months),
+        ("протягом 3 місяців", Within3Months),
+        ("якнайшвидше", Immediate),
+        ("наступного року", Over12Months),
+        // Finnish and Hungarian: a postposition after the inflected unit.
+        ("ensi vuonna", Over12Months),
+        ("3 kuukauden sisällä", Within3Months),
+        ("mahdollisimman pian", Immediate),
+        ("3 hónapon belül", Within3Months),
+        ("6 hónapon belül", ThreeTo6Months),
+        ("jövőre", Over12Months),
+        ("minél előbb", Immediate),
+        // Greek, Vietnamese, Indonesian.
+        ("άμεσα", Immediate),
+        ("Μέσα σε 3 μήνες", Within3Months),
+        ("τον επόμενο χρόνο", Over12Months),
+        ("trong 3 tháng", Within3Months),
+        ("Trong vòng 6 tháng", ThreeTo6Months),
+        ("càng sớm càng tốt", Immediate),
+        ("năm sau", Over12Months),
+        ("secepatnya", Immediate),
+        ("dalam 3 bulan", Within3Months),
+        ("tahun depan", Over12Months),
+        // Arabic (also in Arabic-Indic digits), Hebrew, Thai.
+        ("خلال 3 أشهر", Within3Months),
+        ("خلال ٣ أشهر", Within3Months),
+        ("في أقرب وقت ممكن", Immediate),
+        ("العام القادم", Over12Months),
+        ("תוך 3 חודשים", Within3Months),
+        ("בהקדם האפשרי", Immediate),
+        ("בשנה הבאה", Over12Months),
+        ("ภายใน 3 เดือน", Within3Months),
+        ("ภายใน 6 เดือน", ThreeTo6Months),
+        ("ด่วน", Immediate),
+        ("ปีหน้า", Over12Months),
+        // Romanian, Norwegian, Czech, Turkish (with the capital I of "YIL").
+        ("în termen de 3 luni", Within3Months),
+        ("cât mai curând", Immediate),
+        ("anul viitor", Over12Months),
+        ("innen 3 måneder", Within3Months),
+        ("i løpet av 3 måneder", Within3Months),
+        ("så snart som mulig", Immediate),
+        ("neste år", Over12Months),
+        ("GELECEK YIL", Over12Months),
+        // English shapes.
+        ("before Friday", Immediate),
+        ("early next year", SixTo12Months),
+    ];
+    check(&cases, MAY, true);
+    check(&cases, MAY, false);
+    check(&[("18 months", Over12Months)], MAY, true);
+    check_as_english(
+        &[
+            ("весной", "in the spring"),
+            ("осенью", "in the fall"),
+            ("навесні", "in the spring"),
+            ("keväällä", "in the spring"),
+            ("syksyllä", "in the fall"),
+            ("tavasszal", "in the spring"),
+            ("ősszel", "in the fall"),
+            ("την άνοιξη", "in the spring"),
+            ("vào mùa thu", "in the fall"),
+            ("primăvara", "in the spring"),
+            ("în toamnă", "in the fall"),
+            ("do konce června", "by the end of June"),
+            ("para o verão", "in the summer"),
+            ("after the holidays", "après les fêtes"),
+            ("в сентябре", "in September"),
+            ("syyskuussa", "in September"),
+            ("szeptemberben", "in September"),
+            ("τον Σεπτέμβριο", "in September"),
+            ("bulan September", "in September"),
+            ("în septembrie", "in September"),
+            ("i september", "in September"),
+        ],
+        MAY,
+        false,
+    );
+}
+
+#[test]
+fn words_of_the_new_languages_are_no_timeline_alone() {
+    // A duration of the past, a count that is no time frame, a plain verb.
+    check_none(
+        &[
+            "мы работаем 3 года",
+            "3 vuotta sitten",
+            "3 éve",
+            "منذ 3 سنوات",
+            "Vara Electric s.r.o.",
+            "dalam 3 warna",
+            "за 5 лет работы",
+            "trong 3 năm qua",
+        ],
+        MAY,
+        false,
+    );
+}

@@ -124,6 +124,14 @@ pub struct Lang {
     pub parts: &'static [(&'static str, Part)],
     /// Words after a season or month meaning "next" ("printemps prochain").
     pub next_after: &'static [&'static str],
+    /// Units said without a number, "one" understood ("в течение месяца",
+    /// "خلال شهر", "before Friday" = within a week); read only next to a
+    /// word before or after them. Each is also a unit of [`Lang::units`]'s kind.
+    pub lone_units: &'static [(&'static str, f64)],
+    /// Season and month words whose case ending already says the part
+    /// ("весной" = in spring, "szeptemberben" = in September); each is also
+    /// in [`Lang::seasons`] or [`Lang::months`].
+    pub case_parts: &'static [(&'static str, Part)],
 }
 
 use Part::{After, Before, By, Early, Late, Mid, Next, This};
@@ -395,6 +403,18 @@ pub const EN: Lang = Lang {
         ("next", Next),
     ],
     next_after: &[],
+    // "before Friday", "by Monday": a weekday ahead is within the week.
+    lone_units: &[
+        ("monday", WEEK),
+        ("tuesday", WEEK),
+        ("wednesday", WEEK),
+        ("thursday", WEEK),
+        ("friday", WEEK),
+        ("saturday", WEEK),
+        ("sunday", WEEK),
+        ("the weekend", WEEK),
+    ],
+    case_parts: &[],
 };
 
 pub const DE: Lang = Lang {
@@ -600,6 +620,8 @@ pub const DE: Lang = Lang {
         ("kommenden", Next),
     ],
     next_after: &["nächsten jahres", "kommenden jahres"],
+    lone_units: &[],
+    case_parts: &[],
 };
 
 pub const FR: Lang = Lang {
@@ -758,6 +780,8 @@ pub const FR: Lang = Lang {
         ("prochain", Next),
     ],
     next_after: &["prochain", "prochaine"],
+    lone_units: &[],
+    case_parts: &[],
 };
 
 pub const ES: Lang = Lang {
@@ -932,6 +956,8 @@ pub const ES: Lang = Lang {
         ("próxima", Next),
     ],
     next_after: &["que viene", "próximo", "próxima"],
+    lone_units: &[],
+    case_parts: &[],
 };
 
 pub const IT: Lang = Lang {
@@ -1101,6 +1127,8 @@ pub const IT: Lang = Lang {
         ("prossimo", Next),
     ],
     next_after: &["prossima", "prossimo"],
+    lone_units: &[],
+    case_parts: &[],
 };
 
 pub const PT: Lang = Lang {
@@ -1249,6 +1277,9 @@ pub const PT: Lang = Lang {
         ("no", Part::In),
         ("na", Part::In),
         ("a partir de", Part::In),
+        ("para o", Part::In),
+        ("para a", Part::In),
+        ("pro", Part::In),
         ("início de", Early),
         ("no início de", Early),
         ("começo de", Early),
@@ -1270,6 +1301,8 @@ pub const PT: Lang = Lang {
         ("próxima", Next),
     ],
     next_after: &["que vem", "próximo", "próxima"],
+    lone_units: &[],
+    case_parts: &[],
 };
 
 pub const NL: Lang = Lang {
@@ -1441,6 +1474,8 @@ pub const NL: Lang = Lang {
         ("komend", Next),
     ],
     next_after: &[],
+    lone_units: &[],
+    case_parts: &[],
 };
 
 pub const JA: Lang = Lang {
@@ -1529,6 +1564,8 @@ pub const JA: Lang = Lang {
     months: &[],
     parts: &[],
     next_after: &[],
+    lone_units: &[],
+    case_parts: &[],
 };
 
 pub const KO: Lang = Lang {
@@ -1616,6 +1653,8 @@ pub const KO: Lang = Lang {
     months: &[],
     parts: &[("이번", This), ("올", This), ("다음", Next)],
     next_after: &[],
+    lone_units: &[],
+    case_parts: &[],
 };
 
 pub const ZH: Lang = Lang {
@@ -1728,6 +1767,8 @@ pub const ZH: Lang = Lang {
     months: &[],
     parts: &[("今年", This), ("明年", Next)],
     next_after: &[],
+    lone_units: &[],
+    case_parts: &[],
 };
 
 /// Every language, English first (it wins a spelling shared with another).
@@ -1747,12 +1788,74 @@ pub const LANGS: &[&Lang] = &[
     &super::more_words::PL,
     &super::more_words::CS,
     &super::more_words::TR,
+    &super::words_europe::RU,
+    &super::words_europe::UK,
+    &super::words_europe::FI,
+    &super::words_europe::HU,
+    &super::words_europe::EL,
+    &super::words_europe::RO,
+    &super::words_europe::NO,
+    &super::words_asia::VI,
+    &super::words_asia::ID,
+    &super::words_asia::AR,
+    &super::words_asia::HE,
+    &super::words_asia::TH,
 ];
+
+/// The script a spaced language is written in: each script's durations
+/// are read by their own matcher, run only on text holding that script (an
+/// English mail never pays for the Cyrillic, Greek, Arabic and Hebrew words).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Script {
+    Latin,
+    Cyrillic,
+    Greek,
+    Arabic,
+    Hebrew,
+}
+
+impl Script {
+    pub const ALL: [Script; 5] = [
+        Script::Latin,
+        Script::Cyrillic,
+        Script::Greek,
+        Script::Arabic,
+        Script::Hebrew,
+    ];
+
+    pub fn of(lang: &Lang) -> Script {
+        match lang.code {
+            "ru" | "uk" => Script::Cyrillic,
+            "el" => Script::Greek,
+            "ar" => Script::Arabic,
+            "he" => Script::Hebrew,
+            _ => Script::Latin,
+        }
+    }
+
+    /// True when `s` holds a letter of this script (Latin: always). Read
+    /// from the UTF-8 lead bytes of the script's block, so the test is a
+    /// plain byte scan.
+    pub fn present_in(self, s: &str) -> bool {
+        let leads: &[u8] = match self {
+            Script::Latin => return true,
+            // U+0400–U+04FF
+            Script::Cyrillic => &[0xD0, 0xD1, 0xD2, 0xD3],
+            // U+0370–U+03FF
+            Script::Greek => &[0xCD, 0xCE, 0xCF],
+            // U+0600–U+06FF
+            Script::Arabic => &[0xD8, 0xD9, 0xDA, 0xDB],
+            // U+0590–U+05FF
+            Script::Hebrew => &[0xD6, 0xD7],
+        };
+        s.bytes().any(|b| leads.contains(&b))
+    }
+}
 
 /// Languages written without spaces between words: their durations and
 /// months are read by a separate matcher with no word boundaries.
 pub fn unspaced(lang: &Lang) -> bool {
-    matches!(lang.code, "ja" | "ko" | "zh")
+    matches!(lang.code, "ja" | "ko" | "zh" | "th")
 }
 
 /// Suffixes after a CJK month number ("3月", "3월"); in free text the month
