@@ -368,9 +368,22 @@ fn understand_message(message: &Message<'_>, raw: &[u8], ctx: &Context) -> Under
             reply::text_format(message),
             &senders,
         );
-        reading.text = reading
-            .text
-            .map(|t| reply::drop_closing_name(&t, u.envelope.from_name.as_deref()));
+        if let Some(text) = reading.text.take() {
+            let (kept, block) = reply::drop_closing_block(
+                &text,
+                u.envelope.from_name.as_deref(),
+                u.envelope.from_email.as_deref(),
+            );
+            // A block read by its structure is the signature when the
+            // stripper found none: its phone and title are the contact's.
+            if reading.signature.is_none()
+                && let Some(block) = block
+            {
+                reading.signature_contact = reply::signature::contact_from_signature(&block);
+                reading.signature = Some(block);
+            }
+            reading.text = (!kept.is_empty()).then_some(kept);
+        }
         u.contact = merge_contact(sender, &reading.signature_contact);
         u.reply = Some(reading);
         u.campaign_link = link;

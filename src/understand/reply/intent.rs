@@ -1,6 +1,6 @@
 //! Intent of a reply: phrase categories read from the per-language tables
 //! in [`super::intent_phrases`] (EN, DE, FR, ES, IT, PT, NL, JA, KO, ZH, PL,
-//! SV, TR, DA/NO, FI, CS, RU, EL, AR, HE), negation
+//! SV, TR, DA/NO, FI, CS, RU, EL, AR, HE, HU, ID/MS, TH, UK, RO, VI), negation
 //! by meaning, then a precedence resolution (DESIGN.md):
 //!
 //! 1. `unsubscribe` — "nice product, but take me off your list" (but "please
