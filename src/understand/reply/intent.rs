@@ -385,6 +385,24 @@ static MATCHERS: Lazy<Matchers> = Lazy::new(|| {
 /// `senders` are the sender's own addresses (From, Reply-To): an address
 /// equal to one of them is never a referral ("Email me at me@x.com").
 pub fn read(text: &str, date: Option<&str>, senders: &[&str]) -> IntentReading {
+    read_with(text, date, senders, 0)
+}
+
+/// [`read`] for a reply written as `answers` answers under quoted
+/// questions ("> When would you like to start?" / "After the summer."):
+/// answering the seller's questions is interest, and a time given as an
+/// answer is the prospect's plan, not a wish to be contacted later (a
+/// fixed "not now"/"not yet" still counts).
+pub fn read_answers(
+    text: &str,
+    date: Option<&str>,
+    senders: &[&str],
+    answers: usize,
+) -> IntentReading {
+    read_with(text, date, senders, answers)
+}
+
+fn read_with(text: &str, date: Option<&str>, senders: &[&str], answers: usize) -> IntentReading {
     let mut reading = IntentReading::default();
     let text = text.trim();
     if text.is_empty() {
@@ -398,9 +416,15 @@ pub fn read(text: &str, date: Option<&str>, senders: &[&str]) -> IntentReading {
         lower = lower.replace('\u{307}', "");
     }
 
-    let mut scores = Scores::default();
+    let mut scores = Scores {
+        answers_inline: answers >= 2,
+        ..Scores::default()
+    };
     for sentence in sentences(&lower) {
         score_sentence(sentence, &mut scores);
+    }
+    if scores.answers_inline {
+        scores.add(Intent::Interested, 2, false, "answers under quoted questions");
     }
     let referral = find_referral(text, senders);
     if scores.get(Intent::Referral) == 0
@@ -501,6 +525,8 @@ struct Scores {
     /// "not now" stands beside them ("Not ready yet, but what would it
     /// cost?" is a question, DESIGN.md).
     requests: usize,
+    /// The text answers quoted questions: dates in it are plans.
+    answers_inline: bool,
 }
 
 impl Scores {
@@ -625,7 +651,8 @@ fn score_sentence(sentence: &str, scores: &mut Scores) {
                 continue;
             }
             if *category == Category::NotNow
-                && *plan_here.get_or_insert_with(|| m.plan.is_match(sentence))
+                && (scores.answers_inline
+                    || *plan_here.get_or_insert_with(|| m.plan.is_match(sentence)))
             {
                 continue;
             }

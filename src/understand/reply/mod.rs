@@ -116,7 +116,13 @@ pub fn read_formatted(
         .as_deref()
         .map(signature::contact_from_signature)
         .unwrap_or_default();
-    let reading = intent::read(&stripped.text, date, senders);
+    // Two answers or more under quoted questions: a questionnaire answered,
+    // whose times ("after the summer") are the prospect's plan.
+    let reading = if stripped.inline_answers >= 2 {
+        intent::read_answers(&stripped.text, date, senders, stripped.inline_answers)
+    } else {
+        intent::read(&stripped.text, date, senders)
+    };
     ReplyReading {
         text: (!stripped.text.is_empty()).then(|| stripped.text.clone()),
         signature: stripped.signature,
