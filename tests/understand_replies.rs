@@ -2238,7 +2238,10 @@ fn round7_intents_in_more_languages() {
         ("Ne küldjenek több e-mailt.", Some(Unsubscribe)),
         ("Mennyibe kerül a telepítés?", Some(Question)),
         // Indonesian / Malay
-        ("Terima kasih, tapi kami tidak tertarik.", Some(NotInterested)),
+        (
+            "Terima kasih, tapi kami tidak tertarik.",
+            Some(NotInterested),
+        ),
         (
             "Kami tertarik, mohon kirimkan penawaran harga.",
             Some(Interested),
@@ -2251,20 +2254,11 @@ fn round7_intents_in_more_languages() {
         ),
         ("Berapa biaya pemasangannya?", Some(Question)),
         // Thai
-        (
-            "สนใจครับ รบกวนส่งใบเสนอราคาให้ด้วยครับ",
-            Some(Interested),
-        ),
+        ("สนใจครับ รบกวนส่งใบเสนอราคาให้ด้วยครับ", Some(Interested)),
         ("กรุณาส่งใบเสนอราคามาให้ด้วยค่ะ", Some(Interested)),
         ("ขอบคุณครับ แต่เราไม่สนใจ", Some(NotInterested)),
-        (
-            "กรุณาลบอีเมลของฉันออกจากรายชื่อผู้รับ",
-            Some(Unsubscribe),
-        ),
-        (
-            "ตอนนี้ยังไม่สะดวก ติดต่อกลับมาอีกครั้งในอีก 3 เดือนครับ",
-            Some(NotNow),
-        ),
+        ("กรุณาลบอีเมลของฉันออกจากรายชื่อผู้รับ", Some(Unsubscribe)),
+        ("ตอนนี้ยังไม่สะดวก ติดต่อกลับมาอีกครั้งในอีก 3 เดือนครับ", Some(NotNow)),
         ("ค่าติดตั้งราคาเท่าไหร่ครับ", Some(Question)),
         // Turkish
         (
@@ -2503,10 +2497,17 @@ fn round7_signature_blocks_by_structure() {
 fn round7_inline_answers_are_read_as_the_reply() {
     let r = fixture("r7_thunderbird_three_inline_answers");
     let reply = r.reply.expect("a reply");
-    assert_eq!(reply.intent, Some(Intent::Interested), "{:?}", reply.intent_phrases);
+    assert_eq!(
+        reply.intent,
+        Some(Intent::Interested),
+        "{:?}",
+        reply.intent_phrases
+    );
     assert_eq!(
         normalize(reply.text.as_deref().unwrap_or("")),
-        normalize("About 900 EUR in winter, less in summer.\n\nWe own it.\n\nAfter the summer would suit us best, the practice is quieter then.")
+        normalize(
+            "About 900 EUR in winter, less in summer.\n\nWe own it.\n\nAfter the summer would suit us best, the practice is quieter then."
+        )
     );
     // A real deferral still reads as one when it is the whole reply.
     let r = reply_from(

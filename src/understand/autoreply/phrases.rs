@@ -195,13 +195,24 @@ mod tests {
     #[test]
     fn ticket_acknowledgements_by_structure() {
         assert!(reply_marker("##- 이 줄 위에 회신을 입력해 주세요 -##\n\n안녕하세요").is_some());
-        assert!(reply_marker("##- Bitte geben Sie Ihre Antwort über dieser Zeile ein. -##").is_some());
+        assert!(
+            reply_marker("##- Bitte geben Sie Ihre Antwort über dieser Zeile ein. -##").is_some()
+        );
         assert!(reply_marker("Please type your reply above this line").is_some());
         assert!(reply_marker("I will reply above, see the line below.").is_none());
         for (subject, body) in [
-            ("[티켓 #48213] 문의 접수 안내", "고객님의 문의가 접수되었습니다."),
-            ("[#48213] Your request", "We have received your request and will reply soon."),
-            ("Anfrage Nr. 20261202 – Eingangsbestätigung", "Ihre Anfrage ist bei uns eingegangen."),
+            (
+                "[티켓 #48213] 문의 접수 안내",
+                "고객님의 문의가 접수되었습니다.",
+            ),
+            (
+                "[#48213] Your request",
+                "We have received your request and will reply soon.",
+            ),
+            (
+                "Anfrage Nr. 20261202 – Eingangsbestätigung",
+                "Ihre Anfrage ist bei uns eingegangen.",
+            ),
             ("工单编号：48213", "您好，我们已收到您的来信。"),
         ] {
             assert!(ticket_acknowledgement(subject, body).is_some(), "{subject}");

@@ -134,10 +134,15 @@ pub fn is_staff_thread(envelope: &Envelope, recipients: &[String], ctx: &Context
         return false;
     };
     let in_company = |addr: &str| {
-        addr.rsplit_once('@')
-            .is_some_and(|(_, d)| is_company_domain(&d.trim_end_matches('>').to_ascii_lowercase(), ctx))
+        addr.rsplit_once('@').is_some_and(|(_, d)| {
+            is_company_domain(&d.trim_end_matches('>').to_ascii_lowercase(), ctx)
+        })
     };
-    let mut all = recipients.iter().map(String::as_str).chain(envelope.to.iter().map(String::as_str)).peekable();
+    let mut all = recipients
+        .iter()
+        .map(String::as_str)
+        .chain(envelope.to.iter().map(String::as_str))
+        .peekable();
     all.peek().is_some()
         && in_company(from)
         && envelope.reply_to_email.as_deref().is_none_or(in_company)

@@ -24,8 +24,25 @@ const MAX_NAME_WORDS: usize = 5;
 
 /// Local parts that name a role, not a person.
 const ROLE_LOCAL_PARTS: &[&str] = &[
-    "info", "sales", "office", "contact", "hello", "mail", "admin", "support", "team", "kontakt",
-    "service", "enquiries", "inquiries", "post", "buero", "bureau", "hola", "ciao", "noreply",
+    "info",
+    "sales",
+    "office",
+    "contact",
+    "hello",
+    "mail",
+    "admin",
+    "support",
+    "team",
+    "kontakt",
+    "service",
+    "enquiries",
+    "inquiries",
+    "post",
+    "buero",
+    "bureau",
+    "hola",
+    "ciao",
+    "noreply",
 ];
 
 /// The reply text without its closing block, and the block (when cut).

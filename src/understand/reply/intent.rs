@@ -424,7 +424,12 @@ fn read_with(text: &str, date: Option<&str>, senders: &[&str], answers: usize) -
         score_sentence(sentence, &mut scores);
     }
     if scores.answers_inline {
-        scores.add(Intent::Interested, 2, false, "answers under quoted questions");
+        scores.add(
+            Intent::Interested,
+            2,
+            false,
+            "answers under quoted questions",
+        );
     }
     let referral = find_referral(text, senders);
     if scores.get(Intent::Referral) == 0

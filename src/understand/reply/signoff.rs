@@ -49,11 +49,13 @@ pub(super) fn signoff(trimmed: &str) -> Option<Option<String>> {
             | 谢谢 | 謝謝 | 多谢 | 此致敬礼 | 此致 | 祝好 | 顺祝商祺 | 顺颂商祺
             | よろしくお願い(?:いた|致)?します | 宜しくお願い(?:いた|致)?します | よろしくお願い申し上げます
             | 以上、?よろしくお願い(?:いた|致)?します | 引き続きよろしくお願い(?:いた|致)?します | 今後ともよろしくお願い(?:いた|致)?します
-            )[\s,.!。、！，،:：—–\-]*(?P<name>[\p{Lu}\p{Lo}][\p{L}.'\-]*(?:\ [\p{Lu}][\p{L}.'\-]*){0,2})?
+            )[\s,.!。、！，،:：—–\-]*(?P<name>(?-i:[\p{Lu}\p{Lo}])[\p{L}.'\-]*(?:\ (?-i:\p{Lu})[\p{L}.'\-]*){0,2})?
+            # Names and companies start with a capital even under (?i):
+            # Merci pour votre message, mais … is a sentence, not a sign-off.
             # a title and a company after the name on the same line:
             # Best, Sam Lee | Head of Operations | Northwind Traders
             # (unbounded repetitions: a bounded one compiles one copy per count).
-            (?:\ *(?:[|•·,–—]|\ -\ )\ *[\p{Lu}\p{Lo}][\p{L}\d&.'\-\ ]*)*(?:\ *\([^()]+\))?[\s.!]*$",
+            (?:\ *(?:[|•·,–—]|\ -\ )\ *(?-i:[\p{Lu}\p{Lo}])[\p{L}\d&.'\-\ ]*)*(?:\ *\([^()]+\))?[\s.!]*$",
         )
         .unwrap()
     });

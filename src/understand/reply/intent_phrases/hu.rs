@@ -7,7 +7,9 @@ use super::Lang;
 pub static HU: Lang = Lang {
     code: "hu",
     spaced: true,
-    negators: &["nem", "ne", "sem"],
+    // Not "ne" (French "ne … pas" would count twice) nor "sem" (Portuguese
+    // "without"): the imperative "ne küldjenek" is written whole instead.
+    negators: &["nem"],
     negators_after: &[],
     skip_before_negator_after: &[],
     // "de" (but) is Spanish and Portuguese "of": the comma before it breaks the clause.

@@ -7,7 +7,8 @@ use super::Lang;
 pub static ID: Lang = Lang {
     code: "id",
     spaced: true,
-    negators: &["tidak", "tak", "bukan", "tiada"],
+    // Not "tak": Danish and Norwegian write it for "thanks".
+    negators: &["tidak", "bukan", "tiada"],
     negators_after: &[],
     skip_before_negator_after: &[],
     contrast: &["tapi", "tetapi", "namun"],

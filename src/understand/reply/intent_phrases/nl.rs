@@ -70,7 +70,14 @@ pub static NL: Lang = Lang {
         r"neem (?:later|dan) (?:nog eens |opnieuw )?contact op",
     ],
     // Not bare "nu": Romanian writes it for "not" ("nu suntem interesați").
-    temporal: &["momenteel", "op dit moment", "voorlopig", "nu niet", "nu even niet", "nu geen"],
+    temporal: &[
+        "momenteel",
+        "op dit moment",
+        "voorlopig",
+        "nu niet",
+        "nu even niet",
+        "nu geen",
+    ],
     not_interested: &[
         r"geen (?:interesse|behoefte)",
         r"nee,? bedankt",

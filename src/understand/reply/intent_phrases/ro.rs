@@ -7,7 +7,9 @@ use super::Lang;
 pub static RO: Lang = Lang {
     code: "ro",
     spaced: true,
-    negators: &["nu", "nici"],
+    // Not bare "nu": Dutch writes it for "now" ("nu niet geïnteresseerd"),
+    // so Romanian refusals are written whole.
+    negators: &["nici"],
     negators_after: &[],
     skip_before_negator_after: &[],
     // "dar" (but) is Portuguese "to give": the comma before it breaks the clause.
