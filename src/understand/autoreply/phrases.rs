@@ -97,7 +97,9 @@ static SUBJECT_TICKET: Lazy<Regex> = Lazy::new(|| {
 /// A helpdesk acknowledging receipt, in the languages of the tables.
 static TICKET_RECEIPT: Lazy<Regex> = Lazy::new(|| {
     Regex::new(concat!(
-        r"(?i)(?-u:\b)(?:we(?:'ve| have)? received|has been received|have been received|was received)(?-u:\b)",
+        // A receipt of *your request*, not of a payment or an order.
+        r"(?i)(?-u:\b)we(?:'ve| have)? (?:successfully )?received your (?:request|message|e-?mail|enquiry|inquiry|ticket|case|support request)",
+        r"|(?-u:\b)(?:request|ticket|case|message|enquiry|inquiry) (?:has|have|was) been (?:received|created|opened|logged)",
         r"|접수\s?되었습니다|접수되었으며|접수하였습니다|접수 완료|受け付けました|受付いたしました|受け付けいたしました|受付完了|已收到|已受理|已經收到",
         r"|(?:anfrage|nachricht|e-mail) (?:ist )?(?:bei uns )?eingegangen|haben ihre (?:anfrage|nachricht|e-mail) erhalten",
         r"|avons bien reçu|a bien été (?:reçue|enregistrée)|hemos recibido|ha sido (?:recibida|registrada)|abbiamo ricevuto|recebemos (?:a )?sua|foi (?:recebida|registrada)",
@@ -111,14 +113,19 @@ pub fn reply_marker(text: &str) -> Option<&str> {
     REPLY_MARKER.find(text).map(|m| m.as_str().trim())
 }
 
-/// A helpdesk's acknowledgement: a ticket number in the subject and a
-/// receipt in the first lines of the body.
+/// A helpdesk's acknowledgement: a ticket system (a ticket number in the
+/// subject, or its reply-above-this-line marker) and a receipt in the first
+/// lines of the body. An agent's answer through the same system carries the
+/// marker and the number but no receipt: it is a person's reply.
 pub fn ticket_acknowledgement(subject: &str, text: &str) -> Option<String> {
-    let ticket = SUBJECT_TICKET.find(subject)?;
     let head = &text[..super::super::body::floor_char_boundary(text, 1500)];
+    let system = SUBJECT_TICKET
+        .find(subject)
+        .map(|m| m.as_str())
+        .or_else(|| reply_marker(head))?;
     TICKET_RECEIPT
         .is_match(head)
-        .then(|| ticket.as_str().trim().to_string())
+        .then(|| system.trim().to_string())
 }
 
 /// Lines that show a quoted conversation: a person replying quotes the email
@@ -220,5 +227,24 @@ mod tests {
         // A person answering about a ticket writes no receipt.
         assert!(ticket_acknowledgement("Re: Ticket 48213", "Sure, call me tomorrow.").is_none());
         assert!(ticket_acknowledgement("Re: Solar", "We have received your quote.").is_none());
+        assert!(
+            ticket_acknowledgement("Order 48213 confirmed", "Your payment was received.").is_none()
+        );
+        // The marker over a receipt, whatever the subject; over an agent's
+        // answer, no acknowledgement.
+        assert!(
+            ticket_acknowledgement(
+                "Re: Solar",
+                "##- 이 줄 위에 회신을 입력해 주세요 -##\n문의가 접수되었습니다."
+            )
+            .is_some()
+        );
+        assert!(
+            ticket_acknowledgement(
+                "Re: Solar",
+                "##- Please type your reply above this line -##\nHi Dana, yes, call me."
+            )
+            .is_none()
+        );
     }
 }
