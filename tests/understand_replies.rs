@@ -2336,6 +2336,13 @@ fn round7_intents_in_more_languages() {
             "Thanks, but we'll stick with our current provider.",
             Some(NotInterested),
         ),
+        // "for now" beside a lasting refusal defers nothing …
+        (
+            "Not interested, we are staying with our supplier for now and for the foreseeable future.",
+            Some(NotInterested),
+        ),
+        // … while alone it does.
+        ("Not interested for now, maybe next year.", Some(NotNow)),
         (
             "Kein Bedarf, wir bleiben bei unserem jetzigen Anbieter.",
             Some(NotInterested),

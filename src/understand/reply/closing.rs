@@ -16,9 +16,9 @@ use super::signoff::is_signoff_line;
 /// company, phone, address, web …).
 const MAX_BLOCK_LINES: usize = 8;
 /// A line of the block is short: at most this many words …
-const MAX_BLOCK_WORDS: usize = 7;
-/// … and this many characters.
-const MAX_BLOCK_CHARS: usize = 70;
+const MAX_BLOCK_WORDS: usize = 10;
+/// … and this many characters (a "Tel … | Fax … | www…" line fits).
+const MAX_BLOCK_CHARS: usize = 90;
 /// A name line has at most this many words.
 const MAX_NAME_WORDS: usize = 5;
 
@@ -52,9 +52,6 @@ pub fn drop_closing_block(
     sender_email: Option<&str>,
 ) -> (String, Option<String>) {
     let tokens = SenderTokens::new(sender_name, sender_email);
-    if tokens.is_empty() {
-        return (text.to_string(), None);
-    }
     let lines: Vec<&str> = text.trim_end().lines().collect();
     let Some(cut) = closing_block_start(&lines, &tokens) else {
         return (text.to_string(), None);
@@ -68,6 +65,8 @@ pub fn drop_closing_block(
 /// text above it.
 fn closing_block_start(lines: &[&str], tokens: &SenderTokens) -> Option<usize> {
     let mut name_at = None;
+    // The topmost line of the short tail: where a nameless block may start.
+    let mut tail_top = lines.len();
     let mut seen = 0;
     for (i, line) in lines.iter().enumerate().rev() {
         let t = line.trim();
@@ -78,11 +77,14 @@ fn closing_block_start(lines: &[&str], tokens: &SenderTokens) -> Option<usize> {
         if seen > MAX_BLOCK_LINES || !is_short_line(t) {
             break;
         }
+        tail_top = i;
         if tokens.named_by(t) {
             name_at = Some(i);
         }
     }
-    let name_at = name_at?;
+    let Some(name_at) = name_at else {
+        return nameless_block_start(lines, tail_top);
+    };
     // A closing line right above the name: a known sign-off, or a short
     // line ending like one ("Salam,", "Üdvözlettel:").
     let above = (0..name_at).rev().find(|&j| !lines[j].trim().is_empty());
@@ -91,6 +93,27 @@ fn closing_block_start(lines: &[&str], tokens: &SenderTokens) -> Option<usize> {
         _ => name_at,
     };
     has_text_above(lines, cut).then_some(cut)
+}
+
+/// Without the sender's name: a closing that ends like one ("Sincères
+/// salutations,") over two short lines or more, one of them a phone, a
+/// title, a company or a web address. A colon is no closing here: "Call
+/// me on:" over a number is the message.
+fn nameless_block_start(lines: &[&str], tail_top: usize) -> Option<usize> {
+    (tail_top..lines.len()).find(|&i| {
+        let t = lines[i].trim();
+        let below: Vec<&str> = lines[i + 1..]
+            .iter()
+            .map(|l| l.trim())
+            .filter(|l| !l.is_empty())
+            .collect();
+        (is_signoff_line(t) || (is_closing_line(t) && !t.ends_with([':', '：'])))
+            && below.len() >= 2
+            && below
+                .iter()
+                .any(|l| super::signature::looks_like_contact_line(l))
+            && has_text_above(lines, i)
+    })
 }
 
 fn has_text_above(lines: &[&str], at: usize) -> bool {
@@ -155,10 +178,6 @@ impl SenderTokens {
         SenderTokens { name, local }
     }
 
-    fn is_empty(&self) -> bool {
-        self.name.is_empty() && self.local.is_none()
-    }
-
     /// A short line whose words are mostly the sender's name: "Jörg
     /// Hartmann", "Kovács Péter", "- Budi", "Marek Kowalczyk" for
     /// mkowalczyk@…
@@ -208,6 +227,17 @@ fn fold(s: &str) -> String {
             'ý' | 'ÿ' => 'y',
             'ź' | 'ż' | 'ž' => 'z',
             'ğ' => 'g',
+            // Vietnamese vowels with tone marks.
+            'ạ' | 'ả' | 'ấ' | 'ầ' | 'ẩ' | 'ẫ' | 'ậ' | 'ắ' | 'ằ' | 'ẳ' | 'ẵ' | 'ặ' => {
+                'a'
+            }
+            'ẹ' | 'ẻ' | 'ẽ' | 'ế' | 'ề' | 'ể' | 'ễ' | 'ệ' => 'e',
+            'ỉ' | 'ị' | 'ĩ' => 'i',
+            'ọ' | 'ỏ' | 'ố' | 'ồ' | 'ổ' | 'ỗ' | 'ộ' | 'ơ' | 'ớ' | 'ờ' | 'ở' | 'ỡ' | 'ợ' => {
+                'o'
+            }
+            'ụ' | 'ủ' | 'ũ' | 'ư' | 'ứ' | 'ừ' | 'ử' | 'ữ' | 'ự' => 'u',
+            'ỳ' | 'ỵ' | 'ỷ' | 'ỹ' => 'y',
             other => other,
         })
         .filter(|&c| c != '\u{307}')
@@ -276,5 +306,27 @@ mod tests {
         assert_eq!(cut(t, Some("Sam Lee"), None), "Yes, Thursday works");
         let t = "Ask info about it.\ninfo";
         assert_eq!(cut(t, None, Some("info@x.example")), t);
+        let t = "Please call me on:\nmobile +49 170 1234567\noffice +49 89 123456";
+        assert_eq!(cut(t, Some("Sam Lee"), None), t);
+    }
+
+    #[test]
+    fn a_nameless_block_under_a_closing_goes_when_it_holds_a_phone() {
+        assert_eq!(
+            cut(
+                "Merci, nous sommes intéressés.\n\nSincères salutations,\nDirecteur commercial\nTél. 01 23 45 67 89",
+                Some("Luc Bernard"),
+                None
+            ),
+            "Merci, nous sommes intéressés."
+        );
+        assert_eq!(
+            cut(
+                "Tak, vi er interesserede.\n\nKnus,\nSalgschef\n+45 12 34 56 78",
+                Some("Anders"),
+                None
+            ),
+            "Tak, vi er interesserede."
+        );
     }
 }

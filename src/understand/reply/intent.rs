@@ -195,6 +195,8 @@ struct Matchers {
     clause_break: Regex,
     contrast: Regex,
     temporal: Regex,
+    /// A refusal that lasts: the temporal word beside it defers nothing.
+    lasting: Regex,
     question_open: Regex,
     referral_verb: Regex,
     self_address: Regex,
@@ -353,6 +355,12 @@ static MATCHERS: Lazy<Matchers> = Lazy::new(|| {
         clause_break: Regex::new(&clause_break).expect("clause breaks"),
         contrast: Regex::new(&words(|l| l.contrast)).expect("contrast words"),
         temporal: Regex::new(&words(|l| l.temporal)).expect("temporal words"),
+        lasting: Regex::new(&alternation(
+            super::intent_phrases::LASTING
+                .iter()
+                .map(|w| (true, regex::escape(w))),
+        ))
+        .expect("lasting words"),
         question_open: Regex::new(&format!("^(?:{})", words(|l| l.question_marks)))
             .expect("question openers"),
         referral_verb: Regex::new(&words(|l| l.referral_verbs)).expect("referral verbs"),
@@ -695,7 +703,10 @@ fn score_sentence(sentence: &str, scores: &mut Scores) {
         other_hit = true;
     }
     // "Not interested right now" is a "not now".
-    if refusal_here && let Some(t) = m.temporal.find(sentence) {
+    if refusal_here
+        && let Some(t) = m.temporal.find(sentence)
+        && !m.lasting.is_match(sentence)
+    {
         scores.add(Intent::NotNow, 4, false, t.as_str());
     }
     // A question that asks for nothing another rule covers is a question.

@@ -102,6 +102,20 @@ pub struct Lang {
     pub plans: &'static [&'static str],
 }
 
+/// Words that make a refusal lasting whatever "for now" stands beside it
+/// ("not interested, staying with our supplier for now and for the
+/// foreseeable future"), in the languages that have such a phrase.
+pub static LASTING: &[&str] = &[
+    "foreseeable future",
+    "for good",
+    "auf absehbare zeit",
+    "avenir prévisible",
+    "futuro previsible",
+    "futuro prevedibile",
+    "futuro previsível",
+    "afzienbare tijd",
+];
+
 /// Every supported language.
 pub static LANGS: [&Lang; 26] = [
     &en::EN,
