@@ -333,7 +333,13 @@ fn understand_message(message: &Message<'_>, raw: &[u8], ctx: &Context) -> Under
         u.auto_reply = Some(auto);
         return u;
     }
-    let link = reply::campaign_link(&envelope, &reply::delivery_addresses(message), &text, ctx);
+    let recipients = reply::delivery_addresses(message);
+    let link = reply::campaign_link(&envelope, &recipients, &text, ctx);
+    // Staff writing to staff about a customer answers no campaign; a rep's
+    // answer to carousel's own notification still does (a claim).
+    let staff_thread = link.as_ref().is_none_or(|l| !l.ours)
+        && reply::attribution::is_staff_thread(&envelope, &recipients, ctx);
+    let link = link.filter(|_| !staff_thread);
     // An answer to carousel's own mail is a reply whatever lead extraction
     // would find (see below), so it is not run for one.
     let leads = if link.as_ref().is_some_and(|l| l.ours) {
@@ -368,9 +374,22 @@ fn understand_message(message: &Message<'_>, raw: &[u8], ctx: &Context) -> Under
             reply::text_format(message),
             &senders,
         );
-        reading.text = reading
-            .text
-            .map(|t| reply::drop_closing_name(&t, u.envelope.from_name.as_deref()));
+        if let Some(text) = reading.text.take() {
+            let (kept, block) = reply::drop_closing_block(
+                &text,
+                u.envelope.from_name.as_deref(),
+                u.envelope.from_email.as_deref(),
+            );
+            // A block read by its structure is the signature when the
+            // stripper found none: its phone and title are the contact's.
+            if reading.signature.is_none()
+                && let Some(block) = block
+            {
+                reading.signature_contact = reply::signature::contact_from_signature(&block);
+                reading.signature = Some(block);
+            }
+            reading.text = (!kept.is_empty()).then_some(kept);
+        }
         u.contact = merge_contact(sender, &reading.signature_contact);
         u.reply = Some(reading);
         u.campaign_link = link;
@@ -398,9 +417,16 @@ fn understand_message(message: &Message<'_>, raw: &[u8], ctx: &Context) -> Under
     }
     let mut u = Understanding::with_kind(Kind::Other, envelope);
     u.contact = sender;
-    u.note = leads.note.or_else(|| Some(OTHER_NOTE.to_string()));
+    u.note = staff_thread
+        .then(|| STAFF_THREAD_NOTE.to_string())
+        .or(leads.note)
+        .or_else(|| Some(OTHER_NOTE.to_string()));
     u
 }
+
+/// The reason of an `other` that is mail among the company's own staff.
+pub const STAFF_THREAD_NOTE: &str =
+    "not a reply: staff-to-staff mail inside the company's own domains";
 
 /// The reason an `other` message carries when no step gave a sharper one.
 pub const OTHER_NOTE: &str = "not a lead, reply, bounce or auto-reply";

@@ -130,6 +130,11 @@ fn decide(message: &Message<'_>, envelope: &Envelope, subject: &str, text: &str)
     if let Some(cue) = subject_cue {
         return Some(format!("subject: {cue}"));
     }
+    // Ticket systems, by structure: a ticket number in the subject or the
+    // reply-above-this-line frame, over a receipt of the request.
+    if !list_mail && let Some(ticket) = phrases::ticket_acknowledgement(subject, text) {
+        return Some(format!("ticket system ({ticket}) acknowledging receipt"));
+    }
     let (at, phrase) = body_cue?;
     let weak_header = precedence
         .as_deref()

@@ -64,12 +64,69 @@ static BODY: Lazy<Regex> = Lazy::new(|| {
         r"|(?-u:\b)(?:jestem|przebywam) (?:obecnie )?(?:na urlopie|poza biurem|nieobecn[ya])|(?-u:\b)przebywam na urlopie|(?-u:\b)jsem (?:mimo kancelář|na dovolené|nepřítomen|nepřítomna)|(?-u:\b)olen (?:lomalla|poissa|matkoilla)|izindeyim|tatildeyim|ofis dışındayım",
         r")",
         // Korean, Chinese.
-        r"|휴가\s?중입니다|부재\s?중입니다|자리를 비웁니다|我(?:目前|现在)?(?:正在休假|不在办公室|休假中)|休假期间|(?:将于|会于)[0-9年月日号\s]{1,16}(?:返回|回到)(?:办公室|公司)",
+        r"|휴가\s?중입니다|부재\s?중입니다|자리를 비웁니다|문의(?:하신 내용)?(?:가|이) (?:정상적으로 )?접수\s?되었습니다|我(?:目前|现在)?(?:正在休假|不在办公室|休假中)|休假期间|(?:将于|会于)[0-9年月日号\s]{1,16}(?:返回|回到)(?:办公室|公司)",
         // Japanese.
         r"|不在(?:にして|のため|です|となり|にしており|にしております)|休暇(?:中|を取得|をいただいて)|出張(?:中|のため)|自動(?:返信|応答|送信)|退職(?:いたしました|しました|致しました)|このメールは自動(?:返信|応答|送信)",
     ))
     .expect("static regex")
 });
+
+/// Ticket systems put a line above which the customer's answer goes
+/// (Zendesk's "##- Please type your reply above this line -##", translated
+/// into the customer's language): the `##- … -##` frame is the same in every
+/// language, so the frame decides, and the English wording without it.
+static REPLY_MARKER: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(
+        r"(?mi)^[ \t]*##-[^\n]{2,120}-##[ \t]*$|(?-u:\b)(?:please )?(?:type|write|enter) your (?:reply|response) above this line|(?-u:\b)(?:do not|don't) (?:reply|write) below this line",
+    )
+    .expect("static regex")
+});
+
+/// A ticket, case or request number in a subject, in the helpdesks' usual
+/// shapes: "[Ticket #48213]", "[#48213]", "[티켓 #48213]", "Case 00123456",
+/// "工单编号：48213", "Anfrage Nr. 48213".
+static SUBJECT_TICKET: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(concat!(
+        r"(?i)\[\s*#\s*\d{3,}\s*\]",
+        r"|(?:ticket|case|request|incident|req|sr|support|티켓|문의|접수\s?번호|문의\s?번호|工单|工單|案件|チケット|問い合わせ番号|お問い合わせ番号|anfrage|ticketnummer|vorgang|demande|solicitud|caso|chamado|richiesta|zgłoszenie|požadavek|talep|destek)",
+        r"\s*(?:#|no\.?|nr\.?|n[º°o]\.?|number|id|번호|编号|編號|番号)?\s*[:：]?\s*#?\s*\d{3,}",
+    ))
+    .expect("static regex")
+});
+
+/// A helpdesk acknowledging receipt, in the languages of the tables.
+static TICKET_RECEIPT: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(concat!(
+        // A receipt of *your request*, not of a payment or an order.
+        r"(?i)(?-u:\b)we(?:'ve| have)? (?:successfully )?received your (?:request|message|e-?mail|enquiry|inquiry|ticket|case|support request)",
+        r"|(?-u:\b)(?:request|ticket|case|message|enquiry|inquiry) (?:has|have|was) been (?:received|created|opened|logged)",
+        r"|접수\s?되었습니다|접수되었으며|접수하였습니다|접수 완료|受け付けました|受付いたしました|受け付けいたしました|受付完了|已收到|已受理|已經收到",
+        r"|(?:anfrage|nachricht|e-mail) (?:ist )?(?:bei uns )?eingegangen|haben ihre (?:anfrage|nachricht|e-mail) erhalten",
+        r"|avons bien reçu|a bien été (?:reçue|enregistrée)|hemos recibido|ha sido (?:recibida|registrada)|abbiamo ricevuto|recebemos (?:a )?sua|foi (?:recebida|registrada)",
+        r"|otrzymaliśmy|obdrželi jsme|aldık|получили ваш|отримали ваш",
+    ))
+    .expect("static regex")
+});
+
+/// True when the text carries a ticket system's reply-above-this-line marker.
+pub fn reply_marker(text: &str) -> Option<&str> {
+    REPLY_MARKER.find(text).map(|m| m.as_str().trim())
+}
+
+/// A helpdesk's acknowledgement: a ticket system (a ticket number in the
+/// subject, or its reply-above-this-line marker) and a receipt in the first
+/// lines of the body. An agent's answer through the same system carries the
+/// marker and the number but no receipt: it is a person's reply.
+pub fn ticket_acknowledgement(subject: &str, text: &str) -> Option<String> {
+    let head = &text[..super::super::body::floor_char_boundary(text, 1500)];
+    let system = SUBJECT_TICKET
+        .find(subject)
+        .map(|m| m.as_str())
+        .or_else(|| reply_marker(head))?;
+    TICKET_RECEIPT
+        .is_match(head)
+        .then(|| system.trim().to_string())
+}
 
 /// Lines that show a quoted conversation: a person replying quotes the email
 /// they answer, a machine does not.
@@ -140,5 +197,54 @@ mod tests {
             assert!(subject_says_auto(s).is_some(), "{s}");
         }
         assert!(subject_says_auto("Re: your offer").is_none());
+    }
+
+    #[test]
+    fn ticket_acknowledgements_by_structure() {
+        assert!(reply_marker("##- 이 줄 위에 회신을 입력해 주세요 -##\n\n안녕하세요").is_some());
+        assert!(
+            reply_marker("##- Bitte geben Sie Ihre Antwort über dieser Zeile ein. -##").is_some()
+        );
+        assert!(reply_marker("Please type your reply above this line").is_some());
+        assert!(reply_marker("I will reply above, see the line below.").is_none());
+        for (subject, body) in [
+            (
+                "[티켓 #48213] 문의 접수 안내",
+                "고객님의 문의가 접수되었습니다.",
+            ),
+            (
+                "[#48213] Your request",
+                "We have received your request and will reply soon.",
+            ),
+            (
+                "Anfrage Nr. 20261202 – Eingangsbestätigung",
+                "Ihre Anfrage ist bei uns eingegangen.",
+            ),
+            ("工单编号：48213", "您好，我们已收到您的来信。"),
+        ] {
+            assert!(ticket_acknowledgement(subject, body).is_some(), "{subject}");
+        }
+        // A person answering about a ticket writes no receipt.
+        assert!(ticket_acknowledgement("Re: Ticket 48213", "Sure, call me tomorrow.").is_none());
+        assert!(ticket_acknowledgement("Re: Solar", "We have received your quote.").is_none());
+        assert!(
+            ticket_acknowledgement("Order 48213 confirmed", "Your payment was received.").is_none()
+        );
+        // The marker over a receipt, whatever the subject; over an agent's
+        // answer, no acknowledgement.
+        assert!(
+            ticket_acknowledgement(
+                "Re: Solar",
+                "##- 이 줄 위에 회신을 입력해 주세요 -##\n문의가 접수되었습니다."
+            )
+            .is_some()
+        );
+        assert!(
+            ticket_acknowledgement(
+                "Re: Solar",
+                "##- Please type your reply above this line -##\nHi Dana, yes, call me."
+            )
+            .is_none()
+        );
     }
 }

@@ -123,6 +123,47 @@ fn token_address(addr: &str, ctx: &Context) -> Option<(&'static str, bool)> {
     (id && (related || ctx.own_message_id_domains.is_empty())).then_some(("plus-address", related))
 }
 
+/// Mail between the company's own people: the sender and every recipient
+/// (`To`, `Cc`, `Delivered-To` …) sit in the company's domains, the
+/// parent of carousel's Message-ID domain and its subdomains
+/// (`mike@acme.example` → `dana@acme.example` for `carousel.acme.example`).
+/// Such a thread about a customer answers no campaign; the caller still
+/// lets an answer to carousel's own mail through (a rep's claim).
+pub fn is_staff_thread(envelope: &Envelope, recipients: &[String], ctx: &Context) -> bool {
+    let Some(from) = envelope.from_email.as_deref() else {
+        return false;
+    };
+    let in_company = |addr: &str| {
+        addr.rsplit_once('@').is_some_and(|(_, d)| {
+            is_company_domain(&d.trim_end_matches('>').to_ascii_lowercase(), ctx)
+        })
+    };
+    let mut all = recipients
+        .iter()
+        .map(String::as_str)
+        .chain(envelope.to.iter().map(String::as_str))
+        .peekable();
+    all.peek().is_some()
+        && in_company(from)
+        && envelope.reply_to_email.as_deref().is_none_or(in_company)
+        && all.all(in_company)
+}
+
+/// `domain` is the company's: the parent of one of carousel's Message-ID
+/// domains (`acme.example` for `carousel.acme.example`), or under it.
+fn is_company_domain(domain: &str, ctx: &Context) -> bool {
+    ctx.own_message_id_domains.iter().any(|d| {
+        let d = d.to_ascii_lowercase();
+        // The parent, when it still has a dot (never a bare TLD).
+        let company = match d.split_once('.') {
+            Some((_, parent)) if parent.contains('.') => parent.to_string(),
+            _ => d.clone(),
+        };
+        !company.is_empty()
+            && (domain == company || domain.ends_with(&format!(".{company}")) || domain == d)
+    })
+}
+
 /// "Re:", "RE:", "AW:", "SV:", "Antw:", "R:", "RES:", "回复:", "返信:" …
 pub fn is_reply_subject(subject: &str) -> bool {
     static RE: Lazy<Regex> = Lazy::new(|| {

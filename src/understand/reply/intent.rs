@@ -1,6 +1,6 @@
 //! Intent of a reply: phrase categories read from the per-language tables
 //! in [`super::intent_phrases`] (EN, DE, FR, ES, IT, PT, NL, JA, KO, ZH, PL,
-//! SV, TR, DA/NO, FI, CS, RU, EL, AR, HE), negation
+//! SV, TR, DA/NO, FI, CS, RU, EL, AR, HE, HU, ID/MS, TH, UK, RO, VI), negation
 //! by meaning, then a precedence resolution (DESIGN.md):
 //!
 //! 1. `unsubscribe` — "nice product, but take me off your list" (but "please
@@ -195,6 +195,8 @@ struct Matchers {
     clause_break: Regex,
     contrast: Regex,
     temporal: Regex,
+    /// A refusal that lasts: the temporal word beside it defers nothing.
+    lasting: Regex,
     question_open: Regex,
     referral_verb: Regex,
     self_address: Regex,
@@ -353,6 +355,12 @@ static MATCHERS: Lazy<Matchers> = Lazy::new(|| {
         clause_break: Regex::new(&clause_break).expect("clause breaks"),
         contrast: Regex::new(&words(|l| l.contrast)).expect("contrast words"),
         temporal: Regex::new(&words(|l| l.temporal)).expect("temporal words"),
+        lasting: Regex::new(&alternation(
+            super::intent_phrases::LASTING
+                .iter()
+                .map(|w| (true, regex::escape(w))),
+        ))
+        .expect("lasting words"),
         question_open: Regex::new(&format!("^(?:{})", words(|l| l.question_marks)))
             .expect("question openers"),
         referral_verb: Regex::new(&words(|l| l.referral_verbs)).expect("referral verbs"),
@@ -385,6 +393,24 @@ static MATCHERS: Lazy<Matchers> = Lazy::new(|| {
 /// `senders` are the sender's own addresses (From, Reply-To): an address
 /// equal to one of them is never a referral ("Email me at me@x.com").
 pub fn read(text: &str, date: Option<&str>, senders: &[&str]) -> IntentReading {
+    read_with(text, date, senders, 0)
+}
+
+/// [`read`] for a reply written as `answers` answers under quoted
+/// questions ("> When would you like to start?" / "After the summer."):
+/// answering the seller's questions is interest, and a time given as an
+/// answer is the prospect's plan, not a wish to be contacted later (a
+/// fixed "not now"/"not yet" still counts).
+pub fn read_answers(
+    text: &str,
+    date: Option<&str>,
+    senders: &[&str],
+    answers: usize,
+) -> IntentReading {
+    read_with(text, date, senders, answers)
+}
+
+fn read_with(text: &str, date: Option<&str>, senders: &[&str], answers: usize) -> IntentReading {
     let mut reading = IntentReading::default();
     let text = text.trim();
     if text.is_empty() {
@@ -398,9 +424,20 @@ pub fn read(text: &str, date: Option<&str>, senders: &[&str]) -> IntentReading {
         lower = lower.replace('\u{307}', "");
     }
 
-    let mut scores = Scores::default();
+    let mut scores = Scores {
+        answers_inline: answers >= 2,
+        ..Scores::default()
+    };
     for sentence in sentences(&lower) {
         score_sentence(sentence, &mut scores);
+    }
+    if scores.answers_inline {
+        scores.add(
+            Intent::Interested,
+            2,
+            false,
+            "answers under quoted questions",
+        );
     }
     let referral = find_referral(text, senders);
     if scores.get(Intent::Referral) == 0
@@ -501,6 +538,8 @@ struct Scores {
     /// "not now" stands beside them ("Not ready yet, but what would it
     /// cost?" is a question, DESIGN.md).
     requests: usize,
+    /// The text answers quoted questions: dates in it are plans.
+    answers_inline: bool,
 }
 
 impl Scores {
@@ -625,7 +664,8 @@ fn score_sentence(sentence: &str, scores: &mut Scores) {
                 continue;
             }
             if *category == Category::NotNow
-                && *plan_here.get_or_insert_with(|| m.plan.is_match(sentence))
+                && (scores.answers_inline
+                    || *plan_here.get_or_insert_with(|| m.plan.is_match(sentence)))
             {
                 continue;
             }
@@ -663,7 +703,10 @@ fn score_sentence(sentence: &str, scores: &mut Scores) {
         other_hit = true;
     }
     // "Not interested right now" is a "not now".
-    if refusal_here && let Some(t) = m.temporal.find(sentence) {
+    if refusal_here
+        && let Some(t) = m.temporal.find(sentence)
+        && !m.lasting.is_match(sentence)
+    {
         scores.add(Intent::NotNow, 4, false, t.as_str());
     }
     // A question that asks for nothing another rule covers is a question.

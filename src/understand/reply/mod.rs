@@ -4,6 +4,7 @@
 //! "not now" in [`revisit`]).
 
 pub mod attribution;
+mod closing;
 pub mod intent;
 pub mod intent_phrases;
 mod quote_header;
@@ -15,6 +16,7 @@ pub mod strip;
 use mail_parser::{HeaderValue, Message, MimeHeaders};
 
 pub use attribution::campaign_link;
+pub use closing::drop_closing_block;
 pub use strip::{StripOptions, Stripped};
 
 use super::ReplyReading;
@@ -114,7 +116,13 @@ pub fn read_formatted(
         .as_deref()
         .map(signature::contact_from_signature)
         .unwrap_or_default();
-    let reading = intent::read(&stripped.text, date, senders);
+    // Two answers or more under quoted questions: a questionnaire answered,
+    // whose times ("after the summer") are the prospect's plan.
+    let reading = if stripped.inline_answers >= 2 {
+        intent::read_answers(&stripped.text, date, senders, stripped.inline_answers)
+    } else {
+        intent::read(&stripped.text, date, senders)
+    };
     ReplyReading {
         text: (!stripped.text.is_empty()).then(|| stripped.text.clone()),
         signature: stripped.signature,
@@ -136,35 +144,10 @@ fn strip_is_signoff(line: &str) -> bool {
 /// Drops a last line that is only the sender's name ("Sam", "- Sam Lee",
 /// "山本"): DESIGN.md's reply text keeps what they wrote, not the closing
 /// line carrying their name. The sender's display name decides, so a last
-/// line that merely looks like a name is kept.
+/// line that merely looks like a name is kept. The whole closing block
+/// (title, company, phone under the name) goes too: see [`drop_closing_block`].
 pub fn drop_closing_name(text: &str, sender_name: Option<&str>) -> String {
-    let Some(name) = sender_name.map(str::trim).filter(|n| !n.is_empty()) else {
-        return text.to_string();
-    };
-    let lines: Vec<&str> = text.trim_end().lines().collect();
-    let Some(last) = lines.last() else {
-        return text.to_string();
-    };
-    let closing = last
-        .trim()
-        .trim_start_matches(['-', '–', '—', '~', ' '])
-        .trim_end_matches(['.', ',', '!', ' '])
-        .to_lowercase();
-    let name = name.trim_matches('"').to_lowercase();
-    // "Lee, Sam" display names: the part after the comma is the given name.
-    let tokens: Vec<&str> = name
-        .split([' ', ',', '　'])
-        .filter(|t| !t.is_empty())
-        .collect();
-    let is_name = !closing.is_empty()
-        && (closing == name
-            || tokens.contains(&closing.as_str())
-            || closing == tokens.join(" ")
-            || closing == tokens.iter().rev().copied().collect::<Vec<_>>().join(" "));
-    if !is_name || lines.len() < 2 {
-        return text.to_string();
-    }
-    lines[..lines.len() - 1].join("\n").trim_end().to_string()
+    drop_closing_block(text, sender_name, None).0
 }
 
 #[cfg(test)]

@@ -32,22 +32,30 @@ pub(super) fn signoff(trimmed: &str) -> Option<Option<String>> {
             | pozdrawiam(?:\ serdecznie)? | serdecznie\ pozdrawiam | z\ poważaniem | z\ wyrazami\ szacunku | pozdrowienia | dziękuję
             | s\ pozdravem | s\ přátelským\ pozdravem | se\ srdečným\ pozdravem | děkuji | díky
             | ystävällisin\ terveisin | parhain\ terveisin | terveisin | kiitos
-            | üdvözlettel | tisztelettel | köszönöm | üdv
-            | saygılarımla | iyi\ çalışmalar | teşekkürler | selamlar
+            | üdvözlettel | tisztelettel | köszönöm | köszönettel | üdv | szép\ napot
+            | saygılarımla | [iİ]yi\ çalışmalar | teşekkürler | selamlar | [iİ]yi\ günler
+            | cu\ (?:stimă|respect|drag|bine) | toate\ cele\ bune | mul[țţ]umesc | o\ zi\ bună
+            | salam(?:\ hangat)? | hormat\ (?:saya|kami) | terima\ kasih(?:\ banyak)? | wassalam
+            | trân\ trọng | thân\ ái | (?:xin\ )?cảm\ ơn | kính\ thư
+            | ขอแสดงความนับถือ | ด้วยความเคารพ | ขอบคุณ(?:มาก)?(?:ครับ|ค่ะ|คะ)?
+            | з\ повагою | дякую | щиро\ ваш\w*
+            | abs | abraço | grato | grata
             | с\ уважением | с\ наилучшими\ пожеланиями | всего\ доброго | спасибо
             | με\ εκτίμηση | με\ φιλικούς\ χαιρετισμούς | φιλικά | χαιρετισμούς | ευχαριστώ(?:\ πολύ)? | ευχαριστούμε
-            | مع\ (?:أطيب|خالص|أجمل)\ (?:التحيات|التمنيات) | مع\ تحياتي | تحياتي | مع\ الشكر | شكرا(?:ً)?(?:\ لكم)? | وتفضلوا\ بقبول\ فائق\ الاحترام
+            | مع\ (?:أطيب|خالص|أجمل)\ (?:التحيات|التمنيات|التحية) | مع\ تحياتي | تحياتي | مع\ الشكر | شكرا(?:ً)?(?:\ لكم)? | وتفضلوا\ بقبول\ فائق\ الاحترام
             | בברכה | בכבוד\ רב | תודה(?:\ רבה)? | בתודה | כל\ טוב | המשך\ יום\ נעים
             | un\ cordial\ saludo | cordiales\ saludos | un\ saludo\ cordial
             | 감사합니다 | 감사드립니다 | 고맙습니다
             | 谢谢 | 謝謝 | 多谢 | 此致敬礼 | 此致 | 祝好 | 顺祝商祺 | 顺颂商祺
             | よろしくお願い(?:いた|致)?します | 宜しくお願い(?:いた|致)?します | よろしくお願い申し上げます
             | 以上、?よろしくお願い(?:いた|致)?します | 引き続きよろしくお願い(?:いた|致)?します | 今後ともよろしくお願い(?:いた|致)?します
-            )[\s,.!。、！，،—–\-]*(?P<name>[\p{Lu}\p{Lo}][\p{L}.'\-]*(?:\ [\p{Lu}][\p{L}.'\-]*){0,2})?
+            )[\s,.!。、！，،:：—–\-]*(?P<name>(?-i:[\p{Lu}\p{Lo}])[\p{L}.'\-]*(?:\ (?-i:\p{Lu})[\p{L}.'\-]*){0,2})?
+            # Names and companies start with a capital even under (?i):
+            # Merci pour votre message, mais … is a sentence, not a sign-off.
             # a title and a company after the name on the same line:
             # Best, Sam Lee | Head of Operations | Northwind Traders
             # (unbounded repetitions: a bounded one compiles one copy per count).
-            (?:\ *(?:[|•·,–—]|\ -\ )\ *[\p{Lu}\p{Lo}][\p{L}\d&.'\-\ ]*)*(?:\ *\([^()]+\))?[\s.!]*$",
+            (?:\ *(?:[|•·,–—]|\ -\ )\ *(?-i:[\p{Lu}\p{Lo}])[\p{L}\d&.'\-\ ]*)*(?:\ *\([^()]+\))?[\s.!]*$",
         )
         .unwrap()
     });

@@ -57,6 +57,9 @@ pub struct Stripped {
     pub signature: Option<String>,
     /// True when anything quoted (a quote header or `>` lines) was found.
     pub had_quote: bool,
+    /// How many runs of new text stand under a quoted line, with text
+    /// before them or more quotes after: answers written inline.
+    pub inline_answers: usize,
 }
 
 /// Lines longer than this are never headers, footers or sign-offs.
@@ -180,6 +183,7 @@ pub fn strip(text: &str, opts: StripOptions) -> Stripped {
             .map(|j| (j, Kept::Quote))
             .collect();
     }
+    let inline_answers = count_inline_answers(&out);
     if !opts.keep_interleaved_quotes {
         out.retain(|(_, k)| *k != Kept::Quote);
     }
@@ -211,7 +215,27 @@ pub fn strip(text: &str, opts: StripOptions) -> Stripped {
         text,
         signature: (!signature.is_empty()).then_some(signature),
         had_quote,
+        inline_answers,
     }
+}
+
+/// Runs of text that follow a quote ("> How many seats?" / "40."): each is
+/// an answer to the line quoted above it. Trailing quotes are gone by now,
+/// so a lone bottom-posted text under one quote counts once.
+fn count_inline_answers(out: &[(usize, Kept)]) -> usize {
+    let mut answers = 0;
+    let mut after_quote = false;
+    for (_, kept) in out {
+        match kept {
+            Kept::Quote => after_quote = true,
+            Kept::Text if after_quote => {
+                answers += 1;
+                after_quote = false;
+            }
+            _ => {}
+        }
+    }
+    answers
 }
 
 pub(super) fn is_blank(line: &str) -> bool {

@@ -94,6 +94,7 @@ pub static DE: Lang = Lang {
     temporal: &["derzeit", "momentan", "im moment", "zurzeit", "aktuell"],
     not_interested: &[
         r"kein (?:interesse|bedarf)",
+        r"(?:bleiben|bleibe) (?:bei|mit) (?:unserem|unserer|meinem|meiner|dem|der) (?:jetzigen|aktuellen|bisherigen|derzeitigen|bestehenden) \w+",
         r"nicht in frage",
         r"nein danke",
         r"haben (?:bereits|schon) (?:einen|eine|ein)",

@@ -178,6 +178,8 @@ pub static EN: Lang = Lang {
         r"(?:went|gone|going|decided to go) with (?:another|a different|someone|a competitor)",
         r"(?:just |already |recently )?signed (?:a contract )?with",
         r"no need",
+        // Keeping the supplier one has: "we are staying with our current supplier".
+        r"(?:stay|staying|stick|sticking|remain|remaining|continue|continuing|keep|keeping) (?:with )?(?:our|my|the) (?:current|existing|present|usual) (?:supplier|provider|vendor|installer|contractor|partner|solution|system)",
         r"not (?:a (?:good )?fit|for us|relevant|something we need)",
         r"(?:we'll|we will|i'll|i will) pass",
         r"decided (?:to go with|against|not)",

@@ -76,6 +76,7 @@ pub static ES: Lang = Lang {
     temporal: &["por ahora", "de momento", "en este momento", "actualmente"],
     not_interested: &[
         r"no (?:me|nos) interesa",
+        r"(?:seguimos|seguiremos|seguir|nos quedamos|nos quedaremos) con (?:nuestro|mi) (?:proveedor|instalador|socio) (?:actual|de siempre)",
         r"no (?:estoy|estamos) interesad[oa]s?",
         r"no (?:necesito|necesitamos)",
         r"no,? gracias",

@@ -18,7 +18,12 @@ pub static FI: Lang = Lang {
         r"miksi ei",
         r"(?:älkää|älä) poista(?:ko)? minua",
     ],
-    idioms_not_now: &[r"ei (?:juuri |vielä )?nyt", r"ei vielä", r"liian aikaista"],
+    idioms_not_now: &[
+        r"ei (?:juuri |vielä )?nyt",
+        r"ei vielä",
+        r"liian aikaista",
+        r"ei (?:ole )?(?:nyt |tällä hetkellä |vielä )?ajankohtai\w*",
+    ],
     unsubscribe: &[
         r"poista(?:kaa|isitteko)? minut",
         r"poistakaa (?:osoitteeni|sähköpostini)",

@@ -85,6 +85,7 @@ pub static FR: Lang = Lang {
     not_interested: &[
         r"pas (?:besoin|intéressée?s?)",
         r"non merci",
+        r"(?:restons|resterons|rester|reste|garderons|gardons) (?:avec|chez)? ?(?:notre|mon|ma) (?:fournisseur|prestataire|partenaire|installateur) (?:actuel|habituel)",
         r"nous avons déjà",
         r"(?:nous|je) (?:sommes|suis) déjà équipée?s?",
         r"ne (?:nous|me) (?:intéresse|concerne) pas",

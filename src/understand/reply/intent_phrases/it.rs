@@ -83,6 +83,7 @@ pub static IT: Lang = Lang {
     ],
     not_interested: &[
         r"non (?:mi|ci) interessa",
+        r"(?:restiamo|resteremo|rimaniamo|continuiamo) (?:con )?(?:il )?(?:nostro|mio) (?:fornitore|installatore|partner) (?:attuale|di sempre)",
         r"non (?:sono|siamo) interessat[oiae]",
         r"no,? grazie",
         r"non (?:ne )?abbiamo bisogno",

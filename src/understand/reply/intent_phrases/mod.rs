@@ -1,5 +1,6 @@
 //! The words of reply intent, one data table per language (EN, DE, FR, ES,
-//! IT, PT, NL, JA, KO, ZH, PL, SV, TR, DA/NO, FI, CS, RU, EL, AR, HE). Nothing here decides anything: [`super::intent`] reads the
+//! IT, PT, NL, JA, KO, ZH, PL, SV, TR, DA/NO, FI, CS, RU, EL, AR, HE, HU, ID/MS,
+//! TH, UK, RO, VI). Nothing here decides anything: [`super::intent`] reads the
 //! tables, builds one matcher per category and resolves by meaning.
 //!
 //! Every entry is a regular-expression fragment matched against the
@@ -20,15 +21,21 @@ mod es;
 mod fi;
 mod fr;
 mod he;
+mod hu;
+mod id;
 mod it;
 mod ja;
 mod ko;
 mod nl;
 mod pl;
 mod pt;
+mod ro;
 mod ru;
 mod sv;
+mod th;
 mod tr;
+mod uk;
+mod vi;
 mod zh;
 
 /// One language's words for every intent.
@@ -95,8 +102,22 @@ pub struct Lang {
     pub plans: &'static [&'static str],
 }
 
+/// Words that make a refusal lasting whatever "for now" stands beside it
+/// ("not interested, staying with our supplier for now and for the
+/// foreseeable future"), in the languages that have such a phrase.
+pub static LASTING: &[&str] = &[
+    "foreseeable future",
+    "for good",
+    "auf absehbare zeit",
+    "avenir prévisible",
+    "futuro previsible",
+    "futuro prevedibile",
+    "futuro previsível",
+    "afzienbare tijd",
+];
+
 /// Every supported language.
-pub static LANGS: [&Lang; 20] = [
+pub static LANGS: [&Lang; 26] = [
     &en::EN,
     &de::DE,
     &fr::FR,
@@ -117,4 +138,10 @@ pub static LANGS: [&Lang; 20] = [
     &el::EL,
     &ar::AR,
     &he::HE,
+    &hu::HU,
+    &id::ID,
+    &th::TH,
+    &uk::UK,
+    &ro::RO,
+    &vi::VI,
 ];

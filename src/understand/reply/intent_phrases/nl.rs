@@ -69,7 +69,15 @@ pub static NL: Lang = Lang {
         r"(?:in het|in de) (?:voorjaar|najaar|zomer)",
         r"neem (?:later|dan) (?:nog eens |opnieuw )?contact op",
     ],
-    temporal: &["momenteel", "op dit moment", "voorlopig", "nu"],
+    // Not bare "nu": Romanian writes it for "not" ("nu suntem interesați").
+    temporal: &[
+        "momenteel",
+        "op dit moment",
+        "voorlopig",
+        "nu niet",
+        "nu even niet",
+        "nu geen",
+    ],
     not_interested: &[
         r"geen (?:interesse|behoefte)",
         r"nee,? bedankt",

@@ -80,6 +80,7 @@ pub static PT: Lang = Lang {
     ],
     not_interested: &[
         r"não (?:me|nos) interessa",
+        r"(?:continuar|continuamos|continuaremos|ficar|ficamos|ficaremos|manter|mantemos) (?:com )?(?:o )?(?:nosso|meu) (?:fornecedor|prestador|parceiro) (?:atual|de sempre)",
         r"não (?:estou|estamos) interessad[oa]s?",
         r"não (?:preciso|precisamos)",
         r"não,? obrigad[oa]",

@@ -25,6 +25,8 @@ pub static TR: Lang = Lang {
     ],
     unsubscribe: &[
         r"listeden (?:çıkar\w*|sil\w*)",
+        // "listenizden çıkarın", "adresimi listenizden siliniz"
+        r"liste(?:niz|mizden|sinden)\w* (?:\w+ )?(?:çıkar\w*|sil\w*)",
         r"abonelikten çık\w*",
         r"(?:e-?posta|mail|ileti) (?:göndermeyin|atmayın)",
         r"beni (?:çıkarın|silin)",
@@ -51,6 +53,7 @@ pub static TR: Lang = Lang {
         r"ihtiyacımız yok",
         r"ilgimizi çekmiyor",
         r"hayır,? teşekkür\w*",
+        r"(?:mevcut|şu anki) (?:tedarikçi|firma|sağlayıcı)\w* (?:ile )?devam",
     ],
     interested_strong: &[
         r"(?:sipariş vermek|başlamak|devam etmek) istiyor\w*",
