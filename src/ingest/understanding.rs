@@ -73,7 +73,9 @@ pub fn drain(
     after_batch: impl Fn(UnderstoodReport) + Sync,
 ) -> anyhow::Result<UnderstoodReport> {
     let own = intake.clone();
-    drain_with(intake, after_batch, move |q, raw| understand_one(&own, q, raw))
+    drain_with(intake, after_batch, move |q, raw| {
+        understand_one(&own, q, raw)
+    })
 }
 
 fn drain_with(
@@ -351,7 +353,10 @@ impl Workers {
                     let (Some(q), Some(raw)) = (queued.get(i), raws.get(i)) else {
                         return;
                     };
-                    if done.send((i, guarded(understand.as_ref(), q, raw))).is_err() {
+                    if done
+                        .send((i, guarded(understand.as_ref(), q, raw)))
+                        .is_err()
+                    {
                         return;
                     }
                 }
