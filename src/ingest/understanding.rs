@@ -16,12 +16,13 @@
 //! the transaction that writes their records, so an entry is written once
 //! even while two instances disagree for a heartbeat on who is live.
 
-use std::sync::mpsc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, LazyLock, Mutex, mpsc};
 use std::time::Duration;
 
 use anyhow::Context as _;
 
-use super::{Intake, understand_safely};
+use super::{Intake, WorkerFailed, understand_safely};
 use crate::shutdown::Shutdown;
 use crate::store::received::Queued;
 use crate::store::{Ingested, StoreError};
@@ -53,10 +54,14 @@ impl std::ops::AddAssign for UnderstoodReport {
 struct UnderstoodBatch {
     /// The last queue entry looked at (this instance's or not).
     scanned_to: u64,
-    queued: Vec<Queued>,
-    raws: Vec<Vec<u8>>,
+    /// Shared with the understanding threads while they read it.
+    queued: Arc<Vec<Queued>>,
+    raws: Arc<Vec<Vec<u8>>>,
     understood: Vec<Understanding>,
 }
+
+/// How one queued message is understood (a test may swap it).
+type Understand = Arc<dyn Fn(&Queued, &[u8]) -> Understanding + Send + Sync>;
 
 /// Takes the queue until it is empty, each batch understood on every core
 /// while the one before is written by another thread; `after_batch` runs
@@ -67,14 +72,18 @@ pub fn drain(
     intake: &Intake,
     after_batch: impl Fn(UnderstoodReport) + Sync,
 ) -> anyhow::Result<UnderstoodReport> {
-    drain_with(intake, after_batch, |q, raw| understand_one(intake, q, raw))
+    let own = intake.clone();
+    drain_with(intake, after_batch, move |q, raw| {
+        understand_one(&own, q, raw)
+    })
 }
 
 fn drain_with(
     intake: &Intake,
     after_batch: impl Fn(UnderstoodReport) + Sync,
-    understand: impl Fn(&Queued, &[u8]) -> Understanding + Sync,
+    understand: impl Fn(&Queued, &[u8]) -> Understanding + Send + Sync + 'static,
 ) -> anyhow::Result<UnderstoodReport> {
+    let understand: Understand = Arc::new(understand);
     // One batch waits while one is written: memory stays at ~3 batches.
     let (to_writer, batches) = mpsc::sync_channel::<UnderstoodBatch>(1);
     std::thread::scope(|scope| {
@@ -128,7 +137,7 @@ fn drain_with(
 fn take_batch(
     intake: &Intake,
     after: Option<u64>,
-    understand: &(impl Fn(&Queued, &[u8]) -> Understanding + Sync),
+    understand: &Understand,
 ) -> anyhow::Result<Option<UnderstoodBatch>> {
     let Some((scanned_to, queued)) = mine_after(intake, after)? else {
         return Ok(None);
@@ -139,8 +148,9 @@ fn take_batch(
         // entry without them cannot be understood and would block the queue.
         raws.push(intake.store.raw(&q.received.key)?.unwrap_or_default());
     }
-    let pairs: Vec<(&Queued, &[u8])> = queued.iter().zip(raws.iter().map(Vec::as_slice)).collect();
-    let understood = super::map_on_every_core(&pairs, |(q, raw)| guarded(understand, q, raw))
+    let (queued, raws) = (Arc::new(queued), Arc::new(raws));
+    let understood = WORKERS
+        .understand(&queued, &raws, understand)
         .context("understanding a received batch")?;
     Ok(Some(UnderstoodBatch {
         scanned_to,
@@ -191,7 +201,7 @@ fn record_batch(intake: &Intake, batch: UnderstoodBatch) -> Result<UnderstoodRep
         ..
     } = batch;
     let mut screened = Vec::with_capacity(queued.len());
-    for ((q, raw), understanding) in queued.iter().zip(&raws).zip(understood) {
+    for ((q, raw), understanding) in queued.iter().zip(raws.iter()).zip(understood) {
         screened.push(if q.received.complete {
             intake.screen(raw, understanding)?
         } else {
@@ -200,7 +210,7 @@ fn record_batch(intake: &Intake, batch: UnderstoodBatch) -> Result<UnderstoodRep
     }
     let items: Vec<(&Queued, &[u8], &Understanding)> = queued
         .iter()
-        .zip(&raws)
+        .zip(raws.iter())
         .zip(&screened)
         .map(|((q, raw), u)| (q, raw.as_slice(), u))
         .collect();
@@ -264,11 +274,113 @@ fn record_one_by_one(
     Ok(results)
 }
 
+/// A unit of work for the understanding threads.
+type Job = Box<dyn FnOnce() + Send>;
+
+/// The understanding threads, one per core, started on first use and kept
+/// for the life of the process.
+static WORKERS: LazyLock<Workers> = LazyLock::new(Workers::start);
+
+/// Long-lived understanding threads. Threads spawned afresh for each batch
+/// made every batch start cold: the regex crate keeps its lazy-DFA caches
+/// in a pool keyed by thread id, so a new thread either builds new caches
+/// or takes one a thread before it warmed on other text, and in a one-shot
+/// run of 10,000 messages determinizing the DFAs was ~17 % of the stage's
+/// CPU. The same threads for every batch keep their caches warm.
+struct Workers {
+    jobs: mpsc::Sender<Job>,
+    count: usize,
+}
+
+impl Workers {
+    fn start() -> Workers {
+        let wanted = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let (jobs, queue) = mpsc::channel::<Job>();
+        let queue = Arc::new(Mutex::new(queue));
+        let count = (0..wanted)
+            .filter(|n| {
+                let queue = Arc::clone(&queue);
+                std::thread::Builder::new()
+                    .name(format!("understand-{n}"))
+                    .spawn(move || Workers::serve(&queue))
+                    .is_ok()
+            })
+            .count();
+        Workers { jobs, count }
+    }
+
+    /// One thread's loop: the next job, until the process ends. A job that
+    /// panics drops its result channel (its batch fails, see
+    /// [`Workers::understand`]) but not the thread.
+    fn serve(queue: &Mutex<mpsc::Receiver<Job>>) {
+        loop {
+            let next = match queue.lock() {
+                Ok(queue) => queue.recv(),
+                Err(_) => return,
+            };
+            let Ok(job) = next else { return };
+            let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(job));
+        }
+    }
+
+    /// `understand` of every message of a batch on the threads, each taking
+    /// the next message as it finishes one (a reply costs several times a
+    /// bounce, and kinds cluster in a mailbox). Results in input order; all
+    /// or nothing: a job that died leaves a hole, which is an error, never a
+    /// shorter vector paired with the wrong messages.
+    fn understand(
+        &self,
+        queued: &Arc<Vec<Queued>>,
+        raws: &Arc<Vec<Vec<u8>>>,
+        understand: &Understand,
+    ) -> Result<Vec<Understanding>, WorkerFailed> {
+        if self.count == 0 {
+            // No thread could be started: read here.
+            return Ok(queued
+                .iter()
+                .zip(raws.iter())
+                .map(|(q, raw)| guarded(understand.as_ref(), q, raw))
+                .collect());
+        }
+        let next = Arc::new(AtomicUsize::new(0));
+        let (done, results) = mpsc::channel::<(usize, Understanding)>();
+        for _ in 0..self.count.min(queued.len()) {
+            let (queued, raws, understand) = (queued.clone(), raws.clone(), understand.clone());
+            let (next, done) = (next.clone(), done.clone());
+            let job: Job = Box::new(move || {
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let (Some(q), Some(raw)) = (queued.get(i), raws.get(i)) else {
+                        return;
+                    };
+                    if done
+                        .send((i, guarded(understand.as_ref(), q, raw)))
+                        .is_err()
+                    {
+                        return;
+                    }
+                }
+            });
+            if self.jobs.send(job).is_err() {
+                break;
+            }
+        }
+        // The results end when every job has finished (dropped its sender).
+        drop(done);
+        let mut slots: Vec<Option<Understanding>> =
+            std::iter::repeat_with(|| None).take(queued.len()).collect();
+        for (i, understanding) in results {
+            slots[i] = Some(understanding);
+        }
+        slots.into_iter().map(|u| u.ok_or(WorkerFailed)).collect()
+    }
+}
+
 /// `understand` for one message, whose panic makes that message `other`
 /// rather than failing its whole batch (`understand_safely` guards the real
 /// reading already; this keeps the batch whole whatever `understand` is).
 fn guarded(
-    understand: &(impl Fn(&Queued, &[u8]) -> Understanding + Sync),
+    understand: &(dyn Fn(&Queued, &[u8]) -> Understanding + Send + Sync),
     q: &Queued,
     raw: &[u8],
 ) -> Understanding {
@@ -450,15 +562,16 @@ Phone: +1 555 010 {n:04}\r\nInterest: Solar panels\r\n"
         let dir = tempfile::tempdir().unwrap();
         let store = received(dir.path(), 40);
         let intake = intake(store.clone());
+        let ctx = intake.ctx.clone();
         let report = drain_with(
             &intake,
             |_| {},
-            |q, raw| {
+            move |q, raw| {
                 assert!(
                     q.received.origin.reference != "7",
                     "reader bug on message 7"
                 );
-                understand_safely(raw, &intake.ctx)
+                understand_safely(raw, &ctx)
             },
         )
         .unwrap();
