@@ -260,7 +260,9 @@ impl ImapSource {
     /// neither stored nor acknowledged; the cursor records it for the next sync.
     async fn sync(&self, session: &mut Session, intake: &Intake) -> anyhow::Result<SyncReport> {
         let t = self.timeout();
+        let started = std::time::Instant::now();
         let mailbox = with_timeout(t, "SELECT", session.select(&self.config.folder)).await?;
+        let select_ms = started.elapsed().as_millis();
         let validity = mailbox.uid_validity.unwrap_or(0);
         let mut cursor = match intake.store.imap_cursor(&self.name)? {
             Some(c) if c.uid_validity == validity => c,
@@ -301,6 +303,9 @@ impl ImapSource {
         }
         listing.sort_unstable();
         listing.dedup_by_key(|(uid, _)| *uid);
+        // Where a sync's time goes before the first chunk (Dovecot's SELECT
+        // of a large Maildir folder grows with it; see README, Performance).
+        tracing::debug!(mailbox = %self.name, listed = listing.len(), exists = mailbox.exists, select_ms, list_ms = started.elapsed().as_millis() - select_ms, "folder selected and listed");
         // Each chunk's store work (one transaction, one flush) runs while
         // the next chunk is fetched; a chunk is acknowledged only once its
         // own flush is done, and the cursor moves in chunk order.
