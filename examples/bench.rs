@@ -811,9 +811,9 @@ fn daemon_batch(
 /// the same clock: from before `predeliver` until the polling client sees
 /// none unseen. The client, logged in and idle before the clock starts like
 /// the daemon's session, sends carousel's commands — `SELECT`, `UID FETCH
-/// n:* (UID RFC822.SIZE)`, then per chunk of 500 `UID FETCH (UID
-/// BODY.PEEK[])` and `UID STORE +FLAGS.SILENT (\Seen)` — and stores
-/// nothing. What it takes is Dovecot's share of the daemon's figure
+/// n:* (UID RFC822.SIZE)`, per chunk of 500 `UID FETCH (UID
+/// BODY.PEEK[])`, and per [`BARE_ACK_EVERY`] messages `UID STORE
+/// +FLAGS.SILENT (\Seen)` — and stores nothing. What it takes is Dovecot's share of the daemon's figure
 /// (delivery into the Maildir, its syncs of the folder, FETCH, STORE, and
 /// the polling client's own SELECTs competing with them) at this folder size.
 fn bare_batch(
@@ -840,9 +840,12 @@ fn bare_batch(
             .filter(|uid| *uid >= next)
             .collect();
         uids.sort_unstable();
-        for chunk in uids.chunks(500) {
-            let set = uid_ranges(chunk);
-            session.command(&format!("UID FETCH {set} (UID BODY.PEEK[])"))?;
+        for acked in uids.chunks(BARE_ACK_EVERY) {
+            for chunk in acked.chunks(500) {
+                let set = uid_ranges(chunk);
+                session.command(&format!("UID FETCH {set} (UID BODY.PEEK[])"))?;
+            }
+            let set = uid_ranges(acked);
             session.command(&format!("UID STORE {set} +FLAGS.SILENT (\\Seen)"))?;
         }
         session.command("LOGOUT")
@@ -860,6 +863,10 @@ fn bare_batch(
         .map_err(|_| anyhow::anyhow!("bare client panicked"))??;
     Ok(elapsed)
 }
+
+/// Messages per acknowledgement, as carousel's IMAP source
+/// (`ingest::imap::ACK_EVERY`; one `UID STORE` per chunk before).
+const BARE_ACK_EVERY: usize = 2_000;
 
 /// `1:3,7` from sorted UIDs.
 fn uid_ranges(uids: &[u32]) -> String {
