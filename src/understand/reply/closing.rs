@@ -196,7 +196,7 @@ impl SenderTokens {
 
     fn matches_word(&self, word: &str) -> bool {
         let w = fold(word);
-        if self.name.iter().any(|t| *t == w) {
+        if self.name.contains(&w) {
             return true;
         }
         // A local part holds the name folded to ASCII ("joerg.hartmann",
