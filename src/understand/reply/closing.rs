@@ -102,16 +102,15 @@ fn closing_block_start(lines: &[&str], tokens: &SenderTokens) -> Option<usize> {
 fn nameless_block_start(lines: &[&str], tail_top: usize) -> Option<usize> {
     (tail_top..lines.len()).find(|&i| {
         let t = lines[i].trim();
-        let below: Vec<&str> = lines[i + 1..]
+        let mut below = lines[i + 1..]
             .iter()
             .map(|l| l.trim())
-            .filter(|l| !l.is_empty())
-            .collect();
+            .filter(|l| !l.is_empty());
+        // The closing test first: most tail lines are none, and need no
+        // look at the lines below them.
         (is_signoff_line(t) || (is_closing_line(t) && !t.ends_with([':', '：'])))
-            && below.len() >= 2
-            && below
-                .iter()
-                .any(|l| super::signature::looks_like_contact_line(l))
+            && below.clone().nth(1).is_some()
+            && below.any(super::signature::looks_like_contact_line)
             && has_text_above(lines, i)
     })
 }

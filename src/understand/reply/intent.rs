@@ -396,11 +396,11 @@ pub fn read(text: &str, date: Option<&str>, senders: &[&str]) -> IntentReading {
     read_with(text, date, senders, 0)
 }
 
-/// [`read`] for a reply written as `answers` answers under quoted
-/// questions ("> When would you like to start?" / "After the summer."):
-/// answering the seller's questions is interest, and a time given as an
+/// [`read`] for a reply holding `answers` answers under quoted questions
+/// ("> When would you like to start?" / "After the summer."): two or more
+/// are a questionnaire answered, which is interest, and a time given as an
 /// answer is the prospect's plan, not a wish to be contacted later (a
-/// fixed "not now"/"not yet" still counts).
+/// fixed "not now"/"not yet" still counts). Fewer read as [`read`].
 pub fn read_answers(
     text: &str,
     date: Option<&str>,

@@ -116,13 +116,9 @@ pub fn read_formatted(
         .as_deref()
         .map(signature::contact_from_signature)
         .unwrap_or_default();
-    // Two answers or more under quoted questions: a questionnaire answered,
+    // Answers written under quoted questions: a questionnaire answered,
     // whose times ("after the summer") are the prospect's plan.
-    let reading = if stripped.inline_answers >= 2 {
-        intent::read_answers(&stripped.text, date, senders, stripped.inline_answers)
-    } else {
-        intent::read(&stripped.text, date, senders)
-    };
+    let reading = intent::read_answers(&stripped.text, date, senders, stripped.inline_answers);
     ReplyReading {
         text: (!stripped.text.is_empty()).then(|| stripped.text.clone()),
         signature: stripped.signature,
@@ -141,18 +137,13 @@ fn strip_is_signoff(line: &str) -> bool {
     strip::is_signoff_line(line)
 }
 
-/// Drops a last line that is only the sender's name ("Sam", "- Sam Lee",
-/// "山本"): DESIGN.md's reply text keeps what they wrote, not the closing
-/// line carrying their name. The sender's display name decides, so a last
-/// line that merely looks like a name is kept. The whole closing block
-/// (title, company, phone under the name) goes too: see [`drop_closing_block`].
-pub fn drop_closing_name(text: &str, sender_name: Option<&str>) -> String {
-    drop_closing_block(text, sender_name, None).0
-}
-
 #[cfg(test)]
 mod closing_name_tests {
-    use super::drop_closing_name;
+    /// The reply text without a closing that names the sender ("Sam",
+    /// "- Sam Lee", "山本"): see [`super::drop_closing_block`].
+    fn drop_closing_name(text: &str, sender_name: Option<&str>) -> String {
+        super::drop_closing_block(text, sender_name, None).0
+    }
 
     #[test]
     fn the_senders_name_on_the_last_line_is_dropped() {
